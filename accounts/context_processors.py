@@ -1,0 +1,2 @@
+def tenant(request):
+    return {"account": getattr(request, "account", None)}

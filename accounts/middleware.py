@@ -1,0 +1,67 @@
+"""Resolve the account (tenant) from the request's host, before any view runs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseNotFound
+from django.template.loader import render_to_string
+
+from accounts.models import Account, subdomain_validator
+
+
+def _not_found(request: HttpRequest) -> HttpResponseNotFound:
+    # A plain page that says nothing about which accounts exist.
+    return HttpResponseNotFound(render_to_string("404_host.html", request=None))
+
+
+def subdomain_from_host(host: str) -> str | None:
+    """``acme.example.com`` → ``"acme"``; the bare base domain → ``""``; anything else → None."""
+    host = host.rsplit(":", 1)[0].lower().rstrip(".") if not host.startswith("[") else host
+    base = settings.BASE_DOMAIN
+    if host == base:
+        return ""
+    suffix = "." + base
+    if host.endswith(suffix):
+        label = host[: -len(suffix)]
+        try:
+            subdomain_validator(label)
+        except Exception:  # noqa: BLE001 - any malformed label is simply "no such account"
+            return None
+        return label
+    return None
+
+
+class TenantMiddleware:
+    """Sets ``request.account`` (None on the base domain) and the matching URLconf."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        subdomain = subdomain_from_host(request.get_host())
+        if subdomain is None:
+            return _not_found(request)
+        if subdomain == "":
+            request.account = None
+            return self.get_response(request)
+        account = Account.objects.filter(subdomain=subdomain).first()
+        if account is None:
+            return _not_found(request)
+        request.account = account
+        request.urlconf = settings.TENANT_URLCONF
+        return self.get_response(request)
+
+
+class TenantUserMiddleware:
+    """A session never carries a user across accounts: a user of another account (or an
+    operator on a tenant's subdomain) is signed out and treated as anonymous."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = request.user
+        if user.is_authenticated and user.account_id != getattr(request.account, "pk", None):
+            logout(request)
+        return self.get_response(request)

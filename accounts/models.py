@@ -1,0 +1,362 @@
+"""Accounts (tenants), their users, organizations and agent groups."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
+
+RESERVED_SUBDOMAINS = frozenset(
+    {
+        "www",
+        "admin",
+        "api",
+        "app",
+        "mail",
+        "email",
+        "smtp",
+        "static",
+        "media",
+        "help",
+        "support",
+        "status",
+        "ftp",
+        "localhost",
+        "root",
+        "operator",
+        "sportello",
+    }
+)
+
+subdomain_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    _("Use 1–63 lowercase letters, digits or hyphens, not starting or ending with a hyphen."),
+)
+
+TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+DEFAULT_ATTACHMENT_TYPES = "csv tsv xlsx doc docx pdf txt jpg jpeg png gif mp4 mov har"
+
+
+def validate_subdomain_not_reserved(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value in RESERVED_SUBDOMAINS:
+        raise ValidationError(_("“%(value)s” is reserved."), params={"value": value})
+
+
+class Account(models.Model):
+    """The tenant. Everything a company's helpdesk holds hangs off one of these."""
+
+    class ReplyType(models.TextChoices):
+        PUBLIC = "public", _("Public reply")
+        INTERNAL = "internal", _("Internal note")
+
+    name = models.CharField(_("name"), max_length=120)
+    subdomain = models.CharField(
+        _("subdomain"),
+        max_length=63,
+        unique=True,
+        validators=[subdomain_validator, validate_subdomain_not_reserved],
+    )
+    brand_color = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f6f5c",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f6f5c."))],
+    )
+    private_tickets_enabled = models.BooleanField(
+        _("enable private ticket creation"), default=False
+    )
+    default_reply_type = models.CharField(
+        _("default agent reply type"), max_length=10, choices=ReplyType, default=ReplyType.PUBLIC
+    )
+    default_locale = models.CharField(
+        _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
+    )
+    max_attachments_per_message = models.PositiveSmallIntegerField(
+        _("attachments per message"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    max_attachment_size_kb = models.PositiveIntegerField(
+        _("maximum attachment size (KB)"),
+        default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(20 * 1024)],
+    )
+    allowed_attachment_types = models.CharField(
+        _("allowed attachment types"),
+        max_length=500,
+        default=DEFAULT_ATTACHMENT_TYPES,
+        help_text=_("File extensions separated by spaces."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("account")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subdomain})"
+
+    @property
+    def host(self) -> str:
+        return f"{self.subdomain}.{settings.BASE_DOMAIN}"
+
+    @property
+    def allowed_extensions(self) -> frozenset[str]:
+        return frozenset(e.lower().lstrip(".") for e in self.allowed_attachment_types.split())
+
+
+class Sequence(TenantModel):
+    """Per-account counters behind the numbers in URLs (ticket 1, 2, 3… of each account)."""
+
+    name = models.CharField(max_length=40)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="sequence_unique_per_account")
+        ]
+
+    @classmethod
+    def next_value(cls, *, account: Account, name: str) -> int:
+        # One atomic statement: concurrent creators each get their own number.
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (account_id, name, value) VALUES (%s, %s, 1) "  # noqa: S608
+                f"ON CONFLICT (account_id, name) DO UPDATE SET value = {table}.value + 1 "
+                "RETURNING value",
+                [account.pk, name],
+            )
+            return cursor.fetchone()[0]
+
+
+class NumberedTenantModel(TenantModel):
+    """A tenant model addressed in URLs by its per-account number, never by its pk."""
+
+    number = models.PositiveBigIntegerField(_("number"), editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            self.number = Sequence.next_value(account=self.account, name=self._meta.label_lower)
+        super().save(*args, **kwargs)
+
+
+class Organization(NumberedTenantModel):
+    name = models.CharField(_("name"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organization")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="organization_name_unique"),
+            models.UniqueConstraint(
+                fields=["account", "number"], name="organization_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationDomain(TenantModel):
+    """An email domain whose users belong to the organization (Zendesk's "domains")."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("domain"), max_length=253)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "domain"], name="organization_domain_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class UserQuerySet(TenantQuerySet):
+    def agents(self):
+        return self.filter(role__in=[User.Role.AGENT, User.Role.ADMIN], is_active=True)
+
+    def end_users(self):
+        return self.filter(role=User.Role.END_USER)
+
+
+class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
+    use_in_migrations = False
+
+    def create_user(
+        self,
+        *,
+        account: Account | None,
+        email: str,
+        name: str,
+        password: str | None = None,
+        **fields,
+    ) -> User:
+        user = self.model(account=account, email=self.normalize_email(email), name=name, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, name: str = "Operator", **fields
+    ) -> User:
+        """A platform operator: belongs to no account and only uses the operators' admin."""
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(account=None, email=email, name=name, password=password, **fields)
+
+    def get_by_natural_key(self, username):
+        # Only operators sign in without an account (createsuperuser, the admin site).
+        return User.all_accounts.get(account__isnull=True, email=self.normalize_email(username))
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        return (email or "").strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person of one account. The same address in two accounts is two unrelated users."""
+
+    class Role(models.TextChoices):
+        END_USER = "end_user", _("End user")
+        AGENT = "agent", _("Agent")
+        ADMIN = "admin", _("Admin")
+
+    # Null only for platform operators (is_staff), who use the operators' admin site.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    number = models.PositiveBigIntegerField(_("number"), null=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.END_USER)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organization"),
+    )
+    is_org_manager = models.BooleanField(_("organization manager"), default=False)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True
+    )
+    locale = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("platform operator"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = UserManager()
+    all_accounts = models.Manager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "email"], name="user_email_per_account"),
+            models.UniqueConstraint(fields=["account", "number"], name="user_number_per_account"),
+            models.UniqueConstraint(
+                fields=["email"], condition=Q(account__isnull=True), name="operator_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(account__isnull=False, number__isnull=False)
+                | Q(account__isnull=True, is_staff=True),
+                name="user_has_account_unless_operator",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "role", "name"], name="user_account_role")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.email = UserManager.normalize_email(self.email)
+        if self.account_id and self.number is None:
+            self.number = Sequence.next_value(account=self.account, name="accounts.user")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role in (self.Role.AGENT, self.Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_end_user(self) -> bool:
+        return self.role == self.Role.END_USER
+
+    @property
+    def effective_time_zone(self) -> str:
+        return self.time_zone or (self.account.time_zone if self.account_id else "UTC")
+
+    @property
+    def effective_locale(self) -> str:
+        return self.locale or (self.account.default_locale if self.account_id else "en")
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
+
+class AgentGroup(NumberedTenantModel):
+    """A group of agents; tickets can be assigned to a group, an agent, or both."""
+
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    members = models.ManyToManyField(
+        User, through="GroupMembership", related_name="agent_groups", verbose_name=_("agents")
+    )
+
+    class Meta:
+        verbose_name = _("group")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="group_name_unique"),
+            models.UniqueConstraint(fields=["account", "number"], name="group_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(TenantModel):
+    group = models.ForeignKey(AgentGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="group_memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "group", "user"], name="group_membership_unique"
+            )
+        ]

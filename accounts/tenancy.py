@@ -1,0 +1,155 @@
+"""Tenant scoping: the one mechanism that keeps every account's rows to itself.
+
+Every tenant-owned model uses ``TenantManager`` as its default manager. A queryset
+from it is *unscoped* until it is narrowed to one account, by ``for_account(account)``
+or by filtering on ``account``/``account_id`` (which Django's own unique checks do), or
+until it is reached through a parent object's related manager (``ticket.comments``).
+Evaluating an unscoped queryset raises ``UnscopedQueryError``: a forgotten scope fails
+closed instead of returning every account's rows.
+
+Code that must cross accounts on purpose (the operators' admin, migrations, platform
+commands) says so by using ``Model.all_accounts``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Self
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from accounts.models import Account
+
+_SCOPING_KEYS = frozenset({"account", "account_id", "account__id", "account__pk"})
+
+
+# Set only while Django validates uniqueness of an object that already carries its
+# account (see TenantModel._perform_unique_checks); never exposed to callers.
+_validating_unique: ContextVar[bool] = ContextVar("validating_unique", default=False)
+
+
+class UnscopedQueryError(RuntimeError):
+    """A tenant-owned model was queried without naming the account."""
+
+
+@contextmanager
+def _unique_validation():
+    token = _validating_unique.set(True)
+    try:
+        yield
+    finally:
+        _validating_unique.reset(token)
+
+
+class TenantQuerySet(models.QuerySet):
+    _tenant_scoped = False
+
+    def for_account(self, account: Account) -> Self:
+        if account is None or getattr(account, "pk", None) is None:
+            raise UnscopedQueryError(f"{self.model.__name__}.for_account() needs a saved account")
+        qs = self.filter(account=account)
+        qs._tenant_scoped = True
+        return qs
+
+    # Scoping survives cloning (filter, order_by, select_related ...).
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_scoped = self._tenant_scoped
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        if (
+            not negate
+            and _SCOPING_KEYS.intersection(kwargs)
+            and None not in (kwargs.get(key, ...) for key in _SCOPING_KEYS)
+        ):
+            clone._tenant_scoped = True
+        return clone
+
+    def _require_scope(self) -> None:
+        if not self._tenant_scoped and not _validating_unique.get():
+            raise UnscopedQueryError(
+                f"Query on {self.model.__name__} without an account: use "
+                f"{self.model.__name__}.objects.for_account(account), or "
+                f"{self.model.__name__}.all_accounts for deliberate platform-wide access."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def count(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def iterator(self, *args, **kwargs):
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._require_scope()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+    delete.alters_data = True
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        return super().in_bulk(*args, **kwargs)
+
+    def explain(self, *args, **kwargs):
+        self._require_scope()
+        return super().explain(*args, **kwargs)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """Default manager of tenant-owned models: unscoped querysets refuse to run."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        # A related manager (ticket.comments, organization.members) is already narrowed to
+        # one parent object, and children always share their parent's account.
+        if getattr(self, "instance", None) is not None and hasattr(self, "core_filters"):
+            qs._tenant_scoped = True
+        return qs
+
+
+class AllAccountsManager(models.Manager):
+    """Explicit, greppable road across accounts, for platform-level code only."""
+
+
+class TenantModel(models.Model):
+    """Abstract base of every tenant-owned model: it carries its account."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+    all_accounts = AllAccountsManager()
+
+    class Meta:
+        abstract = True
+
+    def _perform_unique_checks(self, unique_checks):
+        # Django checks the primary key's uniqueness with an unscoped query
+        # (pk=… excluding itself); that reveals nothing, so let it run.
+        with _unique_validation():
+            return super()._perform_unique_checks(unique_checks)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+
+from accounts.forms import AccountPasswordResetForm, SignInForm
+from accounts.models import User
+
+
+def home_url_for(user: User) -> str:
+    """Agents land in the agent workspace, end users in the help center."""
+    if user.is_authenticated and user.is_agent:
+        return reverse("tickets:home")
+    return reverse("portal:home")
+
+
+def tenant_home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return redirect(home_url_for(request.user))
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/signin.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url_for(self.request.user)
+
+
+class SignOutView(auth_views.LogoutView):
+    next_page = reverse_lazy("accounts:login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset/body.txt"
+    subject_template_name = "emails/password_reset/subject.txt"
+    form_class = AccountPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.request.account}
+
+    def form_valid(self, form):
+        # Links point at the account's own subdomain, whatever Host header came in.
+        self.extra_email_context = {"account": self.request.account}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        from django.utils.http import urlsafe_base64_decode
+
+        try:
+            pk = int(urlsafe_base64_decode(uidb64).decode())
+        except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+            return None
+        return User.objects.for_account(self.request.account).filter(pk=pk).first()
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def landing(request):
+    """The bare base domain: what Sportello is, and the operators' way in."""
+    return render(request, "landing.html", {"admin_url": reverse("admin:index")})

@@ -1,0 +1,12 @@
+"""URLs of an account's subdomain (acme.<BASE_DOMAIN>)."""
+
+from django.urls import include, path
+
+from accounts.views import tenant_home
+
+urlpatterns = [
+    path("", tenant_home, name="home"),
+    path("", include("accounts.urls")),
+    path("agent/", include("tickets.urls")),
+    path("hc/", include("portal.urls")),
+]

@@ -1,0 +1,73 @@
+"""factory_boy factories. Sub-objects always share the account of the object built."""
+
+from __future__ import annotations
+
+import factory
+
+from accounts.models import Account, AgentGroup, Organization, OrganizationDomain, User
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+        django_get_or_create = ("subdomain",)
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    subdomain = factory.Sequence(lambda n: f"company{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"Organization {n}")
+
+    @factory.post_generation
+    def domains(self, create, extracted, **kwargs):
+        for domain in extracted or ():
+            OrganizationDomain.objects.create(
+                account=self.account, organization=self, domain=domain
+            )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    role = User.Role.END_USER
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or DEFAULT_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+class EndUserFactory(UserFactory):
+    role = User.Role.END_USER
+
+
+class AgentFactory(UserFactory):
+    role = User.Role.AGENT
+    email = factory.Sequence(lambda n: f"agent{n}@example.com")
+
+
+class AdminFactory(UserFactory):
+    role = User.Role.ADMIN
+    email = factory.Sequence(lambda n: f"admin{n}@example.com")
+
+
+class AgentGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgentGroup
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
