@@ -12,6 +12,7 @@ from accounts.models import (
     GroupMembership,
     Organization,
     OrganizationDomain,
+    Sequence,
     User,
     UserManager,
 )
@@ -72,6 +73,9 @@ def user_create(
         with transaction.atomic():
             return User.objects.create_user(
                 account=account,
+                # Numbered before create_user's full_clean, whose check constraint wants
+                # every account user to carry a number (User.save would set it too late).
+                number=Sequence.next_value(account=account, name="accounts.user"),
                 email=email,
                 name=name.strip(),
                 password=password,

@@ -1,0 +1,58 @@
+"""``manage.py create_account acme --name "Acme Inc." --admin-email ada@acme.example``.
+
+Platform-level: creates a tenant and its first admin through ``accounts.services``.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+
+from accounts.services import account_create
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+class Command(BaseCommand):
+    help = "Create an account (tenant) with its first admin."
+
+    def add_arguments(self, parser):
+        parser.add_argument("subdomain", help="e.g. acme, for acme.<BASE_DOMAIN>")
+        parser.add_argument("--name", required=True, help="The company's name.")
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-name", default="")
+        parser.add_argument(
+            "--admin-password",
+            default=None,
+            help="Leave out to generate one; it is printed once.",
+        )
+
+    def handle(self, *args, subdomain, name, admin_email, admin_name, admin_password, **options):
+        generated = admin_password is None
+        password = secrets.token_urlsafe(12) if generated else admin_password
+        try:
+            account, admin = account_create(
+                subdomain=subdomain,
+                name=name,
+                admin_email=admin_email,
+                admin_name=admin_name,
+                admin_password=password,
+            )
+        except ValidationError as exc:
+            raise CommandError(f"Cannot create account “{subdomain}”: {_messages(exc)}") from exc
+        except IntegrityError as exc:  # lost a race with a concurrent create
+            raise CommandError(f"An account “{subdomain}” already exists.") from exc
+
+        self.stdout.write(self.style.SUCCESS(f"Created {account} at http://{account.host}/"))
+        self.stdout.write(f"Admin: {admin.email}")
+        if generated:
+            self.stdout.write(f"Password: {password}  (shown once; change it after signing in)")

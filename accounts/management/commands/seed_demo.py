@@ -1,0 +1,121 @@
+"""``manage.py seed_demo``: the demo account behind ``make run`` and the README.
+
+Idempotent: whatever already exists is left as it is, so running it twice changes
+nothing. Demo tickets come from ``tickets.demo.seed_demo_tickets(account)`` when the
+tickets app provides that module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Account, AgentGroup, Organization, User
+from accounts.services import (
+    account_create,
+    group_add_agent,
+    group_create,
+    organization_create,
+    user_create,
+)
+
+DEMO_SUBDOMAIN = "demo"
+DEMO_NAME = "Demo Company"
+DEMO_PASSWORD = "sportello-demo"
+ADMIN = {"email": "admin@demo.example", "name": "Dana Admin"}
+
+ORGANIZATIONS = [
+    {"name": "Rossi & Figli", "domains": ["rossi.example"]},
+    {"name": "Blue Sky Travel", "domains": ["bluesky.example"]},
+]
+GROUP = "Support"
+
+# Role, email, name, phone, is_org_manager. End users join their organization by the
+# email domain (user_create does that), so the organizations come first.
+PEOPLE = [
+    (User.Role.AGENT, "agent@demo.example", "Alex Agent", "", False),
+    (User.Role.AGENT, "agent2@demo.example", "Bea Agent", "", False),
+    (User.Role.END_USER, "manager@rossi.example", "Mario Rossi", "+39 02 1234 5678", True),
+    (User.Role.END_USER, "user@demo.example", "Uma User", "", False),
+    (User.Role.END_USER, "giulia@rossi.example", "Giulia Rossi", "+39 02 8765 4321", False),
+    (User.Role.END_USER, "sam@bluesky.example", "Sam Sky", "+44 20 7946 0018", False),
+    (User.Role.END_USER, "lena@bluesky.example", "Lena Blue", "", False),
+]
+
+
+def seed_demo_account() -> tuple[Account, bool]:
+    """The demo account and its people; returns (account, created)."""
+    account = Account.objects.filter(subdomain=DEMO_SUBDOMAIN).first()
+    created = account is None
+    if created:
+        account, _admin = account_create(
+            subdomain=DEMO_SUBDOMAIN,
+            name=DEMO_NAME,
+            admin_email=ADMIN["email"],
+            admin_name=ADMIN["name"],
+            admin_password=DEMO_PASSWORD,
+        )
+
+    for spec in ORGANIZATIONS:
+        if not Organization.objects.for_account(account).filter(name=spec["name"]).exists():
+            organization_create(account=account, **spec)
+
+    users = User.objects.for_account(account)
+    for role, email, name, phone, is_manager in PEOPLE:
+        if not users.filter(email=email).exists():
+            user_create(
+                account=account,
+                role=role,
+                email=email,
+                name=name,
+                phone=phone,
+                is_org_manager=is_manager,
+                password=DEMO_PASSWORD,
+            )
+
+    group = AgentGroup.objects.for_account(account).filter(name=GROUP).first()
+    if group is None:
+        group = group_create(account=account, name=GROUP)
+    for agent in users.filter(role=User.Role.AGENT, email__in=[p[1] for p in PEOPLE]):
+        group_add_agent(group=group, agent=agent)  # a no-op when already a member
+    return account, created
+
+
+def seed_demo_tickets(account: Account) -> None:
+    """Hand over to the tickets app for demo tickets, if it has a ``tickets.demo``."""
+    # find_spec, not try/except ImportError: a broken tickets.demo must fail loudly.
+    if importlib.util.find_spec("tickets.demo") is None:
+        return
+    importlib.import_module("tickets.demo").seed_demo_tickets(account)
+
+
+class Command(BaseCommand):
+    help = "Create the demo account (idempotent) and print its credentials."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        account, created = seed_demo_account()
+        seed_demo_tickets(account)
+
+        verb = "Created" if created else "Found"
+        self.stdout.write(self.style.SUCCESS(f"{verb} the demo account at {account.host}"))
+        self.stdout.write(self.credentials_table(account))
+
+    def credentials_table(self, account: Account) -> str:
+        rows = [("Role", "Email", "Password")]
+        emails = [ADMIN["email"], *(p[1] for p in PEOPLE)]
+        people = {u.email: u for u in User.objects.for_account(account).filter(email__in=emails)}
+        for email in emails:
+            user = people.get(email)
+            if user is not None:
+                role = "Org manager" if user.is_org_manager else user.get_role_display()
+                rows.append((role, email, DEMO_PASSWORD))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
