@@ -71,3 +71,30 @@ class AgentGroupFactory(factory.django.DjangoModelFactory):
 
     account = factory.SubFactory(AccountFactory)
     name = factory.Sequence(lambda n: f"Group {n}")
+
+
+def make_ticket(
+    *,
+    account,
+    submitter=None,
+    requester=None,
+    subject="Printer on fire",
+    body="It is on fire.",
+    public=True,
+    channel="web",
+    **kwargs,
+):
+    """A ticket built through the domain service, as the product builds them."""
+    from tickets.services import ticket_create
+
+    submitter = submitter or AgentFactory(account=account)
+    return ticket_create(
+        account=account,
+        submitter=submitter,
+        requester=requester,
+        subject=subject,
+        body=body,
+        public=public,
+        channel=channel,
+        **kwargs,
+    )

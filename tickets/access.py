@@ -1,0 +1,43 @@
+"""The only road from a URL's ticket number (or attachment token) to an object.
+
+Each function answers 404 alike for another account's object, one that does not exist
+and one the viewer may not see: a URL never tells which of these it was."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from tickets.models import Attachment, Ticket
+from tickets.selectors import attachments_visible_to, tickets_visible_to
+
+
+def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
+    """Any ticket of the agent's account."""
+    if not viewer.is_agent:
+        from django.http import Http404
+
+        raise Http404
+    return get_object_or_404(
+        tickets_visible_to(viewer=viewer).select_related(
+            "requester", "submitter", "assignee", "group", "organization"
+        ),
+        number=number,
+    )
+
+
+def ticket_for_end_user(*, viewer: User, number: int) -> Ticket:
+    """A request the end user may see (requester, CC, organization manager), and never a
+    private ticket: the same 404 as a ticket that does not exist."""
+    return get_object_or_404(
+        tickets_visible_to(viewer=viewer).select_related("requester", "assignee"), number=number
+    )
+
+
+def attachment_for_viewer(*, viewer: User, number: int, token: str) -> Attachment:
+    """An attachment on a comment the viewer may read, of the ticket in the URL."""
+    return get_object_or_404(
+        attachments_visible_to(viewer=viewer).select_related("comment__ticket"),
+        comment__ticket__number=number,
+        token=token,
+    )

@@ -1,0 +1,123 @@
+"""Attachment rules: how many, how big, which types (by extension and by content)."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+
+# Magic numbers of the binary types we accept; text types are checked for being text.
+_SIGNATURES = {
+    "pdf": [b"%PDF-"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "gif": [b"GIF87a", b"GIF89a"],
+    "docx": [b"PK\x03\x04"],
+    "xlsx": [b"PK\x03\x04"],
+    "doc": [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"],
+    "xls": [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"],
+}
+_FTYP_TYPES = {"mp4", "mov", "m4v"}
+_TEXT_TYPES = {"txt", "csv", "tsv", "har", "json", "log"}
+SAFE_INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "har": "application/json",
+    "json": "application/json",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "m4v": "video/mp4",
+}
+
+
+def safe_filename(name: str) -> str:
+    """Strip paths, control and bidi-override characters; keep something readable."""
+    name = os.path.basename((name or "").replace("\\", "/").replace("\x00", ""))
+    name = "".join(
+        ch
+        for ch in unicodedata.normalize("NFC", name)
+        if unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    return name[:200] or "attachment"
+
+
+def extension_of(name: str) -> str:
+    return name.rpartition(".")[2].lower() if "." in name else ""
+
+
+def _content_matches(ext: str, head: bytes) -> bool:
+    if ext in _SIGNATURES:
+        return any(head.startswith(sig) for sig in _SIGNATURES[ext])
+    if ext in _FTYP_TYPES:
+        return head[4:8] == b"ftyp"
+    if ext in _TEXT_TYPES:
+        if b"\x00" in head:
+            return False
+        lowered = head[:512].lstrip().lower()
+        if lowered.startswith((b"<!doctype html", b"<html", b"<svg", b"<?xml", b"<script")):
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a multi-byte char cut at the sniff boundary
+            return exc.start >= len(head) - 4
+        return True
+    return False
+
+
+def validate_uploads(*, account: Account, files: Iterable[UploadedFile]) -> None:
+    """Raise a ValidationError naming each refused file and the rule it broke."""
+    files = list(files)
+    errors = []
+    limit = account.max_attachments_per_message
+    if len(files) > limit:
+        errors.append(_("You can attach at most %(n)d files to one message.") % {"n": limit})
+    max_bytes = account.max_attachment_size_kb * 1024
+    allowed = account.allowed_extensions
+    for upload in files:
+        name = safe_filename(upload.name)
+        ext = extension_of(name)
+        if ext not in allowed:
+            errors.append(
+                _("“%(name)s” is not an allowed file type. Allowed: %(types)s.")
+                % {"name": name, "types": ", ".join(sorted(allowed)).upper()}
+            )
+            continue
+        if upload.size > max_bytes:
+            errors.append(
+                _("“%(name)s” is larger than %(kb)d KB.")
+                % {"name": name, "kb": account.max_attachment_size_kb}
+            )
+            continue
+        upload.seek(0)
+        head = upload.read(2048)
+        upload.seek(0)
+        if not _content_matches(ext, head):
+            errors.append(
+                _("“%(name)s” does not look like a .%(ext)s file.") % {"name": name, "ext": ext}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def content_type_for(name: str) -> str:
+    return CONTENT_TYPES.get(extension_of(name), "application/octet-stream")

@@ -1,0 +1,255 @@
+"""Tickets, their comments, attachments, CCs and activity history."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import NumberedTenantModel
+from accounts.tenancy import TenantModel
+
+COMMENT_MAX_CHARS = 65_536
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    PORTAL = "portal", _("Help center")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")
+
+
+class Ticket(NumberedTenantModel):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending")
+        ON_HOLD = "hold", _("On-hold")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    class Type(models.TextChoices):
+        INCIDENT = "incident", _("Incident")
+        PROBLEM = "problem", _("Problem")
+        REQUEST = "request", _("Request")
+        CHANGE = "change", _("Change")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Rating(models.TextChoices):
+        GOOD = "good", _("Good, I'm satisfied")
+        BAD = "bad", _("Bad, I'm unsatisfied")
+
+    UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+    subject = models.CharField(_("subject"), max_length=255)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+        verbose_name=_("requester"),
+    )
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="submitted_tickets",
+        verbose_name=_("submitter"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    group = models.ForeignKey(
+        "accounts.AgentGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("group"),
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("organization"),
+    )
+    ccs = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="TicketCC",
+        related_name="cc_tickets",
+        verbose_name=_("CCs"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    type = models.CharField(_("type"), max_length=10, choices=Type, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority, blank=True)
+    # Space-separated, lowercase, sorted: portable between SQLite (make run) and PostgreSQL.
+    tags = models.CharField(_("tags"), max_length=1000, blank=True)
+    due_at = models.DateTimeField(_("due date"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.WEB)
+    is_public = models.BooleanField(_("public"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    satisfaction_rating = models.CharField(
+        _("satisfaction"), max_length=4, choices=Rating, blank=True
+    )
+    satisfaction_comment = models.TextField(_("feedback comment"), blank=True)
+    satisfaction_at = models.DateTimeField(null=True, blank=True)
+    # Secret part of the per-ticket reply address (reply+<number>-<token>@...).
+    reply_token = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
+
+    class Meta:
+        verbose_name = _("ticket")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="ticket_number_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "status", "-updated_at", "-id"], name="ticket_acct_status_upd"
+            ),
+            models.Index(fields=["account", "-updated_at", "-id"], name="ticket_acct_updated"),
+            models.Index(
+                fields=["account", "assignee", "status", "-updated_at"], name="ticket_acct_assignee"
+            ),
+            models.Index(fields=["account", "group", "status"], name="ticket_acct_group"),
+            models.Index(
+                fields=["account", "requester", "-created_at"], name="ticket_acct_requester"
+            ),
+            models.Index(fields=["account", "organization", "-created_at"], name="ticket_acct_org"),
+            models.Index(fields=["account", "is_public", "-updated_at"], name="ticket_acct_public"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def is_private(self) -> bool:
+        return not self.is_public
+
+    @property
+    def is_solved(self) -> bool:
+        return self.status in (self.Status.SOLVED, self.Status.CLOSED)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
+
+
+class TicketCC(TenantModel):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="cc_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cc_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "ticket", "user"], name="ticket_cc_unique")
+        ]
+        indexes = [models.Index(fields=["account", "user"], name="ticketcc_acct_user")]
+
+
+class Comment(TenantModel):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    # Plain text (searchable, used in emails); html_body is the sanitised rich version.
+    body = models.TextField(_("comment"))
+    html_body = models.TextField(blank=True)
+    public = models.BooleanField(_("public reply"), default=True)
+    # Rule: a public reply turned into an internal note can never be made public again.
+    made_internal = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["account", "ticket", "created_at"], name="comment_acct_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on ticket {self.ticket_id}"
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    # Unguessable storage key; the original name lives in the row, never in the path.
+    return f"attachments/{instance.account_id}/{secrets.token_urlsafe(24)}"
+
+
+class Attachment(TenantModel):
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=attachment_upload_to, max_length=200)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    # For uploads made before their comment exists (API "uploads" tokens).
+    token = models.CharField(max_length=48, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["account", "comment"], name="attachment_acct_comment")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "token"], name="attachment_token_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(TenantModel):
+    """One line of a ticket's Activity history: who changed what, when, through which
+    channel. Comment events point at their comment, so an end user's view can leave out
+    internal ones."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Ticket created")
+        CHANGE = "change", _("Field changed")
+        COMMENT = "comment", _("Comment added")
+        MADE_PUBLIC = "made_public", _("Made public")
+        MADE_PRIVATE = "made_private", _("Made private")
+        FEEDBACK = "feedback", _("Satisfaction rated")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind)
+    field = models.CharField(max_length=40, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket")
+        ]
