@@ -46,10 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "anymail",
+    "rest_framework",
     "accounts",
     "tickets",
     "portal",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("agent/", include("tickets.urls")),
     path("hc/", include("portal.urls")),
+    path("api/v2/", include("api.urls")),
+    path("", include("notifications.urls")),
 ]
