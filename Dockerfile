@@ -1,0 +1,36 @@
+# Sportello production image: gunicorn (web) and Celery (worker, beat) run from it.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# gettext for compilemessages (the .mo files are build output, not in git).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# Dependencies first, so code changes do not reinstall them.
+COPY pyproject.toml README.md ./
+RUN pip install .
+
+COPY . .
+
+# Build-time placeholders only: settings refuse to start with DEBUG off and no secret.
+RUN DEBUG=false SECRET_KEY=build-only-not-secret BASE_DOMAIN=build.invalid \
+        python manage.py compilemessages --ignore .venv \
+    && DEBUG=false SECRET_KEY=build-only-not-secret BASE_DOMAIN=build.invalid \
+        python manage.py collectstatic --no-input \
+    && useradd --system --uid 1000 --home /app sportello \
+    && mkdir -p /data/media \
+    && chown -R sportello /data
+
+USER sportello
+ENV DEBUG=false MEDIA_ROOT=/data/media
+EXPOSE 8000
+
+CMD ["gunicorn", "helpdesk.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -1,0 +1,98 @@
+"""The production shape: docker-compose.yml is valid, and settings with DEBUG off pass
+Django's deployment checks or stop with a message naming what is missing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Variables of the test run that production would not have (DJANGO_ALLOW_ASYNC_UNSAFE is
+# set for the browser tests by tests/pg_default.py and fails `check --deploy`).
+NOT_INHERITED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "BASE_DOMAIN",
+    "ALLOWED_HOSTS",
+    "EMAIL_ESP",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def docker_compose():
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        if IN_CI:
+            pytest.fail("docker-compose is missing; .ci/run installs it with apt-get")
+        pytest.skip("docker-compose is not installed")
+    return binary
+
+
+def compose_config(binary: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [binary, "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_docker_compose_file_is_valid(docker_compose):
+    env = clean_env(SECRET_KEY="x" * 50, BASE_DOMAIN="helpdesk.example.com", POSTGRES_PASSWORD="pw")
+    result = compose_config(docker_compose, env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_docker_compose_refuses_to_start_without_a_secret_key(docker_compose):
+    env = clean_env(BASE_DOMAIN="helpdesk.example.com", POSTGRES_PASSWORD="pw")
+    result = compose_config(docker_compose, env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_passes_with_production_settings():
+    env = clean_env(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        BASE_DOMAIN="helpdesk.example.com",
+    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "BASE_DOMAIN"])
+def test_debug_off_without_required_variable_stops_with_its_name(missing):
+    env = clean_env(
+        DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), BASE_DOMAIN="helpdesk.example.com"
+    )
+    del env[missing]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
