@@ -115,7 +115,8 @@ class Command(BaseCommand):
                 rows.append((role, email, DEMO_PASSWORD))
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = [
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
