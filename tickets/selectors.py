@@ -34,6 +34,15 @@ def comments_visible_to(*, ticket: Ticket, viewer: User) -> QuerySet[Comment]:
     return qs if viewer.is_agent else qs.filter(public=True)
 
 
+def comments_visible_across_tickets(*, viewer: User) -> QuerySet[Comment]:
+    """comments_visible_to for every ticket the viewer may see at once (search): agents
+    every comment of their account; anyone else only public replies on visible tickets."""
+    qs = Comment.objects.for_account(viewer.account).filter(
+        ticket__in=tickets_visible_to(viewer=viewer)
+    )
+    return qs if viewer.is_agent else qs.filter(public=True)
+
+
 def attachments_visible_to(*, viewer: User) -> QuerySet[Attachment]:
     """Attachments on comments the viewer may read, on tickets the viewer may see."""
     qs = Attachment.objects.for_account(viewer.account).filter(
