@@ -6,11 +6,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# gettext for compilemessages (the .mo files are build output, not in git).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 
 # Dependencies first, so code changes do not reinstall them.
@@ -20,8 +15,9 @@ RUN pip install .
 COPY . .
 
 # Build-time placeholders only: settings refuse to start with DEBUG off and no secret.
+# The .mo catalogues are build output, not in git; compiled in Python (polib), no gettext.
 RUN DEBUG=false SECRET_KEY=build-only-not-secret BASE_DOMAIN=build.invalid \
-        python manage.py compilemessages --ignore .venv \
+        python manage.py compile_catalogues \
     && DEBUG=false SECRET_KEY=build-only-not-secret BASE_DOMAIN=build.invalid \
         python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 --home /app sportello \

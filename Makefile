@@ -25,13 +25,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Links in the demo's emails point at this server's port.
+run: export SITE_PORT ?= $(PORT)
 run: install
+	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@echo "Sportello demo: http://demo.localhost:$(PORT)/  (operator site: http://localhost:$(PORT)/)"
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: install
+	$(PY) manage.py compile_catalogues
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -41,6 +45,20 @@ lint: install
 fmt: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Refresh locale/it and locale/es from the source (needs GNU gettext), then translate.
+messages: install
+	$(PY) manage.py update_catalogues
+
+# Issue 8: gunicorn (2 workers) on the bench database, each scenario driven by wrk; seeds
+# BENCH_TICKETS tickets first when the database holds none (1000000 for the budgets' size).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sportello_bench
+BENCH_TICKETS ?= 200000
+BENCH_DURATION ?= 10
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --tickets $(BENCH_TICKETS) \
+		--duration $(BENCH_DURATION) $(if $(ONLY),--only $(ONLY))
 
 worker: install
 	$(VENV)/bin/celery -A helpdesk worker -B --loglevel=info

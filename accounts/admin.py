@@ -4,15 +4,33 @@ queryset here goes through ``all_accounts``."""
 from django.contrib import admin
 
 from accounts.models import Account, AgentGroup, Organization, User
+from accounts.rls import platform_access
 
 
-class AllAccountsAdmin(admin.ModelAdmin):
+class PlatformAdmin(admin.ModelAdmin):
+    """Whole admin views run as the platform role (row-level security lifted): saving an
+    organization or deleting an account and its cascade crosses accounts on purpose."""
+
+    def changeform_view(self, *args, **kwargs):
+        with platform_access():
+            return super().changeform_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):
+        with platform_access():
+            return super().changelist_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with platform_access():
+            return super().delete_view(*args, **kwargs)
+
+
+class AllAccountsAdmin(PlatformAdmin):
     def get_queryset(self, request):
         return self.model.all_accounts.all()
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(PlatformAdmin):
     list_display = ["name", "subdomain", "private_tickets_enabled", "created_at"]
     search_fields = ["name", "subdomain"]
 

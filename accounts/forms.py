@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
@@ -16,7 +17,31 @@ class SignInForm(auth_forms.AuthenticationForm):
         # Same message whether or not the address exists in this account.
         "invalid_login": _("That email and password don't match. Check them and try again."),
         "inactive": _("That email and password don't match. Check them and try again."),
+        "throttled": _(
+            "Too many failed sign-ins. Wait 15 minutes, or reset your password, and try again."
+        ),
     }
+
+    def clean(self):
+        from accounts import signin_throttle
+
+        email = self.cleaned_data.get("username") or ""
+        who = {
+            "account_id": getattr(getattr(self.request, "account", None), "pk", None),
+            "email": email,
+        }
+        ip = signin_throttle.client_ip(self.request)
+        # Checked before the password, so a locked address is no password oracle.
+        if email and signin_throttle.is_locked(**who, client_ip=ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                signin_throttle.record_failure(**who, client_ip=ip)
+            raise
+        signin_throttle.record_success(**who)
+        return cleaned
 
 
 class AccountPasswordResetForm(auth_forms.PasswordResetForm):
@@ -45,6 +70,8 @@ class AccountPasswordResetForm(auth_forms.PasswordResetForm):
 
         from accounts.tasks import email_send_after_commit
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        # In the recipient's language, not that of whoever asked for the reset.
+        with translation.override(context["user"].effective_locale):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         email_send_after_commit(subject=subject, body=body, to=[to_email])

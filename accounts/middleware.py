@@ -6,13 +6,18 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseNotFound
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from accounts.language import browser_language
 from accounts.models import Account, subdomain_validator
+from accounts.rls import account_context
 
 
 def _not_found(request: HttpRequest) -> HttpResponseNotFound:
-    # A plain page that says nothing about which accounts exist.
-    return HttpResponseNotFound(render_to_string("404_host.html", request=None))
+    # A plain page that says nothing about which accounts exist, in the browser's language
+    # (no account, so no default of its own).
+    with translation.override(browser_language(request) or settings.LANGUAGE_CODE):
+        return HttpResponseNotFound(render_to_string("404_host.html", request=None))
 
 
 def subdomain_from_host(host: str) -> str | None:
@@ -44,13 +49,19 @@ class TenantMiddleware:
             return _not_found(request)
         if subdomain == "":
             request.account = None
-            return self.get_response(request)
+            # The base domain works for no account: tenant tables look empty there
+            # (the operators' admin crosses accounts through ``all_accounts``).
+            with account_context(None):
+                return self.get_response(request)
         account = Account.objects.filter(subdomain=subdomain).first()
         if account is None:
             return _not_found(request)
         request.account = account
         request.urlconf = settings.TENANT_URLCONF
-        return self.get_response(request)
+        # The database sees only this account's rows for the rest of the request
+        # (row-level security), and forgets the account when the response is ready.
+        with account_context(account):
+            return self.get_response(request)
 
 
 class TenantUserMiddleware:

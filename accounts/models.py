@@ -115,6 +115,12 @@ class Account(models.Model):
         return f"{self.subdomain}.{settings.BASE_DOMAIN}"
 
     @property
+    def base_url(self) -> str:
+        """The account's site as links in emails and command output spell it."""
+        port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+        return f"{settings.SITE_SCHEME}://{self.host}{port}"
+
+    @property
     def allowed_extensions(self) -> frozenset[str]:
         return frozenset(e.lower().lstrip(".") for e in self.allowed_attachment_types.split())
 
@@ -213,6 +219,10 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
         **fields,
     ) -> User:
         user = self.model(account=account, email=self.normalize_email(email), name=name, **fields)
+        if account is not None and user.number is None:
+            # Numbered before full_clean: the check constraint wants every account user
+            # to carry a number, and save() would assign it only after validation.
+            user.number = Sequence.next_value(account=account, name="accounts.user")
         if password:
             user.set_password(password)
         else:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from accounts.models import Account, AgentGroup, Organization, User
 
@@ -17,20 +18,32 @@ def users_search(*, account: Account, query: str, limit: int = 10) -> list[User]
     condition = (
         Q(name__icontains=query)
         | Q(email__istartswith=query)
-        | Q(email__iendswith="@" + term)
-        | Q(organization__name__icontains=query)
+        | Q(email__icontains="@" + term)  # the domain, as it is being typed
+        # By organization ids read first, not a join or subquery: every arm of the OR
+        # is then an index on the user table (a bitmap OR, no scan of 50,000 users).
+        | Q(organization_id__in=_organizations_named(account, query))
     )
+    users = User.objects.for_account(account)
     digits = "".join(ch for ch in query if ch.isdigit())
     if len(digits) >= 3:
-        condition |= Q(phone__contains=digits) | Q(phone__icontains=query)
+        # "555 0199" finds "+1 (555) 0199": phone numbers compare by their digits.
+        phone_digits = F("phone")
+        for sep in (" ", "-", "(", ")", ".", "/", "+"):
+            phone_digits = Replace(phone_digits, Value(sep), Value(""))
+        users = users.annotate(phone_digits=phone_digits)
+        condition |= Q(phone_digits__contains=digits) | Q(phone__icontains=query)
     if "@" in query:
         condition |= Q(email__iexact=query)
     return list(
-        User.objects.for_account(account)
-        .filter(condition, is_active=True)
+        users.filter(condition, is_active=True)
         .select_related("organization")
         .order_by("name", "id")[:limit]
     )
+
+
+def _organizations_named(account: Account, query: str) -> list[int]:
+    orgs = Organization.objects.for_account(account).filter(name__icontains=query)
+    return list(orgs.values_list("pk", flat=True)[:100])
 
 
 def agents_for_account(*, account: Account) -> QuerySet[User]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import (
+    TIME_ZONE_CHOICES,
     Account,
     AgentGroup,
     GroupMembership,
     Organization,
     OrganizationDomain,
-    Sequence,
     User,
     UserManager,
 )
@@ -33,16 +34,19 @@ def account_create(
     account = Account(subdomain=subdomain.strip().lower(), name=name.strip(), **settings)
     account.full_clean()
     account.save()
-    admin = user_create(
-        account=account,
-        name=admin_name or admin_email.split("@")[0],
-        email=admin_email,
-        role=User.Role.ADMIN,
-        password=admin_password,
-    )
     from accounts import signals
+    from accounts.rls import account_context
 
-    signals.account_created.send(sender=Account, account=account)
+    # The new account's rows are written while working for it (row-level security).
+    with account_context(account):
+        admin = user_create(
+            account=account,
+            name=admin_name or admin_email.split("@")[0],
+            email=admin_email,
+            role=User.Role.ADMIN,
+            password=admin_password,
+        )
+        signals.account_created.send(sender=Account, account=account)
     return account, admin
 
 
@@ -73,9 +77,6 @@ def user_create(
         with transaction.atomic():
             return User.objects.create_user(
                 account=account,
-                # Numbered before create_user's full_clean, whose check constraint wants
-                # every account user to carry a number (User.save would set it too late).
-                number=Sequence.next_value(account=account, name="accounts.user"),
                 email=email,
                 name=name.strip(),
                 password=password,
@@ -137,3 +138,94 @@ def group_add_agent(*, group: AgentGroup, agent: User) -> None:
 
 def group_remove_agent(*, group: AgentGroup, agent: User) -> None:
     GroupMembership.objects.for_account(group.account).filter(group=group, user=agent).delete()
+
+
+ACCOUNT_SETTINGS_FIELDS = (
+    "private_tickets_enabled",
+    "default_reply_type",
+    "brand_color",
+    "default_locale",
+    "time_zone",
+    "max_attachments_per_message",
+    "max_attachment_size_kb",
+    "allowed_attachment_types",
+)
+
+
+def _require_admin_of(actor: User, account: Account) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not (actor.is_admin and actor.account_id == account.pk):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def account_settings_update(*, account: Account, actor: User, **fields) -> Account:
+    """Admins change their account's settings (private tickets, reply type, limits…)."""
+    _require_admin_of(actor, account)
+    unknown = set(fields) - set(ACCOUNT_SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"not account settings: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(account, name, value)
+    account.full_clean()
+    account.save(update_fields=list(fields))
+    return account
+
+
+def _other_active_admins(user: User):
+    return (
+        User.objects.for_account(user.account)
+        .filter(role=User.Role.ADMIN, is_active=True)
+        .exclude(pk=user.pk)
+    )
+
+
+@transaction.atomic
+def agent_set_role(*, user: User, role: str, actor: User) -> User:
+    """Make an agent an admin or an admin an agent. The account keeps one admin at least."""
+    _require_admin_of(actor, user.account)
+    if role not in (User.Role.AGENT, User.Role.ADMIN) or not user.is_agent:
+        raise ValidationError({"role": _("Choose agent or admin for a member of the team.")})
+    if user.is_admin and role != User.Role.ADMIN and not _other_active_admins(user).exists():
+        raise ValidationError({"role": _("The account needs at least one admin.")})
+    user.role = role
+    user.save(update_fields=["role"])
+    return user
+
+
+@transaction.atomic
+def agent_deactivate(*, user: User, actor: User) -> User:
+    """Take an agent off the team: they can no longer sign in, nor join groups or be
+    assigned. Their past work (comments, history) stays."""
+    _require_admin_of(actor, user.account)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if user.is_admin and not _other_active_admins(user).exists():
+        raise ValidationError(_("The account needs at least one admin."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    GroupMembership.objects.for_account(user.account).filter(user=user).delete()
+    return user
+
+
+def user_set_preferences(
+    *, user: User, locale: str | None = None, time_zone: str | None = None
+) -> User:
+    """A person's own language and time zone (their profile page, the help center's
+    language switcher): pages and emails follow them. Blank falls back to the browser's
+    language and the account's time zone; None leaves that one as it is."""
+    errors = {}
+    if locale and locale not in {code for code, _name in settings.LANGUAGES}:
+        errors["locale"] = _("Choose one of the offered languages.")
+    if time_zone and time_zone not in {name for name, _label in TIME_ZONE_CHOICES}:
+        errors["time_zone"] = _("Choose a time zone from the list.")
+    if errors:
+        raise ValidationError(errors)
+    changed = {"locale": locale, "time_zone": time_zone}
+    fields = [name for name, value in changed.items() if value is not None]
+    for name in fields:
+        setattr(user, name, changed[name])
+    if fields:
+        user.save(update_fields=fields)
+    return user

@@ -133,7 +133,50 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         return qs
 
 
-class AllAccountsManager(models.Manager):
+class AllAccountsQuerySet(models.QuerySet):
+    """Runs its queries with row-level security lifted (``accounts.rls.platform_access``):
+    crossing accounts here is the point, and the database must allow it too."""
+
+    def _platform(self):
+        from accounts.rls import platform_access
+
+        return platform_access()
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            with self._platform():
+                super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        with self._platform():
+            yield from super().iterator(*args, **kwargs)
+
+    def count(self):
+        with self._platform():
+            return super().count()
+
+    def exists(self):
+        with self._platform():
+            return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        with self._platform():
+            return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        with self._platform():
+            return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        with self._platform():
+            return super().delete()
+
+    delete.alters_data = True
+
+
+class AllAccountsManager(models.Manager.from_queryset(AllAccountsQuerySet)):
     """Explicit, greppable road across accounts, for platform-level code only."""
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from accounts import views
+from accounts import language, preferences, views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("language/", language.language_set, name="language"),
+    path("preferences/", preferences.preferences, name="preferences"),
     path("signin/", views.SignInView.as_view(), name="login"),
     path("signout/", views.SignOutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -33,6 +33,9 @@ if not DEBUG:
             "(see README, 'Configuration')."
         )
 
+# Links in emails and command output: https in production; `make run` sets the port.
+SITE_SCHEME = env.str("SITE_SCHEME", default="http" if DEBUG else "https")
+SITE_PORT = env.str("SITE_PORT", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}"])
 
 INSTALLED_APPS = [
@@ -58,12 +61,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.TenantMiddleware",
+    # Refuses an oversized body from its declared length, before reading it.
+    "helpdesk.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.TenantUserMiddleware",
+    # After the tenant and the user are known: both have a say in the language.
+    "accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -100,6 +106,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Row-level security (accounts/rls.py; README, "Security"): on PostgreSQL the app connects
+# as a role that is not superuser, owner nor BYPASSRLS; ``Model.all_accounts`` switches to
+# this BYPASSRLS role for its queries. Empty: no switch (SQLite, or tests as superuser).
+DATABASE_PLATFORM_ROLE = env.str("DATABASE_PLATFORM_ROLE", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountEmailBackend"]
@@ -119,6 +129,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Our date formats over Django's (helpdesk/formats: lowercase months in it/es).
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -136,19 +148,49 @@ STORAGES = {
 # Uploads larger than this spill to disk instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Size limits (helpdesk/limits.py): each file is cut off while streaming once over the
+# account's attachment size; a body declared larger than the limit is never read.
+FILE_UPLOAD_HANDLERS = [
+    "helpdesk.limits.AttachmentSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 50  # the most an account may allow per message
+# Requests outside an account (inbound email webhooks carry whole messages).
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=40 * 1024 * 1024)
 
 # Celery: without a broker, tasks run eagerly in-process (development, `make run`).
 REDIS_URL = env.str("REDIS_URL", default="")
+# Shared by every web worker (sign-in throttling counts failures here); without Redis,
+# a per-process memory cache (development, tests).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task
+# unless this is set (a new PostgreSQL connection per email: 78 instead of 118 emails/s
+# in `make bench` 7b). With it, helpdesk/celery.py closes connections as Django does
+# around requests: past CONN_MAX_AGE or after an error. Safe with row-level security:
+# the account is reset on the connection when each task ends.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Longer than any task or retry countdown, so an unacked task is not redelivered early.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The outbox sweeper: re-queues deliveries a lost task or a dead worker left behind.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.deliveries_sweep_task",
+        "schedule": 60.0,
+    },
+}
 
 # Email (Django 6.1 MAILERS). ESP: anymail backend chosen by EMAIL_ESP; unset means the
 # development backend that prints to the console and keeps a copy under var/mail.
@@ -194,6 +236,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security. Production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A stale form says so and shows back what was typed, instead of a bare 403.
+CSRF_FAILURE_VIEW = "helpdesk.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

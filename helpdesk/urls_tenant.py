@@ -7,6 +7,7 @@ from accounts.views import tenant_home
 urlpatterns = [
     path("", tenant_home, name="home"),
     path("", include("accounts.urls")),
+    path("agent/settings/api/", include("api.settings_urls")),
     path("agent/", include("tickets.urls")),
     path("hc/", include("portal.urls")),
     path("api/v2/", include("api.urls")),

@@ -106,3 +106,28 @@ def password():
 def _fast_password_hashing(settings):
     # Hashing strength is not what these tests are about; PBKDF2 would dominate their time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Tests read the translations as `make run` serves them: .po compiled to .mo first
+    (a plain `pytest` too, not only `make test`)."""
+    from django.utils.translation.reloader import translation_file_changed
+
+    from accounts.management.commands.compile_catalogues import compile_catalogues
+
+    for mo in compile_catalogues():
+        translation_file_changed(sender=None, file_path=mo)
+
+
+# No test writes into the project's media folder: uploads land in a temporary one.
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def private_on(acme):
+    acme.private_tickets_enabled = True
+    acme.save()
+    return acme

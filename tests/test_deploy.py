@@ -65,13 +65,18 @@ def compose_config(binary: str, env: dict[str, str]) -> subprocess.CompletedProc
 
 
 def test_docker_compose_file_is_valid(docker_compose):
-    env = clean_env(SECRET_KEY="x" * 50, BASE_DOMAIN="helpdesk.example.com", POSTGRES_PASSWORD="pw")
+    env = clean_env(
+        SECRET_KEY="x" * 50,
+        BASE_DOMAIN="helpdesk.example.com",
+        POSTGRES_PASSWORD="pw",
+        APP_DB_PASSWORD="pw2",
+    )
     result = compose_config(docker_compose, env)
     assert result.returncode == 0, result.stderr
 
 
 def test_docker_compose_refuses_to_start_without_a_secret_key(docker_compose):
-    env = clean_env(BASE_DOMAIN="helpdesk.example.com", POSTGRES_PASSWORD="pw")
+    env = clean_env(BASE_DOMAIN="helpdesk.example.com", POSTGRES_PASSWORD="pw", APP_DB_PASSWORD="x")
     result = compose_config(docker_compose, env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -10,6 +10,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
 from accounts.services import account_create
 
@@ -48,11 +49,24 @@ class Command(BaseCommand):
                 admin_password=password,
             )
         except ValidationError as exc:
-            raise CommandError(f"Cannot create account “{subdomain}”: {_messages(exc)}") from exc
+            raise CommandError(
+                _("Cannot create account “%(subdomain)s”: %(reasons)s")
+                % {"subdomain": subdomain, "reasons": _messages(exc)}
+            ) from exc
         except IntegrityError as exc:  # lost a race with a concurrent create
-            raise CommandError(f"An account “{subdomain}” already exists.") from exc
+            raise CommandError(
+                _("An account “%(subdomain)s” already exists.") % {"subdomain": subdomain}
+            ) from exc
 
-        self.stdout.write(self.style.SUCCESS(f"Created {account} at http://{account.host}/"))
-        self.stdout.write(f"Admin: {admin.email}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Created %(account)s at %(url)s")
+                % {"account": account, "url": f"{account.base_url}/"}
+            )
+        )
+        self.stdout.write(_("Admin: %(email)s") % {"email": admin.email})
         if generated:
-            self.stdout.write(f"Password: {password}  (shown once; change it after signing in)")
+            self.stdout.write(
+                _("Password: %(password)s  (shown once; change it after signing in)")
+                % {"password": password}
+            )

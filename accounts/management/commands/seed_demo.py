@@ -12,8 +12,10 @@ import importlib.util
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, AgentGroup, Organization, User
+from accounts.rls import account_context
 from accounts.services import (
     account_create,
     group_add_agent,
@@ -59,28 +61,30 @@ def seed_demo_account() -> tuple[Account, bool]:
             admin_password=DEMO_PASSWORD,
         )
 
-    for spec in ORGANIZATIONS:
-        if not Organization.objects.for_account(account).filter(name=spec["name"]).exists():
-            organization_create(account=account, **spec)
+    # Platform command: it works for the demo account only (row-level security).
+    with account_context(account):
+        for spec in ORGANIZATIONS:
+            if not Organization.objects.for_account(account).filter(name=spec["name"]).exists():
+                organization_create(account=account, **spec)
 
-    users = User.objects.for_account(account)
-    for role, email, name, phone, is_manager in PEOPLE:
-        if not users.filter(email=email).exists():
-            user_create(
-                account=account,
-                role=role,
-                email=email,
-                name=name,
-                phone=phone,
-                is_org_manager=is_manager,
-                password=DEMO_PASSWORD,
-            )
+        users = User.objects.for_account(account)
+        for role, email, name, phone, is_manager in PEOPLE:
+            if not users.filter(email=email).exists():
+                user_create(
+                    account=account,
+                    role=role,
+                    email=email,
+                    name=name,
+                    phone=phone,
+                    is_org_manager=is_manager,
+                    password=DEMO_PASSWORD,
+                )
 
-    group = AgentGroup.objects.for_account(account).filter(name=GROUP).first()
-    if group is None:
-        group = group_create(account=account, name=GROUP)
-    for agent in users.filter(role=User.Role.AGENT, email__in=[p[1] for p in PEOPLE]):
-        group_add_agent(group=group, agent=agent)  # a no-op when already a member
+        group = AgentGroup.objects.for_account(account).filter(name=GROUP).first()
+        if group is None:
+            group = group_create(account=account, name=GROUP)
+        for agent in users.filter(role=User.Role.AGENT, email__in=[p[1] for p in PEOPLE]):
+            group_add_agent(group=group, agent=agent)  # a no-op when already a member
     return account, created
 
 
@@ -98,20 +102,25 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         account, created = seed_demo_account()
-        seed_demo_tickets(account)
+        with account_context(account):
+            seed_demo_tickets(account)
 
-        verb = "Created" if created else "Found"
-        self.stdout.write(self.style.SUCCESS(f"{verb} the demo account at {account.host}"))
+        done = (
+            _("Created the demo account at %(host)s")
+            if created
+            else _("Found the demo account at %(host)s")
+        )
+        self.stdout.write(self.style.SUCCESS(done % {"host": account.base_url}))
         self.stdout.write(self.credentials_table(account))
 
     def credentials_table(self, account: Account) -> str:
-        rows = [("Role", "Email", "Password")]
+        rows = [(_("Role"), _("Email"), _("Password"))]
         emails = [ADMIN["email"], *(p[1] for p in PEOPLE)]
         people = {u.email: u for u in User.objects.for_account(account).filter(email__in=emails)}
         for email in emails:
             user = people.get(email)
             if user is not None:
-                role = "Org manager" if user.is_org_manager else user.get_role_display()
+                role = _("Org manager") if user.is_org_manager else user.get_role_display()
                 rows.append((role, email, DEMO_PASSWORD))
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = [

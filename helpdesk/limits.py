@@ -1,0 +1,105 @@
+"""Request size limits, enforced before and while a body is read, never after.
+
+- ``RequestSizeLimitMiddleware`` refuses a body whose declared length is over the limit
+  with 413 before a byte of it is read: on an account's subdomain, the account's
+  attachments per message × attachment size plus room for the form's fields; elsewhere
+  (inbound email webhooks on the base domain) ``REQUEST_MAX_BYTES``.
+- ``AttachmentSizeUploadHandler`` (first in FILE_UPLOAD_HANDLERS) counts each file's
+  bytes as they stream in and stops passing them on once the file is over the account's
+  size limit: the file reaches the form as an empty ``OversizedUpload`` that reports the
+  bytes seen, and the attachment rules refuse it with their usual message.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+# Room for a form's own fields (text, CSRF token, multipart boundaries) next to its files.
+FORM_FIELDS_ALLOWANCE = 1024 * 1024
+
+
+def request_max_bytes(request: HttpRequest) -> int:
+    account = getattr(request, "account", None)
+    if account is None:
+        return settings.REQUEST_MAX_BYTES
+    files = account.max_attachments_per_message * account.max_attachment_size_kb * 1024
+    return files + max(FORM_FIELDS_ALLOWANCE, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+def attachment_max_bytes(request: HttpRequest | None) -> int:
+    account = getattr(request, "account", None)
+    if account is None:
+        return settings.REQUEST_MAX_BYTES
+    return account.max_attachment_size_kb * 1024
+
+
+class RequestSizeLimitMiddleware:
+    """After TenantMiddleware (the limit depends on the account)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = -1
+        if declared < 0:
+            return HttpResponse(
+                render_to_string("request_invalid.html", request=request), status=400
+            )
+        limit = request_max_bytes(request)
+        if declared > limit and request.path.startswith("/api/"):
+            return JsonResponse(  # the API answers in JSON, as Zendesk's does
+                {
+                    "error": "RequestTooLarge",
+                    "description": f"The request body is larger than {limit} bytes.",
+                },
+                status=413,
+            )
+        if declared > limit:
+            response = HttpResponse(
+                render_to_string(
+                    "request_too_large.html",
+                    {"limit_mb": max(1, round(limit / (1024 * 1024)))},
+                    request=request,
+                ),
+                status=413,
+            )
+            # The body is not read; ask the client not to reuse the connection for it.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class OversizedUpload(UploadedFile):
+    """A file cut off while streaming: no content, and the size that was seen."""
+
+    def __init__(self, *, name: str, content_type: str, size: int):
+        from io import BytesIO
+
+        super().__init__(BytesIO(b""), name=name, content_type=content_type, size=size)
+
+
+class AttachmentSizeUploadHandler(FileUploadHandler):
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.limit = attachment_max_bytes(self.request)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            return None  # the next handlers get nothing more: the file is never kept whole
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.received > self.limit:
+            return OversizedUpload(
+                name=self.file_name, content_type=self.content_type, size=self.received
+            )
+        return None  # within the limit: the next handler (memory or disk) has the file

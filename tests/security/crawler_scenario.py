@@ -1,0 +1,167 @@
+"""The world the access crawler walks: acme (the account under test) with its people,
+a ticket of another end user, a private ticket and an internal note with a file, and
+globex, whose objects acme's people must never reach.
+
+Every object a role must not see carries a marker text; the crawler checks that no
+answer to a role that may not see it contains the marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Account, User
+from accounts.services import group_create, organization_create
+from api.tokens import api_token_create
+from notifications.models import Delivery, Trigger
+from tests.factories import (
+    AdminFactory,
+    AgentFactory,
+    EndUserFactory,
+)
+from tickets.models import Attachment, Ticket
+from tickets.services import comment_add, ticket_create
+
+INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
+PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"
+OTHER_USER_SUBJECT = "OTHER-USER-SECRET-4d2e"
+GLOBEX_SECRET = "GLOBEX-SECRET-c0de"
+PDF = b"%PDF-1.4\n" + b"0" * 64
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, "application/pdf")
+
+
+@dataclass
+class Scenario:
+    acme: Account
+    globex: Account
+    users: dict[str, User]
+    ids: dict[str, object] = field(default_factory=dict)
+
+
+def build_scenario(acme: Account, globex: Account) -> Scenario:
+    acme.private_tickets_enabled = True
+    acme.save()
+    org = organization_create(account=acme, name="Acme Customers Ltd")
+    other_org = organization_create(account=acme, name="Elsewhere Ltd")
+    agent = AgentFactory(account=acme, email="agent@acme.example")
+    admin = AdminFactory(account=acme, email="admin@acme.example")
+    end_user = EndUserFactory(account=acme, email="user@customer.example", organization=org)
+    manager = EndUserFactory(
+        account=acme, email="manager@customer.example", organization=org, is_org_manager=True
+    )
+    other_user = EndUserFactory(
+        account=acme, email="other@elsewhere.example", organization=other_org
+    )
+    group = group_create(account=acme, name="Tier 1")
+
+    mine = ticket_create(
+        account=acme,
+        submitter=end_user,
+        subject="My printer",
+        body="It jams.",
+        uploads=[_pdf("public.pdf")],
+    )
+    comment_add(
+        ticket=mine,
+        author=agent,
+        body=INTERNAL_NOTE,
+        public=False,
+        channel="web",
+        uploads=[_pdf("internal.pdf")],
+    )
+    other = ticket_create(
+        account=acme,
+        submitter=other_user,
+        subject=OTHER_USER_SUBJECT,
+        body=OTHER_USER_SUBJECT,
+        uploads=[_pdf("other.pdf")],
+    )
+    private = ticket_create(
+        account=acme,
+        submitter=agent,
+        requester=end_user,
+        subject=PRIVATE_SUBJECT,
+        body=PRIVATE_SUBJECT,
+        public=False,
+        uploads=[_pdf("private.pdf")],
+    )
+    assert not private.is_public, "the scenario needs a private ticket"
+
+    # Globex: fillers first, so the numbers of its real objects do not exist at acme.
+    for i in range(8):
+        EndUserFactory(account=globex, email=f"filler{i}@globex.example")
+    for i in range(3):
+        organization_create(account=globex, name=f"Filler {i}")
+        group_create(account=globex, name=f"Filler {i}")
+    globex_agent = AgentFactory(
+        account=globex, email="agent@globex.example", name=GLOBEX_SECRET + " Agent"
+    )
+    globex_user = EndUserFactory(
+        account=globex, email="user@globex.example", name=GLOBEX_SECRET + " User"
+    )
+    globex_org = organization_create(account=globex, name=GLOBEX_SECRET + " Org")
+    globex_group = group_create(account=globex, name=GLOBEX_SECRET + " Group")
+    for _ in range(4):
+        globex_ticket = ticket_create(
+            account=globex,
+            submitter=globex_user,
+            subject=GLOBEX_SECRET,
+            body=GLOBEX_SECRET,
+            uploads=[_pdf("globex.pdf")],
+        )
+
+    acme_token, _secret = api_token_create(account=acme, name="Acme script", user=agent)
+    for i in range(5):
+        globex_token, _secret = api_token_create(
+            account=globex, name=f"{GLOBEX_SECRET} {i}", user=globex_agent
+        )
+
+    def attachment(ticket: Ticket, name: str) -> Attachment:
+        return Attachment.objects.for_account(ticket.account).get(
+            comment__ticket=ticket, filename=name
+        )
+
+    def first(model, account):
+        row = model.objects.for_account(account).order_by("pk").first()
+        return row.pk if row else 999_999
+
+    users = {
+        "end_user": end_user,
+        "manager": manager,
+        "agent": agent,
+        "admin": admin,
+        "outsider": globex_agent,
+    }
+    ids = {
+        "mine": mine,
+        "other": other,
+        "private": private,
+        "globex_ticket": globex_ticket,
+        "internal_token": attachment(mine, "internal.pdf").token,
+        "public_token": attachment(mine, "public.pdf").token,
+        "other_token": attachment(other, "other.pdf").token,
+        "private_token": attachment(private, "private.pdf").token,
+        "globex_token": attachment(globex_ticket, "globex.pdf").token,
+        "other_user": other_user,
+        "end_user": end_user,
+        "agent": agent,
+        "globex_user": globex_user,
+        "org": org,
+        "other_org": other_org,
+        "globex_org": globex_org,
+        "group": group,
+        "globex_group": globex_group,
+        "globex_agent": globex_agent,
+        "api_token": acme_token,
+        "globex_api_token": globex_token,
+        "trigger": first(Trigger, acme),
+        "globex_trigger": first(Trigger, globex),
+        "delivery": first(Delivery, acme),
+        "globex_delivery": first(Delivery, globex),
+    }
+    return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -1,0 +1,474 @@
+"""The access crawler: every URL pattern of the project, for every role of acme, with the
+ids of globex's objects, of another end user's ticket, of a private ticket and of an
+internal note's file. What each role may reach is spelled out per pattern in ``TABLE``;
+everything else must be refused (404, 302 to sign-in, 405 — 401/403 for the API), must
+not carry the refused object's text, and must change nothing. A URL pattern without an
+entry in ``TABLE`` fails the test, so a new view cannot slip past it.
+
+Set ``CRAWLER_REPORT=1`` to print every answer (to review the table after a change).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts import rls
+from tests.api.conftest import basic_header, token_for
+from tests.conftest import TenantClient
+from tests.security.crawler_scenario import (
+    GLOBEX_SECRET,
+    INTERNAL_NOTE,
+    OTHER_USER_SUBJECT,
+    PRIVATE_SUBJECT,
+    Scenario,
+    build_scenario,
+)
+
+ROLES = ["anonymous", "end_user", "manager", "agent", "admin", "outsider"]
+AGENTS = frozenset({"agent", "admin"})
+SIGNED_IN = frozenset({"end_user", "manager", "agent", "admin"})
+WEB_DENY = frozenset({302, 404, 405})
+API_DENY = frozenset({401, 403, 404, 405})
+# Markers a role must never receive, whatever it asks for.
+NEVER_SHOWN = {
+    "anonymous": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
+    "end_user": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
+    "manager": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
+    "outsider": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
+    "agent": (GLOBEX_SECRET,),
+    "admin": (GLOBEX_SECRET,),
+}
+
+# Probes: name → how to fill the pattern's kwargs from the scenario's ids.
+TICKET_PROBES = {
+    "mine": lambda i: {"number": i["mine"].number},
+    "other": lambda i: {"number": i["other"].number},
+    "private": lambda i: {"number": i["private"].number},
+    "globex": lambda i: {"number": i["globex_ticket"].number},
+}
+ATTACHMENT_PROBES = {
+    "public": lambda i: {"number": i["mine"].number, "token": i["public_token"]},
+    "internal": lambda i: {"number": i["mine"].number, "token": i["internal_token"]},
+    "other": lambda i: {"number": i["other"].number, "token": i["other_token"]},
+    "private": lambda i: {"number": i["private"].number, "token": i["private_token"]},
+    # Child-object IDOR: my ticket's number with someone else's file.
+    "other_via_mine": lambda i: {"number": i["mine"].number, "token": i["other_token"]},
+    "globex": lambda i: {"number": i["globex_ticket"].number, "token": i["globex_token"]},
+    "globex_via_mine": lambda i: {"number": i["mine"].number, "token": i["globex_token"]},
+}
+USER_PROBES = {
+    "self": lambda i: {"number": i["end_user"].number},
+    "other_user": lambda i: {"number": i["other_user"].number},
+    "agent": lambda i: {"number": i["agent"].number},
+    "globex": lambda i: {"number": i["globex_user"].number},
+}
+ORG_PROBES = {
+    "mine": lambda i: {"number": i["org"].number},
+    "other": lambda i: {"number": i["other_org"].number},
+    "globex": lambda i: {"number": i["globex_org"].number},
+}
+GROUP_PROBES = {
+    "mine": lambda i: {"number": i["group"].number},
+    "globex": lambda i: {"number": i["globex_group"].number},
+}
+AGENT_PROBES = {
+    "agent": lambda i: {"number": i["agent"].number},
+    "globex": lambda i: {"number": i["globex_agent"].number},
+}
+MEMBER_PROBES = {
+    "mine": lambda i: {"number": i["group"].number, "user_number": i["agent"].number},
+    "globex": lambda i: {
+        "number": i["globex_group"].number,
+        "user_number": i["globex_agent"].number,
+    },
+}
+TRIGGER_PROBES = {
+    "mine": lambda i: {"pk": i["trigger"]},
+    "globex": lambda i: {"pk": i["globex_trigger"]},
+}
+API_TOKEN_PROBES = {
+    "mine": lambda i: {"number": i["api_token"].number},
+    "globex": lambda i: {"number": i["globex_api_token"].number},
+}
+DELIVERY_PROBES = {
+    "mine": lambda i: {"pk": i["delivery"]},
+    "globex": lambda i: {"pk": i["globex_delivery"]},
+}
+NO_KWARGS = {"-": lambda i: {}}
+
+
+def queries(*strings: str) -> dict:
+    """Probes that differ by query string only ("_query" is appended to the path)."""
+    return {s or "-": (lambda i, s=s: {"_query": s}) for s in strings}
+
+
+# Search and pick-lists asked for words of objects the role must not see.
+SEARCH_PROBES = queries("", "?q=secret", "?q=globex", "?q=internal")
+API_SEARCH_PROBES = queries("", "?query=secret", "?query=globex", "?query=type:ticket secret")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL pattern: its probes, and which (role, probe) pairs may be answered.
+
+    ``allow`` maps a role to the probe names it may reach ("*" for all; "?name" for a
+    probe whose answer only has to carry nothing it must not); a pair not listed must be
+    refused. ``api`` picks the API's refusals (401/403/404/405).
+    """
+
+    probes: dict = field(default_factory=lambda: NO_KWARGS)
+    allow: dict = field(default_factory=dict)
+    api: bool = False
+    # Extra refusals for some roles (an agent is told 403 on an admin's settings page).
+    also_refuse: dict = field(default_factory=dict)
+    host: str = "tenant"
+    url: str = ""  # for regex patterns: the concrete path to request
+
+
+def everyone(**extra) -> dict:
+    return {role: {"*"} for role in ROLES} | extra
+
+
+def agents(probes=("*",)) -> dict:
+    return {"agent": set(probes), "admin": set(probes)}
+
+
+def admins(probes=("*",)) -> dict:
+    return {"admin": set(probes)}
+
+
+AGENT_TOLD_FORBIDDEN = {"agent": {403}}
+
+
+def signed_in(probes=("*",)) -> dict:
+    return {role: set(probes) for role in SIGNED_IN}
+
+
+ACME_TICKETS = ("mine", "other", "private")
+END_USER_TICKETS = {"end_user": {"mine"}, "manager": {"mine"}}
+# Agents opening a help-center request are sent to the same number in the workspace,
+# whatever the number (the workspace then decides): only the text is checked.
+AGENTS_REDIRECTED = {"agent": {"?*"}, "admin": {"?*"}}
+TABLE: dict[str, Entry] = {
+    # Accounts: public pages.
+    "": Entry(allow=signed_in()),  # the anonymous go to sign in
+    "language/": Entry(allow=everyone()),
+    "signin/": Entry(allow=everyone()),
+    "signout/": Entry(allow=everyone()),
+    "password-reset/": Entry(allow=everyone()),
+    "password-reset/sent/": Entry(allow=everyone()),
+    "password-reset/<uidb64>/<token>/": Entry(
+        probes={"garbage": lambda i: {"uidb64": "MQ", "token": "set-password"}},
+        allow=everyone(),
+    ),
+    "password-reset/done/": Entry(allow=everyone()),
+    "preferences/": Entry(allow=signed_in()),
+    # Agent workspace.
+    "agent/": Entry(allow=agents()),
+    "agent/views/<slug:view_key>/": Entry(
+        probes={"unsolved": lambda i: {"view_key": "unsolved"}}, allow=agents()
+    ),
+    "agent/tickets/bulk/": Entry(allow=agents()),
+    "agent/search/": Entry(SEARCH_PROBES, agents()),
+    "agent/tickets/new/": Entry(
+        {
+            "-": lambda i: {},
+            "globex_requester": lambda i: {"_query": f"?requester={i['globex_user'].number}"},
+        },
+        # A POST re-renders the form whatever the query says: only the text is checked.
+        agents(("-", "?globex_requester")),
+    ),
+    "agent/tickets/new/requester/search/": Entry(SEARCH_PROBES, agents()),
+    "agent/tickets/new/requester/pick/": Entry(
+        {
+            "other_user": lambda i: {"_query": f"?user={i['other_user'].number}"},
+            "globex_user": lambda i: {"_query": f"?user={i['globex_user'].number}"},
+        },
+        agents(("other_user",)),
+    ),
+    "agent/tickets/new/requester/add/": Entry(allow=agents()),
+    "agent/users/inline/": Entry(allow=agents()),
+    "agent/tickets/cc/search/": Entry(SEARCH_PROBES, agents()),
+    "agent/tickets/<int:number>/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/reply/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/fields/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/make-private/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/attachments/<str:token>/": Entry(
+        ATTACHMENT_PROBES, agents(("public", "internal", "other", "private"))
+    ),
+    "agent/tickets/<int:number>/forward/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/users/new/": Entry(allow=agents()),
+    "agent/users/<int:number>/": Entry(USER_PROBES, agents(("self", "other_user", "agent"))),
+    # Admin settings.
+    "agent/settings/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/agents/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/agents/<int:number>/role/": Entry(
+        AGENT_PROBES, admins(("agent",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/agents/<int:number>/deactivate/": Entry(
+        AGENT_PROBES, admins(("agent",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/groups/<int:number>/members/": Entry(
+        GROUP_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/groups/<int:number>/members/<int:user_number>/remove/": Entry(
+        MEMBER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/triggers/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/triggers/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/triggers/<int:pk>/": Entry(
+        TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/triggers/<int:pk>/toggle/": Entry(
+        TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/triggers/<int:pk>/move/": Entry(
+        TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/triggers/<int:pk>/delete/": Entry(
+        TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/api/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/api/<int:number>/revoke/": Entry(
+        API_TOKEN_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/deliveries/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/deliveries/<int:pk>/resend/": Entry(
+        DELIVERY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    # Help center.
+    "hc/": Entry(allow=signed_in()),
+    "hc/search/": Entry(SEARCH_PROBES, signed_in()),
+    "hc/requests/new/": Entry(allow=signed_in()),
+    "hc/requests/<int:number>/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
+    "hc/requests/<int:number>/close/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
+    "hc/requests/<int:number>/feedback/": Entry(
+        TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED
+    ),
+    "hc/requests/<int:number>/attachments/<str:token>/": Entry(
+        ATTACHMENT_PROBES, {"end_user": {"public"}, "manager": {"public"}} | AGENTS_REDIRECTED
+    ),
+    # API (each also without ".json").
+    "api/v2/openapi.json": Entry(allow=everyone(), api=True),
+    "api/v2/tickets": Entry(allow=agents(), api=True),
+    "api/v2/tickets/show_many": Entry(queries("?ids=1,2,3,4,5,6"), agents(), api=True),
+    "api/v2/tickets/update_many": Entry(allow=agents(), api=True),
+    "api/v2/tickets/<num:number>": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tickets/<num:number>/comments": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/job_statuses/<str:job_id>": Entry(
+        {"unknown": lambda i: {"job_id": "no-such-job"}}, {}, api=True
+    ),
+    "api/v2/users": Entry(allow=agents(), api=True),
+    "api/v2/users/me": Entry(allow=signed_in(), api=True),
+    "api/v2/users/search": Entry(API_SEARCH_PROBES, agents(), api=True),
+    "api/v2/users/show_many": Entry(
+        queries("?ids=" + ",".join(str(n) for n in range(1, 16))), agents(), api=True
+    ),
+    "api/v2/users/<num:number>": Entry(
+        USER_PROBES, agents(("self", "other_user", "agent")), api=True
+    ),
+    "api/v2/users/<num:number>/tickets/requested": Entry(
+        USER_PROBES, agents(("self", "other_user", "agent")), api=True
+    ),
+    "api/v2/users/<num:number>/tickets/ccd": Entry(
+        USER_PROBES, agents(("self", "other_user", "agent")), api=True
+    ),
+    "api/v2/organizations": Entry(allow=agents(), api=True),
+    "api/v2/organizations/<num:number>": Entry(ORG_PROBES, agents(("mine", "other")), api=True),
+    "api/v2/organizations/<num:number>/tickets": Entry(
+        ORG_PROBES, agents(("mine", "other")), api=True
+    ),
+    "api/v2/organizations/<num:number>/users": Entry(
+        ORG_PROBES, agents(("mine", "other")), api=True
+    ),
+    "api/v2/groups": Entry(allow=agents(), api=True),
+    "api/v2/groups/<num:number>": Entry(GROUP_PROBES, agents(("mine",)), api=True),
+    "api/v2/uploads": Entry(allow=signed_in(), api=True),  # end users attach files too
+    "api/v2/search": Entry(API_SEARCH_PROBES, agents(), api=True),
+    "api/v2/requests": Entry(allow=signed_in(), api=True),
+    # The Requests API is the requester's view, for agents too (their own requests only).
+    "api/v2/requests/<num:number>": Entry(TICKET_PROBES, END_USER_TICKETS, api=True),
+    "api/v2/requests/<num:number>/comments": Entry(TICKET_PROBES, END_USER_TICKETS, api=True),
+    "api/v2/": Entry(allow={}, api=True, url="/api/v2/no/such/endpoint"),
+    # Base domain.
+    "base:": Entry(allow=everyone(), host="base"),
+    "base:admin/": Entry(allow={}, host="base"),
+    "base:inbound/^mailgun/inbound(_mime)?/$": Entry(
+        allow={}, api=True, host="base", url="/inbound/mailgun/inbound_mime/"
+    ),
+    "base:inbound/postmark/inbound/": Entry(allow={}, api=True, host="base"),
+}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def table_key(route: str) -> str:
+    return (
+        route.removesuffix(".json")
+        if route.startswith("api/v2/") and route != ("api/v2/openapi.json")
+        else route
+    )
+
+
+def project_routes() -> list[tuple[str, str]]:
+    """(table key, route) of every URL pattern, tenant and base domain."""
+    routes = [(table_key(r), r) for r in _walk(get_resolver("helpdesk.urls_tenant").url_patterns)]
+    for route in _walk(get_resolver("helpdesk.urls").url_patterns):
+        if route.startswith("admin/") and route != "admin/":
+            continue  # Django's own admin: its index stands for it (operators only)
+        routes.append((f"base:{route}", route))
+    return routes
+
+
+def test_every_url_pattern_has_an_entry():
+    keys = {key for key, _route in project_routes()}
+    assert sorted(keys - TABLE.keys()) == [], "add these patterns to TABLE"
+    assert sorted(TABLE.keys() - keys) == [], "these TABLE entries match no pattern"
+
+
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def fill(route: str, kwargs: dict) -> str:
+    return "/" + _CONVERTER.sub(lambda m: str(kwargs[m.group(1)]), route)
+
+
+def client_for_role(role: str, scenario: Scenario) -> TenantClient:
+    client = TenantClient(scenario.acme)
+    user = scenario.users.get(role)
+    if user is not None:
+        client.force_login(user)
+        client.defaults["HTTP_AUTHORIZATION"] = basic_header(user.email, token_for(user))
+    return client
+
+
+def state_fingerprint() -> tuple:
+    """A digest of every row of the tables a request could change."""
+    tables = [
+        "tickets_ticket",
+        "tickets_comment",
+        "tickets_attachment",
+        "tickets_ticketcc",
+        "tickets_ticketevent",
+        "notifications_delivery",
+        "notifications_trigger",
+        "accounts_user",
+        "accounts_organization",
+        "accounts_agentgroup",
+        "accounts_groupmembership",
+    ]
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608
+        f"FROM {t} r"
+        for t in tables
+    )
+    with rls.platform_access(), connection.cursor() as cursor:  # every account's rows
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    return tuple(rows)
+
+
+# A refusal may redirect to sign-in, or to the role's own home (an agent sent from the
+# help center to the workspace): fixed places that say nothing about the object asked for.
+REFUSAL_REDIRECTS = ("/signin/", "/admin/login/", "/agent/", "/hc/")
+
+
+def _is_refusal(response, entry: Entry, role: str) -> bool:
+    deny = (API_DENY if entry.api else WEB_DENY) | entry.also_refuse.get(role, set())
+    if response.status_code not in deny:
+        return False
+    if response.status_code == 302:
+        return response["Location"].split("?")[0] in REFUSAL_REDIRECTS
+    return True
+
+
+def _is_denial(response) -> bool:
+    """Not found, forbidden or sent to sign in: wrong for a pair the table allows."""
+    if response.status_code in (401, 403, 404):
+        return True
+    location = response.get("Location", "").split("?")[0]
+    return response.status_code == 302 and location.endswith(("/signin/", "/admin/login/"))
+
+
+def _text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def scenario(acme, globex, settings, tmp_path, caplog):
+    caplog.set_level("ERROR", logger="django.request")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "crawler:" + "s" * 32}
+    return build_scenario(acme, globex)
+
+
+# Every role as the suite's superuser; the signed-in roles again as a role that row-level
+# security binds (as production's), so a view reading tenant rows outside its account's
+# context fails here too.
+CRAWLS = [(role, "superuser") for role in ROLES] + [
+    (role, "app_role") for role in ("end_user", "admin")
+]
+
+
+@pytest.mark.parametrize(("role", "database_role"), CRAWLS)
+def test_every_url_answers_each_role_as_the_table_says(role, database_role, scenario, request):
+    client = client_for_role(role, scenario)
+    if database_role == "app_role":
+        request.getfixturevalue("platform_role")  # the fingerprint reads every account
+        request.getfixturevalue("app_role").activate()
+    report = os.environ.get("CRAWLER_REPORT")
+    failures = []
+    for key, route in project_routes():
+        entry = TABLE.get(key)
+        if entry is None:
+            continue  # test_every_url_pattern_has_an_entry names it
+        allowed = entry.allow.get(role, set())
+        host = "localhost" if entry.host == "base" else f"{scenario.acme.subdomain}.localhost"
+        for probe, kwargs_of in entry.probes.items():
+            kwargs = dict(kwargs_of(scenario.ids))
+            query = kwargs.pop("_query", "")
+            path = (entry.url or fill(route, kwargs)) + query
+            may = "*" in allowed or probe in allowed
+            # "?probe": any answer will do, as long as it carries nothing it must not.
+            text_only = f"?{probe}" in allowed or "?*" in allowed
+            methods = ["get"] if may else ["get", "post"] + (["put", "delete"] if entry.api else [])
+            for method in methods:
+                before = state_fingerprint()
+                response = getattr(client, method)(path, HTTP_HOST=host)
+                text = _text(response)
+                after = state_fingerprint()
+                where = (
+                    f"{role}: {method.upper()} {path} [{key} / {probe}] → "
+                    f"{response.status_code} {response.get('Location', '')}"
+                )
+                if report:
+                    print(("ALLOW " if may else "DENY  ") + where)
+                if response.status_code >= 500:
+                    failures.append(f"server error: {where}")
+                if not may and not text_only and not _is_refusal(response, entry, role):
+                    failures.append(f"not refused: {where}")
+                if may and _is_denial(response):
+                    failures.append(f"refused though allowed: {where}")
+                if not may and before != after:
+                    failures.append(f"refused but changed state: {where}")
+                if method == "get" and before != after:
+                    failures.append(f"GET changed state: {where}")
+                leaked = [m for m in NEVER_SHOWN[role] if m in text]
+                if leaked:
+                    failures.append(f"leaked {leaked}: {where}")
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)

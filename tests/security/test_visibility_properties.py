@@ -1,0 +1,260 @@
+"""Property: whatever happens to tickets, nothing an end user can get — help-center pages,
+search, the API as an end user, the emails sent to them — carries an internal note's text
+or a private ticket.
+
+A Hypothesis state machine runs random sequences of domain operations (create public and
+private tickets, public replies and internal notes, making a ticket public by a reply or
+private again, CCs, a new requester, organization-manager changes) and after each step
+fetches everything each end user could see. The example count stays small so the suite
+stays fast; the point is the variety of orders, not volume.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import TestCase
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from accounts.models import User
+from accounts.services import organization_create
+from tests.api.conftest import basic_header, token_for
+from tests.conftest import TenantClient
+from tests.factories import AgentFactory, EndUserFactory
+from tickets.models import Ticket
+from tickets.services import (
+    NotAllowed,
+    comment_add,
+    ticket_add_ccs,
+    ticket_create,
+    ticket_make_private,
+    ticket_update,
+)
+
+MAX_TICKETS = 4
+# Every marker is one word starting with this, so one prefix search finds all of them
+# (and search highlighting cannot split a marker).
+WORD = "qk"
+_serial = itertools.count(1)
+
+
+def marker(kind: str) -> str:
+    return f"{WORD}{kind}{next(_serial)}zz"
+
+
+class VisibilityMachine(RuleBasedStateMachine):
+    account = None  # set by the test before running
+
+    def __init__(self):
+        super().__init__()
+        # One savepoint per example: each starts from the same account, and leaves nothing.
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        mail.outbox = []
+        self._mail_seen = 0
+        self.internal_texts: list[str] = []
+        self.subject_of: dict[int, str] = {}  # ticket pk → its marker subject
+        self.tickets: list[Ticket] = []
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    @initialize()
+    def people(self):
+        account = self.account
+        org = organization_create(account=account, name=f"Org {next(_serial)}")
+        self.agent = AgentFactory(account=account)
+        self.end_users = [
+            EndUserFactory(account=account, organization=org),
+            EndUserFactory(account=account, organization=org, is_org_manager=True),
+            EndUserFactory(account=account),
+        ]
+        self.web = {}
+        self.api = {}
+        for user in self.end_users:
+            client = TenantClient(account)
+            client.force_login(user)
+            self.web[user.pk] = client
+            api = TenantClient(account)
+            api.defaults["HTTP_AUTHORIZATION"] = basic_header(user.email, token_for(user))
+            self.api[user.pk] = api
+
+    def _run(self, fn, **kwargs):
+        """A domain operation, with its after-commit side effects (emails) carried out;
+        a refusal (NotAllowed) is a valid outcome, not a failure."""
+        try:
+            with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+                return fn(**kwargs)
+        except NotAllowed:
+            return None
+
+    # --- Operations ----------------------------------------------------------------
+
+    @precondition(lambda self: len(self.tickets) < MAX_TICKETS)
+    @rule(requester=st.integers(0, 2), public=st.booleans())
+    def agent_creates_ticket(self, requester, public):
+        subject, body = marker("subject"), marker("description")
+        ticket = self._run(
+            ticket_create,
+            account=self.account,
+            submitter=self.agent,
+            requester=self.end_users[requester],
+            subject=subject,
+            body=body,
+            public=public,
+        )
+        self.subject_of[ticket.pk] = subject
+        if ticket.is_private:
+            self.internal_texts.append(body)  # a private ticket opens with an internal note
+        self.tickets.append(ticket)
+
+    @precondition(lambda self: len(self.tickets) < MAX_TICKETS)
+    @rule(requester=st.integers(0, 2))
+    def end_user_creates_ticket(self, requester):
+        subject = marker("subject")
+        ticket = self._run(
+            ticket_create,
+            account=self.account,
+            submitter=self.end_users[requester],
+            subject=subject,
+            body=marker("question"),
+        )
+        self.subject_of[ticket.pk] = subject
+        self.tickets.append(ticket)
+
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), public=st.booleans())
+    def agent_comments(self, index, public):
+        """A public reply makes a private ticket public; an internal note never shows."""
+        body = marker("public" if public else "internal")
+        ticket = self.tickets[index % len(self.tickets)]
+        comment = self._run(comment_add, ticket=ticket, author=self.agent, body=body, public=public)
+        if comment is not None and not comment.public:
+            self.internal_texts.append(body)
+
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1))
+    def agent_makes_private(self, index):
+        self._run(
+            ticket_make_private, ticket=self.tickets[index % len(self.tickets)], actor=self.agent
+        )
+
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), who=st.integers(0, 2))
+    def agent_adds_cc(self, index, who):
+        self._run(
+            ticket_add_ccs,
+            ticket=self.tickets[index % len(self.tickets)],
+            actor=self.agent,
+            users=[self.end_users[who]],
+        )
+
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), who=st.integers(0, 2))
+    def agent_changes_requester(self, index, who):
+        self._run(
+            ticket_update,
+            ticket=self.tickets[index % len(self.tickets)],
+            actor=self.agent,
+            requester=self.end_users[who],
+        )
+
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1))
+    def requester_replies(self, index):
+        ticket = Ticket.objects.for_account(self.account).get(
+            pk=self.tickets[index % len(self.tickets)].pk
+        )
+        self._run(
+            comment_add,
+            ticket=ticket,
+            author=ticket.requester,
+            body=marker("reply"),
+            public=True,
+        )
+
+    @rule(who=st.integers(0, 2))
+    def manager_flag_changes(self, who):
+        user = User.objects.for_account(self.account).get(pk=self.end_users[who].pk)
+        user.is_org_manager = not user.is_org_manager
+        user.save(update_fields=["is_org_manager"])
+
+    # --- What an end user can get ----------------------------------------------------
+
+    def _hidden_now(self) -> list[str]:
+        private = set(
+            Ticket.objects.for_account(self.account)
+            .filter(pk__in=self.subject_of, is_public=False)
+            .values_list("pk", flat=True)
+        )
+        return self.internal_texts + [self.subject_of[pk] for pk in private]
+
+    def _end_user_answers(self, user):
+        web, api = self.web[user.pk], self.api[user.pk]
+        numbers = [t.number for t in self.tickets]
+        paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
+        paths += [f"/hc/requests/{n}/" for n in numbers]
+        for path in paths:
+            yield path, web.get(path)
+        api_paths = ["/api/v2/requests.json", f"/api/v2/search.json?query={WORD}"]
+        for n in numbers:
+            api_paths += [f"/api/v2/requests/{n}.json", f"/api/v2/requests/{n}/comments.json"]
+        for path in api_paths:
+            yield "API " + path, api.get(path)
+
+    @invariant()
+    def end_users_see_no_internal_note_and_no_private_ticket(self):
+        if not getattr(self, "end_users", None):
+            return
+        hidden = self._hidden_now()
+        for user in self.end_users:
+            for where, response in self._end_user_answers(user):
+                assert response.status_code < 500, (where, response.status_code)
+                text = response.content.decode()
+                leaked = [h for h in hidden if h in text]
+                assert not leaked, f"{user.email} got {leaked} from {where}"
+        addresses = {u.email for u in self.end_users}
+        for message in mail.outbox[self._mail_seen :]:
+            if not addresses.intersection(message.to + message.cc + message.bcc):
+                continue
+            parts = [message.subject, message.body]
+            parts += [content for content, _type in getattr(message, "alternatives", [])]
+            text = "\n".join(str(p) for p in parts)
+            leaked = [h for h in hidden if h in text]
+            assert not leaked, f"email to {message.to} carried {leaked}"
+        self._mail_seen = len(mail.outbox)
+
+
+@pytest.fixture
+def visibility_account(acme, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
+    acme.private_tickets_enabled = True
+    acme.save()
+    return acme
+
+
+def test_end_users_never_get_internal_notes_or_private_tickets(visibility_account):
+    VisibilityMachine.account = visibility_account
+    run_state_machine_as_test(
+        VisibilityMachine,
+        settings=settings(
+            max_examples=6,
+            stateful_step_count=8,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
