@@ -84,12 +84,15 @@ def _content_matches(ext: str, head: bytes) -> bool:
     return False
 
 
-def validate_uploads(*, account: Account, files: Iterable[UploadedFile]) -> None:
-    """Raise a ValidationError naming each refused file and the rule it broke."""
+def validate_uploads(
+    *, account: Account, files: Iterable[UploadedFile], already_uploaded: int = 0
+) -> None:
+    """Raise a ValidationError naming each refused file and the rule it broke.
+    ``already_uploaded`` counts files uploaded earlier for the same message (API tokens)."""
     files = list(files)
     errors = []
     limit = account.max_attachments_per_message
-    if len(files) > limit:
+    if len(files) + already_uploaded > limit:
         errors.append(_("You can attach at most %(n)d files to one message.") % {"n": limit})
     max_bytes = account.max_attachment_size_kb * 1024
     allowed = account.allowed_extensions

@@ -148,6 +148,12 @@ class Ticket(NumberedTenantModel):
         return self.status in (self.Status.SOLVED, self.Status.CLOSED)
 
     @property
+    def takes_help_center_replies(self) -> bool:
+        """The help center treats a solved request as closed: its page says so and offers a
+        new request instead of a reply form. Email replies still thread in until Closed."""
+        return not self.is_solved
+
+    @property
     def tag_list(self) -> list[str]:
         return self.tags.split()
 

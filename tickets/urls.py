@@ -1,12 +1,56 @@
 from django.urls import path
 
-from tickets import views
+from tickets.views import admin_settings, create, lists, people, ticket
 
 app_name = "tickets"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("tickets/new/", views.ticket_new, name="ticket_new"),
-    path("users/new/", views.user_new, name="user_new"),
-    path("search/", views.search, name="search"),
+    path("", lists.home, name="home"),
+    path("views/<slug:view_key>/", lists.ticket_list, name="ticket_list"),
+    path("tickets/bulk/", lists.tickets_bulk, name="tickets_bulk"),
+    path("search/", lists.search, name="search"),
+    path("tickets/new/", create.ticket_new, name="ticket_new"),
+    path("tickets/new/requester/search/", create.requester_search, name="requester_search"),
+    path("tickets/new/requester/pick/", create.requester_pick, name="requester_pick"),
+    path("tickets/new/requester/add/", create.requester_add_form, name="requester_add_form"),
+    path("users/inline/", create.requester_add, name="requester_add"),
+    path("tickets/cc/search/", create.cc_search, name="cc_search"),
+    path("tickets/<int:number>/", ticket.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:number>/reply/", ticket.ticket_reply, name="ticket_reply"),
+    path("tickets/<int:number>/fields/", ticket.ticket_fields_update, name="ticket_fields"),
+    path(
+        "tickets/<int:number>/make-private/",
+        ticket.ticket_make_private_view,
+        name="ticket_make_private",
+    ),
+    path(
+        "tickets/<int:number>/attachments/<str:token>/",
+        ticket.attachment_download,
+        name="attachment_download",
+    ),
+    path("users/new/", people.user_new, name="user_new"),
+    path("users/<int:number>/", people.user_detail, name="user_detail"),
+    path("settings/", admin_settings.settings_general, name="settings"),
+    path("settings/agents/", admin_settings.settings_agents, name="settings_agents"),
+    path(
+        "settings/agents/<int:number>/role/",
+        admin_settings.settings_agent_role,
+        name="settings_agent_role",
+    ),
+    path(
+        "settings/agents/<int:number>/deactivate/",
+        admin_settings.settings_agent_deactivate,
+        name="settings_agent_deactivate",
+    ),
+    path("settings/groups/", admin_settings.settings_groups, name="settings_groups"),
+    path(
+        "settings/groups/<int:number>/members/",
+        admin_settings.settings_group_add,
+        name="settings_group_add",
+    ),
+    path(
+        "settings/groups/<int:number>/members/<int:user_number>/remove/",
+        admin_settings.settings_group_remove,
+        name="settings_group_remove",
+    ),
 ]

@@ -18,13 +18,6 @@ from tickets.services import (
 
 
 @pytest.fixture
-def private_on(acme):
-    acme.private_tickets_enabled = True
-    acme.save()
-    return acme
-
-
-@pytest.fixture
 def changes():
     seen = []
 
@@ -342,3 +335,23 @@ def test_mentioned_agents_are_reported(acme, acme_agent, acme_user, changes):
     ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
     comment_add(ticket=ticket, author=acme_agent, body="@bea can you look?", public=False)
     assert changes[-1].mentioned == [other]
+
+
+def test_a_closed_ticket_takes_no_more_comments_from_anyone(acme, acme_agent, acme_user):
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    ticket_update(ticket=ticket, actor=acme_agent, status=Ticket.Status.CLOSED)
+    with pytest.raises(NotAllowed):
+        comment_add(ticket=ticket, author=acme_agent, body="late note", public=False)
+    with pytest.raises(NotAllowed):
+        comment_add(ticket=ticket, author=acme_user, body="late reply")
+    assert not ticket.comments.filter(body__startswith="late").exists()
+
+
+def test_a_solved_ticket_still_takes_the_requesters_reply_without_status_change(
+    acme, acme_agent, acme_user
+):
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    ticket_update(ticket=ticket, actor=acme_agent, status=Ticket.Status.SOLVED)
+    comment_add(ticket=ticket, author=acme_user, body="thanks, one more thing")
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.SOLVED

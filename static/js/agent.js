@@ -1,0 +1,110 @@
+// Agent workspace. Loaded in <head> without defer so the "js" class is set before the
+// first paint: fallbacks meant for browsers without JavaScript hide at once.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Ticket lists: "select all" checks every row; the bulk bar shows how many are checked.
+  function setUpBulkSelection() {
+    var all = document.querySelector("[data-select-all]");
+    var boxes = function () { return document.querySelectorAll("input[name=tickets]"); };
+    var counter = document.querySelector("[data-selected-count]");
+    var update = function () {
+      var n = 0;
+      boxes().forEach(function (b) { if (b.checked) n += 1; });
+      if (counter) counter.textContent = String(n);
+      document.body.classList.toggle("has-selection", n > 0);
+    };
+    if (all) {
+      all.addEventListener("change", function () {
+        boxes().forEach(function (b) { b.checked = all.checked; });
+        update();
+      });
+    }
+    document.addEventListener("change", function (event) {
+      if (event.target.matches && event.target.matches("input[name=tickets]")) update();
+    });
+    update();
+  }
+
+  // Type-aheads (requester, CC): arrow keys move through the results, Enter picks one,
+  // Escape closes them. Enter never submits the whole ticket form from these fields, and
+  // in the inline "Add user" fields it adds the user.
+  function partsOf(element) {
+    var box = element.closest && element.closest("[data-typeahead]");
+    if (!box) return null;
+    var results = box.querySelector(".typeahead");
+    return {
+      input: box.querySelector("[data-typeahead-input]"),
+      results: results,
+      items: results ? Array.prototype.slice.call(results.querySelectorAll(".typeahead-item")) : []
+    };
+  }
+
+  function onTypeaheadKey(event) {
+    var target = event.target;
+    if (!target.closest) return;
+    var inline = target.closest(".inline-add-user");
+    if (inline) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        var add = inline.querySelector(".btn-primary");
+        if (add) add.click();
+      }
+      return;
+    }
+    var parts = partsOf(target);
+    if (!parts || !parts.input) return;
+    var items = parts.items;
+    var index = items.indexOf(target);
+    if (event.key === "ArrowDown" && items.length) {
+      event.preventDefault();
+      items[Math.min(index + 1, items.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && items.length) {
+      event.preventDefault();
+      if (index <= 0) parts.input.focus();
+      else items[index - 1].focus();
+    } else if (event.key === "Escape" && parts.results && parts.results.children.length) {
+      event.preventDefault();
+      parts.results.innerHTML = "";
+      parts.input.focus();
+    } else if (event.key === "Enter" && target === parts.input) {
+      var first = items.filter(function (i) { return !i.closest(".typeahead-add"); })[0];
+      if (first || parts.input.id === "id_requester") event.preventDefault();
+      if (first) first.click();
+    }
+    syncExpanded();
+  }
+
+  // A CC result replaces the address being typed (after the last comma) with its email.
+  document.addEventListener("click", function (event) {
+    var item = event.target.closest && event.target.closest("[data-cc-email]");
+    if (!item) return;
+    var parts = partsOf(item);
+    var kept = parts.input.value.split(/[,;]/).slice(0, -1).map(function (s) { return s.trim(); });
+    kept = kept.filter(function (s) { return s; });
+    kept.push(item.getAttribute("data-cc-email"));
+    parts.input.value = kept.join(", ") + ", ";
+    parts.results.innerHTML = "";
+    parts.input.focus();
+    syncExpanded();
+  });
+
+  // Keep aria-expanded of each type-ahead input in step with its results.
+  function syncExpanded() {
+    document.querySelectorAll("[data-typeahead]").forEach(function (box) {
+      var input = box.querySelector("[data-typeahead-input]");
+      var results = box.querySelector(".typeahead");
+      if (input && results) input.setAttribute("aria-expanded", results.children.length ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("keydown", onTypeaheadKey);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    syncExpanded();
+    // After "+ Add user" the name field is where the agent types next.
+    var name = document.querySelector("#requester-field .inline-add-user input");
+    if (name && event.target && event.target.id === "requester-field") name.focus();
+  });
+  document.addEventListener("DOMContentLoaded", setUpBulkSelection);
+})();

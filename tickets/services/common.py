@@ -1,0 +1,259 @@
+"""What the ticket services share: the rule errors, checks, event recording, and
+storing a comment with the body limit and the attachment rules applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, AgentGroup, User
+from tickets import attachments as attachment_rules
+from tickets.models import Attachment, Channel, Comment, Ticket, TicketCC, TicketEvent
+from tickets.text import (
+    clean_html,
+    html_to_text,
+    mention_handles,
+    normalise_newlines,
+    truncate_body,
+)
+
+
+class NotAllowed(ValidationError):
+    """A rule refuses the action; the message is meant for the person who tried."""
+
+
+# Channels through which an agent can deliberately choose "Public reply". A private
+# ticket turns public only through these (rule 6); mail and phone logs stay internal.
+DELIBERATE_CHANNELS = (Channel.WEB, Channel.API)
+TRACKED_FIELDS = (
+    "subject",
+    "status",
+    "type",
+    "priority",
+    "assignee",
+    "group",
+    "requester",
+    "organization",
+    "tags",
+    "due_at",
+)
+
+
+def normalise_tags(tags: Iterable[str] | str) -> str:
+    if isinstance(tags, str):
+        tags = tags.replace(",", " ").split()
+    return " ".join(sorted({t.strip().lower()[:60] for t in tags if t.strip()}))
+
+
+def check_same_account(account: Account, **objects) -> None:
+    for name, obj in objects.items():
+        if obj is not None and obj.account_id != account.pk:
+            raise ValidationError({name: _("Unknown %(field)s.") % {"field": name}})
+
+
+def check_assignment(account: Account, assignee: User | None, group: AgentGroup | None):
+    check_same_account(account, assignee=assignee, group=group)
+    if assignee is not None and not assignee.is_agent:
+        raise ValidationError({"assignee": _("Only agents can be assigned tickets.")})
+    if (
+        assignee is not None
+        and group is not None
+        and not group.memberships.filter(user=assignee).exists()
+    ):
+        raise ValidationError(
+            {
+                "assignee": _("%(agent)s is not a member of %(group)s.")
+                % {"agent": assignee.name, "group": group.name}
+            }
+        )
+
+
+def record_event(
+    ticket: Ticket,
+    actor: User | None,
+    channel: str,
+    kind: str,
+    *,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    comment: Comment | None = None,
+) -> None:
+    TicketEvent.objects.create(
+        account_id=ticket.account_id,
+        ticket=ticket,
+        actor=actor,
+        channel=channel,
+        kind=kind,
+        field=field,
+        old_value=display_value(old),
+        new_value=display_value(new),
+        comment=comment,
+    )
+
+
+def display_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def store_upload(*, account_id: int, comment: Comment | None, uploader: User, upload) -> Attachment:
+    """Write one validated file; ``comment`` None: an upload waiting for its comment."""
+    name = attachment_rules.safe_filename(upload.name)
+    attachment = Attachment(
+        account_id=account_id,
+        comment=comment,
+        uploader=uploader,
+        filename=name,
+        size=upload.size,
+        content_type=attachment_rules.content_type_for(name),
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def mentioned_agents(account: Account, body: str) -> list[User]:
+    handles = mention_handles(body)
+    if not handles:
+        return []
+    agents = User.objects.for_account(account).agents()
+    found = []
+    for agent in agents:
+        keys = {
+            agent.email.split("@")[0].lower(),
+            agent.name.lower(),
+            agent.name.split()[0].lower() if agent.name.split() else "",
+        }
+        if handles & keys:
+            found.append(agent)
+    return found
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    html_body: str,
+    public: bool,
+    channel: str,
+    uploads: Sequence[UploadedFile],
+    upload_tokens: Sequence[str] = (),
+) -> Comment:
+    """Store a comment with the body limit and the attachment rules applied."""
+    if html_body:
+        html_body = clean_html(html_body)
+        body = html_to_text(html_body)
+    body = normalise_newlines(body).strip()
+    if not body and not uploads and not upload_tokens:
+        raise ValidationError({"body": _("Write a comment or attach a file.")})
+    account = ticket.account
+    attachment_rules.validate_uploads(
+        account=account, files=uploads, already_uploaded=len(set(upload_tokens))
+    )
+    original = body
+    body, truncated = truncate_body(body)
+    if truncated:
+        html_body = ""  # the rich version would no longer match the cut text
+    comment = Comment.objects.create(
+        account_id=ticket.account_id,
+        ticket=ticket,
+        author=author,
+        body=body,
+        html_body=html_body,
+        public=public,
+        channel=channel,
+    )
+    for upload in uploads:
+        store_upload(account_id=ticket.account_id, comment=comment, uploader=author, upload=upload)
+    if upload_tokens:
+        claimed = (
+            Attachment.objects.for_account(account)
+            .filter(token__in=list(upload_tokens), comment__isnull=True, uploader=author)
+            .update(comment=comment)
+        )
+        if claimed != len(set(upload_tokens)):
+            raise ValidationError({"uploads": _("Unknown or already used upload token.")})
+    if truncated:
+        # Nothing is lost: the full text travels with the comment.
+        Attachment(
+            account_id=ticket.account_id,
+            comment=comment,
+            uploader=author,
+            filename="original-comment.txt",
+            content_type="text/plain",
+            size=len(original.encode()),
+        ).file.save("original-comment.txt", ContentFile(original.encode()), save=True)
+    return comment
+
+
+def touch(ticket: Ticket, *, activity: bool) -> None:
+    now = timezone.now()
+    ticket.updated_at = now
+    if activity:
+        ticket.last_activity_at = now
+
+
+def apply_fields(ticket: Ticket, actor: User, channel: str, fields: dict) -> dict:
+    """Set fields on the ticket (not saved), recording an event per real change."""
+    unknown = set(fields) - set(TRACKED_FIELDS)
+    if unknown:
+        raise ValueError(f"not ticket fields: {sorted(unknown)}")
+    if "tags" in fields:
+        fields["tags"] = normalise_tags(fields["tags"])
+    if "requester" in fields and "organization" not in fields:
+        fields["organization"] = fields["requester"].organization if fields["requester"] else None
+    if "status" in fields and fields["status"] not in Ticket.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    changes = {}
+    for name, new in fields.items():
+        old = getattr(ticket, name)
+        if old == new:
+            continue
+        setattr(ticket, name, new)
+        changes[name] = (old, new)
+        record_event(
+            ticket,
+            actor,
+            channel,
+            TicketEvent.Kind.CHANGE,
+            field=name,
+            old=event_value(old),
+            new=event_value(new),
+        )
+    if "status" in changes:
+        ticket.solved_at = (
+            timezone.now()
+            if ticket.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED)
+            else None
+        )
+    return changes
+
+
+def event_value(value: object) -> object:
+    # Foreign keys are recorded by their display name: the history reads as prose.
+    if hasattr(value, "_meta"):
+        return getattr(value, "name", str(value))
+    return value
+
+
+def cc_add(ticket: Ticket, user: User, actor: User | None, channel: str) -> bool:
+    check_same_account(ticket.account, cc=user)
+    _, created = TicketCC.objects.get_or_create(
+        account_id=ticket.account_id, ticket=ticket, user=user
+    )
+    if created:
+        record_event(ticket, actor, channel, TicketEvent.Kind.CHANGE, field="ccs", new=user.name)
+    return created

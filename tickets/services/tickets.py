@@ -1,0 +1,328 @@
+"""Agents' and the API's ticket actions: create, comment, update, make private, bulk
+update, delete. Every rule about a ticket's visibility and status lives here once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, AgentGroup, User
+from tickets.events import TicketChange
+from tickets.models import Channel, Comment, Ticket, TicketEvent
+from tickets.services.common import (
+    DELIBERATE_CHANNELS,
+    NotAllowed,
+    apply_fields,
+    cc_add,
+    check_assignment,
+    check_same_account,
+    comment_create,
+    mentioned_agents,
+    normalise_tags,
+    record_event,
+    touch,
+)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    account: Account,
+    submitter: User,
+    subject: str,
+    body: str = "",
+    html_body: str = "",
+    public: bool = True,
+    requester: User | None = None,
+    channel: str = Channel.WEB,
+    status: str = Ticket.Status.NEW,
+    type: str = "",
+    priority: str = "",
+    group: AgentGroup | None = None,
+    assignee: User | None = None,
+    tags: Iterable[str] | str = (),
+    due_at: dt.datetime | None = None,
+    ccs: Iterable[User] = (),
+    uploads: Sequence[UploadedFile] = (),
+    upload_tokens: Sequence[str] = (),
+) -> Ticket:
+    """Open a ticket, its first comment being the description.
+
+    Rules: an empty requester means the submitter; a ticket is private only when the
+    account allows private creation, an agent creates it with an internal note, and it
+    did not arrive by email. End users always open public tickets for themselves.
+    """
+    check_same_account(account, submitter=submitter, requester=requester)
+    if submitter.is_end_user:
+        requester, public, assignee, group = submitter, True, None, None
+        status, type, priority, tags, due_at = Ticket.Status.NEW, "", "", (), None
+    requester = requester or submitter
+    check_assignment(account, assignee, group)
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError({"subject": _("A ticket needs a subject.")})
+    if len(subject) > 255:
+        raise ValidationError({"subject": _("Keep the subject under 255 characters.")})
+    private = (
+        not public
+        and account.private_tickets_enabled
+        and submitter.is_agent
+        and channel != Channel.EMAIL
+    )
+    if status == Ticket.Status.NEW and assignee is not None:
+        status = Ticket.Status.OPEN
+    now = timezone.now()
+    ticket = Ticket(
+        account=account,
+        subject=subject,
+        requester=requester,
+        submitter=submitter,
+        assignee=assignee,
+        group=group,
+        organization=requester.organization,
+        status=status,
+        type=type,
+        priority=priority,
+        tags=normalise_tags(tags),
+        due_at=due_at,
+        channel=channel,
+        is_public=not private,
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+        solved_at=now if status == Ticket.Status.SOLVED else None,
+    )
+    ticket.full_clean(exclude=["number", "reply_token", "requester", "submitter"])
+    ticket.save()
+    record_event(
+        ticket, submitter, channel, TicketEvent.Kind.CREATED, new="private" if private else "public"
+    )
+    comment = comment_create(
+        ticket=ticket,
+        author=submitter,
+        body=body,
+        html_body=html_body,
+        public=public and not private,
+        channel=channel,
+        uploads=uploads,
+        upload_tokens=upload_tokens,
+    )
+    record_event(ticket, submitter, channel, TicketEvent.Kind.COMMENT, comment=comment)
+    for user in ccs:
+        cc_add(ticket, user, submitter, channel)
+    TicketChange(
+        ticket=ticket,
+        actor=submitter,
+        channel=channel,
+        created=True,
+        comment=comment,
+        mentioned=mentioned_agents(account, comment.body) if not comment.public else [],
+    ).send()
+    return ticket
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str = "",
+    html_body: str = "",
+    public: bool = True,
+    channel: str = Channel.WEB,
+    uploads: Sequence[UploadedFile] = (),
+    upload_tokens: Sequence[str] = (),
+    status: str | None = None,
+) -> Comment:
+    """Add a public reply or an internal note, optionally changing the status.
+
+    Rules: end users only write public replies, never change the status (rule 10: a
+    reply alone changes no status) and cannot reply to a Closed ticket; while a
+    ticket is private every comment is an internal note, except an agent's deliberate
+    public reply (web or API), which makes the ticket public for good.
+    """
+    check_same_account(ticket.account, author=author)
+    ticket = Ticket.objects.for_account(ticket.account).select_for_update().get(pk=ticket.pk)
+    if ticket.status == Ticket.Status.CLOSED:
+        # Closed is final, for everyone: follow-ups go in a new ticket.
+        if author.is_end_user:
+            raise NotAllowed(_("This request is closed. Submit a new request instead."))
+        raise NotAllowed(_("This ticket is closed: it takes no more comments."))
+    if author.is_end_user and channel == Channel.PORTAL and not ticket.takes_help_center_replies:
+        raise NotAllowed(_("This request is closed. Submit a new request instead."))
+    if author.is_end_user:
+        public, status = True, None
+    became_public = False
+    if ticket.is_private:
+        if public and author.is_agent and channel in DELIBERATE_CHANNELS:
+            ticket.is_public = became_public = True
+        else:
+            public = False
+    comment = comment_create(
+        ticket=ticket,
+        author=author,
+        body=body,
+        html_body=html_body,
+        public=public,
+        channel=channel,
+        uploads=uploads,
+        upload_tokens=upload_tokens,
+    )
+    change = TicketChange(
+        ticket=ticket, actor=author, channel=channel, comment=comment, became_public=became_public
+    )
+    if became_public:
+        record_event(
+            ticket,
+            author,
+            channel,
+            TicketEvent.Kind.MADE_PUBLIC,
+            field="is_public",
+            old="private",
+            new="public",
+        )
+        change.changes["is_public"] = (False, True)
+    record_event(ticket, author, channel, TicketEvent.Kind.COMMENT, comment=comment)
+    if status and status != ticket.status:
+        change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
+    touch(ticket, activity=True)
+    ticket.save()
+    if not comment.public:
+        change.mentioned = mentioned_agents(ticket.account, comment.body)
+    change.send()
+    return comment
+
+
+@transaction.atomic
+def ticket_update(
+    *, ticket: Ticket, actor: User | None, channel: str = Channel.WEB, **fields
+) -> TicketChange:
+    """Agents change a ticket's fields (sidebar, bulk update, API). ``actor=None`` is
+    the system itself (trigger actions), allowed on the system channel only."""
+    if (actor is None and channel != Channel.SYSTEM) or (actor is not None and not actor.is_agent):
+        raise NotAllowed(_("Only agents can change ticket fields."))
+    account = ticket.account
+    ticket = Ticket.objects.for_account(account).select_for_update().get(pk=ticket.pk)
+    assignee = fields.get("assignee", ticket.assignee)
+    group = fields.get("group", ticket.group)
+    if "assignee" in fields or "group" in fields:
+        check_assignment(account, assignee, group)
+    check_same_account(account, requester=fields.get("requester"))
+    if "requester" in fields and fields["requester"] is None:
+        raise ValidationError({"requester": _("A ticket needs a requester.")})
+    if "subject" in fields:
+        fields["subject"] = " ".join((fields["subject"] or "").split())
+        if not fields["subject"]:
+            raise ValidationError({"subject": _("A ticket needs a subject.")})
+    if fields.get("status") == Ticket.Status.NEW and ticket.status != Ticket.Status.NEW:
+        raise NotAllowed(_("A ticket cannot go back to New."))
+    if ticket.status == Ticket.Status.CLOSED and fields:
+        raise NotAllowed(_("Closed tickets cannot be changed."))
+    if assignee is not None and fields.get("status", ticket.status) == Ticket.Status.NEW:
+        fields["status"] = Ticket.Status.OPEN
+    changes = apply_fields(ticket, actor, channel, fields)
+    change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)
+    if changes:
+        touch(ticket, activity=False)
+        ticket.save()
+        change.send()
+    return change
+
+
+@transaction.atomic
+def ticket_make_private(*, ticket: Ticket, actor: User) -> Ticket:
+    """Rule 7: a public ticket whose only public comment is its first becomes private by
+    turning that reply into an internal note, which can never be made public again."""
+    if not actor.is_agent:
+        raise NotAllowed(_("Only agents can make a ticket private."))
+    ticket = Ticket.objects.for_account(ticket.account).select_for_update().get(pk=ticket.pk)
+    if ticket.is_private:
+        raise NotAllowed(_("This ticket is already private."))
+    public_comments = list(ticket.comments.filter(public=True).order_by("created_at", "id")[:2])
+    first = ticket.comments.order_by("created_at", "id").first()
+    if len(public_comments) != 1 or public_comments[0] != first:
+        raise NotAllowed(
+            _(
+                "Only a ticket whose single public comment is its first can be made "
+                "private. This ticket has more public replies."
+            )
+        )
+    first.public, first.made_internal = False, True
+    first.save(update_fields=["public", "made_internal"])
+    ticket.is_public = False
+    touch(ticket, activity=False)
+    ticket.save()
+    record_event(
+        ticket,
+        actor,
+        Channel.WEB,
+        TicketEvent.Kind.MADE_PRIVATE,
+        field="is_public",
+        old="public",
+        new="private",
+    )
+    TicketChange(
+        ticket=ticket, actor=actor, channel=Channel.WEB, changes={"is_public": (True, False)}
+    ).send()
+    return ticket
+
+
+def can_be_made_private(ticket: Ticket) -> bool:
+    """For the page: does rule 7 allow "Make private" here? (The service decides again.)"""
+    if ticket.is_private:
+        return False
+    first_public = [c for c in ticket.comments.all() if c.public]
+    all_comments = list(ticket.comments.all())
+    return len(first_public) == 1 and all_comments and first_public[0] == all_comments[0]
+
+
+@transaction.atomic
+def tickets_bulk_update(
+    *,
+    account: Account,
+    actor: User,
+    tickets: Iterable[Ticket],
+    add_tags: Iterable[str] | str = (),
+    channel: str = Channel.WEB,
+    **fields,
+) -> list[TicketChange]:
+    """The list's bulk update: the same service per ticket, each change in its history.
+    Either every ticket takes the change or none does. ``add_tags`` adds tags to each
+    ticket's own (the other fields are set to the same value on every ticket)."""
+    added = normalise_tags(add_tags).split()
+    changes = []
+    for t in tickets:
+        if t.account_id != account.pk:
+            continue
+        per_ticket = dict(fields)
+        if added:
+            per_ticket["tags"] = normalise_tags(t.tag_list + added)
+        changes.append(ticket_update(ticket=t, actor=actor, channel=channel, **per_ticket))
+    return changes
+
+
+@transaction.atomic
+def ticket_delete(*, ticket: Ticket, actor: User) -> None:
+    """Agents of the ticket's account delete it (Zendesk's default agent role may), with
+    its comments, history, CCs and attachments."""
+    if not actor.is_agent or actor.account_id != ticket.account_id:
+        raise NotAllowed(_("Only agents can delete tickets."))
+    Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).delete()
+
+
+def tickets_with_tag(qs, tag: str):
+    """Filter a ticket queryset by one tag (tags are stored space-separated)."""
+    tag = tag.strip().lower()
+    return qs.filter(
+        Q(tags=tag)
+        | Q(tags__startswith=tag + " ")
+        | Q(tags__endswith=" " + tag)
+        | Q(tags__contains=f" {tag} ")
+    )

@@ -1,0 +1,59 @@
+"""Forms of the admin settings: the account's ticket settings, the team, and groups."""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, User
+from accounts.services import ACCOUNT_SETTINGS_FIELDS
+from tickets.forms import AccountForm, agent_field
+
+TEAM_ROLES = [(User.Role.AGENT, User.Role.AGENT.label), (User.Role.ADMIN, User.Role.ADMIN.label)]
+
+
+class AccountSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = ACCOUNT_SETTINGS_FIELDS
+        widgets = {
+            "brand_color": forms.TextInput(attrs={"type": "color"}),
+            "default_reply_type": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        # Validate a copy: a rejected value must never reach the request's account, whose
+        # brand colour is written into every page's stylesheet.
+        super().__init__(*args, instance=copy.copy(account), **kwargs)
+
+    def settings(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ACCOUNT_SETTINGS_FIELDS}
+
+
+class AgentAddForm(AccountForm):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=TEAM_ROLES,
+    )
+
+
+class AgentRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=TEAM_ROLES,
+    )
+
+
+class GroupCreateForm(AccountForm):
+    name = forms.CharField(label=_("Group name"), max_length=120)
+
+
+class GroupAddAgentForm(AccountForm):
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, account=account, **kwargs)
+        self.fields["agent"] = agent_field(account, label=_("Agent"))
+        self.fields["agent"].required = True

@@ -1,0 +1,175 @@
+"""Admin settings: the account's ticket settings, the team of agents, and groups."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import group_for_agent, user_for_agent
+from accounts.models import GroupMembership, User
+from accounts.selectors import groups_for_account
+from accounts.services import (
+    account_settings_update,
+    agent_deactivate,
+    agent_set_role,
+    group_add_agent,
+    group_create,
+    group_remove_agent,
+    user_create,
+)
+from tickets.forms import add_domain_error
+from tickets.settings_forms import (
+    AccountSettingsForm,
+    AgentAddForm,
+    AgentRoleForm,
+    GroupAddAgentForm,
+    GroupCreateForm,
+)
+from tickets.views.common import admin_view
+
+
+def _flash_error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@admin_view
+def settings_general(request):
+    form = AccountSettingsForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_settings_update(account=request.account, actor=request.user, **form.settings())
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("tickets:settings")
+    return render(request, "agent/settings/general.html", {"form": form, "section": "general"})
+
+
+def _team(account):
+    return (
+        User.objects.for_account(account)
+        .filter(role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .order_by("-is_active", "name")
+    )
+
+
+@admin_view
+def settings_agents(request):
+    form = AgentAddForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_create(
+                account=request.account, name=data["name"], email=data["email"], role=data["role"]
+            )
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s joined the team. They set a password with “Forgot password?”.")
+                % {"name": data["name"]},
+            )
+            return redirect("tickets:settings_agents")
+    return render(
+        request,
+        "agent/settings/agents.html",
+        {"form": form, "team": _team(request.account), "section": "agents"},
+    )
+
+
+@admin_view
+@require_POST
+def settings_agent_role(request, number: int):
+    person = user_for_agent(account=request.account, number=number)
+    form = AgentRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            agent_set_role(user=person, role=form.cleaned_data["role"], actor=request.user)
+        except ValidationError as exc:
+            _flash_error(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": person.name, "role": person.get_role_display().lower()},
+            )
+    return redirect("tickets:settings_agents")
+
+
+@admin_view
+@require_POST
+def settings_agent_deactivate(request, number: int):
+    person = user_for_agent(account=request.account, number=number)
+    try:
+        agent_deactivate(user=person, actor=request.user)
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, _("%(name)s was deactivated.") % {"name": person.name})
+    return redirect("tickets:settings_agents")
+
+
+@admin_view
+def settings_groups(request):
+    form = GroupCreateForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_create(account=request.account, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Group created."))
+            return redirect("tickets:settings_groups")
+    memberships = GroupMembership.objects.for_account(request.account).select_related("user")
+    groups = groups_for_account(account=request.account).prefetch_related(
+        Prefetch("memberships", queryset=memberships.order_by("user__name"))
+    )
+    return render(
+        request,
+        "agent/settings/groups.html",
+        {
+            "form": form,
+            "groups": groups,
+            "add_form": GroupAddAgentForm(account=request.account),
+            "section": "groups",
+        },
+    )
+
+
+@admin_view
+@require_POST
+def settings_group_add(request, number: int):
+    group = group_for_agent(account=request.account, number=number)
+    form = GroupAddAgentForm(request.POST, account=request.account)
+    if not form.is_valid():
+        messages.error(request, _("Choose an agent to add."))
+        return redirect("tickets:settings_groups")
+    try:
+        group_add_agent(group=group, agent=form.cleaned_data["agent"])
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(agent)s added to %(group)s.")
+            % {"agent": form.cleaned_data["agent"].name, "group": group.name},
+        )
+    return redirect("tickets:settings_groups")
+
+
+@admin_view
+@require_POST
+def settings_group_remove(request, number: int, user_number: int):
+    group = group_for_agent(account=request.account, number=number)
+    agent = user_for_agent(account=request.account, number=user_number)
+    group_remove_agent(group=group, agent=agent)
+    messages.success(
+        request, _("%(agent)s removed from %(group)s.") % {"agent": agent.name, "group": group.name}
+    )
+    return redirect("tickets:settings_groups")

@@ -1,0 +1,129 @@
+"""Ticket lists (views), their bulk update, and the agent search."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import users_search
+from tickets.counts import TicketPaginator
+from tickets.forms import BulkUpdateForm
+from tickets.selectors import (
+    AGENT_VIEWS,
+    TICKET_SORTS,
+    agent_ticket_list,
+    comments_visible_across_tickets,
+    tickets_visible_to,
+)
+from tickets.services import tickets_bulk_update
+from tickets.views.common import agent_view, safe_next
+
+PER_PAGE = 50
+SEARCH_LIMIT = 50
+DEFAULT_SORT = "-updated"
+
+
+def _sort_param(value: str) -> str:
+    # Only allow-listed keys reach the template (and the selector ignores the rest).
+    return value if value.lstrip("-") in TICKET_SORTS else DEFAULT_SORT
+
+
+@agent_view
+def home(request):
+    """The agent's home: "Your unsolved tickets"."""
+    return ticket_list(request, view_key="mine")
+
+
+@agent_view
+def ticket_list(request, view_key: str):
+    if view_key not in AGENT_VIEWS:
+        raise Http404
+    sort = _sort_param(request.GET.get("sort", DEFAULT_SORT))
+    tickets = agent_ticket_list(viewer=request.user, view_key=view_key, sort=sort)
+    page = TicketPaginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agent/ticket_list.html",
+        {
+            "view": AGENT_VIEWS[view_key],
+            "view_key": view_key,
+            "page": page,
+            "sort": sort,
+            "bulk_form": BulkUpdateForm(account=request.account),
+        },
+    )
+
+
+@agent_view
+@require_POST
+def tickets_bulk(request):
+    """Apply one change to the checked tickets, through the same service per ticket."""
+    back = safe_next(request, reverse("tickets:home"))
+    form = BulkUpdateForm(request.POST, account=request.account)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    fields = form.fields_to_set()
+    if not fields:
+        messages.error(request, _("Choose a change to apply to the selected tickets."))
+        return redirect(back)
+    tickets = list(
+        tickets_visible_to(viewer=request.user)
+        .filter(number__in=form.cleaned_data["tickets"])
+        .select_related("assignee", "group")
+    )
+    try:
+        changes = tickets_bulk_update(
+            account=request.account, actor=request.user, tickets=tickets, **fields
+        )
+    except ValidationError as exc:
+        # All or nothing: the service rolled every ticket back.
+        messages.error(
+            request,
+            _("No ticket was updated: %(reason)s") % {"reason": " ".join(exc.messages)},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", len(changes))
+            % {"count": len(changes)},
+        )
+    return redirect(back)
+
+
+def _search_tickets(viewer, query: str):
+    """Tickets by number, subject or comment text, within what the viewer may see."""
+    in_comments = comments_visible_across_tickets(viewer=viewer).filter(body__icontains=query)
+    condition = Q(subject__icontains=query) | Q(pk__in=in_comments.values("ticket_id"))
+    number = query.lstrip("#")
+    if number.isdigit() and len(number) < 18:
+        condition |= Q(number=int(number))
+    return (
+        tickets_visible_to(viewer=viewer)
+        .filter(condition)
+        .select_related("requester", "assignee", "group")
+        .order_by("-updated_at", "-id")[:SEARCH_LIMIT]
+    )
+
+
+@agent_view
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    tickets, users = [], []
+    if query:
+        tickets = list(_search_tickets(request.user, query))
+        users = users_search(account=request.account, query=query, limit=10)
+    return render(
+        request,
+        "agent/search.html",
+        {"q": query, "tickets": tickets, "users": users, "limit": SEARCH_LIMIT},
+    )

@@ -1,0 +1,178 @@
+"""The ticket page: conversation, activity, reply box, sidebar of fields, attachments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import user_get_or_create
+from tickets.access import attachment_for_viewer, ticket_for_agent
+from tickets.attachments import SAFE_INLINE_IMAGE_TYPES
+from tickets.forms import ReplyForm, TicketFieldsForm, add_domain_error
+from tickets.models import Channel, Ticket
+from tickets.selectors import comments_visible_to, events_for_agent
+from tickets.services import (
+    NotAllowed,
+    can_be_made_private,
+    comment_add,
+    ticket_add_ccs,
+    ticket_make_private,
+    ticket_set_ccs,
+    ticket_update,
+)
+from tickets.views.common import agent_view
+from tickets.views.create import warn_if_truncated
+
+TEMPLATE = "agent/ticket_detail.html"
+TABS = ("conversation", "activity")
+
+
+def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=200):
+    tab = request.GET.get("tab", "conversation")
+    tab = tab if tab in TABS else "conversation"
+    ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("id")]
+    context = {
+        "ticket": ticket,
+        "tab": tab,
+        "ccs": ccs,
+        "reply_form": reply_form or ReplyForm(account=request.account, ticket=ticket),
+        "fields_form": fields_form
+        or TicketFieldsForm(
+            account=request.account, ticket=ticket, cc_emails=[u.email for u in ccs]
+        ),
+        # can_be_made_private reads the comments; a private ticket needs no reading.
+        "can_make_private": ticket.is_public and can_be_made_private(ticket),
+    }
+    if tab == "conversation":
+        context["comments"] = comments_visible_to(ticket=ticket, viewer=request.user)
+    else:
+        context["events"] = events_for_agent(ticket=ticket)
+    return render(request, TEMPLATE, context, status=status)
+
+
+@agent_view
+def ticket_detail(request, number: int):
+    ticket = ticket_for_agent(viewer=request.user, number=number)
+    return _page(request, ticket)
+
+
+@transaction.atomic
+def _reply(request, ticket: Ticket, form: ReplyForm):
+    # CCs first: end users CC'd when a public reply makes the ticket public gain access.
+    ccs = [
+        user_get_or_create(account=request.account, email=email)[0]
+        for email in form.cleaned_data["ccs"]
+    ]
+    if ccs:
+        ticket_add_ccs(ticket=ticket, actor=request.user, users=ccs)
+    return comment_add(
+        ticket=ticket,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        public=form.public,
+        channel=Channel.WEB,
+        uploads=form.cleaned_data["attachments"],
+        status=form.cleaned_data["status"] or None,
+    )
+
+
+@agent_view
+@require_POST
+def ticket_reply(request, number: int):
+    ticket = ticket_for_agent(viewer=request.user, number=number)
+    form = ReplyForm(request.POST, request.FILES, account=request.account)
+    if form.is_valid():
+        was_private = ticket.is_private
+        try:
+            comment = _reply(request, ticket, form)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            if was_private and comment.public:
+                messages.success(request, _("Public reply added: the ticket is now public."))
+            elif was_private and form.public:
+                messages.warning(
+                    request, _("This ticket is private: the comment was saved as an internal note.")
+                )
+            elif comment.public:
+                messages.success(request, _("Public reply added."))
+            else:
+                messages.success(request, _("Internal note added."))
+            warn_if_truncated(request, form.cleaned_data["body"])
+            return redirect("tickets:ticket_detail", number=ticket.number)
+    # Typed text and choices stay in the re-displayed form.
+    return _page(request, ticket, reply_form=form)
+
+
+@transaction.atomic
+def _save_fields(request, ticket: Ticket, form: TicketFieldsForm) -> bool:
+    changed = False
+    changes = form.field_changes()
+    if changes:
+        changed |= bool(ticket_update(ticket=ticket, actor=request.user, **changes).changes)
+    if "ccs" in form.changed_data:
+        wanted = [
+            user_get_or_create(account=request.account, email=email)[0]
+            for email in form.cleaned_data["ccs"]
+        ]
+        changed |= bool(ticket_set_ccs(ticket=ticket, actor=request.user, users=wanted).changes)
+    return changed
+
+
+@agent_view
+@require_POST
+def ticket_fields_update(request, number: int):
+    ticket = ticket_for_agent(viewer=request.user, number=number)
+    ccs = [link.user.email for link in ticket.cc_links.select_related("user")]
+    form = TicketFieldsForm(request.POST, account=request.account, ticket=ticket, cc_emails=ccs)
+    if form.is_valid():
+        try:
+            changed = _save_fields(request, ticket, form)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("Ticket updated."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("tickets:ticket_detail", number=ticket.number)
+    ticket.refresh_from_db()
+    return _page(request, ticket, fields_form=form)
+
+
+@agent_view
+@require_POST
+def ticket_make_private_view(request, number: int):
+    ticket = ticket_for_agent(viewer=request.user, number=number)
+    try:
+        ticket_make_private(ticket=ticket, actor=request.user)
+    except NotAllowed as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The ticket is private: its first reply is now an internal note for good."),
+        )
+    return redirect("tickets:ticket_detail", number=ticket.number)
+
+
+@agent_view
+def attachment_download(request, number: int, token: str):
+    """An attachment of a comment the agent may read. Only plain images show inline;
+    everything else downloads, and the browser may not guess another type."""
+    attachment = attachment_for_viewer(viewer=request.user, number=number, token=token)
+    inline = attachment.content_type in SAFE_INLINE_IMAGE_TYPES
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
