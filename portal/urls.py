@@ -6,4 +6,14 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:number>/", views.request_detail, name="request"),
+    path("requests/<int:number>/close/", views.request_close, name="request_close"),
+    path("requests/<int:number>/feedback/", views.request_feedback, name="request_feedback"),
+    path(
+        "requests/<int:number>/attachments/<str:token>/",
+        views.attachment_download,
+        name="attachment",
+    ),
 ]

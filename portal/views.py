@@ -1,7 +1,213 @@
+"""The help center: an end user's requests. Views parse, call one selector or service of
+the tickets domain, and render; they decide nothing about who may see what."""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import selectors
+from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
+from tickets.access import attachment_for_viewer
+from tickets.attachments import SAFE_INLINE_IMAGE_TYPES
+from tickets.counts import TicketPaginator
+from tickets.models import Channel
+from tickets.services import comment_add, request_rate, request_solve_by_requester, ticket_create
+
+PER_PAGE = 25
 
 
-@login_required
+def portal_view(view):
+    """Help-center pages: sign-in required; agents work in the agent workspace (where
+    they see internal notes), so they are sent there. Dates and times are shown in the
+    viewer's time zone (their profile's, else the account's)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if user.is_agent:
+            # A request link (from an email, say) opens the same ticket in the workspace.
+            number = kwargs.get("number")
+            if number is not None:
+                return redirect("tickets:ticket_detail", number=number)
+            return redirect("tickets:home")
+        user.account = request.account  # same row (TenantUserMiddleware checked); no query
+        try:
+            tz = zoneinfo.ZoneInfo(user.effective_time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = zoneinfo.ZoneInfo("UTC")
+        with timezone.override(tz):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@portal_view
 def home(request):
-    return render(request, "portal/home.html")
+    """My activities: the viewer's requests by tab, filtered, sorted and paginated."""
+    viewer = request.user
+    tab = selectors.tab_for(viewer, request.GET.get("tab", ""))
+    status = request.GET.get("status", "")
+    status = status if status in selectors.STATUS_FILTERS else ""
+    sort = selectors.normalise_sort(request.GET.get("sort", ""))
+    tickets = selectors.activity_list(viewer=viewer, tab=tab, status=status, sort=sort)
+    page = TicketPaginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.activity_counts(viewer=viewer)
+    context = {
+        "tab": tab,
+        "tabs": [(t, counts[t.key]) for t in selectors.tabs_for(viewer)],
+        "status": status,
+        "sort": sort,
+        "page": page,
+        "search_form": SearchForm(),
+    }
+    # A boosted tab, sort or page link swaps the list only; a history restore needs the page.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "portal/home.html#activity-list" if fragment else "portal/home.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def request_new(request):
+    """Submit a request: a public ticket with channel "portal", the viewer its requester."""
+    form = NewRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_create(
+                account=request.account,
+                submitter=request.user,
+                subject=data["subject"],
+                body=data["body"],
+                html_body=data["html_body"],
+                channel=Channel.PORTAL,
+                uploads=data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                _("Your request #%(number)s was submitted. We'll get back to you soon.")
+                % {"number": ticket.number},
+            )
+            return redirect("portal:request", number=ticket.number)
+    return render(request, "portal/request_new.html", {"form": form})
+
+
+def _render_request(request, number, *, reply_form=None, feedback_form=None, status=200):
+    page = selectors.request_page(viewer=request.user, number=number)
+    context = {
+        "page": page,
+        "ticket": page.ticket,
+        "reply_form": reply_form or ReplyForm(),
+        "feedback_form": feedback_form or FeedbackForm(),
+    }
+    return render(request, "portal/request_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def request_detail(request, number):
+    """The request page; POST adds the viewer's public reply."""
+    if request.method == "GET":
+        return _render_request(request, number)
+    page = selectors.request_page(viewer=request.user, number=number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            comment = comment_add(
+                ticket=page.ticket,
+                author=request.user,
+                body=data["body"],
+                html_body=data["html_body"],
+                public=True,
+                channel=Channel.PORTAL,
+                uploads=data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Your reply was added."))
+            url = reverse("portal:request", kwargs={"number": number})
+            return redirect(f"{url}#comment-{comment.pk}")
+    return _render_request(request, number, reply_form=form, status=400)
+
+
+@require_POST
+@portal_view
+def request_close(request, number):
+    page = selectors.request_page(viewer=request.user, number=number)
+    try:
+        request_solve_by_requester(ticket=page.ticket, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("portal:request", number=number)
+
+
+@require_POST
+@portal_view
+def request_feedback(request, number):
+    page = selectors.request_page(viewer=request.user, number=number)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            request_rate(
+                ticket=page.ticket,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("portal:request", number=number)
+    return _render_request(request, number, feedback_form=form, status=400)
+
+
+@require_GET
+@portal_view
+def attachment_download(request, number, token):
+    """An attachment of a public comment on a request the viewer may see. Only PNG, JPEG
+    and GIF open in the browser; everything else (SVG, HTML, PDF…) downloads, and the
+    browser is told not to guess types."""
+    attachment = attachment_for_viewer(viewer=request.user, number=number, token=token)
+    inline = attachment.content_type in SAFE_INLINE_IMAGE_TYPES
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@portal_view
+def search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = selectors.search_requests(viewer=request.user, query=query) if query else []
+    return render(request, "portal/search.html", {"search_form": form, "q": query, "hits": hits})

@@ -1,0 +1,90 @@
+"""Help-center forms: they parse what was posted; the tickets services apply the rules
+(attachment limits, closed requests, who may rate) and their errors land back here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tickets.forms import MultipleFileField
+from tickets.models import Ticket
+from tickets.services import NotAllowed
+from tickets.text import clean_html
+
+
+class DomainErrorsMixin:
+    """Turn a ValidationError raised by a service into errors on this form's fields."""
+
+    # service error key → form field
+    error_fields = {"uploads": "attachments", "html_body": "body"}
+
+    # Where a field-less ValidationError goes: in these services only the attachment
+    # rules (tickets.attachments.validate_uploads) raise one; NotAllowed stays on top.
+    unkeyed_error_field = "attachments"
+
+    def add_domain_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for key, errors in error.message_dict.items():
+                field = self.error_fields.get(key, key)
+                self.add_error(field if field in self.fields else None, errors)
+        elif isinstance(error, NotAllowed) or self.unkeyed_error_field not in self.fields:
+            self.add_error(None, error.messages)
+        else:
+            self.add_error(self.unkeyed_error_field, error.messages)
+
+
+class MessageForm(DomainErrorsMixin, forms.Form):
+    """A message with the simple editor: `body` is the plain textarea (what works without
+    JavaScript); portal-editor.js writes the formatted version into `html_body`."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 6, "data-editor-source": ""}),
+    )
+    html_body = forms.CharField(
+        required=False, max_length=400_000, widget=forms.HiddenInput(attrs={"data-editor-html": ""})
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def clean_html_body(self) -> str:
+        # Sanitised now as well as by the service: a refused message is shown again, and
+        # what the editor re-displays must already be safe.
+        return clean_html(self.cleaned_data.get("html_body", ""))
+
+
+class ReplyForm(MessageForm):
+    pass
+
+
+class NewRequestForm(MessageForm):
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+
+    field_order = ["subject", "body", "html_body", "attachments"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = _("Description")
+        self.fields["body"].help_text = _(
+            "Tell us what happened, what you expected, and any steps to reproduce it."
+        )
+
+
+class FeedbackForm(DomainErrorsMixin, forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How would you rate the support you received?"),
+        choices=Ticket.Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search your requests"), required=False, max_length=200)

@@ -1,0 +1,311 @@
+"""Help-center reads. Every query starts from tickets.selectors.tickets_visible_to (or its
+comment counterpart): the portal narrows what the domain lets a viewer see, never widens
+it, so a private ticket or an internal note cannot surface here by another road."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from tickets.models import Ticket, TicketCC
+from tickets.selectors import comments_visible_across_tickets, tickets_visible_to
+
+# --- Status as the end user sees it -------------------------------------------------
+
+OPEN, AWAITING, SOLVED = "open", "awaiting", "solved"
+STATUS_LABELS = {OPEN: _("Open"), AWAITING: _("Awaiting your reply"), SOLVED: _("Solved")}
+_END_USER_STATUS = {
+    Ticket.Status.NEW: OPEN,
+    Ticket.Status.OPEN: OPEN,
+    Ticket.Status.ON_HOLD: OPEN,
+    Ticket.Status.PENDING: AWAITING,
+    Ticket.Status.SOLVED: SOLVED,
+    Ticket.Status.CLOSED: SOLVED,
+}
+
+
+def end_user_status(status: str) -> str:
+    """The agent's six statuses folded into the three an end user acts on."""
+    return _END_USER_STATUS.get(status, OPEN)
+
+
+# --- My activities -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    title: str
+    shows_requester: bool = False
+
+
+TAB_REQUESTS = Tab("requests", _("My requests"))
+TAB_CCD = Tab("ccd", _("Requests I'm CC'd on"))
+TAB_ORGANIZATION = Tab("organization", _("Organization requests"), shows_requester=True)
+
+STATUS_FILTERS = {
+    "open": Q(status__in=Ticket.UNSOLVED),
+    "solved": Q(status__in=(Ticket.Status.SOLVED, Ticket.Status.CLOSED)),
+}
+
+# ?sort= accepts these keys only (optionally "-"-prefixed): a query string can never
+# order, and so probe, by an arbitrary column.
+ACTIVITY_SORTS = {"created": "created_at", "activity": "last_activity_at"}
+DEFAULT_SORT = "-activity"
+
+
+def tabs_for(viewer: User) -> list[Tab]:
+    """Organization requests only for organization managers."""
+    tabs = [TAB_REQUESTS, TAB_CCD]
+    if viewer.is_org_manager and viewer.organization_id:
+        tabs.append(TAB_ORGANIZATION)
+    return tabs
+
+
+def tab_for(viewer: User, key: str) -> Tab:
+    """The tab asked for if the viewer has it, else "My requests"."""
+    return next((t for t in tabs_for(viewer) if t.key == key), TAB_REQUESTS)
+
+
+def normalise_sort(sort: str) -> str:
+    return sort if sort.lstrip("-") in ACTIVITY_SORTS else DEFAULT_SORT
+
+
+def _tab_condition(viewer: User, tab: Tab) -> Q:
+    if tab is TAB_CCD:
+        ccd = TicketCC.objects.for_account(viewer.account).filter(user=viewer)
+        return Q(pk__in=ccd.values("ticket_id"))
+    if tab is TAB_ORGANIZATION:
+        return Q(organization_id=viewer.organization_id)
+    return Q(requester=viewer)
+
+
+def activity_list(
+    *, viewer: User, tab: Tab, status: str = "", sort: str = DEFAULT_SORT
+) -> QuerySet[Ticket]:
+    """One tab of My activities, filtered and sorted; the requester comes by join."""
+    qs = tickets_visible_to(viewer=viewer).filter(_tab_condition(viewer, tab))
+    if status in STATUS_FILTERS:
+        qs = qs.filter(STATUS_FILTERS[status])
+    sort = normalise_sort(sort)
+    column = ACTIVITY_SORTS[sort.lstrip("-")]
+    prefix = "-" if sort.startswith("-") else ""
+    return qs.select_related("requester").order_by(prefix + column, prefix + "id")
+
+
+def activity_counts(*, viewer: User) -> dict[str, int]:
+    """Tab counts in one query, over visible tickets only; each tab's count reads its own
+    index and stops at tickets.counts.NAV_CAP ("1000+")."""
+    from tickets.counts import capped_counts
+
+    visible = tickets_visible_to(viewer=viewer)
+    return capped_counts(
+        {tab.key: visible.filter(_tab_condition(viewer, tab)) for tab in tabs_for(viewer)}
+    )
+
+
+# --- Search ---------------------------------------------------------------------------
+
+# Private-use characters mark matches: they cannot collide with markup, and the text is
+# escaped before they become <mark> tags.
+_START, _STOP = "\ue000", "\ue001"
+_WORD = re.compile(r"\w+", re.UNICODE)
+SNIPPET_CHARS = 240
+
+
+@dataclass
+class SearchHit:
+    ticket: Ticket
+    subject_html: SafeString
+    snippet_html: SafeString
+
+
+def search_terms(query: str) -> list[str]:
+    return [t.lower() for t in _WORD.findall(query or "")][:10]
+
+
+def search_requests(*, viewer: User, query: str, limit: int = 50) -> list[SearchHit]:
+    """The viewer's visible requests whose subject or public comments contain the words
+    (every word, as a prefix). PostgreSQL: full-text search on indexed tsvectors, ranked
+    and highlighted; elsewhere (SQLite for `make run`) a plain substring match."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    if connection.vendor == "postgresql":
+        return _search_postgres(viewer, terms, limit)
+    return _search_fallback(viewer, terms, limit)
+
+
+def _search_postgres(viewer: User, terms: list[str], limit: int) -> list[SearchHit]:
+    from django.contrib.postgres.search import (
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+    )
+
+    # Terms are \w+ runs, so they carry no tsquery operator: safe to join as raw.
+    tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
+    # These two expressions match tickets/migrations/0002_fulltext_indexes.py exactly,
+    # so PostgreSQL answers them from the GIN indexes.
+    subject_vector = SearchVector("subject", config="simple")
+    body_vector = SearchVector("body", config="simple")
+    comments = (
+        comments_visible_across_tickets(viewer=viewer)
+        .annotate(vector=body_vector)
+        .filter(vector=tsquery)
+    )
+    best_comment = (
+        comments.filter(ticket=OuterRef("pk"))
+        .annotate(rank=SearchRank(body_vector, tsquery))
+        .order_by("-rank", "created_at")
+    )
+    qs = (
+        tickets_visible_to(viewer=viewer)
+        .annotate(subject_vector=subject_vector)
+        .filter(Q(subject_vector=tsquery) | Q(pk__in=comments.values("ticket_id")))
+        .annotate(
+            subject_rank=SearchRank(subject_vector, tsquery),
+            comment_rank=Coalesce(
+                Subquery(best_comment.values("rank")[:1]), Value(0.0), output_field=FloatField()
+            ),
+            subject_headline=SearchHeadline(
+                "subject",
+                tsquery,
+                config="simple",
+                start_sel=_START,
+                stop_sel=_STOP,
+                highlight_all=True,
+            ),
+            snippet=Subquery(
+                best_comment.annotate(
+                    headline=SearchHeadline(
+                        "body",
+                        tsquery,
+                        config="simple",
+                        start_sel=_START,
+                        stop_sel=_STOP,
+                        max_words=35,
+                        min_words=15,
+                    )
+                ).values("headline")[:1]
+            ),
+        )
+        # A subject hit counts double: it is what the request is about.
+        .order_by((F("subject_rank") * 2 + F("comment_rank")).desc(), "-last_activity_at", "-id")
+    )
+    return [
+        SearchHit(
+            ticket=t,
+            subject_html=marked_html(t.subject_headline),
+            snippet_html=marked_html(t.snippet or ""),
+        )
+        for t in qs[:limit]
+    ]
+
+
+def _search_fallback(viewer: User, terms: list[str], limit: int) -> list[SearchHit]:
+    comment_match = Q()
+    subject_match = Q()
+    for term in terms:
+        subject_match &= Q(subject__icontains=term)
+        comment_match &= Q(body__icontains=term)
+    comments = comments_visible_across_tickets(viewer=viewer).filter(comment_match)
+    first_comment = comments.filter(ticket=OuterRef("pk")).order_by("created_at", "id")
+    qs = (
+        tickets_visible_to(viewer=viewer)
+        .filter(subject_match | Q(pk__in=comments.values("ticket_id")))
+        .annotate(
+            snippet=Subquery(first_comment.annotate(s=Substr("body", 1, 2000)).values("s")[:1])
+        )
+        .order_by("-last_activity_at", "-id")
+    )
+    return [
+        SearchHit(
+            ticket=t,
+            subject_html=marked_html(mark_terms(t.subject, terms)),
+            snippet_html=marked_html(mark_terms(excerpt(t.snippet or "", terms), terms)),
+        )
+        for t in qs[:limit]
+    ]
+
+
+def excerpt(text: str, terms: list[str], size: int = SNIPPET_CHARS) -> str:
+    """About `size` characters of text around the first term found."""
+    lowered = text.lower()
+    positions = [p for p in (lowered.find(t) for t in terms) if p >= 0]
+    start = max(0, min(positions) - size // 3) if positions else 0
+    cut = text[start : start + size]
+    return ("…" if start else "") + cut + ("…" if start + size < len(text) else "")
+
+
+def mark_terms(text: str, terms: list[str]) -> str:
+    """Wrap case-insensitive occurrences of the terms in the private-use markers."""
+    if not terms:
+        return text
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    return pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", text)
+
+
+def marked_html(text: str) -> SafeString:
+    """Escape the text, then turn well-paired markers into <mark>; a stray marker typed
+    into a ticket is dropped. Nothing from the ticket reaches the page unescaped."""
+    out: list[str] = []
+    inside = False
+    for piece in re.split(f"([{_START}{_STOP}])", text or ""):
+        if piece == _START:
+            if not inside:
+                out.append("<mark>")
+                inside = True
+        elif piece == _STOP:
+            if inside:
+                out.append("</mark>")
+                inside = False
+        else:
+            out.append(html.escape(piece))
+    if inside:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - built from escaped text and fixed tags
+
+
+# --- The request page -----------------------------------------------------------------
+
+
+@dataclass
+class RequestPage:
+    ticket: Ticket
+    comments: list
+    ccs: list[User]
+    can_reply: bool
+    can_close: bool
+    can_rate: bool
+
+
+def request_page(*, viewer: User, number: int) -> RequestPage:
+    """A request the viewer may see (404 otherwise, as tickets.access decides), its public
+    conversation oldest first with attachments, and its CCs: four queries, whatever the
+    length of the conversation. The can_* flags only choose what the page offers; the
+    services decide again on POST."""
+    from tickets.access import ticket_for_end_user
+    from tickets.selectors import comments_visible_to
+
+    ticket = ticket_for_end_user(viewer=viewer, number=number)
+    comments = list(comments_visible_to(ticket=ticket, viewer=viewer).order_by("created_at", "id"))
+    ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("user__name")]
+    is_requester = ticket.requester_id == viewer.pk
+    return RequestPage(
+        ticket=ticket,
+        comments=comments,
+        ccs=ccs,
+        can_reply=ticket.takes_help_center_replies,
+        can_close=is_requester and not ticket.is_solved,
+        can_rate=is_requester and ticket.is_solved and not ticket.satisfaction_rating,
+    )
