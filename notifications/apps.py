@@ -3,3 +3,24 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from accounts.models import Account
+        from accounts.signals import account_created
+        from notifications import checks, receivers  # noqa: F401 - registers system checks
+        from tickets.events import ticket_changed
+
+        ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="notifications.triggers")
+        account_created.connect(
+            receivers.on_account_created, dispatch_uid="notifications.account_created"
+        )
+        # Accounts made any other way (the operators' admin, factories) get them too.
+        post_save.connect(
+            receivers.on_account_saved, sender=Account, dispatch_uid="notifications.account_saved"
+        )
+        from anymail.signals import inbound
+
+        inbound.connect(receivers.on_inbound_email, dispatch_uid="notifications.inbound")

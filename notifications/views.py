@@ -1,14 +1,213 @@
-# The notifications engineer replaces these with the real pages.
-from django.http import Http404
+"""Admin settings for triggers and the delivery log, and forwarding a ticket by email.
+Views parse, call one service or selector, render; mutations are POST only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from notifications import services
+from notifications.access import delivery_for_admin, trigger_for_admin
+from notifications.forms import ForwardForm, TriggerEditor, vocabulary
+from notifications.models import Delivery
+from notifications.outbox import delivery_retry
+from notifications.rendering import PLACEHOLDER_HELP
+from notifications.selectors import (
+    deliveries_for_account,
+    delivery_counts,
+    inbound_emails_for_account,
+    trigger_reference,
+    triggers_for_account,
+)
+from tickets.access import ticket_for_agent
+from tickets.forms import add_domain_error
+from tickets.views.common import admin_view, agent_view
+
+DELIVERIES_PER_PAGE = 50
 
 
+# Triggers ------------------------------------------------------------------------------
+
+
+@admin_view
 def trigger_list(request):
-    raise Http404
+    triggers = list(triggers_for_account(account=request.account))
+    return render(
+        request,
+        "agent/settings/triggers.html",
+        {"triggers": triggers, "section": "triggers"},
+    )
 
 
+def _editor_page(request, *, trigger, editor: TriggerEditor, errors: list[str]):
+    context = {
+        "section": "triggers",
+        "trigger": trigger,
+        "editor": editor,
+        "errors": errors,
+        "placeholders": PLACEHOLDER_HELP,
+        **vocabulary(),
+        **trigger_reference(account=request.account),
+    }
+    return render(
+        request, "agent/settings/trigger_form.html", context, status=400 if errors else 200
+    )
+
+
+def _save(request, trigger=None):
+    editor = TriggerEditor.from_post(request.POST)
+    fields = {
+        "name": editor.name,
+        "description": editor.description,
+        "active": editor.active,
+        "conditions": editor.conditions,
+        "actions": editor.actions,
+    }
+    try:
+        if trigger is None:
+            trigger = services.trigger_create(account=request.account, **fields)
+        else:
+            services.trigger_update(trigger=trigger, **fields)
+    except ValidationError as exc:
+        return _editor_page(request, trigger=trigger, editor=editor, errors=exc.messages)
+    messages.success(request, _("Trigger “%(name)s” saved.") % {"name": trigger.name})
+    return redirect("notifications:trigger_list")
+
+
+@admin_view
+def trigger_new(request):
+    if request.method == "POST":
+        return _save(request)
+    return _editor_page(request, trigger=None, editor=TriggerEditor(), errors=[])
+
+
+@admin_view
+def trigger_edit(request, pk: int):
+    trigger = trigger_for_admin(account=request.account, pk=pk)
+    if request.method == "POST":
+        return _save(request, trigger)
+    return _editor_page(
+        request, trigger=trigger, editor=TriggerEditor.from_trigger(trigger), errors=[]
+    )
+
+
+@admin_view
+@require_POST
+def trigger_toggle(request, pk: int):
+    trigger = trigger_for_admin(account=request.account, pk=pk)
+    services.trigger_set_active(trigger=trigger, active=not trigger.active)
+    message = _("“%(name)s” is on.") if trigger.active else _("“%(name)s” is off.")
+    messages.success(request, message % {"name": trigger.name})
+    return redirect("notifications:trigger_list")
+
+
+@admin_view
+@require_POST
+def trigger_move(request, pk: int):
+    trigger = trigger_for_admin(account=request.account, pk=pk)
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        services.trigger_move(trigger=trigger, direction=direction)
+    return redirect("notifications:trigger_list")
+
+
+@admin_view
+@require_POST
+def trigger_delete(request, pk: int):
+    trigger = trigger_for_admin(account=request.account, pk=pk)
+    services.trigger_delete(trigger=trigger)
+    messages.success(request, _("Trigger “%(name)s” deleted.") % {"name": trigger.name})
+    return redirect("notifications:trigger_list")
+
+
+# Delivery log ----------------------------------------------------------------------------
+
+
+@admin_view
 def delivery_list(request):
-    raise Http404
+    if request.GET.get("direction") == "inbound":
+        return _inbound_list(request)
+    state = request.GET.get("state", "")
+    if state not in Delivery.State.values:
+        state = ""
+    deliveries = deliveries_for_account(account=request.account, state=state)
+    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    counts = delivery_counts(account=request.account)
+    return render(
+        request,
+        "agent/settings/deliveries.html",
+        {
+            "section": "deliveries",
+            "page": page,
+            "state": state,
+            "states": [
+                (value, label, counts.get(value, 0)) for value, label in Delivery.State.choices
+            ],
+        },
+    )
 
 
-def ticket_forward(request, number):
-    raise Http404
+def _inbound_list(request):
+    """Incoming mail and what became of it: the trace of every drop (loops, strangers'
+    forgeries, bursts, spam) an admin may want to check."""
+    emails = inbound_emails_for_account(account=request.account)
+    page = Paginator(emails, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agent/settings/deliveries_inbound.html",
+        {"section": "deliveries", "page": page},
+    )
+
+
+@admin_view
+@require_POST
+def delivery_resend(request, pk: int):
+    delivery = delivery_for_admin(account=request.account, pk=pk)
+    if delivery.state == Delivery.State.FAILED:
+        delivery_retry(delivery=delivery)
+        messages.success(
+            request, _("The email to %(to)s is queued again.") % {"to": delivery.to_email}
+        )
+    return redirect("notifications:delivery_list")
+
+
+# Forwarding ------------------------------------------------------------------------------
+
+
+@agent_view
+def ticket_forward(request, number: int):
+    ticket = ticket_for_agent(viewer=request.user, number=number)
+    initial = {"subject": _("Fwd: %(subject)s") % {"subject": ticket.subject}}
+    form = ForwardForm(request.POST or None, account=request.account, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rows = services.ticket_forward(
+                ticket=ticket,
+                actor=request.user,
+                recipients=form.recipients(),
+                subject=data["subject"],
+                message=data["message"],
+                include_conversation=data["include_conversation"],
+                include_history=data["include_history"],
+            )
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Ticket forwarded to %(n)s recipients.") % {"n": len(rows)}
+                if len(rows) != 1
+                else _("Ticket forwarded to %(to)s.") % {"to": rows[0].to_email},
+            )
+            return redirect("tickets:ticket_detail", number=ticket.number)
+    return render(
+        request,
+        "agent/ticket_forward.html",
+        {"ticket": ticket, "form": form},
+        status=400 if form.errors else 200,
+    )

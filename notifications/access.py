@@ -1,0 +1,20 @@
+"""The only road from an id in a settings URL to a trigger or a delivery row.
+
+Both answer 404 alike for another account's row and one that does not exist."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Account
+from notifications.models import Delivery, Trigger
+
+
+def trigger_for_admin(*, account: Account, pk: int) -> Trigger:
+    """A trigger of the admin's own account."""
+    return get_object_or_404(Trigger.objects.for_account(account), pk=pk)
+
+
+def delivery_for_admin(*, account: Account, pk: int) -> Delivery:
+    """A delivery row of the admin's own account."""
+    return get_object_or_404(Delivery.objects.for_account(account), pk=pk)

@@ -1,0 +1,160 @@
+"""Triggers (an account's notification rules), the delivery outbox, inbound email log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import TenantModel
+
+
+class Trigger(TenantModel):
+    """A rule evaluated after every ticket change set. ``conditions`` and ``actions`` are
+    JSON in a fixed vocabulary, validated by ``notifications.triggers.trigger_clean``
+    before any save: the evaluator never meets a shape it does not know."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    # Which built-in default this came from ("" for one an admin created).
+    default_key = models.CharField(max_length=60, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trigger")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="trigger_name_unique"),
+        ]
+        indexes = [models.Index(fields=["account", "active", "position"], name="trigger_order")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_message_id() -> str:
+    domain = (settings.BASE_DOMAIN or "localhost").strip(".")
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+class Delivery(TenantModel):
+    """One email to one recipient: the outbox row. Written in the transaction of the
+    change that caused it; a Celery task sends it after commit, claiming the row with a
+    conditional UPDATE so a re-delivered task never sends twice."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        TRIGGER = "trigger", _("Trigger")
+        MENTION = "mention", _("Mention")
+        FORWARD = "forward", _("Forward")
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    trigger = models.ForeignKey(
+        Trigger, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TRIGGER)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    to_email = models.EmailField(_("to"), max_length=254)
+    from_email = models.CharField(max_length=320)
+    reply_to = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    # Stable per row: a rare resend after a crash is recognised by mail clients.
+    message_id = models.CharField(max_length=255, default=new_message_id, editable=False)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "message_id"], name="delivery_message_id_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_sweep"),
+            models.Index(fields=["account", "state", "-created_at"], name="delivery_acct_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email} ({self.state})"
+
+
+class InboundEmail(TenantModel):
+    """Every inbound email resolved to an account: what became of it and why. Also the
+    memory behind duplicate detection (an ESP retrying a webhook) and burst throttling."""
+
+    class Outcome(models.TextChoices):
+        COMMENT = "comment", _("Added as comment")
+        TICKET = "ticket", _("Opened a ticket")
+        DROPPED = "dropped", _("Dropped")
+
+    message_id = models.CharField(max_length=255, blank=True)
+    sender = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=255, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "message_id"], name="inbound_acct_msgid"),
+            models.Index(
+                fields=["account", "sender", "ticket", "created_at"], name="inbound_burst"
+            ),
+        ]
+
+
+class WebhookToken(models.Model):
+    """Platform-level: signature tokens already seen (Mailgun), so a captured webhook
+    cannot be replayed. Rows older than the accepted timestamp age are swept."""
+
+    provider = models.CharField(max_length=20)
+    token = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "token"], name="webhook_token_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.token[:12]}…"

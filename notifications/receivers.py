@@ -1,0 +1,28 @@
+"""Signal receivers wired in NotificationsConfig.ready()."""
+
+from __future__ import annotations
+
+from notifications import services
+
+
+def on_ticket_changed(sender, change, **kwargs) -> None:
+    services.ticket_changed_receiver(sender, change)
+
+
+def on_account_created(sender, account, **kwargs) -> None:
+    services.triggers_install_defaults(account=account)
+
+
+def on_account_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw:
+        from accounts.rls import account_context
+
+        # A brand-new account: its rows are written while working for it (RLS).
+        with account_context(instance):
+            services.triggers_install_defaults(account=instance)
+
+
+def on_inbound_email(sender, event, esp_name, **kwargs) -> None:
+    from notifications.inbound import email_receive
+
+    email_receive(message=event.message, esp_name=esp_name, event_id=event.event_id)

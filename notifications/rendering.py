@@ -1,0 +1,107 @@
+"""Placeholders in admin-written email templates, substituted safely.
+
+An admin writes ``{{ticket.title}}``; we never hand that text to Django's template
+engine (which would let it walk from ``ticket`` to any related object and attribute).
+Instead every placeholder's value is computed up front, as a plain string, into a flat
+dict, and a regular expression replaces the known names. Unknown names become "".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from tickets.models import Comment, Ticket
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_.]*)\s*\}\}")
+
+PLACEHOLDER_HELP = (
+    "ticket.id",
+    "ticket.title",
+    "ticket.status",
+    "ticket.priority",
+    "ticket.url",
+    "ticket.requester.name",
+    "ticket.requester.email",
+    "ticket.assignee.name",
+    "ticket.group.name",
+    "ticket.organization.name",
+    "ticket.tags",
+    "ticket.latest_public_comment",
+    "ticket.latest_comment",
+    "ticket.public_comments",
+    "current_user.name",
+    "account.name",
+)
+
+
+def _tenant_path(names: Sequence[str], number: int, fallback: str) -> str:
+    for name in names:
+        try:
+            return reverse(name, kwargs={"number": number}, urlconf=settings.TENANT_URLCONF)
+        except NoReverseMatch:
+            continue
+    return fallback
+
+
+def ticket_url(ticket: Ticket, *, for_agent: bool) -> str:
+    """Agents get the workspace page, everyone else the help center's request page."""
+    if for_agent:
+        path = _tenant_path(
+            ("tickets:ticket", "tickets:ticket_detail"),
+            ticket.number,
+            f"/agent/tickets/{ticket.number}/",
+        )
+    else:
+        path = _tenant_path(("portal:request",), ticket.number, f"/hc/requests/{ticket.number}/")
+    return f"{ticket.account.base_url}{path}"
+
+
+def _format_comment(comment: Comment) -> str:
+    # In the recipient's time zone and date format (compose activates both).
+    when = formats.date_format(timezone.localtime(comment.created_at), "DATETIME_FORMAT")
+    return f"{comment.author.name}, {when}\n\n{comment.body}"
+
+
+def placeholder_values(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    conversation: Sequence[Comment],
+    for_agent: bool,
+) -> dict[str, str]:
+    """Every placeholder's value as a string. ``conversation`` is what the recipient may
+    read (oldest first); public-comment placeholders only ever use public comments."""
+    public = [c for c in conversation if c.public]
+    latest_public = public[-1] if public else None
+    latest = conversation[-1] if conversation else None
+    return {
+        "ticket.id": str(ticket.number),
+        "ticket.number": str(ticket.number),
+        "ticket.title": ticket.subject,
+        "ticket.subject": ticket.subject,
+        "ticket.status": str(Ticket.Status(ticket.status).label),
+        "ticket.priority": str(Ticket.Priority(ticket.priority).label) if ticket.priority else "",
+        "ticket.url": ticket_url(ticket, for_agent=for_agent),
+        "ticket.requester.name": ticket.requester.name,
+        "ticket.requester.email": ticket.requester.email,
+        "ticket.assignee.name": ticket.assignee.name if ticket.assignee_id else "",
+        "ticket.group.name": ticket.group.name if ticket.group_id else "",
+        "ticket.organization.name": ticket.organization.name if ticket.organization_id else "",
+        "ticket.tags": ticket.tags,
+        "ticket.latest_public_comment": latest_public.body if latest_public else "",
+        "ticket.latest_comment": latest.body if latest else "",
+        "ticket.public_comments": "\n\n----\n\n".join(_format_comment(c) for c in reversed(public)),
+        "current_user.name": actor.name if actor else _("System"),
+        "account.name": ticket.account.name,
+    }
+
+
+def render_placeholders(template: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template or "")

@@ -1,0 +1,454 @@
+"""Notification state changes: triggers (create, edit, order, defaults) and what a ticket
+change set turns into (outbox rows), one function per use case."""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from dataclasses import replace
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Account, AgentGroup, User
+from notifications import addresses
+from notifications.defaults import default_triggers_in
+from notifications.emails import compose
+from notifications.models import Delivery, Trigger
+from notifications.outbox import enqueue_after_commit
+from notifications.recipients import (
+    Recipient,
+    may_receive,
+    public_part,
+    recipient_for_address,
+    recipient_for_user,
+)
+from notifications.triggers import EMAIL_ACTIONS, Facts, conditions_hold, trigger_clean
+from tickets.events import TicketChange
+from tickets.models import Channel, Ticket
+from tickets.services import NotAllowed, ticket_update
+
+logger = logging.getLogger(__name__)
+
+# Set while a change set's triggers run: the field changes their own actions make (through
+# ticket_update, which sends ticket_changed again) are not evaluated a second time.
+_evaluating: ContextVar[bool] = ContextVar("notifications_evaluating", default=False)
+
+
+# Triggers ------------------------------------------------------------------------------
+
+
+def _save_trigger(trigger: Trigger) -> Trigger:
+    try:
+        with transaction.atomic():
+            trigger.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": _("A trigger with this name already exists.")}) from exc
+    return trigger
+
+
+@transaction.atomic
+def trigger_create(
+    *,
+    account: Account,
+    name: str,
+    conditions: list,
+    actions: list,
+    description: str = "",
+    active: bool = True,
+    default_key: str = "",
+) -> Trigger:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("A trigger needs a name.")})
+    conditions, actions = trigger_clean(account=account, conditions=conditions, actions=actions)
+    last = Trigger.objects.for_account(account).aggregate(m=Max("position"))["m"]
+    trigger = Trigger(
+        account=account,
+        name=name[:200],
+        description=description.strip()[:500],
+        active=active,
+        position=(last or 0) + 1,
+        conditions=conditions,
+        actions=actions,
+        default_key=default_key,
+    )
+    return _save_trigger(trigger)
+
+
+@transaction.atomic
+def trigger_update(
+    *,
+    trigger: Trigger,
+    name: str,
+    conditions: list,
+    actions: list,
+    description: str = "",
+    active: bool = True,
+) -> Trigger:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("A trigger needs a name.")})
+    trigger.conditions, trigger.actions = trigger_clean(
+        account=trigger.account, conditions=conditions, actions=actions
+    )
+    trigger.name, trigger.description, trigger.active = name[:200], description[:500], active
+    trigger.updated_at = timezone.now()
+    return _save_trigger(trigger)
+
+
+def trigger_set_active(*, trigger: Trigger, active: bool) -> Trigger:
+    trigger.active = active
+    trigger.updated_at = timezone.now()
+    trigger.save(update_fields=["active", "updated_at"])
+    return trigger
+
+
+@transaction.atomic
+def trigger_move(*, trigger: Trigger, direction: str) -> None:
+    """Swap with the neighbour above ("up") or below ("down"); positions are renumbered
+    1..n on the way so gaps and ties from older data disappear."""
+    ordered = list(Trigger.objects.for_account(trigger.account).select_for_update())
+    index = next(i for i, t in enumerate(ordered) if t.pk == trigger.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+def trigger_delete(*, trigger: Trigger) -> None:
+    # Its delivery rows stay in the log (trigger set to NULL, reason keeps the name).
+    trigger.delete()
+
+
+@transaction.atomic
+def triggers_install_defaults(*, account: Account) -> list[Trigger]:
+    """The default triggers of a new account; idempotent (skips ones already there)."""
+    existing = set(Trigger.objects.for_account(account).values_list("default_key", flat=True))
+    created = []
+    for spec in default_triggers_in(account.default_locale):
+        if spec["key"] in existing:
+            continue
+        created.append(
+            trigger_create(
+                account=account,
+                name=spec["name"],
+                description=spec["description"],
+                conditions=spec["conditions"],
+                actions=spec["actions"],
+                default_key=spec["key"],
+            )
+        )
+    return created
+
+
+# Evaluation ------------------------------------------------------------------------------
+
+
+def _trigger_recipients(action: dict, ticket: Ticket) -> list[Recipient]:
+    kind, value = action["action"], action.get("value", "")
+    account = ticket.account
+    if kind in ("email_requester_and_ccs", "email_requester"):
+        people = [ticket.requester]
+        if kind == "email_requester_and_ccs":
+            people += [link.user for link in ticket.cc_links.select_related("user")]
+        return [recipient_for_user(u) for u in people]
+    if kind == "email_assignee":
+        return [recipient_for_user(ticket.assignee)] if ticket.assignee_id else []
+    if kind == "email_group":
+        if not ticket.group_id:
+            return []
+        members = User.objects.for_account(account).agents().filter(agent_groups=ticket.group_id)
+        return [recipient_for_user(u) for u in members]
+    if kind == "email_user":
+        user = User.objects.for_account(account).filter(number=int(value or 0)).first()
+        return [recipient_for_user(user)] if user else []
+    if kind == "email_address":
+        return [recipient_for_address(account=account, email=value)]
+    return []
+
+
+def _apply_field_action(
+    ticket: Ticket, action: dict, change: TicketChange
+) -> tuple[Ticket, dict[str, tuple[object, object]]]:
+    """Set a field through the same domain service as the UI, as the system (the
+    history shows "System"); a refused change is logged and skipped."""
+    kind, value = action["action"], action["value"]
+    account = ticket.account
+    fields: dict = {}
+    if kind == "set_status":
+        fields["status"] = value
+    elif kind == "set_priority":
+        fields["priority"] = value
+    elif kind == "set_group":
+        fields["group"] = AgentGroup.objects.for_account(account).filter(number=int(value)).first()
+    elif kind == "set_assignee":
+        assignee = (
+            change.actor
+            if value == "current_user"
+            else User.objects.for_account(account).filter(number=int(value)).first()
+        )
+        if assignee is None or not assignee.is_agent or not assignee.is_active:
+            return ticket, {}
+        fields["assignee"] = assignee
+    elif kind == "add_tag":
+        if value in ticket.tag_list:
+            return ticket, {}
+        fields["tags"] = [*ticket.tag_list, value]
+
+    try:
+        with transaction.atomic():
+            result = ticket_update(ticket=ticket, actor=None, channel=Channel.SYSTEM, **fields)
+    except ValidationError as exc:
+        logger.info("Trigger action %s on ticket %s refused: %s", kind, ticket.pk, exc.messages)
+        return ticket, {}
+    return result.ticket, result.changes
+
+
+def _delivery(
+    *,
+    ticket: Ticket,
+    recipient: Recipient,
+    actor: User | None,
+    subject: str,
+    body: str,
+    kind: str,
+    trigger: Trigger | None = None,
+    reason: str = "",
+) -> Delivery:
+    composed = compose(
+        ticket=ticket,
+        recipient=recipient,
+        actor=actor,
+        subject_template=subject,
+        body_template=body,
+    )
+    root = addresses.thread_id(ticket)
+    return Delivery.objects.create(
+        account_id=ticket.account_id,
+        ticket=ticket,
+        recipient=recipient.user,
+        trigger=trigger,
+        kind=kind,
+        reason=reason[:200],
+        to_email=recipient.email,
+        from_email=addresses.from_address(ticket.account),
+        reply_to=addresses.reply_address(ticket),
+        subject=composed.subject,
+        body_text=composed.text,
+        body_html=composed.html,
+        in_reply_to=root,
+        references=root,
+    )
+
+
+def _excluded_actor(recipient: Recipient, change: TicketChange, facts: Facts) -> bool:
+    """People are not emailed about their own change, except the requester's receipt of
+    a request they just opened."""
+    actor = change.actor
+    if actor is None or recipient.user is None or recipient.user.pk != actor.pk:
+        return False
+    return not (facts.created and actor.pk == change.ticket.requester_id)
+
+
+def triggers_run(*, change: TicketChange) -> list[Delivery]:
+    """Evaluate the account's active triggers, in order, against one change set; write
+    an outbox row per allowed recipient; enqueue them after commit.
+
+    As in Zendesk, a trigger whose actions change the ticket restarts the pass from the
+    top with the updated ticket (so "Notify assignee of assignment" sees an assignment a
+    later trigger made), and each trigger fires at most once per change set: the loop
+    ends after at most one pass per trigger.
+    """
+    ticket = change.ticket
+    changes = dict(change.changes)
+    triggers = list(
+        Trigger.objects.for_account(ticket.account).filter(active=True).order_by("position", "id")
+    )
+    fired: set[int] = set()
+    deliveries: list[Delivery] = []
+    seen: set[tuple[int, str]] = set()
+    restart = True
+    while restart:
+        restart = False
+        for trigger in triggers:
+            if trigger.pk in fired:
+                continue
+            current = replace(change, ticket=ticket, changes=changes)
+            facts = Facts(current)
+            if not conditions_hold(trigger.conditions, facts, ticket):
+                continue
+            fired.add(trigger.pk)
+            for action in trigger.actions:
+                if action["action"] not in EMAIL_ACTIONS:
+                    ticket, applied = _apply_field_action(ticket, action, current)
+                    for name, (old, new) in applied.items():
+                        changes[name] = (changes[name][0] if name in changes else old, new)
+                    restart = restart or bool(applied)
+                    continue
+                deliveries += _action_deliveries(trigger, action, current, facts, seen)
+            if restart:
+                break
+    deliveries += _mention_deliveries(replace(change, ticket=ticket, changes=changes), ticket)
+    enqueue_after_commit([d.pk for d in deliveries])
+    return deliveries
+
+
+def _action_deliveries(
+    trigger: Trigger,
+    action: dict,
+    change: TicketChange,
+    facts: Facts,
+    seen: set[tuple[int, str]],
+) -> list[Delivery]:
+    ticket = change.ticket
+    public = public_part(change)
+    # Does the trigger still fire without the internal note? Only then may people who
+    # cannot read notes hear of this change (e.g. a note plus "Solved": the status).
+    fires_publicly = public is not None and (
+        public is change or conditions_hold(trigger.conditions, Facts(public), ticket)
+    )
+    rows = []
+    for recipient in _trigger_recipients(action, ticket):
+        key = (trigger.pk, recipient.key)
+        if key in seen or _excluded_actor(recipient, change, facts):
+            continue
+        told = change if recipient.is_agent else public
+        if not recipient.is_agent and not fires_publicly:
+            continue
+        if not may_receive(recipient=recipient, ticket=ticket, change=told):
+            continue
+        seen.add(key)
+        rows.append(
+            _delivery(
+                ticket=ticket,
+                recipient=recipient,
+                actor=change.actor,
+                subject=action["subject"],
+                body=action["body"],
+                kind=Delivery.Kind.TRIGGER,
+                trigger=trigger,
+                reason=trigger.name,
+            )
+        )
+    return rows
+
+
+# Translators: keep every {{placeholder}} exactly as it is.
+MENTION_SUBJECT = gettext_lazy("[Mentioned] #{{ticket.id}} {{ticket.title}}")
+MENTION_BODY = gettext_lazy(
+    "{{current_user.name}} mentioned you in an internal note on ticket #{{ticket.id}}:\n\n"
+    "{{ticket.latest_comment}}\n\n{{ticket.url}}"
+)
+
+
+def _mention_deliveries(change: TicketChange, ticket: Ticket) -> list[Delivery]:
+    rows = []
+    for agent in {a.pk: a for a in change.mentioned}.values():
+        if change.actor is not None and agent.pk == change.actor.pk:
+            continue
+        recipient = recipient_for_user(agent)
+        # Mentions are for agents only; the gate says so too.
+        if not recipient.is_agent or not may_receive(
+            recipient=recipient, ticket=ticket, change=change
+        ):
+            continue
+        rows.append(
+            _delivery(
+                ticket=ticket,
+                recipient=recipient,
+                actor=change.actor,
+                subject=MENTION_SUBJECT,
+                body=MENTION_BODY,
+                kind=Delivery.Kind.MENTION,
+                reason="mention",
+            )
+        )
+    return rows
+
+
+def ticket_changed_receiver(sender, change: TicketChange, **kwargs) -> None:
+    """Receiver of tickets.events.ticket_changed (inside the change's transaction)."""
+    if _evaluating.get():
+        return
+    token = _evaluating.set(True)
+    try:
+        # A savepoint: a notification bug is logged, never rolls back the user's change.
+        with transaction.atomic():
+            triggers_run(change=change)
+    except Exception:
+        logger.exception("Notifications for ticket %s failed", change.ticket.pk)
+    finally:
+        _evaluating.reset(token)
+
+
+# Forwarding ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_forward(
+    *,
+    ticket: Ticket,
+    actor: User,
+    recipients: list[str],
+    subject: str,
+    message: str,
+    include_conversation: bool = True,
+    include_history: bool = False,
+) -> list[Delivery]:
+    """An agent forwards a ticket by email. Internal notes travel only when every
+    recipient is an agent of the account; a private ticket goes to agents only."""
+    if not actor.is_agent:
+        raise NotAllowed(_("Only agents can forward tickets."))
+    people = list(
+        {
+            r.key: r
+            for r in (recipient_for_address(account=ticket.account, email=e) for e in recipients)
+        }.values()
+    )
+    if not people:
+        raise ValidationError(_("Choose at least one recipient."))
+    refused = [r.email for r in people if not may_receive(recipient=r, ticket=ticket, change=None)]
+    if refused:
+        raise NotAllowed(
+            _("This ticket is private: it can be forwarded to agents only (not %(emails)s).")
+            % {"emails": ", ".join(refused[:5])}
+        )
+    all_agents = all(r.is_agent for r in people)
+    rows = []
+    for recipient in people:
+        composed = compose(
+            ticket=ticket,
+            recipient=recipient,
+            actor=actor,
+            subject_template=subject,
+            body_template=message,
+            include_conversation=include_conversation,
+            include_history=include_history,
+            allow_internal=all_agents,
+        )
+        rows.append(
+            Delivery.objects.create(
+                account_id=ticket.account_id,
+                ticket=ticket,
+                recipient=recipient.user,
+                kind=Delivery.Kind.FORWARD,
+                reason=(_("Forwarded by %(name)s") % {"name": actor.name})[:200],
+                to_email=recipient.email,
+                from_email=addresses.from_address(ticket.account),
+                # Answers go to the agent who forwarded, not into the ticket.
+                reply_to=actor.email,
+                subject=composed.subject,
+                body_text=composed.text,
+                body_html=composed.html,
+            )
+        )
+    enqueue_after_commit([d.pk for d in rows])
+    return rows
