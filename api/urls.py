@@ -1,4 +1,79 @@
-from django.urls import path  # noqa: F401
+"""/api/v2/… on each account's subdomain, Zendesk's paths (with and without ``.json``)."""
+
+from django.http import JsonResponse
+from django.urls import path, re_path, register_converter
+from django.views.decorators.csrf import csrf_exempt
+
+from api.views import openapi, people, requests, search, tickets, uploads
+
+
+class NumberConverter:
+    # Per-account numbers; more than 18 digits cannot be one, so it is simply not found.
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(NumberConverter, "num")
 
 app_name = "api"
-urlpatterns: list = []
+
+
+@csrf_exempt  # it changes nothing; without this a PUT would get the CSRF failure page
+def invalid_endpoint(request, *args, **kwargs):
+    """Any other path under /api/v2/ (a malformed id included): JSON, as Zendesk answers."""
+    return JsonResponse({"error": "InvalidEndpoint", "description": "Not found"}, status=404)
+
+
+def json_path(route: str, view, name: str) -> list:
+    """Zendesk accepts ``/tickets.json`` and ``/tickets``; so do we."""
+    return [path(f"{route}.json", view, name=name), path(route, view)]
+
+
+urlpatterns = [
+    path("openapi.json", openapi.OpenApiSchema.as_view(), name="openapi"),
+    *json_path("tickets", tickets.TicketList.as_view(), "tickets"),
+    *json_path("tickets/show_many", tickets.TicketShowMany.as_view(), "tickets_show_many"),
+    *json_path("tickets/update_many", tickets.TicketUpdateMany.as_view(), "tickets_update_many"),
+    *json_path("tickets/<num:number>", tickets.TicketDetail.as_view(), "ticket"),
+    *json_path(
+        "tickets/<num:number>/comments", tickets.TicketComments.as_view(), "ticket_comments"
+    ),
+    *json_path("job_statuses/<str:job_id>", tickets.JobStatusDetail.as_view(), "job_status"),
+    *json_path("users", people.UserList.as_view(), "users"),
+    *json_path("users/me", people.UserMe.as_view(), "users_me"),
+    *json_path("users/search", people.UserSearch.as_view(), "users_search"),
+    *json_path("users/show_many", people.UserShowMany.as_view(), "users_show_many"),
+    *json_path("users/<num:number>", people.UserDetail.as_view(), "user"),
+    *json_path(
+        "users/<num:number>/tickets/requested",
+        people.UserRequestedTickets.as_view(),
+        "user_requested",
+    ),
+    *json_path("users/<num:number>/tickets/ccd", people.UserCcdTickets.as_view(), "user_ccd"),
+    *json_path("organizations", people.OrganizationList.as_view(), "organizations"),
+    *json_path("organizations/<num:number>", people.OrganizationDetail.as_view(), "organization"),
+    *json_path(
+        "organizations/<num:number>/tickets",
+        people.OrganizationTickets.as_view(),
+        "organization_tickets",
+    ),
+    *json_path(
+        "organizations/<num:number>/users", people.OrganizationUsers.as_view(), "organization_users"
+    ),
+    *json_path("groups", people.GroupList.as_view(), "groups"),
+    *json_path("groups/<num:number>", people.GroupDetail.as_view(), "group"),
+    *json_path("uploads", uploads.UploadCreate.as_view(), "uploads"),
+    *json_path("search", search.Search.as_view(), "search"),
+    *json_path("requests", requests.RequestList.as_view(), "requests"),
+    *json_path("requests/<num:number>", requests.RequestDetail.as_view(), "request"),
+    *json_path(
+        "requests/<num:number>/comments", requests.RequestComments.as_view(), "request_comments"
+    ),
+    # Last: whatever matched nothing above.
+    re_path(r"", invalid_endpoint),
+]

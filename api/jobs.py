@@ -1,0 +1,135 @@
+"""Zendesk's background jobs (``job_statuses``): the bulk ticket update runs in a Celery
+task, and clients poll its status (queued → working → completed / failed, with a result
+per ticket). Statuses live in the shared cache for an hour, keyed by account."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import Account, User
+from tickets.models import Channel
+from tickets.selectors import tickets_visible_to
+from tickets.services import tickets_bulk_update
+
+logger = logging.getLogger(__name__)
+
+JOB_STATUS_TTL = 3600
+
+
+def _key(account_id: int, job_id: str) -> str:
+    return f"api-job:{account_id}:{job_id}"
+
+
+def _save(account_id: int, job: dict) -> dict:
+    cache.set(_key(account_id, job["id"]), job, JOB_STATUS_TTL)
+    return job
+
+
+def job_status(*, account: Account, job_id: str) -> dict | None:
+    if not re.fullmatch(r"[0-9a-f]{32}", job_id):
+        return None
+    return cache.get(_key(account.pk, job_id))
+
+
+def job_update_many_queue(*, account: Account, actor: User, numbers: list[int], data: dict) -> dict:
+    """Record a queued job and hand it to Celery once the caller's transaction commits
+    (the task runs for the account current now: helpdesk.celery stamps it)."""
+    from api.tasks import tickets_update_many_task
+
+    job = _save(
+        account.pk,
+        {
+            "id": uuid.uuid4().hex,
+            "job_type": "bulk_update",
+            "status": "queued",
+            "total": len(numbers),
+            "progress": 0,
+            "message": None,
+            "results": None,
+        },
+    )
+    # The payload travels as JSON (dates as ISO strings, turned back in the task).
+    payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    transaction.on_commit(
+        lambda: tickets_update_many_task.delay(job["id"], account.pk, actor.pk, numbers, payload)
+    )
+    return job
+
+
+def _result(number: int, error: str = "", details: str = "") -> dict:
+    if not error:
+        return {"id": number, "action": "update", "success": True, "status": "Updated"}
+    return {
+        "id": number,
+        "action": "update",
+        "success": False,
+        "status": "Failed",
+        "error": error,
+        "errors": error,
+        "details": details,
+    }
+
+
+def job_update_many_run(
+    *, job_id: str, account_id: int, actor_id: int, numbers: list[int], data: dict
+) -> dict:
+    """The task's work: each ticket the actor may see takes the change on its own (one
+    refused ticket fails alone, as in Zendesk); the status records every outcome."""
+    from api.services import ticket_fields_from_payload
+
+    job = cache.get(_key(account_id, job_id)) or {"id": job_id, "job_type": "bulk_update"}
+    job.update(status="working", total=len(numbers), progress=0)
+    _save(account_id, job)
+    try:
+        account = Account.objects.get(pk=account_id)
+        actor = User.objects.for_account(account).get(pk=actor_id, is_active=True)
+        if data.get("due_at"):
+            data["due_at"] = parse_datetime(data["due_at"])
+        fields = ticket_fields_from_payload(
+            account, None, {k: v for k, v in data.items() if k != "additional_tags"}
+        )
+        visible = {t.number: t for t in tickets_visible_to(viewer=actor).filter(number__in=numbers)}
+        results = []
+        for number in numbers:
+            ticket = visible.get(number)
+            if ticket is None:
+                results.append(_result(number, "RecordNotFound", "Not found"))
+            else:
+                results.append(_update_one(account, actor, ticket, data, fields))
+            job["progress"] = len(results)
+        failed = sum(not r["success"] for r in results)
+        job.update(
+            status="completed",
+            results=results,
+            message=f"Completed at {len(numbers) - failed} of {len(numbers)}",
+        )
+    except Exception as exc:  # noqa: BLE001 - a job ends as failed, never silently
+        logger.warning("Bulk update job %s failed: %s", job_id, type(exc).__name__)
+        reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "Internal error"
+        job.update(status="failed", message=reason[:500])
+    return _save(account_id, job)
+
+
+def _update_one(account, actor, ticket, data, fields) -> dict:
+    try:
+        with transaction.atomic():
+            tickets_bulk_update(
+                account=account,
+                actor=actor,
+                tickets=[ticket],
+                add_tags=data.get("additional_tags") or (),
+                channel=Channel.API,
+                **fields,
+            )
+    except ValidationError as exc:
+        return _result(ticket.number, "TicketUpdateFailed", "; ".join(exc.messages)[:500])
+    return _result(ticket.number)

@@ -1,0 +1,157 @@
+"""What clients send, validated. ``None`` means "not given" except where Zendesk gives
+it a meaning (``assignee_id: null`` unassigns)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.output import ROLE_FROM_ZENDESK, TYPE_FROM_ZENDESK
+from tickets.models import Ticket
+
+DATETIME_FORMATS = ["iso-8601", "%Y-%m-%d"]
+
+
+class TagsField(serializers.Field):
+    """A list of tags or one space/comma separated string."""
+
+    def to_internal_value(self, data):
+        if data is None:
+            return []
+        if isinstance(data, str):
+            return data.replace(",", " ").split()
+        if isinstance(data, list) and all(isinstance(t, str | int) for t in data):
+            return [str(t) for t in data]
+        raise serializers.ValidationError("Tags are a list of words.")
+
+    def to_representation(self, value):
+        return value
+
+
+class CommentInput(serializers.Serializer):
+    body = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False
+    )
+    html_body = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    public = serializers.BooleanField(required=False, allow_null=True)
+    author_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    uploads = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, allow_null=True, max_length=50
+    )
+
+
+class RequesterInput(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=150)
+    email = serializers.EmailField()
+    locale_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EmailCcInput(serializers.Serializer):
+    user_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    user_email = serializers.EmailField(required=False, allow_null=True)
+    user_name = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    action = serializers.ChoiceField(choices=["put", "delete"], required=False, default="put")
+
+
+def _choice_from_zendesk(mapping: dict, value, what: str):
+    if value in (None, ""):
+        return ""
+    if value not in mapping:
+        raise serializers.ValidationError(f"{value!r} is not a valid {what}.")
+    return mapping[value]
+
+
+class TicketInput(serializers.Serializer):
+    subject = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=255
+    )
+    comment = CommentInput(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    requester_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    requester = RequesterInput(required=False, allow_null=True)
+    submitter_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    assignee_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    assignee_email = serializers.EmailField(required=False, allow_null=True)
+    group_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    status = serializers.ChoiceField(choices=Ticket.Status.values, required=False, allow_null=True)
+    type = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    priority = serializers.ChoiceField(
+        choices=Ticket.Priority.values, required=False, allow_null=True, allow_blank=True
+    )
+    tags = TagsField(required=False)
+    additional_tags = TagsField(required=False)
+    remove_tags = TagsField(required=False)
+    due_at = serializers.DateTimeField(
+        required=False, allow_null=True, input_formats=DATETIME_FORMATS
+    )
+    collaborator_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=100
+    )
+    email_ccs = EmailCcInput(many=True, required=False, allow_null=True, max_length=100)
+
+    def validate_type(self, value):
+        return _choice_from_zendesk(TYPE_FROM_ZENDESK, value, "type")
+
+    def validate_email_ccs(self, value):
+        if value and any(not entry for entry in value):
+            raise serializers.ValidationError("Each CC is an object with user_id or user_email.")
+        return value
+
+
+class RequestCommentInput(serializers.Serializer):
+    body = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False
+    )
+    html_body = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    uploads = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, allow_null=True, max_length=50
+    )
+
+
+class RequestInput(serializers.Serializer):
+    subject = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=255
+    )
+    comment = RequestCommentInput(required=False, allow_null=True)
+    solved = serializers.BooleanField(required=False, allow_null=True)
+
+
+class UserInput(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_null=True)
+    role = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
+    organization_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    time_zone = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=64
+    )
+    locale = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10)
+
+    def validate_role(self, value):
+        return _choice_from_zendesk(ROLE_FROM_ZENDESK, value, "role") or None
+
+
+class OrganizationInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    domain_names = serializers.ListField(
+        child=serializers.CharField(max_length=253), required=False, allow_null=True, max_length=50
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+def validated(
+    serializer_class, data, *, envelope: str, required: bool = True, partial: bool = False
+) -> dict:
+    """Unwrap ``{"ticket": {...}}`` and validate its content; 422 when it is missing."""
+    if not isinstance(data, dict):
+        raise serializers.ValidationError({envelope: ["Expected an object."]})
+    inner = data.get(envelope)
+    if inner is None and not required:
+        inner = {}
+    if not isinstance(inner, dict):
+        raise serializers.ValidationError(
+            {envelope: ["This field is required and must be an object."]}
+        )
+    serializer = serializer_class(data=inner, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    # Only what the client actually sent (zenpy sends the fields it changed).
+    return {k: v for k, v in serializer.validated_data.items() if k in inner}

@@ -1,0 +1,333 @@
+"""Our objects in Zendesk's field names. Every ``id`` is the per-account number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.html import escape, linebreaks
+
+from accounts.models import AgentGroup, Organization, User
+from tickets.models import Attachment, Comment, Ticket, TicketCC
+
+# Our ticket types in Zendesk's words and back (question ↔ request, task ↔ change).
+TYPE_TO_ZENDESK = {
+    "incident": "incident",
+    "problem": "problem",
+    "request": "question",
+    "change": "task",
+}
+TYPE_FROM_ZENDESK = {
+    "incident": "incident",
+    "problem": "problem",
+    "question": "request",
+    "task": "change",
+    # Our own names are understood too.
+    "request": "request",
+    "change": "change",
+}
+ROLE_TO_ZENDESK = {"end_user": "end-user", "agent": "agent", "admin": "admin"}
+ROLE_FROM_ZENDESK = {
+    "end-user": "end_user",
+    "end_user": "end_user",
+    "agent": "agent",
+    "admin": "admin",
+}
+CHANNEL_TO_ZENDESK = {
+    "web": "web",
+    "portal": "web",
+    "email": "email",
+    "phone": "voice",
+    "api": "api",
+    "system": "rule",
+}
+
+
+def timestamp(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def absolute(request, path: str) -> str:
+    return request._request.build_absolute_uri(path)
+
+
+def _number(obj) -> int | None:
+    return obj.number if obj is not None else None
+
+
+def via(channel: str) -> dict:
+    return {
+        "channel": CHANNEL_TO_ZENDESK.get(channel, "web"),
+        "source": {"from": {}, "to": {}, "rel": None},
+    }
+
+
+def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
+    """What ticket_json reads, in a fixed number of queries."""
+    first_comment = (
+        Comment.objects.for_account(account)
+        .filter(ticket=OuterRef("pk"))
+        .order_by("created_at", "id")
+        .values("body")[:1]
+    )
+    return (
+        qs.select_related("requester", "submitter", "assignee", "group", "organization")
+        .prefetch_related(
+            Prefetch(
+                "cc_links",
+                queryset=TicketCC.objects.for_account(account)
+                .select_related("user")
+                .order_by("id"),
+            )
+        )
+        .annotate(first_body=Subquery(first_comment))
+    )
+
+
+def ticket_json(ticket: Ticket, request, *, description: str | None = None) -> dict:
+    ccs = [link.user.number for link in ticket.cc_links.all()]
+    if description is None:
+        description = getattr(ticket, "first_body", None) or ""
+    return {
+        "id": ticket.number,
+        "url": absolute(request, f"/api/v2/tickets/{ticket.number}.json"),
+        "external_id": None,
+        "type": TYPE_TO_ZENDESK.get(ticket.type) if ticket.type else None,
+        "subject": ticket.subject,
+        "raw_subject": ticket.subject,
+        "description": description,
+        "priority": ticket.priority or None,
+        "status": ticket.status,
+        "recipient": None,
+        "requester_id": ticket.requester.number,
+        "submitter_id": ticket.submitter.number,
+        "assignee_id": _number(ticket.assignee),
+        "organization_id": _number(ticket.organization),
+        "group_id": _number(ticket.group),
+        "collaborator_ids": ccs,
+        "follower_ids": [],
+        "email_cc_ids": ccs,
+        "has_incidents": False,
+        "is_public": ticket.is_public,
+        "due_at": timestamp(ticket.due_at),
+        "tags": ticket.tag_list,
+        "custom_fields": [],
+        "fields": [],
+        "satisfaction_rating": {"score": ticket.satisfaction_rating}
+        if ticket.satisfaction_rating
+        else None,
+        "via": via(ticket.channel),
+        "allow_attachments": True,
+        "created_at": timestamp(ticket.created_at),
+        "updated_at": timestamp(ticket.updated_at),
+    }
+
+
+def request_json(ticket: Ticket, request, *, description: str) -> dict:
+    """A ticket as the requester sees it (Zendesk's Request object)."""
+    return {
+        "id": ticket.number,
+        "url": absolute(request, f"/api/v2/requests/{ticket.number}.json"),
+        "subject": ticket.subject,
+        "description": description,
+        "status": ticket.status,
+        "priority": ticket.priority or None,
+        "type": TYPE_TO_ZENDESK.get(ticket.type) if ticket.type else None,
+        "requester_id": ticket.requester.number,
+        "assignee_id": _number(ticket.assignee),
+        "organization_id": _number(ticket.organization),
+        "collaborator_ids": [link.user.number for link in ticket.cc_links.all()],
+        "email_cc_ids": [link.user.number for link in ticket.cc_links.all()],
+        "is_public": ticket.is_public,
+        "can_be_solved_by_me": not ticket.is_solved,
+        "solved": ticket.is_solved,
+        "due_at": timestamp(ticket.due_at),
+        "via": via(ticket.channel),
+        "created_at": timestamp(ticket.created_at),
+        "updated_at": timestamp(ticket.updated_at),
+    }
+
+
+def attachment_json(attachment: Attachment, request) -> dict:
+    ticket = attachment.comment.ticket if attachment.comment_id else None
+    url = (
+        absolute(request, f"/hc/requests/{ticket.number}/attachments/{attachment.token}/")
+        if ticket is not None
+        else None
+    )
+    return {
+        "id": attachment.pk,
+        "file_name": attachment.filename,
+        "content_url": url,
+        "mapped_content_url": url,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "inline": False,
+        "deleted": False,
+        "thumbnails": [],
+    }
+
+
+def comment_json(comment: Comment, request) -> dict:
+    html = comment.html_body or linebreaks(escape(comment.body))
+    return {
+        "id": comment.pk,
+        "type": "Comment",
+        "author_id": comment.author.number,
+        "body": comment.body,
+        "html_body": html,
+        "plain_body": comment.body,
+        "public": comment.public,
+        "attachments": [attachment_json(a, request) for a in comment.attachments.all()],
+        "via": via(comment.channel),
+        "metadata": {"system": {}, "custom": {}},
+        "created_at": timestamp(comment.created_at),
+    }
+
+
+def user_json(user: User, request) -> dict:
+    account = getattr(request._request, "account", None)
+    if account is not None and user.account_id == account.pk:
+        user.account = account  # the request's own: no query per user for its defaults
+    return {
+        "id": user.number,
+        "url": absolute(request, f"/api/v2/users/{user.number}.json"),
+        "name": user.name,
+        "email": user.email,
+        "phone": user.phone or None,
+        "role": ROLE_TO_ZENDESK[user.role],
+        "organization_id": user.organization.number if user.organization_id else None,
+        "locale": user.effective_locale,
+        "time_zone": user.effective_time_zone,
+        "active": user.is_active,
+        "verified": True,
+        "suspended": False,
+        "moderator": user.is_agent,
+        "only_private_comments": False,
+        "restricted_agent": False,
+        "tags": [],
+        "user_fields": {},
+        "external_id": None,
+        "created_at": timestamp(user.created_at),
+        "updated_at": timestamp(user.created_at),
+    }
+
+
+def organization_json(org: Organization, request) -> dict:
+    return {
+        "id": org.number,
+        "url": absolute(request, f"/api/v2/organizations/{org.number}.json"),
+        "name": org.name,
+        "domain_names": [d.domain for d in org.domains.all()],
+        "details": "",
+        "notes": org.notes,
+        "shared_tickets": False,
+        "shared_comments": False,
+        "tags": [],
+        "organization_fields": {},
+        "external_id": None,
+        "created_at": timestamp(org.created_at),
+        "updated_at": timestamp(org.created_at),
+    }
+
+
+def group_json(group: AgentGroup, request) -> dict:
+    return {
+        "id": group.number,
+        "url": absolute(request, f"/api/v2/groups/{group.number}.json"),
+        "name": group.name,
+        "description": group.description,
+        "default": False,
+        "deleted": False,
+        "is_public": True,
+        "created_at": None,
+        "updated_at": None,
+    }
+
+
+SIDELOADS = ("users", "groups", "organizations")
+
+
+def sideloads(tickets: list[Ticket], request) -> dict:
+    """``?include=users,groups,organizations``: the records the page's tickets name."""
+    wanted = {
+        part.strip()
+        for part in str(request.query_params.get("include") or "").split(",")
+        if part.strip() in SIDELOADS
+    }
+    out: dict = {}
+    if "users" in wanted:
+        people: dict[int, User] = {}
+        for t in tickets:
+            for person in (
+                t.requester,
+                t.submitter,
+                t.assignee,
+                *[c.user for c in t.cc_links.all()],
+            ):
+                if person is not None:
+                    people[person.pk] = person
+        for person in people.values():
+            if person.organization_id and "organization" not in person._state.fields_cache:
+                person.organization  # noqa: B018 - load once, used by user_json
+        out["users"] = [
+            user_json(u, request) for u in sorted(people.values(), key=lambda u: u.number)
+        ]
+    if "groups" in wanted:
+        groups = {t.group.pk: t.group for t in tickets if t.group is not None}
+        out["groups"] = [
+            group_json(g, request) for g in sorted(groups.values(), key=lambda g: g.number)
+        ]
+    if "organizations" in wanted:
+        orgs = {t.organization.pk: t.organization for t in tickets if t.organization is not None}
+        out["organizations"] = [
+            organization_json(o, request) for o in sorted(orgs.values(), key=lambda o: o.number)
+        ]
+    return out
+
+
+def audit_json(
+    ticket: Ticket, request, *, actor: User, comment: Comment | None, changes: dict, created: bool
+) -> dict:
+    """Zendesk answers writes with the ticket and the audit of the change set."""
+    events = []
+    if comment is not None:
+        events.append(
+            {
+                "id": comment.pk,
+                "type": "Comment",
+                "author_id": comment.author.number,
+                "body": comment.body,
+                "html_body": comment.html_body or linebreaks(escape(comment.body)),
+                "public": comment.public,
+                "attachments": [attachment_json(a, request) for a in comment.attachments.all()],
+            }
+        )
+    for name, (old, new) in changes.items():
+        events.append(
+            {
+                "type": "Create" if created else "Change",
+                "field_name": name,
+                "value": _event_value(new),
+                "previous_value": None if created else _event_value(old),
+            }
+        )
+    return {
+        "id": ticket.events.count(),
+        "ticket_id": ticket.number,
+        "author_id": actor.number,
+        "created_at": timestamp(ticket.updated_at),
+        "via": via("api"),
+        "metadata": {"system": {}, "custom": {}},
+        "events": events,
+    }
+
+
+def _event_value(value):
+    if hasattr(value, "number"):
+        return value.number
+    if isinstance(value, dt.datetime):
+        return timestamp(value)
+    return value

@@ -1,0 +1,73 @@
+"""What every API view shares: token authentication only (no session, so no CSRF),
+the per-account throttle, JSON with size and depth limits, and Zendesk's error shapes."""
+
+from __future__ import annotations
+
+from django.db import DataError, IntegrityError
+from rest_framework.exceptions import ParseError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from api import errors
+from api.authentication import BearerTokenAuthentication, ZendeskTokenAuthentication
+from api.errors import PayloadTooLarge, RecordInvalid
+from api.parsers import SafeJSONParser, max_body_bytes
+from api.permissions import IsAgent
+from api.throttling import AccountRateThrottle
+
+MAX_IDS = 100
+
+
+class ApiView(APIView):
+    authentication_classes = [ZendeskTokenAuthentication, BearerTokenAuthentication]
+    permission_classes = [IsAgent]
+    throttle_classes = [AccountRateThrottle]
+    parser_classes = [SafeJSONParser]
+    renderer_classes = [JSONRenderer]
+    # The size limit of a JSON body; uploads set their own (the account's file limit).
+    body_limit = None
+
+    def get_exception_handler(self):
+        return errors.exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        limit = self.body_limit or max_body_bytes()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise PayloadTooLarge(f"Request body is larger than {limit} bytes.")
+        # PostgreSQL refuses NUL in text: say so clearly instead of failing later.
+        for key, values in request._request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                raise ParseError("Query parameters cannot contain NUL characters.")
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DataError):  # a value the database cannot hold: client input
+            exc = ParseError("A value in the request is out of range.")
+        elif isinstance(exc, IntegrityError):
+            # A uniqueness the services do not pre-check (an organization's domain) or a
+            # concurrent create: the client's record clashes with an existing one.
+            exc = RecordInvalid({"base": [{"description": "A record with these values exists."}]})
+        return super().handle_exception(exc)
+
+
+def ids_param(request, name: str = "ids") -> list[int]:
+    """``?ids=1,2,3`` → up to 100 per-account numbers; anything else is ignored."""
+    raw = str(request.query_params.get(name) or "")
+    numbers = []
+    for part in raw.split(","):
+        part = part.strip()
+        if part.isascii() and part.isdigit() and len(part) <= 18:
+            numbers.append(int(part))
+    if len(numbers) > MAX_IDS:
+        raise ParseError(f"At most {MAX_IDS} ids at a time.")
+    return list(dict.fromkeys(numbers))
+
+
+def query_param(request, name: str) -> str:
+    """A query parameter as text; zenpy sends the string ``None`` for unset ones."""
+    value = request.query_params.get(name)
+    return "" if value in (None, "None", "null") else str(value)

@@ -1,0 +1,148 @@
+"""/api/v2/tickets…: agents only, every ticket of their account."""
+
+from __future__ import annotations
+
+from rest_framework import status
+from rest_framework.response import Response
+
+from api import services
+from api.errors import not_found
+from api.pagination import paginate
+from api.serializers import output
+from api.serializers.inputs import TicketInput, validated
+from api.views.base import ApiView, ids_param, query_param
+from tickets.access import ticket_for_agent
+from tickets.selectors import comments_visible_to, tickets_visible_to
+from tickets.services import ticket_delete
+
+TICKET_SORTS = {
+    "id": "number",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "status": "status",
+    "priority": "priority",
+    "subject": "subject",
+}
+
+
+def _rows(request, qs):
+    return output.ticket_rows(qs, account=request.user.account)
+
+
+def _write_response(request, ticket, *, comment, changes, created):
+    ticket = _rows(request, tickets_visible_to(viewer=request.user)).get(pk=ticket.pk)
+    return Response(
+        {
+            "ticket": output.ticket_json(ticket, request),
+            "audit": output.audit_json(
+                ticket,
+                request,
+                actor=request.user,
+                comment=comment,
+                changes=changes,
+                created=created,
+            ),
+        },
+        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+    )
+
+
+def tickets_page(request, qs, key: str = "tickets") -> Response:
+    """A page of tickets with Zendesk's envelope and side-loads (shared by every list)."""
+    sort = query_param(request, "sort_by")
+    if sort in TICKET_SORTS and "page[size]" not in request.query_params:
+        prefix = "-" if query_param(request, "sort_order") == "desc" else ""
+        qs = qs.order_by(f"{prefix}{TICKET_SORTS[sort]}", f"{prefix}number")
+    else:
+        qs = qs.order_by("number")
+    page = paginate(request, _rows(request, qs))
+    body = {key: [output.ticket_json(t, request) for t in page.objects]}
+    body.update(output.sideloads(page.objects, request))
+    body.update(page.envelope)
+    return Response(body)
+
+
+class TicketList(ApiView):
+    def get(self, request):
+        return tickets_page(request, tickets_visible_to(viewer=request.user))
+
+    def post(self, request):
+        data = validated(TicketInput, request.data, envelope="ticket")
+        ticket, comment = services.api_ticket_create(
+            account=request.account, actor=request.user, data=data
+        )
+        changes = {
+            name: (None, getattr(ticket, name))
+            for name in ("subject", "status", "priority", "type", "is_public")
+        }
+        return _write_response(request, ticket, comment=comment, changes=changes, created=True)
+
+
+class TicketDetail(ApiView):
+    def get(self, request, number):
+        ticket = ticket_for_agent(viewer=request.user, number=number)
+        ticket = _rows(request, tickets_visible_to(viewer=request.user)).get(pk=ticket.pk)
+        return Response({"ticket": output.ticket_json(ticket, request)})
+
+    def put(self, request, number):
+        ticket = ticket_for_agent(viewer=request.user, number=number)
+        data = validated(TicketInput, request.data, envelope="ticket", partial=True)
+        comment, changes = services.api_ticket_update(ticket=ticket, actor=request.user, data=data)
+        return _write_response(request, ticket, comment=comment, changes=changes, created=False)
+
+    def delete(self, request, number):
+        ticket = ticket_for_agent(viewer=request.user, number=number)
+        ticket_delete(ticket=ticket, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TicketShowMany(ApiView):
+    def get(self, request):
+        numbers = ids_param(request)
+        qs = tickets_visible_to(viewer=request.user).filter(number__in=numbers)
+        return tickets_page(request, qs)
+
+
+class TicketUpdateMany(ApiView):
+    def put(self, request):
+        numbers = ids_param(request)
+        if not numbers:
+            return not_found()
+        data = validated(TicketInput, request.data, envelope="ticket", partial=True)
+        data.pop("comment", None)
+        job = services.api_tickets_update_many(
+            account=request.account, actor=request.user, numbers=numbers, data=data
+        )
+        return Response({"job_status": _job_json(request, job)})
+
+
+def _job_json(request, job: dict) -> dict:
+    return {**job, "url": output.absolute(request, f"/api/v2/job_statuses/{job['id']}.json")}
+
+
+class JobStatusDetail(ApiView):
+    def get(self, request, job_id):
+        job = services.api_job_status(account=request.account, job_id=job_id)
+        if job is None:
+            return not_found()
+        return Response({"job_status": _job_json(request, job)})
+
+
+class TicketComments(ApiView):
+    def get(self, request, number):
+        ticket = ticket_for_agent(viewer=request.user, number=number)
+        comments = comments_visible_to(ticket=ticket, viewer=request.user)
+        order = "-" if query_param(request, "sort_order") == "desc" else ""
+        page = paginate(request, comments.order_by(f"{order}created_at", f"{order}id"), key="id")
+        body = {"comments": [output.comment_json(c, request) for c in page.objects]}
+        if "users" in query_param(request, "include"):
+            authors = {c.author.pk: c.author for c in page.objects}
+            body["users"] = [output.user_json(u, request) for u in authors.values()]
+        body.update(page.envelope)
+        return Response(body)
+
+
+# The organization's and the requester's tickets live with their resources, but read
+# through the same visibility selector and the same page builder.
+def tickets_of(request, **filters) -> Response:
+    return tickets_page(request, tickets_visible_to(viewer=request.user).filter(**filters))
