@@ -1,0 +1,369 @@
+# ruff: noqa: S310, S603, S607 - a benchmark driving local processes and 127.0.0.1 only
+"""``make bench``: the issue-8 scenarios against gunicorn (2 workers) on the bench database.
+
+    python -m bench.run [--tickets 200000] [--duration 10] [--connections 4] [--only 1a,2]
+
+Creates and seeds the database when it holds no ``bench`` account (seed_load, 3 accounts),
+signs in the roles (session cookies made with the test client's force_login, an API
+token), runs each scenario with wrk from a second process, and prints a table: requests/s,
+p50, p99 and the SQL queries one request runs (``X-Bench-Queries``, bench/middleware.py).
+The table is also written as JSON to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.mail_scenarios import INBOUND_SECRET, delivery_rows, inbound_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PROBE_TIMEOUT = 30
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sportello_bench"
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        BASE_DOMAIN="localhost",
+        CONN_MAX_AGE=env.get("CONN_MAX_AGE", "60"),
+        # Notifications are queued to Redis (as in production) on a database of their own.
+        CELERY_BROKER_URL=env.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/9"),
+        # Inbound email on (scenario 7a posts with this basic-auth secret).
+        ANYMAIL_WEBHOOK_SECRET=INBOUND_SECRET,
+    )
+    return env
+
+
+def _ensure_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare(tickets: int, comments: float) -> dict:
+    """Migrate, seed if empty, and return what the scenarios need (cookies, token, ids)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from accounts.models import Account, User
+    from api.pagination import encode_cursor
+    from api.tokens import api_token_create
+    from bench.seed import HEAVY_EMAIL, LONG_THREAD_NUMBER, MANAGER_EMAIL
+    from notifications.addresses import support_address
+    from tickets.models import Ticket
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
+    if not Account.objects.filter(subdomain="bench").exists():
+        started = time.monotonic()
+        call_command("seed_load", accounts=3, tickets=tickets, comments=comments)
+        print(f"seeded in {time.monotonic() - started:.0f} s")
+    account = Account.objects.get(subdomain="bench")
+    people = User.objects.for_account(account)
+    agent = people.get(email="agent1@bench.example")
+    cookies = {}
+    for role, user in (
+        ("agent", agent),
+        ("requester", people.get(email=HEAVY_EMAIL)),
+        ("manager", people.get(email=MANAGER_EMAIL)),
+    ):
+        client = Client()
+        client.force_login(user)
+        cookies[role] = f"sessionid={client.cookies['sessionid'].value}"
+    _token, secret = api_token_create(account=account, name="bench", created_by=agent)
+    basic = base64.b64encode(f"{agent.email}/token:{secret}".encode()).decode()
+    tickets_in_account = Ticket.objects.for_account(account)
+    unsolved = tickets_in_account.filter(status__in=Ticket.UNSOLVED).count()
+    numbers = tickets_in_account.order_by("-number").values_list("number", flat=True)
+    return {
+        "host": account.host,
+        "support_address": support_address(account),
+        "cookies": cookies,
+        "authorization": f"Basic {basic}",
+        "tickets": tickets_in_account.count(),
+        "unsolved": unsolved,
+        "deep_page": max(1, min(2000, math.ceil(unsolved / 50))),
+        "long_thread": LONG_THREAD_NUMBER,
+        "deep_cursor": encode_cursor(numbers.first() // 2),
+    }
+
+
+def scenarios(ctx: dict) -> list[dict]:
+    agent, api = {"role": "agent"}, {"role": "api"}
+    create = json.dumps(
+        {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke from tray 2."}}}
+    )
+    return [
+        {"key": "1a", "name": "Unsolved tickets, page 1", "path": "/agent/views/unsolved/"} | agent,
+        {
+            "key": "1b",
+            "name": f"Unsolved tickets, page {ctx['deep_page']:,}",
+            "path": f"/agent/views/unsolved/?page={ctx['deep_page']}",
+        }
+        | agent,
+        {
+            "key": "2",
+            "name": "Ticket page, 60 comments",
+            "path": f"/agent/tickets/{ctx['long_thread']}/",
+        }
+        | agent,
+        {
+            "key": "3",
+            "name": "Requester autocomplete",
+            "path": "/agent/tickets/new/requester/search/?q=lopez",
+            "htmx": True,
+        }
+        | agent,
+        {"key": "4a", "name": "HC My activities (300 req.)", "path": "/hc/", "role": "requester"},
+        {
+            "key": "4b",
+            "name": "HC Organization requests",
+            "path": "/hc/?tab=organization",
+            "role": "manager",
+        },
+        {
+            "key": "5a",
+            "name": "HC search",
+            "path": "/hc/search/?q=invoice+refund",
+            "role": "requester",
+        },
+        {"key": "5b", "name": "Agent search", "path": "/agent/search/?q=invoice"} | agent,
+        {
+            "key": "6a",
+            "name": "API ticket list, first",
+            "path": "/api/v2/tickets.json?page[size]=100",
+        }
+        | api,
+        {
+            "key": "6b",
+            "name": "API ticket list, deep cursor",
+            "path": f"/api/v2/tickets.json?page[size]=100&page[after]={ctx['deep_cursor']}",
+        }
+        | api,
+        {
+            "key": "6c",
+            "name": "API ticket create (POST)",
+            "path": "/api/v2/tickets.json",
+            "method": "POST",
+            "body": create,
+        }
+        | api,
+        inbound_scenario(ctx),
+        {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
+    ]
+
+
+# Not driven by wrk: a Celery worker sending to an SMTP sink (bench/mail_scenarios.py).
+DELIVERY_KEYS = ("7b", "7c")
+
+
+def _headers(ctx: dict, scenario: dict) -> dict[str, str]:
+    headers = {"Host": ctx["host"], "X-Forwarded-Proto": "https"}
+    if scenario["role"] == "inbound":  # the bare base domain, as the ESP posts
+        secret = base64.b64encode(INBOUND_SECRET.encode()).decode()
+        headers |= {"Host": "localhost", "Authorization": f"Basic {secret}"}
+        headers["Content-Type"] = "application/json"
+    elif scenario["role"] == "api":
+        headers["Authorization"] = ctx["authorization"]
+        headers["Content-Type"] = "application/json"
+    else:
+        headers["Cookie"] = ctx["cookies"][scenario["role"]]
+    if scenario.get("htmx"):
+        headers["HX-Request"] = "true"
+    return headers
+
+
+def _probe(base: str, ctx: dict, scenario: dict) -> tuple[int, int | None]:
+    """One request: its status and SQL query count."""
+    body = scenario["body_factory"]() if "body_factory" in scenario else scenario.get("body", "")
+    body = body.encode() or None
+    request = urllib.request.Request(
+        base + scenario["path"],
+        data=body,
+        method=scenario.get("method", "GET"),
+        headers=_headers(ctx, scenario),
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=PROBE_TIMEOUT) as response:  # noqa: S310 - localhost
+            response.read()
+            status, queries = response.status, response.headers.get("X-Bench-Queries")
+    except urllib.error.HTTPError as exc:
+        status, queries = exc.code, exc.headers.get("X-Bench-Queries")
+    except TimeoutError:
+        return "timeout", None
+    return status, int(queries) if queries else None
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def _wrk(base: str, ctx: dict, scenario: dict, *, duration: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f'wrk.method = "{scenario.get("method", "GET")}"\n')
+        if scenario.get("body"):
+            script.write(f"wrk.body = {json.dumps(scenario['body'])}\n")
+        script.write(scenario.get("lua", ""))
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
+    command += ["-s", script.name]
+    for name, value in _headers(ctx, scenario).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(  # noqa: S603 - fixed program, our own arguments
+        [*command, base + scenario["path"]], capture_output=True, text=True, check=True
+    ).stdout
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latencies = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        "rps": rps,
+        "p50_ms": _ms(latencies["50"]),
+        "p99_ms": _ms(latencies["99"]),
+        "requests": total,
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (int(timeouts.group(1)) if timeouts else 0),
+    }
+
+
+TIMED_OUT = {"rps": 0.0, "p50_ms": float("nan"), "p99_ms": float("nan"), "requests": 0}
+
+
+def _start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    process = subprocess.Popen(  # noqa: S603
+        [gunicorn, "helpdesk.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310
+            return process
+        except urllib.error.HTTPError:
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _table(rows: list[dict]) -> str:
+    lines = [
+        f"| {'#':3} | {'scenario':32} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} "
+        f"| {'SQL':>4} | {'status':>6} |",
+        f"|{'-' * 5}|{'-' * 34}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 6}|{'-' * 8}|",
+    ]
+    for r in rows:
+        status = str(r["status"]) + (f" ({r['errors']} err)" if r.get("errors") else "")
+        lines.append(
+            f"| {r['key']:3} | {r['name'][:32]:32} | {r['rps']:7.1f} | {r['p50_ms']:7.1f} "
+            f"| {r['p99_ms']:7.1f} | {r['queries'] if r['queries'] is not None else '?':>4} "
+            f"| {status:>6} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--tickets", type=int, default=int(os.environ.get("BENCH_TICKETS", 200_000))
+    )
+    parser.add_argument("--comments", type=float, default=4.0)
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument("--only", default="", help="Comma-separated scenario keys, e.g. 1a,2")
+    parser.add_argument(
+        "--delivery-rate", type=float, default=200.0, help="Emails/s offered in scenario 7c"
+    )
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    env = _environment(database_url)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    _ensure_database(database_url)
+    ctx = _prepare(args.tickets, args.comments)
+    print(
+        f"bench: {ctx['tickets']:,} tickets in the account ({ctx['unsolved']:,} unsolved); "
+        f"gunicorn -w 2 on 127.0.0.1:{args.port}; wrk -c{args.connections} -d{args.duration}s"
+    )
+    wanted = set(args.only.split(",")) if args.only else None
+    chosen = [s for s in scenarios(ctx) if wanted is None or s["key"] in wanted]
+    load_before = os.getloadavg()[0]
+    server = _start_gunicorn(env, args.port)
+    base = f"http://127.0.0.1:{args.port}"
+    rows = []
+    try:
+        for scenario in chosen:
+            for _ in range(3):  # warm the workers' caches
+                status, queries = _probe(base, ctx, scenario)
+            result = _wrk(base, ctx, scenario, duration=args.duration, connections=args.connections)
+            row = {"key": scenario["key"], "name": scenario["name"], "path": scenario["path"]}
+            rows.append(row | result | {"status": status, "queries": queries})
+            print(_table(rows[-1:]).splitlines()[-1], flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    delivery = {k for k in DELIVERY_KEYS if wanted is None or k in wanted}
+    if delivery:  # after gunicorn stopped: the worker has the machine to itself
+        for row in delivery_rows(
+            env, ctx, duration=args.duration, rate=args.delivery_rate, keys=delivery
+        ):
+            rows.append(row)
+            print(_table([row]).splitlines()[-1], flush=True)
+    print()
+    print(_table(rows))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    commit = subprocess.run(  # noqa: S603, S607
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"{stamp}-{commit or 'nogit'}.json"
+    meta = {k: ctx[k] for k in ("tickets", "unsolved", "deep_page")}
+    meta |= {"commit": commit, "duration_s": args.duration, "connections": args.connections}
+    # The machine is shared: the load average says how much the numbers can be trusted.
+    meta |= {"load_avg_before": load_before, "load_avg_after": os.getloadavg()[0]}
+    out.write_text(json.dumps({"meta": meta, "scenarios": rows}, indent=2) + "\n")
+    load = f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+    print(f"\n{load}; written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Query budgets of every ``make bench`` scenario (issue 8): each page runs a fixed,
+small number of SQL queries (≤ 12) whatever the data size. Each test measures a view
+with a little data and with more, and pins the count: a regression (an N+1, a lost
+select_related, a count per row) fails ``make test``. Benchmarks time; tests count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api.tokens import api_token_create
+from tests.api.conftest import basic_header
+from tests.factories import EndUserFactory, make_ticket
+from tickets import counts
+from tickets.services import comment_add, ticket_add_ccs
+
+BUDGET = 12
+
+
+@pytest.fixture
+def small_caps(monkeypatch):
+    """Tiny caps, so a handful of tickets takes the paths of a million: capped nav
+    counts, estimated list counts, ids-first deep pages."""
+    monkeypatch.setattr(counts, "NAV_CAP", 2)
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 3)
+    monkeypatch.setattr(counts, "DEFERRED_JOIN_FROM", 0)
+
+
+def _queries(client, path, **headers) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def _tickets(acme, agent, requester, n, **kwargs):
+    for i in range(n):
+        ticket = make_ticket(
+            account=acme, submitter=agent, requester=requester, subject=f"Invoice {i}", **kwargs
+        )
+        comment_add(ticket=ticket, author=agent, body="An internal note", public=False)
+        comment_add(ticket=ticket, author=requester, body="Invoice attached", public=True)
+
+
+def _same_at_two_sizes(grow, measure) -> int:
+    first = measure()
+    grow()
+    second = measure()
+    assert first == second, f"queries grew with the data: {first} → {second}"
+    assert second <= BUDGET
+    return second
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # With the tiny caps every page reads ids first, then rows (as deep pages do).
+        ("/agent/", 8),  # 8. the agent's landing page ("Your unsolved tickets")
+        ("/agent/views/unsolved/", 8),  # 1. first page
+        ("/agent/views/unsolved/?page=2", 8),  # 1. a later page
+    ],
+)
+def test_agent_lists(small_caps, acme, acme_agent, acme_user, client_for, path, expected):
+    client = client_for(acme_agent)
+    # Past the tiny caps from the start: counts estimated at both sizes.
+    _tickets(acme, acme_agent, acme_user, 5, assignee=acme_agent)
+    count = _same_at_two_sizes(
+        lambda: _tickets(acme, acme_agent, acme_user, 4, assignee=acme_agent),
+        lambda: _queries(client, path),
+    )
+    assert count == expected
+
+
+def test_list_counts_are_estimated_and_labelled_when_huge(
+    small_caps, acme, acme_agent, acme_user, client_for
+):
+    _tickets(acme, acme_agent, acme_user, 5, assignee=acme_agent)
+    page = client_for(acme_agent).get("/agent/views/unsolved/").content.decode()
+    assert "about " in page  # the list's count: the planner's estimate, said so
+    assert "2+" in page  # the navigation's counts: capped
+
+
+def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for):
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    ticket_add_ccs(ticket=ticket, actor=acme_agent, users=[EndUserFactory(account=acme)])
+    client = client_for(acme_agent)
+
+    def more_comments():
+        for i in range(10):
+            comment_add(ticket=ticket, author=acme_agent, body=f"Reply {i}", public=i % 2 == 0)
+
+    count = _same_at_two_sizes(
+        more_comments, lambda: _queries(client, f"/agent/tickets/{ticket.number}/")
+    )
+    assert count == 12
+
+
+def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
+    client = client_for(acme_agent)
+    path = "/agent/tickets/new/requester/search/?q=lopez"
+
+    def more_people():
+        for i in range(5):
+            EndUserFactory(account=acme, name=f"Lopez {i}", organization=acme_org)
+
+    assert _same_at_two_sizes(more_people, lambda: _queries(client, path, HX_Request="true")) == 5
+
+
+def test_help_center_activities(small_caps, acme, acme_agent, acme_user, acme_manager, client_for):
+    client = client_for(acme_user)
+    manager = client_for(acme_manager)
+    _tickets(acme, acme_agent, acme_user, 5)
+    grow = lambda: _tickets(acme, acme_agent, acme_user, 4)  # noqa: E731
+    assert _same_at_two_sizes(grow, lambda: _queries(client, "/hc/")) == 10
+    assert _same_at_two_sizes(grow, lambda: _queries(manager, "/hc/?tab=organization")) == 10
+
+
+def test_searches(acme, acme_agent, acme_user, client_for):
+    _tickets(acme, acme_agent, acme_user, 2)
+    requester, agent = client_for(acme_user), client_for(acme_agent)
+    grow = lambda: _tickets(acme, acme_agent, acme_user, 4)  # noqa: E731
+    assert _same_at_two_sizes(grow, lambda: _queries(requester, "/hc/search/?q=invoice")) == 6
+    assert _same_at_two_sizes(grow, lambda: _queries(agent, "/agent/search/?q=invoice")) == 7
+
+
+def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
+    _token, secret = api_token_create(account=acme, name="bench", created_by=acme_agent)
+    client = client_for(account=acme)
+    auth = basic_header(acme_agent.email, secret)
+    path = "/api/v2/tickets.json?page[size]=100"
+    _tickets(acme, acme_agent, acme_user, 2)
+    client.get(path, headers={"Authorization": auth})  # the token's first use is recorded
+    count = _same_at_two_sizes(
+        lambda: _tickets(acme, acme_agent, acme_user, 4),
+        lambda: _queries(client, path, Authorization=auth),
+    )
+    assert count == 5
+    body = {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke."}}}
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/api/v2/tickets.json",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": auth},
+        )
+    assert response.status_code == 201
+    assert len(ctx.captured_queries) <= 30  # a write: the ticket, its comment, events, triggers

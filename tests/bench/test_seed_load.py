@@ -1,0 +1,124 @@
+"""seed_load (bench/seed.py): a tiny load, checked through the application's own
+selectors and services: who sees what, numbering, and what the app creates next."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accounts.models import Account, Organization, User
+from accounts.services import organization_create, user_create
+from bench.seed import HEAVY_EMAIL, LONG_THREAD_COMMENTS, MANAGER_EMAIL
+from portal.selectors import search_requests
+from tickets.models import Comment, Ticket
+from tickets.selectors import comments_visible_to, tickets_visible_to
+from tickets.services import ticket_create
+
+TICKETS = 600  # 570 in the first account, 30 in the second
+
+
+@pytest.fixture
+def loaded(transactional_db):
+    call_command(
+        "seed_load", accounts=2, tickets=TICKETS, comments=3, prefix="load", stdout=_Null()
+    )
+    return Account.objects.get(subdomain="load"), Account.objects.get(subdomain="load2")
+
+
+class _Null:
+    def write(self, *args, **kwargs):
+        pass
+
+    def flush(self):
+        pass
+
+
+def _user(account, email):
+    return User.objects.for_account(account).get(email=email)
+
+
+def test_counts_numbers_and_long_thread(loaded):
+    first, second = loaded
+    tickets = Ticket.objects.for_account(first)
+    assert tickets.count() == 570
+    assert Ticket.objects.for_account(second).count() == 30
+    numbers = sorted(tickets.values_list("number", flat=True))
+    assert numbers == list(range(1, 571))
+    long_thread = tickets.get(number=1)
+    assert long_thread.comments.count() == LONG_THREAD_COMMENTS
+    assert Comment.objects.for_account(first).count() >= 570
+    # Every ticket starts with its description; comments belong to their ticket's account.
+    assert not tickets.filter(comments__isnull=True).exists()
+    assert not Comment.objects.for_account(first).exclude(ticket__account=first).exists()
+
+
+def test_visibility_through_selectors(loaded):
+    first, second = loaded
+    heavy = _user(first, HEAVY_EMAIL)
+    visible = tickets_visible_to(viewer=heavy)
+    requested = Ticket.objects.for_account(first).filter(requester=heavy)
+    assert requested.count() == 57  # a tenth of the account's tickets at this size
+    assert not visible.filter(is_public=False).exists()
+    assert visible.count() == (
+        Ticket.objects.for_account(first)
+        .filter(is_public=True)
+        .filter(pk__in=requested.values("pk") | heavy.cc_tickets.values("pk"))
+        .count()
+    )
+    manager = _user(first, MANAGER_EMAIL)
+    assert manager.is_org_manager
+    org_tickets = tickets_visible_to(viewer=manager).filter(organization=manager.organization)
+    assert org_tickets.count() >= 12
+    # End users never read internal notes; agents read them all.
+    ticket = Ticket.objects.for_account(first).get(number=1)
+    agent = User.objects.for_account(first).agents().first()
+    all_comments = comments_visible_to(ticket=ticket, viewer=agent)
+    public = comments_visible_to(ticket=ticket, viewer=ticket.requester)
+    assert all_comments.count() == LONG_THREAD_COMMENTS
+    assert public.count() == all_comments.filter(public=True).count()
+    # Nothing of the second account shows up for the first one's people.
+    assert not tickets_visible_to(viewer=agent).filter(account=second).exists()
+
+
+def test_app_creates_after_the_loaded_rows(loaded):
+    first, second = loaded
+    agent = _user(first, "agent1@load.example")
+    assert agent.check_password("bench-password-1")
+    requester = _user(first, HEAVY_EMAIL)
+    ticket = ticket_create(
+        account=first, submitter=agent, requester=requester, subject="After the load", body="Hi"
+    )
+    assert ticket.number == 571
+    assert (
+        ticket_create(
+            account=second,
+            submitter=_user(second, "agent1@load2.example"),
+            subject="Second",
+            body="Hi",
+        ).number
+        == 31
+    )
+    last_user = User.objects.for_account(first).order_by("-number").first().number
+    user = user_create(account=first, name="New Person", email="new.person@example.test")
+    assert user.number == last_user + 1
+    org = organization_create(account=first, name="Brand New Org")
+    assert org.number == Organization.objects.for_account(first).count()
+
+
+def test_search_indexes_rebuilt_and_used(loaded):
+    first, _second = loaded
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'tickets_%%'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"ticket_subject_fts", "comment_body_fts", "ticket_acct_status_upd"} <= names
+    heavy = _user(first, HEAVY_EMAIL)
+    subject = Ticket.objects.for_account(first).filter(requester=heavy, is_public=True).first()
+    word = subject.subject.split()[0]
+    hits = search_requests(viewer=heavy, query=word)
+    assert hits and all(hit.ticket.is_public for hit in hits)
+
+
+def test_refuses_existing_accounts(loaded):
+    with pytest.raises(CommandError, match="exist already"):
+        call_command("seed_load", accounts=1, tickets=10, prefix="load", stdout=_Null())
