@@ -86,5 +86,14 @@ class FeedbackForm(DomainErrorsMixin, forms.Form):
     )
 
 
+MAX_SEARCH_PAGE = 1000
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search your requests"), required=False, max_length=200)
+    page = forms.CharField(required=False)
+
+    def clean_page(self) -> int:
+        # A mangled page number is page 1, not an error: the query still runs.
+        raw = self.cleaned_data["page"]
+        return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_SEARCH_PAGE else 1

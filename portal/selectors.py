@@ -132,19 +132,23 @@ def search_terms(query: str) -> list[str]:
     return [t.lower() for t in _WORD.findall(query or "")][:10]
 
 
-def search_requests(*, viewer: User, query: str, limit: int = 50) -> list[SearchHit]:
+def search_requests(
+    *, viewer: User, query: str, limit: int = 50, offset: int = 0
+) -> list[SearchHit]:
     """The viewer's visible requests whose subject or public comments contain the words
-    (every word, as a prefix). PostgreSQL: full-text search on indexed tsvectors, ranked
-    and highlighted; elsewhere (SQLite for `make run`) a plain substring match."""
+    (every word, as a prefix), best first, `limit` of them from `offset`. PostgreSQL:
+    full-text search on indexed tsvectors, ranked and highlighted; elsewhere (SQLite for
+    `make run`) a plain substring match."""
     terms = search_terms(query)
     if not terms:
         return []
+    window = slice(offset, offset + limit)
     if connection.vendor == "postgresql":
-        return _search_postgres(viewer, terms, limit)
-    return _search_fallback(viewer, terms, limit)
+        return _search_postgres(viewer, terms, window)
+    return _search_fallback(viewer, terms, window)
 
 
-def _search_postgres(viewer: User, terms: list[str], limit: int) -> list[SearchHit]:
+def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[SearchHit]:
     from django.contrib.postgres.search import (
         SearchHeadline,
         SearchQuery,
@@ -208,11 +212,11 @@ def _search_postgres(viewer: User, terms: list[str], limit: int) -> list[SearchH
             subject_html=marked_html(t.subject_headline),
             snippet_html=marked_html(t.snippet or ""),
         )
-        for t in qs[:limit]
+        for t in qs[window]
     ]
 
 
-def _search_fallback(viewer: User, terms: list[str], limit: int) -> list[SearchHit]:
+def _search_fallback(viewer: User, terms: list[str], window: slice) -> list[SearchHit]:
     comment_match = Q()
     subject_match = Q()
     for term in terms:
@@ -234,7 +238,7 @@ def _search_fallback(viewer: User, terms: list[str], limit: int) -> list[SearchH
             subject_html=marked_html(mark_terms(t.subject, terms)),
             snippet_html=marked_html(mark_terms(excerpt(t.snippet or "", terms), terms)),
         )
-        for t in qs[:limit]
+        for t in qs[window]
     ]
 
 

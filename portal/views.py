@@ -25,6 +25,7 @@ from tickets.models import Channel
 from tickets.services import comment_add, request_rate, request_solve_by_requester, ticket_create
 
 PER_PAGE = 25
+SEARCH_PAGE_SIZE = 20
 
 
 def portal_view(view):
@@ -208,6 +209,26 @@ def attachment_download(request, number, token):
 @portal_view
 def search(request):
     form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    hits = selectors.search_requests(viewer=request.user, query=query) if query else []
-    return render(request, "portal/search.html", {"search_form": form, "q": query, "hits": hits})
+    valid = form.is_valid()
+    query = form.cleaned_data["q"] if valid else ""
+    page = form.cleaned_data["page"] if valid else 1
+    offset = (page - 1) * SEARCH_PAGE_SIZE
+    # One row more than a page tells whether there is a next page, without a count.
+    hits = (
+        selectors.search_requests(
+            viewer=request.user, query=query, limit=SEARCH_PAGE_SIZE + 1, offset=offset
+        )
+        if query
+        else []
+    )
+    context = {
+        "search_form": form,
+        "q": query,
+        "hits": hits[:SEARCH_PAGE_SIZE],
+        "page": page,
+        "has_previous": page > 1,
+        "has_next": len(hits) > SEARCH_PAGE_SIZE,
+        "first": offset + 1,
+        "last": offset + min(len(hits), SEARCH_PAGE_SIZE),
+    }
+    return render(request, "portal/search.html", context)

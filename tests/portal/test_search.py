@@ -141,3 +141,22 @@ def test_postgres_answers_from_the_full_text_indexes(acme, acme_agent, acme_user
     assert "comment_body_fts" in comments.explain()
     assert "ticket_subject_fts" in tickets.explain()
     assert search_requests(viewer=acme_user, query="printer") == []
+
+
+def test_results_beyond_one_page_are_paginated_not_cut(acme, acme_agent, acme_user, client_for):
+    tickets = [
+        make_ticket(account=acme, submitter=acme_agent, requester=acme_user, subject=f"Laptop {i}")
+        for i in range(23)
+    ]
+    client = client_for(acme_user)
+    first = client.get(SEARCH, {"q": "laptop"})
+    assert len(first.context["hits"]) == 20
+    assert "Requests 1–20, best matches first" in first.text
+    assert "page=2" in first.text and 'rel="prev"' not in first.text
+    second = client.get(SEARCH, {"q": "laptop", "page": "2"})
+    assert "Requests 21–23, best matches first" in second.text
+    assert 'rel="next"' not in second.text
+    shown = [h.ticket for h in first.context["hits"] + second.context["hits"]]
+    assert sorted(t.pk for t in shown) == sorted(t.pk for t in tickets)  # each once, none lost
+    # A mangled page number shows page 1 rather than an error or an empty search.
+    assert len(client.get(SEARCH, {"q": "laptop", "page": "x"}).context["hits"]) == 20
