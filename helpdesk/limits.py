@@ -1,9 +1,10 @@
 """Request size limits, enforced before and while a body is read, never after.
 
 - ``RequestSizeLimitMiddleware`` refuses a body whose declared length is over the limit
-  with 413 before a byte of it is read: on an account's subdomain, the account's
-  attachments per message × attachment size plus room for the form's fields; elsewhere
-  (inbound email webhooks on the base domain) ``REQUEST_MAX_BYTES``.
+  with 413 before a byte of it is read: for an account's API, the account's attachments
+  per message × attachment size plus room for the form's fields; for its pages and
+  elsewhere (inbound email webhooks on the base domain) ``REQUEST_MAX_BYTES`` at least,
+  so that a page's oversized file is refused by the form, which keeps the text typed.
 - ``AttachmentSizeUploadHandler`` (first in FILE_UPLOAD_HANDLERS) counts each file's
   bytes as they stream in and stops passing them on once the file is over the account's
   size limit: the file reaches the form as an empty ``OversizedUpload`` that reports the
@@ -27,7 +28,14 @@ def request_max_bytes(request: HttpRequest) -> int:
     if account is None:
         return settings.REQUEST_MAX_BYTES
     files = account.max_attachments_per_message * account.max_attachment_size_kb * 1024
-    return files + max(FORM_FIELDS_ALLOWANCE, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    own = files + max(FORM_FIELDS_ALLOWANCE, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if request.path.startswith("/api/"):
+        return own
+    # A page's form: AttachmentSizeUploadHandler drops the bytes of a file over the
+    # account's limit as they stream in, so the form comes back naming the file, with
+    # the text typed kept. Only a body past the platform's ceiling is refused unread
+    # (413), and that page cannot hand the text back.
+    return max(own, settings.REQUEST_MAX_BYTES)
 
 
 def attachment_max_bytes(request: HttpRequest | None) -> int:

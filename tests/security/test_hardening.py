@@ -410,3 +410,19 @@ def test_error_reports_hide_credentials():
     )
     for secret in ("hunter2-smtp", "key-mailgun", "u:hook", "db-password"):
         assert secret not in shown
+
+
+def test_a_file_over_the_limit_comes_back_as_a_form_error_with_the_text_kept(
+    acme, acme_user, client_for
+):
+    """Several MB over the account's whole-message allowance is still the form's to refuse
+    (naming the file, keeping the text), not a 413 page that loses what was typed."""
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n" + b"0" * (4 * 1024 * 1024))
+    response = client_for(acme_user).post(
+        "/hc/requests/new/",
+        {"subject": "Scanner", "body": "My long explanation", "attachments": [big]},
+    )
+    assert response.status_code != 413
+    assert "“scan.pdf” is larger than 500 KB." in response.text
+    assert "My long explanation" in response.text
+    assert not acme_user.requested_tickets.exists()
