@@ -77,3 +77,11 @@ def _leave_account(task_id=None, **kwargs):
 @signals.task_postrun.connect
 def _connections_after_task(task=None, **kwargs):
     _close_old_connections(task)  # after the account was reset
+
+
+@signals.worker_process_shutdown.connect
+def _close_mail_connection(**kwargs):
+    # notifications.outbox keeps one provider connection open per worker process.
+    from notifications.outbox import mail_connection_close
+
+    mail_connection_close()

@@ -12,9 +12,12 @@ resend can happen; the row's stable Message-ID lets mail clients drop the copy.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
+import os
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.rls import account_context
+from accounts.rls import platform_access
 from notifications.emails import message_for
 from notifications.models import Delivery
 
@@ -113,39 +116,105 @@ def _provider_message_id(message, delivery: Delivery) -> str:
     return str(esp_id)[:255]
 
 
+class _Mailer:
+    """The worker process's connection to the mail provider, kept open between sends.
+
+    Opening one per email costs a TCP connect, EHLO and QUIT (SMTP) or a new HTTPS
+    session (an ESP's API) every time. It is reopened after any send error, after
+    ``NOTIFICATIONS_MAILER_MAX_MESSAGES`` messages (servers cap messages per session) and
+    after ``NOTIFICATIONS_MAILER_MAX_IDLE_SECONDS`` without a send (servers drop idle
+    sessions; RFC 5321 asks them to wait at least five minutes). Per process (a forked
+    worker child never shares its parent's socket) and per MAILERS setting.
+    """
+
+    def __init__(self):
+        self.connection = None
+        self.key = None
+        self.sent = 0
+        self.last_used = 0.0
+
+    def _fresh(self) -> bool:
+        return (
+            self.key == (os.getpid(), repr(settings.MAILERS.get("default")))
+            and self.sent < _setting("NOTIFICATIONS_MAILER_MAX_MESSAGES", 100)
+            and time.monotonic() - self.last_used
+            < _setting("NOTIFICATIONS_MAILER_MAX_IDLE_SECONDS", 30)
+        )
+
+    def send(self, message) -> None:
+        from django.core.mail import mailers
+
+        if self.connection is not None and not self._fresh():
+            self.close()
+        if self.connection is None:
+            connection = mailers.default
+            connection.open()
+            self.connection, self.sent = connection, 0
+            self.key = (os.getpid(), repr(settings.MAILERS.get("default")))
+        try:
+            self.connection.send_messages([message])
+        except Exception:
+            self.close()  # a session in an unknown state is never reused
+            raise
+        self.sent += 1
+        self.last_used = time.monotonic()
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None and self.key and self.key[0] == os.getpid():
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - closing a broken session
+                logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+_mailer = _Mailer()
+
+
+def mail_connection_close() -> None:
+    """Close the process's mail connection (worker shutdown; the next send reopens)."""
+    _mailer.close()
+
+
+atexit.register(mail_connection_close)
+
+
 def delivery_send(*, delivery_id: int) -> SendResult:
     """Send one outbox row if it is still due. Safe to call any number of times."""
-    token = _claim(delivery_id)
-    if token is None:
-        return SendResult("skipped")
-    delivery = Delivery.all_accounts.get(pk=delivery_id)
-    # Given only an id (a sweeper's task has no account): work for the row's account,
-    # so rendering reads its ticket and comments under row-level security.
-    with account_context(delivery.account_id):
+    # A platform task given only an id: one role switch for its three statements (claim,
+    # read, mark) rather than one each. The message is built from the row alone.
+    with platform_access():
+        token = _claim(delivery_id)
+        if token is None:
+            return SendResult("skipped")
+        delivery = Delivery.all_accounts.get(pk=delivery_id)
         message = message_for(delivery)
-    try:
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - any provider error is recorded and retried
-        failed = delivery.attempts >= max_attempts()
-        wait = backoff_seconds(delivery.attempts)
+        try:
+            _mailer.send(message)
+        except Exception as exc:  # noqa: BLE001 - any provider error is recorded and retried
+            failed = delivery.attempts >= max_attempts()
+            wait = backoff_seconds(delivery.attempts)
+            Delivery.all_accounts.filter(pk=delivery_id, claim_token=token).update(
+                state=Delivery.State.FAILED if failed else Delivery.State.QUEUED,
+                last_error=_error_text(exc),
+                next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
+                claim_token="",
+            )
+            logger.warning(
+                "Delivery %s attempt %s failed: %s",
+                delivery_id,
+                delivery.attempts,
+                type(exc).__name__,
+            )
+            return SendResult("failed") if failed else SendResult("retry", retry_in=wait)
+        provider_id = _provider_message_id(message, delivery)
         Delivery.all_accounts.filter(pk=delivery_id, claim_token=token).update(
-            state=Delivery.State.FAILED if failed else Delivery.State.QUEUED,
-            last_error=_error_text(exc),
-            next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
+            state=Delivery.State.SENT,
+            sent_at=timezone.now(),
+            provider_message_id=provider_id,
+            last_error="",
             claim_token="",
         )
-        logger.warning(
-            "Delivery %s attempt %s failed: %s", delivery_id, delivery.attempts, type(exc).__name__
-        )
-        return SendResult("failed") if failed else SendResult("retry", retry_in=wait)
-    provider_id = _provider_message_id(message, delivery)
-    Delivery.all_accounts.filter(pk=delivery_id, claim_token=token).update(
-        state=Delivery.State.SENT,
-        sent_at=timezone.now(),
-        provider_message_id=provider_id,
-        last_error="",
-        claim_token="",
-    )
     return SendResult("sent")
 
 
