@@ -1,4 +1,5 @@
-"""The only road from an id in a settings URL to a trigger or a delivery row.
+"""The only road from an id in a settings URL to a trigger, a delivery row or a
+suppressed address.
 
 Both answer 404 alike for another account's row and one that does not exist."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
-from notifications.models import Delivery, Trigger
+from notifications.models import Delivery, Suppression, Trigger
 
 
 def trigger_for_admin(*, account: Account, pk: int) -> Trigger:
@@ -18,3 +19,8 @@ def trigger_for_admin(*, account: Account, pk: int) -> Trigger:
 def delivery_for_admin(*, account: Account, pk: int) -> Delivery:
     """A delivery row of the admin's own account."""
     return get_object_or_404(Delivery.objects.for_account(account), pk=pk)
+
+
+def suppression_for_admin(*, account: Account, pk: int) -> Suppression:
+    """A suppressed address of the admin's own account."""
+    return get_object_or_404(Suppression.objects.for_account(account), pk=pk)

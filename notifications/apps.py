@@ -21,6 +21,7 @@ class NotificationsConfig(AppConfig):
         post_save.connect(
             receivers.on_account_saved, sender=Account, dispatch_uid="notifications.account_saved"
         )
-        from anymail.signals import inbound
+        from anymail.signals import inbound, tracking
 
         inbound.connect(receivers.on_inbound_email, dispatch_uid="notifications.inbound")
+        tracking.connect(receivers.on_tracking_event, dispatch_uid="notifications.tracking")

@@ -54,7 +54,12 @@ class Delivery(TenantModel):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        # Reported by the provider's tracking webhook (notifications.suppressions).
+        DELIVERED = "delivered", _("Delivered")
+        BOUNCED = "bounced", _("Bounced")
         FAILED = "failed", _("Failed")
+        # Never sent: the address is on the account's suppression list.
+        SUPPRESSED = "suppressed", _("Suppressed")
 
     class Kind(models.TextChoices):
         TRIGGER = "trigger", _("Trigger")
@@ -108,10 +113,45 @@ class Delivery(TenantModel):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="delivery_sweep"),
             models.Index(fields=["account", "state", "-created_at"], name="delivery_acct_state"),
+            # Tracking webhooks find the row by the provider's id, across accounts.
+            models.Index(fields=["provider_message_id"], name="delivery_provider_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.state})"
+
+
+class Suppression(TenantModel):
+    """An address this account no longer emails: it bounced hard, the provider rejected
+    it, or its owner marked a message as spam. Written by the tracking webhook
+    (notifications.suppressions); the outbox withholds every email to it until an admin
+    lifts it (which deletes the row). ``email`` is stored lower-cased."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", _("Hard bounce")
+        REJECTED = "rejected", _("Rejected by the email provider")
+        COMPLAINED = "complained", _("Marked as spam")
+
+    email = models.EmailField(_("email address"), max_length=254)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    # The provider's own words (bounce description, SMTP response), for the admin.
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    provider = models.CharField(max_length=20, blank=True)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("suppressed at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "email"], name="suppression_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.reason})"
 
 
 class InboundEmail(TenantModel):

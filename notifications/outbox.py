@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.rls import platform_access
 from notifications.emails import message_for
 from notifications.models import Delivery
+from notifications.suppressions import delivery_withhold_if_suppressed
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +85,16 @@ def _claim(pk: int) -> str | None:
     claimable = Q(state=Delivery.State.QUEUED) | Q(
         state=Delivery.State.SENDING, claimed_at__lt=expired
     )
+    due = claimable & ~Q(next_attempt_at__gt=now)
+    # A row to a suppressed address ends "suppressed" here, never reaching the provider.
+    if delivery_withhold_if_suppressed(delivery_id=pk, due=due):
+        return None
     # Platform-level task: the row carries its account; the id is all we are given.
-    claimed = (
-        Delivery.all_accounts.filter(claimable, pk=pk)
-        .exclude(next_attempt_at__gt=now)
-        .update(
-            state=Delivery.State.SENDING,
-            claim_token=token,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-        )
+    claimed = Delivery.all_accounts.filter(due, pk=pk).update(
+        state=Delivery.State.SENDING,
+        claim_token=token,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
     )
     return token if claimed else None
 
@@ -249,11 +250,15 @@ def deliveries_sweep(*, stale_after: int | None = None) -> list[int]:
     return due
 
 
+RESENDABLE = (Delivery.State.FAILED, Delivery.State.SUPPRESSED)
+
+
 def delivery_retry(*, delivery: Delivery) -> None:
-    """An admin sends a failed row again (a fresh set of attempts)."""
+    """An admin sends a failed or suppressed row again (a fresh set of attempts); a row
+    whose address is still suppressed is withheld again."""
     updated = (
         Delivery.objects.for_account(delivery.account)
-        .filter(pk=delivery.pk, state=Delivery.State.FAILED)
+        .filter(pk=delivery.pk, state__in=RESENDABLE)
         .update(state=Delivery.State.QUEUED, attempts=0, next_attempt_at=timezone.now())
     )
     if updated:

@@ -26,3 +26,9 @@ def on_inbound_email(sender, event, esp_name, **kwargs) -> None:
     from notifications.inbound import email_receive
 
     email_receive(message=event.message, esp_name=esp_name, event_id=event.event_id)
+
+
+def on_tracking_event(sender, event, esp_name, **kwargs) -> None:
+    from notifications.suppressions import tracking_event_receive
+
+    tracking_event_receive(event=event, esp_name=esp_name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from accounts.models import Account, AgentGroup, User
-from notifications.models import Delivery, InboundEmail, Trigger
+from notifications.models import Delivery, InboundEmail, Suppression, Trigger
 
 
 def triggers_for_account(*, account: Account) -> QuerySet[Trigger]:
@@ -25,6 +25,10 @@ def inbound_emails_for_account(*, account: Account) -> QuerySet[InboundEmail]:
         .select_related("ticket")
         .order_by("-created_at", "-id")
     )
+
+
+def suppressions_for_account(*, account: Account) -> QuerySet[Suppression]:
+    return Suppression.objects.for_account(account).order_by("-created_at", "-id")
 
 
 def delivery_counts(*, account: Account) -> dict[str, int]:

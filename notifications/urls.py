@@ -17,5 +17,11 @@ urlpatterns = [
         views.delivery_resend,
         name="delivery_resend",
     ),
+    path("agent/settings/suppressions/", views.suppression_list, name="suppression_list"),
+    path(
+        "agent/settings/suppressions/<int:pk>/lift/",
+        views.suppression_lift,
+        name="suppression_lift",
+    ),
     path("agent/tickets/<int:number>/forward/", views.ticket_forward, name="ticket_forward"),
 ]

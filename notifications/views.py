@@ -1,4 +1,5 @@
-"""Admin settings for triggers and the delivery log, and forwarding a ticket by email.
+"""Admin settings for triggers, the delivery log and suppressed addresses, and
+forwarding a ticket by email.
 Views parse, call one service or selector, render; mutations are POST only."""
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications import services
-from notifications.access import delivery_for_admin, trigger_for_admin
+from notifications import services, suppressions
+from notifications.access import delivery_for_admin, suppression_for_admin, trigger_for_admin
 from notifications.forms import ForwardForm, TriggerEditor, vocabulary
 from notifications.models import Delivery
-from notifications.outbox import delivery_retry
+from notifications.outbox import RESENDABLE, delivery_retry
 from notifications.rendering import PLACEHOLDER_HELP
 from notifications.selectors import (
     deliveries_for_account,
     delivery_counts,
     inbound_emails_for_account,
+    suppressions_for_account,
     trigger_reference,
     triggers_for_account,
 )
@@ -167,12 +169,39 @@ def _inbound_list(request):
 @require_POST
 def delivery_resend(request, pk: int):
     delivery = delivery_for_admin(account=request.account, pk=pk)
-    if delivery.state == Delivery.State.FAILED:
+    if delivery.state in RESENDABLE:
         delivery_retry(delivery=delivery)
         messages.success(
             request, _("The email to %(to)s is queued again.") % {"to": delivery.to_email}
         )
     return redirect("notifications:delivery_list")
+
+
+# Suppressed addresses ----------------------------------------------------------------------
+
+
+@admin_view
+def suppression_list(request):
+    rows = suppressions_for_account(account=request.account)
+    page = Paginator(rows, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agent/settings/suppressions.html",
+        {"section": "deliveries", "page": page},
+    )
+
+
+@admin_view
+@require_POST
+def suppression_lift(request, pk: int):
+    suppression = suppression_for_admin(account=request.account, pk=pk)
+    suppressions.suppression_lift(suppression=suppression, actor=request.user)
+    messages.success(
+        request,
+        _("%(email)s is no longer suppressed: emails to it will be sent again.")
+        % {"email": suppression.email},
+    )
+    return redirect("notifications:suppression_list")
 
 
 # Forwarding ------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""Inbound webhooks: anymail's views, hardened.
+"""ESP webhooks (inbound email and delivery tracking): anymail's views, hardened.
 
 Mounted on the bare base domain under /inbound/ (helpdesk/urls.py), e.g.
 ``https://user:secret@<BASE_DOMAIN>/inbound/mailgun/inbound_mime/`` and
-``https://user:secret@<BASE_DOMAIN>/inbound/postmark/inbound/``. The account is NOT
-taken from the URL or the host: notifications.inbound resolves it from our recipient
-address. On top of anymail:
+``https://user:secret@<BASE_DOMAIN>/inbound/postmark/inbound/``; tracking (bounces,
+complaints, deliveries) at ``…/inbound/mailgun/tracking/`` and
+``…/inbound/postmark/tracking/``. The account is NOT taken from the URL or the host:
+notifications.inbound resolves it from our recipient address, and
+notifications.suppressions from the outbox row the provider's message id names. On top
+of anymail:
 
 - no WEBHOOK_SECRET (or, for Mailgun, no signing key) → every post is refused
   (anymail would accept everything with only a warning): inbound email is off; a
@@ -17,6 +20,7 @@ address. On top of anymail:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from email.errors import MessageError
 
@@ -25,8 +29,9 @@ from anymail.exceptions import (
     AnymailError,
     AnymailWebhookValidationFailure,
 )
-from anymail.webhooks.mailgun import MailgunInboundWebhookView
-from anymail.webhooks.postmark import PostmarkInboundWebhookView
+from anymail.signals import EventType
+from anymail.webhooks.mailgun import MailgunInboundWebhookView, MailgunTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -48,10 +53,12 @@ def _anymail_setting(name: str) -> str:
 class HardenedInboundMixin:
     """Refuse unauthenticated posts; turn unparseable payloads into a 400."""
 
+    kind = "Inbound"  # for the log lines
+
     @method_decorator(csrf_exempt)
     def dispatch(self, request, *args, **kwargs):
         if not _anymail_setting("WEBHOOK_SECRET"):
-            logger.error("Inbound webhook refused: ANYMAIL_WEBHOOK_SECRET is not configured")
+            logger.error("%s webhook refused: ANYMAIL_WEBHOOK_SECRET is not configured", self.kind)
             return HttpResponse("Webhook not configured", status=403)
         return super().dispatch(request, *args, **kwargs)
 
@@ -60,7 +67,7 @@ class HardenedInboundMixin:
             with transaction.atomic():
                 return super().post(request, *args, **kwargs)
         except AnymailWebhookValidationFailure as exc:
-            logger.warning("Inbound %s webhook refused: %s", self.esp_name, exc)
+            logger.warning("%s %s webhook refused: %s", self.kind, self.esp_name, exc)
             response = HttpResponse("Unauthorized", status=401)
             response["WWW-Authenticate"] = 'Basic realm="inbound"'
             return response
@@ -77,7 +84,8 @@ class HardenedInboundMixin:
             # Malformed JSON, missing fields, undecodable MIME, a tracking event posted
             # to the inbound URL: the poster's fault.
             logger.warning(
-                "Inbound %s webhook payload rejected: %s: %s",
+                "%s %s webhook payload rejected: %s: %s",
+                self.kind,
                 self.esp_name,
                 type(exc).__name__,
                 str(exc)[:200],
@@ -85,21 +93,27 @@ class HardenedInboundMixin:
             return HttpResponse("Malformed payload", status=400)
 
 
-class MailgunInboundView(HardenedInboundMixin, MailgunInboundWebhookView):
+class MailgunGuardMixin:
+    """Mailgun: refused without its signing key; signatures fresh and single use."""
+
     @method_decorator(csrf_exempt)
     def dispatch(self, request, *args, **kwargs):
         if not _anymail_setting("MAILGUN_WEBHOOK_SIGNING_KEY"):
-            logger.error("Mailgun inbound refused: MAILGUN_WEBHOOK_SIGNING_KEY is not set")
+            logger.error("Mailgun webhook refused: MAILGUN_WEBHOOK_SIGNING_KEY is not set")
             return HttpResponse("Webhook not configured", status=403)
         return super().dispatch(request, *args, **kwargs)
 
     def validate_request(self, request):
         # anymail checked basic auth and the HMAC already (every validate_request in the
-        # class chain runs); add what it leaves out: freshness and single use.
+        # class chain runs); add what it leaves out: freshness and single use. Inbound
+        # posts form fields; tracking posts JSON with a "signature" block.
         try:
-            timestamp = int(request.POST["timestamp"])
-            token = request.POST["token"]
-        except (KeyError, ValueError) as exc:
+            if request.content_type == "application/json":
+                block = json.loads(request.body.decode("utf-8"))["signature"]
+                timestamp, token = int(block["timestamp"]), str(block["token"])
+            else:
+                timestamp, token = int(request.POST["timestamp"]), request.POST["token"]
+        except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
             raise AnymailWebhookValidationFailure("Mailgun timestamp/token missing") from exc
         sent = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
         if abs(timezone.now() - sent) > MAILGUN_MAX_AGE:
@@ -111,5 +125,40 @@ class MailgunInboundView(HardenedInboundMixin, MailgunInboundWebhookView):
             raise AnymailWebhookValidationFailure("Mailgun token reused") from exc
 
 
+class MailgunInboundView(HardenedInboundMixin, MailgunGuardMixin, MailgunInboundWebhookView):
+    pass
+
+
 class PostmarkInboundView(HardenedInboundMixin, PostmarkInboundWebhookView):
     pass
+
+
+# Tracking ---------------------------------------------------------------------------------
+
+
+class TrackingMixin(HardenedInboundMixin):
+    """An event without a message id cannot be matched to anything we sent: the
+    payload is not a tracking event (or not a whole one), so a 400."""
+
+    kind = "Tracking"
+
+    def parse_events(self, request):
+        events = super().parse_events(request)
+        for event in events:
+            if not (event.message_id or "").strip():
+                raise ValueError("tracking event without a message id")
+        return events
+
+
+class MailgunTrackingView(TrackingMixin, MailgunGuardMixin, MailgunTrackingWebhookView):
+    pass
+
+
+class PostmarkTrackingView(TrackingMixin, PostmarkTrackingWebhookView):
+    # anymail reports Postmark's SoftBounce as "bounced" ("might also receive HardBounce
+    # later"); a full mailbox must not suppress an address, so it is a soft bounce here,
+    # as Mailgun's temporary failures are.
+    event_types = {
+        **PostmarkTrackingWebhookView.event_types,
+        "SoftBounce": (EventType.DEFERRED, None),
+    }

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
-from notifications.models import Delivery, Trigger
+from notifications.models import Delivery, Suppression, Trigger
+from notifications.suppressions import suppression_add
 from tests.factories import (
     AdminFactory,
     AgentFactory,
@@ -121,6 +122,16 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             account=globex, name=f"{GLOBEX_SECRET} {i}", user=globex_agent
         )
 
+    suppression_add(
+        account_id=acme.pk, email="bounced@customer.example", reason=Suppression.Reason.BOUNCED
+    )
+    suppression_add(
+        account_id=globex.pk,
+        email="bounced@globex.example",
+        reason=Suppression.Reason.COMPLAINED,
+        detail=GLOBEX_SECRET,
+    )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -163,5 +174,7 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_trigger": first(Trigger, globex),
         "delivery": first(Delivery, acme),
         "globex_delivery": first(Delivery, globex),
+        "suppression": first(Suppression, acme),
+        "globex_suppression": first(Suppression, globex),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -100,6 +100,10 @@ DELIVERY_PROBES = {
     "mine": lambda i: {"pk": i["delivery"]},
     "globex": lambda i: {"pk": i["globex_delivery"]},
 }
+SUPPRESSION_PROBES = {
+    "mine": lambda i: {"pk": i["suppression"]},
+    "globex": lambda i: {"pk": i["globex_suppression"]},
+}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -243,6 +247,10 @@ TABLE: dict[str, Entry] = {
     "agent/settings/deliveries/<int:pk>/resend/": Entry(
         DELIVERY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/suppressions/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/suppressions/<int:pk>/lift/": Entry(
+        SUPPRESSION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     # Help center.
     "hc/": Entry(allow=signed_in()),
     "hc/search/": Entry(SEARCH_PROBES, signed_in()),
@@ -304,6 +312,8 @@ TABLE: dict[str, Entry] = {
         allow={}, api=True, host="base", url="/inbound/mailgun/inbound_mime/"
     ),
     "base:inbound/postmark/inbound/": Entry(allow={}, api=True, host="base"),
+    "base:inbound/mailgun/tracking/": Entry(allow={}, api=True, host="base"),
+    "base:inbound/postmark/tracking/": Entry(allow={}, api=True, host="base"),
 }
 
 
@@ -365,6 +375,7 @@ def state_fingerprint() -> tuple:
         "tickets_ticketevent",
         "notifications_delivery",
         "notifications_trigger",
+        "notifications_suppression",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",
