@@ -58,7 +58,8 @@ def check_inbound_enabled(app_configs, **kwargs):
     return [
         Info(
             "Inbound email is off: ANYMAIL_WEBHOOK_SECRET is not set, so the inbound "
-            "webhooks refuse every post and replies by email do not reach tickets.",
+            "and tracking webhooks refuse every post: replies by email do not reach "
+            "tickets, and bouncing addresses are not suppressed.",
             hint="Set ANYMAIL_WEBHOOK_SECRET to 'user:password' to turn it on.",
             id="notifications.I001",
         )

@@ -55,6 +55,17 @@ def test_admin_sees_the_accounts_suppressed_addresses_only(
     assert "gus@globex.example" not in html and "GLOBEX ONLY" not in html
 
 
+def test_the_page_costs_a_fixed_number_of_queries(
+    acme, acme_admin, client_for, django_assert_max_num_queries
+):
+    for n in range(5):
+        suppression_add(account_id=acme.pk, email=f"gone{n}@customer.example", reason="bounced")
+    client = client_for(acme_admin)
+    client.get(SUPPRESSIONS)  # warm the session
+    with django_assert_max_num_queries(10):
+        assert client.get(SUPPRESSIONS).status_code == 200
+
+
 def test_the_page_says_when_nothing_is_suppressed(acme_admin, client_for):
     response = client_for(acme_admin).get(SUPPRESSIONS)
     assert "No suppressed addresses." in response.content.decode()
