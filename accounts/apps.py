@@ -9,9 +9,14 @@ class AccountsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from accounts import rls
+        from accounts import integrity, rls
 
         # After every migrate (run as the tables' owner): row-level security on every
         # tenant table, including tables that later migrations add.
         post_migrate.connect(rls.on_post_migrate, sender=self, dispatch_uid="tenant_rls")
+        # And a same-account composite key beside every foreign key between account-owned
+        # tables: foreign-key checks ignore row-level security.
+        post_migrate.connect(
+            integrity.on_post_migrate, sender=self, dispatch_uid="same_account_keys"
+        )
         connection_created.connect(rls.on_connection_created, dispatch_uid="tenant_rls_conn")
