@@ -5,8 +5,9 @@
   and acts for *that row's* account and address, so a payload can only ever suppress
   an address we emailed, for the account that emailed it;
 - a hard bounce, a rejection or a spam complaint puts the address on the account's
-  list; a soft bounce (``deferred``) does not; ``delivered`` and ``bounced`` update
-  the row's state so the delivery log tells what became of it;
+  list; a soft bounce (``deferred``) does not, nor a refusal caused by our own sending
+  set-up (``failed``: the row fails with the reason); ``delivered`` and ``bounced``
+  update the row's state so the delivery log tells what became of it;
 - the outbox withholds a row addressed to a suppressed address (``delivery_withhold_if_
   suppressed``, called where a send is claimed), so the rule holds for triggers,
   mentions, forwards and resends alike, agents' addresses included;
@@ -36,7 +37,7 @@ SUPPRESSING = {
     EventType.REJECTED: Suppression.Reason.REJECTED,
     EventType.COMPLAINED: Suppression.Reason.COMPLAINED,
 }
-HANDLED = {*SUPPRESSING, EventType.DELIVERED}
+HANDLED = {*SUPPRESSING, EventType.DELIVERED, EventType.FAILED}
 
 
 def normalize(email: str | None) -> str:
@@ -98,6 +99,13 @@ def _apply(*, event: AnymailTrackingEvent, esp_name: str, row: Delivery) -> None
         Delivery.all_accounts.filter(pk=row.pk, state=Delivery.State.SENT).update(
             state=Delivery.State.DELIVERED
         )
+        return
+    if event.event_type == EventType.FAILED:
+        # The provider gave up for a reason of its own (our sending set-up): the row
+        # says why, and the address is not suppressed.
+        Delivery.all_accounts.filter(
+            pk=row.pk, state__in=[Delivery.State.SENT, Delivery.State.DELIVERED]
+        ).update(state=Delivery.State.FAILED, last_error=_detail(event))
         return
     if event.event_type in (EventType.BOUNCED, EventType.REJECTED):
         Delivery.all_accounts.filter(

@@ -161,4 +161,9 @@ class PostmarkTrackingView(TrackingMixin, PostmarkTrackingWebhookView):
     event_types = {
         **PostmarkTrackingWebhookView.event_types,
         "SoftBounce": (EventType.DEFERRED, None),
+        # Refusals caused by our own sending set-up (an unconfirmed sender signature, our
+        # domain's DMARC policy) say nothing about the recipient's address: the row
+        # fails with the provider's reason, and the address stays on.
+        "Unconfirmed": (EventType.FAILED, None),
+        "DMARCPolicy": (EventType.FAILED, None),
     }

@@ -305,3 +305,16 @@ def test_lifting_restores_delivery(acme, acme_user, acme_admin, acme_agent, sent
     assert row_to(acme, acme_user.email).state == Delivery.State.SENT
     held.refresh_from_db()
     assert held.state == Delivery.State.SUPPRESSED  # what happened then stays on record
+
+
+@pytest.mark.parametrize("type_", ["Unconfirmed", "DMARCPolicy"])
+def test_a_refusal_caused_by_our_own_sending_setup_fails_the_row_but_suppresses_nothing(
+    acme, acme_user, emailed, type_
+):
+    stamp(emailed, POSTMARK_ID)
+    payload = postmark_bounce(email=acme_user.email, message_id=POSTMARK_ID, type_=type_)
+    assert post_postmark_tracking(payload).status_code == 200
+    assert suppressed(acme) == {}
+    emailed.refresh_from_db()
+    assert emailed.state == Delivery.State.FAILED
+    assert emailed.last_error
