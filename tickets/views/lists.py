@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import users_search
 from tickets.counts import TicketPaginator
 from tickets.forms import BulkUpdateForm
+from tickets.search import tickets_search
 from tickets.selectors import (
     AGENT_VIEWS,
     TICKET_SORTS,
     agent_ticket_list,
-    comments_visible_across_tickets,
     tickets_visible_to,
 )
 from tickets.services import tickets_bulk_update
@@ -100,27 +99,12 @@ def tickets_bulk(request):
     return redirect(back)
 
 
-def _search_tickets(viewer, query: str):
-    """Tickets by number, subject or comment text, within what the viewer may see."""
-    in_comments = comments_visible_across_tickets(viewer=viewer).filter(body__icontains=query)
-    condition = Q(subject__icontains=query) | Q(pk__in=in_comments.values("ticket_id"))
-    number = query.lstrip("#")
-    if number.isdigit() and len(number) < 18:
-        condition |= Q(number=int(number))
-    return (
-        tickets_visible_to(viewer=viewer)
-        .filter(condition)
-        .select_related("requester", "assignee", "group")
-        .order_by("-updated_at", "-id")[:SEARCH_LIMIT]
-    )
-
-
 @agent_view
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     tickets, users = [], []
     if query:
-        tickets = list(_search_tickets(request.user, query))
+        tickets = tickets_search(viewer=request.user, query=query, limit=SEARCH_LIMIT)
         users = users_search(account=request.account, query=query, limit=10)
     return render(
         request,
