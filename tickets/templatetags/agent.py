@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
+from django.template.base import render_value_in_context
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -92,14 +95,43 @@ def event_value(value: str, field: str) -> str:
     return value
 
 
+# Labels translated once per language and process, not once per row: a list page of 50
+# rows spent ~13 ms in get_FOO_display (Django rebuilds the choices dict on every call).
+_translated: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _labels(field: str) -> dict[str, str]:
+    key = (translation.get_language() or "", field)
+    labels = _translated.get(key)
+    if labels is None:
+        labels = {value: str(label) for value, label in CHOICE_LABELS[field].items()}
+        labels |= {"": "", "_priority": _("Priority"), "_no_priority": _("No priority")}
+        _translated[key] = labels
+    return labels
+
+
+@register.filter
+def choice_label(value: str, field: str) -> str:
+    """A status/type/priority as people read it: ``ticket.status|choice_label:"status"``."""
+    return _labels(field).get(value, value)
+
+
+@register.filter
+def iso(value) -> str:
+    """``|date:"c"`` for a datetime attribute, without the formatter's per-call setup."""
+    return timezone.localtime(value).isoformat() if value else ""
+
+
 @register.filter
 def row_summary(ticket: Ticket) -> str:
     """The hover summary of a list row: priority and the latest comment."""
-    priority = ticket.get_priority_display() or _("No priority")
+    labels = _labels("priority")
+    priority = labels.get(ticket.priority) or labels["_no_priority"]
     excerpt = " ".join((getattr(ticket, "latest_comment", "") or "").split())
     if len(excerpt) > 160:
         excerpt = excerpt[:159] + "…"
-    return f"{_('Priority')}: {priority}\n{excerpt}" if excerpt else f"{_('Priority')}: {priority}"
+    head = f"{labels['_priority']}: {priority}"
+    return f"{head}\n{excerpt}" if excerpt else head
 
 
 @register.filter
@@ -109,3 +141,94 @@ def since(value) -> str:
     if not value or (timezone.now() - value).total_seconds() < 60:
         return ""
     return timesince(value, depth=1)
+
+
+# --- Ticket list rows ------------------------------------------------------------------
+# The rows of the agent's lists, search results and a person's tickets, rendered in one
+# pass: as an included template each of 50 rows cost ~0.5 ms (context pushes, ~17
+# gettext calls, a url reversal, date formatting), ~60% of a list page's time (issue 8).
+# The markup is the one templates/agent/_ticket_row.html had.
+_URL_SENTINEL = 987654321987
+
+
+def _row_texts() -> dict[str, str]:
+    """The row's fixed words, once per language (see _labels)."""
+    key = (translation.get_language() or "", "_row")
+    texts = _translated.get(key)
+    if texts is None:
+        texts = {
+            "private": _("Private"),
+            "just_now": _("just now"),
+            "select": _("Select ticket #%(number)s"),
+            "ago": _("%(ago)s ago"),
+        }
+        _translated[key] = texts
+    return texts
+
+
+_DASH = mark_safe('<span class="muted">—</span>')  # noqa: S308 - a constant
+
+
+def _ticket_row(ticket: Ticket, context, texts, url, *, checkable: bool, hide_requester: bool):
+    private = ticket.is_private
+    check = (
+        format_html(
+            '<td class="col-check"><input type="checkbox" name="tickets" value="{}" '
+            'aria-label="{}"></td>',
+            ticket.number,
+            texts["select"] % {"number": ticket.number},
+        )
+        if checkable
+        else ""
+    )
+    badge = (
+        format_html('<span class="badge badge-private">{}</span>', texts["private"])
+        if private
+        else ""
+    )
+    requester = "" if hide_requester else format_html("<td>{}</td>", ticket.requester.name)
+    priority = (
+        format_html(
+            '<span class="priority-{}">{}</span>',
+            ticket.priority,
+            choice_label(ticket.priority, "priority"),
+        )
+        if ticket.priority
+        else _DASH
+    )
+    ago = since(ticket.updated_at)
+    updated = texts["ago"] % {"ago": ago} if ago else texts["just_now"]
+    return format_html(
+        '<tr class="ticket-row{}" title="{}">{}<td class="col-id muted">#{}</td>'
+        '<td class="col-subject"><a class="ticket-link" href="{}">{}</a>{}</td>{}'
+        '<td><span class="badge status-{}">{}</span></td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td class="nowrap muted"><time datetime="{}" title="{}">{}</time></td></tr>\n',
+        " is-private" if private else "",
+        row_summary(ticket),
+        check,
+        ticket.number,
+        url.replace(str(_URL_SENTINEL), str(ticket.number)),
+        ticket.subject,
+        badge,
+        requester,
+        ticket.status,
+        choice_label(ticket.status, "status"),
+        priority,
+        ticket.assignee.name if ticket.assignee_id else _DASH,
+        ticket.group.name if ticket.group_id else _DASH,
+        iso(ticket.updated_at),
+        render_value_in_context(ticket.updated_at, context),
+        updated,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def ticket_rows(context, tickets, checkable=False, hide_requester=False):
+    """``{% ticket_rows tickets checkable=True %}``: one ``<tr>`` per ticket."""
+    texts = _row_texts()
+    url = reverse("tickets:ticket_detail", args=[_URL_SENTINEL])
+    rows = [
+        _ticket_row(ticket, context, texts, url, checkable=checkable, hide_requester=hide_requester)
+        for ticket in tickets
+    ]
+    return mark_safe("".join(rows))  # noqa: S308 - every part went through format_html
