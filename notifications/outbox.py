@@ -60,16 +60,35 @@ def enqueue_after_commit(delivery_ids: list[int]) -> None:
     outage here loses nothing: the rows stay queued and the sweeper sends them."""
     if not delivery_ids:
         return
-    from notifications.tasks import delivery_send_task
+    from notifications.tasks import deliveries_send_task, delivery_send_task
 
     def enqueue():
-        for pk in delivery_ids:
+        if len(delivery_ids) == 1:
+            batches = [(delivery_send_task, delivery_ids[0])]
+        else:  # one task per batch of the change's rows, sent over one connection
+            size = _setting("NOTIFICATIONS_SEND_BATCH", 20)
+            batches = [
+                (deliveries_send_task, delivery_ids[i : i + size])
+                for i in range(0, len(delivery_ids), size)
+            ]
+        for task, argument in batches:
             try:
-                delivery_send_task.delay(pk)
-            except Exception:  # noqa: BLE001 - the sweeper will pick the row up
-                logger.warning("Could not enqueue delivery %s; the sweeper will retry", pk)
+                task.delay(argument)
+            except Exception:  # noqa: BLE001 - the sweeper will pick the rows up
+                logger.warning("Could not enqueue delivery %s; the sweeper will retry", argument)
 
     transaction.on_commit(enqueue)
+
+
+def enqueue_retry(delivery_id: int, *, countdown: int) -> None:
+    """A failed row of a batch, retried on its own after its back-off (the row is queued
+    with next_attempt_at set, so the sweeper sends it should this message be lost)."""
+    from notifications.tasks import delivery_send_task
+
+    try:
+        delivery_send_task.apply_async((delivery_id,), countdown=countdown)
+    except Exception:  # noqa: BLE001 - the sweeper will pick the row up
+        logger.warning("Could not enqueue the retry of %s; the sweeper will", delivery_id)
 
 
 @dataclass(frozen=True)

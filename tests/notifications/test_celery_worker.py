@@ -1,6 +1,6 @@
 """Integration: a real Celery worker and Redis. A comment leads to exactly one email per
-recipient; with the worker killed mid-way and restarted (and the sweeper doing its
-periodic job), still exactly one each."""
+recipient (its rows sent as one batch task); with the worker killed mid-batch and
+restarted (and the sweeper doing its periodic job), still exactly one each."""
 
 from __future__ import annotations
 
@@ -132,8 +132,21 @@ def test_exactly_one_email_per_recipient_even_when_the_worker_dies(
     def publish(pk):
         publisher.send_task("notifications.tasks.delivery_send_task", args=[pk], queue=queue)
 
+    def publish_batch(pks):  # a change's rows travel as one task
+        publisher.send_task("notifications.tasks.deliveries_send_task", args=[pks], queue=queue)
+
+    def publishing():
+        return mock.patch.multiple(
+            "notifications.tasks",
+            delivery_send_task=mock.Mock(delay=publish),
+            deliveries_send_task=mock.Mock(delay=publish_batch),
+        )
+
     ccs = [EndUserFactory(account=acme, email=f"cc{n}@customer.example") for n in range(4)]
-    with mock.patch("notifications.tasks.delivery_send_task.delay"):
+    with (
+        mock.patch("notifications.tasks.delivery_send_task.delay"),
+        mock.patch("notifications.tasks.deliveries_send_task.delay"),
+    ):
         ticket = make_ticket(account=acme, submitter=acme_user)
         ticket_set_ccs(ticket=ticket, actor=acme_agent, users=ccs)
     Delivery.objects.for_account(acme).delete()
@@ -142,7 +155,7 @@ def test_exactly_one_email_per_recipient_even_when_the_worker_dies(
     worker = Worker(redis_url=redis_url, queue=queue, mail_dir=tmp_path, send_seconds=1.5)
     try:
         worker.start()
-        with mock.patch("notifications.tasks.delivery_send_task.delay", side_effect=publish):
+        with publishing():
             comment_add(ticket=ticket, author=acme_agent, body="Please restart the printer.")
         assert Delivery.objects.for_account(acme).count() == len(expected)
 
@@ -161,7 +174,7 @@ def test_exactly_one_email_per_recipient_even_when_the_worker_dies(
         # The killed task's message is not redelivered before Redis's visibility timeout:
         # the periodic sweeper re-queues the row once its send lease is over.
         time.sleep(settings.NOTIFICATIONS_SEND_LEASE_SECONDS + 0.5)
-        with mock.patch("notifications.tasks.delivery_send_task.delay", side_effect=publish):
+        with publishing():
             deliveries_sweep(stale_after=0)
         wait_for(
             lambda: (
@@ -170,8 +183,10 @@ def test_exactly_one_email_per_recipient_even_when_the_worker_dies(
             "every delivery to be sent",
         )
         # A duplicate message for a sent row (a sweep racing a live task) sends nothing.
-        for pk in Delivery.objects.for_account(acme).values_list("pk", flat=True):
+        pks = list(Delivery.objects.for_account(acme).values_list("pk", flat=True))
+        for pk in pks:
             publish(pk)
+        publish_batch(pks)  # the killed batch, should Redis hand it out again
         wait_for(lambda: broker.llen(queue) == 0, "the duplicates to be consumed")
         time.sleep(1)  # the last one may still be running: it must find nothing to send
     finally:
