@@ -102,3 +102,26 @@ def test_the_help_center_search_query_runs_on_the_search_road(
     with connection.execute_wrapper(spy):
         assert search_requests(viewer=acme_user, query="zyzzyva")
     assert roads and all(roads)
+
+
+def test_the_agent_search_runs_on_the_search_road_and_finds_internal_notes(
+    acme, acme_agent, word_in_both_accounts, platform_role, app_role
+):
+    from tickets.search import tickets_search
+
+    comment_add(ticket=word_in_both_accounts, author=acme_agent, body="quux note", public=False)
+    roads = []
+
+    def spy(execute, sql, params, many, context):
+        if "to_tsvector" in sql:
+            roads.append(rls._platform_depth.get() > 0)
+        return execute(sql, params, many, context)
+
+    app_role.activate()
+    try:
+        with rls.account_context(acme), connection.execute_wrapper(spy):
+            assert tickets_search(viewer=acme_agent, query="zyzzyva") == [word_in_both_accounts]
+            assert tickets_search(viewer=acme_agent, query="quux") == [word_in_both_accounts]
+    finally:
+        app_role.deactivate()
+    assert roads and all(roads)
