@@ -65,6 +65,40 @@ def _ensure_database(database_url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+APP_ROLE, PLATFORM_ROLE = "sportello_bench_app", "sportello_bench_platform"
+
+
+def _as_application_role(database_url: str, env: dict) -> dict:
+    """The servers and the worker connect as production's application does: a role that
+    is neither superuser, nor owner, nor BYPASSRLS, so every row-level-security policy
+    binds it, with a BYPASSRLS role to switch to for the platform's own queries
+    (deploy/postgres/10-app-roles.sh, for the bench database). Migrations and seeding
+    stay with the owner. BENCH_DB_ROLE=owner measures as the superuser instead."""
+    if os.environ.get("BENCH_DB_ROLE") == "owner":
+        return env
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for name, options in (
+            (APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS"),
+            (PLATFORM_ROLE, "NOLOGIN NOSUPERUSER BYPASSRLS"),
+        ):
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
+                conn.execute(f"CREATE ROLE {name} {options}")
+        conn.execute(f"GRANT {PLATFORM_ROLE} TO {APP_ROLE}")
+        for role in (APP_ROLE, PLATFORM_ROLE):
+            conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+            conn.execute(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+            )
+            conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    _user, host_part = database_url.split("://", 1)[1].split("@", 1)
+    return env | {
+        "DATABASE_URL": f"postgres://{APP_ROLE}@{host_part}",
+        "DATABASE_PLATFORM_ROLE": PLATFORM_ROLE,
+    }
+
+
 def _prepare(tickets: int, comments: float) -> dict:
     """Migrate, seed if empty, and return what the scenarios need (cookies, token, ids)."""
     import django
@@ -319,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     _ensure_database(database_url)
     ctx = _prepare(args.tickets, args.comments)
+    env = _as_application_role(database_url, env)
     print(
         f"bench: {ctx['tickets']:,} tickets in the account ({ctx['unsolved']:,} unsolved); "
         f"gunicorn -w 2 on 127.0.0.1:{args.port}; wrk -c{args.connections} -d{args.duration}s"
@@ -357,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     out = RESULTS / f"{stamp}-{commit or 'nogit'}.json"
     meta = {k: ctx[k] for k in ("tickets", "unsolved", "deep_page")}
     meta |= {"commit": commit, "duration_s": args.duration, "connections": args.connections}
+    meta |= {"database_role": env["DATABASE_URL"].split("://", 1)[1].split("@", 1)[0]}
     # The machine is shared: the load average says how much the numbers can be trusted.
     meta |= {"load_avg_before": load_before, "load_avg_after": os.getloadavg()[0]}
     out.write_text(json.dumps({"meta": meta, "scenarios": rows}, indent=2) + "\n")
