@@ -1,13 +1,14 @@
 """The delivery outbox: rows written with the change, sent after commit, exactly once.
 
-Sending one row (``delivery_send``):
-1. claim it with a conditional UPDATE (queued → sending, or a sending row whose lease
-   expired); a second task for the same row finds nothing to claim and stops;
-2. send through Django's mail API (MAILERS["default"] → anymail);
-3. mark it sent, guarded by the claim token.
-A worker that dies between 1 and 3 leaves a "sending" row; the sweeper re-queues it
-once the lease is over. A worker dying between 2 and 3 is the only window in which a
-resend can happen; the row's stable Message-ID lets mail clients drop the copy.
+Sending rows (``deliveries_send``; ``delivery_send`` for one):
+1. claim the due ones together (queued → sending, or a sending row whose lease
+   expired; rows to a suppressed address → suppressed), locking them with SKIP LOCKED;
+   a second task for the same rows finds nothing to claim and stops;
+2. send each through Django's mail API (MAILERS["default"] → anymail);
+3. mark each sent right after its send, guarded by the claim token.
+A worker that dies between 1 and 3 leaves "sending" rows; the sweeper re-queues them
+once the lease is over. A worker dying between 2 and 3 of one row is the only window in
+which a resend can happen; the row's stable Message-ID lets mail clients drop the copy.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.utils import timezone
 from accounts.rls import platform_access
 from notifications.emails import message_for
 from notifications.models import Delivery
-from notifications.suppressions import delivery_withhold_if_suppressed
+from notifications.suppressions import deliveries_withhold, suppressed_reason
 
 logger = logging.getLogger(__name__)
 
@@ -93,29 +94,77 @@ def enqueue_retry(delivery_id: int, *, countdown: int) -> None:
 
 @dataclass(frozen=True)
 class SendResult:
-    state: str  # "sent", "skipped", "retry", "failed"
+    state: str  # "sent", "skipped", "suppressed", "retry", "failed"
     retry_in: int = 0
 
 
-def _claim(pk: int) -> str | None:
-    token = secrets.token_hex(16)
-    now = timezone.now()
+def _due(now) -> Q:
+    """A row this worker may claim: queued and due, or sending with its lease over."""
     expired = now - dt.timedelta(seconds=lease_seconds())
     claimable = Q(state=Delivery.State.QUEUED) | Q(
         state=Delivery.State.SENDING, claimed_at__lt=expired
     )
-    due = claimable & ~Q(next_attempt_at__gt=now)
-    # A row to a suppressed address ends "suppressed" here, never reaching the provider.
-    if delivery_withhold_if_suppressed(delivery_id=pk, due=due):
-        return None
-    # Platform-level task: the row carries its account; the id is all we are given.
-    claimed = Delivery.all_accounts.filter(due, pk=pk).update(
-        state=Delivery.State.SENDING,
-        claim_token=token,
-        claimed_at=now,
-        attempts=F("attempts") + 1,
-    )
-    return token if claimed else None
+    return claimable & ~Q(next_attempt_at__gt=now)
+
+
+def _claim(pks: list[int], token: str) -> tuple[list[Delivery], list[int]]:
+    """Claim the due rows among ``pks`` for ``token``: the rows to send (read whole) and
+    the ids withheld as suppressed.
+
+    One transaction: a SELECT … FOR UPDATE SKIP LOCKED reads the due rows with whether
+    their address is suppressed (a row another worker is claiming at this moment is
+    skipped, not waited for; a row claimed since is no longer due when re-checked under
+    the lock), then one UPDATE claims the rest. Rows to a suppressed address end
+    "suppressed" here, never reaching the provider.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Delivery.all_accounts.select_for_update(skip_locked=True)
+            .filter(_due(now), pk__in=pks)
+            .annotate(suppressed_as=suppressed_reason())
+            .order_by("pk")
+        )
+        claimed = [row for row in rows if row.suppressed_as is None]
+        withheld = [row for row in rows if row.suppressed_as is not None]
+        deliveries_withhold(rows=withheld)
+        if claimed:
+            Delivery.all_accounts.filter(pk__in=[row.pk for row in claimed]).update(
+                state=Delivery.State.SENDING,
+                claim_token=token,
+                claimed_at=now,
+                attempts=F("attempts") + 1,
+            )
+    for row in claimed:  # as the UPDATE left them
+        row.state, row.claim_token, row.claimed_at = Delivery.State.SENDING, token, now
+        row.attempts += 1
+    return claimed, [row.pk for row in withheld]
+
+
+def _renew(rows: list[Delivery], token: str) -> list[Delivery]:
+    """Extend the claim of rows not sent yet (a slow batch); drop any the sweeper took
+    back meanwhile (its token is gone), so that no row is sent on an expired claim."""
+    with transaction.atomic():
+        kept = set(
+            Delivery.all_accounts.select_for_update()
+            .filter(pk__in=[row.pk for row in rows], claim_token=token)
+            .values_list("pk", flat=True)
+        )
+        Delivery.all_accounts.filter(pk__in=kept).update(claimed_at=timezone.now())
+    return [row for row in rows if row.pk in kept]
+
+
+def _release(pks: list[int], token: str) -> None:
+    """Give back rows claimed but never tried (the batch stopped on an error): queued
+    again for the sweeper, their unused attempt returned."""
+    if not pks:
+        return
+    try:
+        Delivery.all_accounts.filter(pk__in=pks, claim_token=token).update(
+            state=Delivery.State.QUEUED, claim_token="", attempts=F("attempts") - 1
+        )
+    except Exception:  # noqa: BLE001 - left "sending", the sweeper takes them back
+        logger.warning("Could not release deliveries %s; the sweeper will", pks)
 
 
 def _error_text(exc: Exception) -> str:
@@ -201,40 +250,66 @@ atexit.register(mail_connection_close)
 
 def delivery_send(*, delivery_id: int) -> SendResult:
     """Send one outbox row if it is still due. Safe to call any number of times."""
-    # A platform task given only an id: one role switch for its three statements (claim,
-    # read, mark) rather than one each. The message is built from the row alone.
+    return deliveries_send(delivery_ids=[delivery_id])[delivery_id]
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
+    """Send the rows among ``delivery_ids`` that are still due, each exactly once; safe
+    to call any number of times. Returns each id's outcome.
+
+    The rows are claimed together (one role switch, one claim for the batch), then each
+    is sent and marked on its own straight after its send: a worker killed mid-batch can
+    have sent at most the row it was sending without recording it, as with one row per
+    task. A failure records that row alone (back-off, or failed after the last attempt).
+    """
+    pks = list(dict.fromkeys(delivery_ids))
+    results = dict.fromkeys(pks, SendResult("skipped"))
+    token = secrets.token_hex(16)
+    # A platform task given only ids: the rows carry their accounts.
     with platform_access():
-        token = _claim(delivery_id)
-        if token is None:
-            return SendResult("skipped")
-        delivery = Delivery.all_accounts.get(pk=delivery_id)
-        message = message_for(delivery)
+        pending, withheld = _claim(pks, token)
+        results.update(dict.fromkeys(withheld, SendResult("suppressed")))
+        claimed_at = time.monotonic()
         try:
-            _mailer.send(message)
-        except Exception as exc:  # noqa: BLE001 - any provider error is recorded and retried
-            failed = delivery.attempts >= max_attempts()
-            wait = backoff_seconds(delivery.attempts)
-            Delivery.all_accounts.filter(pk=delivery_id, claim_token=token).update(
-                state=Delivery.State.FAILED if failed else Delivery.State.QUEUED,
-                last_error=_error_text(exc),
-                next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
-                claim_token="",
-            )
-            logger.warning(
-                "Delivery %s attempt %s failed: %s",
-                delivery_id,
-                delivery.attempts,
-                type(exc).__name__,
-            )
-            return SendResult("failed") if failed else SendResult("retry", retry_in=wait)
-        provider_id = _provider_message_id(message, delivery)
-        Delivery.all_accounts.filter(pk=delivery_id, claim_token=token).update(
-            state=Delivery.State.SENT,
-            sent_at=timezone.now(),
-            provider_message_id=provider_id,
-            last_error="",
+            while pending:
+                if time.monotonic() - claimed_at > lease_seconds() / 2:
+                    pending, claimed_at = _renew(pending, token), time.monotonic()
+                    if not pending:
+                        break
+                delivery, pending = pending[0], pending[1:]
+                results[delivery.pk] = _send_claimed(delivery, token)
+        finally:
+            _release([row.pk for row in pending], token)
+    return results
+
+
+def _send_claimed(delivery: Delivery, token: str) -> SendResult:
+    try:
+        message = message_for(delivery)
+        _mailer.send(message)
+    except Exception as exc:  # noqa: BLE001 - any provider error is recorded and retried
+        failed = delivery.attempts >= max_attempts()
+        wait = backoff_seconds(delivery.attempts)
+        Delivery.all_accounts.filter(pk=delivery.pk, claim_token=token).update(
+            state=Delivery.State.FAILED if failed else Delivery.State.QUEUED,
+            last_error=_error_text(exc),
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=wait),
             claim_token="",
         )
+        logger.warning(
+            "Delivery %s attempt %s failed: %s",
+            delivery.pk,
+            delivery.attempts,
+            type(exc).__name__,
+        )
+        return SendResult("failed") if failed else SendResult("retry", retry_in=wait)
+    Delivery.all_accounts.filter(pk=delivery.pk, claim_token=token).update(
+        state=Delivery.State.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=_provider_message_id(message, delivery),
+        last_error="",
+        claim_token="",
+    )
     return SendResult("sent")
 
 

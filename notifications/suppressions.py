@@ -8,8 +8,9 @@
   list; a soft bounce (``deferred``) does not, nor a refusal caused by our own sending
   set-up (``failed``: the row fails with the reason); ``delivered`` and ``bounced``
   update the row's state so the delivery log tells what became of it;
-- the outbox withholds a row addressed to a suppressed address (``delivery_withhold_if_
-  suppressed``, called where a send is claimed), so the rule holds for triggers,
+- the outbox withholds a row addressed to a suppressed address (it reads
+  ``suppressed_reason`` with the rows it claims and ``deliveries_withhold`` marks them,
+  in the claim's transaction), so the rule holds for triggers,
   mentions, forwards and resends alike, agents' addresses included;
 - an admin lifts a suppression from the settings (``suppression_lift``); later emails
   go out again.
@@ -21,7 +22,7 @@ import logging
 
 from anymail.signals import AnymailTrackingEvent, EventType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -176,30 +177,41 @@ def suppression_lift(*, suppression: Suppression, actor: User) -> None:
 # Sending -----------------------------------------------------------------------------------
 
 
-def delivery_withhold_if_suppressed(*, delivery_id: int, due: Q) -> bool:
-    """Mark the row suppressed instead of sending it when its address is on its
-    account's list; True if it was. ``due`` is the outbox's condition for a row it may
-    claim, so a row another worker holds is left alone. One UPDATE when the address is
-    not listed (every send pays only that)."""
+def suppressed_reason():
+    """For a Delivery queryset: the reason its row's address is on its account's list,
+    NULL when it is not. The outbox reads it in the SELECT that locks the rows it
+    claims, so the check costs no statement of its own."""
     listed = Suppression.all_accounts.filter(
         account_id=OuterRef("account_id"), email=Lower(OuterRef("to_email"))
     )
-    with transaction.atomic():
-        withheld = Delivery.all_accounts.filter(due, Exists(listed), pk=delivery_id).update(
-            state=Delivery.State.SUPPRESSED, claim_token=""
+    return Subquery(listed.values("reason")[:1])
+
+
+def deliveries_withhold(*, rows: list[Delivery]) -> None:
+    """Mark rows suppressed instead of sending them, saying why in their account's
+    language. The caller holds the rows (locked in its claim) and read each one's
+    ``suppressed_as`` with ``suppressed_reason()``."""
+    if not rows:
+        return
+    locales = dict(
+        Account.objects.filter(pk__in={r.account_id for r in rows}).values_list(
+            "pk", "default_locale"
         )
-        if not withheld:
-            return False
-        row = Delivery.all_accounts.get(pk=delivery_id)
-        suppression = Suppression.all_accounts.filter(
-            account_id=row.account_id, email=normalize(row.to_email)
-        ).first()
-        account = Account.objects.get(pk=row.account_id)
-        with translation.override(account.default_locale):
-            text = _("Not sent: %(email)s is suppressed (%(reason)s).") % {
+    )
+    texts = {}
+    for row in rows:
+        with translation.override(locales.get(row.account_id)):
+            texts[row.pk] = _("Not sent: %(email)s is suppressed (%(reason)s).") % {
                 "email": row.to_email,
-                "reason": suppression.get_reason_display() if suppression else "-",
+                "reason": Suppression.Reason(row.suppressed_as).label,
             }
-        Delivery.all_accounts.filter(pk=delivery_id).update(last_error=text[:1000])
-    logger.info("Delivery %s withheld: %s is suppressed", delivery_id, row.to_email)
-    return True
+    Delivery.all_accounts.filter(pk__in=texts).update(
+        state=Delivery.State.SUPPRESSED,
+        claim_token="",
+        last_error=Case(
+            *(When(pk=pk, then=Value(text[:1000])) for pk, text in texts.items()),
+            output_field=TextField(),
+        ),
+    )
+    for row in rows:
+        logger.info("Delivery %s withheld: %s is suppressed", row.pk, row.to_email)
