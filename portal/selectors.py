@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.rls import indexed_text_search, same_account_only
 from tickets.models import Ticket, TicketCC
+from tickets.search import prefix_tsquery, search_terms
 from tickets.selectors import comments_visible_across_tickets, tickets_visible_to
 
 # --- Status as the end user sees it -------------------------------------------------
@@ -118,7 +119,6 @@ def activity_counts(*, viewer: User) -> dict[str, int]:
 # Private-use characters mark matches: they cannot collide with markup, and the text is
 # escaped before they become <mark> tags.
 _START, _STOP = "\ue000", "\ue001"
-_WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 240
 
 
@@ -127,10 +127,6 @@ class SearchHit:
     ticket: Ticket
     subject_html: SafeString
     snippet_html: SafeString
-
-
-def search_terms(query: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(query or "")][:10]
 
 
 def search_requests(
@@ -152,13 +148,11 @@ def search_requests(
 def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[SearchHit]:
     from django.contrib.postgres.search import (
         SearchHeadline,
-        SearchQuery,
         SearchRank,
         SearchVector,
     )
 
-    # Terms are \w+ runs, so they carry no tsquery operator: safe to join as raw.
-    tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
+    tsquery = prefix_tsquery(terms)
     # These two expressions match tickets/migrations/0002_fulltext_indexes.py exactly,
     # so PostgreSQL answers them from the GIN indexes.
     subject_vector = SearchVector("subject", config="simple")

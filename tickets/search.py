@@ -45,7 +45,15 @@ ORDER = ("-updated_at", "-id")
 
 
 def search_terms(query: str) -> list[str]:
+    """The query's words, lower-cased, at most MAX_TERMS (agent and help-center search)."""
     return [t.lower() for t in _WORD.findall(query or "")][:MAX_TERMS]
+
+
+def prefix_tsquery(terms: list[str]) -> SearchQuery:
+    """Every term as a prefix, all required, in the "simple" configuration of the GIN
+    indexes (tickets/migrations/0002). Terms are \\w+ runs (search_terms), so no tsquery
+    operator can reach the query and joining them raw is safe."""
+    return SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
 
 
 def _estimated_rows(qs: QuerySet) -> float:
@@ -78,8 +86,7 @@ def tickets_search(*, viewer: User, query: str, limit: int = 50) -> list[Ticket]
 def _search_postgres(
     viewer: User, visible: QuerySet[Ticket], terms: list[str], number: int | None, limit: int
 ) -> list[Ticket]:
-    # Terms are \w+ runs: no tsquery operator can reach the query.
-    tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
+    tsquery = prefix_tsquery(terms)
     # The exact expressions of the GIN indexes (tickets/migrations/0002).
     subject_vector = SearchVector("subject", config="simple")
     comments = (
