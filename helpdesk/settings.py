@@ -201,7 +201,8 @@ _ESP_BACKENDS = {
     "sendgrid": "anymail.backends.sendgrid.EmailBackend",
     "amazon_ses": "anymail.backends.amazon_ses.EmailBackend",
     "brevo": "anymail.backends.brevo.EmailBackend",
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    # Django's SMTP backend, with a fast path for the outbox's messages (issue 8).
+    "smtp": "notifications.mail.SMTPEmailBackend",
 }
 if EMAIL_ESP:
     if EMAIL_ESP not in _ESP_BACKENDS:
