@@ -129,6 +129,31 @@ def ordering_for(sort: str, default: str = "-updated") -> list[str]:
     return [prefix + col for col in TICKET_SORTS[key]]
 
 
+# What a row of the agent's lists shows (templatetags.agent.ticket_rows), with the
+# people it names: the ticket's other columns and its people's other columns stay in the
+# database (50 rows of four full models cost ~10 ms of CPU to build, half of it unread).
+ROW_FIELDS = (
+    "account",
+    "number",
+    "subject",
+    "status",
+    "priority",
+    "is_public",
+    "updated_at",
+    "requester",
+    "requester__name",
+    "assignee",
+    "assignee__name",
+    "group",
+    "group__name",
+)
+
+
+def for_list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` with what a list row reads, and nothing else."""
+    return tickets.select_related("requester", "assignee", "group").only(*ROW_FIELDS)
+
+
 def agent_ticket_list(*, viewer: User, view_key: str, sort: str = "-updated") -> QuerySet[Ticket]:
     """A view's tickets with what a row shows, in a fixed number of queries: related
     names by join, the latest comment (for the hover summary) by subquery."""
@@ -139,8 +164,7 @@ def agent_ticket_list(*, viewer: User, view_key: str, sort: str = "-updated") ->
         .order_by("-created_at", "-id")
     )
     return (
-        view.filter(tickets_visible_to(viewer=viewer), viewer)
-        .select_related("requester", "assignee", "group")
+        for_list_rows(view.filter(tickets_visible_to(viewer=viewer), viewer))
         .annotate(
             latest_comment=Subquery(
                 latest.annotate(excerpt=Substr("body", 1, 200)).values("excerpt")[:1]
@@ -165,9 +189,6 @@ AGENT_VIEW_COUNTED = ("mine", "unassigned", "unsolved", "pending", "private")
 
 
 def tickets_for_user_profile(*, viewer: User, user: User) -> QuerySet[Ticket]:
-    return (
-        tickets_visible_to(viewer=viewer)
-        .filter(requester=user)
-        .select_related("assignee", "group")
-        .order_by("-created_at")
+    return for_list_rows(tickets_visible_to(viewer=viewer).filter(requester=user)).order_by(
+        "-created_at"
     )

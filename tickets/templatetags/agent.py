@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from html import escape
+
 from django import template
-from django.template.base import render_value_in_context
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -140,7 +142,7 @@ def since(value) -> str:
     under a minute (the template says "just now")."""
     if not value or (timezone.now() - value).total_seconds() < 60:
         return ""
-    return timesince(value, depth=1)
+    return timesince(value, depth=1, time_strings=_UNITS)
 
 
 # --- Ticket list rows ------------------------------------------------------------------
@@ -161,64 +163,79 @@ def _row_texts() -> dict[str, str]:
             "just_now": _("just now"),
             "select": _("Select ticket #%(number)s"),
             "ago": _("%(ago)s ago"),
+            "language": translation.get_language() or "",
         }
+        texts["private_e"] = escape(texts["private"])
         _translated[key] = texts
     return texts
 
 
-_DASH = mark_safe('<span class="muted">—</span>')  # noqa: S308 - a constant
+_DASH = '<span class="muted">—</span>'
 
 
-def _ticket_row(ticket: Ticket, context, texts, url, *, checkable: bool, hide_requester: bool):
+class _CachedPlural:
+    """One of timesince's unit strings ("%(num)d hour" / "hours") whose ``%`` is
+    remembered per language and number: the same few dozen strings, evaluated once."""
+
+    def __init__(self, lazy):
+        self.lazy = lazy
+        self.done: dict[tuple[str, object], str] = {}
+
+    def __mod__(self, values: dict) -> str:
+        key = (translation.get_language() or "", values["num"])
+        text = self.done.get(key)
+        if text is None:
+            text = self.done[key] = str(self.lazy % values)
+        return text
+
+
+_UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
+
+
+@lru_cache(maxsize=4096)
+def _row_datetime(value, language: str, zone: str) -> str:
+    """The row's full date and time as the page would print it: a pure function of the
+    instant, the language and the time zone, so a process formats each one once."""
+    with translation.override(language), timezone.override(zone):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT", use_l10n=True)
+
+
+def _ticket_row(ticket: Ticket, texts, url: str, zone: str, *, checkable, hide_requester):
+    # Plain strings and the standard library's escape (what django.utils.html.escape
+    # does, without its lazy-string checks): 50 rows × ~20 values per page.
+    number = ticket.number
     private = ticket.is_private
     check = (
-        format_html(
-            '<td class="col-check"><input type="checkbox" name="tickets" value="{}" '
-            'aria-label="{}"></td>',
-            ticket.number,
-            texts["select"] % {"number": ticket.number},
-        )
+        f'<td class="col-check"><input type="checkbox" name="tickets" value="{number}" '
+        f'aria-label="{escape(texts["select"] % {"number": number})}"></td>'
         if checkable
         else ""
     )
-    badge = (
-        format_html('<span class="badge badge-private">{}</span>', texts["private"])
-        if private
-        else ""
-    )
-    requester = "" if hide_requester else format_html("<td>{}</td>", ticket.requester.name)
+    badge = f'<span class="badge badge-private">{texts["private_e"]}</span>' if private else ""
+    requester = "" if hide_requester else f"<td>{escape(ticket.requester.name)}</td>"
     priority = (
-        format_html(
-            '<span class="priority-{}">{}</span>',
-            ticket.priority,
-            choice_label(ticket.priority, "priority"),
-        )
+        f'<span class="priority-{escape(ticket.priority)}">'
+        f"{escape(choice_label(ticket.priority, 'priority'))}</span>"
         if ticket.priority
         else _DASH
     )
-    ago = since(ticket.updated_at)
+    updated_at = ticket.updated_at
+    ago = since(updated_at)
     updated = texts["ago"] % {"ago": ago} if ago else texts["just_now"]
-    return format_html(
-        '<tr class="ticket-row{}" title="{}">{}<td class="col-id muted">#{}</td>'
-        '<td class="col-subject"><a class="ticket-link" href="{}">{}</a>{}</td>{}'
-        '<td><span class="badge status-{}">{}</span></td><td>{}</td><td>{}</td><td>{}</td>'
-        '<td class="nowrap muted"><time datetime="{}" title="{}">{}</time></td></tr>\n',
-        " is-private" if private else "",
-        row_summary(ticket),
-        check,
-        ticket.number,
-        url.replace(str(_URL_SENTINEL), str(ticket.number)),
-        ticket.subject,
-        badge,
-        requester,
-        ticket.status,
-        choice_label(ticket.status, "status"),
-        priority,
-        ticket.assignee.name if ticket.assignee_id else _DASH,
-        ticket.group.name if ticket.group_id else _DASH,
-        iso(ticket.updated_at),
-        render_value_in_context(ticket.updated_at, context),
-        updated,
+    assignee = escape(ticket.assignee.name) if ticket.assignee_id else _DASH
+    group = escape(ticket.group.name) if ticket.group_id else _DASH
+    status = escape(ticket.status)
+    return (
+        f'<tr class="ticket-row{" is-private" if private else ""}" '
+        f'title="{escape(row_summary(ticket))}">{check}'
+        f'<td class="col-id muted">#{number}</td>'
+        f'<td class="col-subject"><a class="ticket-link" href="{url}{number}/">'
+        f"{escape(ticket.subject)}</a>{badge}</td>{requester}"
+        f'<td><span class="badge status-{status}">{escape(choice_label(status, "status"))}'
+        f"</span></td><td>{priority}</td><td>{assignee}</td><td>{group}</td>"
+        f'<td class="nowrap muted"><time datetime="{iso(updated_at)}" '
+        f'title="{escape(_row_datetime(updated_at, texts["language"], zone))}">'
+        f"{escape(updated)}</time></td></tr>\n"
     )
 
 
@@ -226,9 +243,13 @@ def _ticket_row(ticket: Ticket, context, texts, url, *, checkable: bool, hide_re
 def ticket_rows(context, tickets, checkable=False, hide_requester=False):
     """``{% ticket_rows tickets checkable=True %}``: one ``<tr>`` per ticket."""
     texts = _row_texts()
-    url = reverse("tickets:ticket_detail", args=[_URL_SENTINEL])
+    detail = reverse("tickets:ticket_detail", args=[_URL_SENTINEL])
+    url = detail[: detail.index(str(_URL_SENTINEL))]
+    if not detail.endswith(f"{_URL_SENTINEL}/"):  # the row builds "<prefix><number>/"
+        raise ValueError(f"unexpected ticket URL shape: {detail}")
+    zone = timezone.get_current_timezone_name()
     rows = [
-        _ticket_row(ticket, context, texts, url, checkable=checkable, hide_requester=hide_requester)
+        _ticket_row(ticket, texts, url, zone, checkable=checkable, hide_requester=hide_requester)
         for ticket in tickets
     ]
-    return mark_safe("".join(rows))  # noqa: S308 - every part went through format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every value in a row is escaped

@@ -40,9 +40,7 @@ def user_new(request):
 @agent_view
 def user_detail(request, number: int):
     person = user_for_agent(account=request.account, number=number)
-    tickets = tickets_for_user_profile(viewer=request.user, user=person).select_related(
-        "requester"
-    )[:PROFILE_TICKETS]
+    tickets = tickets_for_user_profile(viewer=request.user, user=person)[:PROFILE_TICKETS]
     return render(
         request,
         "agent/user_detail.html",
