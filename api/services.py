@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from accounts.models import Account, AgentGroup, Organization, User
 from accounts.services import organization_create, user_create, user_get_or_create
 from api.jobs import job_status, job_update_many_queue
+from tickets.events import TicketChange
 from tickets.models import Attachment, Channel, Comment, Ticket
 from tickets.services import (
     attachment_upload,
@@ -24,6 +25,7 @@ from tickets.services import (
     normalise_tags,
     request_solve_by_requester,
     ticket_create,
+    ticket_open,
     ticket_set_ccs,
     ticket_update,
 )
@@ -120,14 +122,18 @@ def ticket_fields_from_payload(account: Account, ticket: Ticket | None, data: di
 
 
 @transaction.atomic
-def api_ticket_create(*, account: Account, actor: User, data: dict) -> tuple[Ticket, Comment]:
+def api_ticket_create(
+    *, account: Account, actor: User, data: dict
+) -> tuple[TicketChange, list[User]]:
+    """The change set ticket_open sent (the ticket as the triggers left it, its first
+    comment) and the CCs it was given, in order: what the API answers with."""
     comment = data.get("comment") or {}
     fields = ticket_fields_from_payload(account, None, data)
     author = _user(account, comment.get("author_id") or data.get("submitter_id"), "author_id")
     args = _comment_args(comment, data.get("description") or "")
     ccs = _cc_users(account, data, set()) or []
     public = comment.get("public")
-    ticket = ticket_create(
+    change = ticket_open(
         account=account,
         submitter=author or actor,
         subject=fields.pop("subject", "") or "",
@@ -144,7 +150,7 @@ def api_ticket_create(*, account: Account, actor: User, data: dict) -> tuple[Tic
         },
         **args,
     )
-    return ticket, ticket.comments.order_by("created_at", "id").first()
+    return change, ccs
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -303,14 +303,22 @@ def _send_claimed(delivery: Delivery, token: str) -> SendResult:
             type(exc).__name__,
         )
         return SendResult("failed") if failed else SendResult("retry", retry_in=wait)
-    Delivery.all_accounts.filter(pk=delivery.pk, claim_token=token).update(
-        state=Delivery.State.SENT,
-        sent_at=timezone.now(),
-        provider_message_id=_provider_message_id(message, delivery),
-        last_error="",
-        claim_token="",
-    )
+    _mark_sent(delivery, token, _provider_message_id(message, delivery))
     return SendResult("sent")
+
+
+def _mark_sent(delivery: Delivery, token: str, provider_message_id: str) -> None:
+    """The row's own UPDATE right after its send, guarded by the claim token. Written
+    out rather than built by the ORM: it runs once per email, and compiling the
+    queryset cost three times the statement's own client CPU (0.45 against 0.14 ms,
+    issue 8). Called inside ``deliveries_send``'s platform access."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s, provider_message_id = %s, "  # noqa: S608 - our table's name
+            "last_error = '', claim_token = '' WHERE id = %s AND claim_token = %s",
+            [Delivery.State.SENT, timezone.now(), provider_message_id, delivery.pk, token],
+        )
 
 
 def deliveries_sweep(*, stale_after: int | None = None) -> list[int]:

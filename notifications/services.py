@@ -297,6 +297,10 @@ def triggers_run(*, change: TicketChange) -> list[Delivery]:
             if restart:
                 break
     deliveries += _mention_deliveries(replace(change, ticket=ticket, changes=changes), ticket)
+    if ticket is not change.ticket:
+        # Actions changed the ticket through ticket_update, on a row of its own: the
+        # caller's object is brought up to date (the API answers with it).
+        change.ticket.refresh_from_db(from_queryset=Ticket.objects.for_account(ticket.account))
     enqueue_after_commit([d.pk for d in deliveries])
     return deliveries
 

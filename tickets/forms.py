@@ -442,8 +442,11 @@ class BulkUpdateForm(AccountForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
-        agents = list(agents_for_account(account=account)) if self.is_bound else []
-        groups = list(groups_for_account(account=account)) if self.is_bound else []
+        agents = agents_for_account(account=account)
+        groups = groups_for_account(account=account)
+        if not self.is_bound:  # shown, not applied: a choice needs only its number and name
+            agents, groups = agents.only("number", "name"), groups.only("number", "name")
+        agents, groups = list(agents), list(groups)
         self.agents = {str(a.number): a for a in agents}
         self.groups = {str(g.number): g for g in groups}
         self.fields["assignee"] = forms.ChoiceField(

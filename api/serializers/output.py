@@ -86,8 +86,13 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
     )
 
 
-def ticket_json(ticket: Ticket, request, *, description: str | None = None) -> dict:
-    ccs = [link.user.number for link in ticket.cc_links.all()]
+def ticket_json(
+    ticket: Ticket, request, *, description: str | None = None, ccs: list[int] | None = None
+) -> dict:
+    """``description`` and ``ccs`` (user numbers) when the caller has them in hand (a
+    create); else ticket_rows' annotation and prefetch."""
+    if ccs is None:
+        ccs = [link.user.number for link in ticket.cc_links.all()]
     if description is None:
         description = getattr(ticket, "first_body", None) or ""
     return {

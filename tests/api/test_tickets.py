@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from notifications.services import trigger_create
 from tests.factories import AgentGroupFactory, EndUserFactory, make_ticket
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
@@ -85,6 +86,33 @@ def test_html_body_and_email_ccs(agent_api, acme_user):
     comments = agent_api.get("tickets/1/comments.json").json()["comments"]
     assert "script" not in comments[0]["html_body"]
     assert comments[0]["body"].startswith("Hello there")
+
+
+def test_create_answers_the_ticket_as_its_triggers_left_it(agent_api, acme, acme_user):
+    # The answer is built from the objects in hand, not re-read: a trigger's field
+    # actions on the new ticket (through ticket_update, on a row of its own) show in it.
+    trigger_create(
+        account=acme,
+        name="Urgent on arrival",
+        conditions=[{"field": "update_type", "operator": "is", "value": "created"}],
+        actions=[
+            {"action": "set_priority", "value": "urgent"},
+            {"action": "add_tag", "value": "triaged"},
+        ],
+    )
+    second, first = EndUserFactory(account=acme), EndUserFactory(account=acme)
+
+    response = _create(
+        agent_api, tags=["vip"], collaborator_ids=[second.number, first.number, second.number]
+    )
+
+    assert response.status_code == 201, response.json()
+    answered = response.json()["ticket"]
+    assert answered["priority"] == "urgent"
+    assert answered["tags"] == ["triaged", "vip"]
+    assert answered["collaborator_ids"] == [second.number, first.number]
+    shown = agent_api.get(f"tickets/{answered['id']}.json").json()["ticket"]
+    assert answered == shown
 
 
 def test_get_show_and_list(agent_api, acme, acme_agent):

@@ -157,6 +157,20 @@ def test_bulk_update_changes_each_ticket_through_the_service(
     assert tickets["mine"].tag_list == []
 
 
+def test_bulk_bar_offers_every_agent_and_group_of_the_account(
+    private_on, tickets, acme_agent, agent_client, globex
+):
+    desk = AgentGroupFactory(account=private_on, name="Front desk")
+    AgentGroupFactory(account=globex, name="Globex desk")
+    AgentFactory(account=globex, name="Gerda Globex")
+    html = agent_client.get(view("unsolved")).text
+    assignee = html.split('name="assignee"', 1)[1].split("</select>", 1)[0]
+    group = html.split('name="group"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{acme_agent.number}">{acme_agent.name}<' in assignee
+    assert ">Olga Other<" in assignee and "Gerda Globex" not in assignee
+    assert f'value="{desk.number}">Front desk<' in group and "Globex desk" not in group
+
+
 def test_bulk_update_with_nothing_chosen_says_so(tickets, agent_client):
     response = bulk(agent_client, [tickets["mine"].number])
     assert "Choose a change" in response.text

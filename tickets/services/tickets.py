@@ -32,7 +32,7 @@ from tickets.services.common import (
 
 
 @transaction.atomic
-def ticket_create(
+def ticket_open(
     *,
     account: Account,
     submitter: User,
@@ -52,8 +52,10 @@ def ticket_create(
     ccs: Iterable[User] = (),
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
-) -> Ticket:
-    """Open a ticket, its first comment being the description.
+) -> TicketChange:
+    """Open a ticket, its first comment being the description; the change set it sent
+    (the ticket, as the triggers left it, and that comment), for callers that answer with
+    them (the API).
 
     Rules: an empty requester means the submitter; a ticket is private only when the
     account allows private creation, an agent creates it with an internal note, and it
@@ -117,15 +119,21 @@ def ticket_create(
     record_event(ticket, submitter, channel, TicketEvent.Kind.COMMENT, comment=comment)
     for user in ccs:
         cc_add(ticket, user, submitter, channel)
-    TicketChange(
+    change = TicketChange(
         ticket=ticket,
         actor=submitter,
         channel=channel,
         created=True,
         comment=comment,
         mentioned=mentioned_agents(account, comment.body) if not comment.public else [],
-    ).send()
-    return ticket
+    )
+    change.send()
+    return change
+
+
+def ticket_create(*, account: Account, submitter: User, subject: str, **fields) -> Ticket:
+    """ticket_open (the same arguments and rules) for callers that need only the ticket."""
+    return ticket_open(account=account, submitter=submitter, subject=subject, **fields).ticket
 
 
 @transaction.atomic
