@@ -98,6 +98,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with <select> written out in Python (helpdesk/form_renderer.py).
+FORM_RENDERER = "helpdesk.form_renderer.FastSelectRenderer"
+
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 
 DATABASES = {

@@ -444,22 +444,26 @@ class BulkUpdateForm(AccountForm):
         super().__init__(*args, account=account, **kwargs)
         agents = agents_for_account(account=account)
         groups = groups_for_account(account=account)
-        if not self.is_bound:  # shown, not applied: a choice needs only its number and name
-            agents, groups = agents.only("number", "name"), groups.only("number", "name")
-        agents, groups = list(agents), list(groups)
-        self.agents = {str(a.number): a for a in agents}
-        self.groups = {str(g.number): g for g in groups}
+        if self.is_bound:  # applied: the service gets whole rows
+            self.agents = {str(a.number): a for a in agents}
+            self.groups = {str(g.number): g for g in groups}
+            agent_names = [(number, a.name) for number, a in self.agents.items()]
+            group_names = [(number, g.name) for number, g in self.groups.items()]
+        else:  # only shown: a choice is a number and a name
+            self.agents, self.groups = {}, {}
+            agent_names = list(agents.values_list("number", "name"))
+            group_names = list(groups.values_list("number", "name"))
         self.fields["assignee"] = forms.ChoiceField(
-            label=_("Assignee"), required=False, choices=self._choices(agents, _("Assignee…"))
+            label=_("Assignee"), required=False, choices=self._choices(agent_names, _("Assignee…"))
         )
         self.fields["group"] = forms.ChoiceField(
-            label=_("Group"), required=False, choices=self._choices(groups, _("Group…"))
+            label=_("Group"), required=False, choices=self._choices(group_names, _("Group…"))
         )
         self.fields["add_tags"].widget.attrs["placeholder"] = _("Add tags")
 
-    def _choices(self, objects, prompt):
+    def _choices(self, names, prompt):
         return [(self.NO_CHANGE, prompt), (self.NOBODY, _("— none —"))] + [
-            (str(o.number), o.name) for o in objects
+            (str(number), name) for number, name in names
         ]
 
     def fields_to_set(self) -> dict:

@@ -1,0 +1,72 @@
+"""The project's form renderer writes a <select> exactly as Django's templates would."""
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from helpdesk.form_renderer import FastSelectRenderer
+
+CHOICES = [
+    ("", "Status…"),
+    ("open", "Open"),
+    ("a&b", 'Tom & "Jerry" <tag>'),
+    (3, gettext_lazy("Pending")),
+    ("safe", mark_safe("<b>kept</b>")),
+]
+GROUPED = [("", "Pick…"), ("Team <A>", [("1", "Ada"), ("2", "Bo")]), ("x", "Loose")]
+
+
+class Shapes(forms.Form):
+    plain = forms.ChoiceField(choices=CHOICES, required=False)
+    chosen = forms.ChoiceField(choices=CHOICES, initial="a&b")
+    grouped = forms.ChoiceField(choices=GROUPED, required=False)
+    many = forms.MultipleChoiceField(choices=CHOICES, initial=["open", 3], required=False)
+    styled = forms.ChoiceField(
+        choices=CHOICES,
+        widget=forms.Select(attrs={"class": "x y", "data-q": 'a"b', "disabled": True, "h": False}),
+    )
+    empty = forms.ChoiceField(choices=[])
+
+
+@pytest.mark.parametrize("name", list(Shapes.base_fields))
+@pytest.mark.parametrize("bound", [False, True])
+def test_select_markup_is_djangos(name, bound):
+    data = {"plain": "open", "chosen": "open", "grouped": "2", "many": ["a&b", "3"]}
+    form = Shapes(data if bound else None, prefix="p")
+    field = form[name]
+    expected = field.field.widget.render(
+        field.html_name,
+        field.value(),
+        attrs={"id": field.auto_id},
+        renderer=DjangoTemplates(),
+    )
+    got = field.field.widget.render(
+        field.html_name, field.value(), attrs={"id": field.auto_id}, renderer=FastSelectRenderer()
+    )
+    assert got == expected
+
+
+def test_the_project_uses_it():
+    assert settings.FORM_RENDERER == "helpdesk.form_renderer.FastSelectRenderer"
+
+
+def test_other_widgets_are_djangos():
+    class Other(forms.Form):
+        text = forms.CharField(initial="<x>")
+        radio = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, initial="open")
+
+    for name in ("text", "radio"):
+        field = Other()[name]
+        expected = field.field.widget.render(
+            field.html_name, field.value(), attrs={"id": field.auto_id}, renderer=DjangoTemplates()
+        )
+        got = field.field.widget.render(
+            field.html_name,
+            field.value(),
+            attrs={"id": field.auto_id},
+            renderer=FastSelectRenderer(),
+        )
+        assert got == expected
