@@ -226,3 +226,51 @@ def test_rows_a_stopped_batch_never_tried_go_back_to_the_queue(queued):
         assert (row.state, row.claim_token, row.attempts) == (Delivery.State.QUEUED, "", 0)
     assert len(sent_after_sweep := deliveries_send(delivery_ids=[r.pk for r in rest])) == 4
     assert {r.state for r in sent_after_sweep.values()} == {"sent"}
+
+
+def test_the_claim_takes_expired_leases_and_leaves_rows_not_due_yet(queued):
+    import datetime as dt
+
+    now = timezone.now()
+    expired, retry_later, _fresh, *rest = queued
+    Delivery.all_accounts.filter(pk=expired.pk).update(
+        state=Delivery.State.SENDING,
+        claim_token="dead-worker",
+        claimed_at=now - dt.timedelta(seconds=outbox.lease_seconds() + 1),
+        attempts=1,
+    )
+    Delivery.all_accounts.filter(pk=retry_later.pk).update(
+        next_attempt_at=now + dt.timedelta(minutes=5), attempts=1
+    )
+    claimed, withheld = outbox._claim([row.pk for row in queued], "my-token")
+    assert withheld == []
+    assert [row.pk for row in claimed] == sorted(row.pk for row in queued if row != retry_later)
+    by_pk = {row.pk: row for row in claimed}
+    assert by_pk[expired.pk].attempts == 2 and by_pk[rest[0].pk].attempts == 1
+    for row in claimed:  # what the claim returned is what it wrote
+        stored = Delivery.all_accounts.get(pk=row.pk)
+        assert (
+            (row.state, row.claim_token, row.attempts)
+            == (
+                stored.state,
+                stored.claim_token,
+                stored.attempts,
+            )
+            == (Delivery.State.SENDING, "my-token", row.attempts)
+        )
+        assert (row.to_email, row.body_html, row.message_id) == (
+            stored.to_email,
+            stored.body_html,
+            stored.message_id,
+        )
+    assert state_of(retry_later.pk) == Delivery.State.QUEUED
+    # Claimed already: a second claim finds nothing.
+    assert outbox._claim([row.pk for row in queued], "other-token") == ([], [])
+
+
+def test_a_suppression_lifted_before_the_withhold_lets_the_row_go(queued):
+    row = queued[0]
+    # _claim saw the address suppressed; the admin lifted it before _claim_locked ran.
+    claimed, withheld = outbox._claim_locked([row.pk], "my-token")
+    assert [r.pk for r in claimed] == [row.pk] and withheld == []
+    assert state_of(row.pk) == Delivery.State.SENDING
