@@ -216,8 +216,13 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
         email: str,
         name: str,
         password: str | None = None,
+        prechecked: bool = False,
         **fields,
     ) -> User:
+        """``prechecked``: the caller (accounts.services.user_create) has checked the
+        address is free and hands in its account and organization; validation then skips
+        reading them back (one query each, and one per constraint), and the database's
+        unique constraint stays the backstop of a race."""
         user = self.model(account=account, email=self.normalize_email(email), name=name, **fields)
         if account is not None and user.number is None:
             # Numbered before full_clean: the check constraint wants every account user
@@ -227,7 +232,14 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
             user.set_password(password)
         else:
             user.set_unusable_password()
-        user.full_clean(exclude=["password"])
+        if prechecked and account is not None:
+            user.full_clean(
+                exclude=["password", "account", "organization"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        else:
+            user.full_clean(exclude=["password"])
         user.save()
         return user
 

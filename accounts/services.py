@@ -50,7 +50,6 @@ def account_create(
     return account, admin
 
 
-@transaction.atomic
 def user_create(
     *,
     account: Account,
@@ -69,23 +68,40 @@ def user_create(
     email = UserManager.normalize_email(email)
     if User.objects.for_account(account).filter(email=email).exists():
         raise ValidationError({"email": _("A user with this email already exists.")})
+    return _user_insert(
+        account=account,
+        name=name,
+        email=email,
+        role=role,
+        password=password,
+        phone=phone,
+        organization=organization,
+        is_org_manager=is_org_manager,
+        time_zone=time_zone,
+        locale=locale,
+    )
+
+
+def _user_insert(
+    *, account: Account, email: str, role: str, organization: Organization | None, **fields
+) -> User:
+    """user_create once the address is known to be free. Reads, then one write in its
+    own savepoint (no savepoint around the whole: nothing before it needs undoing)."""
     if organization is not None and organization.account_id != account.pk:
         raise ValidationError({"organization": _("Unknown organization.")})
     if organization is None and role == User.Role.END_USER:
         organization = organization_for_email(account=account, email=email)
+    fields["name"] = fields["name"].strip()
+    fields["phone"] = fields.get("phone", "").strip()
     try:
         with transaction.atomic():
             return User.objects.create_user(
                 account=account,
                 email=email,
-                name=name.strip(),
-                password=password,
                 role=role,
-                phone=phone.strip(),
                 organization=organization,
-                is_org_manager=is_org_manager,
-                time_zone=time_zone,
-                locale=locale,
+                prechecked=True,
+                **fields,
             )
     except IntegrityError as exc:  # a concurrent create of the same address
         raise ValidationError({"email": _("A user with this email already exists.")}) from exc
@@ -98,8 +114,12 @@ def user_get_or_create(*, account: Account, email: str, name: str = "") -> tuple
     if user is not None:
         return user, False
     try:
-        return user_create(
-            account=account, email=email, name=name.strip() or email.split("@")[0]
+        return _user_insert(
+            account=account,
+            email=email,
+            name=name.strip() or email.split("@")[0],
+            role=User.Role.END_USER,
+            organization=None,
         ), True
     except ValidationError:
         # Lost a race with another creator of the same address: take theirs.

@@ -8,6 +8,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,44 +64,51 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def _active_token(account: Account, secret: str, kind: str) -> ApiToken | None:
+def _live_tokens(account: Account, secret: str, kind: str):
+    """The account's live token of this kind with this secret (at most one: digests are
+    unique per account), or None for a secret no token could have."""
     if not secret or len(secret) > 200:
         return None
-    return (
-        ApiToken.objects.for_account(account)
-        .filter(digest=_digest(secret), kind=kind, revoked_at__isnull=True)
-        .select_related("user")
-        .first()
+    return ApiToken.objects.for_account(account).filter(
+        digest=_digest(secret), kind=kind, revoked_at__isnull=True
     )
 
 
-def _touch(account: Account, token: ApiToken) -> None:
+def _touch(account: Account, pk: int, last_used_at: dt.datetime | None) -> None:
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > _TOUCH_INTERVAL:
-        ApiToken.objects.for_account(account).filter(pk=token.pk).update(last_used_at=now)
+    if last_used_at is None or now - last_used_at > _TOUCH_INTERVAL:
+        ApiToken.objects.for_account(account).filter(pk=pk).update(last_used_at=now)
 
 
 def user_for_basic_token(*, account: Account, email: str, secret: str) -> User | None:
     """The active user of ``account`` named by ``email`` if ``secret`` is one of the
     account's live API tokens (and, for a token bound to a user, that user)."""
-    token = _active_token(account, secret, ApiToken.Kind.API)
-    if token is None:
+    tokens = _live_tokens(account, secret, ApiToken.Kind.API)
+    if tokens is None:
         return None
+    # One query: the user with the token that lets them in, if any.
+    theirs = tokens.filter(Q(user__isnull=True) | Q(user=OuterRef("pk")))
     user = (
         User.objects.for_account(account)
         .filter(email=email.strip().lower(), is_active=True)
+        .annotate(
+            token_pk=Subquery(theirs.values("pk")[:1]),
+            token_used_at=Subquery(theirs.values("last_used_at")[:1]),
+        )
+        .filter(token_pk__isnull=False)
         .select_related("account", "organization")
         .first()
     )
-    if user is None or (token.user_id is not None and token.user_id != user.pk):
+    if user is None:
         return None
-    _touch(account, token)
+    _touch(account, user.token_pk, user.token_used_at)
     return user
 
 
 def user_for_bearer_token(*, account: Account, secret: str) -> User | None:
-    token = _active_token(account, secret, ApiToken.Kind.BEARER)
+    tokens = _live_tokens(account, secret, ApiToken.Kind.BEARER)
+    token = tokens.select_related("user").first() if tokens is not None else None
     if token is None or token.user is None or not token.user.is_active:
         return None
-    _touch(account, token)
+    _touch(account, token.pk, token.last_used_at)
     return token.user

@@ -5,7 +5,7 @@
     one new sender and Message-ID per request, posted by wrk to the webhook with its
     basic-auth secret; each post becomes a user, a ticket and its notification row.
 7b  delivery, backlog: N outbox rows committed at once, one Celery worker (as
-    ``make worker`` starts it: prefork, one process per core) sends them through
+    ``make worker`` starts it: prefork, two processes per core) sends them through
     Django's SMTP backend to a local sink (bench/smtp_sink.py); emails/s is the rate the
     sink received them at.
 7c  delivery, steady: rows committed at a fixed rate (the budget's 200 emails/s) in

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Account, User
@@ -237,19 +238,36 @@ def _record(account, message_id, sender, subject, outcome, reason="", ticket=Non
     return InboundResult(outcome, reason, ticket)
 
 
-def _burst(account: Account, sender: str, ticket: Ticket | None) -> bool:
-    since = timezone.now() - BURST_WINDOW
-    recent = (
+@dataclass(frozen=True)
+class _Seen:
+    """What the account's log already holds about this mail and its sender, read once."""
+
+    duplicate: bool
+    new_tickets: int  # the sender's recent mails that opened a ticket
+    on_ticket: int  # the sender's recent mails on the matched ticket
+
+    def burst(self, ticket: Ticket | None) -> bool:
+        return (self.on_ticket if ticket is not None else self.new_tickets) >= BURST_LIMIT
+
+
+def _seen(account: Account, message_id: str, sender: str, ticket: Ticket | None) -> _Seen:
+    """The duplicate check and both burst counts in one query (indexes inbound_acct_msgid
+    and inbound_burst); dropped mails count for neither."""
+    recent = Q(sender=sender, created_at__gte=timezone.now() - BURST_WINDOW)
+    rows = recent
+    counts = {"new_tickets": Count("pk", filter=recent & Q(outcome=InboundEmail.Outcome.TICKET))}
+    if ticket is not None:
+        counts["on_ticket"] = Count("pk", filter=recent & Q(ticket=ticket))
+    if message_id:
+        rows |= Q(message_id=message_id)
+        counts["duplicate"] = Count("pk", filter=Q(message_id=message_id))
+    found = (
         InboundEmail.objects.for_account(account)
-        .filter(sender=sender, created_at__gte=since)
+        .filter(rows)
         .exclude(outcome=InboundEmail.Outcome.DROPPED)
+        .aggregate(**counts)
     )
-    recent = (
-        recent.filter(ticket=ticket)
-        if ticket is not None
-        else recent.filter(outcome=InboundEmail.Outcome.TICKET)
-    )
-    return recent.count() >= BURST_LIMIT
+    return _Seen(found.get("duplicate", 0) > 0, found["new_tickets"], found.get("on_ticket", 0))
 
 
 def _add_ccs(account: Account, ticket: Ticket, sender_user: User, message) -> None:
@@ -267,7 +285,9 @@ def _add_ccs(account: Account, ticket: Ticket, sender_user: User, message) -> No
         ticket_add_ccs(ticket=ticket, actor=sender_user, users=users, channel=Channel.EMAIL)
 
 
-@transaction.atomic
+# No savepoint of its own: the webhook view's transaction holds it, and whatever escapes
+# from here rolls that back whole (Signal.send lets it through).
+@transaction.atomic(savepoint=False)
 def email_receive(*, message, esp_name: str = "", event_id: str | None = None) -> InboundResult:
     """Turn one inbound email into a comment, a ticket, or a logged drop."""
     account, local = _resolve_account(message)
@@ -296,19 +316,13 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
     if reason:
         logger.info("Inbound email from %s dropped: %s", sender, reason)
         return _record(account, message_id, sender, subject, "dropped", reason)
-    if message_id:
-        done = (
-            InboundEmail.objects.for_account(account)
-            .filter(message_id=message_id)
-            .exclude(outcome=InboundEmail.Outcome.DROPPED)
-        )
-        if done.exists():
-            logger.info("Inbound email %s already processed; ignored", message_id)
-            return InboundResult(InboundEmail.Outcome.DROPPED, "duplicate")
-
     ticket = addresses.ticket_for_reply_local_part(account, local) or _thread_ticket(
         account, message
     )
+    seen = _seen(account, message_id, sender, ticket)
+    if seen.duplicate:
+        logger.info("Inbound email %s already processed; ignored", message_id)
+        return InboundResult(InboundEmail.Outcome.DROPPED, "duplicate")
     user, created = user_get_or_create(
         account=account, email=sender, name=(from_address.display_name or "")[:150]
     )
@@ -323,7 +337,7 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
             ticket.number,
         )
         ticket = None
-    if _burst(account, sender, ticket):
+    if seen.burst(ticket):
         logger.warning("Inbound email burst from %s; dropped", sender)
         return _record(account, message_id, sender, subject, "dropped", "burst", ticket)
 

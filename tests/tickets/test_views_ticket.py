@@ -256,6 +256,37 @@ def test_attachment_is_404_for_end_users_other_accounts_and_other_tickets(
     assert anonymous.status_code == 302 and "/signin/" in anonymous["Location"]
 
 
+def test_conversation_shows_each_comment_escaped_labelled_and_in_order(
+    acme, ticket, acme_agent, agent_client
+):
+    person = EndUserFactory(account=acme, name="<i>eve</i> & co")
+    comment_add(ticket=ticket, author=person, body="Line one\n<script>x</script>", public=True)
+    comment_add(ticket=ticket, author=acme_agent, body="Only us", public=False)
+    upload_comment = comment_add(
+        ticket=ticket,
+        author=acme_agent,
+        body="file",
+        public=True,
+        uploads=[upload("a<b>.txt", b"12345")],
+    )
+    html = agent_client.get(page_of(ticket)).text
+    items = re.findall(r'<li class="comment[^"]*" id="comment-(\d+)">(.*?)</li>\n', html, re.S)
+    assert [int(n) for n, _ in items] == list(range(1, len(items) + 1))
+    *_, eve, note, filed = (body for _, body in items)
+    assert "· Description" in items[0][1] and "· Description" not in eve
+    assert (
+        'aria-hidden="true">&lt;</span><span class="author">&lt;i&gt;eve&lt;/i&gt; &amp; co<' in eve
+    )
+    assert "Line one<br>&lt;script&gt;x&lt;/script&gt;" in eve and "Public reply" in eve
+    assert 'class="comment-kind comment-kind-internal">Internal note<' in note
+    assert f'<li class="comment comment-internal" id="comment-{items[-2][0]}">' in html
+    token = upload_comment.attachments.get().token
+    assert (
+        f'attachments/{token}/">📎 a&lt;b&gt;.txt <span class="muted">(5\xa0bytes)</span>' in filed
+    )
+    assert 'class="avatar avatar-agent"' in filed
+
+
 # The sidebar of fields and the Activity tab
 def sidebar_data(client, ticket) -> dict:
     """The sidebar's fields as the page renders them (with the values it loaded)."""

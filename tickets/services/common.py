@@ -140,7 +140,9 @@ def mentioned_agents(account: Account, body: str) -> list[User]:
     return found
 
 
-@transaction.atomic
+# Its callers (ticket_open, comment_add) hold a savepoint already: a refused upload
+# token rolls back to theirs, so this one would only cost two round trips.
+@transaction.atomic(savepoint=False)
 def comment_create(
     *,
     ticket: Ticket,

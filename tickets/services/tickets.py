@@ -101,7 +101,20 @@ def ticket_open(
         last_activity_at=now,
         solved_at=now if status == Ticket.Status.SOLVED else None,
     )
-    ticket.full_clean(exclude=["number", "reply_token", "requester", "submitter"])
+    # The related objects are in hand and their account checked above: full_clean
+    # would only read each of them back (a query per key) to see that it exists.
+    ticket.full_clean(
+        exclude=[
+            "number",
+            "reply_token",
+            "account",
+            "requester",
+            "submitter",
+            "assignee",
+            "group",
+            "organization",
+        ]
+    )
     ticket.save()
     record_event(
         ticket, submitter, channel, TicketEvent.Kind.CREATED, new="private" if private else "public"
