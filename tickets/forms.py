@@ -10,6 +10,7 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +107,25 @@ class AccountForm(forms.Form):
         return parse_emails(self.cleaned_data.get("ccs", ""))
 
 
-class AgentChoiceField(forms.ModelChoiceField):
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices read by one plain query. Django's iterator reads them through
+    ``QuerySet.iterator()``, a server-side cursor on PostgreSQL: DECLARE, FETCH and CLOSE,
+    three round trips for an account's few dozen agents, on every ticket page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """A choice among an account's own rows (agents, groups, organizations)."""
+
+    iterator = ListedChoiceIterator
+
+
+class AgentChoiceField(AccountChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.name  # not "Name <email>": the list is the account's own team
 
@@ -123,7 +142,7 @@ def agent_field(account: Account, *, label, empty_label=None) -> forms.ModelChoi
 
 
 def group_field(account: Account, *, label) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return AccountChoiceField(
         groups_for_account(account=account),
         to_field_name="number",
         required=False,
@@ -257,7 +276,7 @@ class UserCreateForm(AccountForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
-        self.fields["organization"] = forms.ModelChoiceField(
+        self.fields["organization"] = AccountChoiceField(
             organizations_for_account(account=account),
             to_field_name="number",
             required=False,

@@ -287,6 +287,14 @@ def test_conversation_shows_each_comment_escaped_labelled_and_in_order(
     assert 'class="avatar avatar-agent"' in filed
 
 
+def test_ticket_page_reads_its_choices_without_server_side_cursors(ticket, agent_client):
+    # DECLARE, FETCH and CLOSE per select (Django's default for choice fields): three
+    # round trips where one plain SELECT does.
+    with CaptureQueriesContext(connection) as queries:
+        assert agent_client.get(page_of(ticket)).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"]]
+
+
 # The sidebar of fields and the Activity tab
 def sidebar_data(client, ticket) -> dict:
     """The sidebar's fields as the page renders them (with the values it loaded)."""
