@@ -113,6 +113,23 @@ def test_ticket_subject_is_escaped_in_the_list(acme, acme_agent, acme_user, clie
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in text
 
 
+def test_a_row_links_the_request_and_shows_the_end_users_status(
+    acme, acme_agent, acme_manager, colleague, client_for
+):
+    colleague.name = "<b>Carl</b> & Co"
+    colleague.save(update_fields=["name"])
+    ticket = make_ticket(
+        account=acme, submitter=acme_agent, requester=colleague, subject="Waiting", channel="email"
+    )
+    ticket_update(ticket=ticket, actor=acme_agent, status="pending")
+    text = client_for(acme_manager).get(HOME, {"tab": "organization"}).text
+    row = text.split(f'<td class="hc-id">#{ticket.number}</td>', 1)[1].split("</tr>", 1)[0]
+    assert f'<a href="/hc/requests/{ticket.number}/">Waiting</a>' in row
+    assert 'data-label="Requester">&lt;b&gt;Carl&lt;/b&gt; &amp; Co</td>' in row
+    assert ">Email</td>" in row
+    assert '<span class="badge hc-status hc-status-awaiting">Awaiting your reply</span>' in row
+
+
 def test_organization_tab_is_the_managers_only(acme, acme_user, acme_manager, client_for):
     assert client_for(acme_user).get(HOME, {"tab": "organization"}).context["tab"].key == (
         "requests"

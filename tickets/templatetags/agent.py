@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
 
 from django import template
@@ -17,6 +16,8 @@ from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from helpdesk import formatting
+from helpdesk.formatting import datetime_label, per_language
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import agent_view_counts
 
@@ -100,17 +101,12 @@ def event_value(value: str, field: str) -> str:
 
 # Labels translated once per language and process, not once per row: a list page of 50
 # rows spent ~13 ms in get_FOO_display (Django rebuilds the choices dict on every call).
-_translated: dict[tuple[str, str], dict[str, str]] = {}
-
-
 def _labels(field: str) -> dict[str, str]:
-    key = (translation.get_language() or "", field)
-    labels = _translated.get(key)
-    if labels is None:
+    def build():
         labels = {value: str(label) for value, label in CHOICE_LABELS[field].items()}
-        labels |= {"": "", "_priority": _("Priority"), "_no_priority": _("No priority")}
-        _translated[key] = labels
-    return labels
+        return labels | {"": "", "_priority": _("Priority"), "_no_priority": _("No priority")}
+
+    return per_language(field, build)
 
 
 @register.filter
@@ -122,7 +118,7 @@ def choice_label(value: str, field: str) -> str:
 @register.filter
 def iso(value) -> str:
     """``|date:"c"`` for a datetime attribute, without the formatter's per-call setup."""
-    return timezone.localtime(value).isoformat() if value else ""
+    return formatting.iso(value)
 
 
 @register.filter
@@ -156,19 +152,17 @@ _URL_SENTINEL = 987654321987
 
 def _row_texts() -> dict[str, str]:
     """The row's fixed words, once per language (see _labels)."""
-    key = (translation.get_language() or "", "_row")
-    texts = _translated.get(key)
-    if texts is None:
+
+    def build():
         texts = {
             "private": _("Private"),
             "just_now": _("just now"),
             "select": _("Select ticket #%(number)s"),
             "ago": _("%(ago)s ago"),
-            "language": translation.get_language() or "",
         }
-        texts["private_e"] = escape(texts["private"])
-        _translated[key] = texts
-    return texts
+        return texts | {"private_e": escape(texts["private"])}
+
+    return per_language("_row", build)
 
 
 _DASH = '<span class="muted">—</span>'
@@ -193,15 +187,7 @@ class _CachedPlural:
 _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
 
 
-@lru_cache(maxsize=4096)
-def _row_datetime(value, language: str, zone: str) -> str:
-    """The row's full date and time as the page would print it: a pure function of the
-    instant, the language and the time zone, so a process formats each one once."""
-    with translation.override(language), timezone.override(zone):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT", use_l10n=True)
-
-
-def _ticket_row(ticket: Ticket, texts, url: str, zone: str, *, checkable, hide_requester):
+def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, hide_requester):
     # Plain strings and the standard library's escape (what django.utils.html.escape
     # does, without its lazy-string checks): 50 rows × ~20 values per page.
     number = ticket.number
@@ -235,7 +221,7 @@ def _ticket_row(ticket: Ticket, texts, url: str, zone: str, *, checkable, hide_r
         f'<td><span class="badge status-{status}">{escape(choice_label(status, "status"))}'
         f"</span></td><td>{priority}</td><td>{assignee}</td><td>{group}</td>"
         f'<td class="nowrap muted"><time datetime="{iso(updated_at)}" '
-        f'title="{escape(_row_datetime(updated_at, texts["language"], zone))}">'
+        f'title="{escape(datetime_label(updated_at))}">'
         f"{escape(updated)}</time></td></tr>\n"
     )
 
@@ -248,9 +234,8 @@ def ticket_rows(context, tickets, checkable=False, hide_requester=False):
     url = detail[: detail.index(str(_URL_SENTINEL))]
     if not detail.endswith(f"{_URL_SENTINEL}/"):  # the row builds "<prefix><number>/"
         raise ValueError(f"unexpected ticket URL shape: {detail}")
-    zone = timezone.get_current_timezone_name()
     rows = [
-        _ticket_row(ticket, texts, url, zone, checkable=checkable, hide_requester=hide_requester)
+        _ticket_row(ticket, texts, url, checkable=checkable, hide_requester=hide_requester)
         for ticket in tickets
     ]
     return mark_safe("".join(rows))  # noqa: S308 - every value in a row is escaped
@@ -263,17 +248,14 @@ def ticket_rows(context, tickets, checkable=False, hide_requester=False):
 
 
 def _conversation_texts() -> dict[str, str]:
-    key = (translation.get_language() or "", "_conversation")
-    texts = _translated.get(key)
-    if texts is None:
-        texts = {
+    return per_language(
+        "_conversation",
+        lambda: {
             "public": escape(_("Public reply")),
             "internal": escape(_("Internal note")),
             "description": escape(_("Description")),
-            "language": translation.get_language() or "",
-        }
-        _translated[key] = texts
-    return texts
+        },
+    )
 
 
 def _attachment(attachment, ticket_number: int) -> str:
@@ -284,7 +266,7 @@ def _attachment(attachment, ticket_number: int) -> str:
     )
 
 
-def _comment(comment, counter: int, texts, zone: str, ticket_number: int) -> str:
+def _comment(comment, counter: int, texts, ticket_number: int) -> str:
     author = comment.author
     agent = " avatar-agent" if author.is_agent else ""
     kind = (
@@ -304,7 +286,7 @@ def _comment(comment, counter: int, texts, zone: str, ticket_number: int) -> str
         f'<span class="avatar{agent}" aria-hidden="true">{escape(author.name[:1].upper())}</span>'
         f'<span class="author">{escape(author.name)}</span>{kind}{first}'
         f'<time class="muted small comment-time" datetime="{iso(created)}">'
-        f"{escape(_row_datetime(created, texts['language'], zone))}</time></div>"
+        f"{escape(datetime_label(created))}</time></div>"
         f'<div class="comment-body">{body}</div>{files}</li>\n'
     )
 
@@ -313,10 +295,9 @@ def _comment(comment, counter: int, texts, zone: str, ticket_number: int) -> str
 def conversation(comments, ticket):
     """``{% conversation comments ticket %}``: the ``<li>`` of each comment, oldest first."""
     texts = _conversation_texts()
-    zone = timezone.get_current_timezone_name()
     return mark_safe(  # noqa: S308 - every value is escaped; html_body was sanitised
         "".join(
-            _comment(comment, counter, texts, zone, ticket.number)
+            _comment(comment, counter, texts, ticket.number)
             for counter, comment in enumerate(comments, start=1)
         )
     )
