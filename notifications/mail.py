@@ -140,6 +140,7 @@ def smtp_message(message: EmailMessage) -> tuple[str, list[str], bytes] | None:
         or message.cc
         or message.bcc
         or not message.to
+        or not isinstance(message.body, str)
         or not message.body
         or (message.encoding or settings.DEFAULT_CHARSET).lower() not in ("utf-8", "utf8")
         or len(alternatives) > 1

@@ -121,6 +121,8 @@ def _claim(pks: list[int], token: str) -> tuple[list[Delivery], list[int]]:
     provider) under its own lock. One round trip where the ORM's transaction took four,
     and no queryset to compile per batch (issue 8).
     """
+    if not pks:
+        return [], []
     now = timezone.now()
     fields = Delivery._meta.concrete_fields
     with connection.cursor() as cursor:
