@@ -6,6 +6,7 @@ admin-written parts arrive as plain strings (see rendering.py) and are escaped i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
@@ -32,14 +33,24 @@ class ComposedEmail:
     html: str
 
 
-def conversation_for(ticket: Ticket, recipient: Recipient) -> list[Comment]:
+def conversation_for(
+    ticket: Ticket, recipient: Recipient, comments: Sequence[Comment] | None = None
+) -> list[Comment]:
     """The comments this recipient may read, oldest first. A user sees what the one
-    visibility rule allows them; a bare address is treated as an end user."""
+    visibility rule allows them; a bare address is treated as an end user.
+    ``comments``: every comment of the ticket, oldest first, when the caller read them
+    once for all its recipients (a change set); narrowed here by the selector's rule
+    (agents every comment, anyone else public replies only)."""
+    if comments is not None:
+        if recipient.user is not None and recipient.user.is_agent:
+            return list(comments)
+        return [c for c in comments if c.public]
     if recipient.user is not None:
         qs = comments_visible_to(ticket=ticket, viewer=recipient.user)
     else:
         qs = ticket.comments.filter(public=True).select_related("author")
-    return list(qs.order_by("created_at", "id"))
+    # An email lists no attachments: the selector's prefetch of them would go unread.
+    return list(qs.prefetch_related(None).order_by("created_at", "id"))
 
 
 def history_for(ticket: Ticket, recipient: Recipient) -> list[TicketEvent]:
@@ -72,11 +83,12 @@ def compose(
     include_conversation: bool = True,
     include_history: bool = False,
     allow_internal: bool = True,
+    comments: Sequence[Comment] | None = None,
 ) -> ComposedEmail:
     """One email for one recipient, in their language and time zone, with what they may see.
     ``allow_internal=False`` narrows an agent's view to public comments (forwards to a
-    mixed audience)."""
-    conversation = conversation_for(ticket, recipient)
+    mixed audience). ``comments``: see conversation_for."""
+    conversation = conversation_for(ticket, recipient, comments)
     if not allow_internal or not recipient.is_agent:
         conversation = [c for c in conversation if c.public]
     with (

@@ -29,7 +29,7 @@ from notifications.recipients import (
 )
 from notifications.triggers import EMAIL_ACTIONS, Facts, conditions_hold, trigger_clean
 from tickets.events import TicketChange
-from tickets.models import Channel, Ticket
+from tickets.models import Channel, Comment, Ticket
 from tickets.services import NotAllowed, ticket_update
 
 logger = logging.getLogger(__name__)
@@ -212,6 +212,27 @@ def _apply_field_action(
     return result.ticket, result.changes
 
 
+class _Comments:
+    """A change set's ticket's comments, oldest first, read once for all its emails
+    (each narrowed to what its recipient may read by emails.conversation_for); a new
+    ticket's are its first comment, in hand."""
+
+    def __init__(self, change: TicketChange):
+        self._change = change
+        self._comments: list[Comment] | None = None
+
+    def __call__(self) -> list[Comment]:
+        if self._comments is None:
+            change = self._change
+            if change.created and change.comment is not None:
+                self._comments = [change.comment]
+            else:
+                self._comments = list(
+                    change.ticket.comments.select_related("author").order_by("created_at", "id")
+                )
+        return self._comments
+
+
 def _delivery(
     *,
     ticket: Ticket,
@@ -220,18 +241,22 @@ def _delivery(
     subject: str,
     body: str,
     kind: str,
+    comments: _Comments,
     trigger: Trigger | None = None,
     reason: str = "",
 ) -> Delivery:
+    """An outbox row, composed now (the email describes the change as it is at this
+    point of the transaction), saved with the change's other rows by triggers_run."""
     composed = compose(
         ticket=ticket,
         recipient=recipient,
         actor=actor,
         subject_template=subject,
         body_template=body,
+        comments=comments(),
     )
     root = addresses.thread_id(ticket)
-    return Delivery.objects.create(
+    return Delivery(
         account_id=ticket.account_id,
         ticket=ticket,
         recipient=recipient.user,
@@ -273,6 +298,7 @@ def triggers_run(*, change: TicketChange) -> list[Delivery]:
         Trigger.objects.for_account(ticket.account).filter(active=True).order_by("position", "id")
     )
     fired: set[int] = set()
+    comments = _Comments(change)
     deliveries: list[Delivery] = []
     seen: set[tuple[int, str]] = set()
     restart = True
@@ -293,10 +319,14 @@ def triggers_run(*, change: TicketChange) -> list[Delivery]:
                         changes[name] = (changes[name][0] if name in changes else old, new)
                     restart = restart or bool(applied)
                     continue
-                deliveries += _action_deliveries(trigger, action, current, facts, seen)
+                deliveries += _action_deliveries(trigger, action, current, facts, seen, comments)
             if restart:
                 break
-    deliveries += _mention_deliveries(replace(change, ticket=ticket, changes=changes), ticket)
+    deliveries += _mention_deliveries(
+        replace(change, ticket=ticket, changes=changes), ticket, comments
+    )
+    # One INSERT for the change's rows (Delivery has no save() of its own to bypass).
+    Delivery.objects.bulk_create(deliveries)
     if ticket is not change.ticket:
         # Actions changed the ticket through ticket_update, on a row of its own: the
         # caller's object is brought up to date (the API answers with it).
@@ -311,6 +341,7 @@ def _action_deliveries(
     change: TicketChange,
     facts: Facts,
     seen: set[tuple[int, str]],
+    comments: _Comments,
 ) -> list[Delivery]:
     ticket = change.ticket
     public = public_part(change)
@@ -338,6 +369,7 @@ def _action_deliveries(
                 subject=action["subject"],
                 body=action["body"],
                 kind=Delivery.Kind.TRIGGER,
+                comments=comments,
                 trigger=trigger,
                 reason=trigger.name,
             )
@@ -353,7 +385,9 @@ MENTION_BODY = gettext_lazy(
 )
 
 
-def _mention_deliveries(change: TicketChange, ticket: Ticket) -> list[Delivery]:
+def _mention_deliveries(
+    change: TicketChange, ticket: Ticket, comments: _Comments
+) -> list[Delivery]:
     rows = []
     for agent in {a.pk: a for a in change.mentioned}.values():
         if change.actor is not None and agent.pk == change.actor.pk:
@@ -372,6 +406,7 @@ def _mention_deliveries(change: TicketChange, ticket: Ticket) -> list[Delivery]:
                 subject=MENTION_SUBJECT,
                 body=MENTION_BODY,
                 kind=Delivery.Kind.MENTION,
+                comments=comments,
                 reason="mention",
             )
         )
@@ -439,7 +474,7 @@ def ticket_forward(
             allow_internal=all_agents,
         )
         rows.append(
-            Delivery.objects.create(
+            Delivery(
                 account_id=ticket.account_id,
                 ticket=ticket,
                 recipient=recipient.user,
@@ -454,5 +489,6 @@ def ticket_forward(
                 body_html=composed.html,
             )
         )
+    Delivery.objects.bulk_create(rows)
     enqueue_after_commit([d.pk for d in rows])
     return rows

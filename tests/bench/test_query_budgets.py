@@ -140,7 +140,8 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
         lambda: _tickets(acme, acme_agent, acme_user, 4),
         lambda: _queries(client, path, Authorization=auth),
     )
-    assert count == 5
+    # The user and their token are one query (api.tokens.user_for_basic_token).
+    assert count == 4
     body = {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke."}}}
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(
@@ -150,7 +151,31 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
             headers={"Authorization": auth},
         )
     assert response.status_code == 201
-    # A write: the token, the ticket, its comment and events, the triggers and their
-    # outbox row, BEGIN/COMMIT and savepoints; the answer is built from the objects in
-    # hand (only the audit's attachments and event count are read back).
-    assert len(ctx.captured_queries) == 24
+    # A write: the user with their token, the ticket, its comment and two events (one
+    # INSERT), the triggers and their outbox row, BEGIN/COMMIT and two savepoints; the
+    # answer is built from the objects in hand (only the audit's event count is read).
+    assert len(ctx.captured_queries) == 16
+
+
+def test_inbound_email_opening_a_ticket(settings, acme):
+    # 7a: a new sender's mail: the account, the duplicate and burst checks (one query),
+    # the new user, the ticket, its comment and events, the triggers and their outbox
+    # row, the inbound log row, BEGIN/COMMIT and savepoints.
+    from notifications import addresses
+    from tests.notifications.payloads import (
+        WEBHOOK_SECRET,
+        post_postmark,
+        postmark_payload,
+    )
+
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": WEBHOOK_SECRET}
+    to = f"support@{addresses.account_mail_domain(acme)}"
+
+    def post(n: int) -> int:
+        payload = postmark_payload(sender=f"new{n}@customer.example", to=to, subject="Help")
+        with CaptureQueriesContext(connection) as ctx:
+            assert post_postmark(payload).status_code == 200
+        return len(ctx.captured_queries)
+
+    post(0)
+    assert post(1) == 22

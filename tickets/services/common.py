@@ -86,7 +86,25 @@ def record_event(
     new: object = "",
     comment: Comment | None = None,
 ) -> None:
-    TicketEvent.objects.create(
+    event_for(ticket, actor, channel, kind, field=field, old=old, new=new, comment=comment).save(
+        force_insert=True
+    )
+
+
+def event_for(
+    ticket: Ticket,
+    actor: User | None,
+    channel: str,
+    kind: str,
+    *,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    comment: Comment | None = None,
+) -> TicketEvent:
+    """record_event's row, unsaved, for a caller that writes several at once (its time
+    is now, so the history keeps the order in which they happened)."""
+    return TicketEvent(
         account_id=ticket.account_id,
         ticket=ticket,
         actor=actor,
@@ -198,6 +216,12 @@ def comment_create(
             content_type="text/plain",
             size=len(original.encode()),
         ).file.save("original-comment.txt", ContentFile(original.encode()), save=True)
+    if not (uploads or upload_tokens or truncated):
+        # Nothing attached, and a comment's files never change after this: whoever
+        # answers with the new comment (the API's audit) need not ask the database.
+        comment._prefetched_objects_cache = {
+            "attachments": Attachment.objects.for_account(account).none()
+        }
     return comment
 
 
