@@ -180,8 +180,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Two processes per core: a delivery task spends most of its time waiting on the mail
 # provider's replies and on its commits (issue 8: 1.5 ms of CPU in ~10 ms per email),
-# so one process per core left the cores idle while a backlog grew.
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2 * (os.cpu_count() or 1))
+# so one process per core left the cores idle while a backlog grew. The cores this
+# process may run on (not the host's); set it where a container's CPU quota is smaller.
+_CORES = getattr(os, "process_cpu_count", os.cpu_count)() or 1
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2 * _CORES)
 # Celery's Django fixup closes the database connection before and after every task
 # unless this is set (a new PostgreSQL connection per email: 78 instead of 118 emails/s
 # in `make bench` 7b). With it, helpdesk/celery.py closes connections as Django does
