@@ -20,7 +20,7 @@ from notifications.models import Delivery
 from notifications.recipients import Recipient
 from notifications.rendering import placeholder_values, render_placeholders, ticket_url
 from tickets.models import Comment, Ticket, TicketEvent
-from tickets.selectors import comments_visible_to
+from tickets.selectors import comments_readable_by, comments_visible_to
 
 REPLY_MARKER = "##- Please type your reply above this line -##"
 CONVERSATION_LIMIT = 25
@@ -42,9 +42,7 @@ def conversation_for(
     once for all its recipients (a change set); narrowed here by the selector's rule
     (agents every comment, anyone else public replies only)."""
     if comments is not None:
-        if recipient.user is not None and recipient.user.is_agent:
-            return list(comments)
-        return [c for c in comments if c.public]
+        return comments_readable_by(comments, recipient.user)
     if recipient.user is not None:
         qs = comments_visible_to(ticket=ticket, viewer=recipient.user)
     else:

@@ -3,6 +3,7 @@ once, for the agent UI, the help center, the API, search and emails alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -35,6 +36,15 @@ def comments_visible_to(*, ticket: Ticket, viewer: User) -> QuerySet[Comment]:
     """Agents see every comment; anyone else only public replies (never internal notes)."""
     qs = ticket.comments.select_related("author").prefetch_related("attachments")
     return qs if viewer.is_agent else qs.filter(public=True)
+
+
+def comments_readable_by(comments: Iterable[Comment], viewer: User | None) -> list[Comment]:
+    """comments_visible_to for comments already read (one read for a change's several
+    recipients): agents every comment; anyone else, or a bare address (None), only public
+    replies."""
+    if viewer is not None and viewer.is_agent:
+        return list(comments)
+    return [comment for comment in comments if comment.public]
 
 
 def comments_visible_across_tickets(*, viewer: User) -> QuerySet[Comment]:

@@ -355,3 +355,16 @@ def test_a_solved_ticket_still_takes_the_requesters_reply_without_status_change(
     comment_add(ticket=ticket, author=acme_user, body="thanks, one more thing")
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.SOLVED
+
+
+def test_comments_already_read_are_narrowed_by_the_same_rule(acme, acme_agent, acme_user):
+    from tickets.selectors import comments_readable_by
+
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, body="Help")
+    comment_add(ticket=ticket, author=acme_agent, body="note", public=False)
+    comment_add(ticket=ticket, author=acme_agent, body="reply", public=True)
+    every = list(ticket.comments.order_by("created_at", "id"))
+    for viewer in (acme_agent, acme_user):
+        expected = list(comments_visible_to(ticket=ticket, viewer=viewer).order_by("id"))
+        assert comments_readable_by(every, viewer) == expected
+    assert [c.body for c in comments_readable_by(every, None)] == ["Help", "reply"]
