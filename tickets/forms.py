@@ -10,13 +10,13 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User, UserManager
 from accounts.selectors import agents_for_account, groups_for_account, organizations_for_account
 from tickets import attachments as attachment_rules
+from tickets.choice_fields import AccountChoiceField, agent_field, group_field
 from tickets.models import Ticket
 
 BLANK = [("", "—")]
@@ -105,50 +105,6 @@ class AccountForm(forms.Form):
 
     def clean_ccs(self):
         return parse_emails(self.cleaned_data.get("ccs", ""))
-
-
-class ListedChoiceIterator(ModelChoiceIterator):
-    """The choices read by one plain query. Django's iterator reads them through
-    ``QuerySet.iterator()``, a server-side cursor on PostgreSQL: DECLARE, FETCH and CLOSE,
-    three round trips for an account's few dozen agents, on every ticket page."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class AccountChoiceField(forms.ModelChoiceField):
-    """A choice among an account's own rows (agents, groups, organizations)."""
-
-    iterator = ListedChoiceIterator
-
-
-class AgentChoiceField(AccountChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.name  # not "Name <email>": the list is the account's own team
-
-
-def agent_field(account: Account, *, label, empty_label=None) -> forms.ModelChoiceField:
-    # Agents and groups appear by their per-account number, never by a primary key.
-    return AgentChoiceField(
-        agents_for_account(account=account),
-        to_field_name="number",
-        required=False,
-        label=label,
-        empty_label=empty_label or "—",
-    )
-
-
-def group_field(account: Account, *, label) -> forms.ModelChoiceField:
-    return AccountChoiceField(
-        groups_for_account(account=account),
-        to_field_name="number",
-        required=False,
-        label=label,
-        empty_label="—",
-    )
 
 
 class CCField(forms.CharField):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from accounts.services import ACCOUNT_SETTINGS_FIELDS
-from tickets.forms import AccountForm, agent_field
+from tickets.choice_fields import agent_field
+from tickets.forms import AccountForm
 
 TEAM_ROLES = [(User.Role.AGENT, User.Role.AGENT.label), (User.Role.ADMIN, User.Role.ADMIN.label)]
 
