@@ -25,7 +25,7 @@ def per_language(name: str, build: Callable[[], dict[str, str]]) -> dict[str, st
 
 
 @lru_cache(maxsize=4096)
-def _datetime_label(value, language: str, zone: str, format_name: str) -> str:
+def _datetime_label(value, language: str, zone, format_name: str) -> str:
     with translation.override(language), timezone.override(zone):
         return date_format(timezone.localtime(value), format_name, use_l10n=True)
 
@@ -36,7 +36,8 @@ def datetime_label(value, format_name: str = "DATETIME_FORMAT") -> str:
     if not value:
         return ""
     language = translation.get_language() or ""
-    return _datetime_label(value, language, timezone.get_current_timezone_name(), format_name)
+    # The zone object itself (hashable), not its name: any tzinfo the page has active.
+    return _datetime_label(value, language, timezone.get_current_timezone(), format_name)
 
 
 def iso(value) -> str:
