@@ -99,8 +99,9 @@ TEMPLATES = [
     },
 ]
 
-# Django's form renderer, with <select> written out in Python (helpdesk/form_renderer.py).
-FORM_RENDERER = "helpdesk.form_renderer.FastSelectRenderer"
+# Django's form renderer, with <select> and <input> written out in Python
+# (helpdesk/form_renderer.py).
+FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"
 
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 

@@ -1,5 +1,7 @@
 """The project's form renderer writes a <select> exactly as Django's templates would."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.conf import settings
@@ -7,7 +9,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from helpdesk.form_renderer import FastSelectRenderer
+from helpdesk.form_renderer import FastWidgetRenderer
 
 CHOICES = [
     ("", "Status…"),
@@ -44,18 +46,52 @@ def test_select_markup_is_djangos(name, bound):
         renderer=DjangoTemplates(),
     )
     got = field.field.widget.render(
-        field.html_name, field.value(), attrs={"id": field.auto_id}, renderer=FastSelectRenderer()
+        field.html_name, field.value(), attrs={"id": field.auto_id}, renderer=FastWidgetRenderer()
     )
     assert got == expected
 
 
+class Inputs(forms.Form):
+    text = forms.CharField(initial='a <b> & "c"', max_length=20)
+    lazy = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Add tags"), "x": True}),
+    )
+    safe = forms.CharField(initial=mark_safe("<i>kept</i>"))
+    email = forms.EmailField(required=False)
+    number = forms.IntegerField(initial=3)
+    day = forms.DateField(initial=datetime.date(2026, 11, 23))
+    native_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="next/?a=1&b=2")
+    secret = forms.CharField(widget=forms.PasswordInput)
+    link = forms.URLField(required=False, widget=forms.URLInput(attrs={"disabled": False}))
+
+
+@pytest.mark.parametrize("name", list(Inputs.base_fields))
+@pytest.mark.parametrize("bound", [False, True])
+def test_input_markup_is_djangos(name, bound):
+    data = {"text": "x'y", "email": "a@b.example", "number": "7", "day": "2026-01-02"}
+    data |= {
+        "native_day": "2026-02-03",
+        "hidden": "<h>",
+        "secret": "pw",
+        "link": "https://x.example",
+    }
+    field = Inputs(data if bound else None)[name]
+    arguments = (field.html_name, field.value())
+    attrs = field.build_widget_attrs({"id": field.auto_id})
+    expected = field.field.widget.render(*arguments, attrs=attrs, renderer=DjangoTemplates())
+    got = field.field.widget.render(*arguments, attrs=attrs, renderer=FastWidgetRenderer())
+    assert got == expected
+
+
 def test_the_project_uses_it():
-    assert settings.FORM_RENDERER == "helpdesk.form_renderer.FastSelectRenderer"
+    assert settings.FORM_RENDERER == "helpdesk.form_renderer.FastWidgetRenderer"
 
 
 def test_other_widgets_are_djangos():
     class Other(forms.Form):
-        text = forms.CharField(initial="<x>")
+        text = forms.CharField(initial="<x>", widget=forms.Textarea)
         radio = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, initial="open")
 
     for name in ("text", "radio"):
@@ -67,6 +103,6 @@ def test_other_widgets_are_djangos():
             field.html_name,
             field.value(),
             attrs={"id": field.auto_id},
-            renderer=FastSelectRenderer(),
+            renderer=FastWidgetRenderer(),
         )
         assert got == expected
