@@ -29,11 +29,17 @@ def _rows(request, qs):
     return output.ticket_rows(qs, account=request.user.account)
 
 
-def _write_response(request, ticket, *, comment, changes, created):
-    ticket = _rows(request, tickets_visible_to(viewer=request.user)).get(pk=ticket.pk)
+def _reread(request, ticket):
+    """The ticket with what its JSON shows (people, tags, counts) in one query."""
+    return _rows(request, tickets_visible_to(viewer=request.user)).get(pk=ticket.pk)
+
+
+def _write_response(request, ticket, ticket_json: dict, *, comment, changes, created):
+    """A write's answer: the ticket as the client will read it, and the audit of the
+    change (Zendesk's shape for both create and update)."""
     return Response(
         {
-            "ticket": output.ticket_json(ticket, request),
+            "ticket": ticket_json,
             "audit": output.audit_json(
                 ticket,
                 request,
@@ -78,35 +84,33 @@ class TicketList(ApiView):
             name: (None, getattr(ticket, name))
             for name in ("subject", "status", "priority", "type", "is_public")
         }
-        return Response(
-            {
-                "ticket": output.ticket_json(
-                    ticket, request, description=comment.body, ccs=[u.number for u in ccs]
-                ),
-                "audit": output.audit_json(
-                    ticket,
-                    request,
-                    actor=request.user,
-                    comment=comment,
-                    changes=changes,
-                    created=True,
-                ),
-            },
-            status=status.HTTP_201_CREATED,
+        ticket_json = output.ticket_json(
+            ticket, request, description=comment.body, ccs=[u.number for u in ccs]
+        )
+        return _write_response(
+            request, ticket, ticket_json, comment=comment, changes=changes, created=True
         )
 
 
 class TicketDetail(ApiView):
     def get(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)
-        ticket = _rows(request, tickets_visible_to(viewer=request.user)).get(pk=ticket.pk)
+        ticket = _reread(request, ticket)
         return Response({"ticket": output.ticket_json(ticket, request)})
 
     def put(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)
         data = validated(TicketInput, request.data, envelope="ticket", partial=True)
         comment, changes = services.api_ticket_update(ticket=ticket, actor=request.user, data=data)
-        return _write_response(request, ticket, comment=comment, changes=changes, created=False)
+        ticket = _reread(request, ticket)
+        return _write_response(
+            request,
+            ticket,
+            output.ticket_json(ticket, request),
+            comment=comment,
+            changes=changes,
+            created=False,
+        )
 
     def delete(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)
