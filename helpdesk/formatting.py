@@ -1,14 +1,15 @@
 """What the one-pass renderers of long lists share (agent rows and conversation, the help
-center's requests): words translated once per language and process, and dates formatted
-once per instant, language and time zone. Printed as the template filters would print
-them; written out in Python because 50 rows × a dozen values through the template engine
-were most of a list page's CPU (issue 8)."""
+center's requests): words translated once per language and process, dates formatted once
+per instant, language and time zone, and a page's link prefix reversed once. Printed as
+the template filters would print them; written out in Python because 50 rows × a dozen
+values through the template engine were most of a list page's CPU (issue 8)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -43,3 +44,15 @@ def datetime_label(value, format_name: str = "DATETIME_FORMAT") -> str:
 def iso(value) -> str:
     """``{{ value|date:"c" }}`` for a datetime."""
     return timezone.localtime(value).isoformat() if value else ""
+
+
+_NUMBER_SENTINEL = 987654321987
+
+
+def number_url_prefix(viewname: str) -> str:
+    """The part of ``reverse(viewname, args=[number])`` before the number, for a URL of
+    the shape "<prefix><number>/": a list reverses once, then appends each number."""
+    url = reverse(viewname, args=[_NUMBER_SENTINEL])
+    if not url.endswith(f"{_NUMBER_SENTINEL}/"):
+        raise ValueError(f"{viewname} is not of the shape <prefix><number>/: {url}")
+    return url[: -len(f"{_NUMBER_SENTINEL}/")]

@@ -25,3 +25,15 @@ def test_dates_are_the_template_filters(language, zone):
         expected = template.render({"when": WHEN})
         assert f"{datetime_label(WHEN)}|{iso(WHEN)}" == expected
     assert datetime_label(None) == iso(None) == ""
+
+
+def test_number_url_prefix_is_the_link_before_the_number(settings):
+    from django.urls import reverse
+
+    from helpdesk.formatting import number_url_prefix
+
+    settings.ROOT_URLCONF = "helpdesk.urls_tenant"
+    for name in ("tickets:ticket_detail", "portal:request"):
+        assert number_url_prefix(name) + "42/" == reverse(name, args=[42])
+    with pytest.raises(ValueError, match="not of the shape"):
+        number_url_prefix("tickets:ticket_reply")

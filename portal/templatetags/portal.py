@@ -3,11 +3,10 @@
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from helpdesk.formatting import datetime_label, iso, per_language
+from helpdesk.formatting import datetime_label, iso, number_url_prefix, per_language
 from portal.selectors import STATUS_LABELS, end_user_status
 from tickets.models import Channel
 
@@ -55,7 +54,6 @@ def allowed_types(account) -> str:
 # Rendered in one pass, as the agent's list rows are (tickets/templatetags/agent.py): four
 # date filters and an included badge per row through the template engine were most of
 # "My activities"' CPU (issue 8, scenario 4). The markup is the template's.
-_URL_SENTINEL = 987654321987
 
 
 def _row_texts() -> dict[str, str]:
@@ -101,9 +99,6 @@ def _request_row(ticket, texts, url: str, shows_requester: bool) -> str:
 def request_rows(tickets, shows_requester=False):
     """``{% request_rows page.object_list tab.shows_requester %}``: a ``<tr>`` per request."""
     texts = _row_texts()
-    detail = reverse("portal:request", args=[_URL_SENTINEL])
-    if not detail.endswith(f"{_URL_SENTINEL}/"):  # the row builds "<prefix><number>/"
-        raise ValueError(f"unexpected request URL shape: {detail}")
-    url = detail[: -len(f"{_URL_SENTINEL}/")]
+    url = number_url_prefix("portal:request")
     rows = "".join(_request_row(t, texts, url, shows_requester) for t in tickets)
     return mark_safe(rows)  # noqa: S308 - every value in a row is escaped

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from helpdesk import formatting
-from helpdesk.formatting import datetime_label, per_language
+from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import agent_view_counts
 
@@ -147,7 +147,6 @@ def since(value) -> str:
 # pass: as an included template each of 50 rows cost ~0.5 ms (context pushes, ~17
 # gettext calls, a url reversal, date formatting), ~60% of a list page's time (issue 8).
 # The markup is the one templates/agent/_ticket_row.html had.
-_URL_SENTINEL = 987654321987
 
 
 def _row_texts() -> dict[str, str]:
@@ -226,14 +225,11 @@ def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, hide_requester):
     )
 
 
-@register.simple_tag(takes_context=True)
-def ticket_rows(context, tickets, checkable=False, hide_requester=False):
+@register.simple_tag
+def ticket_rows(tickets, checkable=False, hide_requester=False):
     """``{% ticket_rows tickets checkable=True %}``: one ``<tr>`` per ticket."""
     texts = _row_texts()
-    detail = reverse("tickets:ticket_detail", args=[_URL_SENTINEL])
-    url = detail[: detail.index(str(_URL_SENTINEL))]
-    if not detail.endswith(f"{_URL_SENTINEL}/"):  # the row builds "<prefix><number>/"
-        raise ValueError(f"unexpected ticket URL shape: {detail}")
+    url = number_url_prefix("tickets:ticket_detail")
     rows = [
         _ticket_row(ticket, texts, url, checkable=checkable, hide_requester=hide_requester)
         for ticket in tickets
