@@ -12,24 +12,11 @@ import os
 import sys
 import time
 
-from bench.run import DEFAULT_DB, _environment
-
-PAGES = {
-    "1a": ("agent", "/agent/views/unsolved/"),
-    "1b": ("agent", "/agent/views/unsolved/?page=2000"),
-    "2": ("agent", "/agent/tickets/1/"),
-    "3": ("agent", "/agent/tickets/new/requester/search/?q=lopez"),
-    "4a": ("requester", "/hc/"),
-    "4b": ("manager", "/hc/?tab=organization"),
-    "5a": ("requester", "/hc/search/?q=invoice+refund"),
-    "5b": ("agent", "/agent/search/?q=invoice"),
-    "8": ("agent", "/agent/"),
-}
+from bench.run import DEFAULT_DB, _environment, deep_page, scenarios
 
 
 def main(argv: list[str]) -> int:
     requests = int(argv[0]) if argv else 20
-    keys = argv[1].split(",") if len(argv) > 1 else list(PAGES)
     os.environ.update(_environment(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)))
     import django
 
@@ -37,18 +24,28 @@ def main(argv: list[str]) -> int:
     from django.test import Client
 
     from accounts.models import Account, User
-    from bench.seed import HEAVY_EMAIL, MANAGER_EMAIL
+    from bench.seed import LONG_THREAD_NUMBER, ROLE_EMAILS
+    from notifications.addresses import support_address
+    from tickets.models import Ticket
 
     account = Account.objects.get(subdomain="bench")
-    emails = {"agent": "agent1@bench.example", "requester": HEAVY_EMAIL, "manager": MANAGER_EMAIL}
     clients = {}
-    for role, email in emails.items():
+    for role, email in ROLE_EMAILS.items():
         clients[role] = Client(HTTP_HOST=account.host, HTTP_X_FORWARDED_PROTO="https")
         clients[role].force_login(User.objects.for_account(account).get(email=email))
-    for key in keys:
-        role, path = PAGES[key]
-        client = clients[role]
-        headers = {"HX-Request": "true"} if "requester/search" in path else {}
+    unsolved = Ticket.objects.for_account(account).filter(status__in=Ticket.UNSOLVED).count()
+    ctx = {
+        "deep_page": deep_page(unsolved),
+        "long_thread": LONG_THREAD_NUMBER,
+        "deep_cursor": "",  # the API's scenarios are not pages
+        "support_address": support_address(account),
+    }
+    # make bench's page scenarios: the ones a signed-in role GETs.
+    pages = {s["key"]: s for s in scenarios(ctx) if s.get("role") in clients}
+    for key in argv[1].split(",") if len(argv) > 1 else list(pages):
+        page = pages[key]
+        client, path = clients[page["role"]], page["path"]
+        headers = {"HX-Request": "true"} if page.get("htmx") else {}
         status = client.get(path, headers=headers).status_code  # warm
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(requests):

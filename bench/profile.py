@@ -25,10 +25,10 @@ def main(argv: list[str]) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Account, User
-    from bench.seed import HEAVY_EMAIL, MANAGER_EMAIL
+    from bench.seed import ROLE_EMAILS
 
     account = Account.objects.get(subdomain="bench")
-    email = {"agent": "agent1@bench.example", "requester": HEAVY_EMAIL}.get(role, MANAGER_EMAIL)
+    email = ROLE_EMAILS.get(role, ROLE_EMAILS["manager"])
     client = Client(HTTP_HOST=account.host, HTTP_X_FORWARDED_PROTO="https")
     client.force_login(User.objects.for_account(account).get(email=email))
     headers = {"HX-Request": "true"} if "requester/search" in path else {}

@@ -110,7 +110,7 @@ def _prepare(tickets: int, comments: float) -> dict:
     from accounts.models import Account, User
     from api.pagination import encode_cursor
     from api.tokens import api_token_create
-    from bench.seed import HEAVY_EMAIL, LONG_THREAD_NUMBER, MANAGER_EMAIL
+    from bench.seed import LONG_THREAD_NUMBER, ROLE_EMAILS
     from notifications.addresses import support_address
     from tickets.models import Ticket
 
@@ -122,13 +122,10 @@ def _prepare(tickets: int, comments: float) -> dict:
         print(f"seeded in {time.monotonic() - started:.0f} s")
     account = Account.objects.get(subdomain="bench")
     people = User.objects.for_account(account)
-    agent = people.get(email="agent1@bench.example")
+    agent = people.get(email=ROLE_EMAILS["agent"])
     cookies = {}
-    for role, user in (
-        ("agent", agent),
-        ("requester", people.get(email=HEAVY_EMAIL)),
-        ("manager", people.get(email=MANAGER_EMAIL)),
-    ):
+    for role, email in ROLE_EMAILS.items():
+        user = people.get(email=email)
         client = Client()
         client.force_login(user)
         cookies[role] = f"sessionid={client.cookies['sessionid'].value}"
@@ -144,10 +141,15 @@ def _prepare(tickets: int, comments: float) -> dict:
         "authorization": f"Basic {basic}",
         "tickets": tickets_in_account.count(),
         "unsolved": unsolved,
-        "deep_page": max(1, min(2000, math.ceil(unsolved / 50))),
+        "deep_page": deep_page(unsolved),
         "long_thread": LONG_THREAD_NUMBER,
         "deep_cursor": encode_cursor(numbers.first() // 2),
     }
+
+
+def deep_page(unsolved: int) -> int:
+    """Scenario 1b's page of "All unsolved tickets" (50 a page): 2,000, or the last one."""
+    return max(1, min(2000, math.ceil(unsolved / 50)))
 
 
 def scenarios(ctx: dict) -> list[dict]:

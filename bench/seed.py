@@ -40,6 +40,12 @@ from bench import words as W
 BENCH_PASSWORD = "bench-password-1"
 HEAVY_EMAIL = "heavy@customers.example"
 MANAGER_EMAIL = "manager@bigorg.example"
+# Who the benchmark signs in as, by role (make bench, bench.profile, bench.cpu).
+ROLE_EMAILS = {
+    "agent": "agent1@bench.example",
+    "requester": HEAVY_EMAIL,
+    "manager": MANAGER_EMAIL,
+}
 LONG_THREAD_NUMBER = 1
 LONG_THREAD_COMMENTS = 60
 HEAVY_REQUESTS = 300
