@@ -75,20 +75,9 @@ def check_assignment(account: Account, assignee: User | None, group: AgentGroup 
         )
 
 
-def record_event(
-    ticket: Ticket,
-    actor: User | None,
-    channel: str,
-    kind: str,
-    *,
-    field: str = "",
-    old: object = "",
-    new: object = "",
-    comment: Comment | None = None,
-) -> None:
-    event_for(ticket, actor, channel, kind, field=field, old=old, new=new, comment=comment).save(
-        force_insert=True
-    )
+def record_event(ticket: Ticket, actor: User | None, channel: str, kind: str, **details) -> None:
+    """One history row, written now; ``details`` as event_for takes them."""
+    event_for(ticket, actor, channel, kind, **details).save(force_insert=True)
 
 
 def event_for(
