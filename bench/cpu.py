@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from bench.run import DEFAULT_DB, _environment, deep_page, scenarios
+from bench.run import DEFAULT_DB, _environment, deep_page, deep_page_cursor, scenarios
 
 
 def main(argv: list[str]) -> int:
@@ -34,8 +34,10 @@ def main(argv: list[str]) -> int:
         clients[role] = Client(HTTP_HOST=account.host, HTTP_X_FORWARDED_PROTO="https")
         clients[role].force_login(User.objects.for_account(account).get(email=email))
     unsolved = Ticket.objects.for_account(account).filter(status__in=Ticket.UNSOLVED).count()
+    agent = User.objects.for_account(account).get(email=ROLE_EMAILS["agent"])
     ctx = {
         "deep_page": deep_page(unsolved),
+        "deep_page_cursor": deep_page_cursor(agent, deep_page(unsolved)),
         "long_thread": LONG_THREAD_NUMBER,
         "deep_cursor": "",  # the API's scenarios are not pages
         "support_address": support_address(account),

@@ -142,6 +142,7 @@ def _prepare(tickets: int, comments: float) -> dict:
         "tickets": tickets_in_account.count(),
         "unsolved": unsolved,
         "deep_page": deep_page(unsolved),
+        "deep_page_cursor": deep_page_cursor(agent, deep_page(unsolved)),
         "long_thread": LONG_THREAD_NUMBER,
         "deep_cursor": encode_cursor(numbers.first() // 2),
     }
@@ -150,6 +151,19 @@ def _prepare(tickets: int, comments: float) -> dict:
 def deep_page(unsolved: int) -> int:
     """Scenario 1b's page of "All unsolved tickets" (50 a page): 2,000, or the last one."""
     return max(1, min(2000, math.ceil(unsolved / 50)))
+
+
+def deep_page_cursor(agent, page: int) -> str:
+    """The cursor of the Next link on the page before ``page`` of the agent's "All
+    unsolved tickets": the link an agent clicks to reach it."""
+    from tickets.counts import TicketPaginator
+    from tickets.selectors import agent_ticket_list
+    from tickets.views.lists import PER_PAGE
+
+    if page < 2:
+        return ""
+    tickets = agent_ticket_list(viewer=agent, view_key="unsolved")
+    return TicketPaginator(tickets, PER_PAGE).page(page - 1).next_cursor or ""
 
 
 def scenarios(ctx: dict) -> list[dict]:
@@ -161,7 +175,14 @@ def scenarios(ctx: dict) -> list[dict]:
         {"key": "1a", "name": "Unsolved tickets, page 1", "path": "/agent/views/unsolved/"} | agent,
         {
             "key": "1b",
-            "name": f"Unsolved tickets, page {ctx['deep_page']:,}",
+            "name": f"Unsolved tickets, page {ctx['deep_page']:,} (Next)",
+            "path": f"/agent/views/unsolved/?page={ctx['deep_page']}"
+            f"&cursor={ctx['deep_page_cursor']}",
+        }
+        | agent,
+        {
+            "key": "1c",
+            "name": f"Unsolved tickets, page {ctx['deep_page']:,} by number",
             "path": f"/agent/views/unsolved/?page={ctx['deep_page']}",
         }
         | agent,

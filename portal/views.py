@@ -64,7 +64,9 @@ def home(request):
     status = status if status in selectors.STATUS_FILTERS else ""
     sort = selectors.normalise_sort(request.GET.get("sort", ""))
     tickets = selectors.activity_list(viewer=viewer, tab=tab, status=status, sort=sort)
-    page = TicketPaginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    page = TicketPaginator(tickets, PER_PAGE).get_page(
+        request.GET.get("page"), cursor=request.GET.get("cursor")
+    )
     counts = selectors.activity_counts(viewer=viewer)
     context = {
         "tab": tab,

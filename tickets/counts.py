@@ -3,8 +3,10 @@
 - ``capped_counts``: several counts in one query, each exact up to a cap and shown as
   "1000+" beyond it (each reads at most cap + 1 index entries);
 - ``TicketPaginator``: exact counts when small, the planner's estimate (shown as
-  "about 120,000") when huge; deep pages read their ids first (an index-only scan),
-  then only the rows of the page, instead of fetching every skipped row.
+  "about 120,000") when huge. Previous and Next walk by keyset (``tickets.keyset``): a
+  page's links carry a cursor, so page 2,000 reached by Next costs what page 1 does. A
+  page asked for by number alone (a bookmark, a hand-typed ?page=) is cut by offset, its
+  ids read first (an index-only scan), then only the rows of the page.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 import json
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext
+
+from tickets import keyset
 
 NAV_CAP = 1000
 EXACT_UP_TO = 10_000
@@ -68,7 +72,14 @@ def estimated_count(qs: QuerySet) -> int:
 
 class TicketPaginator(Paginator):
     """A Paginator whose count stays cheap at any size (exact up to EXACT_UP_TO, then
-    estimated and labelled so) and whose deep pages do not fetch the rows they skip."""
+    estimated and labelled so), whose Previous/Next links seek by keyset, and whose
+    numbered deep pages do not fetch the rows they skip."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, **kwargs):
+        self.columns = keyset.columns_of(object_list)
+        if self.columns:
+            object_list = keyset.ordered(object_list, self.columns)
+        super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
     def count(self) -> int:
@@ -76,6 +87,26 @@ class TicketPaginator(Paginator):
         if not isinstance(exact, CappedCount):
             return exact
         return EstimatedCount(max(estimated_count(self.object_list), EXACT_UP_TO + 1))
+
+    def get_page(self, number, cursor: str | None = None) -> TicketPage:
+        """The page the cursor of a Previous/Next link points at, numbered ``number``;
+        without a usable cursor, page ``number`` by offset (Django's get_page)."""
+        decoded = keyset.decode(cursor, self.columns) if cursor and self.columns else None
+        page = self._seek(_label(number), *decoded) if decoded else None
+        return page or super().get_page(number)
+
+    def _seek(self, number: int, direction: str, values: list) -> TicketPage | None:
+        reverse = direction == keyset.BEFORE
+        found = keyset.seek(self.object_list, self.columns, values, reverse=reverse)
+        rows = list(found[: self.per_page + 1])
+        more = len(rows) > self.per_page
+        if not reverse:
+            if not rows:
+                return None  # nothing left past the cursor (those rows went): by number
+            return TicketPage(rows[: self.per_page], number, self, more_after=more)
+        if not more:
+            return self.page(1)  # back at the start: page 1 as it is now, in full
+        return TicketPage(rows[: self.per_page][::-1], number, self, more_after=True)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -86,3 +117,53 @@ class TicketPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def _get_page(self, *args, **kwargs) -> TicketPage:
+        return TicketPage(*args, **kwargs)
+
+
+def _label(number) -> int:
+    """The number a cursor's page shows: the one its link carried (a label, not an
+    offset), at least 2, since a cursor only ever leads away from page 1."""
+    try:
+        return max(int(number), 2)
+    except (TypeError, ValueError):
+        return 2
+
+
+class TicketPage(Page):
+    """A page with the cursors of its Previous and Next links. A page reached by cursor
+    knows whether more rows follow from having read one more; its number is the label
+    its link carried, so the last number may run past the estimated count."""
+
+    def __init__(self, object_list, number, paginator, *, more_after: bool | None = None):
+        super().__init__(object_list, number, paginator)
+        self._more_after = more_after
+
+    def has_next(self) -> bool:
+        return super().has_next() if self._more_after is None else self._more_after
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return max(self.number - 1, 1)
+
+    @property
+    def last_page_number(self) -> int:
+        return max(self.paginator.num_pages, self.number + self.has_next())
+
+    @cached_property
+    def next_cursor(self) -> str | None:
+        columns = self.paginator.columns
+        if not (columns and self.has_next() and len(self)):
+            return None
+        return keyset.encode(keyset.AFTER, self[-1], columns)
+
+    @cached_property
+    def previous_cursor(self) -> str | None:
+        """None for page 1, reached by its plain link (newest rows as they are now)."""
+        columns = self.paginator.columns
+        if not (columns and self.number > 2 and len(self)):
+            return None
+        return keyset.encode(keyset.BEFORE, self[0], columns)

@@ -5,7 +5,9 @@ select_related, a count per row) fails ``make test``. Benchmarks time; tests cou
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -71,6 +73,39 @@ def test_agent_lists(small_caps, acme, acme_agent, acme_user, client_for, path, 
     count = _same_at_two_sizes(
         lambda: _tickets(acme, acme_agent, acme_user, 4, assignee=acme_agent),
         lambda: _queries(client, path),
+    )
+    assert count == expected
+
+
+def _next_link(client, path) -> str:
+    page = client.get(path).content.decode()
+    found = re.search(r'href="([^"]*)" rel="next"', page)
+    assert found and "cursor=" in found.group(1), "page 1 links its Next page by cursor"
+    return path.split("?")[0] + html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "expected"),
+    [
+        # One query fewer than a numbered page past the caps: the rows are sought
+        # directly, not their ids first.
+        ("agent", "/agent/views/unsolved/", 9),  # 1b. a page reached by Next
+        ("user", "/hc/", 9),  # 4. the same in My activities
+    ],
+)
+def test_pages_reached_by_next(
+    small_caps, monkeypatch, acme, acme_agent, acme_user, client_for, role, path, expected
+):
+    import portal.views
+    import tickets.views.lists
+
+    monkeypatch.setattr(tickets.views.lists, "PER_PAGE", 2)
+    monkeypatch.setattr(portal.views, "PER_PAGE", 2)
+    client = client_for({"agent": acme_agent, "user": acme_user}[role])
+    _tickets(acme, acme_agent, acme_user, 5, assignee=acme_agent)
+    count = _same_at_two_sizes(
+        lambda: _tickets(acme, acme_agent, acme_user, 4, assignee=acme_agent),
+        lambda: _queries(client, _next_link(client, path)),
     )
     assert count == expected
 

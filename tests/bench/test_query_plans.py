@@ -7,6 +7,7 @@ comment bodies, see bench/README.md) is not listed: it would pass and still be s
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -67,3 +68,27 @@ def test_pages_use_indexes(
     viewer = {"agent": acme_agent, "user": acme_user, "manager": acme_manager}[role]
     path = path.format(number=data.number)
     assert _seq_scans(client_for(viewer), path, **headers) == set()
+
+
+def test_a_page_reached_by_next_starts_its_index_scan_at_the_cursor(
+    data, acme, acme_agent, client_for, monkeypatch
+):
+    """Keyset pages are as cheap deep as shallow only if the cursor's leading value
+    bounds the index scan (an Index Cond), rather than filtering rows read from the top."""
+    import tickets.views.lists
+
+    monkeypatch.setattr(tickets.views.lists, "PER_PAGE", 1)
+    client = client_for(acme_agent)
+    first = client.get("/agent/views/unsolved/").content.decode()
+    link = html.unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
+    path = "/agent/views/unsolved/" + link
+    assert _seq_scans(client, path) == set()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    rows = 'SELECT "tickets_ticket"."id"'
+    rows_query = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith(rows))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + rows_query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert re.search(r"Index Cond: .*updated_at <=", plan), plan

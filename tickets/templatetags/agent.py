@@ -20,6 +20,7 @@ from helpdesk import formatting
 from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import agent_view_counts
+from tickets.templatetags.pages import PAGE_PARAMS
 
 register = template.Library()
 
@@ -61,7 +62,8 @@ def sort_link(context, key: str, label: str):
     current = context.get("sort", "")
     request = context["request"]
     query = request.GET.copy()
-    query.pop("page", None)
+    for param in PAGE_PARAMS:
+        query.pop(param, None)
     if current == key:
         query["sort"], arrow, aria = f"-{key}", " ▲", "ascending"
     elif current == f"-{key}":

@@ -46,7 +46,9 @@ def ticket_list(request, view_key: str):
         raise Http404
     sort = _sort_param(request.GET.get("sort", DEFAULT_SORT))
     tickets = agent_ticket_list(viewer=request.user, view_key=view_key, sort=sort)
-    page = TicketPaginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    page = TicketPaginator(tickets, PER_PAGE).get_page(
+        request.GET.get("page"), cursor=request.GET.get("cursor")
+    )
     return render(
         request,
         "agent/ticket_list.html",
