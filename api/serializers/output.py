@@ -320,7 +320,9 @@ def audit_json(
             }
         )
     return {
-        "id": ticket.events.count(),
+        # The audit is the change set whose events were just recorded: its id is the last
+        # of them (unique in the account and growing, as clients that dedupe expect).
+        "id": ticket.events.order_by("-pk").values_list("pk", flat=True).first(),
         "ticket_id": ticket.number,
         "author_id": actor.number,
         "created_at": timestamp(ticket.updated_at),

@@ -163,6 +163,18 @@ def test_update_fields_and_audit_lists_changes(agent_api, acme, acme_agent):
     assert {"status", "priority", "assignee", "group", "tags"} <= changed
 
 
+def test_audit_ids_are_unique_and_grow(agent_api, acme, acme_agent):
+    """An audit's id names that change set: not shared by two tickets' first audits (as
+    a count of the ticket's events was), and later for a later change."""
+    create = {"ticket": {"subject": "One", "comment": {"body": "First"}}}
+    first = agent_api.post("tickets.json", create).json()["audit"]["id"]
+    second = agent_api.post("tickets.json", create).json()["audit"]["id"]
+    update = agent_api.put("tickets/1.json", {"ticket": {"priority": "high"}})
+    assert update.status_code == 200
+    assert len({first, second, update.json()["audit"]["id"]}) == 3
+    assert first < second < update.json()["audit"]["id"]
+
+
 def test_update_adds_comment_and_internal_note(agent_api, acme, acme_agent):
     make_ticket(account=acme, submitter=acme_agent)
     agent_api.put("tickets/1.json", {"ticket": {"comment": {"body": "Public reply"}}})
