@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.rls import indexed_text_search, same_account_only
 from tickets.models import Ticket, TicketCC
-from tickets.search import prefix_tsquery, search_terms
+from tickets.search import comment_rank, matching_comments, prefix_tsquery, search_terms
 from tickets.selectors import comments_visible_across_tickets, tickets_visible_to
 
 # --- Status as the end user sees it -------------------------------------------------
@@ -153,18 +153,13 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
     )
 
     tsquery = prefix_tsquery(terms)
-    # These two expressions match tickets/migrations/0002_fulltext_indexes.py exactly,
-    # so PostgreSQL answers them from the GIN indexes.
+    # The subject index's exact expression (tickets/migrations/0002); comments match and
+    # rank on their stored vector, as in the agent search (tickets.search).
     subject_vector = SearchVector("subject", config="simple")
-    body_vector = SearchVector("body", config="simple")
-    comments = (
-        comments_visible_across_tickets(viewer=viewer)
-        .annotate(vector=body_vector)
-        .filter(vector=tsquery)
-    )
+    comments = matching_comments(viewer=viewer, tsquery=tsquery)
     best_comment = (
         comments.filter(ticket=OuterRef("pk"))
-        .annotate(rank=SearchRank(body_vector, tsquery))
+        .annotate(rank=comment_rank(tsquery))
         .order_by("-rank", "created_at")
     )
     qs = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorExact
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,30 @@ from accounts.models import NumberedTenantModel
 from accounts.tenancy import TenantModel
 
 COMMENT_MAX_CHARS = 65_536
+
+
+class SimpleVector(SearchVector):
+    """``to_tsvector('simple', COALESCE(text, ''))``, the full-text vector of the searches
+    (tickets.search), on PostgreSQL; NULL on other databases, where there is none (SQLite
+    for ``make run`` searches by substring)."""
+
+    def __init__(self, *expressions):
+        super().__init__(*expressions, config="simple")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return "NULL", []
+
+
+class TsVectorField(models.Field):
+    """A ``tsvector`` column; ``=`` a SearchQuery is ``@@``. (django.contrib.postgres's
+    SearchVectorField would want that app installed, whose type handlers and lookups
+    nothing here uses.)"""
+
+    def db_type(self, connection):
+        return "tsvector"
+
+
+TsVectorField.register_lookup(SearchVectorExact)
 
 
 class Channel(models.TextChoices):
@@ -185,6 +210,12 @@ class Comment(TenantModel):
     made_internal = models.BooleanField(default=False)
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The body's full-text vector, kept by PostgreSQL and GIN-indexed (comment_body_fts,
+    # tickets/migrations/0004): the searches match and rank on it rather than parse each
+    # comment again (tickets.search.matching_comments).
+    body_vector = models.GeneratedField(
+        expression=SimpleVector("body"), output_field=TsVectorField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,9 +2,9 @@
 included), newest activity first, within what the viewer may see.
 
 PostgreSQL: every word of the query as a prefix (full-text, config "simple", on the GIN
-indexes of tickets/migrations/0002_fulltext_indexes.py). Two passes, so that neither a
-common word nor a rare one reads the account (issue 8; 9 s at a million tickets when it
-was ``icontains`` over every subject and comment):
+indexes of the subjects, tickets/migrations/0002, and of the comments' stored vector,
+0004). Two passes, so that neither a common word nor a rare one reads the account (issue
+8; 9 s at a million tickets when it was ``icontains`` over every subject and comment):
 
 1. the ``RECENT_WINDOW`` most recently updated tickets, checked one by one (their
    subject, their few comments): a common word fills the page here and stops;
@@ -22,15 +22,15 @@ import datetime as dt
 import json
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.rls import indexed_text_search, same_account_only
-from tickets.models import Ticket
+from tickets.models import Comment, Ticket
 from tickets.selectors import (
     comments_visible_across_tickets,
     for_list_rows,
@@ -60,9 +60,23 @@ def prefix_tsquery(terms: list[str]) -> SearchQuery:
     return SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
 
 
+def matching_comments(*, viewer: User, tsquery: SearchQuery) -> QuerySet[Comment]:
+    """The comments the viewer may read that hold every word: the comment rule of both
+    searches (this one and the help center's), on the stored vector Comment.body_vector
+    and its GIN index (tickets/migrations/0004). Never ``to_tsvector(body)`` again: that
+    parses each comment checked (~30 µs), which was most of a help-center search."""
+    return comments_visible_across_tickets(viewer=viewer).filter(body_vector=tsquery)
+
+
+def comment_rank(tsquery: SearchQuery) -> SearchRank:
+    """How well a comment of ``matching_comments`` matches, from its stored vector."""
+    return SearchRank(F("body_vector"), tsquery)
+
+
 def _estimated_rows(qs: QuerySet) -> float:
     """The planner's estimate of the rows a query returns (EXPLAIN, nothing is run);
-    from the statistics of the GIN index's expression for a full-text match."""
+    for a full-text match, from the statistics of the stored vector (or of the subject
+    index's expression)."""
     plan = json.loads(qs.order_by().explain(format="json"))
     return float(plan[0]["Plan"]["Plan Rows"])
 
@@ -91,13 +105,9 @@ def _search_postgres(
     viewer: User, visible: QuerySet[Ticket], terms: list[str], number: int | None, limit: int
 ) -> list[Ticket]:
     tsquery = prefix_tsquery(terms)
-    # The exact expressions of the GIN indexes (tickets/migrations/0002).
+    # The exact expression of the subject's GIN index (tickets/migrations/0002).
     subject_vector = SearchVector("subject", config="simple")
-    comments = (
-        comments_visible_across_tickets(viewer=viewer)
-        .annotate(vector=SearchVector("body", config="simple"))
-        .filter(vector=tsquery)
-    )
+    comments = matching_comments(viewer=viewer, tsquery=tsquery)
     number_match = Q(number=number) if number is not None else Q(pk__in=[])
     if _estimated_rows(comments) >= WALK_ABOVE:
         # Pass 1: walk the newest tickets in order, each checked on its own (subject, its

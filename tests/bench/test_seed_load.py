@@ -12,6 +12,7 @@ from accounts.services import organization_create, user_create
 from bench.seed import HEAVY_EMAIL, LONG_THREAD_COMMENTS, MANAGER_EMAIL
 from portal.selectors import search_requests
 from tickets.models import Comment, Ticket
+from tickets.search import matching_comments, prefix_tsquery, search_terms
 from tickets.selectors import comments_visible_to, tickets_visible_to
 from tickets.services import ticket_create
 
@@ -117,6 +118,16 @@ def test_search_indexes_rebuilt_and_used(loaded):
     word = subject.subject.split()[0]
     hits = search_requests(viewer=heavy, query=word)
     assert hits and all(hit.ticket.is_public for hit in hits)
+    # COPY leaves the comments' stored vector to PostgreSQL: each comment is found by its
+    # own words (Comment.body_vector, tickets/migrations/0004).
+    comment = (
+        Comment.objects.for_account(first)
+        .filter(ticket__in=tickets_visible_to(viewer=heavy), public=True)
+        .last()
+    )
+    words = search_terms(comment.body)[:4]
+    found = matching_comments(viewer=heavy, tsquery=prefix_tsquery(words))
+    assert comment in found
 
 
 def test_refuses_existing_accounts(loaded):

@@ -20,11 +20,8 @@ from tickets.services import comment_add
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's RLS")
 
-# The expression of the GIN index comment_body_fts, and no account filter of its own.
-FTS = (
-    "SELECT id FROM tickets_comment WHERE "
-    "to_tsvector('simple'::regconfig, COALESCE(body, '')) @@ to_tsquery('simple', 'zyzzyva:*')"
-)
+# The column of the GIN index comment_body_fts, and no account filter of its own.
+FTS = "SELECT id FROM tickets_comment WHERE body_vector @@ to_tsquery('simple', 'zyzzyva:*')"
 
 
 def gin_scans() -> int:
@@ -95,7 +92,7 @@ def test_the_help_center_search_query_runs_on_the_search_road(
     roads = []
 
     def spy(execute, sql, params, many, context):
-        if "to_tsvector" in sql:
+        if "@@" in sql:
             roads.append(rls._platform_depth.get() > 0)
         return execute(sql, params, many, context)
 
@@ -113,7 +110,7 @@ def test_the_agent_search_runs_on_the_search_road_and_finds_internal_notes(
     roads = []
 
     def spy(execute, sql, params, many, context):
-        if "to_tsvector" in sql:
+        if "@@" in sql:
             roads.append(rls._platform_depth.get() > 0)
         return execute(sql, params, many, context)
 
