@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -82,11 +84,19 @@ def test_docker_compose_refuses_to_start_without_a_secret_key(docker_compose):
     assert "SECRET_KEY" in result.stderr
 
 
-def test_check_deploy_passes_with_production_settings():
+def test_check_deploy_passes_with_production_settings(db):
+    # Production checks with its database up: the model checks of the comments' generated
+    # column ask PostgreSQL its version. The test database exists (`db`); the run's own
+    # DATABASE_URL may name one that was never created (pytest-django made test_<name>).
+    database = connection.settings_dict
     env = clean_env(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         BASE_DOMAIN="helpdesk.example.com",
+        DATABASE_URL=(
+            f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
+            f"@{database['HOST']}:{database['PORT']}/{quote(database['NAME'])}"
+        ),
     )
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
