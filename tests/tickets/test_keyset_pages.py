@@ -165,6 +165,15 @@ def test_a_cursor_that_does_not_fit_shows_the_numbered_page(eleven, acme_agent, 
     assert _numbers(response.text) == page_two
 
 
+@pytest.mark.parametrize("number", [10**30, -(10**30), 2**63])
+def test_a_cursor_with_an_out_of_range_id_is_no_error(eleven, acme, acme_agent, client_for, number):
+    columns = keyset.columns_of(agent_ticket_list(viewer=acme_agent, view_key="unsolved"))
+    newest = Ticket.objects.for_account(acme).order_by("-updated_at").first()
+    cursor = keyset.encode(keyset.AFTER, Ticket(updated_at=newest.updated_at, id=number), columns)
+    response = client_for(acme_agent).get(f"/agent/views/unsolved/?page=2&cursor={cursor}")
+    assert response.status_code == 200
+
+
 def test_a_cursor_past_the_end_shows_the_numbered_page(eleven, acme, acme_agent, client_for):
     client = client_for(acme_agent)
     oldest = Ticket.objects.for_account(acme).order_by("updated_at").first().updated_at
