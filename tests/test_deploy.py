@@ -7,14 +7,13 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.commands import ROOT, manage
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Variables of the test run that production would not have (DJANGO_ALLOW_ASYNC_UNSAFE is
 # set for the browser tests by tests/pg_default.py and fails `check --deploy`).
@@ -32,17 +31,6 @@ def clean_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update(overrides)
     return env
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -4,11 +4,8 @@ of the suite runs on PostgreSQL, so PostgreSQL-only SQL would otherwise go unnot
 
 import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.commands import manage
 
 # Keyset pages (tickets.keyset) on SQLite, which sorts NULLs the other way round unless
 # told: Next walks every ticket of the list once, in its order, for every sort.
@@ -46,14 +43,7 @@ def test_demo_seeds_and_sends_its_emails_on_sqlite(tmp_path):
         "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
     }
     for command in (["migrate", "--no-input"], ["seed_demo"], ["shell", "-c", WALK_PAGES]):
-        done = subprocess.run(  # noqa: S603 - our own manage.py
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = manage(*command, env=env, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "Could not enqueue" not in done.stderr, done.stderr[-3000:]
     with sqlite3.connect(database) as db:

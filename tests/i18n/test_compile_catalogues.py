@@ -8,7 +8,6 @@ import gettext
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.management.commands.compile_catalogues import compile_catalogues
+from tests.commands import manage
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -63,19 +63,12 @@ def test_compiled_catalogues_are_not_committed():
     assert "*.mo" in (ROOT / ".gitignore").read_text().split()
 
 
-def test_the_command_needs_no_database(tmp_path):
+def test_the_command_needs_no_database():
     """`make test` compiles before pytest creates its databases, and `make test
     DATABASE_URL=...` may name one that does not exist yet: the command runs no check
     that connects (the comments' generated column makes Django's model checks ask
     PostgreSQL its version)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/sportello_no_such_database"
-    done = subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", "compile_catalogues"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = manage("compile_catalogues", env=env)
     assert done.returncode == 0, done.stderr[-2000:]
