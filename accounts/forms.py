@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts import signin_throttle
 from accounts.models import Account, User
+from helpdesk.client_address import client_network
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -17,31 +22,45 @@ class SignInForm(auth_forms.AuthenticationForm):
         # Same message whether or not the address exists in this account.
         "invalid_login": _("That email and password don't match. Check them and try again."),
         "inactive": _("That email and password don't match. Check them and try again."),
-        "throttled": _(
-            "Too many failed sign-ins. Wait 15 minutes, or reset your password, and try again."
+        "throttled_address": _(
+            "Too many failed sign-ins for this address. Try again after %(time)s, "
+            "or reset your password."
+        ),
+        "throttled_client": _(
+            "Too many failed sign-ins from this network. Try again after %(time)s."
         ),
     }
 
     def clean(self):
-        from accounts import signin_throttle
-
         email = self.cleaned_data.get("username") or ""
-        who = {
-            "account_id": getattr(getattr(self.request, "account", None), "pk", None),
-            "email": email,
-        }
-        ip = signin_throttle.client_ip(self.request)
+        if not email:
+            return super().clean()
+        attempt = signin_throttle.Attempt.of(
+            account_id=getattr(getattr(self.request, "account", None), "pk", None),
+            email=email,
+            client=client_network(self.request),
+        )
         # Checked before the password, so a locked address is no password oracle.
-        if email and signin_throttle.is_locked(**who, client_ip=ip):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        lockout = signin_throttle.lockout_for(attempt)
+        if lockout is not None:
+            raise forms.ValidationError(
+                self.error_messages[f"throttled_{lockout.reason}"],
+                code="throttled",
+                params={"time": _minute_after(lockout.until)},
+            )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if email:
-                signin_throttle.record_failure(**who, client_ip=ip)
+            signin_throttle.record_failure(attempt)
             raise
-        signin_throttle.record_success(**who)
+        signin_throttle.record_success(attempt)
         return cleaned
+
+
+def _minute_after(moment) -> str:
+    """ "11:05" for 11:04:10, in the request's time zone: trying at the minute shown works."""
+    moment = timezone.localtime(moment).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return date_format(moment, "H:i")
 
 
 class AccountPasswordResetForm(auth_forms.PasswordResetForm):

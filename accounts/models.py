@@ -382,3 +382,24 @@ class GroupMembership(TenantModel):
                 fields=["account", "group", "user"], name="group_membership_unique"
             )
         ]
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept while a throttle window may still count it
+    (``accounts/signin_throttle.py``). In the database rather than the cache, so a Redis
+    outage neither stops sign-in nor lifts a lockout. Holds keyed digests only: no address
+    typed, no IP, and no account column (the account is inside each digest)."""
+
+    address_key = models.CharField(max_length=64)
+    client_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_key", "created_at"], name="signin_failure_address"),
+            models.Index(fields=["client_key", "created_at"], name="signin_failure_client"),
+            models.Index(fields=["created_at"], name="signin_failure_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Failed sign-in at {self.created_at:%Y-%m-%d %H:%M:%S}"

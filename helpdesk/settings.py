@@ -166,10 +166,16 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=40 * 1024 * 1024)
 
 # Celery: without a broker, tasks run eagerly in-process (development, `make run`).
 REDIS_URL = env.str("REDIS_URL", default="")
-# Shared by every web worker (sign-in throttling counts failures here); without Redis,
-# a per-process memory cache (development, tests).
+# Shared by every web worker (the API's rate limit, its job statuses); without Redis,
+# a per-process memory cache (development, tests). Nothing on a request's path needs it:
+# while Redis is down the rate limit lets requests through and job statuses answer 503.
+# Short timeouts, so an unreachable Redis costs a request a second, not a hang.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -264,6 +270,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# How many proxies of ours stand in front (the TLS proxy: 1). The client's address is
+# then the one X-Forwarded-For got from the outermost of them (helpdesk/client_address.py);
+# with 0 the header is ignored, since the client writes it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
