@@ -7,6 +7,8 @@
 - 422 ``{"error": "RecordInvalid", "description": "Record validation errors",
   "details": {field: [{"description": ...}]}}``
 - 400 for malformed input, 413 for a body over the limit, 429 with ``Retry-After``.
+- 503 ``{"error": "ServiceUnavailable", ...}`` with ``Retry-After`` when what a call
+  needs (the cache holding job statuses) is down for now.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ class RecordInvalid(exceptions.APIException):
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "Request body too large."
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "This is unavailable for now. Try again in a minute."
+    retry_after = 60
 
 
 def not_found() -> Response:
@@ -103,6 +111,9 @@ def exception_handler(exc, context):
         }
     elif isinstance(exc, exceptions.ParseError):
         response.data = {"error": "InvalidJSON", "description": str(exc.detail)}
+    elif isinstance(exc, ServiceUnavailable):
+        response.data = {"error": "ServiceUnavailable", "description": str(exc.detail)}
+        response["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, PayloadTooLarge):
         response.data = {"error": "PayloadTooLarge", "description": str(exc.detail)}
     else:

@@ -1,6 +1,10 @@
 """Zendesk's background jobs (``job_statuses``): the bulk ticket update runs in a Celery
 task, and clients poll its status (queued → working → completed / failed, with a result
-per ticket). Statuses live in the shared cache for an hour, keyed by account."""
+per ticket). Statuses live in the shared cache for an hour, keyed by account.
+
+While the cache is down a job cannot be followed, so none is queued: the call answers 503
+and changes nothing. A job already queued still does its work, its status unsaved (logged).
+If its task cannot be handed to the broker, its status says so."""
 
 from __future__ import annotations
 
@@ -14,8 +18,11 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Account, User
+from api.errors import ServiceUnavailable
+from helpdesk.shared_cache import CACHE_UNAVAILABLE
 from tickets.models import Channel
 from tickets.selectors import tickets_visible_to
 from tickets.services import tickets_bulk_update
@@ -34,35 +41,62 @@ def _save(account_id: int, job: dict) -> dict:
     return job
 
 
+def _save_or_log(account_id: int, job: dict) -> dict:
+    """In the task: the work matters more than its status."""
+    try:
+        return _save(account_id, job)
+    except CACHE_UNAVAILABLE as exc:
+        logger.warning("Job %s: status %s not stored (%s)", job["id"], job["status"], exc)
+        return job
+
+
 def job_status(*, account: Account, job_id: str) -> dict | None:
     if not re.fullmatch(r"[0-9a-f]{32}", job_id):
         return None
-    return cache.get(_key(account.pk, job_id))
+    try:
+        return cache.get(_key(account.pk, job_id))
+    except CACHE_UNAVAILABLE as exc:
+        logger.warning("Job statuses cannot be read: the cache is unavailable (%s)", exc)
+        raise ServiceUnavailable(
+            "Job statuses cannot be read for now. Try again in a minute."
+        ) from exc
 
 
 def job_update_many_queue(*, account: Account, actor: User, numbers: list[int], data: dict) -> dict:
     """Record a queued job and hand it to Celery once the caller's transaction commits
     (the task runs for the account current now: helpdesk.celery stamps it)."""
-    from api.tasks import tickets_update_many_task
-
-    job = _save(
-        account.pk,
-        {
-            "id": uuid.uuid4().hex,
-            "job_type": "bulk_update",
-            "status": "queued",
-            "total": len(numbers),
-            "progress": 0,
-            "message": None,
-            "results": None,
-        },
-    )
+    job = {
+        "id": uuid.uuid4().hex,
+        "job_type": "bulk_update",
+        "status": "queued",
+        "total": len(numbers),
+        "progress": 0,
+        "message": None,
+        "results": None,
+    }
+    try:
+        _save(account.pk, job)
+    except CACHE_UNAVAILABLE as exc:
+        logger.warning("Bulk update refused: its status cannot be stored (%s)", exc)
+        raise ServiceUnavailable(
+            "Background jobs cannot be tracked for now, so nothing was changed. "
+            "Try again in a minute."
+        ) from exc
     # The payload travels as JSON (dates as ISO strings, turned back in the task).
     payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    transaction.on_commit(
-        lambda: tickets_update_many_task.delay(job["id"], account.pk, actor.pk, numbers, payload)
-    )
+    transaction.on_commit(lambda: _enqueue(job, account.pk, actor.pk, numbers, payload))
     return job
+
+
+def _enqueue(job: dict, account_id: int, actor_id: int, numbers: list[int], data: dict) -> None:
+    from api.tasks import tickets_update_many_task
+
+    try:
+        tickets_update_many_task.delay(job["id"], account_id, actor_id, numbers, data)
+    except (BrokerUnavailable, *CACHE_UNAVAILABLE) as exc:
+        logger.warning("Job %s could not be queued: %s", job["id"], exc)
+        job.update(status="failed", message="The job could not be queued. Try again.")
+        _save_or_log(account_id, job)
 
 
 def _result(number: int, error: str = "", details: str = "") -> dict:
@@ -86,9 +120,13 @@ def job_update_many_run(
     refused ticket fails alone, as in Zendesk); the status records every outcome."""
     from api.services import ticket_fields_from_payload
 
-    job = cache.get(_key(account_id, job_id)) or {"id": job_id, "job_type": "bulk_update"}
+    try:
+        job = cache.get(_key(account_id, job_id))
+    except CACHE_UNAVAILABLE:
+        job = None
+    job = job or {"id": job_id, "job_type": "bulk_update"}
     job.update(status="working", total=len(numbers), progress=0)
-    _save(account_id, job)
+    _save_or_log(account_id, job)
     try:
         account = Account.objects.get(pk=account_id)
         actor = User.objects.for_account(account).get(pk=actor_id, is_active=True)
@@ -116,7 +154,7 @@ def job_update_many_run(
         logger.warning("Bulk update job %s failed: %s", job_id, type(exc).__name__)
         reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "Internal error"
         job.update(status="failed", message=reason[:500])
-    return _save(account_id, job)
+    return _save_or_log(account_id, job)
 
 
 def _update_one(account, actor, ticket, data, fields) -> dict:
