@@ -32,6 +32,8 @@ class ZendeskTokenAuthentication(authentication.BaseAuthentication):
             decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
             raise exceptions.AuthenticationFailed(_FAILED) from exc
+        if "\x00" in decoded:  # PostgreSQL cannot compare text holding NUL
+            raise exceptions.AuthenticationFailed(_FAILED)
         login, sep, secret = decoded.partition(":")
         email, slash, marker = login.rpartition("/")
         if not sep or not slash or marker != "token":
@@ -57,6 +59,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_FAILED) from exc
+        if "\x00" in secret:
+            raise exceptions.AuthenticationFailed(_FAILED)
         account = getattr(request._request, "account", None)
         user = account and user_for_bearer_token(account=account, secret=secret)
         if not user:

@@ -1,5 +1,6 @@
 """JSON in, with limits: a body over ``API_MAX_BODY_BYTES`` is refused before it is
-read, and malformed or absurdly nested JSON is a clean 400, never a 500."""
+read, and malformed or absurdly nested JSON is a clean 400, never a 500. So is a NUL
+character (``\u0000``) in any key or string: PostgreSQL cannot store one."""
 
 from __future__ import annotations
 
@@ -41,7 +42,20 @@ class SafeJSONParser(JSONParser):
             raise ParseError(f"Malformed JSON in the request body: {exc}") from exc
         if _depth(data) > MAX_DEPTH:
             raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.")
+        if _has_nul(data):
+            raise ParseError("Text in the request body cannot contain NUL characters.")
         return data
+
+
+def _has_nul(value) -> bool:
+    # Depth is bounded by MAX_DEPTH, checked first.
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _reject_constant(name: str):

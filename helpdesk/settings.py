@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "accounts.middleware.TenantMiddleware",
     # Refuses an oversized body from its declared length, before reading it.
     "helpdesk.limits.RequestSizeLimitMiddleware",
+    # Refuses NUL characters in any input before a view runs; drops cookies holding one.
+    "helpdesk.nul_characters.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -89,12 +89,19 @@ def strip_quoted(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+def _text(value) -> str:
+    """A value read from the mail, without NUL characters: PostgreSQL cannot store them,
+    and an email is never refused for one (every read of the mail's text goes through
+    here; attachment names are cleaned by the attachment rules)."""
+    return str(value or "").replace("\x00", "")
+
+
 def _header(message, name: str) -> str:
     try:
         value = message.get(name)
     except Exception:  # noqa: BLE001 - a malformed header reads as absent
         return ""
-    return str(value or "").strip()
+    return _text(value).strip()
 
 
 def _addresses(message, *headers: str) -> list[str]:
@@ -106,7 +113,7 @@ def _addresses(message, *headers: str) -> list[str]:
             logger.info("Inbound email: unreadable %s header ignored", header)
             continue
         for address in parsed[:MAX_ADDRESSES_READ]:
-            spec = (address.addr_spec or "").strip().lower()
+            spec = _text(address.addr_spec).strip().lower()
             if spec and spec not in found:
                 found.append(spec)
     return found
@@ -115,7 +122,7 @@ def _addresses(message, *headers: str) -> list[str]:
 def _resolve_account(message) -> tuple[Account | None, str]:
     candidates = []
     if getattr(message, "envelope_recipient", None):
-        candidates.append(str(message.envelope_recipient))
+        candidates.append(_text(message.envelope_recipient))
     candidates += _addresses(message, "To", "Cc", "Delivered-To")
     for candidate in candidates:
         account, local = addresses.account_for_address(candidate)
@@ -183,9 +190,9 @@ def _may_post(ticket: Ticket, user: User) -> bool:
 
 def _body(message) -> str:
     stripped = getattr(message, "stripped_text", None)
-    text = stripped if stripped else (message.text or "")
+    text = _text(stripped if stripped else message.text)
     if not text.strip() and message.html:
-        text = _html_reply_text(message.html)
+        text = _html_reply_text(_text(message.html))
     return strip_quoted(text)
 
 
@@ -304,9 +311,9 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
         from_address = message.from_email
     except Exception:  # noqa: BLE001 - an unparseable From is no sender
         from_address = None
-    sender = (from_address.addr_spec if from_address else "").strip().lower()
+    sender = _text(from_address.addr_spec if from_address else "").strip().lower()
     message_id = _header(message, "Message-ID")[:255]
-    subject = " ".join((message.subject or "").split())[:255]
+    subject = " ".join(_text(message.subject).split())[:255]
     if not sender or "@" not in sender:
         logger.info("Inbound email without a sender for %s; dropped", account.subdomain)
         return _record(account, message_id, "", subject, "dropped", "no sender")
@@ -324,7 +331,7 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
         logger.info("Inbound email %s already processed; ignored", message_id)
         return InboundResult(InboundEmail.Outcome.DROPPED, "duplicate")
     user, created = user_get_or_create(
-        account=account, email=sender, name=(from_address.display_name or "")[:150]
+        account=account, email=sender, name=_text(from_address.display_name)[:150]
     )
     if created:
         logger.info("Inbound email: new end user %s in %s", sender, account.subdomain)
