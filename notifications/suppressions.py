@@ -53,7 +53,10 @@ def _id_forms(message_id: str) -> set[str]:
 
 
 def _detail(event: AnymailTrackingEvent) -> str:
-    parts = [str(p).strip() for p in (event.description, event.mta_response) if p]
+    # The provider's words, without NUL characters (PostgreSQL cannot store them).
+    parts = [
+        str(p).replace("\x00", "").strip() for p in (event.description, event.mta_response) if p
+    ]
     return " — ".join(dict.fromkeys(p for p in parts if p))[:500]
 
 

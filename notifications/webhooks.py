@@ -137,8 +137,9 @@ class PostmarkInboundView(HardenedInboundMixin, PostmarkInboundWebhookView):
 
 
 class TrackingMixin(HardenedInboundMixin):
-    """An event without a message id cannot be matched to anything we sent: the
-    payload is not a tracking event (or not a whole one), so a 400."""
+    """An event without a message id, or with a NUL character in it, cannot be matched
+    to anything we sent: the payload is not a tracking event (or not a whole one), so a
+    400 (PostgreSQL could not even compare a NUL; the event's other texts drop theirs)."""
 
     kind = "Tracking"
 
@@ -147,6 +148,8 @@ class TrackingMixin(HardenedInboundMixin):
         for event in events:
             if not (event.message_id or "").strip():
                 raise ValueError("tracking event without a message id")
+            if "\x00" in event.message_id:
+                raise ValueError("tracking event with a NUL character in its message id")
         return events
 
 

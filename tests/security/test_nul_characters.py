@@ -4,7 +4,7 @@ Every URL pattern of the project is walked (the access crawler's table and scena
 a new page, filter or form is covered without being listed here: a page refuses a NUL in
 its path, query string, form fields or file names with a 400 that says why; the API
 answers 400 in its JSON shape; a cookie holding one is ignored; inbound email keeps its
-text without them."""
+text without them (tracking events: tests/notifications/test_nul_tracking.py)."""
 
 from __future__ import annotations
 
