@@ -3,8 +3,12 @@ queryset here goes through ``all_accounts``."""
 
 from django.contrib import admin
 
+from accounts.forms import OperatorSignInForm
 from accounts.models import Account, AgentGroup, Organization, User
 from accounts.rls import platform_access
+
+# Operators' sign-ins are throttled as users' are (accounts/signin_throttle.py).
+admin.site.login_form = OperatorSignInForm
 
 
 class PlatformAdmin(admin.ModelAdmin):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -13,22 +14,16 @@ from accounts.models import Account, User
 from helpdesk.client_address import client_network
 
 
-class SignInForm(auth_forms.AuthenticationForm):
-    username = forms.EmailField(
-        label=_("Email"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
-    error_messages = {
-        # Same message whether or not the address exists in this account.
-        "invalid_login": _("That email and password don't match. Check them and try again."),
-        "inactive": _("That email and password don't match. Check them and try again."),
-        "throttled_address": _(
+class ThrottledSignInMixin:
+    """Sign-in throttling (``accounts/signin_throttle.py``) around an AuthenticationForm:
+    the account's users' sign-in page and the operators' admin on the base domain."""
+
+    throttled_messages = {
+        "address": _(
             "Too many failed sign-ins for this address. Try again after %(time)s, "
             "or reset your password."
         ),
-        "throttled_client": _(
-            "Too many failed sign-ins from this network. Try again after %(time)s."
-        ),
+        "client": _("Too many failed sign-ins from this network. Try again after %(time)s."),
     }
 
     def clean(self):
@@ -44,7 +39,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         lockout = signin_throttle.lockout_for(attempt)
         if lockout is not None:
             raise forms.ValidationError(
-                self.error_messages[f"throttled_{lockout.reason}"],
+                self.throttled_messages[lockout.reason],
                 code="throttled",
                 params={"time": _minute_after(lockout.until)},
             )
@@ -55,6 +50,22 @@ class SignInForm(auth_forms.AuthenticationForm):
             raise
         signin_throttle.record_success(attempt)
         return cleaned
+
+
+class SignInForm(ThrottledSignInMixin, auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        # Same message whether or not the address exists in this account.
+        "invalid_login": _("That email and password don't match. Check them and try again."),
+        "inactive": _("That email and password don't match. Check them and try again."),
+    }
+
+
+class OperatorSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    """The operators' admin sign-in, throttled as the accounts' own."""
 
 
 def _minute_after(moment) -> str:

@@ -206,3 +206,22 @@ def test_sign_in_works_and_still_throttles_while_redis_is_down(
     for _ in range(5):
         assert sign_in(client, acme_agent.email, WRONG).status_code == 200
     assert "Too many failed sign-ins" in sign_in(client, acme_agent.email, password).text
+
+
+def test_the_operators_admin_sign_in_is_throttled_too(db, password):
+    from django.test import Client
+
+    from accounts.models import User
+
+    User.objects.create_superuser(email="ops@platform.example", password=password)
+    client = Client(HTTP_HOST="localhost")
+    for _ in range(5):
+        response = client.post(
+            "/admin/login/", {"username": "ops@platform.example", "password": WRONG}
+        )
+        assert response.status_code == 200
+    response = client.post(
+        "/admin/login/", {"username": "ops@platform.example", "password": password}
+    )
+    assert "Too many failed sign-ins for this address" in response.text
+    assert "_auth_user_id" not in client.session
