@@ -102,12 +102,18 @@ def broker_down():
     saved = conf.broker_url, conf.task_always_eager, conf.task_publish_retry
     conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
     conf.task_publish_retry = False
-    app._pool = None
+    _forget_connections(app)
     try:
         yield
     finally:
         conf.broker_url, conf.task_always_eager, conf.task_publish_retry = saved
-        app._pool = None
+        _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    # Celery keeps its connection and producer pools once made, on the broker of the time.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_job_whose_task_cannot_be_queued_ends_failed_not_500(
