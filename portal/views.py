@@ -177,8 +177,9 @@ def request_feedback(request, number):
         except ValidationError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, _("Thank you for your feedback."))
-            return redirect("portal:request", number=number)
+            # The page's feedback card thanks them (and keeps doing so): no flash as well.
+            url = reverse("portal:request", kwargs={"number": number})
+            return redirect(f"{url}#feedback")
     return _render_request(request, number, feedback_form=form, status=400)
 
 

@@ -162,7 +162,7 @@ def test_closed_request_says_why_instead_of_a_reply_form(ticket, acme_agent, acm
     ticket_update(ticket=ticket, actor=acme_agent, status=Ticket.Status.CLOSED)
     client = client_for(acme_user)
     text = client.get(page_of(ticket.number)).text
-    assert "can no longer receive replies" in text
+    assert "This request has been closed." in text
     assert "Send reply" not in text
     response = client.post(page_of(ticket.number), {"body": "hello?"})
     assert response.status_code == 400
@@ -191,6 +191,18 @@ def test_requester_closes_request_then_leaves_feedback_then_is_thanked(
     assert (ticket.satisfaction_rating, ticket.satisfaction_comment) == ("good", "Quick!")
     assert "Thank you for your feedback." in response.text
     assert "Send feedback" not in response.text
+
+
+def test_closed_request_and_the_thanks_for_feedback_are_each_said_once(
+    ticket, acme_user, client_for
+):
+    client = client_for(acme_user)
+    text = client.post(f"{page_of(ticket.number)}close/", follow=True).text
+    assert text.count("This request has been closed.") == 1
+    assert "can no longer receive replies" not in text
+    text = client.post(f"{page_of(ticket.number)}feedback/", {"rating": "good"}, follow=True).text
+    assert text.count("Thank you for your feedback.") == 1
+    assert text.count("This request has been closed.") == 1
 
 
 def test_close_is_post_only(ticket, acme_user, client_for):
