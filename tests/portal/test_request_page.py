@@ -290,3 +290,26 @@ def test_attachment_token_of_another_request_is_404(
     assert client.get(f"{page_of(ticket.number)}attachments/{token}/").status_code == 404
     assert client.get(f"{page_of(other.number)}attachments/{token}/").status_code == 200
     assert client.get(f"{page_of(other.number)}attachments/guess/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("channel", "submitted_by_requester", "shown"),
+    [
+        (Channel.WEB, False, "By our support team"),
+        (Channel.API, False, "By our support team"),
+        (Channel.PHONE, False, "By phone"),
+        (Channel.EMAIL, True, "By email"),
+        (Channel.PORTAL, True, "In the help center"),
+        (Channel.API, True, "Online"),
+    ],
+)
+def test_request_says_how_it_was_opened_in_the_end_users_words(
+    channel, submitted_by_requester, shown, acme, acme_agent, acme_user, client_for
+):
+    submitter = acme_user if submitted_by_requester else acme_agent
+    ticket = make_ticket(
+        account=acme, submitter=submitter, requester=acme_user, channel=channel, assignee=None
+    )
+    text = client_for(acme_user).get(page_of(ticket.number)).text
+    assert f"<dt>Opened</dt><dd>{shown}</dd>" in text
+    assert "<dt>Channel</dt>" not in text and ">Web<" not in text and ">API<" not in text
