@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
+from accounts.tenancy import AllAccountsManager, TenantManager, TenantModel, TenantQuerySet
 
 RESERVED_SUBDOMAINS = frozenset(
     {
@@ -138,29 +138,67 @@ class Sequence(TenantModel):
 
     @classmethod
     def next_value(cls, *, account: Account, name: str) -> int:
-        # One atomic statement: concurrent creators each get their own number.
+        return cls.next_values(account_id=account.pk, name=name, count=1)[0]
+
+    @classmethod
+    def next_values(cls, *, account_id: int, name: str, count: int) -> range:
+        """``count`` consecutive numbers, in one atomic statement: concurrent creators
+        each get their own. (The counter's row stays locked until the caller's
+        transaction ends, which is what keeps numbers unique without gaps or retries.)"""
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (account_id, name, value) VALUES (%s, %s, 1) "  # noqa: S608
-                f"ON CONFLICT (account_id, name) DO UPDATE SET value = {table}.value + 1 "
+                f"INSERT INTO {table} (account_id, name, value) VALUES (%s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (account_id, name) DO UPDATE SET value = {table}.value + %s "
                 "RETURNING value",
-                [account.pk, name],
+                [account_id, name, count, count],
             )
-            return cursor.fetchone()[0]
+            last = cursor.fetchone()[0]
+        return range(last - count + 1, last + 1)
+
+
+def number_rows(rows: list[NumberedTenantModel]) -> None:
+    """Give each row without a number the next numbers of its account (one statement per
+    account and model)."""
+    waiting: dict[tuple[int, str], list[NumberedTenantModel]] = {}
+    for row in rows:
+        if row.number is None:
+            waiting.setdefault((row.account_id, row._meta.label_lower), []).append(row)
+    for (account_id, name), group in waiting.items():
+        numbers = Sequence.next_values(account_id=account_id, name=name, count=len(group))
+        for row, number in zip(group, numbers, strict=True):
+            row.number = number
+
+
+class NumberedTenantQuerySet(TenantQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create calls no save(): the numbers are given here instead.
+        objs = list(objs)
+        number_rows(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class NumberedTenantManager(TenantManager.from_queryset(NumberedTenantQuerySet)):
+    pass
 
 
 class NumberedTenantModel(TenantModel):
-    """A tenant model addressed in URLs by its per-account number, never by its pk."""
+    """A tenant model addressed in URLs by its per-account number, never by its pk:
+    numbered from 1 in each account, by ``save()`` and ``bulk_create()`` alike."""
 
     number = models.PositiveBigIntegerField(_("number"), editable=False)
+
+    objects = NumberedTenantManager()
+    # Declared again, after ``objects``: Django takes the first-declared manager as the
+    # default one, and that must stay the scoped one.
+    all_accounts = AllAccountsManager()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if self.number is None:
-            self.number = Sequence.next_value(account=self.account, name=self._meta.label_lower)
+            number_rows([self])
         super().save(*args, **kwargs)
 
 

@@ -198,6 +198,7 @@ class _Delivery:
         once if rate is 0); return each row's Message-ID and its commit time."""
         from django.db import transaction
 
+        from accounts.rls import account_context
         from notifications.models import Delivery
         from notifications.outbox import enqueue_after_commit
 
@@ -210,8 +211,10 @@ class _Delivery:
                 delay = started + done / rate - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
-            with transaction.atomic():
-                rows = Delivery.all_accounts.bulk_create(self._rows(size))
+            # In the account, as the product writes them: rows take their numbers from
+            # the account's counter (NumberedTenantQuerySet.bulk_create).
+            with transaction.atomic(), account_context(self.template.account_id):
+                rows = Delivery.objects.bulk_create(self._rows(size))
                 ids = [r.message_id for r in rows]
                 # Registered before the enqueue, so it runs first, right after COMMIT.
                 transaction.on_commit(

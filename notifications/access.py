@@ -1,7 +1,7 @@
-"""The only road from an id in a settings URL to a trigger, a delivery row or a
-suppressed address.
+"""The only road from a number in a settings URL to a trigger, a delivery row or a
+suppressed address (per-account numbers, as tickets have; never primary keys).
 
-Both answer 404 alike for another account's row and one that does not exist."""
+Each answers 404 alike for another account's row and one that does not exist."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from accounts.models import Account
 from notifications.models import Delivery, Suppression, Trigger
 
 
-def trigger_for_admin(*, account: Account, pk: int) -> Trigger:
+def trigger_for_admin(*, account: Account, number: int) -> Trigger:
     """A trigger of the admin's own account."""
-    return get_object_or_404(Trigger.objects.for_account(account), pk=pk)
+    return get_object_or_404(Trigger.objects.for_account(account), number=number)
 
 
-def delivery_for_admin(*, account: Account, pk: int) -> Delivery:
+def delivery_for_admin(*, account: Account, number: int) -> Delivery:
     """A delivery row of the admin's own account."""
-    return get_object_or_404(Delivery.objects.for_account(account), pk=pk)
+    return get_object_or_404(Delivery.objects.for_account(account), number=number)
 
 
-def suppression_for_admin(*, account: Account, pk: int) -> Suppression:
+def suppression_for_admin(*, account: Account, number: int) -> Suppression:
     """A suppressed address of the admin's own account."""
-    return get_object_or_404(Suppression.objects.for_account(account), pk=pk)
+    return get_object_or_404(Suppression.objects.for_account(account), number=number)

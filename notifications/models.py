@@ -9,10 +9,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import NumberedTenantModel
 from accounts.tenancy import TenantModel
 
 
-class Trigger(TenantModel):
+class Trigger(NumberedTenantModel):
     """A rule evaluated after every ticket change set. ``conditions`` and ``actions`` are
     JSON in a fixed vocabulary, validated by ``notifications.triggers.trigger_clean``
     before any save: the evaluator never meets a shape it does not know."""
@@ -33,6 +34,7 @@ class Trigger(TenantModel):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["account", "name"], name="trigger_name_unique"),
+            models.UniqueConstraint(fields=["account", "number"], name="trigger_number_unique"),
         ]
         indexes = [models.Index(fields=["account", "active", "position"], name="trigger_order")]
 
@@ -45,7 +47,7 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-class Delivery(TenantModel):
+class Delivery(NumberedTenantModel):
     """One email to one recipient: the outbox row. Written in the transaction of the
     change that caused it; a Celery task sends it after commit, claiming the row with a
     conditional UPDATE so a re-delivered task never sends twice."""
@@ -109,6 +111,7 @@ class Delivery(TenantModel):
             models.UniqueConstraint(
                 fields=["account", "message_id"], name="delivery_message_id_unique"
             ),
+            models.UniqueConstraint(fields=["account", "number"], name="delivery_number_unique"),
         ]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="delivery_sweep"),
@@ -121,7 +124,7 @@ class Delivery(TenantModel):
         return f"{self.subject} → {self.to_email} ({self.state})"
 
 
-class Suppression(TenantModel):
+class Suppression(NumberedTenantModel):
     """An address this account no longer emails: it bounced hard, the provider rejected
     it, or its owner marked a message as spam. Written by the tracking webhook
     (notifications.suppressions); the outbox withholds every email to it until an admin
@@ -148,6 +151,7 @@ class Suppression(TenantModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["account", "email"], name="suppression_email_unique"),
+            models.UniqueConstraint(fields=["account", "number"], name="suppression_number_unique"),
         ]
 
     def __str__(self) -> str:

@@ -88,8 +88,8 @@ def trigger_new(request):
 
 
 @admin_view
-def trigger_edit(request, pk: int):
-    trigger = trigger_for_admin(account=request.account, pk=pk)
+def trigger_edit(request, number: int):
+    trigger = trigger_for_admin(account=request.account, number=number)
     if request.method == "POST":
         return _save(request, trigger)
     return _editor_page(
@@ -99,8 +99,8 @@ def trigger_edit(request, pk: int):
 
 @admin_view
 @require_POST
-def trigger_toggle(request, pk: int):
-    trigger = trigger_for_admin(account=request.account, pk=pk)
+def trigger_toggle(request, number: int):
+    trigger = trigger_for_admin(account=request.account, number=number)
     services.trigger_set_active(trigger=trigger, active=not trigger.active)
     message = _("“%(name)s” is on.") if trigger.active else _("“%(name)s” is off.")
     messages.success(request, message % {"name": trigger.name})
@@ -109,8 +109,8 @@ def trigger_toggle(request, pk: int):
 
 @admin_view
 @require_POST
-def trigger_move(request, pk: int):
-    trigger = trigger_for_admin(account=request.account, pk=pk)
+def trigger_move(request, number: int):
+    trigger = trigger_for_admin(account=request.account, number=number)
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
         services.trigger_move(trigger=trigger, direction=direction)
@@ -119,8 +119,8 @@ def trigger_move(request, pk: int):
 
 @admin_view
 @require_POST
-def trigger_delete(request, pk: int):
-    trigger = trigger_for_admin(account=request.account, pk=pk)
+def trigger_delete(request, number: int):
+    trigger = trigger_for_admin(account=request.account, number=number)
     services.trigger_delete(trigger=trigger)
     messages.success(request, _("Trigger “%(name)s” deleted.") % {"name": trigger.name})
     return redirect("notifications:trigger_list")
@@ -167,8 +167,8 @@ def _inbound_list(request):
 
 @admin_view
 @require_POST
-def delivery_resend(request, pk: int):
-    delivery = delivery_for_admin(account=request.account, pk=pk)
+def delivery_resend(request, number: int):
+    delivery = delivery_for_admin(account=request.account, number=number)
     if delivery.state in RESENDABLE:
         delivery_retry(delivery=delivery)
         messages.success(
@@ -193,8 +193,8 @@ def suppression_list(request):
 
 @admin_view
 @require_POST
-def suppression_lift(request, pk: int):
-    suppression = suppression_for_admin(account=request.account, pk=pk)
+def suppression_lift(request, number: int):
+    suppression = suppression_for_admin(account=request.account, number=number)
     suppressions.suppression_lift(suppression=suppression, actor=request.user)
     messages.success(
         request,

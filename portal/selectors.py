@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.rls import indexed_text_search, same_account_only
-from tickets.models import Ticket, TicketCC
+from tickets.models import Channel, Ticket, TicketCC
 from tickets.search import comment_rank, matching_comments, prefix_tsquery, search_terms
 from tickets.selectors import comments_visible_across_tickets, tickets_visible_to
 
@@ -276,6 +276,29 @@ def marked_html(text: str) -> SafeString:
 # --- The request page -----------------------------------------------------------------
 
 
+# --- How a request was opened, as the end user reads it -------------------------------
+# "Web" (the agent workspace) or "API" (an integration) mean nothing to a customer: they
+# are told the channel they used, or that the support team opened the request for them.
+_OPENED_VIA = {
+    Channel.PORTAL: _("In the help center"),
+    Channel.EMAIL: _("By email"),
+    Channel.PHONE: _("By phone"),
+}
+
+
+def request_opened_via(ticket: Ticket) -> str:
+    """The help center's "Opened" fact (``ticket.requester`` is loaded with the ticket)."""
+    if ticket.channel in _OPENED_VIA:
+        return str(_OPENED_VIA[ticket.channel])
+    if (
+        ticket.channel == Channel.API
+        and ticket.submitter_id == ticket.requester_id
+        and not ticket.requester.is_agent
+    ):
+        return str(_("Online"))  # the requester, through an app of the company's
+    return str(_("By our support team"))
+
+
 @dataclass
 class RequestPage:
     ticket: Ticket
@@ -284,6 +307,7 @@ class RequestPage:
     can_reply: bool
     can_close: bool
     can_rate: bool
+    opened_via: str = ""
 
 
 def request_page(*, viewer: User, number: int) -> RequestPage:
@@ -305,4 +329,5 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
         can_reply=ticket.takes_help_center_replies,
         can_close=is_requester and not ticket.is_solved,
         can_rate=is_requester and ticket.is_solved and not ticket.satisfaction_rating,
+        opened_via=request_opened_via(ticket),
     )

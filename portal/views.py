@@ -9,7 +9,6 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import selectors
 from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
 from tickets.access import attachment_for_viewer
-from tickets.attachments import SAFE_INLINE_IMAGE_TYPES
+from tickets.attachments import attachment_response
 from tickets.counts import TicketPaginator
 from tickets.models import Channel
 from tickets.services import comment_add, request_rate, request_solve_by_requester, ticket_create
@@ -178,33 +177,19 @@ def request_feedback(request, number):
         except ValidationError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, _("Thank you for your feedback."))
-            return redirect("portal:request", number=number)
+            # The page's feedback card thanks them (and keeps doing so): no flash as well.
+            url = reverse("portal:request", kwargs={"number": number})
+            return redirect(f"{url}#feedback")
     return _render_request(request, number, feedback_form=form, status=400)
 
 
 @require_GET
 @portal_view
 def attachment_download(request, number, token):
-    """An attachment of a public comment on a request the viewer may see. Only PNG, JPEG
-    and GIF open in the browser; everything else (SVG, HTML, PDF…) downloads, and the
-    browser is told not to guess types."""
+    """An attachment of a public comment on a request the viewer may see, answered as
+    tickets.attachments answers every download."""
     attachment = attachment_for_viewer(viewer=request.user, number=number, token=token)
-    inline = attachment.content_type in SAFE_INLINE_IMAGE_TYPES
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
 
 
 @require_GET

@@ -1,4 +1,5 @@
-"""Attachment rules: how many, how big, which types (by extension and by content)."""
+"""Attachment rules: how many, how big, which types (by extension and by content), and
+how a stored file is answered to whoever may read it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+
+if TYPE_CHECKING:
+    from tickets.models import Attachment
 
 # Magic numbers of the binary types we accept; text types are checked for being text.
 _SIGNATURES = {
@@ -49,14 +55,21 @@ CONTENT_TYPES = {
 }
 
 
+# Characters that mean something in HTML or inside a header's quoted string: a name is
+# escaped wherever it is shown, but one careless template or email header should not be
+# all that stands between an uploaded name and markup.
+_MARKUP_CHARACTERS = str.maketrans({"<": "_", ">": "_", '"': "_"})
+
+
 def safe_filename(name: str) -> str:
-    """Strip paths, control and bidi-override characters; keep something readable."""
+    """Strip paths, control and bidi-override characters, replace markup characters
+    (``<``, ``>``, ``"``) with ``_``; keep something readable."""
     name = os.path.basename((name or "").replace("\\", "/").replace("\x00", ""))
     name = "".join(
         ch
         for ch in unicodedata.normalize("NFC", name)
         if unicodedata.category(ch) not in ("Cc", "Cf")
-    )
+    ).translate(_MARKUP_CHARACTERS)
     name = re.sub(r"\s+", " ", name).strip(" .")
     return name[:200] or "attachment"
 
@@ -124,3 +137,25 @@ def validate_uploads(
 
 def content_type_for(name: str) -> str:
     return CONTENT_TYPES.get(extension_of(name), "application/octet-stream")
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The one download answer of the agent workspace and the help center (the API links
+    to the help center's). Only plain images show inline; everything else (SVG, HTML,
+    PDF…) downloads, the browser may not guess another type, a page it opens anyway runs
+    sandboxed, and no cache keeps a private file. A file gone from storage is a 404."""
+    inline = attachment.content_type in SAFE_INLINE_IMAGE_TYPES
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -17,6 +17,7 @@ from accounts.models import Account, User, UserManager
 from accounts.selectors import agents_for_account, groups_for_account, organizations_for_account
 from tickets import attachments as attachment_rules
 from tickets.choice_fields import AccountChoiceField, agent_field, group_field
+from tickets.labels import FIELD_LABELS
 from tickets.models import Ticket
 
 BLANK = [("", "—")]
@@ -149,7 +150,7 @@ def default_comment_type(account: Account, *, creating: bool) -> str:
 
 class TicketCreateForm(AccountForm):
     requester = forms.CharField(
-        label=_("Requester"),
+        label=FIELD_LABELS["requester"],
         required=False,
         max_length=254,
         help_text=_(
@@ -163,20 +164,22 @@ class TicketCreateForm(AccountForm):
         max_length=150,
     )
     ccs = CCField(label=_("CC"), help_text=_("Email addresses, separated by commas."))
-    subject = forms.CharField(label=_("Subject"), max_length=255)
+    subject = forms.CharField(label=FIELD_LABELS["subject"], max_length=255)
     comment_type = CommentTypeField()
     body = forms.CharField(
         label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    type = forms.ChoiceField(label=_("Type"), required=False, choices=BLANK + Ticket.Type.choices)
-    priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=BLANK + Ticket.Priority.choices
+    type = forms.ChoiceField(
+        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
     )
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=1000)
+    priority = forms.ChoiceField(
+        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
+    )
+    tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     attachments = MultipleFileField(label=_("Attachments"))
     status = forms.ChoiceField(
@@ -185,8 +188,8 @@ class TicketCreateForm(AccountForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
-        self.fields["group"] = group_field(account, label=_("Group"))
-        self.fields["assignee"] = agent_field(account, label=_("Assignee"))
+        self.fields["group"] = group_field(account, label=FIELD_LABELS["group"])
+        self.fields["assignee"] = agent_field(account, label=FIELD_LABELS["assignee"])
         self.fields["requester"].widget.attrs.update(
             {"autocomplete": "off", "placeholder": _("Name, email, domain, phone, organization")}
         )
@@ -276,16 +279,18 @@ class ReplyForm(AccountForm):
 class TicketFieldsForm(AccountForm):
     """The ticket page's sidebar."""
 
-    requester = forms.EmailField(label=_("Requester"), max_length=254)
-    ccs = CCField(label=_("CCs"))
-    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
-    type = forms.ChoiceField(label=_("Type"), required=False, choices=BLANK + Ticket.Type.choices)
-    priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=BLANK + Ticket.Priority.choices
+    requester = forms.EmailField(label=FIELD_LABELS["requester"], max_length=254)
+    ccs = CCField(label=FIELD_LABELS["ccs"])
+    status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=Ticket.Status.choices)
+    type = forms.ChoiceField(
+        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
     )
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=1000)
+    priority = forms.ChoiceField(
+        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
+    )
+    tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, account: Account, ticket: Ticket, cc_emails=(), **kwargs):
@@ -304,8 +309,8 @@ class TicketFieldsForm(AccountForm):
         kwargs.setdefault("auto_id", "side_%s")
         super().__init__(*args, account=account, initial=initial, **kwargs)
         self.ticket = ticket
-        self.fields["assignee"] = agent_field(account, label=_("Assignee"))
-        self.fields["group"] = group_field(account, label=_("Group"))
+        self.fields["assignee"] = agent_field(account, label=FIELD_LABELS["assignee"])
+        self.fields["group"] = group_field(account, label=FIELD_LABELS["group"])
         if ticket.status != Ticket.Status.NEW and not self.is_bound:
             # Not offered once left; a stale form still posting "New" is not an error
             # unless the agent changed it (the service then refuses going back).

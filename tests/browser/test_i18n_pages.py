@@ -44,7 +44,7 @@ def test_main_pages_in_each_language(browser, acme_url, acme, password, language
     comment_add(ticket=ticket, author=admin, body="¿Puede reiniciarla, por favor?")
     ticket_update(ticket=ticket, actor=admin, status="pending", priority="high")
     trigger = Trigger.objects.for_account(acme).get(default_key="requester_proactive")
-    values = {"number": ticket.number, "trigger": trigger.pk}
+    values = {"number": ticket.number, "trigger": trigger.number}
 
     locale = {"it": "it-IT", "es": "es-ES"}[language]
     for who, pages in ((admin, AGENT_PAGES), (customer, HELP_CENTER_PAGES)):

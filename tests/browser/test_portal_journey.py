@@ -147,7 +147,7 @@ def test_end_user_replies_is_refused_a_file_closes_and_leaves_feedback(
     expect(page.locator("#feedback")).to_contain_text("Thank you for your feedback.")
     expect(page.get_by_role("button", name="Send feedback")).to_have_count(0)
     expect(page.get_by_role("button", name="Send reply")).to_have_count(0)
-    expect(page.get_by_text("can no longer receive replies")).to_be_visible()
+    expect(page.get_by_text("This request has been closed.")).to_have_count(1)
     top_screenshot(page, "portal-request-closed-thanks")
 
     proactive.refresh_from_db()

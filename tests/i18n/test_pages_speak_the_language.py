@@ -111,7 +111,7 @@ def test_agent_workspace_has_no_english_left(client_for, acme, acme_admin, scene
     sources = english_sources(language)
     found = {}
     for path in AGENT_PAGES:
-        url = path.format(number=scene.number, trigger=trigger.pk)
+        url = path.format(number=scene.number, trigger=trigger.number)
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Content-Language"] == language

@@ -37,17 +37,17 @@ def test_only_admins_open_trigger_and_delivery_settings(who, status, request, cl
     assert client.get(TRIGGERS).status_code == status
     assert client.get(DELIVERIES).status_code == status
     trigger = Trigger.objects.for_account(request.getfixturevalue("acme")).first()
-    assert client.post(url("trigger_toggle", trigger.pk)).status_code == status
+    assert client.post(url("trigger_toggle", trigger.number)).status_code == status
 
 
 def test_toggle_turns_a_trigger_off_and_on(acme, acme_admin, client_for):
     client = client_for(acme_admin)
     trigger = Trigger.objects.for_account(acme).first()
-    assert client.get(url("trigger_toggle", trigger.pk)).status_code == 405
-    client.post(url("trigger_toggle", trigger.pk))
+    assert client.get(url("trigger_toggle", trigger.number)).status_code == 405
+    client.post(url("trigger_toggle", trigger.number))
     trigger.refresh_from_db()
     assert trigger.active is False
-    client.post(url("trigger_toggle", trigger.pk))
+    client.post(url("trigger_toggle", trigger.number))
     trigger.refresh_from_db()
     assert trigger.active is True
 
@@ -56,9 +56,9 @@ def test_move_reorders_triggers(acme, acme_admin, client_for):
     client = client_for(acme_admin)
     before = names(acme)
     second = Trigger.objects.for_account(acme).get(name=before[1])
-    client.post(url("trigger_move", second.pk), {"direction": "up"})
+    client.post(url("trigger_move", second.number), {"direction": "up"})
     assert names(acme) == [before[1], before[0], *before[2:]]
-    client.post(url("trigger_move", second.pk), {"direction": "down"})
+    client.post(url("trigger_move", second.number), {"direction": "down"})
     assert names(acme) == before
 
 
@@ -120,10 +120,10 @@ def test_unknown_vocabulary_is_refused_not_stored(acme, acme_admin, client_for):
 def test_admin_edits_a_default_trigger(acme, acme_admin, client_for):
     trigger = Trigger.objects.for_account(acme).get(name="Notify requester of solved request")
     client = client_for(acme_admin)
-    page = client.get(url("trigger_edit", trigger.pk)).content.decode()
+    page = client.get(url("trigger_edit", trigger.number)).content.decode()
     assert "[Solved] {{ticket.title}}" in page
     response = client.post(
-        url("trigger_edit", trigger.pk),
+        url("trigger_edit", trigger.number),
         {
             "name": "Tell the requester it is solved",
             "active": "on",
@@ -143,16 +143,23 @@ def test_admin_edits_a_default_trigger(acme, acme_admin, client_for):
 
 def test_delete_removes_the_trigger(acme, acme_admin, client_for):
     trigger = Trigger.objects.for_account(acme).first()
-    client_for(acme_admin).post(url("trigger_delete", trigger.pk))
+    client_for(acme_admin).post(url("trigger_delete", trigger.number))
     assert not Trigger.objects.for_account(acme).filter(pk=trigger.pk).exists()
 
 
-def test_another_accounts_trigger_is_a_404(acme_admin, globex, client_for):
-    theirs = Trigger.objects.for_account(globex).first()
+def test_another_accounts_trigger_is_a_404(acme, acme_admin, globex, client_for):
+    # Numbers are per account: globex's last trigger has a number acme has not reached.
+    theirs = trigger_create(
+        account=globex,
+        name="Globex only",
+        conditions=[],
+        actions=[{"action": "add_tag", "value": "x"}],
+    )
+    assert not Trigger.objects.for_account(acme).filter(number=theirs.number).exists()
     client = client_for(acme_admin)
-    assert client.get(url("trigger_edit", theirs.pk)).status_code == 404
-    assert client.post(url("trigger_toggle", theirs.pk)).status_code == 404
-    assert client.post(url("trigger_delete", theirs.pk)).status_code == 404
+    assert client.get(url("trigger_edit", theirs.number)).status_code == 404
+    assert client.post(url("trigger_toggle", theirs.number)).status_code == 404
+    assert client.post(url("trigger_delete", theirs.number)).status_code == 404
     theirs.refresh_from_db()
     assert theirs.active is True
 
@@ -178,7 +185,7 @@ def test_delivery_log_shows_state_and_failed_rows_can_be_sent_again(
     assert "Send again" in html
     assert client.get(DELIVERIES, {"state": "bogus", "page": "x"}).status_code == 200
 
-    messages = sent(client.post, url("delivery_resend", failed.pk))
+    messages = sent(client.post, url("delivery_resend", failed.number))
     failed.refresh_from_db()
     assert failed.state == Delivery.State.SENT
     assert len(messages) == 1

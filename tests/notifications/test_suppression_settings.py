@@ -51,7 +51,7 @@ def test_admin_sees_the_accounts_suppressed_addresses_only(
     assert acme_user.email in html
     assert "Hard bounce" in html
     assert "does not exist" in html
-    assert url("suppression_lift", bounced.pk) in html
+    assert url("suppression_lift", bounced.number) in html
     assert "gus@globex.example" not in html and "GLOBEX ONLY" not in html
 
 
@@ -75,7 +75,7 @@ def test_the_page_says_when_nothing_is_suppressed(acme_admin, client_for):
 def test_only_admins_see_or_lift_suppressions(who, status, bounced, request, client_for):
     client = client_for(request.getfixturevalue(who))
     assert client.get(SUPPRESSIONS).status_code == status
-    assert client.post(url("suppression_lift", bounced.pk)).status_code == status
+    assert client.post(url("suppression_lift", bounced.number)).status_code == status
     assert Suppression.objects.for_account(bounced.account).filter(pk=bounced.pk).exists()
 
 
@@ -89,8 +89,8 @@ def test_admin_lifts_a_suppression_with_a_post_and_an_audit_line(
 ):
     caplog.set_level("INFO", logger="notifications.suppressions")
     client = client_for(acme_admin)
-    assert client.get(url("suppression_lift", bounced.pk)).status_code == 405
-    response = client.post(url("suppression_lift", bounced.pk), follow=True)
+    assert client.get(url("suppression_lift", bounced.number)).status_code == 405
+    response = client.post(url("suppression_lift", bounced.number), follow=True)
     assert response.status_code == 200
     assert "is no longer suppressed" in response.content.decode()
     assert not Suppression.objects.for_account(acme).exists()
@@ -101,14 +101,14 @@ def test_admin_lifts_a_suppression_with_a_post_and_an_audit_line(
 def test_lifting_needs_the_csrf_token(acme, acme_admin, bounced):
     client = TenantClient(acme, enforce_csrf_checks=True)
     client.force_login(acme_admin)
-    assert client.post(url("suppression_lift", bounced.pk)).status_code == 403
+    assert client.post(url("suppression_lift", bounced.number)).status_code == 403
     assert Suppression.objects.for_account(acme).exists()
 
 
 def test_another_accounts_suppression_cannot_be_lifted(
     acme_admin, globex, globex_complaint, client_for
 ):
-    response = client_for(acme_admin).post(url("suppression_lift", globex_complaint.pk))
+    response = client_for(acme_admin).post(url("suppression_lift", globex_complaint.number))
     assert response.status_code == 404
     assert Suppression.objects.for_account(globex).exists()
 
@@ -128,9 +128,9 @@ def test_the_delivery_log_shows_a_withheld_email_and_sends_it_again_once_lifted(
     html = client.get(DELIVERIES, {"state": "suppressed"}).content.decode()
     assert acme_user.email in html
     assert f"Not sent: {acme_user.email} is suppressed (Hard bounce)." in html
-    assert url("delivery_resend", held.pk) in html
-    client.post(url("suppression_lift", bounced.pk))
-    messages = sent(client.post, url("delivery_resend", held.pk))
+    assert url("delivery_resend", held.number) in html
+    client.post(url("suppression_lift", bounced.number))
+    messages = sent(client.post, url("delivery_resend", held.number))
     assert by_recipient(messages, acme_user.email)
     held.refresh_from_db()
     assert held.state == Delivery.State.SENT

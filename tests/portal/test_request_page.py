@@ -162,7 +162,7 @@ def test_closed_request_says_why_instead_of_a_reply_form(ticket, acme_agent, acm
     ticket_update(ticket=ticket, actor=acme_agent, status=Ticket.Status.CLOSED)
     client = client_for(acme_user)
     text = client.get(page_of(ticket.number)).text
-    assert "can no longer receive replies" in text
+    assert "This request has been closed." in text
     assert "Send reply" not in text
     response = client.post(page_of(ticket.number), {"body": "hello?"})
     assert response.status_code == 400
@@ -191,6 +191,18 @@ def test_requester_closes_request_then_leaves_feedback_then_is_thanked(
     assert (ticket.satisfaction_rating, ticket.satisfaction_comment) == ("good", "Quick!")
     assert "Thank you for your feedback." in response.text
     assert "Send feedback" not in response.text
+
+
+def test_closed_request_and_the_thanks_for_feedback_are_each_said_once(
+    ticket, acme_user, client_for
+):
+    client = client_for(acme_user)
+    text = client.post(f"{page_of(ticket.number)}close/", follow=True).text
+    assert text.count("This request has been closed.") == 1
+    assert "can no longer receive replies" not in text
+    text = client.post(f"{page_of(ticket.number)}feedback/", {"rating": "good"}, follow=True).text
+    assert text.count("Thank you for your feedback.") == 1
+    assert text.count("This request has been closed.") == 1
 
 
 def test_close_is_post_only(ticket, acme_user, client_for):
@@ -278,3 +290,26 @@ def test_attachment_token_of_another_request_is_404(
     assert client.get(f"{page_of(ticket.number)}attachments/{token}/").status_code == 404
     assert client.get(f"{page_of(other.number)}attachments/{token}/").status_code == 200
     assert client.get(f"{page_of(other.number)}attachments/guess/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("channel", "submitted_by_requester", "shown"),
+    [
+        (Channel.WEB, False, "By our support team"),
+        (Channel.API, False, "By our support team"),
+        (Channel.PHONE, False, "By phone"),
+        (Channel.EMAIL, True, "By email"),
+        (Channel.PORTAL, True, "In the help center"),
+        (Channel.API, True, "Online"),
+    ],
+)
+def test_request_says_how_it_was_opened_in_the_end_users_words(
+    channel, submitted_by_requester, shown, acme, acme_agent, acme_user, client_for
+):
+    submitter = acme_user if submitted_by_requester else acme_agent
+    ticket = make_ticket(
+        account=acme, submitter=submitter, requester=acme_user, channel=channel, assignee=None
+    )
+    text = client_for(acme_user).get(page_of(ticket.number)).text
+    assert f"<dt>Opened</dt><dd>{shown}</dd>" in text
+    assert "<dt>Channel</dt>" not in text and ">Web<" not in text and ">API<" not in text

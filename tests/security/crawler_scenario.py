@@ -16,6 +16,7 @@ from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
 from notifications.models import Delivery, Suppression, Trigger
+from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
 from tests.factories import (
     AdminFactory,
@@ -132,14 +133,36 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         detail=GLOBEX_SECRET,
     )
 
+    # Globex's triggers and suppressed addresses outnumber acme's (see beyond_acme).
+    for i in range(2):
+        trigger_create(
+            account=globex,
+            name=f"{GLOBEX_SECRET} trigger {i}",
+            conditions=[],
+            actions=[{"action": "add_tag", "value": "globex"}],
+        )
+        suppression_add(
+            account_id=globex.pk,
+            email=f"filler{i}@globex.example",
+            reason=Suppression.Reason.BOUNCED,
+            detail=GLOBEX_SECRET,
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
         )
 
     def first(model, account):
-        row = model.objects.for_account(account).order_by("pk").first()
-        return row.pk if row else 999_999
+        row = model.objects.for_account(account).order_by("number").first()
+        return row.number if row else 999_999
+
+    def beyond_acme(model):
+        """Globex's last number: one acme has not reached, so a probe with it asks for
+        another account's row, not for acme's row of the same number."""
+        last = model.objects.for_account(globex).order_by("number").last()
+        assert last and not model.objects.for_account(acme).filter(number=last.number).exists()
+        return last.number
 
     users = {
         "end_user": end_user,
@@ -171,10 +194,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "api_token": acme_token,
         "globex_api_token": globex_token,
         "trigger": first(Trigger, acme),
-        "globex_trigger": first(Trigger, globex),
+        "globex_trigger": beyond_acme(Trigger),
         "delivery": first(Delivery, acme),
-        "globex_delivery": first(Delivery, globex),
+        "globex_delivery": beyond_acme(Delivery),
         "suppression": first(Suppression, acme),
-        "globex_suppression": first(Suppression, globex),
+        "globex_suppression": beyond_acme(Suppression),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -89,20 +89,20 @@ MEMBER_PROBES = {
     },
 }
 TRIGGER_PROBES = {
-    "mine": lambda i: {"pk": i["trigger"]},
-    "globex": lambda i: {"pk": i["globex_trigger"]},
+    "mine": lambda i: {"number": i["trigger"]},
+    "globex": lambda i: {"number": i["globex_trigger"]},
 }
 API_TOKEN_PROBES = {
     "mine": lambda i: {"number": i["api_token"].number},
     "globex": lambda i: {"number": i["globex_api_token"].number},
 }
 DELIVERY_PROBES = {
-    "mine": lambda i: {"pk": i["delivery"]},
-    "globex": lambda i: {"pk": i["globex_delivery"]},
+    "mine": lambda i: {"number": i["delivery"]},
+    "globex": lambda i: {"number": i["globex_delivery"]},
 }
 SUPPRESSION_PROBES = {
-    "mine": lambda i: {"pk": i["suppression"]},
-    "globex": lambda i: {"pk": i["globex_suppression"]},
+    "mine": lambda i: {"number": i["suppression"]},
+    "globex": lambda i: {"number": i["globex_suppression"]},
 }
 NO_KWARGS = {"-": lambda i: {}}
 
@@ -227,16 +227,16 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/triggers/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
-    "agent/settings/triggers/<int:pk>/": Entry(
+    "agent/settings/triggers/<int:number>/": Entry(
         TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
-    "agent/settings/triggers/<int:pk>/toggle/": Entry(
+    "agent/settings/triggers/<int:number>/toggle/": Entry(
         TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
-    "agent/settings/triggers/<int:pk>/move/": Entry(
+    "agent/settings/triggers/<int:number>/move/": Entry(
         TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
-    "agent/settings/triggers/<int:pk>/delete/": Entry(
+    "agent/settings/triggers/<int:number>/delete/": Entry(
         TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/api/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
@@ -244,11 +244,11 @@ TABLE: dict[str, Entry] = {
         API_TOKEN_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/deliveries/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
-    "agent/settings/deliveries/<int:pk>/resend/": Entry(
+    "agent/settings/deliveries/<int:number>/resend/": Entry(
         DELIVERY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/suppressions/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
-    "agent/settings/suppressions/<int:pk>/lift/": Entry(
+    "agent/settings/suppressions/<int:number>/lift/": Entry(
         SUPPRESSION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     # Help center.

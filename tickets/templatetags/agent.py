@@ -14,31 +14,17 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from helpdesk import formatting
 from helpdesk.formatting import datetime_label, number_url_prefix, per_language
+from tickets.labels import FIELD_LABELS
+from tickets.labels import submit_as as submit_as_label
 from tickets.models import Ticket, TicketEvent
-from tickets.selectors import agent_view_counts
+from tickets.selectors import AGENT_VIEW_COUNTED, AGENT_VIEWS, agent_view_counts
 from tickets.templatetags.pages import PAGE_PARAMS
 
 register = template.Library()
 
-FIELD_LABELS = {
-    "subject": Ticket._meta.get_field("subject").verbose_name,
-    "status": Ticket._meta.get_field("status").verbose_name,
-    "type": Ticket._meta.get_field("type").verbose_name,
-    "priority": Ticket._meta.get_field("priority").verbose_name,
-    "assignee": Ticket._meta.get_field("assignee").verbose_name,
-    "group": Ticket._meta.get_field("group").verbose_name,
-    "requester": Ticket._meta.get_field("requester").verbose_name,
-    "organization": Ticket._meta.get_field("organization").verbose_name,
-    "tags": Ticket._meta.get_field("tags").verbose_name,
-    "due_at": Ticket._meta.get_field("due_at").verbose_name,
-    "ccs": _lazy("CC"),
-    "is_public": _lazy("Visibility"),
-    "satisfaction": _lazy("Satisfaction"),
-}
 CHOICE_LABELS = {
     "status": dict(Ticket.Status.choices),
     "type": dict(Ticket.Type.choices),
@@ -54,6 +40,30 @@ def agent_counts(context) -> dict[str, int]:
     if request is None or not getattr(request.user, "is_agent", False):
         return {}
     return agent_view_counts(viewer=request.user)
+
+
+@register.simple_tag(takes_context=True)
+def agent_nav(context) -> list[dict]:
+    """The navigation's views, named as their lists are (one list of views: the titles
+    cannot drift), each with its URL and, for the counted ones, its count."""
+    counts = agent_counts(context)
+    return [
+        {
+            "key": key,
+            "title": view.title,
+            "url": reverse("tickets:home")
+            if key == "mine"
+            else reverse("tickets:ticket_list", args=[key]),
+            "count": counts.get(key) if key in AGENT_VIEW_COUNTED else None,
+        }
+        for key, view in AGENT_VIEWS.items()
+    ]
+
+
+@register.filter
+def submit_as(status: str) -> str:
+    """``ticket.status|submit_as``: "Submit as Open", as the button's menu says it."""
+    return submit_as_label(status)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_get_or_create
 from tickets.access import attachment_for_viewer, ticket_for_agent
-from tickets.attachments import SAFE_INLINE_IMAGE_TYPES
+from tickets.attachments import attachment_response
 from tickets.forms import ReplyForm, TicketFieldsForm, add_domain_error
 from tickets.models import Channel, Ticket
 from tickets.selectors import comments_visible_to, events_for_agent
@@ -163,16 +162,7 @@ def ticket_make_private_view(request, number: int):
 
 @agent_view
 def attachment_download(request, number: int, token: str):
-    """An attachment of a comment the agent may read. Only plain images show inline;
-    everything else downloads, and the browser may not guess another type."""
+    """An attachment of a comment the agent may read, answered as tickets.attachments
+    answers every download."""
     attachment = attachment_for_viewer(viewer=request.user, number=number, token=token)
-    inline = attachment.content_type in SAFE_INLINE_IMAGE_TYPES
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(attachment)

@@ -1,0 +1,83 @@
+"""The agent workspace names a thing the same way wherever it shows it, in every language:
+a view as its list's title, a status as the "Submit as" menu, a ticket field as its form."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from tests.factories import make_ticket
+from tickets.forms import TicketFieldsForm
+from tickets.models import Ticket
+from tickets.selectors import AGENT_VIEWS
+from tickets.services import ticket_update
+
+
+@pytest.fixture
+def italian_agent(acme_agent):
+    acme_agent.locale = "it"
+    acme_agent.save()
+    return acme_agent
+
+
+@pytest.fixture
+def ticket(acme, italian_agent, acme_user):
+    return make_ticket(account=acme, submitter=italian_agent, requester=acme_user)
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize("view_key", list(AGENT_VIEWS))
+def test_sidebar_names_each_view_as_its_list_does(view_key, italian_agent, client_for):
+    html = client_for(italian_agent).get(f"/agent/views/{view_key}/").text
+    [title] = re.findall(r"<h1>(.*?)</h1>", html)
+    [current] = re.findall(r'aria-current="page">(.*?)</a>', html)
+    assert text_of(re.sub(r'<span class="count">.*?</span>', "", current)) == title
+    with translation.override("it"):
+        assert title == str(AGENT_VIEWS[view_key].title)
+
+
+def submit_labels(html: str) -> list[str]:
+    return re.findall(
+        r'<button class="btn btn-primary" type="submit" name="status"[^>]*>(.*?)<', html
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [(Ticket.Status.NEW, "Invia come nuovo"), (Ticket.Status.OPEN, "Invia come aperto")],
+)
+def test_submit_as_names_the_status_as_the_new_ticket_form_and_the_menu_do(
+    status, label, acme_agent, italian_agent, ticket, client_for
+):
+    if status != ticket.status:
+        ticket_update(ticket=ticket, actor=acme_agent, status=status)
+    client = client_for(italian_agent)
+    assert submit_labels(client.get(f"/agent/tickets/{ticket.number}/").text) == [label]
+    new_ticket = client.get("/agent/tickets/new/").text
+    assert submit_labels(new_ticket) == ["Invia come nuovo"]
+    assert label in new_ticket  # and the same words in the menu
+
+
+def test_activity_names_each_changed_field_with_the_ticket_forms_label(
+    acme, acme_agent, italian_agent, ticket, client_for
+):
+    ticket_update(
+        ticket=ticket,
+        actor=acme_agent,
+        priority=Ticket.Priority.HIGH,
+        tags=["vip"],
+        assignee=italian_agent,
+    )
+    html = client_for(italian_agent).get(f"/agent/tickets/{ticket.number}/?tab=activity").text
+    shown = {text_of(cell) for cell in re.findall(r"<td>(.*?)</td>", html, re.S)}
+    with translation.override("it"):
+        form = TicketFieldsForm(account=acme, ticket=ticket)
+        labels = {str(form.fields[name].label) for name in ("priority", "tags", "assignee")}
+    assert labels == {"Priorità", "Tag", "Assegnatario"}
+    assert labels <= shown
+    assert not {"priority", "tags", "assignee", "priorità", "tag", "assegnatario"} & shown

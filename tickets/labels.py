@@ -1,0 +1,42 @@
+"""What the agent workspace calls a ticket's fields and what its "Submit as" buttons say:
+one mapping each, read by the ticket forms, the Activity tab and the buttons, so that a
+label cannot say one thing in a form and another beside it (Italian drifted: "Invia come
+Nuovo" here, "Invia come nuovo" there; "priorità" in the Activity tab, "Priorità" in the
+sidebar)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Ticket
+
+# Keyed by the names TicketEvent.field records (the model's), which the forms share
+# except for the due date (the form's field is a date, ``due_date``).
+FIELD_LABELS = {
+    "subject": _("Subject"),
+    "requester": _("Requester"),
+    "ccs": _("CCs"),
+    "status": _("Status"),
+    "type": _("Type"),
+    "priority": _("Priority"),
+    "tags": _("Tags"),
+    "due_at": _("Due date"),
+    "assignee": _("Assignee"),
+    "group": _("Group"),
+    "organization": _("Organization"),
+    "is_public": _("Visibility"),
+    "satisfaction": _("Satisfaction"),
+}
+
+SUBMIT_AS = {
+    Ticket.Status.NEW: _("Submit as New"),
+    Ticket.Status.OPEN: _("Submit as Open"),
+    Ticket.Status.PENDING: _("Submit as Pending"),
+    Ticket.Status.ON_HOLD: _("Submit as On-hold"),
+    Ticket.Status.SOLVED: _("Submit as Solved"),
+}
+
+
+def submit_as(status: str) -> str:
+    """The "Submit as <status>" button's words for a ticket in ``status``."""
+    return str(SUBMIT_AS.get(status, _("Submit")))
