@@ -65,6 +65,7 @@ class Delivery(TenantModel):
         TRIGGER = "trigger", _("Trigger")
         MENTION = "mention", _("Mention")
         FORWARD = "forward", _("Forward")
+        PASSWORD_RESET = "reset", _("Password reset")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -97,6 +98,10 @@ class Delivery(TenantModel):
     provider_message_id = models.CharField(max_length=255, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Handing the row's task to the broker failed (Redis down at commit): no message
+    # will come for it, so the sweeper sends it without waiting for the queue to drain.
+    # A database default, so that rows written by code older than the column get it too.
+    enqueue_failed = models.BooleanField(db_default=False)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)

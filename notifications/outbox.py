@@ -52,27 +52,49 @@ def backoff_seconds(attempts: int) -> int:
 
 def enqueue_after_commit(delivery_ids: list[int]) -> None:
     """Hand the rows to Celery once the transaction that wrote them commits. A broker
-    outage here loses nothing: the rows stay queued and the sweeper sends them."""
-    if not delivery_ids:
-        return
+    outage here loses nothing: the rows stay queued, marked, and the sweeper sends them."""
+    if delivery_ids:
+        transaction.on_commit(lambda: enqueue(delivery_ids))
+
+
+def enqueue(delivery_ids: list[int]) -> list[int]:
+    """Publish the rows' tasks now: one task for one row, else one per batch of
+    NOTIFICATIONS_SEND_BATCH rows (sent over one connection). Returns the ids whose task
+    reached the broker; the others are marked ``enqueue_failed`` for the sweeper."""
     from notifications.tasks import deliveries_send_task, delivery_send_task
 
-    def enqueue():
-        if len(delivery_ids) == 1:
-            batches = [(delivery_send_task, delivery_ids[0])]
-        else:  # one task per batch of the change's rows, sent over one connection
-            size = _setting("NOTIFICATIONS_SEND_BATCH", 20)
-            batches = [
-                (deliveries_send_task, delivery_ids[i : i + size])
-                for i in range(0, len(delivery_ids), size)
-            ]
-        for task, argument in batches:
-            try:
-                task.delay(argument)
-            except Exception:  # noqa: BLE001 - the sweeper will pick the rows up
-                logger.warning("Could not enqueue delivery %s; the sweeper will retry", argument)
+    if len(delivery_ids) == 1:
+        batches = [(delivery_send_task, delivery_ids[0], delivery_ids)]
+    else:
+        size = _setting("NOTIFICATIONS_SEND_BATCH", 20)
+        batches = [
+            (deliveries_send_task, delivery_ids[i : i + size], delivery_ids[i : i + size])
+            for i in range(0, len(delivery_ids), size)
+        ]
+    enqueued, lost = [], []
+    for task, argument, ids in batches:
+        try:
+            task.delay(argument)
+        except Exception:  # noqa: BLE001 - the sweeper will pick the rows up
+            logger.warning("Could not enqueue deliveries %s; the sweeper will", ids)
+            lost += ids
+        else:
+            enqueued += ids
+    _mark_lost(lost)
+    return enqueued
 
-    transaction.on_commit(enqueue)
+
+def _mark_lost(delivery_ids: list[int]) -> None:
+    """No message will come for these rows: the sweeper sends them even while the
+    queue is busy (it waits out a busy queue for the rest, see deliveries_sweep)."""
+    if not delivery_ids:
+        return
+    try:
+        Delivery.all_accounts.filter(pk__in=delivery_ids, state=Delivery.State.QUEUED).update(
+            enqueue_failed=True
+        )
+    except Exception:  # noqa: BLE001 - unmarked, they wait for an idle queue instead
+        logger.warning("Could not mark deliveries %s as never enqueued", delivery_ids)
 
 
 def enqueue_retry(delivery_id: int, *, countdown: int) -> None:
@@ -84,6 +106,7 @@ def enqueue_retry(delivery_id: int, *, countdown: int) -> None:
         delivery_send_task.apply_async((delivery_id,), countdown=countdown)
     except Exception:  # noqa: BLE001 - the sweeper will pick the row up
         logger.warning("Could not enqueue the retry of %s; the sweeper will", delivery_id)
+        _mark_lost([delivery_id])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,35 @@
+"""The Celery broker pointed at a closed port: what a Redis outage looks like to the code
+that enqueues a task (``.delay()`` raises kombu's OperationalError)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def broker_down():
+    """Tasks are published (not run eagerly) to a broker nobody listens on; publishing
+    gives up at once rather than after kombu's retries. The app is as it was after."""
+    from helpdesk.celery import app
+
+    keys = ("task_always_eager", "broker_url", "task_publish_retry")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        task_always_eager=False, broker_url=CLOSED_PORT_BROKER, task_publish_retry=False
+    )
+    _forget_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's pooled connections and producers, which stay bound to the broker
+    they were made for (app.close() keeps the producer pool; Celery forgets both after
+    a fork the same way)."""
+    app.close()
+    app.amqp._producer_pool = None
