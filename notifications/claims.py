@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import threading
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -19,8 +20,12 @@ from notifications.suppressions import deliveries_withhold, suppressed_reason
 logger = logging.getLogger(__name__)
 
 
-def lease_seconds() -> int:
-    return getattr(settings, "NOTIFICATIONS_SEND_LEASE_SECONDS", 300)
+def lease_seconds() -> float:
+    """How long a claim holds without renewal. Short, because a live worker renews it
+    while it sends (LeaseKeeper): a killed worker's rows are free one lease after its
+    last renewal, and the sweeper (every 30 s, CELERY_BEAT_SCHEDULE) re-queues them, so
+    they leave within about a minute (issue 15: a 300 s lease made that six)."""
+    return getattr(settings, "NOTIFICATIONS_SEND_LEASE_SECONDS", 30)
 
 
 def due(now) -> Q:
@@ -158,3 +163,65 @@ def release(pks: list[int], token: str) -> None:
         )
     except Exception:  # noqa: BLE001 - left "sending", the sweeper takes them back
         logger.warning("Could not release deliveries %s; the sweeper will", pks)
+
+
+def leases_take_back(now) -> list[int]:
+    """Sending rows whose lease is over, their worker dead (a live one renews it): queued
+    again, and their ids returned for the sweeper to enqueue. Rows a claim is locking at
+    this moment are skipped, not waited for."""
+    expired = now - dt.timedelta(seconds=lease_seconds())
+    with transaction.atomic():
+        pks = list(
+            Delivery.all_accounts.select_for_update(skip_locked=True)
+            .filter(state=Delivery.State.SENDING, claimed_at__lt=expired)
+            .values_list("pk", flat=True)
+        )
+        if pks:
+            Delivery.all_accounts.filter(pk__in=pks).update(
+                state=Delivery.State.QUEUED, claim_token=""
+            )
+    return pks
+
+
+class LeaseKeeper:
+    """Renews the lease of a batch's claimed rows from a thread, every third of the
+    lease, for as long as the worker is sending them: a send slower than the lease (a
+    provider taking its time, an ESP's 30 s API timeout) never lets the sweeper hand a
+    row to a second worker, so the lease can be short. A killed worker renews nothing,
+    and its rows are free one lease later.
+
+    The thread has its own database connection (opened only if it renews, closed when
+    it stops); its UPDATE touches only rows still claimed under ``token``: a row already
+    marked sent, or taken back, is left alone. The sending thread holds no row lock
+    while it waits for this one to stop."""
+
+    def __init__(self, pks: list[int], token: str):
+        self.pks, self.token = list(pks), token
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> LeaseKeeper:
+        if self.pks:
+            self._thread = threading.Thread(target=self._run, name="outbox-lease", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=lease_seconds())
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(lease_seconds() / 3):
+                self._renew()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def _renew(self) -> None:
+        try:
+            Delivery.all_accounts.filter(
+                pk__in=self.pks, claim_token=self.token, state=Delivery.State.SENDING
+            ).update(claimed_at=timezone.now())
+        except Exception:  # noqa: BLE001 - the in-loop renew() is the safety net
+            logger.warning("Could not renew the lease of deliveries %s", self.pks)

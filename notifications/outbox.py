@@ -6,9 +6,14 @@ Sending rows (``deliveries_send``; ``delivery_send`` for one):
    a second task for the same rows finds nothing to claim and stops;
 2. send each through Django's mail API (MAILERS["default"] → anymail);
 3. mark each sent right after its send, guarded by the claim token.
-A worker that dies between 1 and 3 leaves "sending" rows; the sweeper re-queues them
-once the lease is over. A worker dying between 2 and 3 of one row is the only window in
-which a resend can happen; the row's stable Message-ID lets mail clients drop the copy.
+While it sends, the worker renews its claim's lease from a thread (claims.LeaseKeeper),
+so the lease is short (30 s) whatever a send takes. A worker that dies between 1 and 3
+leaves "sending" rows; the sweeper (every 30 s) re-queues them once the lease is over,
+about a minute after the death. The sweeper also sends queued rows whose task never
+reached the broker, and those whose message was lost, but never rows that are only
+waiting behind a long queue (``deliveries_sweep``). A worker dying between 2 and 3 of
+one row is the only window in which a resend can happen; the row's stable Message-ID
+lets mail clients drop the copy.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.rls import platform_access
-from notifications.claims import claim, lease_seconds, release, renew
+from notifications.claims import LeaseKeeper, claim, lease_seconds, leases_take_back, release, renew
 from notifications.emails import message_for
 from notifications.mailer import error_text, process_mailer, provider_message_id
 from notifications.models import Delivery
@@ -138,13 +143,16 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
         results.update(dict.fromkeys(withheld, SendResult("suppressed")))
         claimed_at = time.monotonic()
         try:
-            while pending:
-                if time.monotonic() - claimed_at > lease_seconds() / 2:
-                    pending, claimed_at = renew(pending, token), time.monotonic()
-                    if not pending:
-                        break
-                delivery, pending = pending[0], pending[1:]
-                results[delivery.pk] = _send_claimed(delivery, token)
+            with LeaseKeeper([row.pk for row in pending], token):
+                while pending:
+                    # The keeper renews the lease; this drops rows the sweeper took back
+                    # should it have failed to (a row is never sent on an expired claim).
+                    if time.monotonic() - claimed_at > lease_seconds() / 2:
+                        pending, claimed_at = renew(pending, token), time.monotonic()
+                        if not pending:
+                            break
+                    delivery, pending = pending[0], pending[1:]
+                    results[delivery.pk] = _send_claimed(delivery, token)
         finally:
             release([row.pk for row in pending], token)
     return results
@@ -195,34 +203,67 @@ def _mark_sent(delivery: Delivery, token: str, provider_message_id: str) -> None
 
 
 def deliveries_sweep(*, stale_after: int | None = None) -> list[int]:
-    """Re-queue what a lost task or a dead worker left behind; return the ids enqueued.
+    """Re-queue what is really stuck; return the ids enqueued (in batches, as a change's
+    rows are).
 
-    - queued rows that are due and older than ``stale_after`` seconds (their task was
-      lost: broker down at commit, or the message vanished with a worker);
-    - sending rows whose lease expired (the worker died mid-send).
+    - sending rows whose lease is over: their worker died (a live one renews its lease
+      while it sends);
+    - queued rows, due and older than ``stale_after`` seconds, whose task never reached
+      the broker (``enqueue_failed``: Redis down at commit);
+    - other queued rows as old, only while the broker's queue is empty: nothing waits
+      there to send them, so their message was lost (a broker restart, a worker's
+      prefetch). While tasks wait in the queue such a row is most likely waiting behind
+      them, and a second task for it would find it claimed and skip (issue 15: one sweep
+      re-queued 70 rows, 68 of whose tasks then skipped; up to 1,000 useless tasks a
+      minute under a backlog). One lost during a long backlog leaves when the queue
+      drains, or when Redis hands its message out again (visibility timeout).
     """
-    from notifications.tasks import delivery_send_task
-
     now = timezone.now()
-    stale_after = (
-        _setting("NOTIFICATIONS_SWEEP_AFTER_SECONDS", 120) if stale_after is None else stale_after
-    )
-    lease_over = now - dt.timedelta(seconds=lease_seconds())
-    Delivery.all_accounts.filter(state=Delivery.State.SENDING, claimed_at__lt=lease_over).update(
-        state=Delivery.State.QUEUED, claim_token=""
-    )
-    due = list(
-        Delivery.all_accounts.filter(
+    if stale_after is None:
+        stale_after = _setting("NOTIFICATIONS_SWEEP_AFTER_SECONDS", 120)
+    with platform_access():
+        taken_back = leases_take_back(now)
+        stuck = Delivery.all_accounts.filter(
             state=Delivery.State.QUEUED,
             next_attempt_at__lte=now,
             created_at__lte=now - dt.timedelta(seconds=stale_after),
         )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:1000]
-    )
-    for pk in due:
-        delivery_send_task.delay(pk)
-    return due
+        if broker_queue_length() != 0:
+            stuck = stuck.filter(enqueue_failed=True)
+        found = stuck.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_LIMIT]
+        enqueued = enqueue(list(dict.fromkeys([*taken_back, *found])))
+        if enqueued:
+            Delivery.all_accounts.filter(pk__in=enqueued, enqueue_failed=True).update(
+                enqueue_failed=False
+            )
+    return enqueued
+
+
+SWEEP_LIMIT = 1000
+
+
+def broker_queue_length() -> int | None:
+    """Messages waiting in the broker's default queue: 0 when tasks run eagerly (tests,
+    `make run`), None when the broker cannot be asked (then it is no use enqueueing
+    anything but the rows known lost, and those will fail to enqueue and stay marked)."""
+    from kombu.exceptions import ChannelError
+
+    from notifications.tasks import delivery_send_task
+
+    app = delivery_send_task.app
+    if app.conf.task_always_eager:
+        return 0
+    try:
+        with app.connection_for_read() as broker:
+            declared = broker.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            )
+    except ChannelError:  # Redis keeps no empty list: a queue not found is an empty one
+        return 0
+    except Exception:  # noqa: BLE001 - broker down
+        logger.warning("Could not read the broker's queue length")
+        return None
+    return declared.message_count
 
 
 RESENDABLE = (Delivery.State.FAILED, Delivery.State.SUPPRESSED)

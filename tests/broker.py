@@ -1,5 +1,6 @@
-"""The Celery broker pointed at a closed port: what a Redis outage looks like to the code
-that enqueues a task (``.delay()`` raises kombu's OperationalError)."""
+"""The Celery app pointed at another broker for one test: a closed port (what a Redis
+outage looks like to code that enqueues: ``.delay()`` raises kombu's OperationalError),
+or a real Redis whose queue the test can look into."""
 
 from __future__ import annotations
 
@@ -9,22 +10,24 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
 @contextmanager
-def broker_down():
-    """Tasks are published (not run eagerly) to a broker nobody listens on; publishing
-    gives up at once rather than after kombu's retries. The app is as it was after."""
+def broker_at(url: str):
+    """Tasks are published (not run eagerly) to ``url``; publishing gives up at once
+    rather than after kombu's retries. The app is as it was after."""
     from helpdesk.celery import app
 
     keys = ("task_always_eager", "broker_url", "task_publish_retry")
     saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        task_always_eager=False, broker_url=CLOSED_PORT_BROKER, task_publish_retry=False
-    )
+    app.conf.update(task_always_eager=False, broker_url=url, task_publish_retry=False)
     _forget_connections(app)
     try:
-        yield
+        yield app
     finally:
         app.conf.update(saved)
         _forget_connections(app)
+
+
+def broker_down():
+    return broker_at(CLOSED_PORT_BROKER)
 
 
 def _forget_connections(app) -> None:
