@@ -230,6 +230,9 @@ if EMAIL_ESP:
             "username": env.str("EMAIL_HOST_USER", default=""),
             "password": env.str("EMAIL_HOST_PASSWORD", default=""),
             "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            # Without one a server that stops answering holds the worker for ever; a
+            # timeout is an error like a 4xx, retried with back-off.
+            "timeout": env.int("EMAIL_TIMEOUT", default=30),
         }
 else:
     _mailer = {"BACKEND": "notifications.mail.DevelopmentEmailBackend"}

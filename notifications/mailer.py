@@ -6,8 +6,10 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import smtplib
 import time
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 
 from notifications.models import Delivery
@@ -20,8 +22,40 @@ def _setting(name: str, default):
 
 
 def error_text(exc: Exception) -> str:
-    # Type and message only (no traceback, no locals): SMTP credentials never land here.
-    return f"{type(exc).__name__}: {str(exc)[:500]}"
+    """What an admin reads in the delivery log: an SMTP server's own reply (code and
+    text), else the error's type and message. No traceback, no locals: SMTP credentials
+    never land here."""
+    reply = smtp_reply(exc)
+    text = f"SMTP {reply[0]} {reply[1]}" if reply else f"{type(exc).__name__}: {exc}"
+    return text[:500]
+
+
+def smtp_reply(exc: Exception) -> tuple[int, str] | None:
+    """(code, text) of the SMTP reply behind ``exc``, or None for any other error."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, message = next(iter(exc.recipients.values()))
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        code, message = exc.smtp_code, exc.smtp_error
+    else:
+        return None
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return code, " ".join(str(message).split())
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A refusal of this very message that sending it again will not change: an SMTP
+    5xx reply to its recipient or its content (RFC 5321 4.2.1: a permanent negative
+    reply, the request not to be repeated as it is), or an ESP's word that the recipient
+    is rejected. Such a row fails at once, with the reason, for an admin to resend once
+    the cause is fixed. A 4xx, a timeout, a dropped connection, a 5xx to our own sender
+    or login (a setting an operator fixes) are retried with back-off."""
+    if isinstance(exc, AnymailRecipientsRefused):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        reply = smtp_reply(exc)
+        return reply is not None and 500 <= reply[0] <= 599
+    return False
 
 
 def provider_message_id(message, delivery: Delivery) -> str:

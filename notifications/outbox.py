@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.rls import platform_access
 from notifications.claims import LeaseKeeper, claim, lease_seconds, leases_take_back, release, renew
 from notifications.emails import message_for
-from notifications.mailer import error_text, process_mailer, provider_message_id
+from notifications.mailer import error_text, is_permanent, process_mailer, provider_message_id
 from notifications.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ def _send_claimed(delivery: Delivery, token: str) -> SendResult:
         message = message_for(delivery)
         process_mailer.send(message)
     except Exception as exc:  # noqa: BLE001 - any provider error is recorded and retried
-        failed = delivery.attempts >= max_attempts()
+        failed = is_permanent(exc) or delivery.attempts >= max_attempts()
         wait = backoff_seconds(delivery.attempts)
         Delivery.all_accounts.filter(pk=delivery.pk, claim_token=token).update(
             state=Delivery.State.FAILED if failed else Delivery.State.QUEUED,
