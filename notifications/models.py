@@ -125,6 +125,12 @@ class Delivery(TenantModel):
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.state})"
 
+    @property
+    def ref(self) -> str:
+        """How a URL names the row: its Message-ID without the angle brackets (see
+        notifications.access.delivery_for_admin)."""
+        return self.message_id.strip("<>")
+
 
 class Suppression(TenantModel):
     """An address this account no longer emails: it bounced hard, the provider rejected

@@ -13,7 +13,7 @@ urlpatterns = [
     path("agent/settings/triggers/<int:pk>/delete/", views.trigger_delete, name="trigger_delete"),
     path("agent/settings/deliveries/", views.delivery_list, name="delivery_list"),
     path(
-        "agent/settings/deliveries/<int:pk>/resend/",
+        "agent/settings/deliveries/<str:ref>/resend/",
         views.delivery_resend,
         name="delivery_resend",
     ),

@@ -11,13 +11,16 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.mailer import mail_connection_close
 from notifications.models import Delivery
 from notifications.outbox import delivery_send
+from tests.factories import AdminFactory
 
 HANG = "hang"
+DELIVERIES = reverse("notifications:delivery_list", urlconf="helpdesk.urls_tenant")
 
 
 class ScriptedServer:
@@ -126,3 +129,40 @@ def test_a_server_that_does_not_answer_is_retried_then_failed_after_the_last_att
     assert (row.state, row.attempts) == (Delivery.State.FAILED, 2)
     assert "timed out" in row.last_error.lower()
     assert smtp.received == []
+
+
+def test_a_failed_email_is_in_the_admins_log_with_its_reason_and_is_sent_again(
+    smtp,
+    row,
+    globex,
+    acme_admin,
+    acme_agent,
+    acme_user,
+    client_for,
+    django_capture_on_commit_callbacks,
+):
+    smtp.replies = ["550 5.1.1 No such user here"]
+    delivery_send(delivery_id=row.pk)
+    client = client_for(acme_admin)
+    html = client.get(DELIVERIES, {"state": "failed"}).content.decode()
+    assert "SMTP 550 5.1.1 No such user here" in html and row.subject in html
+    resend = reverse(
+        "notifications:delivery_resend", args=[row.ref], urlconf="helpdesk.urls_tenant"
+    )
+    assert f'action="{resend}"' in html
+    # Named by its random Message-ID, never its primary key.
+    assert re.fullmatch(r"/agent/settings/deliveries/[0-9a-f]{32}@[^/]+/resend/", resend)
+
+    # Nobody else may resend it: not another account's admin, not an agent or end user.
+    globex_admin = AdminFactory(account=globex)
+    for who, status in ((globex_admin, 404), (acme_agent, 403), (acme_user, 404)):
+        assert client_for(who).post(resend).status_code == status
+    row.refresh_from_db()
+    assert row.state == Delivery.State.FAILED
+
+    # The mailbox exists now: "Send again" sends it, with a fresh set of attempts.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(resend)
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.last_error) == (Delivery.State.SENT, 1, "")
+    assert len(smtp.received) == 1

@@ -141,6 +141,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         row = model.objects.for_account(account).order_by("pk").first()
         return row.pk if row else 999_999
 
+    def delivery_ref(account):  # a delivery is named in URLs by its Message-ID
+        row = Delivery.objects.for_account(account).order_by("pk").first()
+        return row.ref if row else "none@example.invalid"
+
     users = {
         "end_user": end_user,
         "manager": manager,
@@ -172,8 +176,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_api_token": globex_token,
         "trigger": first(Trigger, acme),
         "globex_trigger": first(Trigger, globex),
-        "delivery": first(Delivery, acme),
-        "globex_delivery": first(Delivery, globex),
+        "delivery": delivery_ref(acme),
+        "globex_delivery": delivery_ref(globex),
         "suppression": first(Suppression, acme),
         "globex_suppression": first(Suppression, globex),
     }
