@@ -7,7 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -184,44 +188,67 @@ def leases_take_back(now) -> list[int]:
 
 
 class LeaseKeeper:
-    """Renews the lease of a batch's claimed rows from a thread, every third of the
-    lease, for as long as the worker is sending them: a send slower than the lease (a
-    provider taking its time, an ESP's 30 s API timeout) never lets the sweeper hand a
-    row to a second worker, so the lease can be short. A killed worker renews nothing,
-    and its rows are free one lease later.
+    """Renews, from one thread per worker process, the lease of every batch the process
+    is sending, each a third of the lease after its last renewal, for as long as it is
+    held: a send slower than the lease (a provider taking its time, an ESP's 30 s API
+    timeout) never lets the sweeper hand a row to a second worker, so the lease can be
+    short. A killed worker renews nothing, and its rows are free one lease later.
 
-    The thread has its own database connection (opened only if it renews, closed when
-    it stops); its UPDATE touches only rows still claimed under ``token``: a row already
-    marked sent, or taken back, is left alone. The sending thread holds no row lock
-    while it waits for this one to stop."""
+    One thread for the process, started with its first batch, rather than one per batch:
+    a thread's start and join cost about 0.3 ms, a fifth of an email's CPU (issue 8).
+    It renews through its own database connection, closed after each round, with an
+    UPDATE by primary keys guarded by the claim token: a row already marked sent, or
+    taken back, is left alone. No sending thread holds a row lock while this one runs."""
 
-    def __init__(self, pks: list[int], token: str):
-        self.pks, self.token = list(pks), token
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+    TICK = 1.0  # seconds between looks at what is held (cheap: a dict under a lock)
 
-    def __enter__(self) -> LeaseKeeper:
-        if self.pks:
-            self._thread = threading.Thread(target=self._run, name="outbox-lease", daemon=True)
-            self._thread.start()
-        return self
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[list[int], float]] = {}  # token → (pks, renewed at)
+        self._pid: int | None = None
 
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=lease_seconds())
+    @contextmanager
+    def holding(self, pks: list[int], token: str) -> Iterator[None]:
+        if not pks:
+            yield
+            return
+        with self._lock:
+            self._held[token] = (list(pks), time.monotonic())
+            if self._pid != os.getpid():  # a forked worker child inherits no thread
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="outbox-lease", daemon=True).start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.pop(token, None)
 
     def _run(self) -> None:
-        try:
-            while not self._stop.wait(lease_seconds() / 3):
-                self._renew()
-        finally:
-            connections.close_all()  # this thread's connections only
+        while True:
+            time.sleep(min(self.TICK, lease_seconds() / 3))
+            due = self._due()
+            if due:
+                try:
+                    self._renew(due)
+                finally:
+                    connections.close_all()  # this thread's connections only
 
-    def _renew(self) -> None:
-        try:
-            Delivery.all_accounts.filter(
-                pk__in=self.pks, claim_token=self.token, state=Delivery.State.SENDING
-            ).update(claimed_at=timezone.now())
-        except Exception:  # noqa: BLE001 - the in-loop renew() is the safety net
-            logger.warning("Could not renew the lease of deliveries %s", self.pks)
+    def _due(self) -> dict[str, list[int]]:
+        now, every = time.monotonic(), lease_seconds() / 3
+        with self._lock:
+            due = {token: pks for token, (pks, at) in self._held.items() if now - at >= every}
+            for token, pks in due.items():
+                self._held[token] = (pks, now)
+        return due
+
+    def _renew(self, due: dict[str, list[int]]) -> None:
+        for token, pks in due.items():
+            try:
+                Delivery.all_accounts.filter(
+                    pk__in=pks, claim_token=token, state=Delivery.State.SENDING
+                ).update(claimed_at=timezone.now())
+            except Exception:  # noqa: BLE001 - the in-loop renew() is the safety net
+                logger.warning("Could not renew the lease of deliveries %s", pks)
+
+
+lease_keeper = LeaseKeeper()

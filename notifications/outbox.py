@@ -29,7 +29,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.rls import platform_access
-from notifications.claims import LeaseKeeper, claim, lease_seconds, leases_take_back, release, renew
+from notifications.claims import (
+    claim,
+    lease_keeper,
+    lease_seconds,
+    leases_take_back,
+    release,
+    renew,
+)
 from notifications.emails import message_for
 from notifications.mailer import error_text, is_permanent, process_mailer, provider_message_id
 from notifications.models import Delivery
@@ -143,7 +150,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendResult]:
         results.update(dict.fromkeys(withheld, SendResult("suppressed")))
         claimed_at = time.monotonic()
         try:
-            with LeaseKeeper([row.pk for row in pending], token):
+            with lease_keeper.holding([row.pk for row in pending], token):
                 while pending:
                     # The keeper renews the lease; this drops rows the sweeper took back
                     # should it have failed to (a row is never sent on an expired claim).
