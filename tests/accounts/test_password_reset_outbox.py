@@ -71,3 +71,14 @@ def test_an_unknown_address_writes_no_row(acme, outbox, django_capture_on_commit
         response = TenantClient(acme).post("/password-reset/", {"email": "nobody@x.example"})
     assert response.status_code == 302
     assert reset_rows(acme) == [] and outbox == []
+
+
+def test_a_password_reset_is_listed_in_the_admins_delivery_log(
+    acme, acme_admin, acme_user, client_for, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        TenantClient(acme).post("/password-reset/", {"email": acme_user.email})
+    html = client_for(acme_admin).get("/agent/settings/deliveries/").content.decode()
+    assert acme_user.email in html and "Reset your Acme Inc. password" in html
+    assert "Password reset" in html
+    assert "/password-reset/" not in html  # the link itself is for the user's eyes only
