@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import signin_throttle
 from accounts.models import Account, User
 from helpdesk.client_address import client_network
+
+logger = logging.getLogger(__name__)
 
 
 class ThrottledSignInMixin:
@@ -98,10 +102,22 @@ class AccountPasswordResetForm(auth_forms.PasswordResetForm):
     ):
         from django.template import loader
 
-        from accounts.tasks import email_send_after_commit
+        from accounts.signals import account_email
 
+        user = context["user"]
         # In the recipient's language, not that of whoever asked for the reset.
-        with translation.override(context["user"].effective_locale):
+        with translation.override(user.effective_locale):
             subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
             body = loader.render_to_string(email_template_name, context)
-        email_send_after_commit(subject=subject, body=body, to=[to_email])
+        with transaction.atomic():  # the outbox row, and its send after commit
+            queued = account_email.send(
+                sender=type(self),
+                account=self.account,
+                user=user,
+                kind="password_reset",
+                subject=subject,
+                body_text=body,
+                body_html="",
+            )
+        if not queued:
+            logger.error("No receiver queued the password-reset email: is notifications installed?")

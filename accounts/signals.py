@@ -2,3 +2,10 @@ from django.dispatch import Signal
 
 # Sent after a new account and its first admin exist (default triggers hook in here).
 account_created = Signal()
+
+# Sent for an email the accounts app writes to one of an account's users (password
+# reset), with account, user, kind ("password_reset"), subject, body_text, body_html.
+# The notifications app writes it to its outbox in the sender's transaction: a row,
+# sent after commit, swept if the broker was down, sent once. Accounts knows nothing of
+# how email leaves.
+account_email = Signal()

@@ -211,8 +211,7 @@ class _Delivery:
                 delay = started + done / rate - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
-            # In the account, as the product writes them: rows take their numbers from
-            # the account's counter (NumberedTenantQuerySet.bulk_create).
+            # In the account, as the product writes them.
             with transaction.atomic(), account_context(self.template.account_id):
                 rows = Delivery.objects.bulk_create(self._rows(size))
                 ids = [r.message_id for r in rows]

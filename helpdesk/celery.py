@@ -81,7 +81,7 @@ def _connections_after_task(task=None, **kwargs):
 
 @signals.worker_process_shutdown.connect
 def _close_mail_connection(**kwargs):
-    # notifications.outbox keeps one provider connection open per worker process.
-    from notifications.outbox import mail_connection_close
+    # notifications.mailer keeps one provider connection open per worker process.
+    from notifications.mailer import mail_connection_close
 
     mail_connection_close()

@@ -16,9 +16,12 @@ def trigger_for_admin(*, account: Account, number: int) -> Trigger:
     return get_object_or_404(Trigger.objects.for_account(account), number=number)
 
 
-def delivery_for_admin(*, account: Account, number: int) -> Delivery:
-    """A delivery row of the admin's own account."""
-    return get_object_or_404(Delivery.objects.for_account(account), number=number)
+def delivery_for_admin(*, account: Account, ref: str) -> Delivery:
+    """A delivery row of the admin's own account, by its Message-ID without the angle
+    brackets (``Delivery.ref``): unique per account (a constraint, so an index), random
+    (uuid4) so not guessable, and no primary key in the URL. 404 for another account's
+    row, an unknown one and a malformed ref alike."""
+    return get_object_or_404(Delivery.objects.for_account(account), message_id=f"<{ref}>")
 
 
 def suppression_for_admin(*, account: Account, number: int) -> Suppression:

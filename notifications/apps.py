@@ -9,13 +9,16 @@ class NotificationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts.models import Account
-        from accounts.signals import account_created
+        from accounts.signals import account_created, account_email
         from notifications import checks, receivers  # noqa: F401 - registers system checks
         from tickets.events import ticket_changed
 
         ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="notifications.triggers")
         account_created.connect(
             receivers.on_account_created, dispatch_uid="notifications.account_created"
+        )
+        account_email.connect(
+            receivers.on_account_email, dispatch_uid="notifications.account_email"
         )
         # Accounts made any other way (the operators' admin, factories) get them too.
         post_save.connect(

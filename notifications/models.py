@@ -47,7 +47,7 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-class Delivery(NumberedTenantModel):
+class Delivery(TenantModel):
     """One email to one recipient: the outbox row. Written in the transaction of the
     change that caused it; a Celery task sends it after commit, claiming the row with a
     conditional UPDATE so a re-delivered task never sends twice."""
@@ -67,6 +67,7 @@ class Delivery(NumberedTenantModel):
         TRIGGER = "trigger", _("Trigger")
         MENTION = "mention", _("Mention")
         FORWARD = "forward", _("Forward")
+        PASSWORD_RESET = "reset", _("Password reset")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -99,6 +100,10 @@ class Delivery(NumberedTenantModel):
     provider_message_id = models.CharField(max_length=255, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Handing the row's task to the broker failed (Redis down at commit): no message
+    # will come for it, so the sweeper sends it without waiting for the queue to drain.
+    # A database default, so that rows written by code older than the column get it too.
+    enqueue_failed = models.BooleanField(db_default=False)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -111,7 +116,6 @@ class Delivery(NumberedTenantModel):
             models.UniqueConstraint(
                 fields=["account", "message_id"], name="delivery_message_id_unique"
             ),
-            models.UniqueConstraint(fields=["account", "number"], name="delivery_number_unique"),
         ]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="delivery_sweep"),
@@ -122,6 +126,12 @@ class Delivery(NumberedTenantModel):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.state})"
+
+    @property
+    def ref(self) -> str:
+        """How a URL names the row: its Message-ID without the angle brackets (see
+        notifications.access.delivery_for_admin)."""
+        return self.message_id.strip("<>")
 
 
 class Suppression(NumberedTenantModel):

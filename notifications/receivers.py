@@ -22,6 +22,19 @@ def on_account_saved(sender, instance, created, raw=False, **kwargs) -> None:
             services.triggers_install_defaults(account=instance)
 
 
+def on_account_email(sender, account, user, kind, subject, body_text, body_html="", **kwargs):
+    from notifications.account_emails import account_email_queue
+
+    return account_email_queue(
+        account=account,
+        user=user,
+        kind=kind,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+    )
+
+
 def on_inbound_email(sender, event, esp_name, **kwargs) -> None:
     from notifications.inbound import email_receive
 

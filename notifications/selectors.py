@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Account, AgentGroup, User
 from notifications.models import Delivery, InboundEmail, Suppression, Trigger
+from tickets.counts import capped_counts
 
 
 def triggers_for_account(*, account: Account) -> QuerySet[Trigger]:
@@ -32,8 +33,11 @@ def suppressions_for_account(*, account: Account) -> QuerySet[Suppression]:
 
 
 def delivery_counts(*, account: Account) -> dict[str, int]:
-    rows = Delivery.objects.for_account(account).values("state").annotate(n=Count("id"))
-    return {row["state"]: row["n"] for row in rows}
+    """Rows per state, each exact up to a thousand ("1,000+" past it), in one query
+    that reads at most 1,001 index entries per state: a GROUP BY counted every row the
+    account ever sent."""
+    rows = Delivery.objects.for_account(account)
+    return capped_counts({state: rows.filter(state=state) for state in Delivery.State.values})
 
 
 def trigger_reference(*, account: Account) -> dict:

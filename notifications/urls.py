@@ -17,7 +17,7 @@ urlpatterns = [
     ),
     path("agent/settings/deliveries/", views.delivery_list, name="delivery_list"),
     path(
-        "agent/settings/deliveries/<int:number>/resend/",
+        "agent/settings/deliveries/<str:ref>/resend/",
         views.delivery_resend,
         name="delivery_resend",
     ),

@@ -26,6 +26,7 @@ from notifications.selectors import (
     triggers_for_account,
 )
 from tickets.access import ticket_for_agent
+from tickets.counts import TicketPaginator
 from tickets.forms import add_domain_error
 from tickets.views.common import admin_view, agent_view
 
@@ -137,7 +138,7 @@ def delivery_list(request):
     if state not in Delivery.State.values:
         state = ""
     deliveries = deliveries_for_account(account=request.account, state=state)
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, deliveries)
     counts = delivery_counts(account=request.account)
     return render(
         request,
@@ -157,7 +158,7 @@ def _inbound_list(request):
     """Incoming mail and what became of it: the trace of every drop (loops, strangers'
     forgeries, bursts, spam) an admin may want to check."""
     emails = inbound_emails_for_account(account=request.account)
-    page = Paginator(emails, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, emails)
     return render(
         request,
         "agent/settings/deliveries_inbound.html",
@@ -165,10 +166,17 @@ def _inbound_list(request):
     )
 
 
+def _page(request, rows):
+    """A page of a log that grows without end: its count capped (then estimated), its
+    Previous and Next links seeking by keyset, so page 2,000 costs what page 1 does."""
+    paginator = TicketPaginator(rows, DELIVERIES_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"), request.GET.get("cursor"))
+
+
 @admin_view
 @require_POST
-def delivery_resend(request, number: int):
-    delivery = delivery_for_admin(account=request.account, number=number)
+def delivery_resend(request, ref: str):
+    delivery = delivery_for_admin(account=request.account, ref=ref)
     if delivery.state in RESENDABLE:
         delivery_retry(delivery=delivery)
         messages.success(

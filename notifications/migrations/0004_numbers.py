@@ -1,4 +1,4 @@
-"""Triggers, delivery rows and suppressed addresses get per-account numbers, as tickets
+"""Triggers and suppressed addresses get per-account numbers, as tickets
 have: settings URLs carried their primary keys. Existing rows are numbered 1, 2, 3… in
 each account in the order they were made, and each account's counter (accounts.Sequence,
 which NumberedTenantModel allocates from) continues after the last.
@@ -11,7 +11,6 @@ from django.db import migrations, models
 
 TABLES = {
     "notifications_trigger": "notifications.trigger",
-    "notifications_delivery": "notifications.delivery",
     "notifications_suppression": "notifications.suppression",
 }
 SEQUENCES = "accounts_sequence"
@@ -36,7 +35,7 @@ def number_existing_rows(apps, schema_editor):
                     lifted.append(table)
         for table, name in TABLES.items():
             t = quote(table)
-            # One statement per table: the delivery log may hold millions of rows.
+            # One statement per table.
             cursor.execute(
                 f"UPDATE {t} SET number = numbered.n FROM ("  # noqa: S608
                 f"SELECT id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY id) AS n "
@@ -75,7 +74,7 @@ class Migration(migrations.Migration):
                     editable=False, null=True, verbose_name="number"
                 ),
             )
-            for model in ("trigger", "delivery", "suppression")
+            for model in ("trigger", "suppression")
         ),
         migrations.RunPython(number_existing_rows, forget_counters),
     ]

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
                 name="number",
                 field=models.PositiveBigIntegerField(editable=False, verbose_name="number"),
             )
-            for model in ("trigger", "delivery", "suppression")
+            for model in ("trigger", "suppression")
         ),
         *(
             migrations.AddConstraint(
@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
                     fields=("account", "number"), name=f"{model}_number_unique"
                 ),
             )
-            for model in ("trigger", "delivery", "suppression")
+            for model in ("trigger", "suppression")
         ),
     ]

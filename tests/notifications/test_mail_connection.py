@@ -7,8 +7,9 @@ from anymail.exceptions import AnymailAPIError
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
+from notifications.mailer import mail_connection_close
 from notifications.models import Delivery
-from notifications.outbox import delivery_send, mail_connection_close
+from notifications.outbox import delivery_send
 from tests.factories import EndUserFactory, make_ticket
 from tickets.services import comment_add, ticket_set_ccs
 

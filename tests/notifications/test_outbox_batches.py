@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notifications import outbox
+from notifications import claims, mailer, outbox
 from notifications.models import Delivery, Suppression
 from notifications.outbox import deliveries_send, deliveries_sweep
 from notifications.suppressions import suppression_add
@@ -190,7 +190,7 @@ def test_a_batchs_statements_do_not_grow_with_its_rows_but_for_one_mark_each(
 def test_a_slow_batch_never_sends_a_row_the_sweeper_took_back(queued, settings):
     settings.NOTIFICATIONS_SEND_LEASE_SECONDS = 0  # every send outlasts half the lease
     taken = queued[3]
-    real_send = outbox._mailer.send
+    real_send = mailer.process_mailer.send
 
     def send_then_sweep(message):
         real_send(message)
@@ -199,7 +199,7 @@ def test_a_slow_batch_never_sends_a_row_the_sweeper_took_back(queued, settings):
                 state=Delivery.State.QUEUED, claim_token=""
             )
 
-    with mock.patch.object(outbox._mailer, "send", side_effect=send_then_sweep):
+    with mock.patch.object(mailer.process_mailer, "send", side_effect=send_then_sweep):
         results = deliveries_send(delivery_ids=[row.pk for row in queued])
     assert results[taken.pk].state == "skipped"
     assert state_of(taken.pk) == Delivery.State.QUEUED
@@ -214,7 +214,7 @@ class WorkerShutdown(BaseException):
 
 def test_rows_a_stopped_batch_never_tried_go_back_to_the_queue(queued):
     with (
-        mock.patch.object(outbox._mailer, "send", side_effect=WorkerShutdown),
+        mock.patch.object(mailer.process_mailer, "send", side_effect=WorkerShutdown),
         pytest.raises(WorkerShutdown),
     ):
         deliveries_send(delivery_ids=[row.pk for row in queued])
@@ -242,7 +242,7 @@ def test_the_claim_takes_expired_leases_and_leaves_rows_not_due_yet(queued):
     Delivery.all_accounts.filter(pk=retry_later.pk).update(
         next_attempt_at=now + dt.timedelta(minutes=5), attempts=1
     )
-    claimed, withheld = outbox._claim([row.pk for row in queued], "my-token")
+    claimed, withheld = claims.claim([row.pk for row in queued], "my-token")
     assert withheld == []
     assert [row.pk for row in claimed] == sorted(row.pk for row in queued if row != retry_later)
     by_pk = {row.pk: row for row in claimed}
@@ -265,12 +265,12 @@ def test_the_claim_takes_expired_leases_and_leaves_rows_not_due_yet(queued):
         )
     assert state_of(retry_later.pk) == Delivery.State.QUEUED
     # Claimed already: a second claim finds nothing.
-    assert outbox._claim([row.pk for row in queued], "other-token") == ([], [])
+    assert claims.claim([row.pk for row in queued], "other-token") == ([], [])
 
 
 def test_a_suppression_lifted_before_the_withhold_lets_the_row_go(queued):
     row = queued[0]
-    # _claim saw the address suppressed; the admin lifted it before _claim_locked ran.
-    claimed, withheld = outbox._claim_locked([row.pk], "my-token")
+    # claim saw the address suppressed; the admin lifted it before claim_locked ran.
+    claimed, withheld = claims.claim_locked([row.pk], "my-token")
     assert [r.pk for r in claimed] == [row.pk] and withheld == []
     assert state_of(row.pk) == Delivery.State.SENDING

@@ -1,6 +1,7 @@
-"""Settings URLs carry per-account numbers, never primary keys: triggers, delivery rows
-and suppressed addresses are numbered 1, 2, 3… in each account (as tickets are), by
-save() and bulk_create() alike; the rows that existed before are numbered by the
+"""Settings URLs carry per-account numbers, never primary keys: triggers and suppressed
+addresses are numbered 1, 2, 3… in each account (as tickets are), by save() and
+bulk_create() alike (delivery rows are addressed by their random Message-ID instead:
+tests/notifications/test_delivery_log.py); the rows that existed before are numbered by the
 migration, and each account's counter continues after them."""
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from notifications.models import Delivery, Suppression, Trigger
+from notifications.models import Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
-from tests.factories import make_ticket
-from tickets.services import comment_add
 
 
 def numbers(model, account) -> list[int]:
@@ -55,23 +54,6 @@ def test_a_trigger_number_reaches_only_the_admins_own_account(acme, globex, acme
     assert "Acme only" in page and "Globex only" not in page
     # And not by its primary key.
     assert theirs.pk != theirs.number
-
-
-def test_deliveries_written_together_take_consecutive_numbers_and_resend_by_number(
-    acme, acme_admin, acme_agent, acme_user, client_for, sent
-):
-    ticket = make_ticket(account=acme, submitter=acme_user, subject="Numbered")
-    sent(comment_add, ticket=ticket, author=acme_agent, body="Reply")
-    rows = numbers(Delivery, acme)
-    assert rows == list(range(1, len(rows) + 1)) and len(rows) >= 2
-    last = Delivery.objects.for_account(acme).get(number=rows[-1])
-    Delivery.objects.for_account(acme).filter(pk=last.pk).update(state=Delivery.State.FAILED)
-    html = client_for(acme_admin).get("/agent/settings/deliveries/?state=failed").text
-    assert f'action="/agent/settings/deliveries/{last.number}/resend/"' in html
-    messages = sent(
-        client_for(acme_admin).post, f"/agent/settings/deliveries/{last.number}/resend/"
-    )
-    assert len(messages) == 1
 
 
 def test_suppressed_addresses_are_lifted_by_number(acme, globex, acme_admin, client_for):

@@ -185,7 +185,7 @@ def test_delivery_log_shows_state_and_failed_rows_can_be_sent_again(
     assert "Send again" in html
     assert client.get(DELIVERIES, {"state": "bogus", "page": "x"}).status_code == 200
 
-    messages = sent(client.post, url("delivery_resend", failed.number))
+    messages = sent(client.post, url("delivery_resend", failed.ref))
     failed.refresh_from_db()
     assert failed.state == Delivery.State.SENT
     assert len(messages) == 1

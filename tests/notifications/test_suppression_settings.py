@@ -128,9 +128,9 @@ def test_the_delivery_log_shows_a_withheld_email_and_sends_it_again_once_lifted(
     html = client.get(DELIVERIES, {"state": "suppressed"}).content.decode()
     assert acme_user.email in html
     assert f"Not sent: {acme_user.email} is suppressed (Hard bounce)." in html
-    assert url("delivery_resend", held.number) in html
+    assert url("delivery_resend", held.ref) in html
     client.post(url("suppression_lift", bounced.number))
-    messages = sent(client.post, url("delivery_resend", held.number))
+    messages = sent(client.post, url("delivery_resend", held.ref))
     assert by_recipient(messages, acme_user.email)
     held.refresh_from_db()
     assert held.state == Delivery.State.SENT

@@ -164,6 +164,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         assert last and not model.objects.for_account(acme).filter(number=last.number).exists()
         return last.number
 
+    def delivery_ref(account):  # a delivery is named in URLs by its Message-ID
+        row = Delivery.objects.for_account(account).order_by("pk").first()
+        return row.ref if row else "none@example.invalid"
+
     users = {
         "end_user": end_user,
         "manager": manager,
@@ -195,8 +199,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_api_token": globex_token,
         "trigger": first(Trigger, acme),
         "globex_trigger": beyond_acme(Trigger),
-        "delivery": first(Delivery, acme),
-        "globex_delivery": beyond_acme(Delivery),
+        "delivery": delivery_ref(acme),
+        "globex_delivery": delivery_ref(globex),
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
     }

@@ -97,8 +97,8 @@ API_TOKEN_PROBES = {
     "globex": lambda i: {"number": i["globex_api_token"].number},
 }
 DELIVERY_PROBES = {
-    "mine": lambda i: {"number": i["delivery"]},
-    "globex": lambda i: {"number": i["globex_delivery"]},
+    "mine": lambda i: {"ref": i["delivery"]},
+    "globex": lambda i: {"ref": i["globex_delivery"]},
 }
 SUPPRESSION_PROBES = {
     "mine": lambda i: {"number": i["suppression"]},
@@ -244,7 +244,7 @@ TABLE: dict[str, Entry] = {
         API_TOKEN_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/deliveries/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
-    "agent/settings/deliveries/<int:number>/resend/": Entry(
+    "agent/settings/deliveries/<str:ref>/resend/": Entry(
         DELIVERY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/suppressions/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
