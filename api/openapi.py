@@ -148,10 +148,26 @@ PATHS = {
     },
     "/tickets/update_many.json": {
         "put": _op(
-            "Update many tickets (answers a completed job status)",
+            "Update many tickets, in a job whose status the client polls: with ids, "
+            "one change (ticket) for all; without, a change each (tickets, with their ids)",
             "Tickets",
-            params=[IDS],
-            body=TICKET_WRITE,
+            params=[{**IDS, "required": False}],
+            body={
+                "oneOf": [
+                    TICKET_WRITE,
+                    obj(
+                        {
+                            "tickets": {
+                                "type": "array",
+                                "items": ref("TicketUpdateManyItem"),
+                                "minItems": 1,
+                                "maxItems": 100,
+                            }
+                        },
+                        required=("tickets",),
+                    ),
+                ]
+            },
             result=envelope("job_status", ref("JobStatus")),
         ),
     },

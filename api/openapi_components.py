@@ -101,6 +101,10 @@ SCHEMAS = {
             "email_ccs": {"type": "array", "items": ref("EmailCc"), "maxItems": 100},
         }
     ),
+    # One ticket of the bulk update's list form: its id and its change.
+    "TicketUpdateManyItem": {
+        "allOf": [ref("TicketWrite"), obj({"id": NUMBER}, required=("id",))],
+    },
     "Attachment": obj(
         {
             "id": NUMBER,

@@ -188,16 +188,37 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
     return comment, changes
 
 
+def _check_references(account: Account, data: dict) -> None:
+    """A bulk change's references (assignee, group, requester, CCs' users) resolve in
+    the account now, so a bad one is a 422 at once rather than a failed job later."""
+    ticket_fields_from_payload(
+        account, None, {k: v for k, v in data.items() if k != "additional_tags"}
+    )
+    for number in data.get("collaborator_ids") or ():
+        _user(account, number, "collaborator_ids")
+    for entry in data.get("email_ccs") or ():
+        _user(account, entry.get("user_id"), "email_ccs")
+
+
 @transaction.atomic
 def api_tickets_update_many(
     *, account: Account, actor: User, numbers: list[int], data: dict
 ) -> dict:
-    """Zendesk's bulk update: the payload's references are checked now (a bad one is a
-    422), the work is a queued job (api.jobs) whose status the client polls."""
-    ticket_fields_from_payload(
-        account, None, {k: v for k, v in data.items() if k != "additional_tags"}
-    )
+    """Zendesk's bulk update, ``?ids=`` form: one change for every ticket. The work is a
+    queued job (api.jobs) whose status the client polls."""
+    _check_references(account, data)
     return job_update_many_queue(account=account, actor=actor, numbers=numbers, data=data)
+
+
+@transaction.atomic
+def api_tickets_update_each(*, account: Account, actor: User, changes: list[dict]) -> dict:
+    """Zendesk's bulk update, list form: ``[{"id": 1, ...}, {"id": 2, ...}]``, each
+    ticket its own change, in one queued job."""
+    for change in changes:
+        _check_references(account, change)
+    numbers = [change["id"] for change in changes]
+    rest = [{k: v for k, v in change.items() if k != "id"} for change in changes]
+    return job_update_many_queue(account=account, actor=actor, numbers=numbers, changes=rest)
 
 
 def api_job_status(*, account: Account, job_id: str) -> dict | None:

@@ -97,6 +97,17 @@ class TicketInput(serializers.Serializer):
         return value
 
 
+class TicketUpdateManyItem(TicketInput):
+    """One ticket of the bulk update's list form: its number and its change."""
+
+    id = serializers.IntegerField(min_value=1, max_value=10**18 - 1)
+
+    def validate(self, attrs):
+        if "id" not in attrs:  # partial validation would let it go unsaid
+            raise serializers.ValidationError({"id": ["Each ticket needs its id."]})
+        return attrs
+
+
 class RequestCommentInput(serializers.Serializer):
     body = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, trim_whitespace=False
@@ -155,3 +166,19 @@ def validated(
     serializer.is_valid(raise_exception=True)
     # Only what the client actually sent (zenpy sends the fields it changed).
     return {k: v for k, v in serializer.validated_data.items() if k in inner}
+
+
+def validated_list(serializer_class, data, *, envelope: str, max_length: int) -> list[dict]:
+    """Unwrap ``{"tickets": [{...}, ...]}`` and validate each item as a partial change
+    (only what the client sent of each); 422 when it is missing, empty or too long."""
+    items = data.get(envelope) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise serializers.ValidationError({envelope: ["Expected a list of objects."]})
+    if len(items) > max_length:
+        raise serializers.ValidationError({envelope: [f"At most {max_length} at a time."]})
+    serializer = serializer_class(data=items, many=True, partial=True)
+    serializer.is_valid(raise_exception=True)
+    return [
+        {k: v for k, v in valid.items() if k in item}
+        for valid, item in zip(serializer.validated_data, items, strict=True)
+    ]
