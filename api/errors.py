@@ -6,7 +6,8 @@
   account's record, one that does not exist and one the caller may not see
 - 422 ``{"error": "RecordInvalid", "description": "Record validation errors",
   "details": {field: [{"description": ...}]}}``
-- 400 for malformed input, 413 for a body over the limit, 429 with ``Retry-After``.
+- 400 for malformed input, 411 for a streamed body the server cannot read (no
+  Content-Length, not dechunked), 413 for a body over the limit, 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ class RecordInvalid(exceptions.APIException):
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "Request body too large."
+
+
+class LengthRequired(exceptions.APIException):
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = (
+        "This server cannot read a body sent without Content-Length (chunked); "
+        "send the Content-Length header."
+    )
 
 
 def not_found() -> Response:

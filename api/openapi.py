@@ -46,6 +46,7 @@ ERRORS = {
     "401": "Missing or invalid credentials.",
     "403": "The caller's role may not use this endpoint.",
     "404": "No such record in this account (RecordNotFound).",
+    "411": "A streamed (chunked) body this server cannot read: send Content-Length.",
     "413": "Request body too large.",
     "422": "RecordInvalid, with details per field.",
     "429": "Rate limit exceeded for this account; see Retry-After.",

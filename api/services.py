@@ -253,7 +253,11 @@ def api_request_update(*, ticket: Ticket, user: User, data: dict) -> Comment | N
 def api_upload_create(
     *, account: Account, uploader: User, filename: str, content: bytes
 ) -> Attachment:
-    """A file waiting for its comment (Zendesk's uploads), kept by the domain service."""
+    """A file waiting for its comment (Zendesk's uploads), kept by the domain service.
+    No bytes is refused: it is what a body lost on the way looks like (a stream the
+    server could not read), and a 201 would tell the client its file was kept."""
+    if not content:
+        raise ValidationError({"file": _("The file is empty: no bytes were received.")})
     upload = SimpleUploadedFile(filename or "attachment", content)
     return attachment_upload(account=account, uploader=uploader, upload=upload)
 
