@@ -96,8 +96,8 @@ def exception_handler(exc, context):
         return record_invalid(exc.details)
     if isinstance(exc, exceptions.ValidationError):
         return record_invalid(_details_from_drf(exc.detail))
-    if isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    if isinstance(exc, PermissionDenied):  # the domain's refusal, its reason kept
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -261,6 +261,13 @@ PATHS = {
             params=[ID],
             result=envelope("organization", ref("Organization")),
         ),
+        "put": _op(
+            "Update an organization (admins: every field; agents: notes only)",
+            "Organizations",
+            params=[ID],
+            body=envelope("organization", ref("OrganizationUpdate")),
+            result=envelope("organization", ref("Organization")),
+        ),
     },
     "/organizations/{id}/tickets.json": {
         "get": _op(
@@ -272,6 +279,9 @@ PATHS = {
     },
     "/groups.json": {
         "get": _op("List groups", "Groups", params=PAGE_PARAMS, result=_list("groups", "Group")),
+    },
+    "/groups/{id}.json": {
+        "get": _op("Show a group", "Groups", params=[ID], result=envelope("group", ref("Group"))),
     },
     "/uploads.json": {
         "post": {

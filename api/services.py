@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Account, AgentGroup, Organization, User
-from accounts.services import organization_create, user_create, user_get_or_create
+from accounts.services import (
+    organization_create,
+    organization_get_or_create,
+    organization_update,
+    user_create,
+    user_get_or_create,
+)
 from api.jobs import job_status, job_update_many_queue
 from tickets.events import TicketChange
 from tickets.models import Attachment, Channel, Comment, Ticket
@@ -262,6 +268,16 @@ def api_upload_create(
     return attachment_upload(account=account, uploader=uploader, upload=upload)
 
 
+def _user_organization(account: Account, data: dict) -> Organization | None:
+    """``organization_id`` (a number of the account), else ``organization: {"name"}``
+    (found by name, or made)."""
+    if data.get("organization_id") is not None or not data.get("organization"):
+        return _by_number(Organization, account, data.get("organization_id"), "organization_id")
+    org, _created = organization_get_or_create(account=account, name=data["organization"]["name"])
+    return org
+
+
+@transaction.atomic
 def api_user_create(*, account: Account, actor: User, data: dict) -> User:
     role = data.get("role") or User.Role.END_USER
     if role != User.Role.END_USER and not actor.is_admin:
@@ -274,9 +290,7 @@ def api_user_create(*, account: Account, actor: User, data: dict) -> User:
         email=data["email"],
         role=role,
         phone=data.get("phone") or "",
-        organization=_by_number(
-            Organization, account, data.get("organization_id"), "organization_id"
-        ),
+        organization=_user_organization(account, data),
         time_zone=data.get("time_zone") or "",
         locale=data.get("locale") or "",
     )
@@ -295,10 +309,8 @@ def api_user_update(*, account: Account, actor: User, user: User, data: dict) ->
     for name in ("name", "phone", "time_zone", "locale"):
         if data.get(name) is not None:
             setattr(user, name, data[name].strip())
-    if "organization_id" in data:
-        user.organization = _by_number(
-            Organization, account, data["organization_id"], "organization_id"
-        )
+    if "organization_id" in data or data.get("organization"):
+        user.organization = _user_organization(account, data)
     if not user.name:
         raise ValidationError({"name": _("A name is required.")})
     user.full_clean(exclude=["password"])
@@ -308,5 +320,16 @@ def api_user_update(*, account: Account, actor: User, user: User, data: dict) ->
 
 def api_organization_create(*, account: Account, data: dict) -> Organization:
     return organization_create(
-        account=account, name=data["name"], domains=list(data.get("domain_names") or ())
+        account=account,
+        name=data["name"],
+        domains=list(data.get("domain_names") or ()),
+        details=data.get("details") or "",
     )
+
+
+def api_organization_update(*, organization: Organization, actor: User, data: dict) -> Organization:
+    """Zendesk's fields to the domain's: ``domain_names`` replaces the domains."""
+    fields = {name: data[name] for name in ("name", "details", "notes") if name in data}
+    if "domain_names" in data:
+        fields["domains"] = list(data["domain_names"] or ())
+    return organization_update(organization=organization, actor=actor, **fields)

@@ -126,12 +126,18 @@ class RequestInput(serializers.Serializer):
     solved = serializers.BooleanField(required=False, allow_null=True)
 
 
+class OrganizationByName(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+
+
 class UserInput(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=150)
     email = serializers.EmailField(required=False, allow_null=True)
     role = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
     organization_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    # Zendesk's {"name": ...}: the account's organization of that name, made if missing.
+    organization = OrganizationByName(required=False, allow_null=True)
     time_zone = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=64
     )
@@ -141,12 +147,36 @@ class UserInput(serializers.Serializer):
         return _choice_from_zendesk(ROLE_FROM_ZENDESK, value, "role") or None
 
 
+# Organization fields Zendesk has and Sportello keeps fixed: sent with the value every
+# answer shows, they are accepted (a client echoing a record back); another value is
+# refused, never dropped in silence.
+ORGANIZATION_FIXED = {
+    "tags": [],
+    "external_id": None,
+    "group_id": None,
+    "shared_tickets": False,
+    "shared_comments": False,
+    "organization_fields": {},
+}
+
+
 class OrganizationInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+    details = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     domain_names = serializers.ListField(
         child=serializers.CharField(max_length=253), required=False, allow_null=True, max_length=50
     )
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def validate(self, attrs):
+        errors = {
+            name: [f"Sportello keeps {name} as {value!r}; it cannot be set."]
+            for name, value in ORGANIZATION_FIXED.items()
+            if name in self.initial_data and self.initial_data[name] not in (value, None)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 def validated(
