@@ -95,3 +95,24 @@ def test_a_chunked_json_body_is_read_too(tmp_path, acme, acme_agent):
         )
     assert status == 201, body
     assert body["ticket"]["subject"] == "Streamed"
+
+
+def test_runserver_refuses_a_chunked_page_form_too(tmp_path, acme):
+    """Pages read bodies the same way: a form posted chunked would arrive empty."""
+    with serving("runserver", media_root=tmp_path) as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(
+            "POST",
+            "/signin/",
+            body=iter([b"email=a%40b.example", b"&password=x"]),
+            headers={
+                "Host": "acme.localhost",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            encode_chunked=True,
+        )
+        response = conn.getresponse()
+        status, text = response.status, response.read().decode()
+        conn.close()
+    assert status == 411
+    assert "Content-Length" in text
