@@ -64,8 +64,9 @@ def _read_streamed_body(request, limit: int) -> None:
     streams every upload so). Django reads a body only as far as Content-Length says, so
     it would read nothing, and an upload would be stored empty and answered 201. Where
     the server has dechunked the body and marks its end (``wsgi.input_terminated``:
-    gunicorn), it is read here, up to the limit, and handed on with its length; where
-    it has not (Django's runserver), 411 Length Required."""
+    gunicorn), it is read here, up to the limit, and handed on with its length. Where it
+    has not (Django's runserver), helpdesk.limits answers 411 before any view runs; the
+    same answer here should a request get past it."""
     meta = request.META
     if (
         meta.get("CONTENT_LENGTH")

@@ -115,3 +115,15 @@ def test_zenpy_updates_a_list_of_tickets_in_one_job(zenpy):
     assert [(r.id, r.success) for r in final.results] == [(first.id, True), (second.id, True)]
     assert zenpy.tickets(id=first.id).priority == "low"
     assert zenpy.tickets(id=second.id).status == "open"
+
+
+def test_zenpy_updates_an_organization_and_files_a_user_under_one_by_name(zenpy):
+    org = zenpy.organizations.create(Organization(name="Zen Org"))
+    org.notes = "Renews in May"
+    updated = zenpy.organizations.update(org)  # PUT organizations/{id}.json
+    assert updated.notes == "Renews in May" and updated.updated_at
+
+    user = zenpy.users.create(
+        User(name="Ola", email="ola@zen.example", organization=Organization(name="Zen Org"))
+    )
+    assert user.organization_id == org.id
