@@ -204,8 +204,11 @@ class NumberedTenantModel(TenantModel):
 
 class Organization(NumberedTenantModel):
     name = models.CharField(_("name"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Sync tools read changes since their last updated_at (Zendesk's watermark).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("organization")
@@ -397,6 +400,9 @@ class AgentGroup(NumberedTenantModel):
     members = models.ManyToManyField(
         User, through="GroupMembership", related_name="agent_groups", verbose_name=_("agents")
     )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Sync tools read changes since their last updated_at (Zendesk's watermark).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("group")

@@ -128,16 +128,94 @@ def user_get_or_create(*, account: Account, email: str, name: str = "") -> tuple
 
 @transaction.atomic
 def organization_create(
-    *, account: Account, name: str, domains: list[str] | tuple = ()
+    *, account: Account, name: str, domains: list[str] | tuple = (), details: str = ""
 ) -> Organization:
-    org = Organization(account=account, name=name.strip())
+    org = Organization(account=account, name=name.strip(), details=details.strip())
     org.full_clean(exclude=["number"])
     org.save()
-    for domain in domains:
-        OrganizationDomain.objects.create(
-            account=account, organization=org, domain=domain.strip().lower()
-        )
+    _organization_set_domains(org, domains)
     return org
+
+
+def _organization_set_domains(org: Organization, domains) -> None:
+    """The organization's email domains become exactly these (Zendesk's domain_names
+    overwrite). A domain another organization of the account owns is refused."""
+    wanted = list(dict.fromkeys(d.strip().lower() for d in domains if d.strip()))
+    owned = OrganizationDomain.objects.for_account(org.account)
+    taken = sorted(
+        owned.filter(domain__in=wanted).exclude(organization=org).values_list("domain", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "domain_names": _("%(domains)s already belongs to another organization.")
+                % {"domains": ", ".join(taken)}
+            }
+        )
+    owned.filter(organization=org).exclude(domain__in=wanted).delete()
+    have = set(owned.filter(organization=org).values_list("domain", flat=True))
+    for domain in wanted:
+        if domain not in have:
+            OrganizationDomain.objects.create(account=org.account, organization=org, domain=domain)
+
+
+ORGANIZATION_FIELDS = ("name", "details", "notes", "domains")
+
+
+def _organization_changes(org: Organization, fields: dict) -> set[str]:
+    """The fields whose value would change (a client may send a record back whole)."""
+    changed = {
+        name
+        for name in ("name", "details", "notes")
+        if name in fields and (fields[name] or "").strip() != getattr(org, name)
+    }
+    if "domains" in fields:
+        have = set(org.domains.values_list("domain", flat=True))
+        if {d.strip().lower() for d in fields["domains"] or () if d.strip()} != have:
+            changed.add("domains")
+    return changed
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, actor: User, **fields) -> Organization:
+    """Admins change an organization's name, details, notes and domains; agents its
+    notes only (Zendesk's rule for agents); end users nothing. Every change moves its
+    updated_at (sync tools' watermark)."""
+    from django.core.exceptions import PermissionDenied
+
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not organization fields: {sorted(unknown)}")
+    if not actor.is_agent or actor.account_id != organization.account_id:
+        raise PermissionDenied(_("Only the account's agents can change organizations."))
+    if not actor.is_admin and _organization_changes(organization, fields) - {"notes"}:
+        raise PermissionDenied(_("Agents can change only an organization's notes."))
+    for name in ("name", "details", "notes"):
+        if name in fields:
+            setattr(organization, name, (fields[name] or "").strip())
+    organization.full_clean(exclude=["number"])
+    organization.save()
+    if "domains" in fields:
+        _organization_set_domains(organization, fields["domains"] or ())
+    return organization
+
+
+def organization_get_or_create(*, account: Account, name: str) -> tuple[Organization, bool]:
+    """The account's organization of that name (any case), or a new one: Zendesk's
+    ``"organization": {"name": ...}`` on a user."""
+    name = name.strip()
+    existing = Organization.objects.for_account(account).filter(name__iexact=name).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return organization_create(account=account, name=name), True
+    except (ValidationError, IntegrityError):
+        # Lost a race with another creator of the same name: take theirs.
+        existing = Organization.objects.for_account(account).filter(name__iexact=name).first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 @transaction.atomic
@@ -150,14 +228,27 @@ def group_create(*, account: Account, name: str, agents: list[User] | tuple = ()
     return group
 
 
+def _group_touch(group: AgentGroup) -> None:
+    """Its agents changed: the group's updated_at says so (sync tools' watermark)."""
+    group.save(update_fields=["updated_at"])
+
+
 def group_add_agent(*, group: AgentGroup, agent: User) -> None:
     if agent.account_id != group.account_id or not agent.is_agent:
         raise ValidationError(_("Only agents of this account can join a group."))
-    GroupMembership.objects.get_or_create(account_id=group.account_id, group=group, user=agent)
+    _membership, created = GroupMembership.objects.get_or_create(
+        account_id=group.account_id, group=group, user=agent
+    )
+    if created:
+        _group_touch(group)
 
 
 def group_remove_agent(*, group: AgentGroup, agent: User) -> None:
-    GroupMembership.objects.for_account(group.account).filter(group=group, user=agent).delete()
+    removed, _counts = (
+        GroupMembership.objects.for_account(group.account).filter(group=group, user=agent).delete()
+    )
+    if removed:
+        _group_touch(group)
 
 
 ACCOUNT_SETTINGS_FIELDS = (

@@ -6,7 +6,8 @@
   account's record, one that does not exist and one the caller may not see
 - 422 ``{"error": "RecordInvalid", "description": "Record validation errors",
   "details": {field: [{"description": ...}]}}``
-- 400 for malformed input, 413 for a body over the limit, 429 with ``Retry-After``.
+- 400 for malformed input, 411 for a streamed body the server cannot read (no
+  Content-Length, not dechunked), 413 for a body over the limit, 429 with ``Retry-After``.
 - 503 ``{"error": "ServiceUnavailable", ...}`` with ``Retry-After`` when what a call
   needs (the cache holding job statuses) is down for now.
 """
@@ -38,6 +39,14 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "This is unavailable for now. Try again in a minute."
     retry_after = 60
+
+
+class LengthRequired(exceptions.APIException):
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = (
+        "This server cannot read a body sent without Content-Length (chunked); "
+        "send the Content-Length header."
+    )
 
 
 def not_found() -> Response:
@@ -95,8 +104,8 @@ def exception_handler(exc, context):
         return record_invalid(exc.details)
     if isinstance(exc, exceptions.ValidationError):
         return record_invalid(_details_from_drf(exc.detail))
-    if isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    if isinstance(exc, PermissionDenied):  # the domain's refusal, its reason kept
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

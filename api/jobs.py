@@ -2,6 +2,11 @@
 task, and clients poll its status (queued → working → completed / failed, with a result
 per ticket). Statuses live in the shared cache for an hour, keyed by account.
 
+The bulk update comes in Zendesk's two forms: ``?ids=1,2`` with one change for every
+ticket, or ``{"tickets": [{"id": 1, ...}, {"id": 2, ...}]}`` with a change per ticket
+(zenpy's ``tickets.update([t1, t2])``). Either way each ticket takes its change through
+the same service as ``PUT /tickets/{id}`` (api.services.api_ticket_update).
+
 While the cache is down a job cannot be followed, so none is queued: the call answers 503
 and changes nothing. A job already queued still does its work, its status unsaved (logged).
 If its task cannot be handed to the broker, its status says so."""
@@ -23,9 +28,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from accounts.models import Account, User
 from api.errors import ServiceUnavailable
 from helpdesk.shared_cache import CACHE_UNAVAILABLE
-from tickets.models import Channel
 from tickets.selectors import tickets_visible_to
-from tickets.services import tickets_bulk_update
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +65,22 @@ def job_status(*, account: Account, job_id: str) -> dict | None:
         ) from exc
 
 
-def job_update_many_queue(*, account: Account, actor: User, numbers: list[int], data: dict) -> dict:
+def _as_json(data: dict) -> dict:
+    # The payload travels as JSON (dates as ISO strings, turned back in the task).
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def job_update_many_queue(
+    *,
+    account: Account,
+    actor: User,
+    numbers: list[int],
+    data: dict | None = None,
+    changes: list[dict] | None = None,
+) -> dict:
     """Record a queued job and hand it to Celery once the caller's transaction commits
-    (the task runs for the account current now: helpdesk.celery stamps it)."""
+    (the task runs for the account current now: helpdesk.celery stamps it). ``data``
+    is every ticket's change, or ``changes`` one per number, in order."""
     job = {
         "id": uuid.uuid4().hex,
         "job_type": "bulk_update",
@@ -82,17 +98,24 @@ def job_update_many_queue(*, account: Account, actor: User, numbers: list[int], 
             "Background jobs cannot be tracked for now, so nothing was changed. "
             "Try again in a minute."
         ) from exc
-    # The payload travels as JSON (dates as ISO strings, turned back in the task).
-    payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    transaction.on_commit(lambda: _enqueue(job, account.pk, actor.pk, numbers, payload))
+    payload = _as_json(data or {})
+    per_ticket = None if changes is None else [_as_json(c) for c in changes]
+    transaction.on_commit(lambda: _enqueue(job, account.pk, actor.pk, numbers, payload, per_ticket))
     return job
 
 
-def _enqueue(job: dict, account_id: int, actor_id: int, numbers: list[int], data: dict) -> None:
+def _enqueue(
+    job: dict,
+    account_id: int,
+    actor_id: int,
+    numbers: list[int],
+    data: dict,
+    changes: list[dict] | None,
+) -> None:
     from api.tasks import tickets_update_many_task
 
     try:
-        tickets_update_many_task.delay(job["id"], account_id, actor_id, numbers, data)
+        tickets_update_many_task.delay(job["id"], account_id, actor_id, numbers, data, changes)
     except (BrokerUnavailable, *CACHE_UNAVAILABLE) as exc:
         logger.warning("Job %s could not be queued: %s", job["id"], exc)
         job.update(status="failed", message="The job could not be queued. Try again.")
@@ -114,12 +137,16 @@ def _result(number: int, error: str = "", details: str = "") -> dict:
 
 
 def job_update_many_run(
-    *, job_id: str, account_id: int, actor_id: int, numbers: list[int], data: dict
+    *,
+    job_id: str,
+    account_id: int,
+    actor_id: int,
+    numbers: list[int],
+    data: dict,
+    changes: list[dict] | None = None,
 ) -> dict:
-    """The task's work: each ticket the actor may see takes the change on its own (one
+    """The task's work: each ticket the actor may see takes its change on its own (one
     refused ticket fails alone, as in Zendesk); the status records every outcome."""
-    from api.services import ticket_fields_from_payload
-
     try:
         job = cache.get(_key(account_id, job_id))
     except CACHE_UNAVAILABLE:
@@ -130,19 +157,15 @@ def job_update_many_run(
     try:
         account = Account.objects.get(pk=account_id)
         actor = User.objects.for_account(account).get(pk=actor_id, is_active=True)
-        if data.get("due_at"):
-            data["due_at"] = parse_datetime(data["due_at"])
-        fields = ticket_fields_from_payload(
-            account, None, {k: v for k, v in data.items() if k != "additional_tags"}
-        )
         visible = {t.number: t for t in tickets_visible_to(viewer=actor).filter(number__in=numbers)}
         results = []
-        for number in numbers:
+        for index, number in enumerate(numbers):
             ticket = visible.get(number)
             if ticket is None:
                 results.append(_result(number, "RecordNotFound", "Not found"))
             else:
-                results.append(_update_one(account, actor, ticket, data, fields))
+                change = dict(data if changes is None else changes[index])
+                results.append(_update_one(actor, ticket, change))
             job["progress"] = len(results)
         failed = sum(not r["success"] for r in results)
         job.update(
@@ -157,17 +180,15 @@ def job_update_many_run(
     return _save_or_log(account_id, job)
 
 
-def _update_one(account, actor, ticket, data, fields) -> dict:
+def _update_one(actor: User, ticket, change: dict) -> dict:
+    from api.services import api_ticket_update
+
+    if change.get("due_at"):
+        change["due_at"] = parse_datetime(change["due_at"])
     try:
+        # Its own savepoint: a refused ticket leaves the others' changes standing.
         with transaction.atomic():
-            tickets_bulk_update(
-                account=account,
-                actor=actor,
-                tickets=[ticket],
-                add_tags=data.get("additional_tags") or (),
-                channel=Channel.API,
-                **fields,
-            )
+            api_ticket_update(ticket=ticket, actor=actor, data=change)
     except ValidationError as exc:
         return _result(ticket.number, "TicketUpdateFailed", "; ".join(exc.messages)[:500])
     return _result(ticket.number)

@@ -46,6 +46,7 @@ ERRORS = {
     "401": "Missing or invalid credentials.",
     "403": "The caller's role may not use this endpoint.",
     "404": "No such record in this account (RecordNotFound).",
+    "411": "A streamed (chunked) body this server cannot read: send Content-Length.",
     "413": "Request body too large.",
     "422": "RecordInvalid, with details per field.",
     "429": "Rate limit exceeded for this account; see Retry-After.",
@@ -148,10 +149,26 @@ PATHS = {
     },
     "/tickets/update_many.json": {
         "put": _op(
-            "Update many tickets (answers a completed job status)",
+            "Update many tickets, in a job whose status the client polls: with ids, "
+            "one change (ticket) for all; without, a change each (tickets, with their ids)",
             "Tickets",
-            params=[IDS],
-            body=TICKET_WRITE,
+            params=[{**IDS, "required": False}],
+            body={
+                "oneOf": [
+                    TICKET_WRITE,
+                    obj(
+                        {
+                            "tickets": {
+                                "type": "array",
+                                "items": ref("TicketUpdateManyItem"),
+                                "minItems": 1,
+                                "maxItems": 100,
+                            }
+                        },
+                        required=("tickets",),
+                    ),
+                ]
+            },
             result=envelope("job_status", ref("JobStatus")),
         ),
     },
@@ -244,6 +261,13 @@ PATHS = {
             params=[ID],
             result=envelope("organization", ref("Organization")),
         ),
+        "put": _op(
+            "Update an organization (admins: every field; agents: notes only)",
+            "Organizations",
+            params=[ID],
+            body=envelope("organization", ref("OrganizationUpdate")),
+            result=envelope("organization", ref("Organization")),
+        ),
     },
     "/organizations/{id}/tickets.json": {
         "get": _op(
@@ -255,6 +279,9 @@ PATHS = {
     },
     "/groups.json": {
         "get": _op("List groups", "Groups", params=PAGE_PARAMS, result=_list("groups", "Group")),
+    },
+    "/groups/{id}.json": {
+        "get": _op("Show a group", "Groups", params=[ID], result=envelope("group", ref("Group"))),
     },
     "/uploads.json": {
         "post": {

@@ -30,6 +30,13 @@ def envelope(key: str, schema: dict) -> dict:
     return obj({key: schema}, required=(key,))
 
 
+ORGANIZATION_WRITE = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+    "details": NULLABLE_TEXT,
+    "domain_names": {"type": "array", "items": {"type": "string", "maxLength": 253}},
+    "notes": NULLABLE_TEXT,
+}
+
 SCHEMAS = {
     "Error": obj(
         {"error": TEXT, "description": TEXT, "details": {"type": "object"}}, required=("error",)
@@ -101,6 +108,10 @@ SCHEMAS = {
             "email_ccs": {"type": "array", "items": ref("EmailCc"), "maxItems": 100},
         }
     ),
+    # One ticket of the bulk update's list form: its id and its change.
+    "TicketUpdateManyItem": {
+        "allOf": [ref("TicketWrite"), obj({"id": NUMBER}, required=("id",))],
+    },
     "Attachment": obj(
         {
             "id": NUMBER,
@@ -160,6 +171,10 @@ SCHEMAS = {
             "role": {"type": "string", "enum": sorted(ROLE_FROM_ZENDESK)},
             "phone": {"type": "string", "maxLength": 40},
             "organization_id": NULLABLE_NUMBER,
+            "organization": obj(
+                {"name": {"type": "string", "minLength": 1, "maxLength": 200}},
+                required=("name",),
+            ),
             "time_zone": {"type": "string", "maxLength": 64},
             "locale": {"type": "string", "maxLength": 10},
         }
@@ -170,21 +185,25 @@ SCHEMAS = {
             "url": TEXT,
             "name": TEXT,
             "domain_names": {"type": "array", "items": TEXT},
+            "details": TEXT,
             "notes": TEXT,
             "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
         },
         required=("id", "name"),
     ),
-    "OrganizationWrite": obj(
-        {
-            "name": {"type": "string", "minLength": 1, "maxLength": 200},
-            "domain_names": {"type": "array", "items": {"type": "string", "maxLength": 253}},
-            "notes": TEXT,
-        },
-        required=("name",),
-    ),
+    "OrganizationWrite": obj(ORGANIZATION_WRITE, required=("name",)),
+    "OrganizationUpdate": obj(ORGANIZATION_WRITE),
     "Group": obj(
-        {"id": NUMBER, "url": TEXT, "name": TEXT, "description": TEXT}, required=("id", "name")
+        {
+            "id": NUMBER,
+            "url": TEXT,
+            "name": TEXT,
+            "description": TEXT,
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        },
+        required=("id", "name", "created_at", "updated_at"),
     ),
     "Request": obj(
         {

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Account, AgentGroup, Organization, User
-from accounts.services import organization_create, user_create, user_get_or_create
+from accounts.services import (
+    organization_create,
+    organization_get_or_create,
+    organization_update,
+    user_create,
+    user_get_or_create,
+)
 from api.jobs import job_status, job_update_many_queue
 from tickets.events import TicketChange
 from tickets.models import Attachment, Channel, Comment, Ticket
@@ -188,16 +194,37 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
     return comment, changes
 
 
+def _check_references(account: Account, data: dict) -> None:
+    """A bulk change's references (assignee, group, requester, CCs' users) resolve in
+    the account now, so a bad one is a 422 at once rather than a failed job later."""
+    ticket_fields_from_payload(
+        account, None, {k: v for k, v in data.items() if k != "additional_tags"}
+    )
+    for number in data.get("collaborator_ids") or ():
+        _user(account, number, "collaborator_ids")
+    for entry in data.get("email_ccs") or ():
+        _user(account, entry.get("user_id"), "email_ccs")
+
+
 @transaction.atomic
 def api_tickets_update_many(
     *, account: Account, actor: User, numbers: list[int], data: dict
 ) -> dict:
-    """Zendesk's bulk update: the payload's references are checked now (a bad one is a
-    422), the work is a queued job (api.jobs) whose status the client polls."""
-    ticket_fields_from_payload(
-        account, None, {k: v for k, v in data.items() if k != "additional_tags"}
-    )
+    """Zendesk's bulk update, ``?ids=`` form: one change for every ticket. The work is a
+    queued job (api.jobs) whose status the client polls."""
+    _check_references(account, data)
     return job_update_many_queue(account=account, actor=actor, numbers=numbers, data=data)
+
+
+@transaction.atomic
+def api_tickets_update_each(*, account: Account, actor: User, changes: list[dict]) -> dict:
+    """Zendesk's bulk update, list form: ``[{"id": 1, ...}, {"id": 2, ...}]``, each
+    ticket its own change, in one queued job."""
+    for change in changes:
+        _check_references(account, change)
+    numbers = [change["id"] for change in changes]
+    rest = [{k: v for k, v in change.items() if k != "id"} for change in changes]
+    return job_update_many_queue(account=account, actor=actor, numbers=numbers, changes=rest)
 
 
 def api_job_status(*, account: Account, job_id: str) -> dict | None:
@@ -232,11 +259,25 @@ def api_request_update(*, ticket: Ticket, user: User, data: dict) -> Comment | N
 def api_upload_create(
     *, account: Account, uploader: User, filename: str, content: bytes
 ) -> Attachment:
-    """A file waiting for its comment (Zendesk's uploads), kept by the domain service."""
+    """A file waiting for its comment (Zendesk's uploads), kept by the domain service.
+    No bytes is refused: it is what a body lost on the way looks like (a stream the
+    server could not read), and a 201 would tell the client its file was kept."""
+    if not content:
+        raise ValidationError({"file": _("The file is empty: no bytes were received.")})
     upload = SimpleUploadedFile(filename or "attachment", content)
     return attachment_upload(account=account, uploader=uploader, upload=upload)
 
 
+def _user_organization(account: Account, data: dict) -> Organization | None:
+    """``organization_id`` (a number of the account), else ``organization: {"name"}``
+    (found by name, or made)."""
+    if data.get("organization_id") is not None or not data.get("organization"):
+        return _by_number(Organization, account, data.get("organization_id"), "organization_id")
+    org, _created = organization_get_or_create(account=account, name=data["organization"]["name"])
+    return org
+
+
+@transaction.atomic
 def api_user_create(*, account: Account, actor: User, data: dict) -> User:
     role = data.get("role") or User.Role.END_USER
     if role != User.Role.END_USER and not actor.is_admin:
@@ -249,9 +290,7 @@ def api_user_create(*, account: Account, actor: User, data: dict) -> User:
         email=data["email"],
         role=role,
         phone=data.get("phone") or "",
-        organization=_by_number(
-            Organization, account, data.get("organization_id"), "organization_id"
-        ),
+        organization=_user_organization(account, data),
         time_zone=data.get("time_zone") or "",
         locale=data.get("locale") or "",
     )
@@ -270,10 +309,8 @@ def api_user_update(*, account: Account, actor: User, user: User, data: dict) ->
     for name in ("name", "phone", "time_zone", "locale"):
         if data.get(name) is not None:
             setattr(user, name, data[name].strip())
-    if "organization_id" in data:
-        user.organization = _by_number(
-            Organization, account, data["organization_id"], "organization_id"
-        )
+    if "organization_id" in data or data.get("organization"):
+        user.organization = _user_organization(account, data)
     if not user.name:
         raise ValidationError({"name": _("A name is required.")})
     user.full_clean(exclude=["password"])
@@ -283,5 +320,16 @@ def api_user_update(*, account: Account, actor: User, user: User, data: dict) ->
 
 def api_organization_create(*, account: Account, data: dict) -> Organization:
     return organization_create(
-        account=account, name=data["name"], domains=list(data.get("domain_names") or ())
+        account=account,
+        name=data["name"],
+        domains=list(data.get("domain_names") or ()),
+        details=data.get("details") or "",
     )
+
+
+def api_organization_update(*, organization: Organization, actor: User, data: dict) -> Organization:
+    """Zendesk's fields to the domain's: ``domain_names`` replaces the domains."""
+    fields = {name: data[name] for name in ("name", "details", "notes") if name in data}
+    if "domain_names" in data:
+        fields["domains"] = list(data["domain_names"] or ())
+    return organization_update(organization=organization, actor=actor, **fields)

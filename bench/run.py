@@ -141,29 +141,41 @@ def _prepare(tickets: int, comments: float) -> dict:
         "authorization": f"Basic {basic}",
         "tickets": tickets_in_account.count(),
         "unsolved": unsolved,
-        "deep_page": deep_page(unsolved),
-        "deep_page_cursor": deep_page_cursor(agent, deep_page(unsolved)),
+        "deep_page": (page := deep_page(agent)),
+        "deep_page_cursor": deep_page_cursor(agent, page),
         "long_thread": LONG_THREAD_NUMBER,
         "deep_cursor": encode_cursor(numbers.first() // 2),
     }
 
 
-def deep_page(unsolved: int) -> int:
-    """Scenario 1b's page of "All unsolved tickets" (50 a page): 2,000, or the last one."""
-    return max(1, min(2000, math.ceil(unsolved / 50)))
+DEEP_PAGE = 2000
+
+
+def _unsolved_pages(agent):
+    from tickets.counts import TicketPaginator
+    from tickets.selectors import agent_ticket_list
+    from tickets.views.lists import PER_PAGE
+
+    return TicketPaginator(agent_ticket_list(viewer=agent, view_key="unsolved"), PER_PAGE)
+
+
+def deep_page(agent) -> int:
+    """Scenario 1b's page of the agent's "All unsolved tickets": 2,000, or the last one.
+    The last one as the list's paginator counts (past EXACT_UP_TO rows, the planner's
+    estimate, which may fall short of the rows there are: an exact count chose a page
+    past its end, EmptyPage at 200,000 tickets) and as the rows really are (an estimate
+    may overshoot them: the page before must hold the Next link to follow)."""
+    paginator = _unsolved_pages(agent)
+    exact = paginator.object_list.count()
+    return max(1, min(DEEP_PAGE, paginator.num_pages, math.ceil(exact / paginator.per_page)))
 
 
 def deep_page_cursor(agent, page: int) -> str:
     """The cursor of the Next link on the page before ``page`` of the agent's "All
     unsolved tickets": the link an agent clicks to reach it."""
-    from tickets.counts import TicketPaginator
-    from tickets.selectors import agent_ticket_list
-    from tickets.views.lists import PER_PAGE
-
     if page < 2:
         return ""
-    tickets = agent_ticket_list(viewer=agent, view_key="unsolved")
-    return TicketPaginator(tickets, PER_PAGE).page(page - 1).next_cursor or ""
+    return _unsolved_pages(agent).page(page - 1).next_cursor or ""
 
 
 def scenarios(ctx: dict) -> list[dict]:

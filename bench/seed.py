@@ -197,8 +197,8 @@ class Loader:
         first = self.ids["accounts_organization"].take(n)
         created = _ts(self.now - TWO_YEARS - 86400)
         with pg.copy(
-            "COPY accounts_organization (id, account_id, number, name, notes, created_at) "
-            "FROM STDIN"
+            "COPY accounts_organization "
+            "(id, account_id, number, name, details, notes, created_at, updated_at) FROM STDIN"
         ) as copy:
             for i in range(n):
                 name = (
@@ -207,7 +207,7 @@ class Loader:
                     else f"{self.rng.choice(W.COMPANY_WORDS)} "
                     f"{self.rng.choice(W.COMPANY_SUFFIXES)} {i}"
                 )
-                copy.write_row((first + i, account.pk, i + 1, name, "", created))
+                copy.write_row((first + i, account.pk, i + 1, name, "", "", created, created))
         self._set_sequence(account, "accounts.organization", n)
         return list(range(first, first + n))
 

@@ -5,6 +5,11 @@
   per message × attachment size plus room for the form's fields; for its pages and
   elsewhere (inbound email webhooks on the base domain) ``REQUEST_MAX_BYTES`` at least,
   so that a page's oversized file is refused by the form, which keeps the text typed.
+- A body sent without Content-Length (``Transfer-Encoding: chunked``) is refused with
+  411 where the server has not dechunked it (Django's runserver): Django reads a body
+  only as far as Content-Length says, so it would be taken as empty and, for an upload,
+  stored empty. Where the server has (gunicorn: ``wsgi.input_terminated``), the API
+  reads it (api.views.base).
 - ``AttachmentSizeUploadHandler`` (first in FILE_UPLOAD_HANDLERS) counts each file's
   bytes as they stream in and stops passing them on once the file is over the account's
   size limit: the file reaches the form as an empty ``OversizedUpload`` that reports the
@@ -13,10 +18,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 
 # Room for a form's own fields (text, CSRF token, multipart boundaries) next to its files.
@@ -45,6 +52,35 @@ def attachment_max_bytes(request: HttpRequest | None) -> int:
     return account.max_attachment_size_kb * 1024
 
 
+def body_unreadable(request: HttpRequest) -> bool:
+    """A chunked body, no Content-Length, and a server that has not dechunked it."""
+    meta = request.META
+    return (
+        "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+        and not meta.get("CONTENT_LENGTH")
+        and not meta.get("wsgi.input_terminated")
+    )
+
+
+def length_required(request: HttpRequest) -> StreamingHttpResponse:
+    """411. Streamed, so without a Content-Length of its own: that is what makes the
+    development server close the connection after it (an application may not set
+    ``Connection`` under wsgiref), instead of reading the unread chunks that follow as
+    the next request."""
+    if request.path.startswith("/api/"):
+        body = json.dumps(
+            {
+                "error": "LengthRequired",
+                "description": "This server cannot read a body sent without Content-Length "
+                "(chunked); send the Content-Length header.",
+            }
+        )
+        content_type = "application/json"
+    else:
+        body, content_type = render_to_string("request_length_required.html", request=request), None
+    return StreamingHttpResponse(iter([body]), status=411, content_type=content_type)
+
+
 class RequestSizeLimitMiddleware:
     """After TenantMiddleware (the limit depends on the account)."""
 
@@ -52,6 +88,8 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
+        if body_unreadable(request):
+            return length_required(request)
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -97,6 +97,17 @@ class TicketInput(serializers.Serializer):
         return value
 
 
+class TicketUpdateManyItem(TicketInput):
+    """One ticket of the bulk update's list form: its number and its change."""
+
+    id = serializers.IntegerField(min_value=1, max_value=10**18 - 1)
+
+    def validate(self, attrs):
+        if "id" not in attrs:  # partial validation would let it go unsaid
+            raise serializers.ValidationError({"id": ["Each ticket needs its id."]})
+        return attrs
+
+
 class RequestCommentInput(serializers.Serializer):
     body = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, trim_whitespace=False
@@ -115,12 +126,18 @@ class RequestInput(serializers.Serializer):
     solved = serializers.BooleanField(required=False, allow_null=True)
 
 
+class OrganizationByName(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+
+
 class UserInput(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=150)
     email = serializers.EmailField(required=False, allow_null=True)
     role = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
     organization_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    # Zendesk's {"name": ...}: the account's organization of that name, made if missing.
+    organization = OrganizationByName(required=False, allow_null=True)
     time_zone = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=64
     )
@@ -130,12 +147,36 @@ class UserInput(serializers.Serializer):
         return _choice_from_zendesk(ROLE_FROM_ZENDESK, value, "role") or None
 
 
+# Organization fields Zendesk has and Sportello keeps fixed: sent with the value every
+# answer shows, they are accepted (a client echoing a record back); another value is
+# refused, never dropped in silence.
+ORGANIZATION_FIXED = {
+    "tags": [],
+    "external_id": None,
+    "group_id": None,
+    "shared_tickets": False,
+    "shared_comments": False,
+    "organization_fields": {},
+}
+
+
 class OrganizationInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+    details = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     domain_names = serializers.ListField(
         child=serializers.CharField(max_length=253), required=False, allow_null=True, max_length=50
     )
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def validate(self, attrs):
+        errors = {
+            name: [f"Sportello keeps {name} as {value!r}; it cannot be set."]
+            for name, value in ORGANIZATION_FIXED.items()
+            if name in self.initial_data and self.initial_data[name] not in (value, None)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 def validated(
@@ -155,3 +196,19 @@ def validated(
     serializer.is_valid(raise_exception=True)
     # Only what the client actually sent (zenpy sends the fields it changed).
     return {k: v for k, v in serializer.validated_data.items() if k in inner}
+
+
+def validated_list(serializer_class, data, *, envelope: str, max_length: int) -> list[dict]:
+    """Unwrap ``{"tickets": [{...}, ...]}`` and validate each item as a partial change
+    (only what the client sent of each); 422 when it is missing, empty or too long."""
+    items = data.get(envelope) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise serializers.ValidationError({envelope: ["Expected a list of objects."]})
+    if len(items) > max_length:
+        raise serializers.ValidationError({envelope: [f"At most {max_length} at a time."]})
+    serializer = serializer_class(data=items, many=True, partial=True)
+    serializer.is_valid(raise_exception=True)
+    return [
+        {k: v for k, v in valid.items() if k in item}
+        for valid, item in zip(serializer.validated_data, items, strict=True)
+    ]

@@ -226,7 +226,7 @@ def organization_json(org: Organization, request) -> dict:
         "url": absolute(request, f"/api/v2/organizations/{org.number}.json"),
         "name": org.name,
         "domain_names": [d.domain for d in org.domains.all()],
-        "details": "",
+        "details": org.details,
         "notes": org.notes,
         "shared_tickets": False,
         "shared_comments": False,
@@ -234,7 +234,7 @@ def organization_json(org: Organization, request) -> dict:
         "organization_fields": {},
         "external_id": None,
         "created_at": timestamp(org.created_at),
-        "updated_at": timestamp(org.created_at),
+        "updated_at": timestamp(org.updated_at),
     }
 
 
@@ -247,8 +247,8 @@ def group_json(group: AgentGroup, request) -> dict:
         "default": False,
         "deleted": False,
         "is_public": True,
-        "created_at": None,
-        "updated_at": None,
+        "created_at": timestamp(group.created_at),
+        "updated_at": timestamp(group.updated_at),
     }
 
 

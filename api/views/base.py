@@ -3,6 +3,9 @@ the per-account throttle, JSON with size and depth limits, and Zendesk's error s
 
 from __future__ import annotations
 
+from io import BytesIO
+
+from django.core.handlers.wsgi import LimitedStream
 from django.db import DataError, IntegrityError
 from rest_framework.exceptions import ParseError
 from rest_framework.renderers import JSONRenderer
@@ -10,7 +13,7 @@ from rest_framework.views import APIView
 
 from api import errors
 from api.authentication import BearerTokenAuthentication, ZendeskTokenAuthentication
-from api.errors import PayloadTooLarge, RecordInvalid
+from api.errors import LengthRequired, PayloadTooLarge, RecordInvalid
 from api.parsers import SafeJSONParser, max_body_bytes
 from api.permissions import IsAgent
 from api.throttling import AccountRateThrottle
@@ -43,6 +46,8 @@ class ApiView(APIView):
             if "\x00" in key or any("\x00" in v for v in values):
                 raise ParseError("Query parameters cannot contain NUL characters.")
         super().initial(request, *args, **kwargs)
+        # After authentication: a stranger's streamed body is not read.
+        _read_streamed_body(request._request, limit)
 
     def handle_exception(self, exc):
         if isinstance(exc, DataError):  # a value the database cannot hold: client input
@@ -52,6 +57,36 @@ class ApiView(APIView):
             # concurrent create: the client's record clashes with an existing one.
             exc = RecordInvalid({"base": [{"description": "A record with these values exists."}]})
         return super().handle_exception(exc)
+
+
+def _read_streamed_body(request, limit: int) -> None:
+    """A body sent without Content-Length (``Transfer-Encoding: chunked``: node-zendesk
+    streams every upload so). Django reads a body only as far as Content-Length says, so
+    it would read nothing, and an upload would be stored empty and answered 201. Where
+    the server has dechunked the body and marks its end (``wsgi.input_terminated``:
+    gunicorn), it is read here, up to the limit, and handed on with its length. Where it
+    has not (Django's runserver), helpdesk.limits answers 411 before any view runs; the
+    same answer here should a request get past it."""
+    meta = request.META
+    if (
+        meta.get("CONTENT_LENGTH")
+        or "chunked" not in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+    ):
+        return
+    if not meta.get("wsgi.input_terminated"):
+        raise LengthRequired()
+    stream, chunks, size = meta["wsgi.input"], [], 0
+    while size <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise PayloadTooLarge(f"Request body is larger than {limit} bytes.")
+    body = b"".join(chunks)
+    meta["CONTENT_LENGTH"] = str(len(body))
+    request._stream = LimitedStream(BytesIO(body), len(body))
 
 
 def ids_param(request, name: str = "ids") -> list[int]:

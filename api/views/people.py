@@ -121,6 +121,12 @@ class OrganizationDetail(ApiView):
         org = organization_for_agent(account=request.account, number=number)
         return Response({"organization": output.organization_json(org, request)})
 
+    def put(self, request, number):
+        org = organization_for_agent(account=request.account, number=number)
+        data = validated(OrganizationInput, request.data, envelope="organization", partial=True)
+        org = services.api_organization_update(organization=org, actor=request.user, data=data)
+        return Response({"organization": output.organization_json(org, request)})
+
 
 class OrganizationTickets(ApiView):
     def get(self, request, number):

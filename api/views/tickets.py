@@ -9,8 +9,8 @@ from api import services
 from api.errors import not_found
 from api.pagination import paginate
 from api.serializers import output
-from api.serializers.inputs import TicketInput, validated
-from api.views.base import ApiView, ids_param, query_param
+from api.serializers.inputs import TicketInput, TicketUpdateManyItem, validated, validated_list
+from api.views.base import MAX_IDS, ApiView, ids_param, query_param
 from tickets.access import ticket_for_agent
 from tickets.selectors import comments_visible_to, tickets_visible_to
 from tickets.services import ticket_delete
@@ -126,15 +126,25 @@ class TicketShowMany(ApiView):
 
 
 class TicketUpdateMany(ApiView):
+    """``?ids=1,2`` with ``{"ticket": {...}}`` (one change for all), or no ids and
+    ``{"tickets": [{"id": 1, ...}, ...]}`` (a change each): a job status either way."""
+
     def put(self, request):
         numbers = ids_param(request)
-        if not numbers:
+        if numbers:
+            data = validated(TicketInput, request.data, envelope="ticket", partial=True)
+            job = services.api_tickets_update_many(
+                account=request.account, actor=request.user, numbers=numbers, data=data
+            )
+        elif isinstance(request.data, dict) and "tickets" in request.data:
+            changes = validated_list(
+                TicketUpdateManyItem, request.data, envelope="tickets", max_length=MAX_IDS
+            )
+            job = services.api_tickets_update_each(
+                account=request.account, actor=request.user, changes=changes
+            )
+        else:
             return not_found()
-        data = validated(TicketInput, request.data, envelope="ticket", partial=True)
-        data.pop("comment", None)
-        job = services.api_tickets_update_many(
-            account=request.account, actor=request.user, numbers=numbers, data=data
-        )
         return Response({"job_status": _job_json(request, job)})
 
 

@@ -102,6 +102,7 @@ def test_openapi_description_is_served_and_names_every_endpoint(api_for, acme):
         "/organizations/{id}.json",
         "/organizations/{id}/tickets.json",
         "/groups.json",
+        "/groups/{id}.json",
         "/uploads.json",
         "/search.json",
         "/requests.json",
@@ -109,3 +110,4 @@ def test_openapi_description_is_served_and_names_every_endpoint(api_for, acme):
         "/requests/{id}/comments.json",
     ):
         assert path in description["paths"], path
+    assert "put" in description["paths"]["/organizations/{id}.json"]

@@ -97,3 +97,33 @@ def test_zenpy_drives_the_api_unchanged(zenpy):
         ("Firmware updated, all good", True),
     ]
     assert zenpy.tickets(id=public.id).requester.email == "zoe@zenpy.example"
+
+
+def test_zenpy_updates_a_list_of_tickets_in_one_job(zenpy):
+    """zenpy's tickets.update([t1, t2]) sends Zendesk's list form to update_many (no ids)."""
+    first, second = (
+        zenpy.tickets.create(Ticket(subject=s, comment=Comment(body="Help"))).ticket
+        for s in ("First", "Second")
+    )
+    first.priority = "low"
+    second.status = "open"
+    job = zenpy.tickets.update([first, second])
+    assert job.id and job.status in ("queued", "working", "completed")
+
+    final = zenpy.job_status(id=job.id)  # Celery runs eagerly here: done at commit
+    assert final.status == "completed"
+    assert [(r.id, r.success) for r in final.results] == [(first.id, True), (second.id, True)]
+    assert zenpy.tickets(id=first.id).priority == "low"
+    assert zenpy.tickets(id=second.id).status == "open"
+
+
+def test_zenpy_updates_an_organization_and_files_a_user_under_one_by_name(zenpy):
+    org = zenpy.organizations.create(Organization(name="Zen Org"))
+    org.notes = "Renews in May"
+    updated = zenpy.organizations.update(org)  # PUT organizations/{id}.json
+    assert updated.notes == "Renews in May" and updated.updated_at
+
+    user = zenpy.users.create(
+        User(name="Ola", email="ola@zen.example", organization=Organization(name="Zen Org"))
+    )
+    assert user.organization_id == org.id

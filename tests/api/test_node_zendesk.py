@@ -1,0 +1,97 @@
+"""node-zendesk (npm), unchanged, drives the app over HTTP (issue 23): a streamed upload
+(it always sends files chunked) and both forms of the bulk update, on gunicorn, and the
+upload on Django's runserver, which cannot read a chunked body and must say so (411)
+rather than keep an empty file. The client lives in tests/api/node (``npm ci`` there;
+.ci/run does it). Without node or the package the test is skipped, except in CI
+(``CI=true``), where that is a failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.api.conftest import token_for
+from tests.api.servers import serving
+from tests.factories import make_ticket
+from tickets.models import Attachment, Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+CONTENT = b"a log line from node\n" * 4000  # 84 KB: many chunks
+
+
+@pytest.fixture
+def node():
+    node = shutil.which("node")
+    missing = (
+        "node is not installed (apt-get install nodejs npm)"
+        if node is None
+        else "node-zendesk is not installed (npm ci in tests/api/node)"
+        if not (NODE_DIR / "node_modules" / "node-zendesk").is_dir()
+        else None
+    )
+    if missing:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{missing}; the node client tests must run in CI", pytrace=False)
+        pytest.skip(missing)
+    return node
+
+
+def _drive(node, port, user, upload: Path, *, bulk: bool) -> dict:
+    env = dict(os.environ) | {
+        "SPORTELLO_URL": f"http://127.0.0.1:{port}",
+        "SPORTELLO_HOST": f"{user.account.subdomain}.localhost",
+        "SPORTELLO_EMAIL": user.email,
+        "SPORTELLO_TOKEN": token_for(user),
+        "UPLOAD_FILE": str(upload),
+        "BULK": "1" if bulk else "",
+    }
+    done = subprocess.run(  # noqa: S603 - our own script
+        [node, "drive.js"], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def test_node_zendesk_streams_an_upload_and_bulk_updates_on_gunicorn(
+    node, tmp_path, acme, acme_agent
+):
+    for _ in range(2):
+        make_ticket(account=acme, submitter=acme_agent)
+    upload = tmp_path / "log.txt"
+    upload.write_bytes(CONTENT)
+    with serving("gunicorn", media_root=tmp_path / "media") as port:
+        out = _drive(node, port, acme_agent, upload, bulk=True)
+
+    assert out["upload"]["ok"], out["upload"]
+    token = out["upload"]["result"]["upload"]["token"]
+    kept = Attachment.objects.for_account(acme).get(token=token)
+    assert kept.size == len(CONTENT)
+    assert (tmp_path / "media" / kept.file.name).read_bytes() == CONTENT
+
+    for form in ("ids_form", "list_form"):
+        assert out[form]["status"] == "completed", out[form]
+        assert [r["success"] for r in out[form]["results"]] == [True, True], out[form]
+    first, second = Ticket.objects.for_account(acme).order_by("number")
+    assert (first.priority, first.status) == ("high", "open")
+    assert second.priority == "low"
+
+
+def test_node_zendesks_streamed_upload_is_refused_on_runserver_not_stored_empty(
+    node, tmp_path, acme, acme_agent
+):
+    upload = tmp_path / "log.txt"
+    upload.write_bytes(CONTENT)
+    with serving("runserver", media_root=tmp_path / "media") as port:
+        out = _drive(node, port, acme_agent, upload, bulk=False)
+    # node-zendesk throws only for the statuses it knows; a 411 comes back as the body.
+    result = out["upload"].get("result") or {}
+    assert "upload" not in result, out["upload"]
+    assert result.get("error") == "LengthRequired", out["upload"]
+    assert not Attachment.objects.for_account(acme).exists()
