@@ -13,15 +13,18 @@ return another account's rows:
   so a persistent connection never carries one request's account into the next; with
   no account set, tenant tables look empty;
 - ``Model.all_accounts`` — the one deliberate road across accounts (operators' admin,
-  sweepers) — runs its queries as ``DATABASE_PLATFORM_ROLE``, a role with BYPASSRLS
-  that the application role may switch to, for that query only.
+  the delivery sweeper, tracking webhooks) — runs its queries on the platform's own
+  connection (DATABASE_PLATFORM_URL, a BYPASSRLS login; ``platform_access``). The
+  application's role is a member of no role that bypasses row-level security, so no SQL
+  it runs, injected or mistaken, can lift a policy (deploy/postgres/10-app-roles.sh);
+- full-text search needs no lifting: the SECURITY DEFINER functions of
+  tickets/migrations/0005 read the GIN indexes for the session's account only.
 
 SQLite (``make run``) has no row-level security: everything here is a no-op there.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,8 +35,6 @@ from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.tenancy import TenantModel
-
-logger = logging.getLogger(__name__)
 
 POLICY_NAME = "tenant_isolation"
 SETTING = "app.account_id"
@@ -149,7 +150,7 @@ def on_connection_created(sender, connection, **kwargs) -> None:
         with connection.connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, %s, false)", [SETTING, str(int(account_id))])
     role = getattr(settings, "DATABASE_PLATFORM_ROLE", "")
-    if role and _platform_depth.get():
+    if role and _platform_depth.get() and not platform_connection_configured():
         with connection.connection.cursor() as cursor:
             cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
 
@@ -183,23 +184,57 @@ def account_context(account) -> Iterator[None]:
 
 # --- Deliberate platform-wide access ---------------------------------------------------
 
+PLATFORM_ALIAS = "platform"
+
+
+def platform_connection_configured() -> bool:
+    """DATABASE_PLATFORM_URL is set: the platform's queries have a login of their own."""
+    return PLATFORM_ALIAS in connections.settings
+
 
 @contextmanager
 def platform_access() -> Iterator[None]:
-    """Run the enclosed queries as DATABASE_PLATFORM_ROLE (BYPASSRLS): only for code that
-    must cross accounts on purpose, reached through ``Model.all_accounts``."""
-    role = getattr(settings, "DATABASE_PLATFORM_ROLE", "")
-    connection = connections["default"]
+    """Run the enclosed queries with row-level security lifted: only for code that must
+    cross accounts on purpose, reached through ``Model.all_accounts`` (operators' admin,
+    the delivery sweeper, tracking webhooks).
+
+    With DATABASE_PLATFORM_URL set, the enclosed code's ``default`` connection *is* the
+    platform connection (its own BYPASSRLS login, never the application's): the ORM, raw
+    cursors and ``transaction.atomic()`` alike, for this thread, until the block ends.
+    The application's role is a member of no role that bypasses row-level security, so
+    nothing it runs can lift a policy by itself (no SET ROLE; README, "Security").
+    Work inside the block is not part of a transaction the caller opened outside it.
+
+    In the test suite (a superuser session, inside one transaction) DATABASE_PLATFORM_ROLE
+    stands in: SET ROLE to a BYPASSRLS role on the same connection.
+    """
     depth = _platform_depth.get()
-    if not role or not _uses_rls(connection) or depth:
+    connection = connections["default"]
+    if depth or not _uses_rls(connection):
         token = _platform_depth.set(depth + 1)
         try:
             yield
         finally:
             _platform_depth.reset(token)
         return
-    quote = connection.ops.quote_name
+    if platform_connection_configured():
+        token = _platform_depth.set(1)
+        connections["default"] = connections[PLATFORM_ALIAS]
+        try:
+            yield
+        finally:
+            connections["default"] = connection
+            _platform_depth.reset(token)
+        return
+    role = getattr(settings, "DATABASE_PLATFORM_ROLE", "")
     token = _platform_depth.set(1)
+    if not role:
+        try:
+            yield
+        finally:
+            _platform_depth.reset(token)
+        return
+    quote = connection.ops.quote_name
     previous = None
     if connection.connection is not None:  # else on_connection_created sets the role
         with connection.wrap_database_errors, connection.connection.cursor() as cursor:
@@ -217,30 +252,3 @@ def platform_access() -> Iterator[None]:
         except DatabaseError:
             if not connection.in_atomic_block:
                 connection.close()
-
-
-@contextmanager
-def indexed_text_search(account) -> Iterator[None]:
-    """Run a full-text search of one account with row-level security lifted, so that
-    PostgreSQL may use the GIN indexes: under a policy it must check the policy before any
-    operator that is not LEAKPROOF, and ``@@`` (ts_match_vq) is not, so as the application
-    role a search read every comment of the account (33 s for a rare word at a million
-    tickets, against 1 ms from the index). The queries inside stay scoped by the
-    application (``for_account``, the visibility selectors), and the caller passes what
-    it found through ``same_account_only`` as the second line the policy would have been.
-    """
-    with account_context(account), platform_access():
-        yield
-
-
-def same_account_only(rows, account) -> list:
-    """Drop (and log) any row of another account: the check a lifted policy would make."""
-    account_id = getattr(account, "pk", account)
-    kept = [row for row in rows if row.account_id == account_id]
-    if len(kept) != len(rows):
-        logger.error(
-            "A search of account %s returned %d rows of other accounts; dropped",
-            account_id,
-            len(rows) - len(kept),
-        )
-    return kept
