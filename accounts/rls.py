@@ -4,10 +4,15 @@ The application-level scoping of ``accounts.tenancy`` decides what a query asks 
 this module makes a mistake there (a raw query, a forgotten scope, a join) unable to
 return another account's rows:
 
-- every table of a ``TenantModel`` gets ``ENABLE`` + ``FORCE ROW LEVEL SECURITY`` and
-  one policy, ``account_id = app.account_id`` for reads and writes alike
-  (``ensure_row_level_security``, run after every ``migrate`` by the owner, so a table
-  added by a later migration is covered as soon as it exists);
+- every table of a ``TenantModel``, and every other table with an ``account`` (users),
+  gets ``ENABLE`` + ``FORCE ROW LEVEL SECURITY`` and one policy, ``account_id =
+  app.account_id`` for reads and writes alike (``ensure_row_level_security``, run after
+  every ``migrate`` by the owner, so a table added by a later migration is covered as
+  soon as it exists). A platform operator (a user with no account) matches no account:
+  only the platform's connection reaches them. The accounts table's own policy is
+  ``id = app.account_id`` (a request sees its own account); the host's account is found
+  before any account is set through ``account_by_subdomain``, a SECURITY DEFINER
+  function returning that one row (accounts/migrations/0003);
 - the account is put in the connection's ``app.account_id`` setting for each request
   (``TenantMiddleware``) and each Celery task (``helpdesk.celery``), and restored after,
   so a persistent connection never carries one request's account into the next; with
@@ -28,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
@@ -41,7 +47,8 @@ SETTING = "app.account_id"
 # After a transaction-local value ends, current_setting() gives '' rather than NULL;
 # NULLIF makes both mean "no account", which matches no row. A plain equality keeps
 # the index on account_id usable (a CASE or an OR here turns index scans into seq scans).
-POLICY_EXPRESSION = f"account_id = NULLIF(current_setting('{SETTING}', true), '')::bigint"
+CURRENT_ACCOUNT = f"NULLIF(current_setting('{SETTING}', true), '')::bigint"
+POLICY_EXPRESSION = f"account_id = {CURRENT_ACCOUNT}"
 
 # The account this thread/task is working for, mirrored into the database session.
 _current_account_id: ContextVar[int | None] = ContextVar("current_account_id", default=None)
@@ -55,19 +62,37 @@ def _uses_rls(connection: BaseDatabaseWrapper) -> bool:
 # --- Which tables, and their policies -------------------------------------------------
 
 
+def _has_account(model) -> bool:
+    return any(f.name == "account" and f.many_to_one for f in model._meta.concrete_fields)
+
+
 def tenant_tables() -> list[str]:
-    """Tables of every concrete model deriving TenantModel, in every installed app."""
+    """Tables of every concrete model deriving TenantModel, or otherwise carrying an
+    ``account`` (users), in every installed app."""
     return sorted(
         {
             model._meta.db_table
             for model in apps.get_models()
-            if issubclass(model, TenantModel) and not model._meta.proxy
+            if not model._meta.proxy
+            and model._meta.managed
+            and (issubclass(model, TenantModel) or _has_account(model))
         }
     )
 
 
+def accounts_table() -> str:
+    return apps.get_model("accounts", "Account")._meta.db_table
+
+
+def policy_tables() -> dict[str, str]:
+    """Every table under a policy, with its policy's expression."""
+    tables = dict.fromkeys(tenant_tables(), POLICY_EXPRESSION)
+    tables[accounts_table()] = f"id = {CURRENT_ACCOUNT}"
+    return tables
+
+
 def tables_missing_policy(connection: BaseDatabaseWrapper) -> list[str]:
-    """Tenant tables that exist but lack RLS, FORCE or our policy (empty when all hold)."""
+    """Policy tables that exist but lack RLS, FORCE or our policy (empty when all hold)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -81,7 +106,7 @@ def tables_missing_policy(connection: BaseDatabaseWrapper) -> list[str]:
                     AND p.policyname = %s))
             ORDER BY c.relname
             """,
-            [tenant_tables(), POLICY_NAME],
+            [list(policy_tables()), POLICY_NAME],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -96,9 +121,11 @@ def ensure_row_level_security(using: str = "default") -> list[str]:
     if not _uses_rls(connection):
         return []
     missing = tables_missing_policy(connection)
+    expressions = policy_tables()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in missing:
+            expression = expressions[table]
             cursor.execute(f"ALTER TABLE {quote(table)} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"ALTER TABLE {quote(table)} FORCE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {quote(table)}")
@@ -106,7 +133,7 @@ def ensure_row_level_security(using: str = "default") -> list[str]:
             # write a row for another account (USING alone does not restrict INSERT).
             cursor.execute(
                 f"CREATE POLICY {POLICY_NAME} ON {quote(table)} "
-                f"USING ({POLICY_EXPRESSION}) WITH CHECK ({POLICY_EXPRESSION})"
+                f"USING ({expression}) WITH CHECK ({expression})"
             )
     return missing
 
@@ -190,6 +217,21 @@ PLATFORM_ALIAS = "platform"
 def platform_connection_configured() -> bool:
     """DATABASE_PLATFORM_URL is set: the platform's queries have a login of their own."""
     return PLATFORM_ALIAS in connections.settings
+
+
+def platform_view(view):
+    """A view wholly on the platform's road, its template rendered inside it too (a
+    TemplateResponse reads its querysets while rendering): the operators' admin."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with platform_access():
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)) and not response.is_rendered:
+                response.render()
+        return response
+
+    return wrapped
 
 
 @contextmanager

@@ -170,7 +170,8 @@ def test_the_platform_road_is_a_connection_with_its_own_login(script_roles):
     done = manage("shell", "-c", PROBE, env=env)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["app"][0] == app
+    assert seen["app"] == [app, 0]  # no account set: no user at all
+    assert seen["app_for_one"] == 1  # its admin
     assert seen["platform"][0] == platform
     assert seen["all_accounts"] == 2
     assert seen["after"] == app
