@@ -135,3 +135,15 @@ def test_a_taken_subdomain_is_refused_as_the_app_role(acme, as_app_role):
     with pytest.raises(ValidationError) as refused:
         account_create(subdomain="acme", name="Other", admin_email="x@other.example")
     assert "subdomain" in refused.value.message_dict
+
+
+def test_account_by_subdomain_cannot_be_redirected(db):
+    """SECURITY DEFINER, a fixed search_path, owned by a role the policy does not bind."""
+    rows = raw_rows(
+        """
+        SELECT p.prosecdef, p.proconfig, r.rolsuper OR r.rolbypassrls
+        FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+        WHERE p.proname = 'account_by_subdomain'
+        """
+    )
+    assert rows == [(True, ["search_path=pg_catalog, pg_temp"], True)]
