@@ -21,7 +21,11 @@ return another account's rows:
   the delivery sweeper, tracking webhooks) — runs its queries on the platform's own
   connection (DATABASE_PLATFORM_URL, a BYPASSRLS login; ``platform_access``). The
   application's role is a member of no role that bypasses row-level security, so no SQL
-  it runs, injected or mistaken, can lift a policy (deploy/postgres/10-app-roles.sh);
+  it runs can switch to one (deploy/postgres/10-app-roles.sh). The account itself is a
+  session setting, which SQL run verbatim (an injection) could change: the policies
+  stop scoping *mistakes*, and parameterised queries stop injections;
+- the operators' admin log (object names of every account) is the platform's alone: its
+  policy admits no row to anyone else;
 - full-text search needs no lifting: the SECURITY DEFINER functions of
   tickets/migrations/0005 read the GIN indexes for the session's account only.
 
@@ -84,10 +88,19 @@ def accounts_table() -> str:
     return apps.get_model("accounts", "Account")._meta.db_table
 
 
+def platform_only_tables() -> list[str]:
+    """Tables only the platform's connection reads or writes: the operators' admin log,
+    which names objects of every account (its views run there, accounts.admin_site)."""
+    if not apps.is_installed("django.contrib.admin"):
+        return []
+    return [apps.get_model("admin", "LogEntry")._meta.db_table]
+
+
 def policy_tables() -> dict[str, str]:
     """Every table under a policy, with its policy's expression."""
     tables = dict.fromkeys(tenant_tables(), POLICY_EXPRESSION)
     tables[accounts_table()] = f"id = {CURRENT_ACCOUNT}"
+    tables.update(dict.fromkeys(platform_only_tables(), "false"))
     return tables
 
 

@@ -120,6 +120,27 @@ def test_an_operator_signs_in_to_the_admin_through_the_platform_road(
     assert User.all_accounts.get(email="op@platform.example").last_login is not None
 
 
+def test_the_operators_admin_log_is_the_platforms_alone(
+    acme, acme_org, people, platform_role, app_role
+):
+    """It names objects of every account: no row of it for the application role."""
+    client = TenantClient()
+    client.force_login(people)
+    app_role.activate()
+    try:
+        response = client.post(
+            f"/admin/accounts/organization/{acme_org.pk}/change/",
+            {"name": "Renamed by an operator", "notes": ""},
+        )
+        assert response.status_code == 302
+        assert raw_rows("SELECT count(*) FROM django_admin_log") == [(0,)]
+        with rls.account_context(acme):
+            assert raw_rows("SELECT count(*) FROM django_admin_log") == [(0,)]
+    finally:
+        app_role.deactivate()
+    assert raw_rows("SELECT object_repr FROM django_admin_log") == [("Renamed by an operator",)]
+
+
 def test_without_the_platform_road_the_operator_does_not_exist(people, as_app_role):
     client = TenantClient()
     response = client.post(
