@@ -163,7 +163,8 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
     # The subject index's exact expression (tickets/migrations/0002); comments match and
     # rank on their stored vector, as in the agent search (tickets.search).
     subject_vector = SearchVector("subject", config="simple")
-    comments = matching_comments(viewer=viewer, tsquery=tsquery)
+    visible = comments_visible_across_tickets(viewer=viewer)
+    comments = matching_comments(viewer=viewer, tsquery=tsquery, visible=visible)
     best_comment = (
         comments.filter(ticket=OuterRef("pk"))
         .annotate(rank=comment_rank(tsquery))
@@ -176,7 +177,11 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
         # (under row-level security the planner may not use them for ``@@`` itself).
         .filter(
             Q(pk__in=indexed_ticket_ids(viewer=viewer, terms=terms))
-            | Q(pk__in=indexed_matching_comments(viewer=viewer, terms=terms).values("ticket_id"))
+            | Q(
+                pk__in=indexed_matching_comments(
+                    viewer=viewer, terms=terms, visible=visible
+                ).values("ticket_id")
+            )
         )
         .annotate(
             subject_rank=SearchRank(subject_vector, tsquery),

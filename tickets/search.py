@@ -69,13 +69,19 @@ def prefix_tsquery(terms: list[str]) -> SearchQuery:
     return SearchQuery(tsquery_text(terms), search_type="raw", config="simple")
 
 
-def matching_comments(*, viewer: User, tsquery: SearchQuery) -> QuerySet[Comment]:
+def matching_comments(
+    *, viewer: User, tsquery: SearchQuery, visible: QuerySet[Comment] | None = None
+) -> QuerySet[Comment]:
     """The comments the viewer may read that hold every word: the comment rule of both
     searches (this one and the help center's), on the stored vector Comment.body_vector
     (tickets/migrations/0004), checked row by row: for the comments of one ticket (pass 1,
     the best snippet). To *find* matches across an account, ``indexed_matching_comments``.
-    Never ``to_tsvector(body)`` again: that parses each comment checked (~30 µs)."""
-    return comments_visible_across_tickets(viewer=viewer).filter(body_vector=tsquery)
+    Never ``to_tsvector(body)`` again: that parses each comment checked (~30 µs).
+    ``visible``: ``comments_visible_across_tickets(viewer=viewer)``, when the caller has it
+    already (an end user's copied tickets are read once per such queryset)."""
+    if visible is None:
+        visible = comments_visible_across_tickets(viewer=viewer)
+    return visible.filter(body_vector=tsquery)
 
 
 def _indexed_ids(function: str, viewer: User, terms: list[str]) -> RawSQL:
@@ -94,11 +100,13 @@ def indexed_ticket_ids(*, viewer: User, terms: list[str]) -> RawSQL:
     return _indexed_ids("search_ticket_ids", viewer, terms)
 
 
-def indexed_matching_comments(*, viewer: User, terms: list[str]) -> QuerySet[Comment]:
+def indexed_matching_comments(
+    *, viewer: User, terms: list[str], visible: QuerySet[Comment] | None = None
+) -> QuerySet[Comment]:
     """``matching_comments`` found through the index ``comment_body_fts``."""
-    return comments_visible_across_tickets(viewer=viewer).filter(
-        pk__in=_indexed_ids("search_comment_ids", viewer, terms)
-    )
+    if visible is None:
+        visible = comments_visible_across_tickets(viewer=viewer)
+    return visible.filter(pk__in=_indexed_ids("search_comment_ids", viewer, terms))
 
 
 def comment_rank(tsquery: SearchQuery) -> SearchRank:
@@ -142,7 +150,8 @@ def _search_postgres(
     tsquery = prefix_tsquery(terms)
     # The exact expression of the subject's GIN index (tickets/migrations/0002).
     subject_vector = SearchVector("subject", config="simple")
-    comments = matching_comments(viewer=viewer, tsquery=tsquery)
+    readable = comments_visible_across_tickets(viewer=viewer)
+    comments = matching_comments(viewer=viewer, tsquery=tsquery, visible=readable)
     number_match = Q(number=number) if number is not None else Q(pk__in=[])
     if _estimated_comment_matches(viewer, terms) >= WALK_ABOVE:
         # Pass 1: walk the newest tickets in order, each checked on its own (subject, its
@@ -174,7 +183,7 @@ def _search_postgres(
         .order_by()
         .values_list("pk", flat=True)
     )
-    in_comments = indexed_matching_comments(viewer=viewer, terms=terms)
+    in_comments = indexed_matching_comments(viewer=viewer, terms=terms, visible=readable)
     matches = in_comments.order_by().values_list("ticket_id", flat=True).union(subject_ids)
     matches = matches.order_by()
     with connection.cursor() as cursor:
