@@ -19,6 +19,7 @@ from accounts.rls import account_context
 from tickets.models import Ticket, TicketCC
 from tickets.search import (
     comment_rank,
+    common_in_comments,
     indexed_matching_comments,
     indexed_ticket_ids,
     matching_comments,
@@ -148,7 +149,10 @@ def search_requests(
         return []
     window = slice(offset, offset + limit)
     if connection.vendor == "postgresql":
-        return _search_postgres(viewer, terms, window)
+        # The index functions answer for the account the session works for (a request's
+        # already; a caller outside one, such as a test or a command, gets it here).
+        with account_context(viewer.account_id):
+            return _search_postgres(viewer, terms, window)
     return _search_fallback(viewer, terms, window)
 
 
@@ -170,19 +174,22 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
         .annotate(rank=comment_rank(tsquery))
         .order_by("-rank", "created_at")
     )
+    if common_in_comments(viewer=viewer, terms=terms):
+        # A common word: the viewer's own requests, checked one by one, are fewer than the
+        # account's matches in the index (a requester's few hundred comments, say).
+        matches = Q(subject_vector=tsquery) | Q(pk__in=comments.values("ticket_id"))
+    else:
+        # A rare word: its few matches from the GIN indexes, through tickets/migrations/
+        # 0005's functions (under row-level security the planner may not use them for
+        # ``@@`` itself), then the visible ones among them.
+        in_comments = indexed_matching_comments(viewer=viewer, terms=terms, visible=visible)
+        matches = Q(pk__in=indexed_ticket_ids(viewer=viewer, terms=terms)) | Q(
+            pk__in=in_comments.values("ticket_id")
+        )
     qs = (
         tickets_visible_to(viewer=viewer)
         .annotate(subject_vector=subject_vector)
-        # The matches from the GIN indexes, through tickets/migrations/0005's functions
-        # (under row-level security the planner may not use them for ``@@`` itself).
-        .filter(
-            Q(pk__in=indexed_ticket_ids(viewer=viewer, terms=terms))
-            | Q(
-                pk__in=indexed_matching_comments(
-                    viewer=viewer, terms=terms, visible=visible
-                ).values("ticket_id")
-            )
-        )
+        .filter(matches)
         .annotate(
             subject_rank=SearchRank(subject_vector, tsquery),
             comment_rank=Coalesce(
@@ -213,16 +220,13 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
         # A subject hit counts double: it is what the request is about.
         .order_by((F("subject_rank") * 2 + F("comment_rank")).desc(), "-last_activity_at", "-id")
     )
-    # The index functions answer for the account the session works for.
-    with account_context(viewer.account_id):
-        found = list(qs[window])
     return [
         SearchHit(
             ticket=t,
             subject_html=marked_html(t.subject_headline),
             snippet_html=marked_html(t.snippet or ""),
         )
-        for t in found
+        for t in qs[window]
     ]
 
 

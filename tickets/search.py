@@ -125,6 +125,13 @@ def _estimated_comment_matches(viewer: User, terms: list[str]) -> float:
         return float(cursor.fetchone()[0])
 
 
+def common_in_comments(*, viewer: User, terms: list[str]) -> bool:
+    """Whether the account's comments hold the words so often (the planner's estimate)
+    that checking the viewer's comments one by one beats reading every match from the
+    index: the road both searches choose by."""
+    return _estimated_comment_matches(viewer, terms) >= WALK_ABOVE
+
+
 def _number(query: str) -> int | None:
     number = query.strip().lstrip("#")
     return int(number) if number.isdigit() and len(number) < 18 else None
@@ -153,7 +160,7 @@ def _search_postgres(
     readable = comments_visible_across_tickets(viewer=viewer)
     comments = matching_comments(viewer=viewer, tsquery=tsquery, visible=readable)
     number_match = Q(number=number) if number is not None else Q(pk__in=[])
-    if _estimated_comment_matches(viewer, terms) >= WALK_ABOVE:
+    if common_in_comments(viewer=viewer, terms=terms):
         # Pass 1: walk the newest tickets in order, each checked on its own (subject, its
         # few comments), stopping at the page's last hit or at the window's end.
         window_end = Coalesce(
