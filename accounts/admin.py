@@ -1,31 +1,19 @@
-"""The operators' admin on the base domain. It crosses accounts on purpose, so every
-queryset here goes through ``all_accounts``."""
+"""The operators' admin on the base domain. It crosses accounts on purpose: every view
+runs on the platform's connection (accounts.admin_site), and every tenant queryset here
+goes through ``all_accounts``."""
 
 from django.contrib import admin
 
 from accounts.forms import OperatorSignInForm
 from accounts.models import Account, AgentGroup, Organization, User
-from accounts.rls import platform_access
 
 # Operators' sign-ins are throttled as users' are (accounts/signin_throttle.py).
 admin.site.login_form = OperatorSignInForm
 
 
 class PlatformAdmin(admin.ModelAdmin):
-    """Whole admin views run as the platform role (row-level security lifted): saving an
-    organization or deleting an account and its cascade crosses accounts on purpose."""
-
-    def changeform_view(self, *args, **kwargs):
-        with platform_access():
-            return super().changeform_view(*args, **kwargs)
-
-    def changelist_view(self, *args, **kwargs):
-        with platform_access():
-            return super().changelist_view(*args, **kwargs)
-
-    def delete_view(self, *args, **kwargs):
-        with platform_access():
-            return super().delete_view(*args, **kwargs)
+    """Saving an organization or deleting an account and its cascade crosses accounts on
+    purpose: the site runs each view on the platform's connection."""
 
 
 class AllAccountsAdmin(PlatformAdmin):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User, UserManager
+from accounts.rls import current_account_id
 
 
 class AccountEmailBackend(ModelBackend):
@@ -18,7 +19,13 @@ class AccountEmailBackend(ModelBackend):
         if not email or password is None or request is None:
             return None
         account = getattr(request, "account", None)
-        user = User.all_accounts.filter(account=account, email=email).first()
+        if account is None:
+            # The base domain: an operator, who belongs to no account. Users are under
+            # row-level security, so only the platform's connection reaches them.
+            user = User.all_accounts.filter(account__isnull=True, email=email).first()
+        else:
+            # Within the request's account, which TenantMiddleware has set.
+            user = User.objects.for_account(account).filter(email=email).first()
         if user is None:
             User().set_password(password)  # equalise timing
             return None
@@ -27,6 +34,17 @@ class AccountEmailBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        # TenantUserMiddleware then checks the user belongs to the request's account.
-        user = User.all_accounts.select_related("account").filter(pk=user_id).first()
+        # Runs (lazily, for request.user) inside TenantMiddleware's account. On the base
+        # domain no account is set: only an operator's session means anything there, read
+        # through the platform's connection. TenantUserMiddleware then checks again that
+        # the user belongs to the request's account.
+        account_id = current_account_id()
+        if account_id is None:
+            user = User.all_accounts.filter(pk=user_id, account__isnull=True).first()
+        else:
+            user = (
+                User.objects.select_related("account")
+                .filter(account_id=account_id, pk=user_id)
+                .first()
+            )
         return user if user and self.user_can_authenticate(user) else None

@@ -9,8 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.language import browser_language
-from accounts.models import Account, subdomain_validator
+from accounts.models import subdomain_validator
 from accounts.rls import account_context
+from accounts.selectors import account_for_subdomain
 
 
 def _not_found(request: HttpRequest) -> HttpResponseNotFound:
@@ -53,7 +54,7 @@ class TenantMiddleware:
             # (the operators' admin crosses accounts through ``all_accounts``).
             with account_context(None):
                 return self.get_response(request)
-        account = Account.objects.filter(subdomain=subdomain).first()
+        account = account_for_subdomain(subdomain)
         if account is None:
             return _not_found(request)
         request.account = account

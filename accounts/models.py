@@ -287,9 +287,16 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
     def create_superuser(
         self, email: str, password: str | None = None, name: str = "Operator", **fields
     ) -> User:
-        """A platform operator: belongs to no account and only uses the operators' admin."""
+        """A platform operator: belongs to no account and only uses the operators' admin.
+        Written on the platform's connection (users are under row-level security, and an
+        operator matches no account)."""
+        from accounts.rls import platform_access
+
         fields.update(is_staff=True, is_superuser=True)
-        return self.create_user(account=None, email=email, name=name, password=password, **fields)
+        with platform_access():
+            return self.create_user(
+                account=None, email=email, name=name, password=password, **fields
+            )
 
     def get_by_natural_key(self, username):
         # Only operators sign in without an account (createsuperuser, the admin site).
@@ -335,7 +342,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = UserManager()
-    all_accounts = models.Manager()
+    # Every account's users and the operators: on the platform's connection (users are
+    # under row-level security, accounts.rls), for the operators' admin and sign-in.
+    all_accounts = AllAccountsManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

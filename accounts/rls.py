@@ -4,27 +4,40 @@ The application-level scoping of ``accounts.tenancy`` decides what a query asks 
 this module makes a mistake there (a raw query, a forgotten scope, a join) unable to
 return another account's rows:
 
-- every table of a ``TenantModel`` gets ``ENABLE`` + ``FORCE ROW LEVEL SECURITY`` and
-  one policy, ``account_id = app.account_id`` for reads and writes alike
-  (``ensure_row_level_security``, run after every ``migrate`` by the owner, so a table
-  added by a later migration is covered as soon as it exists);
+- every table of a ``TenantModel``, and every other table with an ``account`` (users),
+  gets ``ENABLE`` + ``FORCE ROW LEVEL SECURITY`` and one policy, ``account_id =
+  app.account_id`` for reads and writes alike (``ensure_row_level_security``, run after
+  every ``migrate`` by the owner, so a table added by a later migration is covered as
+  soon as it exists). A platform operator (a user with no account) matches no account:
+  only the platform's connection reaches them. The accounts table's own policy is
+  ``id = app.account_id`` (a request sees its own account); the host's account is found
+  before any account is set through ``account_by_subdomain``, a SECURITY DEFINER
+  function returning that one row (accounts/migrations/0003);
 - the account is put in the connection's ``app.account_id`` setting for each request
   (``TenantMiddleware``) and each Celery task (``helpdesk.celery``), and restored after,
   so a persistent connection never carries one request's account into the next; with
   no account set, tenant tables look empty;
 - ``Model.all_accounts`` — the one deliberate road across accounts (operators' admin,
-  sweepers) — runs its queries as ``DATABASE_PLATFORM_ROLE``, a role with BYPASSRLS
-  that the application role may switch to, for that query only.
+  the delivery sweeper, tracking webhooks) — runs its queries on the platform's own
+  connection (DATABASE_PLATFORM_URL, a BYPASSRLS login; ``platform_access``). The
+  application's role is a member of no role that bypasses row-level security, so no SQL
+  it runs can switch to one (deploy/postgres/10-app-roles.sh). The account itself is a
+  session setting, which SQL run verbatim (an injection) could change: the policies
+  stop scoping *mistakes*, and parameterised queries stop injections;
+- the operators' admin log (object names of every account) is the platform's alone: its
+  policy admits no row to anyone else;
+- full-text search needs no lifting: the SECURITY DEFINER functions of
+  tickets/migrations/0005 read the GIN indexes for the session's account only.
 
 SQLite (``make run``) has no row-level security: everything here is a no-op there.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
@@ -33,14 +46,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.tenancy import TenantModel
 
-logger = logging.getLogger(__name__)
-
 POLICY_NAME = "tenant_isolation"
 SETTING = "app.account_id"
 # After a transaction-local value ends, current_setting() gives '' rather than NULL;
 # NULLIF makes both mean "no account", which matches no row. A plain equality keeps
 # the index on account_id usable (a CASE or an OR here turns index scans into seq scans).
-POLICY_EXPRESSION = f"account_id = NULLIF(current_setting('{SETTING}', true), '')::bigint"
+CURRENT_ACCOUNT = f"NULLIF(current_setting('{SETTING}', true), '')::bigint"
+POLICY_EXPRESSION = f"account_id = {CURRENT_ACCOUNT}"
 
 # The account this thread/task is working for, mirrored into the database session.
 _current_account_id: ContextVar[int | None] = ContextVar("current_account_id", default=None)
@@ -54,19 +66,46 @@ def _uses_rls(connection: BaseDatabaseWrapper) -> bool:
 # --- Which tables, and their policies -------------------------------------------------
 
 
+def _has_account(model) -> bool:
+    return any(f.name == "account" and f.many_to_one for f in model._meta.concrete_fields)
+
+
 def tenant_tables() -> list[str]:
-    """Tables of every concrete model deriving TenantModel, in every installed app."""
+    """Tables of every concrete model deriving TenantModel, or otherwise carrying an
+    ``account`` (users), in every installed app."""
     return sorted(
         {
             model._meta.db_table
             for model in apps.get_models()
-            if issubclass(model, TenantModel) and not model._meta.proxy
+            if not model._meta.proxy
+            and model._meta.managed
+            and (issubclass(model, TenantModel) or _has_account(model))
         }
     )
 
 
+def accounts_table() -> str:
+    return apps.get_model("accounts", "Account")._meta.db_table
+
+
+def platform_only_tables() -> list[str]:
+    """Tables only the platform's connection reads or writes: the operators' admin log,
+    which names objects of every account (its views run there, accounts.admin_site)."""
+    if not apps.is_installed("django.contrib.admin"):
+        return []
+    return [apps.get_model("admin", "LogEntry")._meta.db_table]
+
+
+def policy_tables() -> dict[str, str]:
+    """Every table under a policy, with its policy's expression."""
+    tables = dict.fromkeys(tenant_tables(), POLICY_EXPRESSION)
+    tables[accounts_table()] = f"id = {CURRENT_ACCOUNT}"
+    tables.update(dict.fromkeys(platform_only_tables(), "false"))
+    return tables
+
+
 def tables_missing_policy(connection: BaseDatabaseWrapper) -> list[str]:
-    """Tenant tables that exist but lack RLS, FORCE or our policy (empty when all hold)."""
+    """Policy tables that exist but lack RLS, FORCE or our policy (empty when all hold)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -80,7 +119,7 @@ def tables_missing_policy(connection: BaseDatabaseWrapper) -> list[str]:
                     AND p.policyname = %s))
             ORDER BY c.relname
             """,
-            [tenant_tables(), POLICY_NAME],
+            [list(policy_tables()), POLICY_NAME],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -95,9 +134,11 @@ def ensure_row_level_security(using: str = "default") -> list[str]:
     if not _uses_rls(connection):
         return []
     missing = tables_missing_policy(connection)
+    expressions = policy_tables()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in missing:
+            expression = expressions[table]
             cursor.execute(f"ALTER TABLE {quote(table)} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"ALTER TABLE {quote(table)} FORCE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {quote(table)}")
@@ -105,7 +146,7 @@ def ensure_row_level_security(using: str = "default") -> list[str]:
             # write a row for another account (USING alone does not restrict INSERT).
             cursor.execute(
                 f"CREATE POLICY {POLICY_NAME} ON {quote(table)} "
-                f"USING ({POLICY_EXPRESSION}) WITH CHECK ({POLICY_EXPRESSION})"
+                f"USING ({expression}) WITH CHECK ({expression})"
             )
     return missing
 
@@ -149,7 +190,7 @@ def on_connection_created(sender, connection, **kwargs) -> None:
         with connection.connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, %s, false)", [SETTING, str(int(account_id))])
     role = getattr(settings, "DATABASE_PLATFORM_ROLE", "")
-    if role and _platform_depth.get():
+    if role and _platform_depth.get() and not platform_connection_configured():
         with connection.connection.cursor() as cursor:
             cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
 
@@ -183,23 +224,72 @@ def account_context(account) -> Iterator[None]:
 
 # --- Deliberate platform-wide access ---------------------------------------------------
 
+PLATFORM_ALIAS = "platform"
+
+
+def platform_connection_configured() -> bool:
+    """DATABASE_PLATFORM_URL is set: the platform's queries have a login of their own."""
+    return PLATFORM_ALIAS in connections.settings
+
+
+def platform_view(view):
+    """A view wholly on the platform's road, its template rendered inside it too (a
+    TemplateResponse reads its querysets while rendering): the operators' admin."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with platform_access():
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)) and not response.is_rendered:
+                response.render()
+        return response
+
+    return wrapped
+
 
 @contextmanager
 def platform_access() -> Iterator[None]:
-    """Run the enclosed queries as DATABASE_PLATFORM_ROLE (BYPASSRLS): only for code that
-    must cross accounts on purpose, reached through ``Model.all_accounts``."""
-    role = getattr(settings, "DATABASE_PLATFORM_ROLE", "")
-    connection = connections["default"]
+    """Run the enclosed queries with row-level security lifted: only for code that must
+    cross accounts on purpose, reached through ``Model.all_accounts`` (operators' admin,
+    the delivery sweeper, tracking webhooks).
+
+    With DATABASE_PLATFORM_URL set, the enclosed code's ``default`` connection *is* the
+    platform connection (its own BYPASSRLS login, never the application's): the ORM, raw
+    cursors and ``transaction.atomic()`` alike, for this thread, until the block ends.
+    The application's role is a member of no role that bypasses row-level security, so
+    nothing it runs can lift a policy by itself (no SET ROLE; README, "Security").
+    Work inside the block is not part of a transaction the caller opened outside it.
+
+    In the test suite (a superuser session, inside one transaction) DATABASE_PLATFORM_ROLE
+    stands in: SET ROLE to a BYPASSRLS role on the same connection.
+    """
     depth = _platform_depth.get()
-    if not role or not _uses_rls(connection) or depth:
+    connection = connections["default"]
+    if depth or not _uses_rls(connection):
         token = _platform_depth.set(depth + 1)
         try:
             yield
         finally:
             _platform_depth.reset(token)
         return
-    quote = connection.ops.quote_name
+    if platform_connection_configured():
+        token = _platform_depth.set(1)
+        connections["default"] = connections[PLATFORM_ALIAS]
+        try:
+            yield
+        finally:
+            connections["default"] = connection
+            _platform_depth.reset(token)
+        return
+    role = getattr(settings, "DATABASE_PLATFORM_ROLE", "")
     token = _platform_depth.set(1)
+    if not role:
+        try:
+            yield
+        finally:
+            _platform_depth.reset(token)
+        return
+    quote = connection.ops.quote_name
     previous = None
     if connection.connection is not None:  # else on_connection_created sets the role
         with connection.wrap_database_errors, connection.connection.cursor() as cursor:
@@ -217,30 +307,3 @@ def platform_access() -> Iterator[None]:
         except DatabaseError:
             if not connection.in_atomic_block:
                 connection.close()
-
-
-@contextmanager
-def indexed_text_search(account) -> Iterator[None]:
-    """Run a full-text search of one account with row-level security lifted, so that
-    PostgreSQL may use the GIN indexes: under a policy it must check the policy before any
-    operator that is not LEAKPROOF, and ``@@`` (ts_match_vq) is not, so as the application
-    role a search read every comment of the account (33 s for a rare word at a million
-    tickets, against 1 ms from the index). The queries inside stay scoped by the
-    application (``for_account``, the visibility selectors), and the caller passes what
-    it found through ``same_account_only`` as the second line the policy would have been.
-    """
-    with account_context(account), platform_access():
-        yield
-
-
-def same_account_only(rows, account) -> list:
-    """Drop (and log) any row of another account: the check a lifted policy would make."""
-    account_id = getattr(account, "pk", account)
-    kept = [row for row in rows if row.account_id == account_id]
-    if len(kept) != len(rows):
-        logger.error(
-            "A search of account %s returned %d rows of other accounts; dropped",
-            account_id,
-            len(rows) - len(kept),
-        )
-    return kept

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
 from accounts.models import Account, AgentGroup, Organization, User
+
+
+def account_for_subdomain(subdomain: str) -> Account | None:
+    """The account a host or a recipient address names, or None. Found before any
+    account is set (the accounts table is under row-level security: a session sees only
+    its own account), through ``account_by_subdomain``, which returns that row alone
+    (accounts/migrations/0003). The one way code finds an account by name."""
+    if connection.vendor != "postgresql":
+        return Account.objects.filter(subdomain=subdomain).first()
+    found = list(Account.objects.raw("SELECT * FROM account_by_subdomain(%s)", [subdomain]))
+    return found[0] if found else None
 
 
 def users_search(*, account: Account, query: str, limit: int = 10) -> list[User]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import (
@@ -17,7 +17,7 @@ from accounts.models import (
     User,
     UserManager,
 )
-from accounts.selectors import organization_for_email
+from accounts.selectors import account_for_subdomain, organization_for_email
 
 
 @transaction.atomic
@@ -32,11 +32,24 @@ def account_create(
 ) -> tuple[Account, User]:
     """A new tenant with its first admin. Platform-level: it creates the account itself."""
     account = Account(subdomain=subdomain.strip().lower(), name=name.strip(), **settings)
-    account.full_clean()
-    account.save()
+    # The accounts table is under row-level security, so a taken subdomain is asked of
+    # account_by_subdomain (Django's unique check would see no other account).
+    account.full_clean(validate_unique=False)
+    if account_for_subdomain(account.subdomain) is not None:
+        raise ValidationError({"subdomain": account.unique_error_message(Account, ["subdomain"])})
     from accounts import signals
     from accounts.rls import account_context
 
+    if connection.vendor == "postgresql":
+        # Its id first, so that even the account's own row is written while working for
+        # it (the policy's WITH CHECK, and INSERT … RETURNING, want id = app.account_id).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Account._meta.db_table]
+            )
+            account.pk = cursor.fetchone()[0]
+    with account_context(account.pk):
+        account.save(force_insert=True)
     # The new account's rows are written while working for it (row-level security).
     with account_context(account):
         admin = user_create(

@@ -70,10 +70,11 @@ APP_ROLE, PLATFORM_ROLE = "sportello_bench_app", "sportello_bench_platform"
 
 def _as_application_role(database_url: str, env: dict) -> dict:
     """The servers and the worker connect as production's application does: a role that
-    is neither superuser, nor owner, nor BYPASSRLS, so every row-level-security policy
-    binds it, with a BYPASSRLS role to switch to for the platform's own queries
-    (deploy/postgres/10-app-roles.sh, for the bench database). Migrations and seeding
-    stay with the owner. BENCH_DB_ROLE=owner measures as the superuser instead."""
+    is neither superuser, nor owner, nor BYPASSRLS, nor a member of any role, so every
+    row-level-security policy binds it, with the platform's own BYPASSRLS login for the
+    platform's queries (DATABASE_PLATFORM_URL; deploy/postgres/10-app-roles.sh, for the
+    bench database). Migrations and seeding stay with the owner. BENCH_DB_ROLE=owner
+    measures as the superuser instead."""
     if os.environ.get("BENCH_DB_ROLE") == "owner":
         return env
     import psycopg
@@ -81,11 +82,13 @@ def _as_application_role(database_url: str, env: dict) -> dict:
     with psycopg.connect(database_url, autocommit=True) as conn:
         for name, options in (
             (APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS"),
-            (PLATFORM_ROLE, "NOLOGIN NOSUPERUSER BYPASSRLS"),
+            (PLATFORM_ROLE, "LOGIN NOSUPERUSER BYPASSRLS"),
         ):
             if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
                 conn.execute(f"CREATE ROLE {name} {options}")
-        conn.execute(f"GRANT {PLATFORM_ROLE} TO {APP_ROLE}")
+            conn.execute(f"ALTER ROLE {name} {options}")
+        # A bench database made before the platform had a login of its own.
+        conn.execute(f"REVOKE {PLATFORM_ROLE} FROM {APP_ROLE}")
         for role in (APP_ROLE, PLATFORM_ROLE):
             conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
             conn.execute(
@@ -95,7 +98,7 @@ def _as_application_role(database_url: str, env: dict) -> dict:
     _user, host_part = database_url.split("://", 1)[1].split("@", 1)
     return env | {
         "DATABASE_URL": f"postgres://{APP_ROLE}@{host_part}",
-        "DATABASE_PLATFORM_ROLE": PLATFORM_ROLE,
+        "DATABASE_PLATFORM_URL": f"postgres://{PLATFORM_ROLE}@{host_part}",
     }
 
 

@@ -40,7 +40,8 @@ SITE_PORT = env.str("SITE_PORT", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, its site wholly on the platform's connection (accounts.rls).
+    "accounts.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,9 +115,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Row-level security (accounts/rls.py; README, "Security"): on PostgreSQL the app connects
-# as a role that is not superuser, owner nor BYPASSRLS; ``Model.all_accounts`` switches to
-# this BYPASSRLS role for its queries. Empty: no switch (SQLite, or tests as superuser).
-DATABASE_PLATFORM_ROLE = env.str("DATABASE_PLATFORM_ROLE", default="")
+# as a role that is not superuser, owner nor BYPASSRLS, and is a member of no role that is.
+# What crosses accounts on purpose (``Model.all_accounts``: operators' admin, sweeper,
+# tracking webhooks) runs on a connection of its own, with the BYPASSRLS login of
+# DATABASE_PLATFORM_URL. Unset (SQLite, ``make run``, the tests as superuser): no switch.
+DATABASE_PLATFORM_URL = env.str("DATABASE_PLATFORM_URL", default="")
+if DATABASE_PLATFORM_URL:
+    DATABASES["platform"] = env.db_url_config(DATABASE_PLATFORM_URL)
+    DATABASES["platform"]["ATOMIC_REQUESTS"] = False
+    DATABASES["platform"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # Never a test database of its own: the same database as default's.
+    DATABASES["platform"]["TEST"] = {"MIRROR": "default"}
+# Tests only (never read from the environment): a BYPASSRLS role the test suite's
+# superuser session switches to with SET ROLE, standing in for the platform connection
+# inside a test's transaction (tests/security/conftest.py, ``platform_role``).
+DATABASE_PLATFORM_ROLE = ""
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.AccountEmailBackend"]

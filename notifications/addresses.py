@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Account
+from accounts.selectors import account_for_subdomain
 from tickets.models import Ticket
 
 SUPPORT_LOCAL_PART = "support"
@@ -86,7 +87,7 @@ def account_for_address(address: str) -> tuple[Account | None, str]:
         return None, ""
     if local != SUPPORT_LOCAL_PART and not local.startswith("reply+"):
         return None, ""
-    account = Account.objects.filter(subdomain=subdomain).first()
+    account = account_for_subdomain(subdomain)
     return account, local if account else ""
 
 

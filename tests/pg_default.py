@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Tests never talk to a broker unless a test starts one itself.
 os.environ["CELERY_BROKER_URL"] = os.environ.get("TEST_CELERY_BROKER_URL", "")
 os.environ.setdefault("BASE_DOMAIN", "localhost")
+# Each test is one transaction on one connection: a second connection (the platform's
+# own login) would not see its rows. The suite's platform road is a SET ROLE stand-in
+# (tests/security/conftest.py); test_database_roles.py runs the real one in a process.
+os.environ["DATABASE_PLATFORM_URL"] = ""  # empty, not absent: .env must not set it either

@@ -60,34 +60,58 @@ def test_docker_compose_file_is_valid(docker_compose):
         BASE_DOMAIN="helpdesk.example.com",
         POSTGRES_PASSWORD="pw",
         APP_DB_PASSWORD="pw2",
+        PLATFORM_DB_PASSWORD="pw3",
     )
     result = compose_config(docker_compose, env)
     assert result.returncode == 0, result.stderr
 
 
-def test_docker_compose_refuses_to_start_without_a_secret_key(docker_compose):
-    env = clean_env(BASE_DOMAIN="helpdesk.example.com", POSTGRES_PASSWORD="pw", APP_DB_PASSWORD="x")
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PLATFORM_DB_PASSWORD"])
+def test_docker_compose_refuses_to_start_without_a_required_variable(docker_compose, missing):
+    env = clean_env(
+        SECRET_KEY="x" * 50,
+        BASE_DOMAIN="helpdesk.example.com",
+        POSTGRES_PASSWORD="pw",
+        APP_DB_PASSWORD="pw2",
+        PLATFORM_DB_PASSWORD="pw3",
+    )
+    del env[missing]
     result = compose_config(docker_compose, env)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert missing in result.stderr
 
 
 def test_check_deploy_passes_with_production_settings(db):
     # Production checks with its database up: the model checks of the comments' generated
     # column ask PostgreSQL its version. The test database exists (`db`); the run's own
     # DATABASE_URL may name one that was never created (pytest-django made test_<name>).
+    env = _production_env()
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _production_env() -> dict[str, str]:
     database = connection.settings_dict
-    env = clean_env(
+    url = (
+        f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
+        f"@{database['HOST']}:{database['PORT']}/{quote(database['NAME'])}"
+    )
+    return clean_env(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         BASE_DOMAIN="helpdesk.example.com",
-        DATABASE_URL=(
-            f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}"
-            f"@{database['HOST']}:{database['PORT']}/{quote(database['NAME'])}"
-        ),
+        DATABASE_URL=url,
+        # The platform's own login (README, "Security"); the same one will do here.
+        DATABASE_PLATFORM_URL=url,
     )
+
+
+def test_check_deploy_warns_without_the_platform_connection(db):
+    env = _production_env()
+    del env["DATABASE_PLATFORM_URL"]
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "BASE_DOMAIN"])

@@ -14,12 +14,16 @@ indexes of the subjects, tickets/migrations/0002, and of the comments' stored ve
 Both passes apply the same rule, so the page is the same as one exact query's: pass 1
 only answers when it found a full page within a window that holds every ticket newer
 than the page's last one. Elsewhere (SQLite, ``make run``) a substring match.
+
+Row-level security: under the policy PostgreSQL may not use a GIN index for ``@@`` (not
+LEAKPROOF), so the indexed matches come from the SECURITY DEFINER functions of
+tickets/migrations/0005 (ids of the account the session works for, from the index), and
+the rows themselves are read as everything else is, under the policy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -29,7 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from accounts.rls import indexed_text_search, same_account_only
+from accounts.rls import account_context
 from tickets.models import Comment, Ticket
 from tickets.selectors import (
     comments_visible_across_tickets,
@@ -53,19 +57,56 @@ def search_terms(query: str) -> list[str]:
     return [t.lower() for t in _WORD.findall(query or "")][:MAX_TERMS]
 
 
+def tsquery_text(terms: list[str]) -> str:
+    """Every term as a prefix, all required. Terms are \\w+ runs (search_terms), so no
+    tsquery operator can reach the query and joining them raw is safe."""
+    return " & ".join(f"{t}:*" for t in terms)
+
+
 def prefix_tsquery(terms: list[str]) -> SearchQuery:
-    """Every term as a prefix, all required, in the "simple" configuration of the GIN
-    indexes (tickets/migrations/0002). Terms are \\w+ runs (search_terms), so no tsquery
-    operator can reach the query and joining them raw is safe."""
-    return SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw", config="simple")
+    """``tsquery_text`` in the "simple" configuration of the GIN indexes
+    (tickets/migrations/0002)."""
+    return SearchQuery(tsquery_text(terms), search_type="raw", config="simple")
 
 
-def matching_comments(*, viewer: User, tsquery: SearchQuery) -> QuerySet[Comment]:
+def matching_comments(
+    *, viewer: User, tsquery: SearchQuery, visible: QuerySet[Comment] | None = None
+) -> QuerySet[Comment]:
     """The comments the viewer may read that hold every word: the comment rule of both
     searches (this one and the help center's), on the stored vector Comment.body_vector
-    and its GIN index (tickets/migrations/0004). Never ``to_tsvector(body)`` again: that
-    parses each comment checked (~30 µs), which was most of a help-center search."""
-    return comments_visible_across_tickets(viewer=viewer).filter(body_vector=tsquery)
+    (tickets/migrations/0004), checked row by row: for the comments of one ticket (pass 1,
+    the best snippet). To *find* matches across an account, ``indexed_matching_comments``.
+    Never ``to_tsvector(body)`` again: that parses each comment checked (~30 µs).
+    ``visible``: ``comments_visible_across_tickets(viewer=viewer)``, when the caller has it
+    already (an end user's copied tickets are read once per such queryset)."""
+    if visible is None:
+        visible = comments_visible_across_tickets(viewer=viewer)
+    return visible.filter(body_vector=tsquery)
+
+
+def _indexed_ids(function: str, viewer: User, terms: list[str]) -> RawSQL:
+    # One of the SECURITY DEFINER functions of tickets/migrations/0005: ids of the
+    # viewer's account, from a GIN index, even under row-level security. It refuses an
+    # account other than the session's (run the search inside account_context).
+    return RawSQL(  # noqa: S611 - the function is one of ours; the values are parameters
+        f"SELECT {function}(%s, to_tsquery('simple'::regconfig, %s))",
+        [viewer.account_id, tsquery_text(terms)],
+    )
+
+
+def indexed_ticket_ids(*, viewer: User, terms: list[str]) -> RawSQL:
+    """Ids of the viewer's account's tickets whose subject holds every word (index
+    ``ticket_subject_fts``), for ``pk__in``; visibility is the caller's query's."""
+    return _indexed_ids("search_ticket_ids", viewer, terms)
+
+
+def indexed_matching_comments(
+    *, viewer: User, terms: list[str], visible: QuerySet[Comment] | None = None
+) -> QuerySet[Comment]:
+    """``matching_comments`` found through the index ``comment_body_fts``."""
+    if visible is None:
+        visible = comments_visible_across_tickets(viewer=viewer)
+    return visible.filter(pk__in=_indexed_ids("search_comment_ids", viewer, terms))
 
 
 def comment_rank(tsquery: SearchQuery) -> SearchRank:
@@ -73,12 +114,22 @@ def comment_rank(tsquery: SearchQuery) -> SearchRank:
     return SearchRank(F("body_vector"), tsquery)
 
 
-def _estimated_rows(qs: QuerySet) -> float:
-    """The planner's estimate of the rows a query returns (EXPLAIN, nothing is run);
-    for a full-text match, from the statistics of the stored vector (or of the subject
-    index's expression)."""
-    plan = json.loads(qs.order_by().explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+def _estimated_comment_matches(viewer: User, terms: list[str]) -> float:
+    """The planner's estimate of the account's comments holding every word (EXPLAIN in
+    ``search_comment_estimate``, nothing is run), from the stored vector's statistics."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_comment_estimate(%s, to_tsquery('simple'::regconfig, %s))",
+            [viewer.account_id, tsquery_text(terms)],
+        )
+        return float(cursor.fetchone()[0])
+
+
+def common_in_comments(*, viewer: User, terms: list[str]) -> bool:
+    """Whether the account's comments hold the words so often (the planner's estimate)
+    that checking the viewer's comments one by one beats reading every match from the
+    index: the road both searches choose by."""
+    return _estimated_comment_matches(viewer, terms) >= WALK_ABOVE
 
 
 def _number(query: str) -> int | None:
@@ -94,11 +145,10 @@ def tickets_search(*, viewer: User, query: str, limit: int = 50) -> list[Ticket]
     terms = search_terms(query)
     if not terms:
         return []
-    # Under row-level security the GIN indexes are out of the planner's reach: the search
-    # runs on the search road, and what it found is checked as the policy would have.
-    with indexed_text_search(viewer.account_id):
-        found = _search_postgres(viewer, visible, terms, number, limit)
-    return same_account_only(found, viewer.account_id)
+    # The index functions answer for the account the session works for (a request's
+    # already; a caller outside one, such as a test or a command, gets it here).
+    with account_context(viewer.account_id):
+        return _search_postgres(viewer, visible, terms, number, limit)
 
 
 def _search_postgres(
@@ -107,9 +157,10 @@ def _search_postgres(
     tsquery = prefix_tsquery(terms)
     # The exact expression of the subject's GIN index (tickets/migrations/0002).
     subject_vector = SearchVector("subject", config="simple")
-    comments = matching_comments(viewer=viewer, tsquery=tsquery)
+    readable = comments_visible_across_tickets(viewer=viewer)
+    comments = matching_comments(viewer=viewer, tsquery=tsquery, visible=readable)
     number_match = Q(number=number) if number is not None else Q(pk__in=[])
-    if _estimated_rows(comments) >= WALK_ABOVE:
+    if common_in_comments(viewer=viewer, terms=terms):
         # Pass 1: walk the newest tickets in order, each checked on its own (subject, its
         # few comments), stopping at the page's last hit or at the window's end.
         window_end = Coalesce(
@@ -135,12 +186,13 @@ def _search_postgres(
     # turn this back into a walk of the whole account checking each ticket's comments.
     subject_ids = (
         tickets_visible_to(viewer=viewer)
-        .annotate(subject_vector=subject_vector)
-        .filter(Q(subject_vector=tsquery) | number_match)
+        .filter(Q(pk__in=indexed_ticket_ids(viewer=viewer, terms=terms)) | number_match)
         .order_by()
         .values_list("pk", flat=True)
     )
-    matches = comments.order_by().values_list("ticket_id", flat=True).union(subject_ids).order_by()
+    in_comments = indexed_matching_comments(viewer=viewer, terms=terms, visible=readable)
+    matches = in_comments.order_by().values_list("ticket_id", flat=True).union(subject_ids)
+    matches = matches.order_by()
     with connection.cursor() as cursor:
         # A prefix ("refund:*") gathers several index entries into one bitmap: with the
         # default 4 MB it turns lossy and every comment on those pages is re-parsed

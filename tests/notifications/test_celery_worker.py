@@ -126,7 +126,9 @@ def test_exactly_one_email_per_recipient_even_when_the_worker_dies(
 ):
     settings.NOTIFICATIONS_SEND_LEASE_SECONDS = 2
     queue = f"notify-test-{uuid.uuid4().hex[:8]}"
-    publisher = Celery("notify-test-publisher", broker=redis_url)
+    # Not the current app: shared tasks imported later (api.tasks...) would then be
+    # looked up in this bare publisher, and other tests' .delay() would fail.
+    publisher = Celery("notify-test-publisher", broker=redis_url, set_as_current=False)
     broker = redis.Redis.from_url(redis_url)
 
     def publish(pk):

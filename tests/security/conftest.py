@@ -64,12 +64,12 @@ def as_app_role(app_role):
 
 @pytest.fixture
 def platform_role(app_role, settings):
-    """A BYPASSRLS role the application role may switch to (DATABASE_PLATFORM_ROLE)."""
+    """A BYPASSRLS role standing in for the platform's own login (DATABASE_PLATFORM_URL)
+    inside the test's transaction: ``platform_access`` switches to it with SET ROLE,
+    which the suite's superuser session may do. The application role is not made a
+    member of it: production's may switch to nothing (test_database_roles.py)."""
     name = _role_name("rls_platform")
     _create_role(name, bypass_rls=True)
-    with connection.cursor() as cursor:
-        quote = connection.ops.quote_name
-        cursor.execute(f"GRANT {quote(name)} TO {quote(app_role.name)}")
     settings.DATABASE_PLATFORM_ROLE = name
     return name
 

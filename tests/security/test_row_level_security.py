@@ -419,10 +419,12 @@ def test_production_runs_the_app_as_a_role_rls_binds_and_migrates_as_the_owner()
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://sportello_app:"), name
-        assert env["DATABASE_PLATFORM_ROLE"] == "sportello_platform", name
+        assert env["DATABASE_PLATFORM_URL"].startswith("postgres://sportello_platform:"), name
+        assert "DATABASE_PLATFORM_ROLE" not in env, name  # no role to switch to
     assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://sportello:")
     script = (root / "deploy/postgres/10-app-roles.sh").read_text()
     assert "NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" in script
+    assert "GRANT :" not in script  # no role is granted to another (test_database_roles.py)
 
 
 def test_the_sweeper_crosses_accounts_through_the_platform_role(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, AgentGroup, Organization, User
 from accounts.rls import account_context
+from accounts.selectors import account_for_subdomain
 from accounts.services import (
     account_create,
     group_add_agent,
@@ -50,7 +51,7 @@ PEOPLE = [
 
 def seed_demo_account() -> tuple[Account, bool]:
     """The demo account and its people; returns (account, created)."""
-    account = Account.objects.filter(subdomain=DEMO_SUBDOMAIN).first()
+    account = account_for_subdomain(DEMO_SUBDOMAIN)
     created = account is None
     if created:
         account, _admin = account_create(

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Account, User
+from accounts.models import User
 from accounts.rls import account_context
+from accounts.selectors import account_for_subdomain
 from api.models import ApiToken
 from api.tokens import api_token_create
 
@@ -29,16 +30,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, subdomain, email, name, bearer, **options):
-        account = Account.objects.filter(subdomain=subdomain.strip().lower()).first()
+        account = account_for_subdomain(subdomain.strip().lower())
         if account is None:
             raise CommandError(f"No account with the subdomain {subdomain!r}.")
-        agent = (
-            User.objects.for_account(account).agents().filter(email=email.strip().lower()).first()
-        )
+        # A platform command: it reads and writes this account's rows while working for
+        # it (row-level security).
+        with account_context(account):
+            agent = (
+                User.objects.for_account(account)
+                .agents()
+                .filter(email=email.strip().lower())
+                .first()
+            )
         if agent is None:
             raise CommandError(f"No active agent with the email {email!r} in {subdomain}.")
         try:
-            # A platform command: it writes this account's row while working for it (RLS).
             with account_context(account):
                 token, secret = api_token_create(
                     account=account,
