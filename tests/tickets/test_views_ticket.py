@@ -282,7 +282,9 @@ def test_conversation_shows_each_comment_escaped_labelled_and_in_order(
     assert f'<li class="comment comment-internal" id="comment-{items[-2][0]}">' in html
     token = upload_comment.attachments.get().token
     assert (
-        f'attachments/{token}/">📎 a&lt;b&gt;.txt <span class="muted">(5\xa0bytes)</span>' in filed
+        f'attachments/{token}/"><svg class="icon" aria-hidden="true" focusable="false">'
+        '<use href="/static/img/icons.svg#paperclip"></use></svg> a&lt;b&gt;.txt '
+        '<span class="muted">(5\xa0bytes)</span>' in filed
     )
     assert 'class="avatar avatar-agent"' in filed
 

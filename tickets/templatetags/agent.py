@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django import template
 from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -256,10 +258,17 @@ def _conversation_texts() -> dict[str, str]:
     )
 
 
+@functools.cache
+def _paperclip() -> str:
+    # The markup of templates/_icon.html, for the one-pass conversation below.
+    href = escape(f"{static('img/icons.svg')}#paperclip")
+    return f'<svg class="icon" aria-hidden="true" focusable="false"><use href="{href}"></use></svg>'
+
+
 def _attachment(attachment, ticket_number: int) -> str:
     url = reverse("tickets:attachment_download", args=[ticket_number, attachment.token])
     return (
-        f'<li><a href="{url}">📎 {escape(attachment.filename)} '
+        f'<li><a href="{url}">{_paperclip()} {escape(attachment.filename)} '
         f'<span class="muted">({filesizeformat(attachment.size)})</span></a></li>'
     )
 
