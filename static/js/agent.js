@@ -14,6 +14,10 @@
       boxes().forEach(function (b) { if (b.checked) n += 1; });
       if (counter) counter.textContent = String(n);
       document.body.classList.toggle("has-selection", n > 0);
+      // The bar's controls act on checked rows only: unusable (and announced so) until one is.
+      document.querySelectorAll(".bulk-bar select, .bulk-bar input, .bulk-bar button").forEach(function (c) {
+        c.disabled = n === 0;
+      });
     };
     if (all) {
       all.addEventListener("change", function () {

@@ -4,16 +4,21 @@ Each account is reached at its own subdomain, ``http://acme.localhost:PORT``: Ch
 resolves ``*.localhost`` to the loopback address by itself, and ALLOWED_HOSTS allows
 ``.localhost`` (BASE_DOMAIN=localhost in tests). Without /usr/bin/chromium the browser
 tests are skipped, except in CI (``CI=true``), where that is a failure.
+
+Every page a test visits, in any context it opens, is checked with axe-core for WCAG 2
+A/AA violations (see ``axe_check``); axe-core is installed by ``npm ci`` in this folder.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser, Error
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +33,20 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 BROWSER_DIR = Path(__file__).resolve().parent
+AXE_JS = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary),
+  }));
+}"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -41,10 +60,113 @@ def pytest_collection_modifyitems(config, items):
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(f"{message}; browser tests must run in CI", pytrace=False)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE_JS.read_text()
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+class AxeWatch:
+    """Runs axe-core on each page of a watched browser context: as each page loads, and
+    on the pages still open when the context closes (as the test left them: type-ahead
+    open, errors shown).
+
+    The check of a loaded page runs in Playwright's handler of the ``load`` event, beside
+    the test. Holding the next navigation until it is done is not possible: Chromium runs
+    no script in a page whose navigation away is held, so the two would wait for each
+    other. A page the test leaves in the middle of its check (rare: a check takes tens of
+    milliseconds) goes unchecked there; pages are visited by several journeys.
+    """
+
+    WAIT_MS = 30_000
+
+    def __init__(self):
+        self.problems: dict[str, None] = {}  # ordered and without repeats
+        self.contexts = []
+        self.checking = set()
+
+    def watch(self, context) -> None:
+        self.contexts.append(context)
+        context.on("page", lambda page: page.on("load", self.check))
+        close = context.close
+
+        def close_after_check(*args, **kwargs):
+            for page in context.pages:
+                self.check(page)
+            close(*args, **kwargs)
+
+        context.close = close_after_check
+
+    def _wait_for_check(self, page) -> None:
+        waited = 0
+        while page in self.checking and waited < self.WAIT_MS:
+            page.wait_for_timeout(25)
+            waited += 25
+
+    def check(self, page) -> None:
+        url = page.url
+        if page.is_closed() or not url.startswith("http"):
+            return
+        self._wait_for_check(page)  # axe-core runs once at a time in a page
+        self.checking.add(page)
+        try:
+            if not page.evaluate("typeof window.axe !== 'undefined'"):
+                # Not page.add_script_tag: an inline <script> without the page's nonce is
+                # refused by our Content-Security-Policy. Evaluated through the DevTools
+                # protocol, the same source runs without loosening the policy under test.
+                page.evaluate(axe_source())
+            violations = page.evaluate(RUN_AXE, AXE_TAGS)
+        except Error as exc:
+            # A page that navigated on by itself (a redirect) is checked where it lands.
+            if "destroyed" not in exc.message and "closed" not in exc.message:
+                self.problems[f"{url}: could not be checked ({exc.message})"] = None
+            return
+        finally:
+            self.checking.discard(page)
+        for v in violations:
+            nodes = "\n      ".join(v["nodes"])
+            self.problems[f"{url}: {v['id']} ({v['impact']}): {v['help']}\n      {nodes}"] = None
+
+
+@pytest.fixture(autouse=True)
+def axe_check(monkeypatch):
+    """Fail a browser test whose pages have a WCAG 2 A/AA violation (axe-core).
+
+    Hooks every browser context the test creates (pytest-playwright's ``page`` and any
+    ``browser.new_context()``), so a new journey is checked without asking for it.
+    """
+    if not AXE_JS.exists():
+        message = f"{AXE_JS} is missing (npm ci --prefix tests/browser)"
+        if in_ci():
+            pytest.fail(f"{message}; the accessibility check must run in CI", pytrace=False)
+        yield None
+        return
+    watch = AxeWatch()
+    new_context = Browser.new_context
+
+    def new_watched_context(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        watch.watch(context)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_watched_context)
+    yield watch
+    # Set up before the test's own fixtures, this one is torn down after them: the pages
+    # of pytest-playwright's contexts were checked as they closed. A test's context left
+    # open is checked here.
+    for context in watch.contexts:
+        for page in context.pages:
+            watch.check(page)
+    assert not watch.problems, "WCAG 2 A/AA violations (axe-core):\n" + "\n".join(watch.problems)
 
 
 @pytest.fixture

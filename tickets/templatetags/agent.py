@@ -59,8 +59,9 @@ def agent_counts(context) -> dict[str, int]:
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, key: str, label: str):
-    """A column header that sorts by ``key``, toggling direction when already sorted."""
+def sort_header(context, key: str, label: str, css_class: str = ""):
+    """A column's ``<th>`` whose link sorts by ``key``, toggling direction when already
+    sorted. ``aria-sort`` belongs to the header cell (it is not allowed on a link)."""
     current = context.get("sort", "")
     request = context["request"]
     query = request.GET.copy()
@@ -72,15 +73,21 @@ def sort_link(context, key: str, label: str):
         query["sort"], arrow, aria = key, " ▼", "descending"
     else:
         query["sort"], arrow, aria = key, "", None
-    if aria:
-        return format_html(
-            '<a href="?{}" aria-sort="{}">{}<span aria-hidden="true">{}</span></a>',
-            query.urlencode(),
-            aria,
-            label,
-            arrow,
-        )
-    return format_html('<a href="?{}">{}</a>', query.urlencode(), label)
+    return format_html(
+        '<th{}{}><a href="?{}">{}{}</a></th>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' aria-sort="{}"', aria) if aria else "",
+        query.urlencode(),
+        label,
+        format_html('<span aria-hidden="true">{}</span>', arrow) if arrow else "",
+    )
+
+
+@register.filter
+def hidden_initial(field) -> str:
+    """``{{ field|hidden_initial }}``: the hidden copy of the value a form was loaded with
+    (``show_hidden_initial``), for a field whose widget the template writes itself."""
+    return field.as_hidden(only_initial=True)
 
 
 @register.filter
