@@ -6,7 +6,8 @@ resolves ``*.localhost`` to the loopback address by itself, and ALLOWED_HOSTS al
 tests are skipped, except in CI (``CI=true``), where that is a failure.
 
 Every page a test visits, in any context it opens, is checked with axe-core for WCAG 2
-A/AA violations (see ``axe_check``); axe-core is installed by ``npm ci`` in this folder.
+A/AA violations, and for emoji (see ``axe_check``); axe-core is installed by ``npm ci``
+in this folder.
 """
 
 from __future__ import annotations
@@ -35,17 +36,27 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 BROWSER_DIR = Path(__file__).resolve().parent
 AXE_JS = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-RUN_AXE = """async (tags) => {
+RUN_AXE = r"""async (tags) => {
   const result = await axe.run(document, {
     runOnly: {type: "tag", values: tags},
     resultTypes: ["violations"],
   });
-  return result.violations.map((v) => ({
+  const found = result.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
     help: v.help,
     nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary),
   }));
+  // Not axe-core's: an emoji shows as an empty box where no emoji font is installed, so
+  // icons are SVG (tests/test_icons.py has the same ranges).
+  const emoji = document.documentElement.outerHTML.match(
+    /[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{231A}\u{231B}\u{23E9}-\u{23F3}\u{23F8}-\u{23FA}\u{FE0F}\u{200D}]/gu
+  );
+  if (emoji) {
+    found.push({id: "emoji", impact: "serious", help: "Icons must be SVG, not emoji",
+                nodes: [[...new Set(emoji)].join(" ")]});
+  }
+  return found;
 }"""
 
 
