@@ -60,6 +60,19 @@
       }, 0);
     });
   });
+  // A table wider than the screen scrolls inside its .table-wrap; with nothing focusable
+  // in it, a keyboard cannot scroll it unless the wrapper itself takes focus.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var ours = wrap.hasAttribute("data-scroll-focus");
+      var needed = wrap.scrollWidth > wrap.clientWidth &&
+        !wrap.querySelector("a[href], button, input, select, textarea, [tabindex]:not(.table-wrap)");
+      if (needed && !ours) { wrap.setAttribute("tabindex", "0"); wrap.setAttribute("data-scroll-focus", ""); }
+      if (!needed && ours) { wrap.removeAttribute("tabindex"); wrap.removeAttribute("data-scroll-focus"); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
   // Elements with data-confirm ask before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

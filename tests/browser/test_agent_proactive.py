@@ -154,7 +154,13 @@ def test_agent_creates_public_and_private_tickets_and_makes_one_public(
 
 
 @pytest.mark.parametrize(
-    "path", ["/agent/tickets/new/", "/agent/tickets/1/", "/agent/views/unsolved/"]
+    "path",
+    [
+        "/agent/tickets/new/",
+        "/agent/tickets/1/",
+        "/agent/tickets/1/?tab=activity",
+        "/agent/views/unsolved/",
+    ],
 )
 def test_agent_pages_fit_a_phone_screen(
     page, acme_url, acme, acme_admin, acme_user, password, path
