@@ -106,9 +106,11 @@
   document.addEventListener("keydown", onTypeaheadKey);
   document.addEventListener("htmx:afterSettle", function (event) {
     syncExpanded();
-    // After "+ Add user" the name field is where the agent types next.
-    var name = document.querySelector("#requester-field .inline-add-user input");
-    if (name && event.target && event.target.id === "requester-field") name.focus();
+    // After "+ Add user" the name field is where the agent types next; after "Change"
+    // (or Cancel) it is the search.
+    var field = event.target && event.target.id === "requester-field" ? event.target : null;
+    var next = field && (field.querySelector(".inline-add-user input") || field.querySelector("#id_requester"));
+    if (next) next.focus();
   });
   document.addEventListener("DOMContentLoaded", setUpBulkSelection);
 })();

@@ -23,6 +23,7 @@ def test_agent_changes_the_requester_through_the_type_ahead(
     expect(field).to_contain_text(acme_user.name)
     field.get_by_role("link", name="Change").click()
     search = page.get_by_role("combobox", name="Requester")
+    expect(search).to_be_focused()  # where the agent types next
     search.fill("Bea")
     option = page.get_by_role("option", name="Bea Buyer")
     expect(option).to_be_visible()
