@@ -92,10 +92,11 @@ class AxeWatch:
     open, errors shown).
 
     The check of a loaded page runs in Playwright's handler of the ``load`` event, beside
-    the test. Holding the next navigation until it is done is not possible: Chromium runs
-    no script in a page whose navigation away is held, so the two would wait for each
-    other. A page the test leaves in the middle of its check (rare: a check takes tens of
-    milliseconds) goes unchecked there; pages are visited by several journeys.
+    the test (0.1 to 0.5 s a page). Holding the test's next navigation until the check
+    is done does not work: an evaluate in a page whose navigation away is held by a route
+    never returns. So a page the test leaves during its check is opened again in a new
+    tab of the same context before the context closes, and checked there (GETs change
+    nothing here; a form's answer is a redirect to a GET).
     """
 
     WAIT_MS = 30_000
@@ -104,6 +105,7 @@ class AxeWatch:
         self.problems: dict[str, None] = {}  # ordered and without repeats
         self.contexts = []
         self.checking = set()
+        self.missed: dict = {}  # context → URLs left during their check
 
     def watch(self, context) -> None:
         self.contexts.append(context)
@@ -111,11 +113,23 @@ class AxeWatch:
         close = context.close
 
         def close_after_check(*args, **kwargs):
-            for page in context.pages:
-                self.check(page)
+            self.check_all(context)
             close(*args, **kwargs)
 
         context.close = close_after_check
+
+    def check_all(self, context) -> None:
+        """The context's open pages, then the pages it left before they were checked."""
+        for page in context.pages:
+            self.check(page)
+        missed = self.missed.pop(context, {})
+        if not missed or context.browser is None or not context.browser.is_connected():
+            return
+        page = context.new_page()
+        for url in missed:
+            page.goto(url)
+            self.check(page)
+        page.close()
 
     def _wait_for_check(self, page) -> None:
         waited = 0
@@ -137,8 +151,9 @@ class AxeWatch:
                 page.evaluate(axe_source())
             violations = page.evaluate(RUN_AXE, AXE_TAGS)
         except Error as exc:
-            # A page that navigated on by itself (a redirect) is checked where it lands.
-            if "destroyed" not in exc.message and "closed" not in exc.message:
+            if "destroyed" in exc.message:  # the test went on to another page
+                self.missed.setdefault(page.context, {})[url] = None
+            elif "closed" not in exc.message:
                 self.problems[f"{url}: could not be checked ({exc.message})"] = None
             return
         finally:
@@ -175,8 +190,7 @@ def axe_check(monkeypatch):
     # of pytest-playwright's contexts were checked as they closed. A test's context left
     # open is checked here.
     for context in watch.contexts:
-        for page in context.pages:
-            watch.check(page)
+        watch.check_all(context)
     assert not watch.problems, "WCAG 2 A/AA violations (axe-core):\n" + "\n".join(watch.problems)
 
 
