@@ -130,6 +130,35 @@ class CCField(forms.CharField):
         )
 
 
+class RequesterField(forms.CharField):
+    """The requester type-ahead's value (templates/agent/_requester_field.html): the email
+    of the user picked from the results, or an address typed. The same field and checks
+    on the new-ticket form and on the ticket page."""
+
+    default_error_messages = {
+        "invalid": _("Pick a requester from the search results, or type their email address."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", FIELD_LABELS["requester"])
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault(
+            "help_text", _("Search by name, email, email domain, phone or organization.")
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        if not value:
+            return ""
+        email = UserManager.normalize_email(value)
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return email
+
+
 class CommentTypeField(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
@@ -149,15 +178,7 @@ def default_comment_type(account: Account, *, creating: bool) -> str:
 
 
 class TicketCreateForm(AccountForm):
-    requester = forms.CharField(
-        label=FIELD_LABELS["requester"],
-        required=False,
-        max_length=254,
-        help_text=_(
-            "Search by name, email, email domain, phone or organization. "
-            "Leave empty to be the requester yourself."
-        ),
-    )
+    requester = RequesterField(required=False)
     requester_name = forms.CharField(
         label=_("Name, if the requester is a new user"),
         required=False,
@@ -190,26 +211,10 @@ class TicketCreateForm(AccountForm):
         super().__init__(*args, account=account, **kwargs)
         self.fields["group"] = group_field(account, label=FIELD_LABELS["group"])
         self.fields["assignee"] = agent_field(account, label=FIELD_LABELS["assignee"])
-        self.fields["requester"].widget.attrs.update(
-            {"autocomplete": "off", "placeholder": _("Name, email, domain, phone, organization")}
-        )
         self.fields["ccs"].widget.attrs["placeholder"] = _("Name or email, …")
         self.fields["tags"].widget.attrs["placeholder"] = _("billing vip")
         if not self.is_bound:
             self.initial.setdefault("comment_type", default_comment_type(account, creating=True))
-
-    def clean_requester(self):
-        value = self.cleaned_data["requester"].strip()
-        if not value:
-            return ""
-        email = UserManager.normalize_email(value)
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError(
-                _("Pick a requester from the search results, or type their email address.")
-            ) from None
-        return email
 
     @property
     def due_at(self) -> dt.datetime | None:
@@ -279,7 +284,7 @@ class ReplyForm(AccountForm):
 class TicketFieldsForm(AccountForm):
     """The ticket page's sidebar."""
 
-    requester = forms.EmailField(label=FIELD_LABELS["requester"], max_length=254)
+    requester = RequesterField()
     ccs = CCField(label=FIELD_LABELS["ccs"])
     status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=Ticket.Status.choices)
     type = forms.ChoiceField(
@@ -348,7 +353,9 @@ class TicketFieldsForm(AccountForm):
         return cleaned
 
     def clean_requester(self):
-        email = UserManager.normalize_email(self.cleaned_data["requester"])
+        # Changing the requester picks an existing user of this account, as the type-ahead
+        # offers them ("+ Add user" there adds one first); another account's is unknown here.
+        email = self.cleaned_data["requester"]
         user = User.objects.for_account(self.account).filter(email=email).first()
         if user is None:
             raise ValidationError(

@@ -14,6 +14,10 @@
       boxes().forEach(function (b) { if (b.checked) n += 1; });
       if (counter) counter.textContent = String(n);
       document.body.classList.toggle("has-selection", n > 0);
+      // The bar's controls act on checked rows only: unusable (and announced so) until one is.
+      document.querySelectorAll(".bulk-bar select, .bulk-bar input, .bulk-bar button").forEach(function (c) {
+        c.disabled = n === 0;
+      });
     };
     if (all) {
       all.addEventListener("change", function () {
@@ -102,9 +106,11 @@
   document.addEventListener("keydown", onTypeaheadKey);
   document.addEventListener("htmx:afterSettle", function (event) {
     syncExpanded();
-    // After "+ Add user" the name field is where the agent types next.
-    var name = document.querySelector("#requester-field .inline-add-user input");
-    if (name && event.target && event.target.id === "requester-field") name.focus();
+    // After "+ Add user" the name field is where the agent types next; after "Change"
+    // (or Cancel) it is the search.
+    var field = event.target && event.target.id === "requester-field" ? event.target : null;
+    var next = field && (field.querySelector(".inline-add-user input") || field.querySelector("#id_requester"));
+    if (next) next.focus();
   });
   document.addEventListener("DOMContentLoaded", setUpBulkSelection);
 })();

@@ -91,7 +91,13 @@ def test_node_zendesks_streamed_upload_is_refused_on_runserver_not_stored_empty(
     with serving("runserver", media_root=tmp_path / "media") as port:
         out = _drive(node, port, acme_agent, upload, bulk=False)
     # node-zendesk throws only for the statuses it knows; a 411 comes back as the body.
+    # The server answers before it has read the body and closes the connection, so on a
+    # loaded machine the client may still be writing and see EPIPE/ECONNRESET instead of
+    # the answer: refused either way, and never "Created" with an empty file.
     result = out["upload"].get("result") or {}
     assert "upload" not in result, out["upload"]
-    assert result.get("error") == "LengthRequired", out["upload"]
+    refused_mid_write = not out["upload"].get("ok") and any(
+        reason in (out["upload"].get("message") or "") for reason in ("EPIPE", "ECONNRESET")
+    )
+    assert result.get("error") == "LengthRequired" or refused_mid_write, out["upload"]
     assert not Attachment.objects.for_account(acme).exists()

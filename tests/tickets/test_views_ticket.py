@@ -281,7 +281,11 @@ def test_conversation_shows_each_comment_escaped_labelled_and_in_order(
     assert 'class="comment-kind comment-kind-internal">Internal note<' in note
     assert f'<li class="comment comment-internal" id="comment-{items[-2][0]}">' in html
     token = upload_comment.attachments.get().token
-    assert f'attachments/{token}/">📎 a&amp;b.txt <span class="muted">(5\xa0bytes)</span>' in filed
+    assert (
+        f'attachments/{token}/"><svg class="icon" aria-hidden="true" focusable="false">'
+        '<use href="/static/img/icons.svg#paperclip"></use></svg> a&amp;b.txt '
+        '<span class="muted">(5\xa0bytes)</span>' in filed
+    )
     assert 'class="avatar avatar-agent"' in filed
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django import template
 from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -67,8 +69,9 @@ def submit_as(status: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, key: str, label: str):
-    """A column header that sorts by ``key``, toggling direction when already sorted."""
+def sort_header(context, key: str, label: str, css_class: str = ""):
+    """A column's ``<th>`` whose link sorts by ``key``, toggling direction when already
+    sorted. ``aria-sort`` belongs to the header cell (it is not allowed on a link)."""
     current = context.get("sort", "")
     request = context["request"]
     query = request.GET.copy()
@@ -80,15 +83,21 @@ def sort_link(context, key: str, label: str):
         query["sort"], arrow, aria = key, " ▼", "descending"
     else:
         query["sort"], arrow, aria = key, "", None
-    if aria:
-        return format_html(
-            '<a href="?{}" aria-sort="{}">{}<span aria-hidden="true">{}</span></a>',
-            query.urlencode(),
-            aria,
-            label,
-            arrow,
-        )
-    return format_html('<a href="?{}">{}</a>', query.urlencode(), label)
+    return format_html(
+        '<th{}{}><a href="?{}">{}{}</a></th>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' aria-sort="{}"', aria) if aria else "",
+        query.urlencode(),
+        label,
+        format_html('<span aria-hidden="true">{}</span>', arrow) if arrow else "",
+    )
+
+
+@register.filter
+def hidden_initial(field) -> str:
+    """``{{ field|hidden_initial }}``: the hidden copy of the value a form was loaded with
+    (``show_hidden_initial``), for a field whose widget the template writes itself."""
+    return field.as_hidden(only_initial=True)
 
 
 @register.filter
@@ -266,10 +275,17 @@ def _conversation_texts() -> dict[str, str]:
     )
 
 
+@functools.cache
+def _paperclip() -> str:
+    # The markup of templates/_icon.html, for the one-pass conversation below.
+    href = escape(f"{static('img/icons.svg')}#paperclip")
+    return f'<svg class="icon" aria-hidden="true" focusable="false"><use href="{href}"></use></svg>'
+
+
 def _attachment(attachment, ticket_number: int) -> str:
     url = reverse("tickets:attachment_download", args=[ticket_number, attachment.token])
     return (
-        f'<li><a href="{url}">📎 {escape(attachment.filename)} '
+        f'<li><a href="{url}">{_paperclip()} {escape(attachment.filename)} '
         f'<span class="muted">({filesizeformat(attachment.size)})</span></a></li>'
     )
 

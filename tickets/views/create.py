@@ -29,6 +29,8 @@ from tickets.text import normalise_newlines, truncate_body
 from tickets.views.common import agent_view
 
 TEMPLATE = "agent/ticket_new.html"
+# The requester type-ahead, the same on the new-ticket form and the ticket page.
+REQUESTER = "agent/_requester_field.html"
 
 
 def _requester_from_query(request) -> User | None:
@@ -112,6 +114,12 @@ def ticket_new(request):
     return render(request, TEMPLATE, {"form": form, "requester_user": requester})
 
 
+def _requester_field(request, **context):
+    """The type-ahead swapped in by htmx, on whichever page it is (its field is the same)."""
+    field = TicketCreateForm(account=request.account)["requester"]
+    return render(request, f"{REQUESTER}#requester-field", {"field": field, **context})
+
+
 @agent_view
 def requester_search(request):
     """Type-ahead results under the Requester field (rule 2's search)."""
@@ -121,7 +129,7 @@ def requester_search(request):
     if not query:
         return HttpResponse("")
     users = users_search(account=request.account, query=query)
-    return render(request, f"{TEMPLATE}#requester-results", {"users": users, "q": query})
+    return render(request, f"{REQUESTER}#requester-results", {"users": users, "q": query})
 
 
 @agent_view
@@ -134,11 +142,7 @@ def requester_pick(request):
     if not request.htmx:
         url = reverse("tickets:ticket_new")
         return redirect(f"{url}?{urlencode({'requester': user.number})}" if user else url)
-    return render(
-        request,
-        f"{TEMPLATE}#requester-field",
-        {"form": TicketCreateForm(account=request.account), "requester_user": user},
-    )
+    return _requester_field(request, requester_user=user)
 
 
 @agent_view
@@ -148,13 +152,8 @@ def requester_add_form(request):
     if not request.htmx:
         return redirect("tickets:user_new")
     initial = {"email": query} if "@" in query else {"name": query}
-    return render(
-        request,
-        f"{TEMPLATE}#requester-field",
-        {
-            "form": TicketCreateForm(account=request.account),
-            "inline_form": InlineUserForm(account=request.account, initial=initial),
-        },
+    return _requester_field(
+        request, inline_form=InlineUserForm(account=request.account, initial=initial)
     )
 
 
@@ -181,10 +180,9 @@ def requester_add(request):
             for error in errors:
                 messages.error(request, error)
         return redirect("tickets:ticket_new")
-    context = {"form": TicketCreateForm(account=request.account), "requester_user": user}
     if user is None:
-        context["inline_form"] = form
-    return render(request, f"{TEMPLATE}#requester-field", context)
+        return _requester_field(request, inline_form=form)
+    return _requester_field(request, requester_user=user)
 
 
 @agent_view

@@ -31,19 +31,32 @@ TEMPLATE = "agent/ticket_detail.html"
 TABS = ("conversation", "activity")
 
 
+def _requester_shown(request, ticket: Ticket, form: TicketFieldsForm):
+    """The user the requester type-ahead shows as picked: the ticket's, or the one a
+    re-displayed form had picked; none (the typed text instead) when that was refused,
+    or when "Change" was followed without JavaScript (``?requester=change``)."""
+    if request.GET.get("requester") == "change":
+        return None
+    if not form.is_bound:
+        return ticket.requester
+    return form.cleaned_data.get("requester")
+
+
 def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=200):
     tab = request.GET.get("tab", "conversation")
     tab = tab if tab in TABS else "conversation"
     ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("id")]
+    fields_form = fields_form or TicketFieldsForm(
+        account=request.account, ticket=ticket, cc_emails=[u.email for u in ccs]
+    )
     context = {
         "ticket": ticket,
         "tab": tab,
         "ccs": ccs,
         "reply_form": reply_form or ReplyForm(account=request.account, ticket=ticket),
-        "fields_form": fields_form
-        or TicketFieldsForm(
-            account=request.account, ticket=ticket, cc_emails=[u.email for u in ccs]
-        ),
+        "fields_form": fields_form,
+        "requester_user": _requester_shown(request, ticket, fields_form),
+        "closed": ticket.status == Ticket.Status.CLOSED,
         # can_be_made_private reads the comments; a private ticket needs no reading.
         "can_make_private": ticket.is_public and can_be_made_private(ticket),
     }
