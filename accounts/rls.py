@@ -12,7 +12,7 @@ return another account's rows:
   only the platform's connection reaches them. The accounts table's own policy is
   ``id = app.account_id`` (a request sees its own account); the host's account is found
   before any account is set through ``account_by_subdomain``, a SECURITY DEFINER
-  function returning that one row (accounts/migrations/0003);
+  function returning that one row (accounts/migrations/0005);
 - the account is put in the connection's ``app.account_id`` setting for each request
   (``TenantMiddleware``) and each Celery task (``helpdesk.celery``), and restored after,
   so a persistent connection never carries one request's account into the next; with

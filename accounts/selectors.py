@@ -13,7 +13,7 @@ def account_for_subdomain(subdomain: str) -> Account | None:
     """The account a host or a recipient address names, or None. Found before any
     account is set (the accounts table is under row-level security: a session sees only
     its own account), through ``account_by_subdomain``, which returns that row alone
-    (accounts/migrations/0003). The one way code finds an account by name."""
+    (accounts/migrations/0005). The one way code finds an account by name."""
     if connection.vendor != "postgresql":
         return Account.objects.filter(subdomain=subdomain).first()
     found = list(Account.objects.raw("SELECT * FROM account_by_subdomain(%s)", [subdomain]))
