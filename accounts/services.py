@@ -303,7 +303,7 @@ def account_settings_update(*, account: Account, actor: User, **fields: Any) -> 
 
 def _other_active_admins(user: User) -> QuerySet[User]:
     return (
-        User.objects.for_account(user.account)  # type: ignore[arg-type]  # an agent's account is set
+        User.objects.for_account(user.account)
         .filter(role=User.Role.ADMIN, is_active=True)
         .exclude(pk=user.pk)
     )
@@ -333,7 +333,7 @@ def agent_deactivate(*, user: User, actor: User) -> User:
         raise ValidationError(_("The account needs at least one admin."))
     user.is_active = False
     user.save(update_fields=["is_active"])
-    GroupMembership.objects.for_account(user.account).filter(user=user).delete()  # type: ignore[arg-type]  # an agent's account is set
+    GroupMembership.objects.for_account(user.account).filter(user=user).delete()
     return user
 
 

@@ -47,7 +47,8 @@ def _unique_validation() -> Iterator[None]:
 class TenantQuerySet(models.QuerySet):
     _tenant_scoped = False
 
-    def for_account(self, account: Account) -> Self:
+    # None is refused at run time (fails closed), so it may be passed.
+    def for_account(self, account: Account | None) -> Self:
         if account is None or getattr(account, "pk", None) is None:
             raise UnscopedQueryError(f"{self.model.__name__}.for_account() needs a saved account")
         qs = self.filter(account=account)
