@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 
 def _setting[T](name: str, default: T) -> T:
-    return getattr(settings, name, default)  # type: ignore[no-any-return]  # typed as its default
+    return getattr(settings, name, default)
 
 
 def max_attempts() -> int:
@@ -60,7 +60,7 @@ MAX_BACKOFF_SECONDS = 45 * 60
 
 def backoff_seconds(attempts: int) -> int:
     base = _setting("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
-    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)  # type: ignore[no-any-return]  # int ** int is Any to typeshed
 
 
 def enqueue_after_commit(delivery_ids: list[int]) -> None:
