@@ -41,6 +41,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	env -u DATABASE_URL $(VENV)/bin/mypy
 
 fmt: install
 	$(VENV)/bin/ruff check --fix .

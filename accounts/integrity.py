@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import connections
@@ -61,9 +62,10 @@ def same_account_keys() -> list[SameAccountKey]:
         for field in model._meta.concrete_fields:
             if not field.many_to_one or field.name == "account":
                 continue
+            # A many-to-one field: the stubs type it as a plain Field with an optional target.
             target = field.related_model
-            if _has_account(target) and field.target_field.primary_key:
-                keys.add(SameAccountKey(model._meta.db_table, field.column, target._meta.db_table))
+            if _has_account(target) and field.target_field.primary_key:  # type: ignore[arg-type,attr-defined]
+                keys.add(SameAccountKey(model._meta.db_table, field.column, target._meta.db_table))  # type: ignore[arg-type,union-attr]
     return sorted(keys, key=lambda k: (k.table, k.column))
 
 
@@ -114,5 +116,5 @@ def ensure_same_account_keys(using: str = "default") -> list[str]:
     return added
 
 
-def on_post_migrate(sender, using="default", **kwargs) -> None:
+def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     ensure_same_account_keys(using)

@@ -26,7 +26,7 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 def browser_language(request: HttpRequest) -> str | None:
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
+    for code, _quality in translation.trans_real.parse_accept_lang_header(header):  # type: ignore[attr-defined]  # noqa: E501
         if code == "*":
             break
         try:

@@ -49,7 +49,7 @@ class TenantMiddleware:
         if subdomain is None:
             return _not_found(request)
         if subdomain == "":
-            request.account = None
+            request.account = None  # type: ignore[attr-defined]  # the tenant's, set here
             # The base domain works for no account: tenant tables look empty there
             # (the operators' admin crosses accounts through ``all_accounts``).
             with account_context(None):
@@ -57,7 +57,7 @@ class TenantMiddleware:
         account = account_for_subdomain(subdomain)
         if account is None:
             return _not_found(request)
-        request.account = account
+        request.account = account  # type: ignore[attr-defined]  # the tenant's, set here
         request.urlconf = settings.TENANT_URLCONF
         # The database sees only this account's rows for the rest of the request
         # (row-level security), and forgets the account when the response is ready.
@@ -74,6 +74,6 @@ class TenantUserMiddleware:
 
     def __call__(self, request: HttpRequest):
         user = request.user
-        if user.is_authenticated and user.account_id != getattr(request.account, "pk", None):
+        if user.is_authenticated and user.account_id != getattr(request.account, "pk", None):  # type: ignore[attr-defined]
             logout(request)
         return self.get_response(request)

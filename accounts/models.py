@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -171,14 +173,22 @@ def number_rows(rows: list[NumberedTenantModel]) -> None:
 
 
 class NumberedTenantQuerySet(TenantQuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         # bulk_create calls no save(): the numbers are given here instead.
         objs = list(objs)
         number_rows(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class NumberedTenantManager(TenantManager.from_queryset(NumberedTenantQuerySet)):
+# django-stubs types a from_queryset() manager only when assigned, and only from Manager
+# itself: mypy sees the same queryset methods on a plain Manager base.
+if TYPE_CHECKING:
+    _NumberedTenantManagerBase = models.Manager.from_queryset(NumberedTenantQuerySet)
+else:
+    _NumberedTenantManagerBase = TenantManager.from_queryset(NumberedTenantQuerySet)
+
+
+class NumberedTenantManager(_NumberedTenantManagerBase):
     pass
 
 
@@ -188,15 +198,16 @@ class NumberedTenantModel(TenantModel):
 
     number = models.PositiveBigIntegerField(_("number"), editable=False)
 
-    objects = NumberedTenantManager()
+    # To mypy a Manager beside TenantManager (see _NumberedTenantManagerBase).
+    objects = NumberedTenantManager()  # type: ignore[misc,assignment]
     # Declared again, after ``objects``: Django takes the first-declared manager as the
     # default one, and that must stay the scoped one.
-    all_accounts = AllAccountsManager()
+    all_accounts = AllAccountsManager()  # type: ignore[misc]  # django-stubs: ClassVar on the base
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.number is None:
             number_rows([self])
         super().save(*args, **kwargs)
@@ -240,14 +251,17 @@ class OrganizationDomain(TenantModel):
 
 
 class UserQuerySet(TenantQuerySet):
-    def agents(self):
+    def agents(self) -> Self:
         return self.filter(role__in=[User.Role.AGENT, User.Role.ADMIN], is_active=True)
 
-    def end_users(self):
+    def end_users(self) -> Self:
         return self.filter(role=User.Role.END_USER)
 
 
-class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
+_UserManagerBase = TenantManager.from_queryset(UserQuerySet)
+
+
+class UserManager(BaseUserManager["User"], _UserManagerBase):
     use_in_migrations = False
 
     def create_user(
@@ -258,7 +272,7 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
         name: str,
         password: str | None = None,
         prechecked: bool = False,
-        **fields,
+        **fields: Any,
     ) -> User:
         """``prechecked``: the caller (accounts.services.user_create) has checked the
         address is free and hands in its account and organization; validation then skips
@@ -285,7 +299,7 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
         return user
 
     def create_superuser(
-        self, email: str, password: str | None = None, name: str = "Operator", **fields
+        self, email: str, password: str | None = None, name: str = "Operator", **fields: Any
     ) -> User:
         """A platform operator: belongs to no account and only uses the operators' admin.
         Written on the platform's connection (users are under row-level security, and an
@@ -298,7 +312,7 @@ class UserManager(BaseUserManager, TenantManager.from_queryset(UserQuerySet)):
                 account=None, email=email, name=name, password=password, **fields
             )
 
-    def get_by_natural_key(self, username):
+    def get_by_natural_key(self, username: str | None) -> User:
         # Only operators sign in without an account (createsuperuser, the admin site).
         return User.all_accounts.get(account__isnull=True, email=self.normalize_email(username))
 
@@ -370,10 +384,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = UserManager.normalize_email(self.email)
         if self.account_id and self.number is None:
-            self.number = Sequence.next_value(account=self.account, name="accounts.user")
+            # account_id is set, so the account is there.
+            self.number = Sequence.next_value(account=self.account, name="accounts.user")  # type: ignore[arg-type]
         super().save(*args, **kwargs)
 
     @property
@@ -390,11 +405,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def effective_time_zone(self) -> str:
-        return self.time_zone or (self.account.time_zone if self.account_id else "UTC")
+        return self.time_zone or (self.account.time_zone if self.account_id else "UTC")  # type: ignore[union-attr]
 
     @property
     def effective_locale(self) -> str:
-        return self.locale or (self.account.default_locale if self.account_id else "en")
+        return self.locale or (self.account.default_locale if self.account_id else "en")  # type: ignore[union-attr]
 
     @property
     def email_domain(self) -> str:

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import TIME_ZONE_CHOICES
+from accounts.models import TIME_ZONE_CHOICES, User
 from accounts.services import user_set_preferences
 
 
@@ -35,9 +35,9 @@ class PreferencesForm(forms.Form):
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: User = request.user  # type: ignore[assignment]  # login_required
     initial = {"locale": user.locale, "time_zone": user.time_zone}
-    form = PreferencesForm(request.POST or None, initial=initial, account=request.account)
+    form = PreferencesForm(request.POST or None, initial=initial, account=request.account)  # type: ignore[attr-defined]  # TenantMiddleware
     if request.method == "POST" and form.is_valid():
         try:
             user_set_preferences(user=user, **form.cleaned_data)

@@ -39,7 +39,7 @@ def users_search(*, account: Account, query: str, limit: int = 10) -> list[User]
     digits = "".join(ch for ch in query if ch.isdigit())
     if len(digits) >= 3:
         # "555 0199" finds "+1 (555) 0199": phone numbers compare by their digits.
-        phone_digits = F("phone")
+        phone_digits: F | Replace = F("phone")
         for sep in (" ", "-", "(", ")", ".", "/", "+"):
             phone_digits = Replace(phone_digits, Value(sep), Value(""))
         users = users.annotate(phone_digits=phone_digits)

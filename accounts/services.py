@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import (
@@ -28,7 +32,7 @@ def account_create(
     admin_email: str,
     admin_name: str = "",
     admin_password: str | None = None,
-    **settings,
+    **settings: Any,
 ) -> tuple[Account, User]:
     """A new tenant with its first admin. Platform-level: it creates the account itself."""
     account = Account(subdomain=subdomain.strip().lower(), name=name.strip(), **settings)
@@ -96,7 +100,7 @@ def user_create(
 
 
 def _user_insert(
-    *, account: Account, email: str, role: str, organization: Organization | None, **fields
+    *, account: Account, email: str, role: str, organization: Organization | None, **fields: Any
 ) -> User:
     """user_create once the address is known to be free. Reads, then one write in its
     own savepoint (no savepoint around the whole: nothing before it needs undoing)."""
@@ -150,7 +154,7 @@ def organization_create(
     return org
 
 
-def _organization_set_domains(org: Organization, domains) -> None:
+def _organization_set_domains(org: Organization, domains: Iterable[str]) -> None:
     """The organization's email domains become exactly these (Zendesk's domain_names
     overwrite). A domain another organization of the account owns is refused."""
     wanted = list(dict.fromkeys(d.strip().lower() for d in domains if d.strip()))
@@ -190,7 +194,7 @@ def _organization_changes(org: Organization, fields: dict) -> set[str]:
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, actor: User, **fields) -> Organization:
+def organization_update(*, organization: Organization, actor: User, **fields: Any) -> Organization:
     """Admins change an organization's name, details, notes and domains; agents its
     notes only (Zendesk's rule for agents); end users nothing. Every change moves its
     updated_at (sync tools' watermark)."""
@@ -284,7 +288,7 @@ def _require_admin_of(actor: User, account: Account) -> None:
 
 
 @transaction.atomic
-def account_settings_update(*, account: Account, actor: User, **fields) -> Account:
+def account_settings_update(*, account: Account, actor: User, **fields: Any) -> Account:
     """Admins change their account's settings (private tickets, reply type, limits…)."""
     _require_admin_of(actor, account)
     unknown = set(fields) - set(ACCOUNT_SETTINGS_FIELDS)
@@ -297,7 +301,7 @@ def account_settings_update(*, account: Account, actor: User, **fields) -> Accou
     return account
 
 
-def _other_active_admins(user: User):
+def _other_active_admins(user: User) -> QuerySet[User]:
     return (
         User.objects.for_account(user.account)
         .filter(role=User.Role.ADMIN, is_active=True)
@@ -308,7 +312,7 @@ def _other_active_admins(user: User):
 @transaction.atomic
 def agent_set_role(*, user: User, role: str, actor: User) -> User:
     """Make an agent an admin or an admin an agent. The account keeps one admin at least."""
-    _require_admin_of(actor, user.account)
+    _require_admin_of(actor, user.account)  # type: ignore[arg-type]  # an agent's account is set
     if role not in (User.Role.AGENT, User.Role.ADMIN) or not user.is_agent:
         raise ValidationError({"role": _("Choose agent or admin for a member of the team.")})
     if user.is_admin and role != User.Role.ADMIN and not _other_active_admins(user).exists():
@@ -322,7 +326,7 @@ def agent_set_role(*, user: User, role: str, actor: User) -> User:
 def agent_deactivate(*, user: User, actor: User) -> User:
     """Take an agent off the team: they can no longer sign in, nor join groups or be
     assigned. Their past work (comments, history) stays."""
-    _require_admin_of(actor, user.account)
+    _require_admin_of(actor, user.account)  # type: ignore[arg-type]  # an agent's account is set
     if user.pk == actor.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     if user.is_admin and not _other_active_admins(user).exists():

@@ -13,9 +13,10 @@ commands) says so by using ``Model.all_accounts``.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 
@@ -35,7 +36,7 @@ class UnscopedQueryError(RuntimeError):
 
 
 @contextmanager
-def _unique_validation():
+def _unique_validation() -> Iterator[None]:
     token = _validating_unique.set(True)
     try:
         yield
@@ -46,7 +47,8 @@ def _unique_validation():
 class TenantQuerySet(models.QuerySet):
     _tenant_scoped = False
 
-    def for_account(self, account: Account) -> Self:
+    # None is refused at run time (fails closed), so it may be passed.
+    def for_account(self, account: Account | None) -> Self:
         if account is None or getattr(account, "pk", None) is None:
             raise UnscopedQueryError(f"{self.model.__name__}.for_account() needs a saved account")
         qs = self.filter(account=account)
@@ -54,13 +56,13 @@ class TenantQuerySet(models.QuerySet):
         return qs
 
     # Scoping survives cloning (filter, order_by, select_related ...).
-    def _clone(self):
-        clone = super()._clone()
+    def _clone(self) -> Self:
+        clone: Self = super()._clone()  # type: ignore[misc]  # private Django API, not in the stubs
         clone._tenant_scoped = self._tenant_scoped
         return clone
 
-    def _filter_or_exclude(self, negate, args, kwargs):
-        clone = super()._filter_or_exclude(negate, args, kwargs)
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: dict[str, Any]) -> Self:
+        clone: Self = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private Django API
         if (
             not negate
             and _SCOPING_KEYS.intersection(kwargs)
@@ -77,55 +79,60 @@ class TenantQuerySet(models.QuerySet):
                 f"{self.model.__name__}.all_accounts for deliberate platform-wide access."
             )
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         if self._result_cache is None:
             self._require_scope()
         super()._fetch_all()
 
-    def count(self):
+    def count(self) -> int:
         if self._result_cache is None:
             self._require_scope()
         return super().count()
 
-    def exists(self):
+    def exists(self) -> bool:
         if self._result_cache is None:
             self._require_scope()
         return super().exists()
 
-    def iterator(self, *args, **kwargs):
+    def iterator(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         self._require_scope()
         return super().iterator(*args, **kwargs)
 
-    def aggregate(self, *args, **kwargs):
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         self._require_scope()
         return super().aggregate(*args, **kwargs)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         self._require_scope()
         return super().update(**kwargs)
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's flag on a method
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         self._require_scope()
         return super().delete()
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # Django's flag on a method
 
-    def in_bulk(self, *args, **kwargs):
+    def in_bulk(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
         self._require_scope()
         return super().in_bulk(*args, **kwargs)
 
-    def explain(self, *args, **kwargs):
+    def explain(self, *args: Any, **kwargs: Any) -> str:
         self._require_scope()
         return super().explain(*args, **kwargs)
 
 
-class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+# Named at module level: django-stubs types a from_queryset() manager only when assigned.
+_TenantManagerBase = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantManager(_TenantManagerBase):
     """Default manager of tenant-owned models: unscoped querysets refuse to run."""
 
-    def get_queryset(self):
-        qs = super().get_queryset()
+    def get_queryset(self) -> TenantQuerySet:
+        # The stubs type a from_queryset() manager's queryset as a plain QuerySet.
+        qs: TenantQuerySet = super().get_queryset()  # type: ignore[assignment]
         # A related manager (ticket.comments, organization.members) is already narrowed to
         # one parent object, and children always share their parent's account.
         if getattr(self, "instance", None) is not None and hasattr(self, "core_filters"):
@@ -137,46 +144,49 @@ class AllAccountsQuerySet(models.QuerySet):
     """Runs its queries with row-level security lifted (``accounts.rls.platform_access``):
     crossing accounts here is the point, and the database must allow it too."""
 
-    def _platform(self):
+    def _platform(self) -> AbstractContextManager[None]:
         from accounts.rls import platform_access
 
         return platform_access()
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         if self._result_cache is None:
             with self._platform():
                 super()._fetch_all()
 
-    def iterator(self, *args, **kwargs):
+    def iterator(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         with self._platform():
             yield from super().iterator(*args, **kwargs)
 
-    def count(self):
+    def count(self) -> int:
         with self._platform():
             return super().count()
 
-    def exists(self):
+    def exists(self) -> bool:
         with self._platform():
             return super().exists()
 
-    def aggregate(self, *args, **kwargs):
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         with self._platform():
             return super().aggregate(*args, **kwargs)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         with self._platform():
             return super().update(**kwargs)
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's flag on a method
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         with self._platform():
             return super().delete()
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # Django's flag on a method
 
 
-class AllAccountsManager(models.Manager.from_queryset(AllAccountsQuerySet)):
+_AllAccountsManagerBase = models.Manager.from_queryset(AllAccountsQuerySet)
+
+
+class AllAccountsManager(_AllAccountsManagerBase):
     """Explicit, greppable road across accounts, for platform-level code only."""
 
 
@@ -191,8 +201,9 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
 
-    def _perform_unique_checks(self, unique_checks):
+    def _perform_unique_checks(self, unique_checks: Any) -> dict[str, Any]:
         # Django checks the primary key's uniqueness with an unscoped query
         # (pk=… excluding itself); that reveals nothing, so let it run.
         with _unique_validation():
-            return super()._perform_unique_checks(unique_checks)
+            errors: dict[str, Any] = super()._perform_unique_checks(unique_checks)  # type: ignore[misc]  # private
+            return errors

@@ -116,7 +116,7 @@ def _enqueue(
 
     try:
         tickets_update_many_task.delay(job["id"], account_id, actor_id, numbers, data, changes)
-    except (BrokerUnavailable, *CACHE_UNAVAILABLE) as exc:
+    except (BrokerUnavailable, *CACHE_UNAVAILABLE) as exc:  # type: ignore[misc]  # a tuple of exception classes
         logger.warning("Job %s could not be queued: %s", job["id"], exc)
         job.update(status="failed", message="The job could not be queued. Try again.")
         _save_or_log(account_id, job)

@@ -62,12 +62,12 @@ def _cc_users(account: Account, data: dict, current: set[int]) -> list[User] | N
     """The CC list after the request, or None when the request does not touch it."""
     if data.get("collaborator_ids") is None and data.get("email_ccs") is None:
         return None
-    wanted: dict[int, User] = {}
+    wanted: dict[int, User | None] = {}
     for pk in current:
         wanted[pk] = None  # placeholder: kept unless removed
     for number in data.get("collaborator_ids") or ():
         user = _user(account, number, "collaborator_ids")
-        wanted[user.pk] = user
+        wanted[user.pk] = user  # type: ignore[union-attr]  # a number given: a user or ValidationError
     for entry in data.get("email_ccs") or ():
         if entry.get("user_id"):
             user = _user(account, entry["user_id"], "email_ccs")
@@ -78,9 +78,9 @@ def _cc_users(account: Account, data: dict, current: set[int]) -> list[User] | N
         else:
             raise ValidationError({"email_ccs": _("Give a user_id or a user_email.")})
         if entry.get("action") == "delete":
-            wanted.pop(user.pk, None)
+            wanted.pop(user.pk, None)  # type: ignore[union-attr]  # a number given: a user or ValidationError
         else:
-            wanted[user.pk] = user
+            wanted[user.pk] = user  # type: ignore[union-attr]  # a number given: a user or ValidationError
     missing = [pk for pk, user in wanted.items() if user is None]
     if missing:
         for user in User.objects.for_account(account).filter(pk__in=missing):

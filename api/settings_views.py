@@ -40,7 +40,7 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.for_account(account).agents().order_by("name")
+        self.fields["user"].queryset = User.objects.for_account(account).agents().order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 def tokens_for_account(account: Account):

@@ -44,9 +44,9 @@ def main(argv: list[str]) -> int:
     # make bench's page scenarios: the ones a signed-in role GETs.
     pages = {s["key"]: s for s in scenarios(ctx) if s.get("role") in clients}
     for key in argv[1].split(",") if len(argv) > 1 else list(pages):
-        page = pages[key]
-        client, path = clients[page["role"]], page["path"]
-        headers = {"HX-Request": "true"} if page.get("htmx") else {}
+        page = pages[key]  # type: ignore[assignment]  # the name is reused
+        client, path = clients[page["role"]], page["path"]  # type: ignore[index]  # the name is reused
+        headers = {"HX-Request": "true"} if page.get("htmx") else {}  # type: ignore[attr-defined]  # the name is reused
         status = client.get(path, headers=headers).status_code  # warm
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(requests):

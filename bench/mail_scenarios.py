@@ -217,7 +217,7 @@ class _Delivery:
                 ids = [r.message_id for r in rows]
                 # Registered before the enqueue, so it runs first, right after COMMIT.
                 transaction.on_commit(
-                    lambda ids=ids: committed.update(dict.fromkeys(ids, time.time()))
+                    lambda ids=ids: committed.update(dict.fromkeys(ids, time.time()))  # type: ignore[misc]  # a default argument binds ids
                 )
                 enqueue_after_commit([r.pk for r in rows])
             done += size

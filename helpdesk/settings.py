@@ -7,6 +7,7 @@ production cannot guess (SECRET_KEY, BASE_DOMAIN) are required.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -243,7 +244,7 @@ if EMAIL_ESP:
         raise ImproperlyConfigured(
             f"EMAIL_ESP={EMAIL_ESP!r} is not one of {', '.join(sorted(_ESP_BACKENDS))}."
         )
-    _mailer = {"BACKEND": _ESP_BACKENDS[EMAIL_ESP]}
+    _mailer: dict[str, Any] = {"BACKEND": _ESP_BACKENDS[EMAIL_ESP]}
     if EMAIL_ESP == "smtp":
         _mailer["OPTIONS"] = {
             "host": env.str("EMAIL_HOST", default="localhost"),

@@ -89,7 +89,7 @@ def claim(pks: list[int], token: str) -> tuple[list[Delivery], list[int]]:
 def _claim_sql() -> str:
     quote = connection.ops.quote_name
     table, suppressions = quote(Delivery._meta.db_table), quote(Suppression._meta.db_table)
-    columns = ", ".join(f"d.{quote(f.column)}" for f in Delivery._meta.concrete_fields)
+    columns = ", ".join(f"d.{quote(f.column)}" for f in Delivery._meta.concrete_fields)  # type: ignore[arg-type]  # a concrete field has a column
     # The suppression check is suppressions.suppressed_reason(), written out.
     return f"""
         WITH due AS MATERIALIZED (
@@ -129,7 +129,7 @@ def claim_locked(pks: list[int], token: str) -> tuple[list[Delivery], list[int]]
         )
         claimed = [row for row in rows if row.suppressed_as is None]
         withheld = [row for row in rows if row.suppressed_as is not None]
-        deliveries_withhold(rows=withheld)
+        deliveries_withhold(rows=withheld)  # type: ignore[arg-type]  # annotated rows are Deliveries
         if claimed:
             Delivery.all_accounts.filter(pk__in=[row.pk for row in claimed]).update(
                 state=Delivery.State.SENDING,
@@ -140,7 +140,7 @@ def claim_locked(pks: list[int], token: str) -> tuple[list[Delivery], list[int]]
     for row in claimed:  # as the UPDATE left them
         row.state, row.claim_token, row.claimed_at = Delivery.State.SENDING, token, now
         row.attempts += 1
-    return claimed, [row.pk for row in withheld]
+    return claimed, [row.pk for row in withheld]  # type: ignore[return-value]  # annotated rows are Deliveries
 
 
 def renew(rows: list[Delivery], token: str) -> list[Delivery]:

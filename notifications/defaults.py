@@ -19,7 +19,7 @@ def _c(field: str, operator: str, value: str = "") -> dict:
     return {"field": field, "operator": operator, "value": value}
 
 
-def _email(action: str, subject: str, body: str, value: str = "") -> dict:
+def _email(action: str, subject: str | Promise, body: str | Promise, value: str = "") -> dict:
     return {"action": action, "value": value, "subject": subject, "body": body}
 
 

@@ -103,7 +103,7 @@ def compose(
         message = render_placeholders(body_template, values).strip()
         history = history_for(ticket, recipient) if include_history else []
         if not (allow_internal and recipient.is_agent):
-            history = [e for e in history if e.comment_id is None or e.comment.public]
+            history = [e for e in history if e.comment_id is None or e.comment.public]  # type: ignore[union-attr]  # the comment_id is checked
         context = {
             "ticket": ticket,
             "message": message,

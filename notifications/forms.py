@@ -142,8 +142,8 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.account = account
-        self.fields["agents"].queryset = User.objects.for_account(account).agents().order_by("name")
-        self.fields["agents"].label_from_instance = lambda u: f"{u.name} <{u.email}>"
+        self.fields["agents"].queryset = User.objects.for_account(account).agents().order_by("name")  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        self.fields["agents"].label_from_instance = lambda u: f"{u.name} <{u.email}>"  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
 
     def clean_emails(self) -> list[str]:
         return parse_emails(self.cleaned_data["emails"])

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -213,7 +214,7 @@ def _html_reply_text(value: str) -> str:
 
 def _uploads(account: Account, message) -> list:
     """Attachments within the account's limits; refused ones are logged and skipped."""
-    kept = []
+    kept: list[Any] = []
     for part in list(message.attachments)[:100]:
         try:
             upload = part.as_uploaded_file()

@@ -177,7 +177,7 @@ def smtp_message(message: EmailMessage) -> tuple[str, list[str], bytes] | None:
         return None
     if not alternatives:
         part_head, body = _part(message.body, "plain", mime_version=True)
-        data = part_head + "\r\n".join(head).encode("ascii") + b"\r\n\r\n" + body
+        data = part_head + "\r\n".join(head).encode("ascii") + b"\r\n\r\n" + body  # type: ignore[arg-type]  # None is returned above
         return sender[0], to, data
     parts = [
         _part(message.body, "plain", mime_version=False),
@@ -186,7 +186,7 @@ def smtp_message(message: EmailMessage) -> tuple[str, list[str], bytes] | None:
     boundary = _boundary(parts)
     top = f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n'
     delimiter = f"\r\n--{boundary}\r\n".encode("ascii")
-    chunks = [top.encode("ascii"), "\r\n".join(head).encode("ascii"), b"\r\n"]
+    chunks = [top.encode("ascii"), "\r\n".join(head).encode("ascii"), b"\r\n"]  # type: ignore[arg-type]  # None is returned above
     for part_head, body in parts:
         chunks += [delimiter, part_head, b"\r\n", body]
     chunks.append(f"\r\n--{boundary}--\r\n".encode("ascii"))

@@ -35,11 +35,11 @@ def smtp_reply(exc: Exception) -> tuple[int, str] | None:
     if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
         code, message = next(iter(exc.recipients.values()))
     elif isinstance(exc, smtplib.SMTPResponseException):
-        code, message = exc.smtp_code, exc.smtp_error
+        code, message = exc.smtp_code, exc.smtp_error  # type: ignore[assignment]  # decoded below
     else:
         return None
     if isinstance(message, bytes):
-        message = message.decode("utf-8", "replace")
+        message = message.decode("utf-8", "replace")  # type: ignore[assignment]  # decoded here
     return code, " ".join(str(message).split())
 
 

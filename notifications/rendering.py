@@ -91,9 +91,9 @@ def placeholder_values(
         "ticket.url": ticket_url(ticket, for_agent=for_agent),
         "ticket.requester.name": ticket.requester.name,
         "ticket.requester.email": ticket.requester.email,
-        "ticket.assignee.name": ticket.assignee.name if ticket.assignee_id else "",
-        "ticket.group.name": ticket.group.name if ticket.group_id else "",
-        "ticket.organization.name": ticket.organization.name if ticket.organization_id else "",
+        "ticket.assignee.name": ticket.assignee.name if ticket.assignee_id else "",  # type: ignore[union-attr]  # a ticket has a requester
+        "ticket.group.name": ticket.group.name if ticket.group_id else "",  # type: ignore[union-attr]  # the *_id is checked
+        "ticket.organization.name": ticket.organization.name if ticket.organization_id else "",  # type: ignore[union-attr]  # the *_id is checked
         "ticket.tags": ticket.tags,
         "ticket.latest_public_comment": latest_public.body if latest_public else "",
         "ticket.latest_comment": latest.body if latest else "",

@@ -161,7 +161,7 @@ def _trigger_recipients(action: dict, ticket: Ticket) -> list[Recipient]:
             people += [link.user for link in ticket.cc_links.select_related("user")]
         return [recipient_for_user(u) for u in people]
     if kind == "email_assignee":
-        return [recipient_for_user(ticket.assignee)] if ticket.assignee_id else []
+        return [recipient_for_user(ticket.assignee)] if ticket.assignee_id else []  # type: ignore[arg-type]  # the assignee_id is checked
     if kind == "email_group":
         if not ticket.group_id:
             return []
@@ -403,8 +403,8 @@ def _mention_deliveries(
                 ticket=ticket,
                 recipient=recipient,
                 actor=change.actor,
-                subject=MENTION_SUBJECT,
-                body=MENTION_BODY,
+                subject=MENTION_SUBJECT,  # type: ignore[arg-type]  # lazy: rendered in the recipient's language
+                body=MENTION_BODY,  # type: ignore[arg-type]  # lazy: rendered in the recipient's language
                 kind=Delivery.Kind.MENTION,
                 comments=comments,
                 reason="mention",

@@ -206,7 +206,7 @@ def deliveries_withhold(*, rows: list[Delivery]) -> None:
         with translation.override(locales.get(row.account_id)):
             texts[row.pk] = _("Not sent: %(email)s is suppressed (%(reason)s).") % {
                 "email": row.to_email,
-                "reason": Suppression.Reason(row.suppressed_as).label,
+                "reason": Suppression.Reason(row.suppressed_as).label,  # type: ignore[attr-defined]  # annotated by the claim query
             }
     Delivery.all_accounts.filter(pk__in=texts).update(
         state=Delivery.State.SUPPRESSED,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +25,7 @@ PRIORITY_VALUES = ["", *Ticket.Priority.values]
 
 @dataclass(frozen=True)
 class ConditionSpec:
-    label: str
+    label: str | Promise
     operators: tuple[str, ...]
     values: tuple[str, ...] | None  # None: free text (tags)
     # Operators that take no value.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,7 @@ from tickets.selectors import comments_visible_across_tickets, tickets_visible_t
 
 OPEN, AWAITING, SOLVED = "open", "awaiting", "solved"
 STATUS_LABELS = {OPEN: _("Open"), AWAITING: _("Awaiting your reply"), SOLVED: _("Solved")}
-_END_USER_STATUS = {
+_END_USER_STATUS: dict[str, str] = {
     Ticket.Status.NEW: OPEN,
     Ticket.Status.OPEN: OPEN,
     Ticket.Status.ON_HOLD: OPEN,
@@ -53,7 +54,7 @@ def end_user_status(status: str) -> str:
 @dataclass(frozen=True)
 class Tab:
     key: str
-    title: str
+    title: str | Promise
     shows_requester: bool = False
 
 
@@ -300,7 +301,7 @@ def marked_html(text: str) -> SafeString:
 # --- How a request was opened, as the end user reads it -------------------------------
 # "Web" (the agent workspace) or "API" (an integration) mean nothing to a customer: they
 # are told the channel they used, or that the support team opened the request for them.
-_OPENED_VIA = {
+_OPENED_VIA: dict[str, str | Promise] = {
     Channel.PORTAL: _("In the help center"),
     Channel.EMAIL: _("By email"),
     Channel.PHONE: _("By phone"),

@@ -110,7 +110,7 @@ def validate_uploads(
     max_bytes = account.max_attachment_size_kb * 1024
     allowed = account.allowed_extensions
     for upload in files:
-        name = safe_filename(upload.name)
+        name = safe_filename(upload.name)  # type: ignore[arg-type]  # an upload has a name
         ext = extension_of(name)
         if ext not in allowed:
             errors.append(
@@ -118,7 +118,7 @@ def validate_uploads(
                 % {"name": name, "types": ", ".join(sorted(allowed)).upper()}
             )
             continue
-        if upload.size > max_bytes:
+        if upload.size > max_bytes:  # type: ignore[operator]  # and a size
             errors.append(
                 _("“%(name)s” is larger than %(kb)d KB.")
                 % {"name": name, "kb": account.max_attachment_size_kb}

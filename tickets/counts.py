@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -47,6 +48,8 @@ def capped_counts(querysets: dict[str, QuerySet], *, cap: int | None = None) -> 
     cap = NAV_CAP if cap is None else cap
     if not querysets:
         return {}
+    parts: list[str]
+    params: list[Any]
     parts, params = [], []
     for index, qs in enumerate(querysets.values()):
         sql, qs_params = qs.order_by().values("pk")[: cap + 1].query.sql_with_params()
@@ -75,6 +78,8 @@ class TicketPaginator(Paginator):
     estimated and labelled so), whose Previous/Next links seek by keyset, and whose
     numbered deep pages do not fetch the rows they skip."""
 
+    object_list: QuerySet[Any]
+
     def __init__(self, object_list: QuerySet, per_page: int, **kwargs):
         self.columns = keyset.columns_of(object_list)
         if self.columns:
@@ -93,11 +98,11 @@ class TicketPaginator(Paginator):
         without a usable cursor, page ``number`` by offset (Django's get_page)."""
         decoded = keyset.decode(cursor, self.columns) if cursor and self.columns else None
         page = self._seek(_label(number), *decoded) if decoded else None
-        return page or super().get_page(number)
+        return page or super().get_page(number)  # type: ignore[return-value]  # _get_page makes TicketPages
 
     def _seek(self, number: int, direction: str, values: list) -> TicketPage | None:
         reverse = direction == keyset.BEFORE
-        found = keyset.seek(self.object_list, self.columns, values, reverse=reverse)
+        found = keyset.seek(self.object_list, self.columns, values, reverse=reverse)  # type: ignore[arg-type]  # decoded only with columns
         rows = list(found[: self.per_page + 1])
         more = len(rows) > self.per_page
         if not reverse:
@@ -135,6 +140,8 @@ class TicketPage(Page):
     """A page with the cursors of its Previous and Next links. A page reached by cursor
     knows whether more rows follow from having read one more; its number is the label
     its link carried, so the last number may run past the estimated count."""
+
+    paginator: TicketPaginator
 
     def __init__(self, object_list, number, paginator, *, more_after: bool | None = None):
         super().__init__(object_list, number, paginator)

@@ -269,7 +269,7 @@ def _backdate(ticket: Ticket, hours_ago: int) -> None:
         Comment.objects.for_account(account).filter(pk=pk).update(created_at=when)
     now = start
     for event in TicketEvent.objects.for_account(account).filter(ticket=ticket).order_by("id"):
-        now = moments.get(event.comment_id, now)
+        now = moments.get(event.comment_id, now)  # type: ignore[arg-type]  # events of the demo carry comments
         TicketEvent.objects.for_account(account).filter(pk=event.pk).update(created_at=now)
     Ticket.objects.for_account(account).filter(pk=ticket.pk).update(
         created_at=start, updated_at=now, last_activity_at=now
@@ -296,7 +296,7 @@ def _create(spec: DemoTicket, people: dict[str, User], groups: dict) -> Ticket:
         else timezone.now() + dt.timedelta(days=spec.due_in_days),
     }
     ticket = ticket_create(
-        account=account,
+        account=account,  # type: ignore[arg-type]  # the demo account is set
         submitter=submitter,
         requester=people[spec.requester],
         subject=spec.subject,
@@ -308,7 +308,7 @@ def _create(spec: DemoTicket, people: dict[str, User], groups: dict) -> Ticket:
     )
     if not submitter.is_agent:
         triager = people.get(spec.assignee) or people[ALEX]
-        ticket_update(ticket=ticket, actor=triager, **fields)
+        ticket_update(ticket=ticket, actor=triager, **fields)  # type: ignore[arg-type]  # the spec's fields
     return ticket
 
 

@@ -8,7 +8,7 @@ with ``transaction.on_commit``. The tickets domain knows nothing about email.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.dispatch import Signal
 
@@ -27,7 +27,7 @@ class TicketChange:
     created: bool = False
     comment: Comment | None = None
     # field name → (old value, new value), as stored (ids for foreign keys)
-    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     # True when this change set made a private ticket public: held-back events fire now.
     became_public: bool = False
     mentioned: list[User] = field(default_factory=list)

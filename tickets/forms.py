@@ -193,10 +193,14 @@ class TicketCreateForm(AccountForm):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     type = forms.ChoiceField(
-        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
+        label=FIELD_LABELS["type"],
+        required=False,
+        choices=BLANK + Ticket.Type.choices,  # type: ignore[operator]  # lazy labels
     )
     priority = forms.ChoiceField(
-        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
+        label=FIELD_LABELS["priority"],
+        required=False,
+        choices=BLANK + Ticket.Priority.choices,  # type: ignore[operator]  # lazy labels
     )
     tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
     due_date = forms.DateField(
@@ -288,10 +292,14 @@ class TicketFieldsForm(AccountForm):
     ccs = CCField(label=FIELD_LABELS["ccs"])
     status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=Ticket.Status.choices)
     type = forms.ChoiceField(
-        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
+        label=FIELD_LABELS["type"],
+        required=False,
+        choices=BLANK + Ticket.Type.choices,  # type: ignore[operator]  # lazy labels
     )
     priority = forms.ChoiceField(
-        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
+        label=FIELD_LABELS["priority"],
+        required=False,
+        choices=BLANK + Ticket.Priority.choices,  # type: ignore[operator]  # lazy labels
     )
     tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
     due_date = forms.DateField(
@@ -319,7 +327,7 @@ class TicketFieldsForm(AccountForm):
         if ticket.status != Ticket.Status.NEW and not self.is_bound:
             # Not offered once left; a stale form still posting "New" is not an error
             # unless the agent changed it (the service then refuses going back).
-            self.fields["status"].choices = [
+            self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
                 c for c in Ticket.Status.choices if c[0] != Ticket.Status.NEW
             ]
         # Each field carries the value the agent loaded, so only what they changed is
@@ -438,8 +446,8 @@ class BulkUpdateForm(AccountForm):
             group_names = [(number, g.name) for number, g in self.groups.items()]
         else:  # only shown: a choice is a number and a name
             self.agents, self.groups = {}, {}
-            agent_names = list(agents.values_list("number", "name"))
-            group_names = list(groups.values_list("number", "name"))
+            agent_names = list(agents.values_list("number", "name"))  # type: ignore[arg-type]  # (number, name) pairs
+            group_names = list(groups.values_list("number", "name"))  # type: ignore[arg-type]  # (number, name) pairs
         self.fields["assignee"] = forms.ChoiceField(
             label=_("Assignee"), required=False, choices=self._choices(agent_names, _("Assignee…"))
         )

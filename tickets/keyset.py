@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from operator import and_, or_
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Field, Model, Q, QuerySet
@@ -110,10 +111,10 @@ def _resolve(model: type[Model], path: str) -> tuple[Field, bool] | None:
         nullable = nullable or field.null
         if field.is_relation:
             if index == len(parts) - 1:
-                field = field.target_field
+                field = field.target_field  # type: ignore[union-attr]  # a relation's field
             else:
-                model = field.related_model
-    return field, nullable
+                model = field.related_model  # type: ignore[assignment]  # a relation's model
+    return field, nullable  # type: ignore[return-value]  # a concrete field
 
 
 def _unique(column: Column) -> bool:
@@ -157,7 +158,7 @@ def decode(token: str, columns: list[Column]) -> tuple[str, list] | None:
         return None
     if direction not in (AFTER, BEFORE) or len(values) != len(columns):
         return None
-    typed = []
+    typed: list[Any] = []
     for column, value in zip(columns, values, strict=True):
         if value is None:
             if not column.nullable:

@@ -6,6 +6,7 @@ sidebar)."""
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
@@ -28,7 +29,7 @@ FIELD_LABELS = {
     "satisfaction": _("Satisfaction"),
 }
 
-SUBMIT_AS = {
+SUBMIT_AS: dict[str, str | Promise] = {
     Ticket.Status.NEW: _("Submit as New"),
     Ticket.Status.OPEN: _("Submit as Open"),
     Ticket.Status.PENDING: _("Submit as Pending"),

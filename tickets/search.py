@@ -181,7 +181,7 @@ def _search_postgres(
         )
         found = list(walk.order_by(*ORDER)[:limit])
         if len(found) == limit:
-            return found
+            return found  # type: ignore[return-value]  # annotated Tickets
     # Pass 2: every match from the indexes. The ids are read first, so the planner cannot
     # turn this back into a walk of the whole account checking each ticket's comments.
     subject_ids = (

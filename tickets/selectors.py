@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -80,7 +81,7 @@ def latest_public_comment(ticket: Ticket) -> Comment | None:
 @dataclass(frozen=True)
 class AgentView:
     key: str
-    title: str
+    title: str | Promise
 
     def filter(self, qs: QuerySet[Ticket], viewer: User) -> QuerySet[Ticket]:
         unsolved = Ticket.UNSOLVED

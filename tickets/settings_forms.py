@@ -27,7 +27,7 @@ class AccountSettingsForm(forms.ModelForm):
     def __init__(self, *args, account: Account, **kwargs):
         # Validate a copy: a rejected value must never reach the request's account, whose
         # brand colour is written into every page's stylesheet.
-        super().__init__(*args, instance=copy.copy(account), **kwargs)
+        super().__init__(*args, instance=copy.copy(account), **kwargs)  # type: ignore[misc]  # instance is the account's copy
 
     def settings(self) -> dict:
         return {name: self.cleaned_data[name] for name in ACCOUNT_SETTINGS_FIELDS}

@@ -3,6 +3,8 @@ it a meaning (``assignee_id: null`` unassigns)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from api.serializers.output import ROLE_FROM_ZENDESK, TYPE_FROM_ZENDESK
@@ -86,7 +88,7 @@ class TicketInput(serializers.Serializer):
     collaborator_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=100
     )
-    email_ccs = EmailCcInput(many=True, required=False, allow_null=True, max_length=100)
+    email_ccs = EmailCcInput(many=True, required=False, allow_null=True, max_length=100)  # type: ignore[call-arg]  # passed on to the ListSerializer
 
     def validate_type(self, value):
         return _choice_from_zendesk(TYPE_FROM_ZENDESK, value, "type")
@@ -150,7 +152,7 @@ class UserInput(serializers.Serializer):
 # Organization fields Zendesk has and Sportello keeps fixed: sent with the value every
 # answer shows, they are accepted (a client echoing a record back); another value is
 # refused, never dropped in silence.
-ORGANIZATION_FIXED = {
+ORGANIZATION_FIXED: dict[str, Any] = {
     "tags": [],
     "external_id": None,
     "group_id": None,

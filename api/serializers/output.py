@@ -92,7 +92,7 @@ def ticket_json(
     """``description`` and ``ccs`` (user numbers) when the caller has them in hand (a
     create); else ticket_rows' annotation and prefetch."""
     if ccs is None:
-        ccs = [link.user.number for link in ticket.cc_links.all()]
+        ccs = [link.user.number for link in ticket.cc_links.all()]  # type: ignore[misc]  # a CC is an account user
     if description is None:
         description = getattr(ticket, "first_body", None) or ""
     return {
@@ -156,7 +156,7 @@ def request_json(ticket: Ticket, request, *, description: str) -> dict:
 
 
 def attachment_json(attachment: Attachment, request) -> dict:
-    ticket = attachment.comment.ticket if attachment.comment_id else None
+    ticket = attachment.comment.ticket if attachment.comment_id else None  # type: ignore[union-attr]  # the comment_id is checked
     url = (
         absolute(request, f"/hc/requests/{ticket.number}/attachments/{attachment.token}/")
         if ticket is not None
@@ -203,7 +203,7 @@ def user_json(user: User, request) -> dict:
         "email": user.email,
         "phone": user.phone or None,
         "role": ROLE_TO_ZENDESK[user.role],
-        "organization_id": user.organization.number if user.organization_id else None,
+        "organization_id": user.organization.number if user.organization_id else None,  # type: ignore[union-attr]  # the organization_id is checked
         "locale": user.effective_locale,
         "time_zone": user.effective_time_zone,
         "active": user.is_active,
@@ -278,7 +278,8 @@ def sideloads(tickets: list[Ticket], request) -> dict:
             if person.organization_id and "organization" not in person._state.fields_cache:
                 person.organization  # noqa: B018 - load once, used by user_json
         out["users"] = [
-            user_json(u, request) for u in sorted(people.values(), key=lambda u: u.number)
+            user_json(u, request)
+            for u in sorted(people.values(), key=lambda u: u.number)  # type: ignore[arg-type,return-value]  # account users are numbered
         ]
     if "groups" in wanted:
         groups = {t.group.pk: t.group for t in tickets if t.group is not None}

@@ -3,6 +3,7 @@
 from html import escape
 
 from django import template
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ register = template.Library()
 
 
 @register.filter
-def hc_status(status: str) -> str:
+def hc_status(status: str) -> str | Promise:
     """The end user's status label: Open, Awaiting your reply or Solved."""
     return STATUS_LABELS[end_user_status(status)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -52,13 +53,13 @@ def normalise_tags(tags: Iterable[str] | str) -> str:
     return " ".join(sorted({t.strip().lower()[:60] for t in tags if t.strip()}))
 
 
-def check_same_account(account: Account, **objects) -> None:
+def check_same_account(account: Account, **objects: Any) -> None:
     for name, obj in objects.items():
         if obj is not None and obj.account_id != account.pk:
             raise ValidationError({name: _("Unknown %(field)s.") % {"field": name}})
 
 
-def check_assignment(account: Account, assignee: User | None, group: AgentGroup | None):
+def check_assignment(account: Account, assignee: User | None, group: AgentGroup | None) -> None:
     check_same_account(account, assignee=assignee, group=group)
     if assignee is not None and not assignee.is_agent:
         raise ValidationError({"assignee": _("Only agents can be assigned tickets.")})
@@ -75,7 +76,9 @@ def check_assignment(account: Account, assignee: User | None, group: AgentGroup 
         )
 
 
-def record_event(ticket: Ticket, actor: User | None, channel: str, kind: str, **details) -> None:
+def record_event(
+    ticket: Ticket, actor: User | None, channel: str, kind: str, **details: Any
+) -> None:
     """One history row, written now; ``details`` as event_for takes them."""
     event_for(ticket, actor, channel, kind, **details).save(force_insert=True)
 
@@ -114,15 +117,18 @@ def display_value(value: object) -> str:
     return str(value)
 
 
-def store_upload(*, account_id: int, comment: Comment | None, uploader: User, upload) -> Attachment:
+def store_upload(
+    *, account_id: int, comment: Comment | None, uploader: User, upload: UploadedFile
+) -> Attachment:
     """Write one validated file; ``comment`` None: an upload waiting for its comment."""
-    name = attachment_rules.safe_filename(upload.name)
+    # A validated upload has its name and size.
+    name = attachment_rules.safe_filename(upload.name)  # type: ignore[arg-type]
     attachment = Attachment(
         account_id=account_id,
         comment=comment,
         uploader=uploader,
         filename=name,
-        size=upload.size,
+        size=upload.size,  # type: ignore[misc]
         content_type=attachment_rules.content_type_for(name),
     )
     attachment.file.save(name, upload, save=False)
@@ -208,7 +214,7 @@ def comment_create(
     if not (uploads or upload_tokens or truncated):
         # Nothing attached, and a comment's files never change after this: whoever
         # answers with the new comment (the API's audit) need not ask the database.
-        comment._prefetched_objects_cache = {
+        comment._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's cache
             "attachments": Attachment.objects.for_account(account).none()
         }
     return comment
@@ -221,7 +227,9 @@ def touch(ticket: Ticket, *, activity: bool) -> None:
         ticket.last_activity_at = now
 
 
-def apply_fields(ticket: Ticket, actor: User, channel: str, fields: dict) -> dict:
+def apply_fields(
+    ticket: Ticket, actor: User | None, channel: str, fields: dict[str, Any]
+) -> dict[str, Any]:
     """Set fields on the ticket (not saved), recording an event per real change."""
     unknown = set(fields) - set(TRACKED_FIELDS)
     if unknown:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,7 +149,7 @@ def ticket_open(
     return change
 
 
-def ticket_create(*, account: Account, submitter: User, subject: str, **fields) -> Ticket:
+def ticket_create(*, account: Account, submitter: User, subject: str, **fields: Any) -> Ticket:
     """ticket_open (the same arguments and rules) for callers that need only the ticket."""
     return ticket_open(account=account, submitter=submitter, subject=subject, **fields).ticket
 
@@ -227,7 +228,7 @@ def comment_add(
 
 @transaction.atomic
 def ticket_update(
-    *, ticket: Ticket, actor: User | None, channel: str = Channel.WEB, **fields
+    *, ticket: Ticket, actor: User | None, channel: str = Channel.WEB, **fields: Any
 ) -> TicketChange:
     """Agents change a ticket's fields (sidebar, bulk update, API). ``actor=None`` is
     the system itself (trigger actions), allowed on the system channel only."""
@@ -305,7 +306,8 @@ def can_be_made_private(ticket: Ticket) -> bool:
         return False
     first_public = [c for c in ticket.comments.all() if c.public]
     all_comments = list(ticket.comments.all())
-    return len(first_public) == 1 and all_comments and first_public[0] == all_comments[0]
+    # An empty list (falsy) when there are no comments.
+    return len(first_public) == 1 and all_comments and first_public[0] == all_comments[0]  # type: ignore[return-value]
 
 
 @transaction.atomic
@@ -316,7 +318,7 @@ def tickets_bulk_update(
     tickets: Iterable[Ticket],
     add_tags: Iterable[str] | str = (),
     channel: str = Channel.WEB,
-    **fields,
+    **fields: Any,
 ) -> list[TicketChange]:
     """The list's bulk update: the same service per ticket, each change in its history.
     Either every ticket takes the change or none does. ``add_tags`` adds tags to each
@@ -342,7 +344,7 @@ def ticket_delete(*, ticket: Ticket, actor: User) -> None:
     Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).delete()
 
 
-def tickets_with_tag(qs, tag: str):
+def tickets_with_tag(qs: QuerySet[Ticket], tag: str) -> QuerySet[Ticket]:
     """Filter a ticket queryset by one tag (tags are stored space-separated)."""
     tag = tag.strip().lower()
     return qs.filter(

@@ -160,7 +160,7 @@ def since(value) -> str:
     under a minute (the template says "just now")."""
     if not value or (timezone.now() - value).total_seconds() < 60:
         return ""
-    return timesince(value, depth=1, time_strings=_UNITS)
+    return timesince(value, depth=1, time_strings=_UNITS)  # type: ignore[arg-type]  # lazy plurals
 
 
 # --- Ticket list rows ------------------------------------------------------------------
@@ -229,8 +229,8 @@ def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, hide_requester):
     updated_at = ticket.updated_at
     ago = since(updated_at)
     updated = texts["ago"] % {"ago": ago} if ago else texts["just_now"]
-    assignee = escape(ticket.assignee.name) if ticket.assignee_id else _DASH
-    group = escape(ticket.group.name) if ticket.group_id else _DASH
+    assignee = escape(ticket.assignee.name) if ticket.assignee_id else _DASH  # type: ignore[union-attr]  # the *_id is checked
+    group = escape(ticket.group.name) if ticket.group_id else _DASH  # type: ignore[union-attr]  # the *_id is checked
     status = escape(ticket.status)
     return (
         f'<tr class="ticket-row{" is-private" if private else ""}" '

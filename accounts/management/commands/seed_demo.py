@@ -66,13 +66,13 @@ def seed_demo_account() -> tuple[Account, bool]:
     with account_context(account):
         for spec in ORGANIZATIONS:
             if not Organization.objects.for_account(account).filter(name=spec["name"]).exists():
-                organization_create(account=account, **spec)
+                organization_create(account=account, **spec)  # type: ignore[arg-type]  # set above
 
         users = User.objects.for_account(account)
         for role, email, name, phone, is_manager in PEOPLE:
             if not users.filter(email=email).exists():
                 user_create(
-                    account=account,
+                    account=account,  # type: ignore[arg-type]  # set above
                     role=role,
                     email=email,
                     name=name,
@@ -83,10 +83,10 @@ def seed_demo_account() -> tuple[Account, bool]:
 
         group = AgentGroup.objects.for_account(account).filter(name=GROUP).first()
         if group is None:
-            group = group_create(account=account, name=GROUP)
+            group = group_create(account=account, name=GROUP)  # type: ignore[arg-type]  # set above
         for agent in users.filter(role=User.Role.AGENT, email__in=[p[1] for p in PEOPLE]):
             group_add_agent(group=group, agent=agent)  # a no-op when already a member
-    return account, created
+    return account, created  # type: ignore[return-value]  # set above
 
 
 def seed_demo_tickets(account: Account) -> None:
