@@ -32,7 +32,9 @@ def broker_down():
 
 def _forget_connections(app) -> None:
     """Drop the app's pooled connections and producers, which stay bound to the broker
-    they were made for (app.close() keeps the producer pool; Celery forgets both after
-    a fork the same way)."""
-    app.close()
+    they were made for (Celery forgets both after a fork the same way). Not
+    ``app.close()``: that also takes the app off Celery's list of active apps, and a
+    shared task imported afterwards (``api.tasks`` on its first use) is then never
+    registered with it: ``NotRegistered`` in whichever test runs next."""
+    app._pool = None  # what close() does, less the deregistering
     app.amqp._producer_pool = None
