@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+from accounts.dbsession import platform_access
+
 if TYPE_CHECKING:
     from accounts.models import Account
 
@@ -134,12 +136,10 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
 
 
 class AllAccountsQuerySet(models.QuerySet):
-    """Runs its queries with row-level security lifted (``accounts.rls.platform_access``):
+    """Runs its queries with row-level security lifted (``accounts.dbsession.platform_access``):
     crossing accounts here is the point, and the database must allow it too."""
 
     def _platform(self):
-        from accounts.rls import platform_access
-
         return platform_access()
 
     def _fetch_all(self):

@@ -19,7 +19,7 @@ _task_contexts: dict[str, ExitStack] = {}
 
 @signals.before_task_publish.connect
 def _stamp_account(headers=None, **kwargs):
-    from accounts.rls import current_account_id
+    from accounts.dbsession import current_account_id
 
     if headers is not None and ACCOUNT_HEADER not in headers:
         headers[ACCOUNT_HEADER] = current_account_id()
@@ -60,7 +60,7 @@ def _enter_account(task_id=None, task=None, **kwargs):
         if getattr(task.request, "is_eager", False):
             return  # eager: runs inside its caller, with the caller's account
         account_id = None
-    from accounts.rls import account_context
+    from accounts.dbsession import account_context
 
     stack = ExitStack()
     stack.enter_context(account_context(account_id))

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.rls import platform_access
+from accounts.dbsession import platform_access
 from notifications.claims import (
     claim,
     lease_keeper,
