@@ -4,6 +4,8 @@ from contextlib import ExitStack
 
 from celery import Celery, signals
 
+from accounts.dbsession import account_context, current_account_id
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 app = Celery("helpdesk")
@@ -38,8 +40,6 @@ _task_contexts: dict[str, ExitStack] = {}
 
 @signals.before_task_publish.connect
 def _stamp_account(headers=None, **kwargs):
-    from accounts.dbsession import current_account_id
-
     if headers is not None and ACCOUNT_HEADER not in headers:
         headers[ACCOUNT_HEADER] = current_account_id()
 
@@ -79,8 +79,6 @@ def _enter_account(task_id=None, task=None, **kwargs):
         if getattr(task.request, "is_eager", False):
             return  # eager: runs inside its caller, with the caller's account
         account_id = None
-    from accounts.dbsession import account_context
-
     stack = ExitStack()
     stack.enter_context(account_context(account_id))
     _task_contexts[task_id] = stack
@@ -96,11 +94,3 @@ def _leave_account(task_id=None, **kwargs):
 @signals.task_postrun.connect
 def _connections_after_task(task=None, **kwargs):
     _close_old_connections(task)  # after the account was reset
-
-
-@signals.worker_process_shutdown.connect
-def _close_mail_connection(**kwargs):
-    # notifications.mailer keeps one provider connection open per worker process.
-    from notifications.mailer import mail_connection_close
-
-    mail_connection_close()
