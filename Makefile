@@ -1,4 +1,4 @@
-# Sportello — the two commands of the README: `make run` and `make test`.
+# Sportello — the two commands of the README: `make run` and `make test` (`make lint` too).
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -41,6 +41,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	env -u DATABASE_URL $(VENV)/bin/mypy
 
 fmt: install

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from accounts import checks, integrity, rls  # noqa: F401 - checks registers itself
+        from accounts import checks, dbsession, integrity, rls  # noqa: F401 - checks registers itself
 
         # After every migrate (run as the tables' owner): row-level security on every
         # tenant table, including tables that later migrations add.
@@ -19,4 +19,4 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(
             integrity.on_post_migrate, sender=self, dispatch_uid="same_account_keys"
         )
-        connection_created.connect(rls.on_connection_created, dispatch_uid="tenant_rls_conn")
+        connection_created.connect(dbsession.on_connection_created, dispatch_uid="tenant_rls_conn")

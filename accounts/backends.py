@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.dbsession import current_account_id
 from accounts.models import User, UserManager
-from accounts.rls import current_account_id
 
 
 class AccountEmailBackend(ModelBackend):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.checks import Tags, Warning, register
 from django.db import connections
 
+from accounts.dbsession import platform_connection_configured
+
 
 @register(Tags.security, deploy=True)
 def check_platform_connection(app_configs, **kwargs):
@@ -12,8 +14,6 @@ def check_platform_connection(app_configs, **kwargs):
     role that is not: without the platform's own login, what crosses accounts on purpose
     sees no account's rows (operators cannot sign in to the admin, the sweeper finds no
     stuck email, tracking webhooks match no delivery)."""
-    from accounts.rls import platform_connection_configured
-
     engine = connections.settings["default"]["ENGINE"]
     if "postgresql" not in engine or platform_connection_configured():
         return []

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from accounts.dbsession import account_context
 from accounts.language import browser_language
 from accounts.models import subdomain_validator
-from accounts.rls import account_context
 from accounts.selectors import account_for_subdomain
 
 

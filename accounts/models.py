@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dbsession import platform_access
 from accounts.tenancy import AllAccountsManager, TenantManager, TenantModel, TenantQuerySet
 
 RESERVED_SUBDOMAINS = frozenset(
@@ -304,8 +305,6 @@ class UserManager(BaseUserManager["User"], _UserManagerBase):
         """A platform operator: belongs to no account and only uses the operators' admin.
         Written on the platform's connection (users are under row-level security, and an
         operator matches no account)."""
-        from accounts.rls import platform_access
-
         fields.update(is_staff=True, is_superuser=True)
         with platform_access():
             return self.create_user(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
-from accounts.models import Account, AgentGroup, Organization, User
+from accounts.models import Account, AgentGroup, GroupMembership, Organization, User
 
 
 def account_for_subdomain(subdomain: str) -> Account | None:
@@ -75,3 +75,49 @@ def organization_for_email(*, account: Account, email: str) -> Organization | No
     if not domain:
         return None
     return Organization.objects.for_account(account).filter(domains__domain=domain).first()
+
+
+def user_for_email(*, account: Account, email: str) -> User | None:
+    return User.objects.for_account(account).filter(email=email).first()
+
+
+def user_for_password_reset(*, account: Account, pk: int) -> User | None:
+    """The user a password-reset link names, in the host's account only: a link made
+    for another account's user finds no one here."""
+    return User.objects.for_account(account).filter(pk=pk).first()
+
+
+def users_for_account(
+    *,
+    account: Account,
+    roles: list[str] | None = None,
+    numbers: list[int] | None = None,
+    organization: Organization | None = None,
+) -> QuerySet[User]:
+    """The account's users by number, narrowed to the roles, numbers and organization
+    given (an empty list of numbers gives none)."""
+    qs = User.objects.for_account(account).select_related("organization")
+    if roles:
+        qs = qs.filter(role__in=roles)
+    if numbers is not None:
+        qs = qs.filter(number__in=numbers)
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return qs.order_by("number")
+
+
+def team_for_account(*, account: Account) -> QuerySet[User]:
+    """Agents and admins, active ones first, by name (the admin settings' team)."""
+    return (
+        User.objects.for_account(account)
+        .filter(role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .order_by("-is_active", "name")
+    )
+
+
+def groups_with_members(*, account: Account) -> QuerySet[AgentGroup]:
+    """The account's groups by name, each with its memberships (and users) by name."""
+    memberships = GroupMembership.objects.for_account(account).select_related("user")
+    return groups_for_account(account=account).prefetch_related(
+        Prefetch("memberships", queryset=memberships.order_by("user__name"))
+    )

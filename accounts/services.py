@@ -11,6 +11,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts import signals
+from accounts.dbsession import account_context
 from accounts.models import (
     TIME_ZONE_CHOICES,
     Account,
@@ -41,9 +43,6 @@ def account_create(
     account.full_clean(validate_unique=False)
     if account_for_subdomain(account.subdomain) is not None:
         raise ValidationError({"subdomain": account.unique_error_message(Account, ["subdomain"])})
-    from accounts import signals
-    from accounts.rls import account_context
-
     if connection.vendor == "postgresql":
         # Its id first, so that even the account's own row is written while working for
         # it (the policy's WITH CHECK, and INSERT … RETURNING, want id = app.account_id).

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 
+from accounts.dbsession import platform_access
+
 if TYPE_CHECKING:
     from accounts.models import Account
 
@@ -141,12 +143,10 @@ class TenantManager(_TenantManagerBase):
 
 
 class AllAccountsQuerySet(models.QuerySet):
-    """Runs its queries with row-level security lifted (``accounts.rls.platform_access``):
+    """Runs its queries with row-level security lifted (``accounts.dbsession.platform_access``):
     crossing accounts here is the point, and the database must allow it too."""
 
     def _platform(self) -> AbstractContextManager[None]:
-        from accounts.rls import platform_access
-
         return platform_access()
 
     def _fetch_all(self) -> None:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import urlsafe_base64_decode
 
 from accounts.forms import AccountPasswordResetForm, SignInForm
 from accounts.models import User
+from accounts.selectors import user_for_password_reset
 
 
 def home_url_for(user: User) -> str:
@@ -59,13 +61,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def get_user(self, uidb64):
-        from django.utils.http import urlsafe_base64_decode
-
         try:
             pk = int(urlsafe_base64_decode(uidb64).decode())
         except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
             return None
-        return User.objects.for_account(self.request.account).filter(pk=pk).first()
+        return user_for_password_reset(account=self.request.account, pk=pk)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

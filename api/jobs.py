@@ -27,6 +27,9 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Account, User
 from api.errors import ServiceUnavailable
+from api.payloads import check_references
+from api.services import api_ticket_update
+from helpdesk.celery import task_enqueue
 from helpdesk.shared_cache import CACHE_UNAVAILABLE
 from tickets.selectors import tickets_visible_to
 
@@ -112,10 +115,12 @@ def _enqueue(
     data: dict,
     changes: list[dict] | None,
 ) -> None:
-    from api.tasks import tickets_update_many_task
-
+    # By name: the task imports this module, never the reverse.
     try:
-        tickets_update_many_task.delay(job["id"], account_id, actor_id, numbers, data, changes)
+        task_enqueue(
+            "api.tasks.tickets_update_many_task",
+            (job["id"], account_id, actor_id, numbers, data, changes),
+        )
     except (BrokerUnavailable, *CACHE_UNAVAILABLE) as exc:  # type: ignore[misc]  # a tuple of exception classes
         logger.warning("Job %s could not be queued: %s", job["id"], exc)
         job.update(status="failed", message="The job could not be queued. Try again.")
@@ -181,8 +186,6 @@ def job_update_many_run(
 
 
 def _update_one(actor: User, ticket, change: dict) -> dict:
-    from api.services import api_ticket_update
-
     if change.get("due_at"):
         change["due_at"] = parse_datetime(change["due_at"])
     try:
@@ -192,3 +195,28 @@ def _update_one(actor: User, ticket, change: dict) -> dict:
     except ValidationError as exc:
         return _result(ticket.number, "TicketUpdateFailed", "; ".join(exc.messages)[:500])
     return _result(ticket.number)
+
+
+@transaction.atomic
+def api_tickets_update_many(
+    *, account: Account, actor: User, numbers: list[int], data: dict
+) -> dict:
+    """Zendesk's bulk update, ``?ids=`` form: one change for every ticket. The work is a
+    queued job (api.jobs) whose status the client polls."""
+    check_references(account, data)
+    return job_update_many_queue(account=account, actor=actor, numbers=numbers, data=data)
+
+
+@transaction.atomic
+def api_tickets_update_each(*, account: Account, actor: User, changes: list[dict]) -> dict:
+    """Zendesk's bulk update, list form: ``[{"id": 1, ...}, {"id": 2, ...}]``, each
+    ticket its own change, in one queued job."""
+    for change in changes:
+        check_references(account, change)
+    numbers = [change["id"] for change in changes]
+    rest = [{k: v for k, v in change.items() if k != "id"} for change in changes]
+    return job_update_many_queue(account=account, actor=actor, numbers=numbers, changes=rest)
+
+
+def api_job_status(*, account: Account, job_id: str) -> dict | None:
+    return job_status(account=account, job_id=job_id)

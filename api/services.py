@@ -14,117 +14,31 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 
-from accounts.models import Account, AgentGroup, Organization, User
+from accounts.models import Account, Organization, User
 from accounts.services import (
     organization_create,
     organization_get_or_create,
     organization_update,
     user_create,
-    user_get_or_create,
 )
-from api.jobs import job_status, job_update_many_queue
+from api.payloads import (
+    by_number,
+    cc_users,
+    comment_args,
+    ticket_fields_from_payload,
+    user_by_number,
+)
 from tickets.events import TicketChange
 from tickets.models import Attachment, Channel, Comment, Ticket
 from tickets.services import (
     attachment_upload,
     comment_add,
-    normalise_tags,
     request_solve_by_requester,
     ticket_create,
     ticket_open,
     ticket_set_ccs,
     ticket_update,
 )
-
-
-def _by_number(model, account: Account, number: int | None, field: str):
-    if number is None:
-        return None
-    obj = model.objects.for_account(account).filter(number=number).first()
-    if obj is None:
-        raise ValidationError({field: _("No such record in this account: %(n)s.") % {"n": number}})
-    return obj
-
-
-def _user(account, number, field) -> User | None:
-    return _by_number(User, account, number, field)
-
-
-def _comment_args(comment: dict, fallback_body: str = "") -> dict:
-    return {
-        "body": comment.get("body") or fallback_body or "",
-        "html_body": comment.get("html_body") or "",
-        "upload_tokens": list(comment.get("uploads") or ()),
-    }
-
-
-def _cc_users(account: Account, data: dict, current: set[int]) -> list[User] | None:
-    """The CC list after the request, or None when the request does not touch it."""
-    if data.get("collaborator_ids") is None and data.get("email_ccs") is None:
-        return None
-    wanted: dict[int, User | None] = {}
-    for pk in current:
-        wanted[pk] = None  # placeholder: kept unless removed
-    for number in data.get("collaborator_ids") or ():
-        user = _user(account, number, "collaborator_ids")
-        wanted[user.pk] = user  # type: ignore[union-attr]  # a number given: a user or ValidationError
-    for entry in data.get("email_ccs") or ():
-        if entry.get("user_id"):
-            user = _user(account, entry["user_id"], "email_ccs")
-        elif entry.get("user_email"):
-            user, _created = user_get_or_create(
-                account=account, email=entry["user_email"], name=entry.get("user_name") or ""
-            )
-        else:
-            raise ValidationError({"email_ccs": _("Give a user_id or a user_email.")})
-        if entry.get("action") == "delete":
-            wanted.pop(user.pk, None)  # type: ignore[union-attr]  # a number given: a user or ValidationError
-        else:
-            wanted[user.pk] = user  # type: ignore[union-attr]  # a number given: a user or ValidationError
-    missing = [pk for pk, user in wanted.items() if user is None]
-    if missing:
-        for user in User.objects.for_account(account).filter(pk__in=missing):
-            wanted[user.pk] = user
-    return [u for u in wanted.values() if u is not None]
-
-
-def ticket_fields_from_payload(account: Account, ticket: Ticket | None, data: dict) -> dict:
-    """Ticket fields named by the payload, resolved within the account."""
-    fields: dict = {}
-    for name in ("subject", "status", "type", "priority", "due_at"):
-        if name in data and (data[name] is not None or name in ("due_at", "priority", "type")):
-            value = data[name]
-            fields[name] = "" if value is None and name != "due_at" else value
-    if "assignee_id" in data:
-        fields["assignee"] = _user(account, data["assignee_id"], "assignee_id")
-    elif data.get("assignee_email"):
-        assignee = (
-            User.objects.for_account(account).filter(email=data["assignee_email"].lower()).first()
-        )
-        if assignee is None:
-            raise ValidationError({"assignee_email": _("No such agent in this account.")})
-        fields["assignee"] = assignee
-    if "group_id" in data:
-        fields["group"] = _by_number(AgentGroup, account, data["group_id"], "group_id")
-    if data.get("requester_id") is not None:
-        fields["requester"] = _user(account, data["requester_id"], "requester_id")
-    elif data.get("requester"):
-        fields["requester"], _created = user_get_or_create(
-            account=account,
-            email=data["requester"]["email"],
-            name=data["requester"].get("name") or "",
-        )
-    current = ticket.tag_list if ticket is not None else []
-    if "tags" in data:
-        current, fields["tags"] = data["tags"], data["tags"]
-    if data.get("additional_tags") or data.get("remove_tags"):
-        removed = set(normalise_tags(data.get("remove_tags") or ()).split())
-        tags = [
-            t
-            for t in normalise_tags(list(current) + list(data.get("additional_tags") or ())).split()
-        ]
-        fields["tags"] = [t for t in tags if t not in removed]
-    return fields
 
 
 @transaction.atomic
@@ -135,9 +49,11 @@ def api_ticket_create(
     comment) and the CCs it was given, in order: what the API answers with."""
     comment = data.get("comment") or {}
     fields = ticket_fields_from_payload(account, None, data)
-    author = _user(account, comment.get("author_id") or data.get("submitter_id"), "author_id")
-    args = _comment_args(comment, data.get("description") or "")
-    ccs = _cc_users(account, data, set()) or []
+    author = user_by_number(
+        account, comment.get("author_id") or data.get("submitter_id"), "author_id"
+    )
+    args = comment_args(comment, data.get("description") or "")
+    ccs = cc_users(account, data, set()) or []
     public = comment.get("public")
     change = ticket_open(
         account=account,
@@ -170,7 +86,7 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
         changes.update(
             ticket_update(ticket=ticket, actor=actor, channel=Channel.API, **fields).changes
         )
-    ccs = _cc_users(account, data, {link.user_id for link in ticket.cc_links.all()})
+    ccs = cc_users(account, data, {link.user_id for link in ticket.cc_links.all()})
     if ccs is not None:
         changes.update(
             ticket_set_ccs(ticket=ticket, actor=actor, users=ccs, channel=Channel.API).changes
@@ -178,8 +94,8 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
     comment = None
     if data.get("comment"):
         payload = data["comment"]
-        author = _user(account, payload.get("author_id"), "author_id") or actor
-        args = _comment_args(payload)
+        author = user_by_number(account, payload.get("author_id"), "author_id") or actor
+        args = comment_args(payload)
         public = payload.get("public")
         comment = comment_add(
             ticket=ticket,
@@ -194,48 +110,11 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
     return comment, changes
 
 
-def _check_references(account: Account, data: dict) -> None:
-    """A bulk change's references (assignee, group, requester, CCs' users) resolve in
-    the account now, so a bad one is a 422 at once rather than a failed job later."""
-    ticket_fields_from_payload(
-        account, None, {k: v for k, v in data.items() if k != "additional_tags"}
-    )
-    for number in data.get("collaborator_ids") or ():
-        _user(account, number, "collaborator_ids")
-    for entry in data.get("email_ccs") or ():
-        _user(account, entry.get("user_id"), "email_ccs")
-
-
-@transaction.atomic
-def api_tickets_update_many(
-    *, account: Account, actor: User, numbers: list[int], data: dict
-) -> dict:
-    """Zendesk's bulk update, ``?ids=`` form: one change for every ticket. The work is a
-    queued job (api.jobs) whose status the client polls."""
-    _check_references(account, data)
-    return job_update_many_queue(account=account, actor=actor, numbers=numbers, data=data)
-
-
-@transaction.atomic
-def api_tickets_update_each(*, account: Account, actor: User, changes: list[dict]) -> dict:
-    """Zendesk's bulk update, list form: ``[{"id": 1, ...}, {"id": 2, ...}]``, each
-    ticket its own change, in one queued job."""
-    for change in changes:
-        _check_references(account, change)
-    numbers = [change["id"] for change in changes]
-    rest = [{k: v for k, v in change.items() if k != "id"} for change in changes]
-    return job_update_many_queue(account=account, actor=actor, numbers=numbers, changes=rest)
-
-
-def api_job_status(*, account: Account, job_id: str) -> dict | None:
-    return job_status(account=account, job_id=job_id)
-
-
 @transaction.atomic
 def api_request_create(*, account: Account, user: User, data: dict) -> Ticket:
     """An end user's request: ticket_create's end-user rules make it theirs and public."""
     comment = data.get("comment") or {}
-    args = _comment_args(comment)
+    args = comment_args(comment)
     return ticket_create(
         account=account,
         submitter=user,
@@ -249,7 +128,7 @@ def api_request_create(*, account: Account, user: User, data: dict) -> Ticket:
 def api_request_update(*, ticket: Ticket, user: User, data: dict) -> Comment | None:
     comment = None
     if data.get("comment"):
-        args = _comment_args(data["comment"])
+        args = comment_args(data["comment"])
         comment = comment_add(ticket=ticket, author=user, public=True, channel=Channel.API, **args)
     if data.get("solved"):
         request_solve_by_requester(ticket=ticket, user=user)
@@ -272,7 +151,7 @@ def _user_organization(account: Account, data: dict) -> Organization | None:
     """``organization_id`` (a number of the account), else ``organization: {"name"}``
     (found by name, or made)."""
     if data.get("organization_id") is not None or not data.get("organization"):
-        return _by_number(Organization, account, data.get("organization_id"), "organization_id")
+        return by_number(Organization, account, data.get("organization_id"), "organization_id")
     org, _created = organization_get_or_create(account=account, name=data["organization"]["name"])
     return org
 

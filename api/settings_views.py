@@ -5,46 +5,18 @@ call the same token services as ``manage.py create_api_token``."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account, User
-from api.models import ApiToken
+from api.forms import ApiTokenForm
+from api.selectors import tokens_for_account
 from api.tokens import api_token_create, api_token_revoke
 from tickets.forms import add_domain_error
 from tickets.views.common import admin_view
-
-
-class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), choices=ApiToken.Kind.choices, initial=ApiToken.Kind.API
-    )
-    user = forms.ModelChoiceField(
-        label=gettext_lazy("Acts as"),
-        queryset=User.objects.none(),
-        to_field_name="number",  # per-account numbers in pages, never primary keys
-        required=False,
-        empty_label=gettext_lazy("Any user (API token only)"),
-        help_text=gettext_lazy(
-            "An API token without a user works with the email of any active user, as at "
-            "Zendesk. An OAuth access token always acts as one agent."
-        ),
-    )
-
-    def __init__(self, *args, account: Account, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.for_account(account).agents().order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
-
-
-def tokens_for_account(account: Account):
-    return ApiToken.objects.for_account(account).select_related("user", "created_by")
 
 
 @never_cache  # the page that shows a new secret must not be kept by any cache
@@ -70,7 +42,7 @@ def api_tokens(request):
         "api/settings_tokens.html",
         {
             "form": form,
-            "tokens": tokens_for_account(request.account),
+            "tokens": tokens_for_account(account=request.account),
             "new_secret": new_secret,
             "section": "api",
         },
@@ -81,7 +53,7 @@ def api_tokens(request):
 @admin_view
 def api_token_revoke_view(request, number: int):
     """404 for a token of another account or none at all."""
-    token = get_object_or_404(tokens_for_account(request.account), number=number)
+    token = get_object_or_404(tokens_for_account(account=request.account), number=number)
     api_token_revoke(token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("api_settings:tokens")

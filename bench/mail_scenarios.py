@@ -198,7 +198,7 @@ class _Delivery:
         once if rate is 0); return each row's Message-ID and its commit time."""
         from django.db import transaction
 
-        from accounts.rls import account_context
+        from accounts.dbsession import account_context
         from notifications.models import Delivery
         from notifications.outbox import enqueue_after_commit
 

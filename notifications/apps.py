@@ -25,6 +25,12 @@ class NotificationsConfig(AppConfig):
             receivers.on_account_saved, sender=Account, dispatch_uid="notifications.account_saved"
         )
         from anymail.signals import inbound, tracking
+        from celery.signals import worker_process_shutdown
+
+        from notifications.mailer import on_worker_process_shutdown
 
         inbound.connect(receivers.on_inbound_email, dispatch_uid="notifications.inbound")
         tracking.connect(receivers.on_tracking_event, dispatch_uid="notifications.tracking")
+        worker_process_shutdown.connect(
+            on_worker_process_shutdown, dispatch_uid="notifications.mail_connection"
+        )

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.dbsession import account_context
 from accounts.models import Account, User
-from accounts.rls import account_context
 from accounts.services import user_get_or_create
 from notifications import addresses
 from notifications.emails import REPLY_MARKER

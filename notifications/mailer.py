@@ -132,3 +132,8 @@ def mail_connection_close() -> None:
 
 
 atexit.register(mail_connection_close)
+
+
+def on_worker_process_shutdown(**kwargs) -> None:
+    # One provider connection is kept open per worker process (connected in apps.py).
+    mail_connection_close()

@@ -28,8 +28,10 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
-from accounts.rls import platform_access
+from accounts.dbsession import platform_access
+from helpdesk.celery import app, task_enqueue
 from notifications.claims import (
     claim,
     lease_keeper,
@@ -43,6 +45,11 @@ from notifications.mailer import error_text, is_permanent, process_mailer, provi
 from notifications.models import Delivery
 
 logger = logging.getLogger(__name__)
+
+# The tasks of notifications.tasks, queued by name: the tasks call this module, and
+# this module never imports them (no cycle, hidden or not).
+SEND_ONE = "notifications.tasks.delivery_send_task"
+SEND_BATCH = "notifications.tasks.deliveries_send_task"
 
 
 def _setting[T](name: str, default: T) -> T:
@@ -74,21 +81,19 @@ def enqueue(delivery_ids: list[int]) -> list[int]:
     """Publish the rows' tasks now: one task for one row, else one per batch of
     NOTIFICATIONS_SEND_BATCH rows (sent over one connection). Returns the ids whose task
     reached the broker; the others are marked ``enqueue_failed`` for the sweeper."""
-    from notifications.tasks import deliveries_send_task, delivery_send_task
-
-    batches: list[tuple[Any, int | list[int], list[int]]]
+    batches: list[tuple[str, int | list[int], list[int]]]
     if len(delivery_ids) == 1:
-        batches = [(delivery_send_task, delivery_ids[0], delivery_ids)]
+        batches = [(SEND_ONE, delivery_ids[0], delivery_ids)]
     else:
         size = _setting("NOTIFICATIONS_SEND_BATCH", 20)
         batches = [
-            (deliveries_send_task, delivery_ids[i : i + size], delivery_ids[i : i + size])
+            (SEND_BATCH, delivery_ids[i : i + size], delivery_ids[i : i + size])
             for i in range(0, len(delivery_ids), size)
         ]
     enqueued, lost = [], []
     for task, argument, ids in batches:
         try:
-            task.delay(argument)
+            task_enqueue(task, (argument,))
         except Exception:  # noqa: BLE001 - the sweeper will pick the rows up
             logger.warning("Could not enqueue deliveries %s; the sweeper will", ids)
             lost += ids
@@ -114,10 +119,8 @@ def _mark_lost(delivery_ids: list[int]) -> None:
 def enqueue_retry(delivery_id: int, *, countdown: int) -> None:
     """A failed row of a batch, retried on its own after its back-off (the row is queued
     with next_attempt_at set, so the sweeper sends it should this message be lost)."""
-    from notifications.tasks import delivery_send_task
-
     try:
-        delivery_send_task.apply_async((delivery_id,), countdown=countdown)
+        task_enqueue(SEND_ONE, (delivery_id,), countdown=countdown)
     except Exception:  # noqa: BLE001 - the sweeper will pick the row up
         logger.warning("Could not enqueue the retry of %s; the sweeper will", delivery_id)
         _mark_lost([delivery_id])
@@ -255,11 +258,6 @@ def broker_queue_length() -> int | None:
     """Messages waiting in the broker's default queue: 0 when tasks run eagerly (tests,
     `make run`), None when the broker cannot be asked (then it is no use enqueueing
     anything but the rows known lost, and those will fail to enqueue and stay marked)."""
-    from kombu.exceptions import ChannelError
-
-    from notifications.tasks import delivery_send_task
-
-    app = delivery_send_task.app
     if app.conf.task_always_eager:
         return 0
     try:

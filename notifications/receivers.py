@@ -15,7 +15,7 @@ def on_account_created(sender, account, **kwargs) -> None:
 
 def on_account_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
-        from accounts.rls import account_context
+        from accounts.dbsession import account_context
 
         # A brand-new account: its rows are written while working for it (RLS).
         with account_context(instance):

@@ -27,8 +27,8 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.dbsession import account_context
 from accounts.models import Account, User
-from accounts.rls import account_context
 from notifications.models import Delivery, Suppression
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dbsession import account_context
 from accounts.models import User
-from accounts.rls import account_context
 from tickets.models import Channel, Ticket, TicketCC
 from tickets.search import (
     comment_rank,

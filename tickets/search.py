@@ -32,8 +32,8 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from accounts.dbsession import account_context
 from accounts.models import User
-from accounts.rls import account_context
 from tickets.models import Comment, Ticket
 from tickets.selectors import (
     comments_visible_across_tickets,

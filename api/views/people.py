@@ -6,8 +6,12 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.access import group_for_agent, organization_for_agent, user_for_agent
-from accounts.models import User
-from accounts.selectors import groups_for_account, organizations_for_account, users_search
+from accounts.selectors import (
+    groups_for_account,
+    organizations_for_account,
+    users_for_account,
+    users_search,
+)
 from api import services
 from api.pagination import paginate
 from api.permissions import IsAccountUser
@@ -20,17 +24,14 @@ from api.views.tickets import tickets_of
 
 class UserList(ApiView):
     def get(self, request):
-        qs = User.objects.for_account(request.account).select_related("organization")
         roles = [
             ROLE_FROM_ZENDESK[r]
             for r in request.query_params.getlist("role") + request.query_params.getlist("role[]")
             if r in ROLE_FROM_ZENDESK
         ]
-        if roles:
-            qs = qs.filter(role__in=roles)
-        if request.query_params.get("ids"):
-            qs = qs.filter(number__in=ids_param(request))
-        page = paginate(request, qs.order_by("number"))
+        numbers = ids_param(request) if request.query_params.get("ids") else None
+        qs = users_for_account(account=request.account, roles=roles, numbers=numbers)
+        page = paginate(request, qs)
         body = {"users": [output.user_json(u, request) for u in page.objects]}
         body.update(page.envelope)
         return Response(body)
@@ -43,8 +44,8 @@ class UserList(ApiView):
 
 class UserShowMany(ApiView):
     def get(self, request):
-        qs = User.objects.for_account(request.account).filter(number__in=ids_param(request))
-        page = paginate(request, qs.select_related("organization").order_by("number"))
+        qs = users_for_account(account=request.account, numbers=ids_param(request))
+        page = paginate(request, qs)
         body = {"users": [output.user_json(u, request) for u in page.objects]}
         body.update(page.envelope)
         return Response(body)
@@ -137,8 +138,8 @@ class OrganizationTickets(ApiView):
 class OrganizationUsers(ApiView):
     def get(self, request, number):
         org = organization_for_agent(account=request.account, number=number)
-        qs = User.objects.for_account(request.account).filter(organization=org)
-        page = paginate(request, qs.select_related("organization").order_by("number"))
+        qs = users_for_account(account=request.account, organization=org)
+        page = paginate(request, qs)
         body = {"users": [output.user_json(u, request) for u in page.objects]}
         body.update(page.envelope)
         return Response(body)

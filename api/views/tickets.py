@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.response import Response
 
-from api import services
+from api import jobs, services
 from api.errors import not_found
 from api.pagination import paginate
 from api.serializers import output
@@ -133,14 +133,14 @@ class TicketUpdateMany(ApiView):
         numbers = ids_param(request)
         if numbers:
             data = validated(TicketInput, request.data, envelope="ticket", partial=True)
-            job = services.api_tickets_update_many(
+            job = jobs.api_tickets_update_many(
                 account=request.account, actor=request.user, numbers=numbers, data=data
             )
         elif isinstance(request.data, dict) and "tickets" in request.data:
             changes = validated_list(
                 TicketUpdateManyItem, request.data, envelope="tickets", max_length=MAX_IDS
             )
-            job = services.api_tickets_update_each(
+            job = jobs.api_tickets_update_each(
                 account=request.account, actor=request.user, changes=changes
             )
         else:
@@ -154,7 +154,7 @@ def _job_json(request, job: dict) -> dict:
 
 class JobStatusDetail(ApiView):
     def get(self, request, job_id):
-        job = services.api_job_status(account=request.account, job_id=job_id)
+        job = jobs.api_job_status(account=request.account, job_id=job_id)
         if job is None:
             return not_found()
         return Response({"job_status": _job_json(request, job)})

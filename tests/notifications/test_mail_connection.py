@@ -4,6 +4,7 @@ failed, that sent its quota, or that sat idle too long."""
 
 import pytest
 from anymail.exceptions import AnymailAPIError
+from celery.signals import worker_process_shutdown
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -64,6 +65,13 @@ def test_one_connection_carries_many_emails(counting, queued):
     assert [delivery_send(delivery_id=pk).state for pk in queued] == ["sent"] * 5
     assert len(mail.outbox) == 5
     assert counting.opened == 1
+
+
+def test_a_worker_process_closes_its_mail_connection_when_it_shuts_down(counting, queued):
+    assert delivery_send(delivery_id=queued[0]).state == "sent"
+    assert counting.closed == 0
+    worker_process_shutdown.send(sender=None, pid=0, exitcode=0)
+    assert counting.closed == 1
 
 
 def test_a_failed_send_drops_the_connection_and_the_next_opens_a_new_one(counting, queued):

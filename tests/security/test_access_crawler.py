@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts import rls
+from accounts import dbsession
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.security.crawler_scenario import (
@@ -386,7 +386,7 @@ def state_fingerprint() -> tuple:
         f"FROM {t} r"
         for t in tables
     )
-    with rls.platform_access(), connection.cursor() as cursor:  # every account's rows
+    with dbsession.platform_access(), connection.cursor() as cursor:  # every account's rows
         cursor.execute(sql)
         rows = cursor.fetchall()
     return tuple(rows)

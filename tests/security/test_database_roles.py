@@ -128,11 +128,11 @@ def test_the_app_login_cannot_switch_to_a_role_that_bypasses(script_roles):
 PROBE = """
 import json
 from django.db import connection
-from accounts import rls
+from accounts import dbsession
 from accounts.models import Account, User
 from accounts.services import account_create
 
-with rls.platform_access():  # what a run cut off mid-way left
+with dbsession.platform_access():  # what a run cut off mid-way left
     Account.objects.filter(subdomain__in=["rolesone", "rolestwo"]).delete()
 first, _ = account_create(subdomain="rolesone", name="One", admin_email="a@one.example")
 second, _ = account_create(subdomain="rolestwo", name="Two", admin_email="b@two.example")
@@ -140,10 +140,10 @@ seen = {}
 with connection.cursor() as cursor:
     cursor.execute("SELECT current_user, count(*) FROM accounts_user")
     seen["app"] = cursor.fetchone()
-    with rls.account_context(first):
+    with dbsession.account_context(first):
         cursor.execute("SELECT count(*) FROM accounts_user")
         seen["app_for_one"] = cursor.fetchone()[0]
-with rls.platform_access():
+with dbsession.platform_access():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, count(*) FROM accounts_user")
         seen["platform"] = cursor.fetchone()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import ProgrammingError, connection, transaction
 
-from accounts import rls
+from accounts import dbsession, rls
 from helpdesk.celery import ACCOUNT_HEADER
 from helpdesk.celery import app as celery_app
 from tests.factories import make_ticket
@@ -76,7 +76,7 @@ def test_raw_sql_in_a_request_sees_only_that_accounts_rows(
 
 def test_the_base_domain_sees_no_tenant_rows(two_accounts_tickets, as_app_role, client):
     acme, _globex = two_accounts_tickets
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         # Even when the connection had an account before, the base domain clears it.
         client.get("/", HTTP_HOST="localhost")
         assert current_account_setting() == str(acme.pk)
@@ -98,7 +98,7 @@ def test_tasks_are_stamped_with_the_account_they_were_queued_for(acme):
     from celery import signals
 
     headers = {}
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         signals.before_task_publish.send(sender="x", headers=headers)
     assert headers == {ACCOUNT_HEADER: acme.pk}
     headers = {}
@@ -108,15 +108,15 @@ def test_tasks_are_stamped_with_the_account_they_were_queued_for(acme):
 
 def test_an_eager_task_keeps_its_callers_account(two_accounts_tickets, as_app_role):
     acme, _globex = two_accounts_tickets
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         assert raw_ticket_accounts_task.apply().get() == [acme.pk]
         assert current_account_setting() == str(acme.pk)
 
 
 def test_nested_contexts_restore_the_outer_account(two_accounts_tickets, as_app_role):
     acme, globex = two_accounts_tickets
-    with rls.account_context(acme):
-        with rls.account_context(globex):
+    with dbsession.account_context(acme):
+        with dbsession.account_context(globex):
             assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [globex.pk]
         assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [acme.pk]
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []
@@ -124,10 +124,10 @@ def test_nested_contexts_restore_the_outer_account(two_accounts_tickets, as_app_
 
 def test_a_connection_opened_inside_a_context_gets_the_account(acme):
     # Celery closes connections before each task; the next one must still be scoped.
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         assert connection.connection is not None
         seen = []
-        rls.on_connection_created(sender=None, connection=_FakeConnection(seen))
+        dbsession.on_connection_created(sender=None, connection=_FakeConnection(seen))
         assert seen == [("SELECT set_config(%s, %s, false)", ["app.account_id", str(acme.pk)])]
 
 
@@ -154,7 +154,7 @@ class _FakeConnection:
 
 def test_writing_a_row_for_another_account_is_refused(two_accounts_tickets, as_app_role):
     acme, globex = two_accounts_tickets
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         ticket = Ticket.objects.for_account(acme).get()
         # Another account's id on a row written while working for acme.
         with (
@@ -181,7 +181,7 @@ def test_the_table_owner_is_bound_too(two_accounts_tickets, app_role):
     app_role.activate()
     try:
         assert raw_rows(RAW_TICKET_ACCOUNTS) == []  # FORCE ROW LEVEL SECURITY
-        with rls.account_context(acme):
+        with dbsession.account_context(acme):
             assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [acme.pk]
     finally:
         app_role.deactivate()
@@ -198,7 +198,7 @@ def test_all_accounts_is_the_explicit_platform_road(two_accounts_tickets, platfo
         # Only for that query: the role is reset after it.
         assert raw_rows(RAW_TICKET_ACCOUNTS) == []
         assert raw_rows("SELECT current_user")[0][0] == app_role.name
-        with rls.account_context(acme):
+        with dbsession.account_context(acme):
             assert Comment.objects.for_account(globex).count() == 0
     finally:
         app_role.deactivate()
@@ -227,7 +227,7 @@ def test_application_code_works_as_the_app_role(acme, as_app_role, client_for):
     account, admin = account_create(
         subdomain="initech", name="Initech", admin_email="boss@initech.example"
     )
-    with rls.account_context(account):
+    with dbsession.account_context(account):
         assert admin.number == 1
 
 
@@ -296,7 +296,7 @@ def test_an_inbound_email_is_routed_then_worked_for_its_account_only(
     )
     result = email_receive(message=message)
     assert result.outcome == "ticket"
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         assert Ticket.objects.for_account(acme).filter(subject="Inbound under RLS").exists()
     assert current_account_setting() in ("", None)
 
@@ -379,7 +379,7 @@ def test_through_a_broker_a_task_runs_for_the_account_it_was_queued_for(
         with Connection("memory://") as conn:
             queue = conn.SimpleQueue("rls-probe")
             queue.clear()
-            with rls.account_context(acme):
+            with dbsession.account_context(acme):
                 raw_ticket_accounts_task.apply_async(
                     connection=conn, queue="rls-probe", routing_key="rls-probe"
                 )
@@ -403,7 +403,7 @@ def test_leaving_a_context_inside_a_failed_transaction_keeps_the_original_error(
     from django.db import DataError
 
     acme, _globex = two_accounts_tickets
-    with pytest.raises(DataError), transaction.atomic(), rls.account_context(acme):
+    with pytest.raises(DataError), transaction.atomic(), dbsession.account_context(acme):
         raw_rows("SELECT 1 / 0")
     # The savepoint's rollback took the account with it: nothing is left set.
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.db import ProgrammingError, connection, transaction
 
-from accounts import rls
+from accounts import dbsession
 from portal.selectors import search_requests
 from tests.factories import make_ticket
 from tests.security.conftest import raw_rows
@@ -83,7 +83,7 @@ def test_the_policy_keeps_a_raw_full_text_query_off_the_index(
 ):
     """The premise: as the application role a plain ``@@`` reads the account's rows and
     filters each, whatever the planner would prefer."""
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         before = gin_scans()
         assert len(raw_rows(FTS)) == 1
         assert gin_scans() == before
@@ -92,7 +92,7 @@ def test_the_policy_keeps_a_raw_full_text_query_off_the_index(
 def test_agent_search_as_the_application_role_uses_the_index_and_stays_in_the_account(
     acme, acme_agent, word_in_both_accounts, no_seqscan, as_app_role
 ):
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         comment_add(ticket=word_in_both_accounts, author=acme_agent, body="quux", public=False)
         before = gin_scans(), gin_scans("ticket_subject_fts")
         assert tickets_search(viewer=acme_agent, query="zyzzyva") == [word_in_both_accounts]
@@ -107,7 +107,7 @@ def test_agent_search_as_the_application_role_uses_the_index_and_stays_in_the_ac
 def test_help_center_search_as_the_application_role_finds_only_the_viewers_requests(
     acme, acme_user, word_in_both_accounts, no_seqscan, as_app_role
 ):
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         before = gin_scans()
         hits = search_requests(viewer=acme_user, query="zyzzyva")
         assert gin_scans() > before
@@ -120,7 +120,7 @@ def test_a_search_outside_any_account_still_runs_for_the_viewers(
 ):
     # A command or a test has no account set: the search works for the viewer's.
     assert tickets_search(viewer=acme_agent, query="zyzzyva") == [word_in_both_accounts]
-    assert rls.current_account_id() is None
+    assert dbsession.current_account_id() is None
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -129,7 +129,7 @@ def test_the_index_functions_answer_only_for_the_sessions_account(
 ):
     call = f"SELECT {function}(%s, to_tsquery('simple', 'zyzzyva:*'))"
     refused = pytest.raises(ProgrammingError, match="while working for account")
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         raw_rows(call, [acme.pk])  # its own account: allowed
         with refused, transaction.atomic():
             raw_rows(call, [globex.pk])
@@ -138,7 +138,7 @@ def test_the_index_functions_answer_only_for_the_sessions_account(
 
 
 def test_the_index_functions_return_ids_of_that_account_only(acme, globex, word_in_both_accounts):
-    with rls.account_context(globex):
+    with dbsession.account_context(globex):
         comments = raw_rows(
             "SELECT c.account_id FROM search_comment_ids(%s, to_tsquery('simple', 'zyzzyva'))"
             " AS f(id) JOIN tickets_comment c ON c.id = f.id",

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import ProgrammingError, connection, transaction
 
-from accounts import rls
+from accounts import dbsession, rls
 from accounts.models import User
 from accounts.selectors import account_for_subdomain
 from tests.conftest import TenantClient
@@ -50,7 +50,7 @@ def test_with_no_account_set_the_app_role_reads_no_user_and_no_account(people, a
 def test_within_an_account_the_app_role_reads_that_accounts_users_and_row_only(
     acme, people, as_app_role
 ):
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         assert raw_rows("SELECT DISTINCT account_id FROM accounts_user") == [(acme.pk,)]
         assert raw_rows("SELECT id FROM accounts_account") == [(acme.pk,)]
         # Operators belong to no account: never seen from one.
@@ -58,7 +58,7 @@ def test_within_an_account_the_app_role_reads_that_accounts_users_and_row_only(
 
 
 def test_a_user_cannot_be_written_into_another_account(acme, globex, people, as_app_role):
-    with rls.account_context(acme):
+    with dbsession.account_context(acme):
         agent = raw_rows("SELECT id FROM accounts_user")[0][0]
         with (
             pytest.raises(ProgrammingError, match="row-level security"),
@@ -134,7 +134,7 @@ def test_the_operators_admin_log_is_the_platforms_alone(
         )
         assert response.status_code == 302
         assert raw_rows("SELECT count(*) FROM django_admin_log") == [(0,)]
-        with rls.account_context(acme):
+        with dbsession.account_context(acme):
             assert raw_rows("SELECT count(*) FROM django_admin_log") == [(0,)]
     finally:
         app_role.deactivate()

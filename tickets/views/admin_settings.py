@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import group_for_agent, user_for_agent
-from accounts.models import GroupMembership, User
-from accounts.selectors import groups_for_account
+from accounts.selectors import groups_with_members, team_for_account
 from accounts.services import (
     account_settings_update,
     agent_deactivate,
@@ -50,14 +48,6 @@ def settings_general(request):
     return render(request, "agent/settings/general.html", {"form": form, "section": "general"})
 
 
-def _team(account):
-    return (
-        User.objects.for_account(account)
-        .filter(role__in=[User.Role.AGENT, User.Role.ADMIN])
-        .order_by("-is_active", "name")
-    )
-
-
 @admin_view
 def settings_agents(request):
     form = AgentAddForm(request.POST or None, account=request.account)
@@ -79,7 +69,7 @@ def settings_agents(request):
     return render(
         request,
         "agent/settings/agents.html",
-        {"form": form, "team": _team(request.account), "section": "agents"},
+        {"form": form, "team": team_for_account(account=request.account), "section": "agents"},
     )
 
 
@@ -126,10 +116,7 @@ def settings_groups(request):
         else:
             messages.success(request, _("Group created."))
             return redirect("tickets:settings_groups")
-    memberships = GroupMembership.objects.for_account(request.account).select_related("user")
-    groups = groups_for_account(account=request.account).prefetch_related(
-        Prefetch("memberships", queryset=memberships.order_by("user__name"))
-    )
+    groups = groups_with_members(account=request.account)
     return render(
         request,
         "agent/settings/groups.html",

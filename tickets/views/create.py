@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import user_for_agent
 from accounts.models import User
-from accounts.selectors import users_search
+from accounts.selectors import user_for_email, users_search
 from accounts.services import user_create, user_get_or_create
 from tickets.forms import InlineUserForm, TicketCreateForm, add_domain_error
 from tickets.models import Channel, Ticket
@@ -45,7 +45,7 @@ def _selected_requester(form: TicketCreateForm) -> User | None:
     email = form.cleaned_data.get("requester") if hasattr(form, "cleaned_data") else None
     if not email:
         return None
-    return User.objects.for_account(form.account).filter(email=email).first()
+    return user_for_email(account=form.account, email=email)
 
 
 @transaction.atomic

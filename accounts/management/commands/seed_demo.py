@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.dbsession import account_context
 from accounts.models import Account, AgentGroup, Organization, User
-from accounts.rls import account_context
 from accounts.selectors import account_for_subdomain
 from accounts.services import (
     account_create,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.dbsession import account_context
 from accounts.models import User
-from accounts.rls import account_context
 from accounts.selectors import account_for_subdomain
 from api.models import ApiToken
 from api.tokens import api_token_create

@@ -1,0 +1,46 @@
+"""Views parse, call one selector or service, render (house style): no view module
+queries the ORM itself. A query a view needs is a selector (or an access function) of
+its app, where the next reader looks for who may see what."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("accounts", "tickets", "portal", "notifications", "api", "helpdesk")
+MANAGERS = {"objects", "all_accounts", "_default_manager", "_base_manager"}
+
+
+def view_modules() -> list[Path]:
+    found: set[Path] = set()
+    for app in APPS:
+        base = ROOT / app
+        found.update(base.rglob("views.py"))
+        found.update(base.rglob("views/*.py"))
+        found.update(base.rglob("*settings_views.py"))
+    return sorted(found)
+
+
+def manager_uses(path: Path) -> list[str]:
+    """``Model.objects`` / ``Model.all_accounts`` (a class, by its capital) and
+    ``x._default_manager``; not ``page.objects`` (a paginated page's rows)."""
+    uses = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if not isinstance(node, ast.Attribute) or node.attr not in MANAGERS:
+            continue
+        owner = node.value
+        by_model = isinstance(owner, ast.Name) and owner.id[:1].isupper()
+        if by_model or node.attr.startswith("_"):
+            uses.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.attr}")
+    return uses
+
+
+def test_the_view_modules_are_found():
+    names = {str(p.relative_to(ROOT)) for p in view_modules()}
+    assert {"portal/views.py", "tickets/views/ticket.py", "api/settings_views.py"} <= names
+
+
+def test_no_view_queries_the_orm_directly():
+    uses = [use for path in view_modules() for use in manager_uses(path)]
+    assert uses == [], "Views call selectors and services; move these queries:\n" + "\n".join(uses)
