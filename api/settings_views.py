@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account, User
 from api.models import ApiToken
 from api.tokens import api_token_create, api_token_revoke
-from tickets.forms import add_domain_error
+from helpdesk.form_errors import add_domain_error
 from tickets.views.common import admin_view
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk.form_errors import add_domain_error
 from notifications import services, suppressions
 from notifications.access import delivery_for_admin, suppression_for_admin, trigger_for_admin
 from notifications.forms import ForwardForm, TriggerEditor, vocabulary
@@ -27,7 +28,6 @@ from notifications.selectors import (
 )
 from tickets.access import ticket_for_agent
 from tickets.counts import TicketPaginator
-from tickets.forms import add_domain_error
 from tickets.views.common import admin_view, agent_view
 
 DELIVERIES_PER_PAGE = 50

@@ -30,16 +30,6 @@ SUBMIT_STATUSES = (
 REPLY_STATUSES = (Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Status.SOLVED)
 
 
-def add_domain_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form
-    has that field, else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def parse_emails(value: str) -> list[str]:
     """Comma, semicolon or space separated addresses, normalised and de-duplicated."""
     emails = []
