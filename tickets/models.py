@@ -169,6 +169,11 @@ class Ticket(NumberedTenantModel):
         return not self.is_public
 
     @property
+    def is_closed(self) -> bool:
+        """Closed is final: nothing changes it, nobody answers it (tickets.services)."""
+        return self.status == self.Status.CLOSED
+
+    @property
     def is_solved(self) -> bool:
         return self.status in (self.Status.SOLVED, self.Status.CLOSED)
 

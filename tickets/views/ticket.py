@@ -57,7 +57,6 @@ def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=
         "reply_form": reply_form or ReplyForm(account=request.account, ticket=ticket),
         "fields_form": fields_form,
         "requester_user": _requester_shown(request, ticket, fields_form),
-        "closed": ticket.status == Ticket.Status.CLOSED,
         # can_be_made_private reads the comments; a private ticket needs no reading.
         "can_make_private": ticket.is_public and can_be_made_private(ticket),
     }
