@@ -48,6 +48,29 @@ def parse_emails(value: str) -> list[str]:
     return emails
 
 
+# The ticket's own fields, alike on the new-ticket form and the ticket page's sidebar.
+def type_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
+    )
+
+
+def priority_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
+    )
+
+
+def tags_field() -> forms.CharField:
+    return forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
+
+
+def due_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 def due_date_to_datetime(value: dt.date | None, account: Account) -> dt.datetime | None:
     # A due date means the end of that working day where the account works.
     if value is None:
@@ -182,16 +205,10 @@ class TicketCreateForm(AccountForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    type = forms.ChoiceField(
-        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
-    )
-    priority = forms.ChoiceField(
-        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
-    )
-    tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
-    due_date = forms.DateField(
-        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    type = type_field()
+    priority = priority_field()
+    tags = tags_field()
+    due_date = due_date_field()
     attachments = MultipleFileField(label=_("Attachments"))
     status = forms.ChoiceField(
         required=False, choices=[(s, Ticket.Status(s).label) for s in SUBMIT_STATUSES]
@@ -277,16 +294,10 @@ class TicketFieldsForm(AccountForm):
     requester = RequesterField()
     ccs = CCField(label=FIELD_LABELS["ccs"])
     status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=Ticket.Status.choices)
-    type = forms.ChoiceField(
-        label=FIELD_LABELS["type"], required=False, choices=BLANK + Ticket.Type.choices
-    )
-    priority = forms.ChoiceField(
-        label=FIELD_LABELS["priority"], required=False, choices=BLANK + Ticket.Priority.choices
-    )
-    tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
-    due_date = forms.DateField(
-        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    type = type_field()
+    priority = priority_field()
+    tags = tags_field()
+    due_date = due_date_field()
 
     def __init__(self, *args, account: Account, ticket: Ticket, cc_emails=(), **kwargs):
         initial = {
