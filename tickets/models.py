@@ -75,6 +75,7 @@ class Ticket(NumberedTenantModel):
         BAD = "bad", _("Bad, I'm unsatisfied")
 
     UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+    SOLVED_OR_CLOSED = (Status.SOLVED, Status.CLOSED)
 
     subject = models.CharField(_("subject"), max_length=255)
     requester = models.ForeignKey(
@@ -175,7 +176,7 @@ class Ticket(NumberedTenantModel):
 
     @property
     def is_solved(self) -> bool:
-        return self.status in (self.Status.SOLVED, self.Status.CLOSED)
+        return self.status in self.SOLVED_OR_CLOSED
 
     @property
     def takes_help_center_replies(self) -> bool:
