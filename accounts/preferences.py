@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import TIME_ZONE_CHOICES, User
 from accounts.services import user_set_preferences
+from helpdesk.form_errors import add_domain_error
 
 
 class PreferencesForm(forms.Form):
@@ -42,9 +43,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         try:
             user_set_preferences(user=user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field, error)
+            add_domain_error(form, exc)
         else:
             # Said in the language just chosen: the next page speaks it.
             with translation.override(user.locale or request.LANGUAGE_CODE):

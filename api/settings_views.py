@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from api.forms import ApiTokenForm
 from api.selectors import tokens_for_account
 from api.tokens import api_token_create, api_token_revoke
-from tickets.forms import add_domain_error
+from helpdesk.form_errors import add_domain_error
 from tickets.views.common import admin_view
 
 

@@ -1,8 +1,12 @@
 """Settings for ``make bench``: production settings (DEBUG off, persistent connections)
-plus a header that tells the benchmark how many SQL queries each request ran."""
+plus a header that tells the benchmark how many SQL queries each request ran, and the
+bench's own commands (seed_load), which production settings leave out."""
 
 from helpdesk.settings import *  # noqa: F403
-from helpdesk.settings import MIDDLEWARE
+from helpdesk.settings import INSTALLED_APPS, MIDDLEWARE
+
+if "bench" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 # Outermost, so the session, user and tenant lookups are counted too.
 MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]

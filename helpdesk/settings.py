@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "notifications",
     "api",
 ]
+# The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
+# never production, where seed_load would make administrators with a published password.
+if DEBUG:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

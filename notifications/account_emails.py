@@ -10,6 +10,7 @@ from accounts.models import Account, User
 from notifications.addresses import from_address
 from notifications.models import Delivery
 from notifications.outbox import enqueue_after_commit
+from tickets.text import clean_subject
 
 KINDS = {"password_reset": Delivery.Kind.PASSWORD_RESET}
 
@@ -27,7 +28,7 @@ def account_email_queue(
         kind=KINDS[kind],
         to_email=user.email,
         from_email=from_address(account),
-        subject=" ".join(subject.split())[:255],
+        subject=clean_subject(subject, max_length=255),
         body_text=body_text,
         body_html=body_html,
     )

@@ -21,6 +21,7 @@ from notifications.recipients import Recipient
 from notifications.rendering import placeholder_values, render_placeholders, ticket_url
 from tickets.models import Comment, Ticket, TicketEvent
 from tickets.selectors import comments_readable_by, comments_visible_to
+from tickets.text import clean_subject
 
 REPLY_MARKER = "##- Please type your reply above this line -##"
 CONVERSATION_LIMIT = 25
@@ -99,7 +100,7 @@ def compose(
         values = placeholder_values(
             ticket=ticket, actor=actor, conversation=conversation, for_agent=recipient.is_agent
         )
-        subject = " ".join(render_placeholders(subject_template, values).split())[:255]
+        subject = clean_subject(render_placeholders(subject_template, values), max_length=255)
         message = render_placeholders(body_template, values).strip()
         history = history_for(ticket, recipient) if include_history else []
         if not (allow_internal and recipient.is_agent):

@@ -36,7 +36,7 @@ from notifications.models import Delivery, InboundEmail
 from tickets import attachments as attachment_rules
 from tickets.models import Channel, Ticket
 from tickets.services import NotAllowed, comment_add, ticket_add_ccs, ticket_create
-from tickets.text import html_to_text, normalise_newlines
+from tickets.text import clean_subject, html_to_text, normalise_newlines
 
 logger = logging.getLogger(__name__)
 
@@ -314,7 +314,7 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
         from_address = None
     sender = _text(from_address.addr_spec if from_address else "").strip().lower()
     message_id = _header(message, "Message-ID")[:255]
-    subject = " ".join(_text(message.subject).split())[:255]
+    subject = clean_subject(_text(message.subject), max_length=255)
     if not sender or "@" not in sender:
         logger.info("Inbound email without a sender for %s; dropped", account.subdomain)
         return _record(account, message_id, "", subject, "dropped", "no sender")

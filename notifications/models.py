@@ -63,6 +63,9 @@ class Delivery(TenantModel):
         # Never sent: the address is on the account's suppression list.
         SUPPRESSED = "suppressed", _("Suppressed")
 
+    # An admin may send these again (a fresh set of attempts; notifications.outbox).
+    RESENDABLE = (State.FAILED, State.SUPPRESSED)
+
     class Kind(models.TextChoices):
         TRIGGER = "trigger", _("Trigger")
         MENTION = "mention", _("Mention")
@@ -126,6 +129,15 @@ class Delivery(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.state})"
+
+    @property
+    def resendable(self) -> bool:
+        return self.state in self.RESENDABLE
+
+    @property
+    def awaits_retry(self) -> bool:
+        """Queued again after a failed attempt: the log says when the next one is."""
+        return self.state == self.State.QUEUED and self.attempts > 0
 
     @property
     def ref(self) -> str:

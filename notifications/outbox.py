@@ -273,15 +273,12 @@ def broker_queue_length() -> int | None:
     return declared.message_count  # type: ignore[no-any-return]  # kombu has no types
 
 
-RESENDABLE = (Delivery.State.FAILED, Delivery.State.SUPPRESSED)
-
-
 def delivery_retry(*, delivery: Delivery) -> None:
     """An admin sends a failed or suppressed row again (a fresh set of attempts); a row
     whose address is still suppressed is withheld again."""
     updated = (
         Delivery.objects.for_account(delivery.account)
-        .filter(pk=delivery.pk, state__in=RESENDABLE)
+        .filter(pk=delivery.pk, state__in=Delivery.RESENDABLE)
         .update(state=Delivery.State.QUEUED, attempts=0, next_attempt_at=timezone.now())
     )
     if updated:

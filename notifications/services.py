@@ -51,6 +51,15 @@ def _save_trigger(trigger: Trigger) -> Trigger:
     return trigger
 
 
+def _name_and_description(name: str, description: str) -> tuple[str, str]:
+    """A trigger's name on one line (required) and its description trimmed, on create and
+    on edit alike."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("A trigger needs a name.")})
+    return name[:200], (description or "").strip()[:500]
+
+
 @transaction.atomic
 def trigger_create(
     *,
@@ -62,15 +71,13 @@ def trigger_create(
     active: bool = True,
     default_key: str = "",
 ) -> Trigger:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("A trigger needs a name.")})
+    name, description = _name_and_description(name, description)
     conditions, actions = trigger_clean(account=account, conditions=conditions, actions=actions)
     last = Trigger.objects.for_account(account).aggregate(m=Max("position"))["m"]
     trigger = Trigger(
         account=account,
-        name=name[:200],
-        description=description.strip()[:500],
+        name=name,
+        description=description,
         active=active,
         position=(last or 0) + 1,
         conditions=conditions,
@@ -90,13 +97,11 @@ def trigger_update(
     description: str = "",
     active: bool = True,
 ) -> Trigger:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("A trigger needs a name.")})
+    name, description = _name_and_description(name, description)
     trigger.conditions, trigger.actions = trigger_clean(
         account=trigger.account, conditions=conditions, actions=actions
     )
-    trigger.name, trigger.description, trigger.active = name[:200], description[:500], active
+    trigger.name, trigger.description, trigger.active = name, description, active
     trigger.updated_at = timezone.now()
     return _save_trigger(trigger)
 

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk.form_errors import add_domain_error
 from notifications import services, suppressions
 from notifications.access import delivery_for_admin, suppression_for_admin, trigger_for_admin
 from notifications.forms import ForwardForm, TriggerEditor, vocabulary
 from notifications.models import Delivery
-from notifications.outbox import RESENDABLE, delivery_retry
+from notifications.outbox import delivery_retry
 from notifications.rendering import PLACEHOLDER_HELP
 from notifications.selectors import (
     deliveries_for_account,
@@ -27,7 +28,6 @@ from notifications.selectors import (
 )
 from tickets.access import ticket_for_agent
 from tickets.counts import TicketPaginator
-from tickets.forms import add_domain_error
 from tickets.views.common import admin_view, agent_view
 
 DELIVERIES_PER_PAGE = 50
@@ -177,7 +177,7 @@ def _page(request, rows):
 @require_POST
 def delivery_resend(request, ref: str):
     delivery = delivery_for_admin(account=request.account, ref=ref)
-    if delivery.state in RESENDABLE:
+    if delivery.resendable:
         delivery_retry(delivery=delivery)
         messages.success(
             request, _("The email to %(to)s is queued again.") % {"to": delivery.to_email}

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.form_errors import add_domain_error
 from tickets.forms import MultipleFileField
 from tickets.models import Ticket
 from tickets.services import NotAllowed
@@ -24,14 +25,8 @@ class DomainErrorsMixin:
     unkeyed_error_field = "attachments"
 
     def add_domain_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for key, errors in error.message_dict.items():
-                field = self.error_fields.get(key, key)
-                self.add_error(field if field in self.fields else None, errors)
-        elif isinstance(error, NotAllowed) or self.unkeyed_error_field not in self.fields:
-            self.add_error(None, error.messages)
-        else:
-            self.add_error(self.unkeyed_error_field, error.messages)
+        unkeyed = None if isinstance(error, NotAllowed) else self.unkeyed_error_field
+        add_domain_error(self, error, aliases=self.error_fields, unkeyed_field=unkeyed)  # type: ignore[arg-type]  # mixed into a Form
 
 
 class MessageForm(DomainErrorsMixin, forms.Form):

@@ -64,7 +64,7 @@ TAB_ORGANIZATION = Tab("organization", _("Organization requests"), shows_request
 
 STATUS_FILTERS = {
     "open": Q(status__in=Ticket.UNSOLVED),
-    "solved": Q(status__in=(Ticket.Status.SOLVED, Ticket.Status.CLOSED)),
+    "solved": Q(status__in=Ticket.SOLVED_OR_CLOSED),
 }
 
 # ?sort= accepts these keys only (optionally "-"-prefixed): a query string can never

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helpdesk.form_errors import flash_domain_error
 from portal import selectors
 from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
 from tickets.access import attachment_for_viewer
@@ -157,7 +158,7 @@ def request_close(request, number):
     try:
         request_solve_by_requester(ticket=page.ticket, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_domain_error(request, error)
     return redirect("portal:request", number=number)
 
 

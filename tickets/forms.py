@@ -30,16 +30,6 @@ SUBMIT_STATUSES = (
 REPLY_STATUSES = (Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Status.SOLVED)
 
 
-def add_domain_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form
-    has that field, else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def parse_emails(value: str) -> list[str]:
     """Comma, semicolon or space separated addresses, normalised and de-duplicated."""
     emails = []
@@ -56,6 +46,33 @@ def parse_emails(value: str) -> list[str]:
         if email not in emails:
             emails.append(email)
     return emails
+
+
+# The ticket's own fields, alike on the new-ticket form and the ticket page's sidebar.
+def type_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=FIELD_LABELS["type"],
+        required=False,
+        choices=BLANK + Ticket.Type.choices,  # type: ignore[operator]  # lazy labels
+    )
+
+
+def priority_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=FIELD_LABELS["priority"],
+        required=False,
+        choices=BLANK + Ticket.Priority.choices,  # type: ignore[operator]  # lazy labels
+    )
+
+
+def tags_field() -> forms.CharField:
+    return forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
+
+
+def due_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def due_date_to_datetime(value: dt.date | None, account: Account) -> dt.datetime | None:
@@ -192,20 +209,10 @@ class TicketCreateForm(AccountForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    type = forms.ChoiceField(
-        label=FIELD_LABELS["type"],
-        required=False,
-        choices=BLANK + Ticket.Type.choices,  # type: ignore[operator]  # lazy labels
-    )
-    priority = forms.ChoiceField(
-        label=FIELD_LABELS["priority"],
-        required=False,
-        choices=BLANK + Ticket.Priority.choices,  # type: ignore[operator]  # lazy labels
-    )
-    tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
-    due_date = forms.DateField(
-        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    type = type_field()
+    priority = priority_field()
+    tags = tags_field()
+    due_date = due_date_field()
     attachments = MultipleFileField(label=_("Attachments"))
     status = forms.ChoiceField(
         required=False, choices=[(s, Ticket.Status(s).label) for s in SUBMIT_STATUSES]
@@ -291,20 +298,10 @@ class TicketFieldsForm(AccountForm):
     requester = RequesterField()
     ccs = CCField(label=FIELD_LABELS["ccs"])
     status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=Ticket.Status.choices)
-    type = forms.ChoiceField(
-        label=FIELD_LABELS["type"],
-        required=False,
-        choices=BLANK + Ticket.Type.choices,  # type: ignore[operator]  # lazy labels
-    )
-    priority = forms.ChoiceField(
-        label=FIELD_LABELS["priority"],
-        required=False,
-        choices=BLANK + Ticket.Priority.choices,  # type: ignore[operator]  # lazy labels
-    )
-    tags = forms.CharField(label=FIELD_LABELS["tags"], required=False, max_length=1000)
-    due_date = forms.DateField(
-        label=FIELD_LABELS["due_at"], required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    type = type_field()
+    priority = priority_field()
+    tags = tags_field()
+    due_date = due_date_field()
 
     def __init__(self, *args, account: Account, ticket: Ticket, cc_emails=(), **kwargs):
         initial = {

@@ -75,6 +75,7 @@ class Ticket(NumberedTenantModel):
         BAD = "bad", _("Bad, I'm unsatisfied")
 
     UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+    SOLVED_OR_CLOSED = (Status.SOLVED, Status.CLOSED)
 
     subject = models.CharField(_("subject"), max_length=255)
     requester = models.ForeignKey(
@@ -169,8 +170,13 @@ class Ticket(NumberedTenantModel):
         return not self.is_public
 
     @property
+    def is_closed(self) -> bool:
+        """Closed is final: nothing changes it, nobody answers it (tickets.services)."""
+        return self.status == self.Status.CLOSED
+
+    @property
     def is_solved(self) -> bool:
-        return self.status in (self.Status.SOLVED, self.Status.CLOSED)
+        return self.status in self.SOLVED_OR_CLOSED
 
     @property
     def takes_help_center_replies(self) -> bool:

@@ -97,7 +97,7 @@ class AgentView:
             case "pending":
                 return qs.filter(status=Ticket.Status.PENDING)
             case "solved":
-                return qs.filter(status__in=(Ticket.Status.SOLVED, Ticket.Status.CLOSED))
+                return qs.filter(status__in=Ticket.SOLVED_OR_CLOSED)
             case "private":
                 return qs.filter(is_public=False)
         raise KeyError(self.key)

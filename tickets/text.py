@@ -1,4 +1,5 @@
-"""Comment text: sanitising rich text, the 65,536-character limit, @mentions."""
+"""Comment and subject text: sanitising rich text, one-line subjects, the 65,536-character
+limit, @mentions."""
 
 from __future__ import annotations
 
@@ -50,6 +51,15 @@ def html_to_text(value: str) -> str:
     text = _BLOCK_END.sub("\n", value or "")
     text = nh3.clean(text, tags=set())
     return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()
+
+
+def clean_subject(value: str | None, *, max_length: int | None = None) -> str:
+    """A subject as every channel stores it (tickets, inbound email, outbox rows): one
+    line, single spaces, cut to ``max_length`` with no space left dangling at the cut."""
+    subject = " ".join((value or "").split())
+    if max_length is not None and len(subject) > max_length:
+        subject = subject[:max_length].rstrip()
+    return subject
 
 
 def normalise_newlines(value: str) -> str:

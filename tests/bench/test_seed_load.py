@@ -3,6 +3,8 @@ selectors and services: who sees what, numbering, and what the app creates next.
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -11,6 +13,8 @@ from accounts.models import Account, Organization, User
 from accounts.services import organization_create, user_create
 from bench.seed import HEAVY_EMAIL, LONG_THREAD_COMMENTS, MANAGER_EMAIL
 from portal.selectors import search_requests
+from tests.commands import manage
+from tests.test_deploy import clean_env
 from tickets.models import Comment, Ticket
 from tickets.search import matching_comments, prefix_tsquery, search_terms
 from tickets.selectors import comments_visible_to, tickets_visible_to
@@ -133,3 +137,22 @@ def test_search_indexes_rebuilt_and_used(loaded):
 def test_refuses_existing_accounts(loaded):
     with pytest.raises(CommandError, match="exist already"):
         call_command("seed_load", accounts=1, tickets=10, prefix="load", stdout=_Null())
+
+
+def _commands(**env: str) -> str:
+    """The command names ``manage.py help --commands`` lists with production's variables."""
+    production = clean_env(
+        DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), BASE_DOMAIN="helpdesk.example.com"
+    )
+    result = manage("help", "--commands", env=production | env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_production_settings_do_not_offer_seed_load():
+    # It makes named administrators whose password the bench's README publishes.
+    assert "seed_load" not in _commands().split()
+
+
+def test_bench_settings_offer_seed_load():
+    assert "seed_load" in _commands(DJANGO_SETTINGS_MODULE="bench.settings").split()

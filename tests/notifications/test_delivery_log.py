@@ -54,3 +54,20 @@ def test_a_row_waiting_to_be_retried_says_when(acme, acme_admin, client_for):
     html = client_for(acme_admin).get(DELIVERIES).content.decode()
     assert "SMTP 451 4.3.0 Mailbox busy" in html and "Next attempt:" in html
     assert row.state == Delivery.State.QUEUED
+
+
+def test_send_again_is_offered_on_the_rows_the_resend_accepts(acme, acme_admin, client_for):
+    # The page's button and the resend view read one rule (Delivery.resendable).
+    client = client_for(acme_admin)
+    for state in Delivery.State:
+        [row] = rows(acme, 1, state=state)
+        html = client.get(DELIVERIES).content.decode()
+        resend = reverse(
+            "notifications:delivery_resend", args=[row.ref], urlconf="helpdesk.urls_tenant"
+        )
+        assert (f'action="{resend}"' in html) == row.resendable, state
+        row.delete()
+    assert {s for s in Delivery.State if Delivery(state=s).resendable} == {
+        Delivery.State.FAILED,
+        Delivery.State.SUPPRESSED,
+    }

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.services import group_create
 from notifications.models import Trigger
-from notifications.services import trigger_create
+from notifications.services import trigger_create, trigger_update
 from tests.factories import AgentFactory, make_ticket
 from tests.notifications.conftest import by_recipient
 from tickets.models import Ticket
@@ -198,3 +198,18 @@ def test_triggers_run_in_position_order(acme, acme_user, acme_agent, sent):
     sent(comment_add, ticket=ticket, author=acme_agent, body="y")
     ticket.refresh_from_db()
     assert ticket.status == "open"
+
+
+def test_name_and_description_are_cleaned_alike_on_create_and_update(acme, probe):
+    trigger = probe(("status", "is", "open"), name="  Tell \n the   probe ")
+    assert trigger.name == "Tell the probe"
+    actions, conditions = trigger.actions, trigger.conditions
+    trigger = trigger_update(
+        trigger=trigger,
+        name="  Tell\tthe probe  again ",
+        description="  Why it fires.  ",
+        conditions=conditions,
+        actions=actions,
+    )
+    trigger.refresh_from_db()
+    assert (trigger.name, trigger.description) == ("Tell the probe again", "Why it fires.")

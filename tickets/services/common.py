@@ -257,11 +257,7 @@ def apply_fields(
             new=event_value(new),
         )
     if "status" in changes:
-        ticket.solved_at = (
-            timezone.now()
-            if ticket.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED)
-            else None
-        )
+        ticket.solved_at = timezone.now() if ticket.is_solved else None
     return changes
 
 

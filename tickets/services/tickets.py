@@ -31,6 +31,7 @@ from tickets.services.common import (
     record_event,
     touch,
 )
+from tickets.text import clean_subject
 
 
 @transaction.atomic
@@ -69,7 +70,7 @@ def ticket_open(
         status, type, priority, tags, due_at = Ticket.Status.NEW, "", "", (), None
     requester = requester or submitter
     check_assignment(account, assignee, group)
-    subject = " ".join((subject or "").split())
+    subject = clean_subject(subject)
     if not subject:
         raise ValidationError({"subject": _("A ticket needs a subject.")})
     if len(subject) > 255:
@@ -244,7 +245,7 @@ def ticket_update(
     if "requester" in fields and fields["requester"] is None:
         raise ValidationError({"requester": _("A ticket needs a requester.")})
     if "subject" in fields:
-        fields["subject"] = " ".join((fields["subject"] or "").split())
+        fields["subject"] = clean_subject(fields["subject"])
         if not fields["subject"]:
             raise ValidationError({"subject": _("A ticket needs a subject.")})
     if fields.get("status") == Ticket.Status.NEW and ticket.status != Ticket.Status.NEW:

@@ -19,7 +19,7 @@ from accounts.services import (
     group_remove_agent,
     user_create,
 )
-from tickets.forms import add_domain_error
+from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.settings_forms import (
     AccountSettingsForm,
     AgentAddForm,
@@ -28,10 +28,6 @@ from tickets.settings_forms import (
     GroupCreateForm,
 )
 from tickets.views.common import admin_view
-
-
-def _flash_error(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 @admin_view
@@ -82,7 +78,7 @@ def settings_agent_role(request, number: int):
         try:
             agent_set_role(user=person, role=form.cleaned_data["role"], actor=request.user)
         except ValidationError as exc:
-            _flash_error(request, exc)
+            flash_domain_error(request, exc)
         else:
             messages.success(
                 request,
@@ -99,7 +95,7 @@ def settings_agent_deactivate(request, number: int):
     try:
         agent_deactivate(user=person, actor=request.user)
     except ValidationError as exc:
-        _flash_error(request, exc)
+        flash_domain_error(request, exc)
     else:
         messages.success(request, _("%(name)s was deactivated.") % {"name": person.name})
     return redirect("tickets:settings_agents")
@@ -140,7 +136,7 @@ def settings_group_add(request, number: int):
     try:
         group_add_agent(group=group, agent=form.cleaned_data["agent"])
     except ValidationError as exc:
-        _flash_error(request, exc)
+        flash_domain_error(request, exc)
     else:
         messages.success(
             request,

@@ -22,7 +22,8 @@ from accounts.access import user_for_agent
 from accounts.models import User
 from accounts.selectors import user_for_email, users_search
 from accounts.services import user_create, user_get_or_create
-from tickets.forms import InlineUserForm, TicketCreateForm, add_domain_error
+from helpdesk.form_errors import add_domain_error
+from tickets.forms import InlineUserForm, TicketCreateForm
 from tickets.models import Channel, Ticket
 from tickets.services import ticket_create
 from tickets.text import normalise_newlines, truncate_body

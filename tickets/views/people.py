@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import user_for_agent
 from accounts.services import user_create
-from tickets.forms import UserCreateForm, add_domain_error
+from helpdesk.form_errors import add_domain_error
+from tickets.forms import UserCreateForm
 from tickets.selectors import tickets_for_user_profile
 from tickets.views.common import agent_view
 

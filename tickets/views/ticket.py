@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_get_or_create
+from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.access import attachment_for_viewer, ticket_for_agent
 from tickets.attachments import attachment_response
-from tickets.forms import ReplyForm, TicketFieldsForm, add_domain_error
+from tickets.forms import ReplyForm, TicketFieldsForm
 from tickets.models import Channel, Ticket
 from tickets.selectors import comments_visible_to, events_for_agent
 from tickets.services import (
@@ -56,7 +57,6 @@ def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=
         "reply_form": reply_form or ReplyForm(account=request.account, ticket=ticket),
         "fields_form": fields_form,
         "requester_user": _requester_shown(request, ticket, fields_form),
-        "closed": ticket.status == Ticket.Status.CLOSED,
         # can_be_made_private reads the comments; a private ticket needs no reading.
         "can_make_private": ticket.is_public and can_be_made_private(ticket),
     }
@@ -164,7 +164,7 @@ def ticket_make_private_view(request, number: int):
     try:
         ticket_make_private(ticket=ticket, actor=request.user)
     except NotAllowed as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_domain_error(request, exc)
     else:
         messages.success(
             request,

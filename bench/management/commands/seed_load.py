@@ -1,6 +1,8 @@
 """``manage.py seed_load --accounts 3 --tickets 1000000 --comments 4``: a load-test data set
 written with PostgreSQL COPY (see bench/seed.py for what it contains). Into a database
-of its own: ``DATABASE_URL=postgres://…/sportello_bench manage.py migrate && … seed_load``."""
+of its own: ``DATABASE_URL=postgres://…/sportello_bench manage.py migrate && … seed_load``.
+The bench app is installed with DEBUG on and under bench/settings.py only (helpdesk/settings.py):
+production never offers a command that makes administrators with a published password."""
 
 from __future__ import annotations
 
