@@ -6,8 +6,9 @@ Order of decisions, each one logged:
    never from anything else in the payload;
 2. loops and auto-replies are dropped (RFC 3834 headers, bounces, our own mail, bursts);
 3. the ticket: the HMAC reply address first, then In-Reply-To/References within the
-   account; a thread match is not authorisation: the sender must be the requester, a CC
-   or an agent, otherwise the mail opens a new ticket;
+   account; a thread match is not authorisation: the sender must be one who may post
+   there (tickets.selectors.ticket_takes_posts_from, the rule of every channel),
+   otherwise the mail opens a new ticket;
 4. a comment (public from end users; the service makes it internal on a private ticket;
    agents' emailed replies are internal notes, as a forged agent From must never reach
    customers) or a new public ticket with channel "email".
@@ -34,6 +35,7 @@ from notifications.emails import REPLY_MARKER
 from notifications.models import Delivery, InboundEmail
 from tickets import attachments as attachment_rules
 from tickets.models import Channel, Ticket
+from tickets.selectors import ticket_takes_posts_from
 from tickets.services import NotAllowed, comment_add, ticket_add_ccs, ticket_create
 from tickets.text import html_to_text, normalise_newlines
 
@@ -180,12 +182,6 @@ def _thread_ticket(account: Account, message) -> Ticket | None:
         if seen is not None:
             return seen.ticket
     return None
-
-
-def _may_post(ticket: Ticket, user: User) -> bool:
-    if user.is_agent:
-        return True
-    return user.pk == ticket.requester_id or ticket.cc_links.filter(user=user).exists()
 
 
 def _body(message) -> str:
@@ -337,7 +333,7 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
         logger.info("Inbound email: new end user %s in %s", sender, account.subdomain)
     if not user.is_active:
         return _record(account, message_id, sender, subject, "dropped", "inactive user")
-    if ticket is not None and not _may_post(ticket, user):
+    if ticket is not None and not ticket_takes_posts_from(ticket=ticket, author=user):
         logger.info(
             "Inbound email from %s matched ticket %s but may not post there; new ticket",
             sender,
