@@ -36,7 +36,7 @@ from notifications.models import Delivery, InboundEmail
 from tickets import attachments as attachment_rules
 from tickets.models import Channel, Ticket
 from tickets.selectors import ticket_takes_posts_from
-from tickets.services import NotAllowed, comment_add, ticket_add_ccs, ticket_create
+from tickets.services import NotAllowed, ticket_add_ccs, ticket_create, ticket_reply
 from tickets.text import html_to_text, normalise_newlines
 
 logger = logging.getLogger(__name__)
@@ -273,7 +273,7 @@ def _seen(account: Account, message_id: str, sender: str, ticket: Ticket | None)
     return _Seen(found.get("duplicate", 0) > 0, found["new_tickets"], found.get("on_ticket", 0))
 
 
-def _add_ccs(account: Account, ticket: Ticket, sender_user: User, message) -> None:
+def _copied_users(account: Account, sender_user: User, message) -> list[User]:
     """People the sender copied become CCs only when they are already users of the
     account (never mass-subscribe strangers), at most MAX_CCS_ADDED of them."""
     wanted = [
@@ -282,10 +282,8 @@ def _add_ccs(account: Account, ticket: Ticket, sender_user: User, message) -> No
         if a != sender_user.email and not addresses.is_own_address(a)
     ][:MAX_CCS_ADDED]
     if not wanted:
-        return
-    users = list(User.objects.for_account(account).filter(email__in=wanted, is_active=True))
-    if users:
-        ticket_add_ccs(ticket=ticket, actor=sender_user, users=users, channel=Channel.EMAIL)
+        return []
+    return list(User.objects.for_account(account).filter(email__in=wanted, is_active=True))
 
 
 # No savepoint of its own: the webhook view's transaction holds it, and whatever escapes
@@ -357,20 +355,21 @@ def _post(account, ticket, user, message, message_id, sender, subject) -> Inboun
     """The mail as a comment on its ticket, else as a new public email ticket."""
     body = _body(message) or "(This email had no text.)"
     uploads = _uploads(account, message)
+    ccs = _copied_users(account, user, message)
     if ticket is not None:
         try:
-            comment_add(
+            ticket_reply(
                 ticket=ticket,
                 author=user,
                 body=body,
                 public=not user.is_agent,
                 channel=Channel.EMAIL,
+                ccs=ccs,
                 uploads=uploads,
             )
         except NotAllowed:
             ticket = None  # a closed request: the reply opens a new one
         else:
-            _add_ccs(account, ticket, user, message)
             return _record(account, message_id, sender, subject, "comment", "", ticket)
     ticket = ticket_create(
         account=account,
@@ -381,5 +380,6 @@ def _post(account, ticket, user, message, message_id, sender, subject) -> Inboun
         channel=Channel.EMAIL,
         uploads=uploads,
     )
-    _add_ccs(account, ticket, user, message)
+    if ccs:
+        ticket_add_ccs(ticket=ticket, actor=user, users=ccs, channel=Channel.EMAIL)
     return _record(account, message_id, sender, subject, "ticket", "", ticket)
