@@ -1,7 +1,7 @@
 """The API's use cases: Zendesk's payloads turned into calls of the domain services.
 
 Nothing here decides a ticket rule: numbers are resolved to objects of the account, then
-``tickets.services`` (ticket_create, comment_add, ticket_update, ticket_set_ccs,
+``tickets.services`` (ticket_create, ticket_reply, ticket_update, ticket_set_ccs,
 tickets_bulk_update) and ``accounts.services`` do the work, inside one transaction so a
 refused part leaves nothing half-done.
 """
@@ -32,10 +32,10 @@ from tickets.events import TicketChange
 from tickets.models import Attachment, Channel, Comment, Ticket
 from tickets.services import (
     attachment_upload,
-    comment_add,
     request_solve_by_requester,
     ticket_create,
     ticket_open,
+    ticket_reply,
     ticket_set_ccs,
     ticket_update,
 )
@@ -77,8 +77,9 @@ def api_ticket_create(
 
 @transaction.atomic
 def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comment | None, dict]:
-    """Fields first (a closed ticket refuses them), then the comment: a deliberate public
-    comment by an agent makes a private ticket public (comment_add's rule)."""
+    """Fields first (a closed ticket refuses them), then the reply with the CC list
+    (ticket_reply; without a comment the CC list alone): a deliberate public comment by
+    an agent makes a private ticket public (comment_add's rule)."""
     account = ticket.account
     changes: dict = {}
     fields = ticket_fields_from_payload(account, ticket, data)
@@ -87,27 +88,30 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
             ticket_update(ticket=ticket, actor=actor, channel=Channel.API, **fields).changes
         )
     ccs = cc_users(account, data, {link.user_id for link in ticket.cc_links.all()})
-    if ccs is not None:
-        changes.update(
-            ticket_set_ccs(ticket=ticket, actor=actor, users=ccs, channel=Channel.API).changes
-        )
-    comment = None
-    if data.get("comment"):
-        payload = data["comment"]
-        author = user_by_number(account, payload.get("author_id"), "author_id") or actor
-        args = comment_args(payload)
-        public = payload.get("public")
-        comment = comment_add(
-            ticket=ticket,
-            author=author,
-            public=True if public is None else public,
-            channel=Channel.API,
-            **args,
-        )
-        # comment_add decides whether the reply made the ticket public; the audit says so.
-        if not ticket.is_public and comment.ticket.is_public:
-            changes["is_public"] = (False, True)
-    return comment, changes
+    if not data.get("comment"):
+        if ccs is not None:
+            changes.update(
+                ticket_set_ccs(ticket=ticket, actor=actor, users=ccs, channel=Channel.API).changes
+            )
+        return None, changes
+    payload = data["comment"]
+    author = user_by_number(account, payload.get("author_id"), "author_id") or actor
+    public = payload.get("public")
+    reply = ticket_reply(
+        ticket=ticket,
+        author=author,
+        actor=actor,
+        public=True if public is None else public,
+        channel=Channel.API,
+        ccs=ccs or (),
+        ccs_replace=ccs is not None,
+        **comment_args(payload),
+    )
+    changes.update(reply.changes)
+    # comment_add decides whether the reply made the ticket public; the audit says so.
+    if not ticket.is_public and reply.comment.ticket.is_public:
+        changes["is_public"] = (False, True)
+    return reply.comment, changes
 
 
 @transaction.atomic
@@ -129,7 +133,9 @@ def api_request_update(*, ticket: Ticket, user: User, data: dict) -> Comment | N
     comment = None
     if data.get("comment"):
         args = comment_args(data["comment"])
-        comment = comment_add(ticket=ticket, author=user, public=True, channel=Channel.API, **args)
+        comment = ticket_reply(
+            ticket=ticket, author=user, public=True, channel=Channel.API, **args
+        ).comment
     if data.get("solved"):
         request_solve_by_requester(ticket=ticket, user=user)
     return comment

@@ -6,8 +6,9 @@ Order of decisions, each one logged:
    never from anything else in the payload;
 2. loops and auto-replies are dropped (RFC 3834 headers, bounces, our own mail, bursts);
 3. the ticket: the HMAC reply address first, then In-Reply-To/References within the
-   account; a thread match is not authorisation: the sender must be the requester, a CC
-   or an agent, otherwise the mail opens a new ticket;
+   account; a thread match is not authorisation: the sender must be one who may post
+   there (tickets.selectors.ticket_takes_posts_from, the rule of every channel),
+   otherwise the mail opens a new ticket;
 4. a comment (public from end users; the service makes it internal on a private ticket;
    agents' emailed replies are internal notes, as a forged agent From must never reach
    customers) or a new public ticket with channel "email".
@@ -35,7 +36,8 @@ from notifications.emails import REPLY_MARKER
 from notifications.models import Delivery, InboundEmail
 from tickets import attachments as attachment_rules
 from tickets.models import Channel, Ticket
-from tickets.services import NotAllowed, comment_add, ticket_add_ccs, ticket_create
+from tickets.selectors import ticket_takes_posts_from
+from tickets.services import NotAllowed, ticket_add_ccs, ticket_create, ticket_reply
 from tickets.text import clean_subject, html_to_text, normalise_newlines
 
 logger = logging.getLogger(__name__)
@@ -183,12 +185,6 @@ def _thread_ticket(account: Account, message) -> Ticket | None:
     return None
 
 
-def _may_post(ticket: Ticket, user: User) -> bool:
-    if user.is_agent:
-        return True
-    return user.pk == ticket.requester_id or ticket.cc_links.filter(user=user).exists()
-
-
 def _body(message) -> str:
     stripped = getattr(message, "stripped_text", None)
     text = _text(stripped if stripped else message.text)
@@ -278,7 +274,7 @@ def _seen(account: Account, message_id: str, sender: str, ticket: Ticket | None)
     return _Seen(found.get("duplicate", 0) > 0, found["new_tickets"], found.get("on_ticket", 0))
 
 
-def _add_ccs(account: Account, ticket: Ticket, sender_user: User, message) -> None:
+def _copied_users(account: Account, sender_user: User, message) -> list[User]:
     """People the sender copied become CCs only when they are already users of the
     account (never mass-subscribe strangers), at most MAX_CCS_ADDED of them."""
     wanted = [
@@ -287,10 +283,8 @@ def _add_ccs(account: Account, ticket: Ticket, sender_user: User, message) -> No
         if a != sender_user.email and not addresses.is_own_address(a)
     ][:MAX_CCS_ADDED]
     if not wanted:
-        return
-    users = list(User.objects.for_account(account).filter(email__in=wanted, is_active=True))
-    if users:
-        ticket_add_ccs(ticket=ticket, actor=sender_user, users=users, channel=Channel.EMAIL)
+        return []
+    return list(User.objects.for_account(account).filter(email__in=wanted, is_active=True))
 
 
 # No savepoint of its own: the webhook view's transaction holds it, and whatever escapes
@@ -338,7 +332,7 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
         logger.info("Inbound email: new end user %s in %s", sender, account.subdomain)
     if not user.is_active:
         return _record(account, message_id, sender, subject, "dropped", "inactive user")
-    if ticket is not None and not _may_post(ticket, user):
+    if ticket is not None and not ticket_takes_posts_from(ticket=ticket, author=user):
         logger.info(
             "Inbound email from %s matched ticket %s but may not post there; new ticket",
             sender,
@@ -362,20 +356,21 @@ def _post(account, ticket, user, message, message_id, sender, subject) -> Inboun
     """The mail as a comment on its ticket, else as a new public email ticket."""
     body = _body(message) or "(This email had no text.)"
     uploads = _uploads(account, message)
+    ccs = _copied_users(account, user, message)
     if ticket is not None:
         try:
-            comment_add(
+            ticket_reply(
                 ticket=ticket,
                 author=user,
                 body=body,
                 public=not user.is_agent,
                 channel=Channel.EMAIL,
+                ccs=ccs,
                 uploads=uploads,
             )
         except NotAllowed:
             ticket = None  # a closed request: the reply opens a new one
         else:
-            _add_ccs(account, ticket, user, message)
             return _record(account, message_id, sender, subject, "comment", "", ticket)
     ticket = ticket_create(
         account=account,
@@ -386,5 +381,6 @@ def _post(account, ticket, user, message, message_id, sender, subject) -> Inboun
         channel=Channel.EMAIL,
         uploads=uploads,
     )
-    _add_ccs(account, ticket, user, message)
+    if ccs:
+        ticket_add_ccs(ticket=ticket, actor=user, users=ccs, channel=Channel.EMAIL)
     return _record(account, message_id, sender, subject, "ticket", "", ticket)

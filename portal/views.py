@@ -22,7 +22,7 @@ from tickets.access import attachment_for_viewer
 from tickets.attachments import attachment_response
 from tickets.counts import TicketPaginator
 from tickets.models import Channel
-from tickets.services import comment_add, request_rate, request_solve_by_requester, ticket_create
+from tickets.services import request_rate, request_solve_by_requester, ticket_create, ticket_reply
 
 PER_PAGE = 25
 SEARCH_PAGE_SIZE = 20
@@ -133,7 +133,7 @@ def request_detail(request, number):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            comment = comment_add(
+            comment = ticket_reply(
                 ticket=page.ticket,
                 author=request.user,
                 body=data["body"],
@@ -141,7 +141,7 @@ def request_detail(request, number):
                 public=True,
                 channel=Channel.PORTAL,
                 uploads=data["attachments"],
-            )
+            ).comment
         except ValidationError as error:
             form.add_domain_error(error)
         else:

@@ -16,6 +16,18 @@ from accounts.models import User
 from tickets.models import Attachment, Comment, Ticket, TicketCC, TicketEvent
 
 
+def _involving(viewer: User) -> Q:
+    """The end user's tickets: requested, CC'd on, or (organization managers) their
+    organization's. The CC'd ticket ids are read first (one small query): with them as
+    values rather than a join or subquery, every arm of the OR is an index (a bitmap OR),
+    so even a search over a million tickets starts from the viewer's few hundred."""
+    ccd = TicketCC.objects.for_account(viewer.account).filter(user=viewer)
+    mine = Q(requester=viewer) | Q(pk__in=list(ccd.values_list("ticket_id", flat=True)))
+    if viewer.is_org_manager and viewer.organization_id:
+        mine |= Q(organization_id=viewer.organization_id)
+    return mine
+
+
 def tickets_visible_to(*, viewer: User) -> QuerySet[Ticket]:
     """Agents see every ticket of their account. End users see public tickets they
     requested or are CC'd on, and organization managers their organization's public
@@ -23,14 +35,24 @@ def tickets_visible_to(*, viewer: User) -> QuerySet[Ticket]:
     qs = Ticket.objects.for_account(viewer.account)
     if viewer.is_agent:
         return qs
-    # The CC'd ticket ids are read first (one small query): with them as values rather
-    # than a join or subquery, every arm of the OR is an index (a bitmap OR), so even a
-    # search over a million tickets starts from the viewer's few hundred.
-    ccd = TicketCC.objects.for_account(viewer.account).filter(user=viewer)
-    mine = Q(requester=viewer) | Q(pk__in=list(ccd.values_list("ticket_id", flat=True)))
-    if viewer.is_org_manager and viewer.organization_id:
-        mine |= Q(organization_id=viewer.organization_id)
-    return qs.filter(mine, is_public=True)
+    return qs.filter(_involving(viewer), is_public=True)
+
+
+def ticket_takes_posts_from(*, ticket: Ticket, author: User) -> bool:
+    """Who may add a comment to a ticket, the one rule for every channel (help center,
+    inbound email, the API): agents of the ticket's account any ticket; an end user a
+    ticket they may see (tickets_visible_to: requester, CC, manager of the requester's
+    organization), and a private one they are involved in likewise: they cannot see it,
+    but their emailed reply still threads in, as an internal note (comment_add's rule).
+    Whether the ticket still takes comments (Closed, or Solved in the help center) is
+    comment_add's to decide; this is about the person."""
+    if author.account_id != ticket.account_id:
+        return False
+    if author.is_agent or author.pk == ticket.requester_id:
+        return True  # the common case, without a query
+    return (
+        Ticket.objects.for_account(ticket.account).filter(_involving(author), pk=ticket.pk).exists()
+    )
 
 
 def comments_visible_to(*, ticket: Ticket, viewer: User) -> QuerySet[Comment]:

@@ -3,6 +3,7 @@ API and inbound email all call these, so every rule about tickets lives here onc
 
 from tickets.services.ccs import ticket_add_ccs, ticket_set_ccs
 from tickets.services.common import DELIBERATE_CHANNELS, TRACKED_FIELDS, NotAllowed, normalise_tags
+from tickets.services.replies import Reply, ticket_reply
 from tickets.services.requests import request_rate, request_solve_by_requester
 from tickets.services.tickets import (
     can_be_made_private,
@@ -21,6 +22,7 @@ __all__ = [
     "DELIBERATE_CHANNELS",
     "TRACKED_FIELDS",
     "NotAllowed",
+    "Reply",
     "attachment_upload",
     "can_be_made_private",
     "comment_add",
@@ -32,6 +34,7 @@ __all__ = [
     "ticket_delete",
     "ticket_make_private",
     "ticket_open",
+    "ticket_reply",
     "ticket_set_ccs",
     "ticket_update",
     "tickets_bulk_update",

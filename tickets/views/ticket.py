@@ -19,12 +19,11 @@ from tickets.selectors import comments_visible_to, events_for_agent
 from tickets.services import (
     NotAllowed,
     can_be_made_private,
-    comment_add,
-    ticket_add_ccs,
     ticket_make_private,
     ticket_set_ccs,
     ticket_update,
 )
+from tickets.services import ticket_reply as reply_to_ticket  # the view has the name
 from tickets.views.common import agent_view
 from tickets.views.create import warn_if_truncated
 
@@ -75,22 +74,21 @@ def ticket_detail(request, number: int):
 
 @transaction.atomic
 def _reply(request, ticket: Ticket, form: ReplyForm):
-    # CCs first: end users CC'd when a public reply makes the ticket public gain access.
+    # The CCs' addresses become users here; ticket_reply adds them before the comment.
     ccs = [
         user_get_or_create(account=request.account, email=email)[0]
         for email in form.cleaned_data["ccs"]
     ]
-    if ccs:
-        ticket_add_ccs(ticket=ticket, actor=request.user, users=ccs)
-    return comment_add(
+    return reply_to_ticket(
         ticket=ticket,
         author=request.user,
         body=form.cleaned_data["body"],
         public=form.public,
         channel=Channel.WEB,
+        ccs=ccs,
         uploads=form.cleaned_data["attachments"],
         status=form.cleaned_data["status"] or None,
-    )
+    ).comment
 
 
 @agent_view
