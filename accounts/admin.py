@@ -2,7 +2,11 @@
 runs on the platform's connection (accounts.admin_site), and every tenant queryset here
 goes through ``all_accounts``."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.forms import OperatorSignInForm
 from accounts.models import Account, AgentGroup, Organization, User
@@ -17,8 +21,8 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 class AllAccountsAdmin(PlatformAdmin):
-    def get_queryset(self, request):
-        return self.model.all_accounts.all()
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.model.all_accounts.all()  # type: ignore[no-any-return]  # every model here has all_accounts
 
 
 @admin.register(Account)

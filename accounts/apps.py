@@ -5,7 +5,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
 from accounts.dbsession import current_account_id
 from accounts.models import User, UserManager
@@ -14,7 +17,13 @@ class AccountEmailBackend(ModelBackend):
     so timing does not tell whether an address exists.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         email = UserManager.normalize_email(kwargs.get("email") or username)
         if not email or password is None or request is None:
             return None
@@ -33,7 +42,7 @@ class AccountEmailBackend(ModelBackend):
             return user
         return None
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         # Runs (lazily, for request.user) inside TenantMiddleware's account. On the base
         # domain no account is set: only an operator's session means anything there, read
         # through the platform's connection. TenantUserMiddleware then checks again that

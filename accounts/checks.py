@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.checks import Tags, Warning, register
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Tags, Warning, register
 from django.db import connections
 
 from accounts.dbsession import platform_connection_configured
 
 
 @register(Tags.security, deploy=True)
-def check_platform_connection(app_configs, **kwargs):
+def check_platform_connection(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """On PostgreSQL the application's role is bound by every policy and can switch to no
     role that is not: without the platform's own login, what crosses accounts on purpose
     sees no account's rows (operators cannot sign in to the admin, the sweeper finds no

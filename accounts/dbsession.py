@@ -16,14 +16,21 @@ SQLite (``make run``) has no row-level security: everything here is a no-op ther
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
+
+    from accounts.models import Account
 
 SETTING = "app.account_id"
 
@@ -62,7 +69,9 @@ def _set_database_account(account_id: int | None) -> None:
     _execute_unlogged(connection, "SELECT set_config(%s, %s, false)", [SETTING, value])
 
 
-def on_connection_created(sender, connection, **kwargs) -> None:
+def on_connection_created(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
     """A new connection starts with the current account (and platform role, if any)."""
     if connection.alias != "default" or not uses_rls(connection):
         return
@@ -89,10 +98,10 @@ def _restore_database_account(account_id: int | None) -> None:
 
 
 @contextmanager
-def account_context(account) -> Iterator[None]:
+def account_context(account: Account | int | None) -> Iterator[None]:
     """Work for one account (an Account, its id, or None for "no account") and restore
     whatever was set before on the way out, even on error."""
-    account_id = getattr(account, "pk", account)
+    account_id: int | None = getattr(account, "pk", account)  # type: ignore[arg-type]  # an Account's pk, or the id given
     previous = _current_account_id.get()
     token = _current_account_id.set(account_id)
     try:
@@ -113,19 +122,19 @@ def platform_connection_configured() -> bool:
     return PLATFORM_ALIAS in connections.settings
 
 
-def platform_view(view):
+def platform_view[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """A view wholly on the platform's road, its template rendered inside it too (a
     TemplateResponse reads its querysets while rendering): the operators' admin."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         with platform_access():
             response = view(request, *args, **kwargs)
-            if callable(getattr(response, "render", None)) and not response.is_rendered:
-                response.render()
+            if callable(getattr(response, "render", None)) and not response.is_rendered:  # type: ignore[attr-defined]  # a TemplateResponse
+                response.render()  # type: ignore[attr-defined]  # a TemplateResponse
         return response
 
-    return wrapped
+    return wrapped  # type: ignore[return-value]  # wraps: called as the view is
 
 
 @contextmanager

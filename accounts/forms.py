@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -29,11 +32,14 @@ class ThrottledSignInMixin:
         ),
         "client": _("Too many failed sign-ins from this network. Try again after %(time)s."),
     }
+    # The AuthenticationForm's, which this is mixed into.
+    cleaned_data: dict[str, Any]
+    request: HttpRequest | None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username") or ""
         if not email:
-            return super().clean()
+            return super().clean()  # type: ignore[misc,no-any-return]  # the AuthenticationForm's
         attempt = signin_throttle.Attempt.of(
             account_id=getattr(getattr(self.request, "account", None), "pk", None),
             email=email,
@@ -48,7 +54,7 @@ class ThrottledSignInMixin:
                 params={"time": _minute_after(lockout.until)},
             )
         try:
-            cleaned = super().clean()
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # the AuthenticationForm's
         except forms.ValidationError:
             signin_throttle.record_failure(attempt)
             raise
@@ -72,7 +78,7 @@ class OperatorSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
     """The operators' admin sign-in, throttled as the accounts' own."""
 
 
-def _minute_after(moment) -> str:
+def _minute_after(moment: dt.datetime) -> str:
     """ "11:05" for 11:04:10, in the request's time zone: trying at the minute shown works."""
     moment = timezone.localtime(moment).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     return date_format(moment, "H:i")
@@ -81,11 +87,11 @@ def _minute_after(moment) -> str:
 class AccountPasswordResetForm(auth_forms.PasswordResetForm):
     """Password reset limited to the request's account."""
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
         self.account = account
         super().__init__(*args, **kwargs)
 
-    def get_users(self, email):
+    def get_users(self, email: str) -> Iterator[User]:
         users = User.objects.for_account(self.account).filter(
             email__iexact=email.strip(), is_active=True
         )
@@ -93,13 +99,13 @@ class AccountPasswordResetForm(auth_forms.PasswordResetForm):
 
     def send_mail(
         self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         from django.template import loader
 
         from accounts.signals import account_email

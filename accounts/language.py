@@ -9,6 +9,8 @@ the language: the same address serves every reader in their own.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,6 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_set_preferences
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import Account, User
 
 SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 # A year: a visitor's choice outlives their session, as Django's own switcher's does.
@@ -40,7 +47,7 @@ def browser_language(request: HttpRequest) -> str | None:
 
 
 def language_for_request(request: HttpRequest) -> str:
-    user = getattr(request, "user", None)
+    user: User | AnonymousUser | None = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.locale in SUPPORTED_LANGUAGES:
         return user.locale
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
@@ -49,7 +56,7 @@ def language_for_request(request: HttpRequest) -> str:
     browser = browser_language(request)
     if browser:
         return browser
-    account = getattr(request, "account", None)
+    account: Account | None = getattr(request, "account", None)
     if account is not None and account.default_locale in SUPPORTED_LANGUAGES:
         return account.default_locale
     return settings.LANGUAGE_CODE
@@ -75,7 +82,7 @@ class LanguageMiddleware:
     authentication middleware, since both the user and the account have a say, and
     restores the previous ones afterwards so nothing leaks into the next request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -41,10 +43,10 @@ def subdomain_from_host(host: str) -> str | None:
 class TenantMiddleware:
     """Sets ``request.account`` (None on the base domain) and the matching URLconf."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         subdomain = subdomain_from_host(request.get_host())
         if subdomain is None:
             return _not_found(request)
@@ -69,10 +71,10 @@ class TenantUserMiddleware:
     """A session never carries a user across accounts: a user of another account (or an
     operator on a tenant's subdomain) is signed out and treated as anonymous."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and user.account_id != getattr(request.account, "pk", None):  # type: ignore[attr-defined]
             logout(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import TIME_ZONE_CHOICES, User
+from accounts.models import TIME_ZONE_CHOICES, Account, User
 from accounts.services import user_set_preferences
 from helpdesk.form_errors import add_domain_error
 
@@ -22,13 +24,13 @@ class PreferencesForm(forms.Form):
     locale = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
 
-    def __init__(self, *args, account, **kwargs):
+    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["locale"].choices = [
+        self.fields["locale"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             ("", _("As my browser asks, else the account's")),
             *[(code, name) for code, name in settings.LANGUAGES],
         ]
-        self.fields["time_zone"].choices = [
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             ("", _("The account's (%(tz)s)") % {"tz": account.time_zone}),
             *TIME_ZONE_CHOICES,
         ]

@@ -36,6 +36,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 from accounts.dbsession import SETTING, uses_rls
 from accounts.tenancy import TenantModel
@@ -51,7 +52,7 @@ POLICY_EXPRESSION = f"account_id = {CURRENT_ACCOUNT}"
 # --- Which tables, and their policies -------------------------------------------------
 
 
-def _has_account(model) -> bool:
+def _has_account(model: type[Model]) -> bool:
     return any(f.name == "account" and f.many_to_one for f in model._meta.concrete_fields)
 
 
@@ -136,5 +137,5 @@ def ensure_row_level_security(using: str = "default") -> list[str]:
     return missing
 
 
-def on_post_migrate(sender, using="default", **kwargs) -> None:
+def on_post_migrate(sender: object, using: str = "default", **kwargs: object) -> None:
     ensure_row_level_security(using)

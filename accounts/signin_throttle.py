@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -69,7 +71,7 @@ def _digest(kind: str, value: str) -> str:
     return salted_hmac(f"sportello.signin_throttle.{kind}", value, algorithm="sha256").hexdigest()
 
 
-def _nth_latest(qs, n: int) -> dt.datetime | None:
+def _nth_latest(qs: QuerySet[Any], n: int) -> dt.datetime | None:
     """The time of the n-th most recent failure in ``qs``, if there are n."""
     times = list(qs.order_by("-created_at").values_list("created_at", flat=True)[n - 1 : n])
     return times[0] if times else None

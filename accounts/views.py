@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlsafe_base64_decode
@@ -17,7 +21,7 @@ def home_url_for(user: User) -> str:
     return reverse("portal:home")
 
 
-def tenant_home(request):
+def tenant_home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     return redirect(home_url_for(request.user))
@@ -28,8 +32,8 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
-    def get_default_redirect_url(self):
-        return home_url_for(self.request.user)
+    def get_default_redirect_url(self) -> str:
+        return home_url_for(self.request.user)  # type: ignore[arg-type]  # signed in by now
 
 
 class SignOutView(auth_views.LogoutView):
@@ -43,12 +47,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = AccountPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account": self.request.account}
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "account": self.request.account}  # type: ignore[attr-defined]  # TenantMiddleware
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # Links point at the account's own subdomain, whatever Host header came in.
-        self.extra_email_context = {"account": self.request.account}
+        self.extra_email_context = {"account": self.request.account}  # type: ignore[attr-defined]  # TenantMiddleware
         return super().form_valid(form)
 
 
@@ -60,18 +64,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def get_user(self, uidb64):
+    def get_user(self, uidb64: str) -> User | None:
         try:
             pk = int(urlsafe_base64_decode(uidb64).decode())
         except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
             return None
-        return user_for_password_reset(account=self.request.account, pk=pk)
+        return user_for_password_reset(account=self.request.account, pk=pk)  # type: ignore[attr-defined]  # TenantMiddleware
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-def landing(request):
+def landing(request: HttpRequest) -> HttpResponse:
     """The bare base domain: what Sportello is, and the operators' way in."""
     return render(request, "landing.html", {"admin_url": reverse("admin:index")})

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import polib
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 
@@ -45,10 +46,10 @@ class Command(BaseCommand):
     # database need exist.)
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Rewrite up-to-date files too.")
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         written = compile_catalogues(force=force)
         for mo in written:
             shown = (

@@ -6,9 +6,10 @@ Platform-level: creates a tenant and its first admin through ``accounts.services
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ def _messages(error: ValidationError) -> str:
 class Command(BaseCommand):
     help = "Create an account (tenant) with its first admin."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("subdomain", help="e.g. acme, for acme.<BASE_DOMAIN>")
         parser.add_argument("--name", required=True, help="The company's name.")
         parser.add_argument("--admin-email", required=True)
@@ -37,7 +38,16 @@ class Command(BaseCommand):
             help="Leave out to generate one; it is printed once.",
         )
 
-    def handle(self, *args, subdomain, name, admin_email, admin_name, admin_password, **options):
+    def handle(
+        self,
+        *args: Any,
+        subdomain: str,
+        name: str,
+        admin_email: str,
+        admin_name: str,
+        admin_password: str | None,
+        **options: Any,
+    ) -> None:
         generated = admin_password is None
         password = secrets.token_urlsafe(12) if generated else admin_password
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -101,7 +102,7 @@ class Command(BaseCommand):
     help = "Create the demo account (idempotent) and print its credentials."
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         account, created = seed_demo_account()
         with account_context(account):
             seed_demo_tickets(account)

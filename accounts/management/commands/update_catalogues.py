@@ -7,6 +7,8 @@ Needs GNU gettext (xgettext, msgmerge), as Django's makemessages does.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -47,5 +49,5 @@ class Command(BaseCommand):
     # database need exist.)
     requires_system_checks = []
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         update_catalogues(verbosity=options["verbosity"])
