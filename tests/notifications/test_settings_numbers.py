@@ -70,6 +70,21 @@ def test_suppressed_addresses_are_lifted_by_number(acme, globex, acme_admin, cli
     assert Suppression.objects.for_account(globex).exists()
 
 
+def test_rows_written_in_bulk_take_the_next_numbers_of_their_account(acme, globex):
+    # bulk_create calls no save(): NumberedTenantQuerySet numbers the rows itself.
+    suppression_add(account_id=acme.pk, email="first@acme.example", reason="bounced")
+    made = Suppression.objects.bulk_create(
+        [
+            Suppression(account=acme, email="a@acme.example", reason="bounced"),
+            Suppression(account=globex, email="a@globex.example", reason="bounced"),
+            Suppression(account=acme, email="b@acme.example", reason="bounced"),
+        ]
+    )
+    assert [row.number for row in made] == [2, 1, 3]
+    assert numbers(Suppression, acme) == [1, 2, 3]
+    assert numbers(Suppression, globex) == [1]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_numbers_existing_rows_per_account_and_the_counter_continues():
     before, after = (
