@@ -136,7 +136,7 @@ class _Delivery:
             "EMAIL_PORT": str(self.port),
         }
         self.worker = subprocess.Popen(
-            [celery, "-A", "helpdesk", "worker", "--loglevel", "warning"]
+            [celery, "-A", "helpdesk", "worker", "-Q", "mail", "--loglevel", "warning"]
             + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT,
             env=worker_env,
