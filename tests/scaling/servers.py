@@ -1,6 +1,6 @@
-"""Two (or more) gunicorn processes serving the test database, sharing one Redis: what
-web × N behind the proxy looks like. For tests marked ``django_db(transaction=True)``,
-whose rows are committed so the servers see them."""
+"""Two (or more) gunicorn processes serving the test database as the application's role,
+sharing one Redis: what web × N behind the proxy looks like. For tests marked
+``django_db(transaction=True)``, whose rows are committed so the servers see them."""
 
 from __future__ import annotations
 
@@ -19,16 +19,47 @@ from django.db import connection
 from tests.api.servers import free_port
 from tests.commands import ROOT
 
+# Logins as production's (deploy/postgres/10-app-roles.sh): the application's, which
+# row-level security binds, and the platform's own, BYPASSRLS.
+APP_ROLE, PLATFORM_ROLE = "sportello_scaling_app", "sportello_scaling_platform"
 
-def _environment(*, redis_url: str, cache_prefix: str, media_root: Path) -> dict[str, str]:
+
+def _url(user: str) -> str:
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _application_roles() -> None:
+    """The two logins, with the grants the deploy script gives, on the test database."""
+    import psycopg
+    from psycopg import errors
+
+    with psycopg.connect(_url(connection.settings_dict["USER"]), autocommit=True) as conn:
+        for role, options in (
+            (APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS"),
+            (PLATFORM_ROLE, "LOGIN NOSUPERUSER BYPASSRLS"),
+        ):
+            try:
+                conn.execute(f"CREATE ROLE {role} {options}")
+            except errors.DuplicateObject:  # made by an earlier run, or a parallel worker
+                conn.execute(f"ALTER ROLE {role} {options}")
+            conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+            conn.execute(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+            )
+            conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+
+
+def _environment(*, redis_url: str, prefix: str, media_root: Path) -> dict[str, str]:
+    _application_roles()
     return dict(os.environ) | {
         "DJANGO_SETTINGS_MODULE": "tests.scaling.server_settings",
-        "DATABASE_URL": url,  # the test database
+        # The test database, as production connects: row-level security binding.
+        "DATABASE_URL": _url(APP_ROLE),
+        "DATABASE_PLATFORM_URL": _url(PLATFORM_ROLE),
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
-        "SCALING_TEST_CACHE_PREFIX": cache_prefix,
+        "SCALING_TEST_PREFIX": prefix,
         "MEDIA_ROOT": str(media_root),
         "DEBUG": "true",
         "BASE_DOMAIN": "localhost",
@@ -76,10 +107,10 @@ def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorns(count: int, *, redis_url: str, cache_prefix: str, media_root: Path):
+def gunicorns(count: int, *, redis_url: str, prefix: str, media_root: Path):
     """``with gunicorns(2, ...) as [port_a, port_b]:`` each its own gunicorn process (one
-    worker each), started together."""
-    env = _environment(redis_url=redis_url, cache_prefix=cache_prefix, media_root=media_root)
+    worker each), started together; every Redis key they make starts with ``prefix``."""
+    env = _environment(redis_url=redis_url, prefix=prefix, media_root=media_root)
     with ExitStack() as stack:
         started = [stack.enter_context(_gunicorn(env)) for _ in range(count)]
         for port, process in started:

@@ -13,17 +13,20 @@ import uuid
 import pytest
 import redis
 import requests
+from django.db import connection
 
 from accounts.models import User
 from tests.api.conftest import token_for
 from tests.conftest import host_of
 from tests.factories import DEFAULT_PASSWORD
-from tests.scaling.servers import gunicorns
+from tests.scaling.servers import APP_ROLE, gunicorns
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-# Redis database of this test's servers (cache and broker); emptied of its keys after.
+# The Redis database of this module's servers (cache and broker), each key under a prefix
+# of the run's own, deleted after.
 REDIS_URL = "redis://127.0.0.1:6379/11"
+PREFIX = f"scaling-{uuid.uuid4().hex[:8]}"
 
 
 class Browser:
@@ -58,9 +61,9 @@ def shared_redis():
     except OSError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
     yield client
-    client.flushdb()
+    for key in client.scan_iter(f"*{PREFIX}*"):
+        client.delete(key)
     client.close()
 
 
@@ -69,10 +72,7 @@ def servers(django_db_setup, shared_redis, tmp_path_factory):
     """Started once for the module; each test's rows are committed, then emptied after it
     (transactional tests), while the servers' idle connections stay open."""
     with gunicorns(
-        2,
-        redis_url=REDIS_URL,
-        cache_prefix=f"scaling-{uuid.uuid4().hex[:8]}",
-        media_root=tmp_path_factory.mktemp("media"),
+        2, redis_url=REDIS_URL, prefix=PREFIX, media_root=tmp_path_factory.mktemp("media")
     ) as ports:
         yield ports
 
@@ -115,7 +115,14 @@ def test_a_ticket_flow_alternating_between_two_processes(
     assert "Unplugged. Thanks!" in agent.get(a, f"/agent/tickets/{number}/").text
 
     # Both processes handed their emails to the one broker, on the mail queue.
-    assert shared_redis.llen("mail") >= 2
+    assert shared_redis.llen(f"{PREFIX}:mail") >= 2
+    # Each process on connections of its own, as the application's role.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND datname = %s",
+            [APP_ROLE, connection.settings_dict["NAME"]],
+        )
+        assert cursor.fetchone()[0] >= 2
 
     # Signed out on B, the agent is signed out on A too.
     assert agent.get(b, "/agent/").status_code == 200
