@@ -63,7 +63,7 @@ bench: install
 		--duration $(BENCH_DURATION) $(if $(ONLY),--only $(ONLY))
 
 worker: install
-	$(VENV)/bin/celery -A helpdesk worker -B --loglevel=info
+	$(VENV)/bin/celery -A helpdesk worker -B -Q mail,default,imports --loglevel=info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

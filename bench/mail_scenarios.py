@@ -109,13 +109,27 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 class _Delivery:
-    """The sink and the worker, and a producer of outbox rows copied from a real one."""
+    """The sink and the workers, and a producer of outbox rows copied from a real one.
 
-    def __init__(self, env: dict, ctx: dict):
+    ``workers`` Celery workers on the ``mail`` queue (each of ``concurrency`` processes;
+    None: the settings' default, two per core), and a sink answering each message after
+    ``sink_delay_ms`` (0: at once)."""
+
+    def __init__(
+        self,
+        env: dict,
+        ctx: dict,
+        *,
+        workers: int = 1,
+        concurrency: int | None = None,
+        sink_delay_ms: float = 0,
+    ):
         self.env, self.ctx = env, ctx
         self.log = Path(tempfile.mkdtemp(prefix="bench-smtp-")) / "arrivals.log"
         self.log.touch()
         self.port = _free_port()
+        self.worker_count, self.concurrency = workers, concurrency
+        self.sink_delay_ms = sink_delay_ms
 
     def __enter__(self):
         import redis
@@ -125,7 +139,8 @@ class _Delivery:
         # would be sent first and blur the measurement: start from an empty queue.
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
         self.sink = subprocess.Popen(
-            [sys.executable, "-m", "bench.smtp_sink", str(self.port), str(self.log)],
+            [sys.executable, "-m", "bench.smtp_sink", str(self.port), str(self.log)]
+            + [str(self.sink_delay_ms)],
             cwd=ROOT,
             start_new_session=True,
         )
@@ -135,20 +150,40 @@ class _Delivery:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.port),
         }
-        self.worker = subprocess.Popen(
-            [celery, "-A", "helpdesk", "worker", "--loglevel", "warning"]
-            + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT,
-            env=worker_env,
-            start_new_session=True,
-        )
+        concurrency = ["-c", str(self.concurrency)] if self.concurrency else []
+        self.workers = [
+            subprocess.Popen(
+                [celery, "-A", "helpdesk", "worker", "-Q", "mail", "-n", f"mail{n}@%h"]
+                + concurrency
+                + ["--loglevel", "warning"]
+                + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
+                cwd=ROOT,
+                env=worker_env,
+                start_new_session=True,
+            )
+            for n in range(self.worker_count)
+        ]
         self.template = self._template()
-        sent = self.produce(count=1, rate=1)  # wait for the worker to be up
+        self._await_workers(timeout=120)
+        sent = self.produce(count=1, rate=1)  # and the whole road, once
         self.wait(sent, timeout=120)
         return self
 
+    def _await_workers(self, *, timeout: float) -> None:
+        """Until every worker answers a ping: measuring while one is still starting
+        would count a worker short."""
+        from helpdesk.celery import app
+
+        names = {f"mail{n}@{socket.gethostname()}" for n in range(self.worker_count)}
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answered = {name for reply in app.control.ping(timeout=1.0) for name in reply}
+            if names <= answered:
+                return
+        raise SystemExit(f"workers did not come up: {sorted(names)}")
+
     def __exit__(self, *exc):
-        for process in (self.worker, self.sink):
+        for process in (*self.workers, self.sink):
             try:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)

@@ -35,6 +35,12 @@ def task_enqueue(name: str, args: tuple, *, countdown: int | None = None):
     return task.apply_async(args, countdown=countdown)
 
 
+def task_queue(name: str) -> str:
+    """The broker queue the task registered as ``name`` is published to (CELERY_TASK_ROUTES,
+    else the default queue): where its backlog is to be read."""
+    return str(app.amqp.router.route({}, name)["queue"].name)
+
+
 _task_contexts: dict[str, ExitStack] = {}
 
 

@@ -211,6 +211,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # process may run on (not the host's); set it where a container's CPU quota is smaller.
 _CORES = getattr(os, "process_cpu_count", os.cpu_count)() or 1
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2 * _CORES)
+# Queues by kind, so one kind of work never waits behind another and each gets the
+# workers it needs (README, "Scaling"): `mail`, the outbox's sends (many, short, waiting
+# on the provider: two processes per core, more workers when the backlog grows); `default`,
+# everything else (the sweeper, the API's bulk updates); `imports`, reserved for bulk
+# imports, which are long and CPU-bound (one process per core) and must not hold up mail.
+# A worker serves the queues given with -Q (docker-compose.yml: worker-mail, worker).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+TASK_QUEUES = ("mail", "default", "imports")
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.delivery_send_task": {"queue": "mail"},
+    "notifications.tasks.deliveries_send_task": {"queue": "mail"},
+    "accounts.tasks.email_send": {"queue": "mail"},
+}
 # Celery's Django fixup closes the database connection before and after every task
 # unless this is set (a new PostgreSQL connection per email: 78 instead of 118 emails/s
 # in `make bench` 7b). With it, helpdesk/celery.py closes connections as Django does

@@ -31,7 +31,7 @@ from django.utils import timezone
 from kombu.exceptions import ChannelError
 
 from accounts.dbsession import platform_access
-from helpdesk.celery import app, task_enqueue
+from helpdesk.celery import app, task_enqueue, task_queue
 from notifications.claims import (
     claim,
     lease_keeper,
@@ -255,15 +255,16 @@ SWEEP_LIMIT = 1000
 
 
 def broker_queue_length() -> int | None:
-    """Messages waiting in the broker's default queue: 0 when tasks run eagerly (tests,
-    `make run`), None when the broker cannot be asked (then it is no use enqueueing
-    anything but the rows known lost, and those will fail to enqueue and stay marked)."""
+    """Messages waiting in the broker's queue of the send tasks (``mail``): 0 when tasks
+    run eagerly (tests, `make run`), None when the broker cannot be asked (then it is no
+    use enqueueing anything but the rows known lost, and those will fail to enqueue and
+    stay marked). Other queues' backlogs (bulk jobs in ``default``) say nothing of it."""
     if app.conf.task_always_eager:
         return 0
     try:
         with app.connection_for_read() as broker:
             declared = broker.default_channel.queue_declare(
-                queue=app.conf.task_default_queue, passive=True
+                queue=task_queue(SEND_BATCH), passive=True
             )
     except ChannelError:  # Redis keeps no empty list: a queue not found is an empty one
         return 0

@@ -103,6 +103,8 @@ def _production_env() -> dict[str, str]:
         DATABASE_URL=url,
         # The platform's own login (README, "Security"); the same one will do here.
         DATABASE_PLATFORM_URL=url,
+        # The shared cache (README, "Scaling"); the check does not connect to it.
+        REDIS_URL="redis://127.0.0.1:6379/15",
     )
 
 
@@ -112,6 +114,15 @@ def test_check_deploy_warns_without_the_platform_connection(db):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "accounts.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_the_cache_is_per_process(db):
+    """Without Redis every web process keeps its own rate limit and job statuses."""
+    env = _production_env()
+    del env["REDIS_URL"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "api.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "BASE_DOMAIN"])

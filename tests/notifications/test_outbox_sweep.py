@@ -18,6 +18,7 @@ from notifications.outbox import deliveries_sweep, delivery_send
 from tests.broker import broker_at
 
 SWEEP_TASK = "notifications.tasks.deliveries_sweep_task"
+SEND_ONE = "notifications.tasks.delivery_send_task"
 TEST_BROKER = "redis://127.0.0.1:6379/13"
 
 
@@ -74,17 +75,17 @@ def test_a_live_worker_keeps_its_lease_through_a_send_slower_than_the_lease(acme
 
 @pytest.fixture
 def busy_broker():
-    """A real Redis as the broker, its default queue holding one task nobody consumes."""
+    """A real Redis as the broker, its mail queue holding one task nobody consumes."""
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     queue = redis.Redis.from_url(TEST_BROKER)
-    queue.delete("celery")
+    queue.delete("mail", "default")
     with broker_at(TEST_BROKER) as app:
-        app.send_task(SWEEP_TASK)  # a backlog of one
+        app.send_task(SEND_ONE, args=[0])  # a backlog of one; routed to "mail"
         yield queue
-    queue.delete("celery")
+    queue.delete("mail", "default")
     queue.close()
 
 
@@ -92,19 +93,19 @@ def test_rows_waiting_behind_a_busy_queue_are_left_to_their_tasks(acme, busy_bro
     old = timezone.now() - dt.timedelta(minutes=10)
     waiting = [make_row(acme, n, created_at=old, next_attempt_at=old) for n in range(5)]
     lost = make_row(acme, 9, created_at=old, next_attempt_at=old, enqueue_failed=True)
-    assert busy_broker.llen("celery") == 1
+    assert busy_broker.llen("mail") == 1
 
     # The queue is busy: only the row known to have no task is enqueued.
     assert deliveries_sweep() == [lost.pk]
-    assert busy_broker.llen("celery") == 2
+    assert busy_broker.llen("mail") == 2
     lost.refresh_from_db()
     assert lost.enqueue_failed is False  # its task is in the queue now
     assert deliveries_sweep() == []  # and is not sent a second one
 
     # The queue drained and they are still queued: their messages were lost.
-    busy_broker.delete("celery")
+    busy_broker.delete("mail")
     assert sorted(deliveries_sweep()) == sorted(row.pk for row in waiting + [lost])
-    assert busy_broker.llen("celery") == 1  # one batch task for the six
+    assert busy_broker.llen("mail") == 1  # one batch task for the six
 
 
 def test_a_dead_workers_rows_are_taken_back_even_while_the_queue_is_busy(acme, busy_broker):
@@ -118,4 +119,18 @@ def test_a_dead_workers_rows_are_taken_back_even_while_the_queue_is_busy(acme, b
     live.refresh_from_db()
     assert (dead.state, dead.claim_token) == (Delivery.State.QUEUED, "")
     assert (live.state, live.claim_token) == (Delivery.State.SENDING, "live")
-    assert busy_broker.llen("celery") == 2
+    assert busy_broker.llen("mail") == 2
+
+
+def test_a_backlog_in_another_queue_does_not_hold_up_lost_rows(acme, busy_broker):
+    """Only the mail queue's backlog can hide a row's task: bulk jobs waiting in
+    ``default`` do not keep the sweeper from sending rows whose message was lost."""
+    busy_broker.delete("mail")
+    with broker_at(TEST_BROKER) as app:
+        for _ in range(3):
+            app.send_task(SWEEP_TASK)
+    assert (busy_broker.llen("default"), busy_broker.llen("mail")) == (3, 0)
+    old = timezone.now() - dt.timedelta(minutes=10)
+    lost = make_row(acme, created_at=old, next_attempt_at=old)
+    assert deliveries_sweep() == [lost.pk]
+    assert busy_broker.llen("mail") == 1
