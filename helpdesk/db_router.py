@@ -9,7 +9,8 @@ is a no-op and every query goes to the primary, as before.
 Inside the block, reads go to the replica unless:
 
 - the primary is inside a transaction (``atomic``): a transaction that may write reads
-  what it wrote, never a replica's older copy;
+  what it wrote, never a replica's older copy. The one exception is a request's own
+  transaction (``ATOMIC_REQUESTS``) while nothing has written in it: a GET's;
 - something in the block has written already (the router sees every ORM write through
   ``db_for_write``): the rest of the block reads the primary, its own writes included;
 - the enclosed code crosses accounts on purpose (``platform_access``): the platform's
@@ -52,6 +53,9 @@ RETRY_AFTER_SECONDS = 10.0
 @dataclass
 class _Block:
     account_id: int | None
+    # How deep in ``atomic`` blocks the primary was when the block began: deeper means a
+    # transaction opened inside the block, which may write.
+    primary_depth: int
     wrote: bool = False
 
 
@@ -72,13 +76,29 @@ def replica_configured() -> bool:
     return REPLICA_ALIAS in connections.settings
 
 
-def _primary_in_transaction() -> bool:
-    return connections[DEFAULT_DB_ALIAS].in_atomic_block
+def _primary_depth() -> int:
+    return len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
+
+
+def _primary_transaction_may_write() -> bool:
+    """The primary is inside a transaction that has written, or may have: anything but a
+    request's own transaction (``ATOMIC_REQUESTS``) in which nothing has written yet."""
+    primary = connections[DEFAULT_DB_ALIAS]
+    if not primary.in_atomic_block:
+        return False
+    log = _write_log.get()
+    requests_own = primary.settings_dict["ATOMIC_REQUESTS"] and _primary_depth() == 1
+    return not requests_own or log is None or log.wrote
 
 
 def _reads_replica_now() -> bool:
     block = _block.get()
-    if block is None or block.wrote or _primary_in_transaction() or platform_access_active():
+    if (
+        block is None
+        or block.wrote
+        or _primary_depth() > block.primary_depth
+        or platform_access_active()
+    ):
         return False
     account_id = current_account_id()
     if account_id != block.account_id:
@@ -142,7 +162,7 @@ def reading_from_replica(*, pinned: bool = False) -> Iterator[bool]:
     if (
         pinned
         or not replica_configured()
-        or _primary_in_transaction()
+        or _primary_transaction_may_write()
         or platform_access_active()
         or time.monotonic() < _replica_down_until
     ):
@@ -164,7 +184,7 @@ def reading_from_replica(*, pinned: bool = False) -> Iterator[bool]:
     if not usable:
         yield False
         return
-    token = _block.set(_Block(account_id))
+    token = _block.set(_Block(account_id, _primary_depth()))
     with stack:
         try:
             yield True

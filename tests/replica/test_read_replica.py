@@ -202,3 +202,27 @@ def test_an_unreachable_replica_degrades_to_the_primary(
         replica.close()
         replica.settings_dict["PORT"] = port
         db_router._replica_down_until = 0.0
+
+
+def test_with_atomic_requests_a_get_still_reads_the_replica_and_a_write_still_pins(
+    ticket, acme, acme_agent, colleague, client_for, replay_paused
+):
+    # Each request in one transaction of the primary (ATOMIC_REQUESTS, as PgBouncer's
+    # transaction mode may have it): a GET has written nothing in its transaction.
+    primary = connections["default"].settings_dict
+    primary["ATOMIC_REQUESTS"] = True
+    try:
+        make_ticket(account=acme, submitter=acme_agent, subject="Lagging behind")
+        agent = client_for(acme_agent)
+        assert "Lagging behind" not in agent.get("/agent/views/unsolved/").text
+
+        posted = agent.post(
+            f"/agent/tickets/{ticket.number}/reply/",
+            {"comment_type": "public", "body": "Zebra crossing repaired", "status": ""},
+        )
+        assert posted.status_code == 302
+        assert "Zebra crossing repaired" in agent.get("/agent/views/unsolved/").text
+        other = client_for(colleague).get("/agent/views/unsolved/").text
+        assert "Zebra crossing repaired" not in other
+    finally:
+        primary["ATOMIC_REQUESTS"] = False
