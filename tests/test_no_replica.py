@@ -49,18 +49,21 @@ def test_without_a_replica_a_write_pins_nobody(ticket, acme_agent, client_for):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("", None),
+        ("", [None, []]),
         (
             "postgres://app:secret@replica.internal:5433/sportello",
-            {"HOST": "replica.internal", "PORT": 5433, "USER": "app", "MIRROR": "default"},
+            [
+                {"HOST": "replica.internal", "PORT": 5433, "USER": "app", "MIRROR": "default"},
+                ["helpdesk.db_router.ReplicaRouter"],
+            ],
         ),
     ],
 )
-def test_database_replica_url_configures_the_replica_alias(url, expected):
+def test_database_replica_url_configures_the_replica_alias_and_its_router(url, expected):
     code = (
         "from django.conf import settings; import json; r = settings.DATABASES.get('replica');"
-        "print(json.dumps(r and {'HOST': r['HOST'], 'PORT': r['PORT'], 'USER': r['USER'],"
-        " 'MIRROR': r['TEST']['MIRROR']}))"
+        "print(json.dumps([r and {'HOST': r['HOST'], 'PORT': r['PORT'], 'USER': r['USER'],"
+        " 'MIRROR': r['TEST']['MIRROR']}, settings.DATABASE_ROUTERS]))"
     )
     done = manage("shell", "-c", code, env=os.environ | {"DATABASE_REPLICA_URL": url})
     assert done.returncode == 0, done.stderr

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.test import override_settings
 
 from tests.replica.cluster import Cluster, postgres_bindir, start_cluster
 
@@ -102,9 +103,13 @@ def django_db_setup(replica_cluster: Cluster, django_db_blocker) -> Iterator[Non
         replica["TEST"]["MIRROR"] = "default"
         connections.settings["replica"] = replica
         settings.DATABASES["replica"] = replica
+        # As helpdesk/settings.py does when DATABASE_REPLICA_URL is set.
+        routers = override_settings(DATABASE_ROUTERS=["helpdesk.db_router.ReplicaRouter"])
+        routers.enable()
         try:
             yield
         finally:
+            routers.disable()
             connections["replica"].close()
             del connections["replica"]
             # One dict, or two (were Django to copy settings.DATABASES): both cleared.
