@@ -75,7 +75,7 @@ def replica_cluster(django_db_blocker) -> Iterator[Cluster]:
     bindir = postgres_bindir()
     if bindir is None:
         message = "PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup) are missing"
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     cluster = start_cluster(bindir)
