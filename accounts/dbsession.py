@@ -197,3 +197,8 @@ def platform_access() -> Iterator[None]:
         except DatabaseError:
             if not connection.in_atomic_block:
                 connection.close()
+
+
+def platform_access_active() -> bool:
+    """Inside ``platform_access``: reads stay on its connection (helpdesk.db_router)."""
+    return bool(_platform_depth.get())

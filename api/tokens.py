@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
 from api.models import ApiToken
+from helpdesk.db_router import bookkeeping_writes
 
 # Last-used timestamps are written at most this often: not one UPDATE per API call.
 _TOUCH_INTERVAL = dt.timedelta(minutes=1)
@@ -76,7 +77,9 @@ def _live_tokens(account: Account, secret: str, kind: str):
 def _touch(account: Account, pk: int, last_used_at: dt.datetime | None) -> None:
     now = timezone.now()
     if last_used_at is None or now - last_used_at > _TOUCH_INTERVAL:
-        ApiToken.objects.for_account(account).filter(pk=pk).update(last_used_at=now)
+        # Bookkeeping: it does not pin the client to the primary (helpdesk.read_your_writes).
+        with bookkeeping_writes():
+            ApiToken.objects.for_account(account).filter(pk=pk).update(last_used_at=now)
 
 
 def user_for_basic_token(*, account: Account, email: str, secret: str) -> User | None:

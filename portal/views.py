@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk.form_errors import flash_domain_error
+from helpdesk.read_your_writes import replica_reads
 from portal import selectors
 from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
 from tickets.access import attachment_for_viewer
@@ -56,6 +57,7 @@ def portal_view(view):
 
 @require_GET
 @portal_view
+@replica_reads
 def home(request):
     """My activities: the viewer's requests by tab, filtered, sorted and paginated."""
     viewer = request.user
@@ -195,6 +197,7 @@ def attachment_download(request, number, token):
 
 @require_GET
 @portal_view
+@replica_reads
 def search(request):
     form = SearchForm(request.GET)
     valid = form.is_valid()

@@ -14,3 +14,5 @@ os.environ.setdefault("BASE_DOMAIN", "localhost")
 # own login) would not see its rows. The suite's platform road is a SET ROLE stand-in
 # (tests/security/conftest.py); test_database_roles.py runs the real one in a process.
 os.environ["DATABASE_PLATFORM_URL"] = ""  # empty, not absent: .env must not set it either
+# No replica unless a test starts one (tests/replica/): .env must not set one either.
+os.environ["DATABASE_REPLICA_URL"] = ""

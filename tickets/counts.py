@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -56,7 +56,9 @@ def capped_counts(querysets: dict[str, QuerySet], *, cap: int | None = None) -> 
         # The SQL is the ORM's own, its values still parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{index})")  # noqa: S608
         params.extend(qs_params)
-    with connection.cursor() as cursor:
+    # On the connection the querysets read from (the replica, for a page that opted in).
+    alias = next(iter(querysets.values())).db
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {

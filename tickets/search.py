@@ -27,7 +27,7 @@ import datetime as dt
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -117,7 +117,8 @@ def comment_rank(tsquery: SearchQuery) -> SearchRank:
 def _estimated_comment_matches(viewer: User, terms: list[str]) -> float:
     """The planner's estimate of the account's comments holding every word (EXPLAIN in
     ``search_comment_estimate``, nothing is run), from the stored vector's statistics."""
-    with connection.cursor() as cursor:
+    # Where the search's reads go (the replica, for a page that opted in: helpdesk.db_router).
+    with connections[router.db_for_read(Comment)].cursor() as cursor:
         cursor.execute(
             "SELECT search_comment_estimate(%s, to_tsquery('simple'::regconfig, %s))",
             [viewer.account_id, tsquery_text(terms)],
@@ -193,7 +194,7 @@ def _search_postgres(
     in_comments = indexed_matching_comments(viewer=viewer, terms=terms, visible=readable)
     matches = in_comments.order_by().values_list("ticket_id", flat=True).union(subject_ids)
     matches = matches.order_by()
-    with connection.cursor() as cursor:
+    with connections[matches.db].cursor() as cursor:  # the connection that runs it
         # A prefix ("refund:*") gathers several index entries into one bitmap: with the
         # default 4 MB it turns lossy and every comment on those pages is re-parsed
         # (9 s for "invoice refund" at a million tickets, 0.4 s with this).

@@ -17,11 +17,13 @@ from api.errors import LengthRequired, PayloadTooLarge, RecordInvalid
 from api.parsers import SafeJSONParser, max_body_bytes
 from api.permissions import IsAgent
 from api.throttling import AccountRateThrottle
+from helpdesk.read_your_writes import ReplicaReadsMixin
 
 MAX_IDS = 100
 
 
-class ApiView(APIView):
+class ApiView(ReplicaReadsMixin, APIView):
+    # GET and HEAD read from the replica, when one is configured (helpdesk.db_router).
     authentication_classes = [ZendeskTokenAuthentication, BearerTokenAuthentication]
     permission_classes = [IsAgent]
     throttle_classes = [AccountRateThrottle]

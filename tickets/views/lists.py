@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import users_search
+from helpdesk.read_your_writes import replica_reads
 from tickets.counts import TicketPaginator
 from tickets.forms import BulkUpdateForm
 from tickets.search import tickets_search
@@ -35,12 +36,14 @@ def _sort_param(value: str) -> str:
 
 
 @agent_view
+@replica_reads
 def home(request):
     """The agent's home: "Your unsolved tickets"."""
     return ticket_list(request, view_key="mine")
 
 
 @agent_view
+@replica_reads
 def ticket_list(request, view_key: str):
     if view_key not in AGENT_VIEWS:
         raise Http404
@@ -102,6 +105,7 @@ def tickets_bulk(request):
 
 
 @agent_view
+@replica_reads
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     tickets, users = [], []
