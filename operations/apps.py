@@ -8,7 +8,14 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        import logging
+
         from celery import signals
+        from django.conf import settings
+
+        if settings.LOG_FORMAT == "json":
+            # Python's warnings as log records too: one JSON object per line, always.
+            logging.captureWarnings(True)
 
         from operations.worker_metrics import on_worker_init
 
