@@ -3,6 +3,7 @@ metrics added up, its own lines as JSON) and a Celery worker's metrics port."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -10,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-import http.client
 import urllib.parse
 from pathlib import Path
 
