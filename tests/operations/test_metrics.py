@@ -5,6 +5,10 @@ the accounts named only as configured; several processes added up (multiprocess 
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -224,3 +228,16 @@ def test_several_processes_are_added_up_in_multiprocess_mode(tmp_path, db):
         if s.name == "sportello_http_requests_total"
     }
     assert counts[(("method", "GET"), ("status", "404"), ("view", "unresolved"))] == 2
+
+
+def test_the_sample_dashboard_asks_only_for_pinned_metrics():
+    path = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "sportello-dashboard.json"
+    dashboard = json.loads(path.read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    used = {
+        re.sub(r"_(total|bucket|count|sum)$", "", name)
+        for expr in exprs
+        for name in re.findall(r"sportello_[a-z_]+", expr)
+    }
+    assert used and used <= PINNED.keys(), used - PINNED.keys()
+    assert PINNED.keys() <= used, f"not on the dashboard: {PINNED.keys() - used}"
