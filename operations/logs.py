@@ -16,6 +16,7 @@ import re
 from contextvars import ContextVar
 from typing import Any
 
+from celery import current_task
 from django.http import HttpRequest
 from django.utils.functional import empty
 
@@ -35,11 +36,8 @@ EXTRA_FIELDS = (
     "status",
     "duration_ms",
     "sql_queries",
-    "task",
-    "task_id",
-    "task_state",
 )
-CONTEXT_FIELDS = ("request_id", "account", "account_id", "user_id")
+CONTEXT_FIELDS = ("request_id", "account", "account_id", "user_id", "task", "task_id")
 
 
 def redact(text: str) -> str:
@@ -59,8 +57,8 @@ def request_user_id(request: HttpRequest | None) -> int | None:
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds the request id, the account and the user to every record (for the text
-    format too: ``%(request_id)s``)."""
+    """Adds the request id, the account and the user, and the Celery task if one runs,
+    to every record (for the text format too: ``%(request_id)s``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = current_request.get()
@@ -70,7 +68,12 @@ class RequestContextFilter(logging.Filter):
             "account": account.subdomain if account is not None else "",
             "account_id": account.pk if account is not None else current_account_id(),
             "user_id": request_user_id(request),
+            "task": None,
+            "task_id": None,
         }
+        if current_task:  # a Celery task is running (in a worker, or eagerly)
+            defaults["task"] = current_task.name
+            defaults["task_id"] = current_task.request.id
         for name, value in defaults.items():
             if getattr(record, name, None) is None:
                 setattr(record, name, value)

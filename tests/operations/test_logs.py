@@ -140,11 +140,17 @@ def test_a_task_is_queued_with_the_request_id(db, redis_url, queue_name):
     assert message["headers"][REQUEST_ID_HEADER] == "req-from-the-page"
 
 
-def test_a_task_sends_its_emails_with_the_request_id_it_was_queued_with(acme, outbox_backend):
+def test_a_task_sends_its_emails_with_the_request_id_it_was_queued_with(
+    json_log, acme, outbox_backend
+):
     delivery = _queued(acme, due_minutes_ago=0)
     delivery_send_task.apply(args=[delivery.pk], headers={REQUEST_ID_HEADER: "req-42"})
     [message] = mail.outbox
     assert message.extra_headers["X-Request-ID"] == "req-42"
+    # Its log lines too, naming the task.
+    [line] = [e for e in json_log() if e["logger"] == "celery.app.trace"]
+    assert line["request_id"] == "req-42"
+    assert line["task"] == "notifications.tasks.delivery_send_task" and line["task_id"]
 
 
 def test_an_email_sent_because_of_a_request_carries_its_id(
