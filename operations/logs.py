@@ -4,7 +4,8 @@ Every line carries the request's or task's id, and the account and user it works
 as ids (``RequestContextFilter``); the request line adds the view, method, status,
 duration and SQL count (``operations.requests``). Personal data stays out: the fields
 are ids and names of code, and an email address that a message or a traceback would
-carry is replaced by ``[email]`` before the line is written.
+carry is replaced by ``[email]`` before the line is written, and Django's own lines
+about a response name the view instead of the path.
 """
 
 from __future__ import annotations
@@ -42,6 +43,18 @@ CONTEXT_FIELDS = ("request_id", "account", "account_id", "user_id", "task", "tas
 
 def redact(text: str) -> str:
     return EMAIL.sub("[email]", text)
+
+
+def _without_path(record: logging.LogRecord, message: str) -> str:
+    """Django's own lines about a response ("Not Found: /reset/<uid>/<token>/") name the
+    view instead of the path, which can hold tokens and file keys."""
+    request = getattr(record, "request", None)
+    if not isinstance(request, HttpRequest) or not request.path:
+        return message
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match is not None and match.view_name else "unresolved"
+    escaped = request.path.encode("unicode_escape").decode("ascii")  # as Django logs it
+    return message.replace(escaped, f"[{name}]")
 
 
 def request_user_id(request: HttpRequest | None) -> int | None:
@@ -88,7 +101,7 @@ class JsonFormatter(logging.Formatter):
             ),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": redact(_without_path(record, record.getMessage())),
         }
         for name in CONTEXT_FIELDS + EXTRA_FIELDS:
             value = getattr(record, name, None)

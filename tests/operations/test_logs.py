@@ -221,6 +221,13 @@ def test_no_email_address_or_subject_reaches_the_log(
     assert Delivery.objects.for_account(acme).exists()  # emails were written, and sent
 
 
+def test_djangos_response_lines_name_no_path(json_log, client_for, acme):
+    client_for(account=acme).get("/hc/requests/424242/token-9f8e7d6c/")
+    [line] = [e for e in json_log() if e["logger"] == "django.request"]
+    assert line["message"] == "Not Found: [unresolved]"
+    assert "token-9f8e7d6c" not in json_log.raw and "424242" not in json_log.raw
+
+
 def test_production_logs_are_json_lines_by_default(db):
     env = production_env()
     code = (
