@@ -10,7 +10,9 @@ WORKDIR /app
 
 # Dependencies first, so code changes do not reinstall them.
 COPY pyproject.toml README.md ./
-RUN pip install .
+# EXTRAS=sentry for error reports to Sentry (SENTRY_DSN); none by default.
+ARG EXTRAS=""
+RUN pip install ".${EXTRAS:+[$EXTRAS]}"
 
 COPY . .
 
@@ -28,5 +30,5 @@ USER sportello
 ENV DEBUG=false MEDIA_ROOT=/data/media
 EXPOSE 8000
 
-CMD ["gunicorn", "helpdesk.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "helpdesk.wsgi", "--config", "deploy/gunicorn.conf.py", \
+     "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]

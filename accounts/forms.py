@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import signin_throttle
 from accounts.models import Account, User
+from helpdesk import metrics
 from helpdesk.client_address import client_network
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class ThrottledSignInMixin:
         # Checked before the password, so a locked address is no password oracle.
         lockout = signin_throttle.lockout_for(attempt)
         if lockout is not None:
+            metrics.SIGNIN_LOCKOUTS.labels(reason=lockout.reason).inc()
             raise forms.ValidationError(
                 self.throttled_messages[lockout.reason],
                 code="throttled",
@@ -57,6 +59,9 @@ class ThrottledSignInMixin:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # the AuthenticationForm's
         except forms.ValidationError:
             signin_throttle.record_failure(attempt)
+            metrics.SIGNIN_FAILURES.labels(
+                site="accounts" if getattr(self.request, "account", None) else "operators"
+            ).inc()
             raise
         signin_throttle.record_success(attempt)
         return cleaned

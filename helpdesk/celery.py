@@ -1,10 +1,18 @@
 import importlib
 import os
+import time
 from contextlib import ExitStack
 
 from celery import Celery, signals
 
 from accounts.dbsession import account_context, current_account_id
+from helpdesk import metrics
+from helpdesk.request_id import (
+    current_request_id,
+    reset_request_id,
+    set_request_id,
+    well_formed,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
@@ -17,6 +25,9 @@ app.autodiscover_tasks()
 # database forgets the account when the task ends, so a worker's persistent connection
 # never lends one task's account to the next.
 ACCOUNT_HEADER = "sportello_account_id"
+# The id of the request (or task) that queued it, for its log lines and its emails
+# (helpdesk/request_id.py); a task queued by none (beat) goes by its own task id.
+REQUEST_ID_HEADER = "sportello_request_id"
 
 
 def task_enqueue(name: str, args: tuple, *, countdown: int | None = None):
@@ -48,6 +59,19 @@ _task_contexts: dict[str, ExitStack] = {}
 def _stamp_account(headers=None, **kwargs):
     if headers is not None and ACCOUNT_HEADER not in headers:
         headers[ACCOUNT_HEADER] = current_account_id()
+
+
+@signals.before_task_publish.connect
+def _stamp_request_id(headers=None, **kwargs):
+    if headers is not None and REQUEST_ID_HEADER not in headers and current_request_id():
+        headers[REQUEST_ID_HEADER] = current_request_id()
+
+
+def _header(request, name: str):
+    """A custom header: a worker exposes it as a request attribute, apply() in .headers."""
+    if hasattr(request, name):
+        return getattr(request, name)
+    return (getattr(request, "headers", None) or {}).get(name)
 
 
 def _queued_account(request) -> int | None | bool:
@@ -88,6 +112,34 @@ def _enter_account(task_id=None, task=None, **kwargs):
     stack = ExitStack()
     stack.enter_context(account_context(account_id))
     _task_contexts[task_id] = stack
+
+
+_task_observations: dict[str, tuple[float, object]] = {}
+
+
+@signals.task_prerun.connect
+def _observe_task(task_id=None, task=None, **kwargs):
+    if task is None or task_id is None:
+        return
+    token = None
+    queued_by = _header(task.request, REQUEST_ID_HEADER)
+    if well_formed(queued_by):
+        token = set_request_id(queued_by)
+    elif not current_request_id():  # eager tasks keep their caller's id
+        token = set_request_id(task_id)
+    _task_observations[task_id] = (time.perf_counter(), token)
+
+
+@signals.task_postrun.connect
+def _task_observed(task_id=None, task=None, state=None, **kwargs):
+    started, token = _task_observations.pop(task_id, (None, None))
+    if started is None or task is None:
+        return
+    metrics.TASK_DURATION.labels(task=task.name, state=str(state or "unknown").lower()).observe(
+        time.perf_counter() - started
+    )
+    if token is not None:
+        reset_request_id(token)
 
 
 @signals.task_postrun.connect

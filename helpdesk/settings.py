@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "portal",
     "notifications",
     "api",
+    # Health, readiness, metrics, logs (README, "Operations"); no models.
+    "operations",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
@@ -65,6 +67,12 @@ if DEBUG:
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics: on any host, before the tenant, the HTTPS redirect or a
+    # session; for the operators' network (or token) only (operations/, README "Operations").
+    "operations.endpoints.OperationsEndpointsMiddleware",
+    # The request's id, metrics and log line: around everything else, so it sees the
+    # account, the user, the view and the status.
+    "operations.requests.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.TenantMiddleware",
@@ -339,10 +347,50 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Operations (README, "Operations"): who may see /healthz, /readyz and /metrics (the
+# client's address as helpdesk/client_address.py finds it, or the bearer token), when the
+# outbox makes /readyz fail, and which accounts the metrics name.
+OPERATIONS_ALLOWED_CIDRS = env.list("OPERATIONS_ALLOWED_CIDRS", default=["127.0.0.0/8", "::1/128"])
+OPERATIONS_TOKEN = env.str("OPERATIONS_TOKEN", default="")
+READYZ_OUTBOX_MAX_AGE_MINUTES = env.int("READYZ_OUTBOX_MAX_AGE_MINUTES", default=10)
+METRICS_ACCOUNTS = env.list("METRICS_ACCOUNTS", default=[])
+# A Celery worker's own metrics (task durations) on this port; 0: not served.
+CELERY_METRICS_PORT = env.int("CELERY_METRICS_PORT", default=0)
+
+# One JSON object per line in production (operations/logs.py); readable text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is neither 'json' nor 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "operations.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "operations.logs.JsonFormatter"},
+        "text": {"()": "operations.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
+# Celery's worker logs through the handler above (JSON in production), not its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional: errors to Sentry, when the SDK is installed (helpdesk/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from helpdesk.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 
 from accounts.language import time_zone_named
 from accounts.models import User
+from helpdesk.request_id import HEADER as REQUEST_ID_HEADER
+from helpdesk.request_id import current_request_id
 from notifications.defaults import text_for_recipient
 from notifications.models import Delivery
 from notifications.recipients import Recipient
@@ -138,6 +140,10 @@ def message_for(delivery: Delivery) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = delivery.in_reply_to
     if delivery.references:
         headers["References"] = delivery.references
+    # The request (or task) that sent it, to find its log lines from a bounce or a
+    # complaint (helpdesk/request_id.py).
+    if request_id := current_request_id():
+        headers[REQUEST_ID_HEADER] = request_id
     message = EmailMultiAlternatives(
         subject=delivery.subject,
         body=delivery.body_text,

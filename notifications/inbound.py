@@ -316,7 +316,7 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
     if not reason and getattr(message, "spam_detected", None):
         reason = "the provider flagged it as spam"
     if reason:
-        logger.info("Inbound email from %s dropped: %s", sender, reason)
+        logger.info("Inbound email for %s dropped: %s", account.subdomain, reason)
         return _record(account, message_id, sender, subject, "dropped", reason)
     ticket = addresses.ticket_for_reply_local_part(account, local) or _thread_ticket(
         account, message
@@ -329,25 +329,25 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
         account=account, email=sender, name=_text(from_address.display_name)[:150]
     )
     if created:
-        logger.info("Inbound email: new end user %s in %s", sender, account.subdomain)
+        logger.info("Inbound email: new end user %s in %s", user.pk, account.subdomain)
     if not user.is_active:
         return _record(account, message_id, sender, subject, "dropped", "inactive user")
     if ticket is not None and not ticket_takes_posts_from(ticket=ticket, author=user):
         logger.info(
-            "Inbound email from %s matched ticket %s but may not post there; new ticket",
-            sender,
+            "Inbound email from user %s matched ticket %s but may not post there; new ticket",
+            user.pk,
             ticket.number,
         )
         ticket = None
     if seen.burst(ticket):
-        logger.warning("Inbound email burst from %s; dropped", sender)
+        logger.warning("Inbound email burst from user %s; dropped", user.pk)
         return _record(account, message_id, sender, subject, "dropped", "burst", ticket)
 
     try:
         return _post(account, ticket, user, message, message_id, sender, subject)
     except ValidationError as exc:
         # The domain refused it (a rule, not a bug): keep a trace, never fail the webhook.
-        logger.info("Inbound email from %s refused: %s", sender, exc.messages)
+        logger.info("Inbound email from user %s refused: %s", user.pk, exc.messages)
         reason = "; ".join(exc.messages)[:200]
         return _record(account, message_id, sender, subject, "dropped", reason, ticket)
 

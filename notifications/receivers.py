@@ -36,9 +36,11 @@ def on_account_email(sender, account, user, kind, subject, body_text, body_html=
 
 
 def on_inbound_email(sender, event, esp_name, **kwargs) -> None:
+    from helpdesk.metrics import INBOUND_MESSAGES
     from notifications.inbound import email_receive
 
-    email_receive(message=event.message, esp_name=esp_name, event_id=event.event_id)
+    result = email_receive(message=event.message, esp_name=esp_name, event_id=event.event_id)
+    INBOUND_MESSAGES.labels(outcome=str(result.outcome)).inc()
 
 
 def on_tracking_event(sender, event, esp_name, **kwargs) -> None:

@@ -217,4 +217,4 @@ def deliveries_withhold(*, rows: list[Delivery]) -> None:
         ),
     )
     for row in rows:
-        logger.info("Delivery %s withheld: %s is suppressed", row.pk, row.to_email)
+        logger.info("Delivery %s withheld: its address is suppressed", row.pk)

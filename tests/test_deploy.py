@@ -66,6 +66,39 @@ def test_docker_compose_file_is_valid(docker_compose):
     assert result.returncode == 0, result.stderr
 
 
+def test_docker_compose_checks_the_web_service_with_readyz(docker_compose):
+    # README, "Operations": the web service is healthy when /readyz answers 200, asked
+    # from inside its container by deploy/healthcheck.py (the image has no curl).
+    import yaml
+
+    env = clean_env(
+        SECRET_KEY="x" * 50,
+        BASE_DOMAIN="helpdesk.example.com",
+        POSTGRES_PASSWORD="pw",
+        APP_DB_PASSWORD="pw2",
+        PLATFORM_DB_PASSWORD="pw3",
+    )
+    result = subprocess.run(
+        [docker_compose, "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    web = services["web"]
+    assert web["healthcheck"]["test"] == ["CMD", "python", "deploy/healthcheck.py", "/readyz"]
+    assert (ROOT / "deploy" / "healthcheck.py").is_file()
+    # Several gunicorn workers: metrics in multiprocess mode, and gunicorn's config.
+    assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    assert "deploy/gunicorn.conf.py" in web["command"]
+    assert services["worker"]["environment"]["CELERY_METRICS_PORT"] == "9808"
+    # The migrate service has no metrics of its own to keep.
+    assert "PROMETHEUS_MULTIPROC_DIR" not in services["migrate"]["environment"]
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "PLATFORM_DB_PASSWORD"])
 def test_docker_compose_refuses_to_start_without_a_required_variable(docker_compose, missing):
     env = clean_env(

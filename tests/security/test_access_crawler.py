@@ -6,6 +6,8 @@ not carry the refused object's text, and must change nothing. A URL pattern with
 entry in ``TABLE`` fails the test, so a new view cannot slip past it.
 
 Set ``CRAWLER_REPORT=1`` to print every answer (to review the table after a change).
+The operators' /healthz, /readyz and /metrics are answered by a middleware before any
+URLconf, on every host: ``test_operations_endpoints.py`` requests them as each role.
 """
 
 from __future__ import annotations
