@@ -53,6 +53,17 @@ def queue_name():
     app.conf.task_default_queue = saved
 
 
+def _test_database_url() -> str:
+    """The test database (DATABASE_URL names one pytest-django never creates in CI)."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    user = params.get("USER") or "postgres"
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
+
+
 def answers_in_a_process(env_overrides: dict[str, str], *paths: str) -> dict[str, dict]:
     """GET each path (as the operators' network, on acme's host) in a fresh process
     configured by ``env_overrides``: {path: {"status": ..., "body": ...}}."""
@@ -67,6 +78,7 @@ def answers_in_a_process(env_overrides: dict[str, str], *paths: str) -> dict[str
         "print('ANSWERS=' + json.dumps(out))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    env["DATABASE_URL"] = _test_database_url()
     env.update(env_overrides)
     result = manage("shell", "-c", code, env=env)
     line = next((x for x in result.stdout.splitlines() if x.startswith("ANSWERS=")), None)
