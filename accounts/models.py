@@ -472,5 +472,5 @@ class SignInFailure(models.Model):
         return f"Failed sign-in at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
-# Registered with the app's models (accounts/portability/mapping.py).
-from accounts.portability.mapping import ImportedRow  # noqa: E402, F401
+# Registered with the app's models (accounts/import_mapping.py).
+from accounts.import_mapping import ImportedRow  # noqa: E402, F401

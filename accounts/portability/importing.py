@@ -22,9 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from accounts.dbsession import account_context, platform_access
+from accounts.import_mapping import ImportedRow
 from accounts.models import Account
 from accounts.portability.exporting import FORMAT, file_member, table_member
-from accounts.portability.mapping import ImportedRow
 from accounts.portability.tables import (
     account_models,
     auto_now_fields,

@@ -74,7 +74,7 @@ def account_models() -> list[type[Model]]:
 def foreign_keys(model: type[Model]) -> dict[str, str]:
     """attname → target model label, for the foreign keys other than the account."""
     return {
-        f.attname: f.related_model._meta.label  # type: ignore[union-attr]  # a FK has one
+        f.attname: f.related_model._meta.label
         for f in model._meta.concrete_fields
         if isinstance(f, ForeignKey) and f.name != "account"
     }
@@ -100,7 +100,8 @@ def row_to_json(obj: Model, *, with_secrets: bool) -> str:
         for f in stored_fields(type(obj))
     }
     for name in file_fields(type(obj)):
-        fields[name] = fields[name].name if fields[name] else ""
+        stored = fields[name]
+        fields[name] = stored.name if stored else ""
     return json.dumps({"id": obj.pk, "fields": fields}, cls=Encoder, sort_keys=True)
 
 

@@ -3,7 +3,9 @@ they exist), and a table-by-table snapshot of an account to compare two of them.
 
 from __future__ import annotations
 
-from django.db.models import FileField
+import json
+
+from django.db.models import FileField, JSONField
 
 from accounts.models import GroupMembership
 from accounts.portability.tables import account_models, foreign_keys, stored_fields
@@ -86,6 +88,8 @@ def snapshot(cursor, account_id: int) -> dict[str, list[tuple]]:
                     value = ("→", ranks[keys[field.attname]][value])
                 elif isinstance(field, FileField):
                     value = bool(value)  # a new name; the contents are compared apart
+                elif isinstance(field, JSONField) and isinstance(value, str):
+                    value = json.loads(value)  # Django's cursor leaves jsonb as text
                 values.append(value)
             rows.append(tuple(values))
         tables[model._meta.label] = rows

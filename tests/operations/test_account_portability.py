@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.dbsession import account_context
+from accounts.import_mapping import ImportedRow
 from accounts.models import Account, User
 from accounts.portability.importing import account_import
-from accounts.portability.mapping import ImportedRow
 from accounts.portability.tables import EXCLUDED, account_models, stored_fields
 from api.models import ApiToken
 from notifications.models import Delivery
