@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.tickets.conftest import upload
 from tickets.services import comment_add
+from tickets.services.retention import retention_policy_update
 
 
 def fill_account(account) -> None:
@@ -59,6 +60,9 @@ def fill_account(account) -> None:
         outcome=InboundEmail.Outcome.COMMENT,
     )
     api_token_create(account=account, name="Sync", user=agent, created_by=admin)
+    retention_policy_update(
+        account=account, actor=admin, closed_ticket_months=24, attachment_months=None
+    )
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
 
