@@ -181,3 +181,20 @@ def test_delete_needs_confirmation_and_then_removes_everything(filled, globex, t
     with account_context(globex):
         assert Ticket.objects.for_account(globex).count() == 2
         assert ApiToken.objects.for_account(globex).count() == 1
+
+
+def test_the_commands_take_the_platform_road_when_the_application_role_is_bound(
+    filled, globex, platform_role, app_role, tmp_path
+):
+    """As production runs them: the application's role, bound by every policy, and the
+    platform's login (here its stand-in role) for the commands' own queries."""
+    app_role.activate()
+    try:
+        path = export(filled, tmp_path)
+        assert len(table_rows(path, "tickets.Ticket")) == 2
+        _copy, loaded = account_import(archive=path, subdomain="moved")
+        assert loaded["tickets.Ticket"] == 2 and loaded["accounts.User"] > 0
+        call_command("account_delete", "moved", "--yes-delete-everything", stdout=io.StringIO())
+    finally:
+        app_role.deactivate()
+    assert not Account.objects.filter(subdomain="moved").exists()
