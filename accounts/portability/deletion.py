@@ -35,6 +35,15 @@ def account_delete(*, account: Account) -> dict[str, int]:
         with transaction.atomic():
             for model in reversed(_all_account_models()):
                 rows = model._default_manager.filter(account=account)
+                # Link tables Django made for a many-to-many field (users' auth groups
+                # and permissions) have no account: their rows go with their owner's.
+                for m2m in model._meta.many_to_many:
+                    through = m2m.remote_field.through
+                    if through is not None and through._meta.auto_created:
+                        links = through._base_manager.filter(
+                            **{f"{m2m.m2m_field_name()}__in": rows}
+                        )
+                        links._raw_delete(links.db)
                 for field in model._meta.concrete_fields:
                     if isinstance(field, FileField):
                         names = rows.exclude(**{field.attname: ""}).values_list(
@@ -70,6 +79,5 @@ def _forget_cached(account_id: int) -> None:
         if client is None:
             continue
         redis = client(None, write=True)
-        full = cache.make_key(key).replace(key, "") + key  # the prefix and version as stored
-        for found in redis.scan_iter(match=full, count=500):
+        for found in redis.scan_iter(match=cache.make_key(key), count=500):
             redis.delete(found)

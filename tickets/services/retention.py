@@ -142,10 +142,10 @@ def _delete_in_batches(account: Account, queryset: QuerySet[Ticket] | QuerySet[A
         key = "pk__in" if model is Attachment else "comment__ticket__in"
         attachments = Attachment.objects.for_account(account).filter(**{key: ids})
         with transaction.atomic():
-            files = [a.file for a in attachments if a.file]
+            files = [a.file for a in attachments if a.file.name]
             model.objects.for_account(account).filter(pk__in=ids).delete()
         for file in files:
-            file.storage.delete(file.name)
+            file.storage.delete(str(file.name))
         deleted += len(ids)
     return deleted
 
