@@ -127,9 +127,19 @@ def _lines(root: Path, model: type[Model]) -> Iterator[dict[str, Any]]:
     if not path.exists():
         return
     with path.open() as handle:
-        for line in handle:
-            if line.strip():
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
                 yield json.loads(line)
+            except ValueError as error:
+                # The rows before it are loaded and mapped: run again with a sound copy
+                # of the same archive and the import carries on from here.
+                raise ImportRefused(
+                    f"{table_member(model)}, line {number}, is damaged ({error}); the rows "
+                    "before it are loaded, and the same command with a sound copy of the "
+                    "archive carries on"
+                ) from error
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -127,8 +128,8 @@ def test_an_interrupted_import_completes_when_run_again(filled, tmp_path):
                 data = data[: len(data) // 2 + 5]
             member.size = len(data)
             target.addfile(member, io.BytesIO(data))
-    with pytest.raises(ValueError):
-        account_import(archive=broken, subdomain="resumed")
+    with pytest.raises(CommandError, match="line .* is damaged"):
+        call_command("account_import", str(broken), "--subdomain", "resumed")
     resumed = Account.objects.get(subdomain="resumed")
     with account_context(resumed):
         assert Ticket.objects.for_account(resumed).count() == 2  # loaded before the cut
@@ -172,8 +173,12 @@ def test_delete_needs_confirmation_and_then_removes_everything(filled, globex, t
         call_command("account_delete", "acme")
     assert Account.objects.filter(pk=filled.pk).exists()
 
+    cache.set(f"api-throttle:{filled.pk}", [1.0])
+    cache.set(f"api-throttle:{globex.pk}", [1.0])
     call_command("account_delete", "acme", "--yes-delete-everything", stdout=io.StringIO())
     assert not Account.objects.filter(pk=filled.pk).exists()
+    assert cache.get(f"api-throttle:{filled.pk}") is None
+    assert cache.get(f"api-throttle:{globex.pk}") == [1.0]
     for model in [*account_models(), ImportedRow]:
         assert not model._default_manager.filter(account_id=filled.pk).exists(), model
     assert not stored.exists()

@@ -166,3 +166,9 @@ def test_agents_cannot_change_retention(acme, acme_agent):
 )
 def test_months_are_calendar_months(moment, months, expected):
     assert months_before(moment, months) == expected
+
+
+def test_beat_runs_the_retention_task_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["tickets-retention"]
+    assert entry["task"] == retention_sweep_task.name
+    assert entry["schedule"] == 24 * 60 * 60
