@@ -8,9 +8,11 @@ import logging
 import tarfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.files.storage import Storage
+from django.db import connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -68,7 +70,7 @@ def account_export(*, account: Account, path: Path, with_passwords: bool = False
         "files": 0,
         "missing_files": [],
     }
-    with platform_access(), tarfile.open(path, "w:gz") as archive:
+    with platform_access(), _snapshot(), tarfile.open(path, "w:gz") as archive:
         settings = json.dumps(account_settings(account), cls=Encoder, indent=2)
         _add_bytes(archive, "account.json", settings.encode())
         for model in account_models():
@@ -90,6 +92,19 @@ def account_export(*, account: Account, path: Path, with_passwords: bool = False
         extra={"account": account.subdomain, "archive": str(path), "rows": manifest["tables"]},
     )
     return manifest
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """Every table read at one instant: a comment written during a long export must not
+    be in the archive while its ticket, read earlier, is not."""
+    connection = connections["default"]  # inside platform_access: the platform's
+    outermost = not connection.in_atomic_block  # else the caller's transaction decides
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def _add_file(archive: tarfile.TarFile, storage: Storage, name: str) -> bool:

@@ -33,6 +33,8 @@ class Command(BaseCommand):
                 accounts = [
                     p.account for p in RetentionPolicy.all_accounts.select_related("account")
                 ]
+        if not accounts:
+            self.stdout.write("No account has retention settings: everything is kept.")
         for account in accounts:
             with account_context(account):
                 report = retention_run(account=account, dry_run=options["dry_run"])
