@@ -470,3 +470,7 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"Failed sign-in at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+# Registered with the app's models (accounts/import_mapping.py).
+from accounts.import_mapping import ImportedRow  # noqa: E402, F401

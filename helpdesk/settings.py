@@ -268,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliveries_sweep_task",
         "schedule": 30.0,
     },
+    # Retention (tickets/services/retention.py): daily; a changed setting gets a dry run
+    # on one pass and deletes from the next, a day later.
+    "tickets-retention": {
+        "task": "tickets.tasks.retention_sweep_task",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # Email (Django 6.1 MAILERS). ESP: anymail backend chosen by EMAIL_ESP; unset means the

@@ -296,3 +296,40 @@ class TicketEvent(TenantModel):
         indexes = [
             models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket")
         ]
+
+
+class RetentionPolicy(TenantModel):
+    """How long an account keeps closed tickets and attachments (empty: for ever), and
+    what the last dry run and the last run found (tickets/services/retention.py)."""
+
+    closed_ticket_months = models.PositiveSmallIntegerField(
+        _("delete closed tickets after (months)"), null=True, blank=True
+    )
+    attachment_months = models.PositiveSmallIntegerField(
+        _("delete attachments after (months)"), null=True, blank=True
+    )
+    # A change of the months above waits for a dry run before anything is deleted.
+    changed_at = models.DateTimeField(default=timezone.now)
+    dry_run_at = models.DateTimeField(null=True, blank=True)
+    dry_run_tickets = models.PositiveIntegerField(default=0)
+    dry_run_attachments = models.PositiveIntegerField(default=0)
+    run_at = models.DateTimeField(null=True, blank=True)
+    run_tickets = models.PositiveIntegerField(default=0)
+    run_attachments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account"], name="retention_policy_one_per_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"Retention of account {self.account_id}"
+
+    @property
+    def keeps_everything(self) -> bool:
+        return self.closed_ticket_months is None and self.attachment_months is None
+
+    @property
+    def dry_run_is_current(self) -> bool:
+        """A dry run has reported on the present settings."""
+        return self.dry_run_at is not None and self.dry_run_at >= self.changed_at

@@ -12,8 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import User
-from tickets.models import Attachment, Comment, Ticket, TicketCC, TicketEvent
+from accounts.models import Account, User
+from tickets.models import Attachment, Comment, RetentionPolicy, Ticket, TicketCC, TicketEvent
 
 
 def _involving(viewer: User) -> Q:
@@ -225,3 +225,9 @@ def tickets_for_user_profile(*, viewer: User, user: User) -> QuerySet[Ticket]:
     return for_list_rows(tickets_visible_to(viewer=viewer).filter(requester=user)).order_by(
         "-created_at"
     )
+
+
+def retention_policy_for(*, account: Account) -> RetentionPolicy:
+    """The account's retention policy; an unsaved one keeping everything when it has none."""
+    found = RetentionPolicy.objects.for_account(account).first()
+    return found or RetentionPolicy(account=account)

@@ -58,3 +58,20 @@ class GroupAddAgentForm(AccountForm):
         super().__init__(*args, account=account, **kwargs)
         self.fields["agent"] = agent_field(account, label=_("Agent"))
         self.fields["agent"].required = True
+
+
+class RetentionForm(forms.Form):
+    closed_ticket_months = forms.IntegerField(
+        label=_("Delete closed tickets after (months)"),
+        required=False,
+        min_value=1,
+        max_value=1200,
+        help_text=_("Counted from the ticket's last activity. Empty: keep them for ever."),
+    )
+    attachment_months = forms.IntegerField(
+        label=_("Delete attachments after (months)"),
+        required=False,
+        min_value=1,
+        max_value=1200,
+        help_text=_("Counted from the upload; the comment stays. Empty: keep them for ever."),
+    )

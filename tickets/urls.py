@@ -43,6 +43,7 @@ urlpatterns = [
         name="settings_agent_deactivate",
     ),
     path("settings/groups/", admin_settings.settings_groups, name="settings_groups"),
+    path("settings/retention/", admin_settings.settings_retention, name="settings_retention"),
     path(
         "settings/groups/<int:number>/members/",
         admin_settings.settings_group_add,

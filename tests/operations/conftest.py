@@ -1,5 +1,6 @@
 """Operations endpoints from inside and outside the operators' network, and a real Redis
-(database 12, queues named per test) where a test needs one."""
+(database 12, queues named per test) where a test needs one; the security tests' database
+roles, for the commands run as production runs them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from django.test import Client
 
 from tests.commands import manage
+from tests.security.conftest import app_role, platform_role  # noqa: F401 - fixtures
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 OUTSIDE = "203.0.113.9"  # TEST-NET-3: never an operator's address

@@ -221,6 +221,7 @@ TABLE: dict[str, Entry] = {
         AGENT_PROBES, admins(("agent",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/groups/<int:number>/members/": Entry(
         GROUP_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),

@@ -20,12 +20,15 @@ from accounts.services import (
     user_create,
 )
 from helpdesk.form_errors import add_domain_error, flash_domain_error
+from tickets.selectors import retention_policy_for
+from tickets.services.retention import retention_policy_update
 from tickets.settings_forms import (
     AccountSettingsForm,
     AgentAddForm,
     AgentRoleForm,
     GroupAddAgentForm,
     GroupCreateForm,
+    RetentionForm,
 )
 from tickets.views.common import admin_view
 
@@ -156,3 +159,28 @@ def settings_group_remove(request, number: int, user_number: int):
         request, _("%(agent)s removed from %(group)s.") % {"agent": agent.name, "group": group.name}
     )
     return redirect("tickets:settings_groups")
+
+
+@admin_view
+def settings_retention(request):
+    policy = retention_policy_for(account=request.account)
+    initial = {
+        "closed_ticket_months": policy.closed_ticket_months,
+        "attachment_months": policy.attachment_months,
+    }
+    form = RetentionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention_policy_update(
+                account=request.account, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Retention saved. Nothing is deleted before a dry run."))
+            return redirect("tickets:settings_retention")
+    return render(
+        request,
+        "agent/settings/retention.html",
+        {"form": form, "policy": policy, "section": "retention"},
+    )

@@ -1,0 +1,100 @@
+"""An account with a row in every one of its tables (made through the services where
+they exist), and a table-by-table snapshot of an account to compare two of them."""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import FileField, JSONField
+
+from accounts.models import GroupMembership
+from accounts.portability.tables import account_models, foreign_keys, stored_fields
+from api.tokens import api_token_create
+from notifications.models import Delivery, InboundEmail
+from notifications.suppressions import suppression_add
+from tests.factories import (
+    AdminFactory,
+    AgentFactory,
+    AgentGroupFactory,
+    EndUserFactory,
+    OrganizationFactory,
+    make_ticket,
+)
+from tests.tickets.conftest import upload
+from tickets.services import comment_add
+from tickets.services.retention import retention_policy_update
+
+
+def fill_account(account) -> None:
+    org = OrganizationFactory(account=account, domains=[f"{account.subdomain}.example"])
+    admin = AdminFactory(account=account)
+    agent = AgentFactory(account=account)
+    group = AgentGroupFactory(account=account)
+    GroupMembership.objects.create(account=account, group=group, user=agent)
+    user = EndUserFactory(account=account, organization=org)
+    cc = EndUserFactory(account=account)
+    ticket = make_ticket(
+        account=account, submitter=agent, requester=user, group=group, assignee=agent, ccs=[cc]
+    )
+    comment_add(ticket=ticket, author=agent, body="internal", public=False)
+    comment_add(
+        ticket=ticket,
+        author=agent,
+        body="with a file",
+        uploads=[upload("notes.txt", f"{account.subdomain} notes\n".encode())],
+    )
+    make_ticket(account=account, submitter=admin, subject="Second", status="solved")
+    delivery = Delivery.objects.for_account(account).first()
+    suppression_add(
+        account_id=account.pk,
+        email="gone@bounce.example",
+        reason="bounced",
+        delivery_id=delivery.pk,
+    )
+    InboundEmail.objects.create(
+        account=account,
+        message_id="<m1@example>",
+        sender=user.email,
+        subject="Hi",
+        ticket=ticket,
+        outcome=InboundEmail.Outcome.COMMENT,
+    )
+    api_token_create(account=account, name="Sync", user=agent, created_by=admin)
+    retention_policy_update(
+        account=account, actor=admin, closed_ticket_months=24, attachment_months=None
+    )
+    # Sent, as they are once the worker is done (the tests' transaction holds them back).
+    Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
+
+
+def snapshot(cursor, account_id: int) -> dict[str, list[tuple]]:
+    """Each account table's rows, ordered by id, minus ids: a foreign key becomes the
+    position of the row it names among that table's rows of the account."""
+    tables: dict[str, list[tuple]] = {}
+    ranks: dict[str, dict[int, int]] = {}
+    for model in account_models():
+        table = model._meta.db_table
+        cursor.execute(f"SELECT id FROM {table} WHERE account_id = %s ORDER BY id", [account_id])
+        ranks[model._meta.label] = {row[0]: i for i, row in enumerate(cursor.fetchall())}
+    for model in account_models():
+        keys = foreign_keys(model)
+        columns = [f'"{f.column}"' for f in stored_fields(model)]
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {model._meta.db_table} "
+            "WHERE account_id = %s ORDER BY id",
+            [account_id],
+        )
+        rows = []
+        for row in cursor.fetchall():
+            values = []
+            for field, value in zip(stored_fields(model), row, strict=True):
+                if field.attname in keys and value is not None:
+                    value = ("→", ranks[keys[field.attname]][value])
+                elif isinstance(field, FileField):
+                    value = bool(value)  # a new name; the contents are compared apart
+                elif isinstance(field, JSONField) and isinstance(value, str):
+                    value = json.loads(value)  # Django's cursor leaves jsonb as text
+                values.append(value)
+            rows.append(tuple(values))
+        tables[model._meta.label] = rows
+    return tables
