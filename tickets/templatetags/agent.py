@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from html import escape
-
 from django import template
-from django.template.defaultfilters import filesizeformat, linebreaksbr
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 
@@ -164,28 +158,52 @@ def since(value) -> str:
 
 
 # --- Ticket list rows ------------------------------------------------------------------
-# The rows of the agent's lists, search results and a person's tickets, rendered in one
-# pass: as an included template each of 50 rows cost ~0.5 ms (context pushes, ~17
-# gettext calls, a url reversal, date formatting), ~60% of a list page's time (issue 8).
-# The markup is the one templates/agent/_ticket_row.html had.
+# templates/agent/_ticket_rows.html, included once per page: as an included template per
+# row each of 50 rows cost ~0.5 ms (context pushes, ~17 gettext calls, a url reversal,
+# date formatting; issue 8). The filters below do the per-row work with what is
+# remembered per language (labels, timesince's units) and per instant (dates).
 
 
-def _row_texts() -> dict[str, str]:
+def _row_words() -> dict[str, str]:
     """The row's fixed words, once per language (see _labels)."""
 
     def build():
-        texts = {
+        return {
             "private": _("Private"),
             "just_now": _("just now"),
             "select": _("Select ticket #%(number)s"),
             "ago": _("%(ago)s ago"),
         }
-        return texts | {"private_e": escape(texts["private"])}
 
     return per_language("_row", build)
 
 
-_DASH = '<span class="muted">—</span>'
+@register.simple_tag
+def row_texts() -> dict[str, str]:
+    """``{% row_texts as texts %}``: the row's fixed words and the ticket URL's prefix,
+    reversed once per page."""
+    return _row_words() | {"url": number_url_prefix("tickets:ticket_detail")}
+
+
+@register.filter
+def fill_number(text: str, number: int) -> str:
+    """``{{ texts.select|fill_number:ticket.number }}``: a translated "%(number)s"."""
+    return text % {"number": number}
+
+
+@register.filter(name="datetime_label")
+def datetime_label_filter(value, format_name: str = "DATETIME_FORMAT") -> str:
+    """``{{ value|datetime_label }}``: ``|date:"DATETIME_FORMAT"``, formatted once per
+    instant, language and zone (helpdesk/formatting.py)."""
+    return datetime_label(value, format_name)
+
+
+@register.filter
+def ago(value) -> str:
+    """ "6 hours ago", or "just now" under a minute."""
+    texts = _row_words()
+    since_text = since(value)
+    return texts["ago"] % {"ago": since_text} if since_text else texts["just_now"]
 
 
 class _CachedPlural:
@@ -205,123 +223,3 @@ class _CachedPlural:
 
 
 _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
-
-
-def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, hide_requester):
-    # Plain strings and the standard library's escape (what django.utils.html.escape
-    # does, without its lazy-string checks): 50 rows × ~20 values per page.
-    number = ticket.number
-    private = ticket.is_private
-    check = (
-        f'<td class="col-check"><input type="checkbox" name="tickets" value="{number}" '
-        f'aria-label="{escape(texts["select"] % {"number": number})}"></td>'
-        if checkable
-        else ""
-    )
-    badge = f'<span class="badge badge-private">{texts["private_e"]}</span>' if private else ""
-    requester = "" if hide_requester else f"<td>{escape(ticket.requester.name)}</td>"
-    priority = (
-        f'<span class="priority-{escape(ticket.priority)}">'
-        f"{escape(choice_label(ticket.priority, 'priority'))}</span>"
-        if ticket.priority
-        else _DASH
-    )
-    updated_at = ticket.updated_at
-    ago = since(updated_at)
-    updated = texts["ago"] % {"ago": ago} if ago else texts["just_now"]
-    assignee = escape(ticket.assignee.name) if ticket.assignee_id else _DASH  # type: ignore[union-attr]  # the *_id is checked
-    group = escape(ticket.group.name) if ticket.group_id else _DASH  # type: ignore[union-attr]  # the *_id is checked
-    status = escape(ticket.status)
-    return (
-        f'<tr class="ticket-row{" is-private" if private else ""}" '
-        f'title="{escape(row_summary(ticket))}">{check}'
-        f'<td class="col-id muted">#{number}</td>'
-        f'<td class="col-subject"><a class="ticket-link" href="{url}{number}/">'
-        f"{escape(ticket.subject)}</a>{badge}</td>{requester}"
-        f'<td><span class="badge status-{status}">{escape(choice_label(status, "status"))}'
-        f"</span></td><td>{priority}</td><td>{assignee}</td><td>{group}</td>"
-        f'<td class="nowrap muted"><time datetime="{iso(updated_at)}" '
-        f'title="{escape(datetime_label(updated_at))}">'
-        f"{escape(updated)}</time></td></tr>\n"
-    )
-
-
-@register.simple_tag
-def ticket_rows(tickets, checkable=False, hide_requester=False):
-    """``{% ticket_rows tickets checkable=True %}``: one ``<tr>`` per ticket."""
-    texts = _row_texts()
-    url = number_url_prefix("tickets:ticket_detail")
-    rows = [
-        _ticket_row(ticket, texts, url, checkable=checkable, hide_requester=hide_requester)
-        for ticket in tickets
-    ]
-    return mark_safe("".join(rows))  # noqa: S308 - every value in a row is escaped
-
-
-# --- The ticket page's conversation -----------------------------------------------------
-# Rendered in one pass for the same reason as the rows: 60 comments through the template
-# (two date filters, translated labels, an attachments loop each) were ~60% of the
-# ticket page's CPU (issue 8, scenario 2). The markup is the template's, less indentation.
-
-
-def _conversation_texts() -> dict[str, str]:
-    return per_language(
-        "_conversation",
-        lambda: {
-            "public": escape(_("Public reply")),
-            "internal": escape(_("Internal note")),
-            "description": escape(_("Description")),
-        },
-    )
-
-
-@functools.cache
-def _paperclip() -> str:
-    # The markup of templates/_icon.html, for the one-pass conversation below.
-    href = escape(f"{static('img/icons.svg')}#paperclip")
-    return f'<svg class="icon" aria-hidden="true" focusable="false"><use href="{href}"></use></svg>'
-
-
-def _attachment(attachment, ticket_number: int) -> str:
-    url = reverse("tickets:attachment_download", args=[ticket_number, attachment.token])
-    return (
-        f'<li><a href="{url}">{_paperclip()} {escape(attachment.filename)} '
-        f'<span class="muted">({filesizeformat(attachment.size)})</span></a></li>'
-    )
-
-
-def _comment(comment, counter: int, texts, ticket_number: int) -> str:
-    author = comment.author
-    agent = " avatar-agent" if author.is_agent else ""
-    kind = (
-        f'<span class="comment-kind">{texts["public"]}</span>'
-        if comment.public
-        else f'<span class="comment-kind comment-kind-internal">{texts["internal"]}</span>'
-    )
-    first = f'<span class="muted small">· {texts["description"]}</span>' if counter == 1 else ""
-    created = comment.created_at
-    # html_body was sanitised (nh3) when the comment was written.
-    body = comment.html_body or linebreaksbr(comment.body, autoescape=True)
-    files = "".join(_attachment(a, ticket_number) for a in comment.attachments.all())
-    files = f'<ul class="attachments">{files}</ul>' if files else ""
-    return (
-        f'<li class="comment{"" if comment.public else " comment-internal"}" '
-        f'id="comment-{counter}"><div class="comment-head">'
-        f'<span class="avatar{agent}" aria-hidden="true">{escape(author.name[:1].upper())}</span>'
-        f'<span class="author">{escape(author.name)}</span>{kind}{first}'
-        f'<time class="muted small comment-time" datetime="{iso(created)}">'
-        f"{escape(datetime_label(created))}</time></div>"
-        f'<div class="comment-body">{body}</div>{files}</li>\n'
-    )
-
-
-@register.simple_tag
-def conversation(comments, ticket):
-    """``{% conversation comments ticket %}``: the ``<li>`` of each comment, oldest first."""
-    texts = _conversation_texts()
-    return mark_safe(  # noqa: S308 - every value is escaped; html_body was sanitised
-        "".join(
-            _comment(comment, counter, texts, ticket.number)
-            for counter, comment in enumerate(comments, start=1)
-        )
-    )
