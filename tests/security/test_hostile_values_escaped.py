@@ -93,7 +93,9 @@ def hostile(acme):
         ticket=ticket,
         author=requester,
         body=f"Reply {HOSTILE} alert",
-        uploads=[SimpleUploadedFile(f"p{HOSTILE}.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")],
+        uploads=[
+            SimpleUploadedFile(f"p{HOSTILE}.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")
+        ],
     )
     private = make_ticket(
         account=acme, submitter=admin, requester=requester, subject=f"Private {HOSTILE}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -130,13 +131,6 @@ def choice_label(value: str, field: str) -> str:
     return _labels(field).get(value, value)
 
 
-@register.filter
-def iso(value) -> str:
-    """``|date:"c"`` for a datetime attribute, without the formatter's per-call setup."""
-    return formatting.iso(value)
-
-
-@register.filter
 def row_summary(ticket: Ticket) -> str:
     """The hover summary of a list row: priority and the latest comment."""
     labels = _labels("priority")
@@ -185,20 +179,36 @@ def row_texts() -> dict[str, str]:
     return _row_words() | {"url": number_url_prefix("tickets:ticket_detail")}
 
 
-@register.filter
-def fill_number(text: str, number: int) -> str:
-    """``{{ texts.select|fill_number:ticket.number }}``: a translated "%(number)s"."""
-    return text % {"number": number}
+@register.simple_tag
+def ticket_row_values(tickets) -> list[dict]:
+    """``{% ticket_row_values tickets as rows %}``: what each row's cells print, as plain
+    values (the template escapes them). A dict per row because the template engine
+    looks a name up in a dict before trying an attribute: 50 rows × ~20 values through
+    filters and attributes cost ~3 ms more (issue 17)."""
+    words = _row_words()
+    status_labels, priority_labels = _labels("status"), _labels("priority")
+    return [
+        {
+            "number": str(ticket.number),
+            "subject": ticket.subject,
+            "private": ticket.is_private,
+            "summary": row_summary(ticket),
+            "select": words["select"] % {"number": ticket.number},
+            "requester": ticket.requester.name,
+            "status": ticket.status,
+            "status_label": status_labels.get(ticket.status, ticket.status),
+            "priority": ticket.priority,
+            "priority_label": priority_labels.get(ticket.priority, ticket.priority),
+            "assignee": ticket.assignee.name if ticket.assignee_id else "",  # type: ignore[union-attr]  # the *_id is checked
+            "group": ticket.group.name if ticket.group_id else "",  # type: ignore[union-attr]  # the *_id is checked
+            "iso": formatting.iso(ticket.updated_at),
+            "label": datetime_label(ticket.updated_at),
+            "ago": ago(ticket.updated_at),
+        }
+        for ticket in tickets
+    ]
 
 
-@register.filter(name="datetime_label")
-def datetime_label_filter(value, format_name: str = "DATETIME_FORMAT") -> str:
-    """``{{ value|datetime_label }}``: ``|date:"DATETIME_FORMAT"``, formatted once per
-    instant, language and zone (helpdesk/formatting.py)."""
-    return datetime_label(value, format_name)
-
-
-@register.filter
 def ago(value) -> str:
     """ "6 hours ago", or "just now" under a minute."""
     texts = _row_words()
@@ -223,3 +233,41 @@ class _CachedPlural:
 
 
 _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
+
+
+# --- The ticket page's conversation (templates/agent/_conversation.html) ----------------
+
+
+@register.simple_tag
+def comment_values(comments, ticket) -> list[dict]:
+    """``{% comment_values comments ticket as items %}``: what each comment of the
+    conversation prints, as plain values (the template escapes them; ``html_body`` was
+    sanitised with nh3 when the comment was written). Dicts for the reason given at
+    ticket_row_values: 60 comments of attribute lookups and filters cost ~6 ms more."""
+    items = []
+    for counter, comment in enumerate(comments, start=1):
+        author, created = comment.author, comment.created_at
+        items.append(
+            {
+                "counter": str(counter),
+                "public": comment.public,
+                "agent": author.is_agent,
+                "initial": author.name[:1].upper(),
+                "author": author.name,
+                "iso": formatting.iso(created),
+                "label": datetime_label(created),
+                "html_body": comment.html_body,
+                "body": comment.body,
+                "files": [
+                    {
+                        "url": reverse(
+                            "tickets:attachment_download", args=[ticket.number, a.token]
+                        ),
+                        "name": a.filename,
+                        "size": filesizeformat(a.size),
+                    }
+                    for a in comment.attachments.all()
+                ],
+            }
+        )
+    return items
