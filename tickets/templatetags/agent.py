@@ -199,8 +199,8 @@ def ticket_row_values(tickets) -> list[dict]:
             "status_label": status_labels.get(ticket.status, ticket.status),
             "priority": ticket.priority,
             "priority_label": priority_labels.get(ticket.priority, ticket.priority),
-            "assignee": ticket.assignee.name if ticket.assignee_id else "",  # type: ignore[union-attr]  # the *_id is checked
-            "group": ticket.group.name if ticket.group_id else "",  # type: ignore[union-attr]  # the *_id is checked
+            "assignee": ticket.assignee.name if ticket.assignee_id else "",
+            "group": ticket.group.name if ticket.group_id else "",
             "iso": formatting.iso(ticket.updated_at),
             "label": datetime_label(ticket.updated_at),
             "ago": ago(ticket.updated_at),
