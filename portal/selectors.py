@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
-from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -133,16 +132,10 @@ SNIPPET_CHARS = 240
 @dataclass
 class SearchHit:
     ticket: Ticket
+    # (text, is_match) pieces; templates/portal/_marked.html escapes them and marks
+    # the matches.
     subject_parts: list[tuple[str, bool]]
     snippet_parts: list[tuple[str, bool]]
-
-    @property
-    def subject_html(self) -> str:
-        return render_to_string("portal/_marked.html", {"parts": self.subject_parts})
-
-    @property
-    def snippet_html(self) -> str:
-        return render_to_string("portal/_marked.html", {"parts": self.snippet_parts})
 
 
 def search_requests(
