@@ -154,7 +154,7 @@ def since(value) -> str:
 # --- Ticket list rows ------------------------------------------------------------------
 # templates/agent/_ticket_rows.html, included once per page: as an included template per
 # row each of 50 rows cost ~0.5 ms (context pushes, ~17 gettext calls, a url reversal,
-# date formatting; issue 8). The filters below do the per-row work with what is
+# date formatting; issue 8). ticket_row_values does the per-row work with what is
 # remembered per language (labels, timesince's units) and per instant (dates).
 
 
@@ -183,8 +183,8 @@ def row_texts() -> dict[str, str]:
 def ticket_row_values(tickets) -> list[dict]:
     """``{% ticket_row_values tickets as rows %}``: what each row's cells print, as plain
     values (the template escapes them). A dict per row because the template engine
-    looks a name up in a dict before trying an attribute: 50 rows × ~20 values through
-    filters and attributes cost ~3 ms more (issue 17)."""
+    looks a name up in a dict before trying an attribute: the same 50 rows through
+    attributes and filters took 12.4 ms to render, as dicts 7.6 (issue 17)."""
     words = _row_words()
     status_labels, priority_labels = _labels("status"), _labels("priority")
     return [
@@ -243,7 +243,7 @@ def comment_values(comments, ticket) -> list[dict]:
     """``{% comment_values comments ticket as items %}``: what each comment of the
     conversation prints, as plain values (the template escapes them; ``html_body`` was
     sanitised with nh3 when the comment was written). Dicts for the reason given at
-    ticket_row_values: 60 comments of attribute lookups and filters cost ~6 ms more."""
+    ticket_row_values."""
     items = []
     for counter, comment in enumerate(comments, start=1):
         author, created = comment.author, comment.created_at
