@@ -1,8 +1,9 @@
-"""What the one-pass renderers of long lists share (agent rows and conversation, the help
-center's requests): words translated once per language and process, dates formatted once
-per instant, language and time zone, and a page's link prefix reversed once. Printed as
-the template filters would print them; written out in Python because 50 rows × a dozen
-values through the template engine were most of a list page's CPU (issue 8)."""
+"""What the long lists' row values share (agent rows and conversation, the help center's
+requests): words translated once per language and process, dates formatted once per
+instant, language and time zone, and a page's link prefix reversed once. Printed as the
+template filters would print them; the markup around them is in templates (issue 17),
+these only give the values (50 rows × a dozen values through filters were most of a
+list page's CPU, issue 8)."""
 
 from __future__ import annotations
 

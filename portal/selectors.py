@@ -4,7 +4,6 @@ it, so a private ticket or an internal note cannot surface here by another road.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -12,7 +11,6 @@ from django.db import connection
 from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils.functional import Promise
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
@@ -134,8 +132,10 @@ SNIPPET_CHARS = 240
 @dataclass
 class SearchHit:
     ticket: Ticket
-    subject_html: SafeString
-    snippet_html: SafeString
+    # (text, is_match) pieces; templates/portal/_marked.html escapes them and marks
+    # the matches.
+    subject_parts: list[tuple[str, bool]]
+    snippet_parts: list[tuple[str, bool]]
 
 
 def search_requests(
@@ -224,8 +224,8 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
     return [
         SearchHit(
             ticket=t,
-            subject_html=marked_html(t.subject_headline),
-            snippet_html=marked_html(t.snippet or ""),
+            subject_parts=marked_parts(t.subject_headline),
+            snippet_parts=marked_parts(t.snippet or ""),
         )
         for t in qs[window]
     ]
@@ -250,8 +250,8 @@ def _search_fallback(viewer: User, terms: list[str], window: slice) -> list[Sear
     return [
         SearchHit(
             ticket=t,
-            subject_html=marked_html(mark_terms(t.subject, terms)),
-            snippet_html=marked_html(mark_terms(excerpt(t.snippet or "", terms), terms)),
+            subject_parts=marked_parts(mark_terms(t.subject, terms)),
+            snippet_parts=marked_parts(mark_terms(excerpt(t.snippet or "", terms), terms)),
         )
         for t in qs[window]
     ]
@@ -274,25 +274,22 @@ def mark_terms(text: str, terms: list[str]) -> str:
     return pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", text)
 
 
-def marked_html(text: str) -> SafeString:
-    """Escape the text, then turn well-paired markers into <mark>; a stray marker typed
-    into a ticket is dropped. Nothing from the ticket reaches the page unescaped."""
-    out: list[str] = []
+def marked_parts(text: str) -> list[tuple[str, bool]]:
+    """The text cut at well-paired markers into (piece, is_match) pairs, for
+    templates/portal/_marked.html to escape and wrap in <mark>; a stray marker typed into
+    a ticket is dropped. The markup is the template's, so every piece is escaped."""
+    parts: list[tuple[str, bool]] = []
     inside = False
     for piece in re.split(f"([{_START}{_STOP}])", text or ""):
         if piece == _START:
-            if not inside:
-                out.append("<mark>")
-                inside = True
+            inside = True
         elif piece == _STOP:
-            if inside:
-                out.append("</mark>")
-                inside = False
-        else:
-            out.append(html.escape(piece))
-    if inside:
-        out.append("</mark>")
-    return mark_safe("".join(out))  # noqa: S308 - built from escaped text and fixed tags
+            inside = False
+        elif piece and parts and parts[-1][1] == inside:
+            parts[-1] = (parts[-1][0] + piece, inside)  # one <mark> across a stray marker
+        elif piece:
+            parts.append((piece, inside))
+    return parts
 
 
 # --- The request page -----------------------------------------------------------------

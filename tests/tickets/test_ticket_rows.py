@@ -1,5 +1,5 @@
 """The rows of the agent's ticket lists (list views, search, a person's tickets), rendered
-in one pass by ``{% ticket_rows %}`` (issue 8): what each cell shows, escaped, in the
+by templates/agent/_ticket_rows.html: what each cell shows, escaped, in the
 agent's language, and the labels cached per language never leak across languages."""
 
 import re
