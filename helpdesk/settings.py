@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "portal",
     "notifications",
     "api",
+    "macros",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
