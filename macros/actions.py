@@ -61,14 +61,18 @@ def _bool(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    raise ValidationError(_("The comment type must be true (public reply) or false (internal note)."))
+    raise ValidationError(
+        _("The comment type must be true (public reply) or false (internal note).")
+    )
 
 
 def _number(value: Any, what: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(_("Unknown %(what)s: %(value)s.") % {"what": what, "value": value}) from None
+        raise ValidationError(
+            _("Unknown %(what)s: %(value)s.") % {"what": what, "value": value}
+        ) from None
     if not 0 < number < 2**62:
         raise ValidationError(_("Unknown %(what)s: %(value)s.") % {"what": what, "value": value})
     return number
@@ -144,7 +148,9 @@ def actions_clean(*, account: Account, actions: Any) -> list[dict[str, Any]]:
             continue
         seen.add(name)
         try:
-            cleaned.append({"field": name, "value": _clean_value(account, name, action.get("value"))})
+            cleaned.append(
+                {"field": name, "value": _clean_value(account, name, action.get("value"))}
+            )
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:

@@ -22,7 +22,7 @@ from tickets.access import ticket_for_agent
 
 
 def macro_json(macro: Macro, request) -> dict[str, Any]:
-    if macro.owner_id is not None:
+    if macro.owner is not None:
         restriction: dict | None = {"type": "User", "id": macro.owner.number}
     else:
         numbers = [g.number for g in macro.groups.all()]
@@ -47,7 +47,7 @@ def macro_json(macro: Macro, request) -> dict[str, Any]:
 def _payload(request) -> dict[str, Any]:
     data = request.data.get("macro") if isinstance(request.data, dict) else None
     if not isinstance(data, dict):
-        raise ValidationError({"macro": "Send a macro object: {\"macro\": {…}}."})
+        raise ValidationError({"macro": 'Send a macro object: {"macro": {…}}.'})
     return data
 
 
@@ -58,8 +58,9 @@ def _restriction(request, data: dict) -> tuple[bool, list[AgentGroup]]:
     if restriction is None:
         return True, []
     if not isinstance(restriction, dict) or restriction.get("type") not in ("Group", "User"):
-        raise ValidationError({"restriction": "Use {\"type\": \"Group\", \"ids\": […]} or "
-                               "{\"type\": \"User\", \"id\": your id}."})
+        raise ValidationError(
+            {"restriction": 'Use {"type": "Group", "ids": […]} or {"type": "User", "id": your id}.'}
+        )
     if restriction["type"] == "User":
         if restriction.get("id") not in (None, request.user.number):
             raise ValidationError({"restriction": "A personal macro is its creator's own."})

@@ -54,9 +54,7 @@ class MacroResult:
 
     def tags_for(self, current: str) -> str:
         """The tags after this macro, starting from ``current``."""
-        tags = (
-            list(self.set_tags) if self.set_tags is not None else normalise_tags(current).split()
-        )
+        tags = list(self.set_tags) if self.set_tags is not None else normalise_tags(current).split()
         tags = [t for t in tags + self.add_tags if t not in self.remove_tags]
         return normalise_tags(tags)
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, User
-from accounts.selectors import groups_for_account
+from accounts.selectors import agents_for_account, groups_for_account
 from macros.actions import CURRENT_USER, MACRO_STATUSES, action_value, action_values
 from macros.models import Macro
-from tickets.choice_fields import agent_field, group_field
+from tickets.choice_fields import group_field
 from tickets.forms import MultipleFileField, TicketNumbersField, parse_emails
 from tickets.models import Ticket
 from tickets.services import normalise_tags
@@ -33,9 +33,7 @@ class MacroForm(forms.Form):
         max_length=255,
         help_text=gettext_lazy("Use :: for categories, e.g. Billing::Refund sent."),
     )
-    description = forms.CharField(
-        label=gettext_lazy("Description"), max_length=500, required=False
-    )
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=500, required=False)
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
@@ -86,7 +84,7 @@ class MacroForm(forms.Form):
             "{{ticket.id}}, {{ticket.url}}, {{current_user.name}}…"
         ),
     )
-    files = MultipleFileField(label=gettext_lazy("Attach files"))
+    attachments = MultipleFileField(label=gettext_lazy("Attach files"))
 
     def __init__(
         self, *args: Any, account: Account, macro: Macro | None = None, shared: bool, **kwargs: Any
@@ -106,7 +104,7 @@ class MacroForm(forms.Form):
                 (CURRENT_USER, gettext_lazy("Current user")),
                 (CLEAR, gettext_lazy("— (unassign)")),
             ]
-            + [(str(a.number), a.name) for a in agent_field(account, label="").queryset],
+            + [(str(a.number), a.name) for a in agents_for_account(account=account)],
         )
         self.fields["clear_group"] = forms.BooleanField(
             label=gettext_lazy("Remove the group"), required=False
@@ -143,7 +141,7 @@ class MacroForm(forms.Form):
             raise forms.ValidationError(
                 _("No user has these addresses: %(emails)s.") % {"emails": ", ".join(unknown)}
             )
-        return [users[e.lower()] for e in emails]
+        return [int(users[e.lower()] or 0) for e in emails]
 
     def actions(self) -> list[dict[str, Any]]:
         """The actions, in the editor's order (what the services validate)."""
@@ -187,8 +185,10 @@ def initial_for(macro: Macro) -> dict[str, Any]:
     group_set = any(a["field"] == "group_id" for a in actions)
     group = action_value(actions, "group_id")
     ccs = [v for v in action_values(actions, "cc") if v != CURRENT_USER]
-    emails = User.objects.for_account(macro.account).filter(number__in=ccs).values_list(
-        "email", flat=True
+    emails = (
+        User.objects.for_account(macro.account)
+        .filter(number__in=ccs)
+        .values_list("email", flat=True)
     )
     return {
         "title": macro.title,

@@ -15,7 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AgentGroup, NumberedTenantModel, TenantModel, User
+from accounts.models import AgentGroup, NumberedTenantModel, User
+from accounts.tenancy import TenantModel
 from tickets.models import Ticket
 
 CATEGORY_SEPARATOR = "::"

@@ -32,8 +32,12 @@ def macros_for_agent(*, viewer: User, active: bool | None = True) -> QuerySet[Ma
     qs = Macro.objects.for_account(viewer.account).filter(_visible_to(viewer))
     if active is not None:
         qs = qs.filter(active=active)
-    return qs.select_related("owner").order_by("-owner", "position", "title", "id").prefetch_related(
-        Prefetch("groups", queryset=AgentGroup.objects.for_account(viewer.account))
+    return (
+        qs.select_related("owner")
+        .order_by("-owner", "position", "title", "id")
+        .prefetch_related(
+            Prefetch("groups", queryset=AgentGroup.objects.for_account(viewer.account))
+        )
     )
 
 
@@ -78,8 +82,10 @@ def _with_usage(qs: QuerySet[Macro], now: dt.datetime | None = None) -> QuerySet
 def shared_macros_with_usage(*, account: Account) -> QuerySet[Macro]:
     """The admin list: every shared macro, in order, with its groups and usage."""
     qs = Macro.objects.for_account(account).filter(owner__isnull=True)
-    return _with_usage(qs).order_by("position", "id").prefetch_related(
-        Prefetch("groups", queryset=AgentGroup.objects.for_account(account))
+    return (
+        _with_usage(qs)
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("groups", queryset=AgentGroup.objects.for_account(account)))
     )
 
 

@@ -74,9 +74,7 @@ def _macros_posted(request) -> list:
         except ValueError:
             continue
     # Each must be one the agent may apply (404 otherwise), counted once per use.
-    return [
-        macro_for_agent(viewer=request.user, number=n) for n in numbers if 0 < n < 2**62
-    ]
+    return [macro_for_agent(viewer=request.user, number=n) for n in numbers if 0 < n < 2**62]
 
 
 @agent_view

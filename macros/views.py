@@ -64,7 +64,7 @@ def _editor(request, *, macro: Macro | None, shared: bool):
                     actor=request.user,
                     shared=shared,
                     groups=groups or (),
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["attachments"],
                     **fields,
                 )
             else:
@@ -72,12 +72,12 @@ def _editor(request, *, macro: Macro | None, shared: bool):
                     macro=macro,
                     actor=request.user,
                     groups=groups,
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["attachments"],
                     remove_files=[int(pk) for pk in form.cleaned_data.get("remove_files", [])],
                     **fields,
                 )
         except ValidationError as exc:
-            add_domain_error(form, exc, aliases={"uploads": "files"})
+            add_domain_error(form, exc, aliases={"uploads": "attachments"})
         else:
             messages.success(request, _("Macro “%(title)s” saved.") % {"title": macro.title})
             return redirect(_list_url(macro))

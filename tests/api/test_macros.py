@@ -53,11 +53,19 @@ def test_agents_create_personal_macros_only(agent_api, acme_agent, shared):
     assert refused.status_code == 403
     personal = agent_api.post(
         "macros.json",
-        {"macro": {"title": "Mine", "actions": [], "restriction": {"type": "User", "id": acme_agent.number}}},
+        {
+            "macro": {
+                "title": "Mine",
+                "actions": [],
+                "restriction": {"type": "User", "id": acme_agent.number},
+            }
+        },
     )
     assert personal.status_code == 201
     assert personal.json()["macro"]["restriction"] == {"type": "User", "id": acme_agent.number}
-    assert agent_api.put(f"macros/{shared.number}.json", {"macro": {"title": "x"}}).status_code == 403
+    assert (
+        agent_api.put(f"macros/{shared.number}.json", {"macro": {"title": "x"}}).status_code == 403
+    )
 
 
 def test_unknown_action_is_a_422_with_a_message(api_for, acme_admin):

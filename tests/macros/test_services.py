@@ -99,9 +99,7 @@ def test_result_renders_the_trigger_placeholders_and_saves_nothing(
 ):
     events = TicketEvent.objects.for_account(ticket.account).count()
     result = macro_result(macro=refund_macro, ticket=ticket, actor=acme_agent)
-    assert result.body == (
-        f"Hi Uma, refund for #{ticket.number} sent. {acme_agent.name}"
-    )
+    assert result.body == (f"Hi Uma, refund for #{ticket.number} sent. {acme_agent.name}")
     assert result.fields == {"status": "pending", "priority": "high"}
     assert result.tags_for("vip") == "billing refund vip"
     assert result.public is True
@@ -142,7 +140,9 @@ def test_applying_saves_each_change_in_the_activity_and_counts_the_use(
     assert {"status", "priority", "tags"} <= fields
     comment = ticket.comments.order_by("-id").first()
     assert comment.public and comment.body.startswith("Hi Uma")
-    assert MacroApplication.objects.for_account(ticket.account).filter(macro=refund_macro).count() == 1
+    assert (
+        MacroApplication.objects.for_account(ticket.account).filter(macro=refund_macro).count() == 1
+    )
 
 
 def test_bulk_reports_private_tickets_by_number_and_the_others_proceed(

@@ -65,7 +65,7 @@ def test_editor_refuses_bad_input_with_a_message(client_for, acme_agent):
 def test_ticket_page_offers_the_picker_as_a_tree(client_for, acme_agent, refund_macro, ticket):
     html = client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/").content.decode()
     assert "Apply macro" in html
-    assert 'data-branch>Billing</li>' in html
+    assert "data-branch>Billing</li>" in html
     assert f'data-macro="{refund_macro.number}"' in html
 
 
@@ -79,7 +79,10 @@ def test_preview_fills_the_form_and_saves_nothing_with_fixed_queries(
     with CaptureQueriesContext(connection) as queries:
         data = client.get(url).json()
     assert data["fields"] == {"status": "pending", "priority": "high"}
-    assert data["comment"] == {"body": f"Hi Uma, refund for #{ticket.number} sent. {acme_agent.name}", "public": True}
+    assert data["comment"] == {
+        "body": f"Hi Uma, refund for #{ticket.number} sent. {acme_agent.name}",
+        "public": True,
+    }
     assert data["tags"] == {"set": None, "add": ["billing", "refund"], "remove": []}
     assert TicketEvent.objects.for_account(acme).count() == before
     assert not MacroApplication.objects.for_account(acme).exists()
@@ -89,9 +92,11 @@ def test_preview_fills_the_form_and_saves_nothing_with_fixed_queries(
 def test_preview_on_a_private_ticket_says_the_reply_is_internal(
     client_for, acme_agent, refund_macro, private_ticket
 ):
-    data = client_for(acme_agent).get(
-        f"/agent/tickets/{private_ticket.number}/macros/{refund_macro.number}/apply/"
-    ).json()
+    data = (
+        client_for(acme_agent)
+        .get(f"/agent/tickets/{private_ticket.number}/macros/{refund_macro.number}/apply/")
+        .json()
+    )
     assert data["comment"]["public"] is False and "private" in data["notice"]
 
 

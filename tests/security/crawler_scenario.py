@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
-from notifications.models import Delivery, Suppression, Trigger
 from macros.models import Macro
 from macros.services import macro_create
+from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
 from tests.factories import (

@@ -221,7 +221,9 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/macros/": Entry(allow=agents()),
     "agent/macros/new/": Entry(allow=agents()),
-    "agent/macros/<int:number>/": Entry(MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/macros/<int:number>/": Entry(
+        MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/macros/<int:number>/clone/": Entry(
         MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
     ),
