@@ -195,3 +195,25 @@ def test_clone_is_an_inactive_copy_and_move_reorders(acme, acme_admin, refund_ma
     assert copy.actions == refund_macro.actions
     macro_move(macro=copy, actor=acme_admin, direction="up")
     assert list(shared_macros_with_usage(account=acme)) == [copy, refund_macro]
+
+
+def test_demo_has_macros_in_three_languages_and_a_second_run_changes_nothing(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account
+    from macros.models import Macro
+
+    call_command("seed_demo", stdout=StringIO())
+    demo = Account.objects.get(subdomain="demo")
+    titles = set(Macro.objects.for_account(demo).values_list("title", flat=True))
+    assert {
+        "Billing::Refund sent",
+        "Italiano::Rimborso inviato",
+        "Español::Reembolso enviado",
+    } <= titles
+    assert Macro.objects.for_account(demo).filter(owner__isnull=False).exists()
+    count = len(titles)
+    call_command("seed_demo", stdout=StringIO())
+    assert Macro.objects.for_account(demo).count() == count
