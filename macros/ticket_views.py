@@ -20,6 +20,7 @@ from macros.apply import macro_result
 from macros.forms import BulkMacroForm
 from tickets.access import ticket_for_agent
 from tickets.forms import ReplyForm, TicketFieldsForm
+from tickets.labels import submit_as
 from tickets.selectors import tickets_visible_to
 from tickets.views.common import agent_view, safe_next
 from tickets.views.ticket import _page as ticket_page
@@ -43,6 +44,8 @@ def macro_preview(request, number: int, macro_number: int):
         if name in result.fields:
             obj = result.fields[name]
             fields[name] = str(obj.number) if obj is not None else ""
+    # The reply box's main button says the status the Submit will set.
+    submit_label = submit_as(result.fields["status"]) if "status" in result.fields else ""
     notice = ""
     if result.forced_internal:
         notice = _(
@@ -62,6 +65,7 @@ def macro_preview(request, number: int, macro_number: int):
             "comment": {"body": result.body, "public": result.public},
             "files": [a.filename for a in result.files],
             "notice": notice,
+            "submit_label": submit_label,
         }
     )
 

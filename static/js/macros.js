@@ -15,6 +15,8 @@
     var side = document.querySelector(".ticket-side form");
     if (!input || !list || !reply) return;
     var originalAction = reply.getAttribute("action");
+    var submit = reply.querySelector(".split-submit > button[name=status]");
+    var originalSubmit = submit ? { text: submit.textContent, value: submit.value } : null;
     var snapshot = null;
     var active = -1;
 
@@ -97,6 +99,10 @@
         if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
       }
       Object.keys(data.fields).forEach(function (name) { setValue(named(side, name), data.fields[name]); });
+      if (submit && data.submit_label) {
+        submit.textContent = data.submit_label;
+        submit.value = data.fields.status;
+      }
       if (data.tags.set || data.tags.add.length || data.tags.remove.length) {
         var tags = named(side, "tags");
         if (tags) setValue(tags, tagsAfter(tags.value, data.tags));
@@ -140,6 +146,10 @@
       snapshot = null;
       reply.querySelectorAll("[data-macro-applied]").forEach(function (e) { e.remove(); });
       reply.setAttribute("action", originalAction);
+      if (submit && originalSubmit) {
+        submit.textContent = originalSubmit.text;
+        submit.value = originalSubmit.value;
+      }
       status.textContent = picker.getAttribute("data-undone-label");
       undo.hidden = true;
       input.focus();
