@@ -10,6 +10,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.models import AgentGroup
+from accounts.selectors import groups_for_account
 from api.pagination import paginate
 from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView
@@ -68,7 +69,7 @@ def _restriction(request, data: dict) -> tuple[bool, list[AgentGroup]]:
     ids = restriction.get("ids") or ([restriction["id"]] if "id" in restriction else [])
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         raise ValidationError({"restriction": "Group ids are numbers."})
-    groups = list(AgentGroup.objects.for_account(request.account).filter(number__in=ids))
+    groups = list(groups_for_account(account=request.account).filter(number__in=ids))
     if len(groups) != len(set(ids)):
         raise ValidationError({"restriction": "Unknown group."})
     return True, groups
