@@ -125,7 +125,10 @@ class MacroDetail(ApiView):
     def put(self, request, number):
         macro = macro_for_editor(viewer=request.user, number=number)
         data = _payload(request)
-        fields = {k: data[k] for k in ("title", "description", "actions", "active") if k in data}
+        fields = {k: data[k] for k in ("actions", "active") if k in data}
+        for key in ("title", "description"):
+            if key in data:
+                fields[key] = "" if data[key] is None else str(data[key])
         groups = None
         if "restriction" in data and macro.is_shared:
             shared, groups = _restriction(request, data)
