@@ -14,7 +14,9 @@ from macros.models import Macro, MacroGroup
 
 def _visible_to(viewer: User) -> Q:
     """Personal macros of the viewer, and shared ones restricted to none of the groups or
-    to a group the viewer belongs to."""
+    to a group the viewer belongs to (admins, who manage them, have every shared one)."""
+    if viewer.is_admin:
+        return Q(owner=viewer) | Q(owner__isnull=True)
     links = MacroGroup.objects.for_account(viewer.account).filter(macro=OuterRef("pk"))
     member = links.filter(
         Exists(

@@ -293,6 +293,7 @@ def ticket_submit_with_macros(
     macros: Sequence[Macro],
     field_changes: dict[str, Any],
     reply: dict[str, Any] | None,
+    ccs: Sequence[User] = (),
 ) -> None:
     """The ticket page's Submit after macros filled the form: the agent's reviewed field
     values (ticket_update), then the reply as the agent left it (ticket_reply, with the
@@ -303,5 +304,9 @@ def ticket_submit_with_macros(
         uploads = list(reply.pop("uploads", ()))
         for macro in macros:
             uploads += macro_file_uploads(macro.attachments.all())
-        ticket_reply(ticket=ticket, author=actor, channel=Channel.WEB, uploads=uploads, **reply)
+        ticket_reply(
+            ticket=ticket, author=actor, channel=Channel.WEB, uploads=uploads, ccs=ccs, **reply
+        )
+    elif ccs:
+        ticket_add_ccs(ticket=ticket, actor=actor, users=ccs, channel=Channel.WEB)
     macro_record_use(macros=macros, user=actor, ticket=ticket)

@@ -18,6 +18,7 @@ from macros import services
 from macros.access import macro_for_agent
 from macros.apply import macro_result
 from macros.forms import BulkMacroForm
+from macros.selectors import macros_for_agent
 from tickets.access import ticket_for_agent
 from tickets.forms import ReplyForm, TicketFieldsForm
 from tickets.labels import submit_as
@@ -71,14 +72,19 @@ def macro_preview(request, number: int, macro_number: int):
 
 
 def _macros_posted(request) -> list:
+    """The macros applied to the form: one the agent may no longer apply (deactivated
+    meanwhile) is left out, rather than losing what the agent wrote."""
     numbers = []
     for value in request.POST.getlist("macro")[:MAX_MACROS]:
         try:
-            numbers.append(int(value))
+            number = int(value)
         except ValueError:
             continue
-    # Each must be one the agent may apply (404 otherwise), counted once per use.
-    return [macro_for_agent(viewer=request.user, number=n) for n in numbers if 0 < n < 2**62]
+        if 0 < number < 2**62:
+            numbers.append(number)
+    found = {m.number: m for m in macros_for_agent(viewer=request.user).filter(number__in=numbers)}
+    # Counted once per application: the same macro applied twice is two uses.
+    return [found[n] for n in numbers if n in found]
 
 
 @agent_view
@@ -98,6 +104,10 @@ def ticket_submit(request, number: int):
         body = form.cleaned_data["body"]
         uploads = form.cleaned_data["attachments"]
         has_files = bool(uploads) or any(m.attachments.exists() for m in macros)
+        ccs_added = [
+            user_get_or_create(account=request.account, email=e)[0]
+            for e in form.cleaned_data["ccs"]
+        ]
         reply = None
         if body.strip() or has_files:
             reply = {
@@ -105,10 +115,6 @@ def ticket_submit(request, number: int):
                 "public": form.public,
                 "uploads": uploads,
                 "status": form.cleaned_data["status"] or None,
-                "ccs": [
-                    user_get_or_create(account=request.account, email=e)[0]
-                    for e in form.cleaned_data["ccs"]
-                ],
             }
         elif form.cleaned_data["status"]:
             changes["status"] = form.cleaned_data["status"]
@@ -119,6 +125,7 @@ def ticket_submit(request, number: int):
                 macros=macros,
                 field_changes=changes,
                 reply=reply,
+                ccs=ccs_added,
             )
         except ValidationError as exc:
             add_domain_error(form, exc)

@@ -75,3 +75,35 @@ def test_agent_applies_a_macro_edits_the_text_and_submits(
     for text in ("Pending", "High", "Billing", "refund"):
         expect(activity).to_contain_text(text)
     screenshot(page, "macro-activity")
+
+
+def test_admin_manages_shared_macros_with_their_usage(
+    page, acme_url, acme, acme_admin, acme_agent, acme_user, password
+):
+    from macros.services import macro_record_use
+
+    billing = AgentGroupFactory(account=acme, name="Billing")
+    used = macro_create(
+        account=acme,
+        actor=acme_admin,
+        title="Billing::Refund sent",
+        description="The refund is on its way",
+        actions=[{"field": "status", "value": "pending"}],
+        groups=[billing],
+    )
+    macro_create(account=acme, actor=acme_admin, title="Greeting", actions=[])
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    macro_record_use(macros=[used, used], user=acme_agent, ticket=ticket)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, acme_url, acme_admin.email, password)
+    page.goto(f"{acme_url}/agent/settings/macros/")
+    row = page.locator("tr", has_text="Billing::Refund sent")
+    expect(row).to_contain_text("Billing")
+    expect(row.locator("td.num").first).to_have_text("2")
+    screenshot(page, "macros-admin-list")
+    page.locator("tr", has_text="Greeting").get_by_role("button", name="Clone").click()
+    expect(page.get_by_text("Copied as “Greeting (copy)” (inactive).")).to_be_visible()
+    screenshot(page, "macros-editor")
+    page.get_by_label("Comment text").fill("Hello {{ticket.requester.first_name}}")
+    page.get_by_role("button", name="Save macro").click()
+    expect(page.locator("tr", has_text="Greeting (copy)")).to_contain_text("Inactive")

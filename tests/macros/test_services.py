@@ -217,3 +217,10 @@ def test_demo_has_macros_in_three_languages_and_a_second_run_changes_nothing(db)
     count = len(titles)
     call_command("seed_demo", stdout=StringIO())
     assert Macro.objects.for_account(demo).count() == count
+
+
+def test_admins_have_every_shared_macro_whatever_its_groups(acme, acme_admin, billing):
+    macro = macro_create(
+        account=acme, actor=acme_admin, title="Billing only", actions=[], groups=[billing]
+    )
+    assert macro in macros_for_agent(viewer=acme_admin)

@@ -173,3 +173,31 @@ def test_list_offers_bulk_apply_macro(client_for, acme_agent, refund_macro, tick
 @pytest.mark.parametrize("path", ["/agent/macros/", "/agent/settings/macros/"])
 def test_end_users_get_404(client_for, acme_user, path):
     assert client_for(acme_user).get(path).status_code == 404
+
+
+def test_preview_costs_the_same_whatever_the_conversation_and_the_macros(
+    client_for, acme, acme_admin, acme_agent, ticket
+):
+    from tickets.services import comment_add
+
+    macro = macro_create(
+        account=acme,
+        actor=acme_admin,
+        title="Quote",
+        actions=[
+            {"field": "assignee_id", "value": "current_user"},
+            {"field": "cc", "value": "current_user"},
+            {"field": "comment_value", "value": "{{ticket.latest_public_comment}} {{ticket.url}}"},
+        ],
+    )
+    client = client_for(acme_agent)
+    url = f"/agent/tickets/{ticket.number}/macros/{macro.number}/apply/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(15):
+        comment_add(ticket=ticket, author=acme_agent, body=f"note {i}", public=i % 2 == 0)
+        macro_create(account=acme, actor=acme_admin, title=f"Other {i}", actions=[])
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).json()["comment"]["body"].startswith("note 14")
+    assert len(many) == len(few)

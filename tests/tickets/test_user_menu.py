@@ -1,5 +1,6 @@
 """The agent's own menu under their name in the top bar: their profile, their own macros,
-their language and time zone, signing out. A <details> disclosure: keyboard and no JavaScript suffice."""
+their language and time zone, signing out. A <details> disclosure: keyboard and no
+JavaScript suffice."""
 
 from __future__ import annotations
 
