@@ -118,11 +118,12 @@ class MacroForm(forms.Form):
                 help_text=gettext_lazy("None checked: every agent."),
                 widget=forms.CheckboxSelectMultiple,
             )
-        if macro is not None:
+        files = list(macro.attachments.all()) if macro is not None else []
+        if files:
             self.fields["remove_files"] = forms.MultipleChoiceField(
                 label=gettext_lazy("Remove files"),
                 required=False,
-                choices=[(str(a.pk), a.filename) for a in macro.attachments.all()],
+                choices=[(str(a.pk), a.filename) for a in files],
                 widget=forms.CheckboxSelectMultiple,
             )
         self.order_fields(

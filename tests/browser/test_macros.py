@@ -104,6 +104,8 @@ def test_admin_manages_shared_macros_with_their_usage(
     page.locator("tr", has_text="Greeting").get_by_role("button", name="Clone").click()
     expect(page.get_by_text("Copied as “Greeting (copy)” (inactive).")).to_be_visible()
     screenshot(page, "macros-editor")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the macro editor scrolls sideways by {overflow}px"
     page.get_by_label("Comment text").fill("Hello {{ticket.requester.first_name}}")
     page.get_by_role("button", name="Save macro").click()
     expect(page.locator("tr", has_text="Greeting (copy)")).to_contain_text("Inactive")
