@@ -237,8 +237,7 @@ def macro_apply(
     result = macro_result(macro=macro, ticket=ticket, actor=actor)
     if result.forced_internal:
         raise NotAllowed(
-            _("Ticket #%(number)d is private: the macro's public reply was not added.")
-            % {"number": ticket.number}
+            _("The ticket is private and stays so: the macro's public reply was not added.")
         )
     fields = dict(result.fields)
     if result.sets_tags:

@@ -109,3 +109,36 @@ def test_admin_manages_shared_macros_with_their_usage(
     page.get_by_label("Comment text").fill("Hello {{ticket.requester.first_name}}")
     page.get_by_role("button", name="Save macro").click()
     expect(page.locator("tr", has_text="Greeting (copy)")).to_contain_text("Inactive")
+
+
+def test_agent_applies_a_macro_to_a_selection_and_private_tickets_are_named(
+    page, acme_url, acme, acme_admin, acme_agent, acme_user, password
+):
+    acme.private_tickets_enabled = True
+    acme.save()
+    macro_create(
+        account=acme,
+        actor=acme_admin,
+        title="Billing::Refund sent",
+        actions=[
+            {"field": "status", "value": "pending"},
+            {"field": "comment_mode_is_public", "value": True},
+            {"field": "comment_value", "value": "Refund sent."},
+        ],
+    )
+    public = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, subject="Open")
+    private = make_ticket(
+        account=acme, submitter=acme_agent, requester=acme_user, subject="Quiet", public=False
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, acme_url, acme_agent.email, password)
+    page.goto(f"{acme_url}/agent/views/unsolved/")
+    page.locator("[data-select-all]").check()
+    page.get_by_label("Macro", exact=True).select_option(label="Billing::Refund sent")
+    screenshot(page, "macros-bulk-bar")
+    page.get_by_role("button", name="Apply macro").click()
+    expect(page.get_by_text("“Billing::Refund sent” applied to 1 ticket.")).to_be_visible()
+    expect(page.get_by_text(f"Ticket #{private.number} was not changed")).to_be_visible()
+    screenshot(page, "macros-bulk-result")
+    public.refresh_from_db()
+    assert public.status == "pending"
