@@ -224,3 +224,11 @@ def test_admins_have_every_shared_macro_whatever_its_groups(acme, acme_admin, bi
         account=acme, actor=acme_admin, title="Billing only", actions=[], groups=[billing]
     )
     assert macro in macros_for_agent(viewer=acme_admin)
+
+
+def test_a_deleted_ticket_keeps_its_macros_usage(refund_macro, ticket, acme_agent, acme):
+    from tickets.services import ticket_delete
+
+    macro_apply(macro=refund_macro, ticket=ticket, actor=acme_agent)
+    ticket_delete(ticket=ticket, actor=acme_agent)
+    assert shared_macros_with_usage(account=acme).get(pk=refund_macro.pk).usage_7d == 1
