@@ -118,3 +118,13 @@ def test_apply_on_a_private_ticket_answers_an_internal_comment(
 def test_end_users_and_other_accounts_get_nothing(api_for, user_api, globex_agent, shared):
     assert user_api.get("macros.json").status_code == 403
     assert api_for(globex_agent).get(f"macros/{shared.number}.json").status_code == 404
+
+
+def test_the_macros_api_does_not_accept_session_cookies(client_for, acme_admin):
+    """Exempt from CSRF as the whole API is: a session cookie must not authenticate."""
+    response = client_for(acme_admin).post(
+        "/api/v2/macros.json",
+        {"macro": {"title": "csrf", "actions": []}},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)
