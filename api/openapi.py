@@ -358,6 +358,49 @@ PATHS = {
     },
 }
 
+MACROS = _list("macros", "Macro")
+MACRO_WRITE = envelope("macro", ref("MacroWrite"))
+MACRO_ID = {"name": "macro_id", "in": "path", "required": True, "schema": NUMBER}
+PATHS |= {
+    "/macros.json": {
+        "get": _op(
+            "List the macros the caller may apply (active=true|false filters)",
+            "Macros",
+            params=[*PAGE_PARAMS, _query("active", {"type": "string", "enum": ["true", "false"]})],
+            result=MACROS,
+        ),
+        "post": _op(
+            "Create a macro (shared: admins; restriction {type: User} makes it personal)",
+            "Macros",
+            body=MACRO_WRITE,
+            ok="201",
+            result=envelope("macro", ref("Macro")),
+        ),
+    },
+    "/macros/active.json": {
+        "get": _op("List the active macros", "Macros", params=PAGE_PARAMS, result=MACROS),
+    },
+    "/macros/{id}.json": {
+        "get": _op("Show a macro", "Macros", params=[ID], result=envelope("macro", ref("Macro"))),
+        "put": _op(
+            "Update a macro",
+            "Macros",
+            params=[ID],
+            body=MACRO_WRITE,
+            result=envelope("macro", ref("Macro")),
+        ),
+        "delete": _op("Delete a macro", "Macros", params=[ID], ok="204"),
+    },
+    "/tickets/{id}/macros/{macro_id}/apply.json": {
+        "get": _op(
+            "What the macro would do to the ticket (nothing is saved)",
+            "Macros",
+            params=[ID, MACRO_ID],
+            result=ref("MacroApplyResult"),
+        ),
+    },
+}
+
 
 def openapi_schema(*, server_url: str) -> dict:
     """The description, with the caller's own account URL as its server."""

@@ -255,4 +255,36 @@ SCHEMAS = {
         },
         required=("results", "count"),
     ),
+    # Macros (issue 18): Zendesk's actions, {"field": …, "value": …}.
+    "MacroAction": obj({"field": TEXT, "value": {}}, required=("field",)),
+    "Macro": obj(
+        {
+            "id": NUMBER,
+            "url": TEXT,
+            "title": TEXT,
+            "description": NULLABLE_TEXT,
+            "active": {"type": "boolean"},
+            "position": {"type": "integer"},
+            "default": {"type": "boolean"},
+            "restriction": {"type": "object", "nullable": True},
+            "actions": {"type": "array", "items": ref("MacroAction")},
+            "usage_7d": {"type": "integer", "nullable": True},
+            "usage_30d": {"type": "integer", "nullable": True},
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        },
+        required=("id", "title", "actions"),
+    ),
+    "MacroWrite": obj(
+        {
+            "title": {"type": "string", "minLength": 1, "maxLength": 255},
+            "description": NULLABLE_TEXT,
+            "active": {"type": "boolean"},
+            "actions": {"type": "array", "items": ref("MacroAction"), "maxItems": 50},
+            "restriction": {"type": "object", "nullable": True},
+        }
+    ),
+    "MacroApplyResult": envelope(
+        "result", obj({"ticket": {"type": "object"}}, required=("ticket",))
+    ),
 }

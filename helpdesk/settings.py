@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "api",
     # Health, readiness, metrics, logs (README, "Operations"); no models.
     "operations",
+    "macros",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.

@@ -28,6 +28,7 @@ PLACEHOLDER_HELP = (
     "ticket.priority",
     "ticket.url",
     "ticket.requester.name",
+    "ticket.requester.first_name",
     "ticket.requester.email",
     "ticket.assignee.name",
     "ticket.group.name",
@@ -90,6 +91,7 @@ def placeholder_values(
         "ticket.priority": str(Ticket.Priority(ticket.priority).label) if ticket.priority else "",
         "ticket.url": ticket_url(ticket, for_agent=for_agent),
         "ticket.requester.name": ticket.requester.name,
+        "ticket.requester.first_name": (ticket.requester.name.split() or [""])[0],
         "ticket.requester.email": ticket.requester.email,
         "ticket.assignee.name": ticket.assignee.name if ticket.assignee_id else "",  # type: ignore[union-attr]  # a ticket has a requester
         "ticket.group.name": ticket.group.name if ticket.group_id else "",  # type: ignore[union-attr]  # the *_id is checked

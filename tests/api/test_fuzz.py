@@ -108,6 +108,10 @@ def test_openapi_description_is_served_and_names_every_endpoint(api_for, acme):
         "/requests.json",
         "/requests/{id}.json",
         "/requests/{id}/comments.json",
+        "/macros.json",
+        "/macros/active.json",
+        "/macros/{id}.json",
+        "/tickets/{id}/macros/{macro_id}/apply.json",
     ):
         assert path in description["paths"], path
     assert "put" in description["paths"]["/organizations/{id}.json"]

@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
+from macros.models import Macro
+from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
@@ -148,6 +150,23 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             detail=GLOBEX_SECRET,
         )
 
+    # Macros: acme's shared one and a personal one of each agent; globex's outnumber them.
+    shared_macro = macro_create(account=acme, actor=admin, title="Acme::Shared", actions=[])
+    admin_macro = macro_create(
+        account=acme, actor=admin, title="Admin's own", actions=[], shared=False
+    )
+    agent_macro = macro_create(
+        account=acme, actor=agent, title="Agent's own", actions=[], shared=False
+    )
+    globex_admin = AdminFactory(account=globex)
+    for i in range(4):
+        macro_create(
+            account=globex,
+            actor=globex_admin,
+            title=f"{GLOBEX_SECRET} macro {i}",
+            actions=[{"field": "comment_value", "value": GLOBEX_SECRET}],
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -201,6 +220,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_trigger": beyond_acme(Trigger),
         "delivery": delivery_ref(acme),
         "globex_delivery": delivery_ref(globex),
+        "shared_macro": shared_macro.number,
+        "admin_macro": admin_macro.number,
+        "agent_macro": agent_macro.number,
+        "globex_macro": beyond_acme(Macro),
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
     }

@@ -106,6 +106,41 @@ SUPPRESSION_PROBES = {
     "mine": lambda i: {"number": i["suppression"]},
     "globex": lambda i: {"number": i["globex_suppression"]},
 }
+MACRO_PROBES = {
+    "shared": lambda i: {"number": i["shared_macro"]},
+    "admin_personal": lambda i: {"number": i["admin_macro"]},
+    "agent_personal": lambda i: {"number": i["agent_macro"]},
+    "globex": lambda i: {"number": i["globex_macro"]},
+}
+# A macro applied to a ticket: both numbers must be the viewer's to apply.
+MACRO_APPLY_PROBES = {
+    "mine_shared": lambda i: {"number": i["mine"].number, "macro_number": i["shared_macro"]},
+    "private_shared": lambda i: {
+        "number": i["private"].number,
+        "macro_number": i["shared_macro"],
+    },
+    "mine_admin_personal": lambda i: {
+        "number": i["mine"].number,
+        "macro_number": i["admin_macro"],
+    },
+    "mine_agent_personal": lambda i: {
+        "number": i["mine"].number,
+        "macro_number": i["agent_macro"],
+    },
+    "mine_globex": lambda i: {"number": i["mine"].number, "macro_number": i["globex_macro"]},
+    "globex_shared": lambda i: {
+        "number": i["globex_ticket"].number,
+        "macro_number": i["shared_macro"],
+    },
+}
+# Whose macros each agent may apply or manage: shared ones (managed by admins only; an
+# agent is told 403) and their own personal ones (a colleague's is a 404, for admins too).
+MACRO_APPLIERS = {
+    "agent": {"mine_shared", "private_shared", "mine_agent_personal"},
+    "admin": {"mine_shared", "private_shared", "mine_admin_personal"},
+}
+MACRO_READERS = {"agent": {"shared", "agent_personal"}, "admin": {"shared", "admin_personal"}}
+MACRO_EDITORS = {"agent": {"agent_personal"}, "admin": {"shared", "admin_personal"}}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -181,6 +216,29 @@ TABLE: dict[str, Entry] = {
         probes={"unsolved": lambda i: {"view_key": "unsolved"}}, allow=agents()
     ),
     "agent/tickets/bulk/": Entry(allow=agents()),
+    "agent/tickets/bulk/macro/": Entry(allow=agents()),
+    "agent/tickets/<int:number>/submit/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/macros/<int:macro_number>/apply/": Entry(
+        MACRO_APPLY_PROBES, MACRO_APPLIERS
+    ),
+    "agent/macros/": Entry(allow=agents()),
+    "agent/macros/new/": Entry(allow=agents()),
+    "agent/macros/<int:number>/": Entry(
+        MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/macros/<int:number>/clone/": Entry(
+        MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/macros/<int:number>/toggle/": Entry(
+        MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/macros/<int:number>/move/": Entry(
+        MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/macros/<int:number>/delete/": Entry(
+        MACRO_PROBES, MACRO_EDITORS, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/macros/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/search/": Entry(SEARCH_PROBES, agents()),
     "agent/tickets/new/": Entry(
         {
@@ -273,6 +331,12 @@ TABLE: dict[str, Entry] = {
     "api/v2/tickets/update_many": Entry(allow=agents(), api=True),
     "api/v2/tickets/<num:number>": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tickets/<num:number>/comments": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tickets/<num:number>/macros/<num:macro_number>/apply": Entry(
+        MACRO_APPLY_PROBES, MACRO_APPLIERS, api=True
+    ),
+    "api/v2/macros": Entry(allow=agents(), api=True),
+    "api/v2/macros/active": Entry(allow=agents(), api=True),
+    "api/v2/macros/<num:number>": Entry(MACRO_PROBES, MACRO_READERS, api=True),
     "api/v2/job_statuses/<str:job_id>": Entry(
         {"unknown": lambda i: {"job_id": "no-such-job"}}, {}, api=True
     ),
@@ -379,6 +443,8 @@ def state_fingerprint() -> tuple:
         "notifications_delivery",
         "notifications_trigger",
         "notifications_suppression",
+        "macros_macro",
+        "macros_macroapplication",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",

@@ -30,10 +30,11 @@ from hypothesis.stateful import (
 
 from accounts.models import User
 from accounts.services import organization_create
+from macros.services import macro_apply, macro_create
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AgentFactory, EndUserFactory
-from tickets.models import Ticket
+from tickets.models import Comment, Ticket
 from tickets.services import (
     NotAllowed,
     comment_add,
@@ -185,6 +186,28 @@ class VisibilityMachine(RuleBasedStateMachine):
             body=marker("reply"),
             public=True,
         )
+
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), public=st.booleans())
+    def agent_applies_macro(self, index, public):
+        """Issue 18: a macro's comment follows the private-ticket rules (never public on
+        a private ticket; its internal note never shows)."""
+        body = marker("macropublic" if public else "macrointernal")
+        macro = macro_create(
+            account=self.account,
+            actor=self.agent,
+            title=marker("macro"),
+            shared=False,
+            actions=[
+                {"field": "comment_mode_is_public", "value": public},
+                {"field": "comment_value", "value": body},
+            ],
+        )
+        ticket = self.tickets[index % len(self.tickets)]
+        self._run(macro_apply, macro=macro, ticket=ticket, actor=self.agent)
+        comment = Comment.objects.for_account(self.account).filter(body=body).first()
+        if comment is not None and not comment.public:
+            self.internal_texts.append(body)
 
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):

@@ -1,5 +1,6 @@
-"""The agent's own menu under their name in the top bar: their profile, their language
-and time zone, signing out. A <details> disclosure: keyboard and no JavaScript suffice."""
+"""The agent's own menu under their name in the top bar: their profile, their own macros,
+their language and time zone, signing out. A <details> disclosure: keyboard and no
+JavaScript suffice."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def test_user_menu_under_the_name_leads_to_profile_preferences_and_sign_out(
     )
     assert links == {
         "Your profile": f"/agent/users/{acme_admin.number}/",
+        "Your macros": "/agent/macros/",
         "Language and time zone": "/preferences/",
     }
     assert 'action="/signout/"' in menu and ">Sign out</button>" in menu

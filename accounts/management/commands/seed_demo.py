@@ -96,6 +96,9 @@ def seed_demo_tickets(account: Account) -> None:
     if importlib.util.find_spec("tickets.demo") is None:
         return
     importlib.import_module("tickets.demo").seed_demo_tickets(account)
+    # Then the macros app's demo macros (in English, Italian and Spanish), if installed.
+    if importlib.util.find_spec("macros.demo") is not None:
+        importlib.import_module("macros.demo").seed_demo_macros(account)
 
 
 class Command(BaseCommand):

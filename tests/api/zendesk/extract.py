@@ -23,6 +23,9 @@ SCHEMAS = [
     "OrganizationResponse",
     "UserResponse",
     "AttachmentUploadResponse",
+    "MacroResponse",
+    "MacrosResponse",
+    "MacroApplyTicketResponse",
 ]
 EXAMPLES = ["UserRequestExample", "UpdateOrganizationResponseExample"]
 # Example request bodies written in an operation's description, not as components.

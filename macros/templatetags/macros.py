@@ -1,0 +1,28 @@
+"""The macros' pieces on the tickets' pages (the tickets app knows nothing of macros):
+the ticket page's "Apply macro" picker and the lists' bulk "Apply macro" choice."""
+
+from __future__ import annotations
+
+from django import template
+
+from macros.selectors import macro_tree, macros_for_agent
+
+register = template.Library()
+
+
+def _macros(context) -> list:
+    # Read once per page, whichever piece asks first.
+    if "_agent_macros" not in context.render_context:
+        user = context["request"].user
+        context.render_context["_agent_macros"] = list(macros_for_agent(viewer=user))
+    return context.render_context["_agent_macros"]
+
+
+@register.inclusion_tag("macros/_picker.html", takes_context=True)
+def macro_picker(context, ticket):
+    return {"ticket": ticket, "macro_tree": macro_tree(_macros(context))}
+
+
+@register.inclusion_tag("macros/_bulk_choice.html", takes_context=True)
+def macro_bulk_choice(context):
+    return {"macros": _macros(context)}
