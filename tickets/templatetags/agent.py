@@ -21,9 +21,10 @@ from helpdesk import formatting
 from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
-from tickets.models import Ticket, TicketEvent
-from tickets.selectors import AGENT_VIEW_COUNTED, AGENT_VIEWS, agent_view_counts
+from tickets.models import Channel, Ticket, TicketEvent
+from tickets.selectors import DEFAULT_COLUMNS, view_counts
 from tickets.templatetags.pages import PAGE_PARAMS
+from tickets.views.common import agent_views
 
 register = template.Library()
 
@@ -36,30 +37,26 @@ CHOICE_LABELS = {
 
 
 @register.simple_tag(takes_context=True)
-def agent_counts(context) -> dict[str, int]:
-    """The navigation's ticket counts, one query per page."""
+def agent_nav(context) -> list[dict]:
+    """The navigation's views (views_for_agent), each with its URL and its count, in a
+    fixed number of queries however many views there are (once per request)."""
     request = context.get("request")
     if request is None or not getattr(request.user, "is_agent", False):
-        return {}
-    return agent_view_counts(viewer=request.user)
-
-
-@register.simple_tag(takes_context=True)
-def agent_nav(context) -> list[dict]:
-    """The navigation's views, named as their lists are (one list of views: the titles
-    cannot drift), each with its URL and, for the counted ones, its count."""
-    counts = agent_counts(context)
-    return [
-        {
-            "key": key,
-            "title": view.title,
-            "url": reverse("tickets:home")
-            if key == "mine"
-            else reverse("tickets:ticket_list", args=[key]),
-            "count": counts.get(key) if key in AGENT_VIEW_COUNTED else None,
-        }
-        for key, view in AGENT_VIEWS.items()
-    ]
+        return []
+    nav = getattr(request, "_agent_nav", None)
+    if nav is None:
+        views = agent_views(request)
+        counts = view_counts(views=views, viewer=request.user)
+        nav = request._agent_nav = [
+            {
+                "key": view.number,
+                "title": view.display_title,
+                "url": reverse("tickets:view", args=[view.number]),
+                "count": counts.get(view.number),
+            }
+            for view in views
+        ]
+    return nav
 
 
 @register.filter
@@ -207,7 +204,75 @@ class _CachedPlural:
 _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
 
 
-def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, hide_requester):
+def _ago(value, texts) -> str:
+    if value is None:
+        return _DASH
+    ago = since(value)
+    text = texts["ago"] % {"ago": ago} if ago else texts["just_now"]
+    return (
+        f'<time datetime="{iso(value)}" title="{escape(datetime_label(value))}">'
+        f"{escape(text)}</time>"
+    )
+
+
+def _name(person) -> str:
+    return escape(person.name) if person is not None else _DASH
+
+
+def _cell(key: str, ticket: Ticket, texts, url: str) -> str:
+    """One cell of a row, for a column of tickets.selectors.VIEW_COLUMNS."""
+    match key:
+        case "number":
+            return f'<td class="col-id muted">#{ticket.number}</td>'
+        case "subject":
+            badge = (
+                f'<span class="badge badge-private">{texts["private_e"]}</span>'
+                if ticket.is_private
+                else ""
+            )
+            return (
+                f'<td class="col-subject"><a class="ticket-link" href="{url}{ticket.number}/">'
+                f"{escape(ticket.subject)}</a>{badge}</td>"
+            )
+        case "requester":
+            return f"<td>{escape(ticket.requester.name)}</td>"
+        case "status":
+            status = escape(ticket.status)
+            return (
+                f'<td><span class="badge status-{status}">'
+                f"{escape(choice_label(status, 'status'))}</span></td>"
+            )
+        case "priority":
+            if not ticket.priority:
+                return f"<td>{_DASH}</td>"
+            return (
+                f'<td><span class="priority-{escape(ticket.priority)}">'
+                f"{escape(choice_label(ticket.priority, 'priority'))}</span></td>"
+            )
+        case "type":
+            return f"<td>{escape(choice_label(ticket.type, 'type')) or _DASH}</td>"
+        case "assignee":
+            return f"<td>{_name(ticket.assignee) if ticket.assignee_id else _DASH}</td>"
+        case "group":
+            return f"<td>{_name(ticket.group) if ticket.group_id else _DASH}</td>"
+        case "organization":
+            org = ticket.organization if ticket.organization_id else None
+            return f"<td>{_name(org)}</td>"
+        case "channel":
+            return f"<td>{escape(str(Channel(ticket.channel).label))}</td>"
+        case "tags":
+            return f'<td class="small">{escape(ticket.tags) or _DASH}</td>'
+        case "due":
+            due = ticket.due_at
+            label = escape(date_format(due, "SHORT_DATE_FORMAT")) if due else _DASH
+            return f'<td class="nowrap">{label}</td>'
+        case "created" | "updated" | "solved":
+            value = getattr(ticket, f"{key}_at")
+            return f'<td class="nowrap muted">{_ago(value, texts)}</td>'
+    return "<td></td>"
+
+
+def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, columns):
     # Plain strings and the standard library's escape (what django.utils.html.escape
     # does, without its lazy-string checks): 50 rows × ~20 values per page.
     number = ticket.number
@@ -218,42 +283,25 @@ def _ticket_row(ticket: Ticket, texts, url: str, *, checkable, hide_requester):
         if checkable
         else ""
     )
-    badge = f'<span class="badge badge-private">{texts["private_e"]}</span>' if private else ""
-    requester = "" if hide_requester else f"<td>{escape(ticket.requester.name)}</td>"
-    priority = (
-        f'<span class="priority-{escape(ticket.priority)}">'
-        f"{escape(choice_label(ticket.priority, 'priority'))}</span>"
-        if ticket.priority
-        else _DASH
-    )
-    updated_at = ticket.updated_at
-    ago = since(updated_at)
-    updated = texts["ago"] % {"ago": ago} if ago else texts["just_now"]
-    assignee = escape(ticket.assignee.name) if ticket.assignee_id else _DASH  # type: ignore[union-attr]  # the *_id is checked
-    group = escape(ticket.group.name) if ticket.group_id else _DASH  # type: ignore[union-attr]  # the *_id is checked
-    status = escape(ticket.status)
+    cells = "".join(_cell(key, ticket, texts, url) for key in columns)
     return (
         f'<tr class="ticket-row{" is-private" if private else ""}" '
-        f'title="{escape(row_summary(ticket))}">{check}'
-        f'<td class="col-id muted">#{number}</td>'
-        f'<td class="col-subject"><a class="ticket-link" href="{url}{number}/">'
-        f"{escape(ticket.subject)}</a>{badge}</td>{requester}"
-        f'<td><span class="badge status-{status}">{escape(choice_label(status, "status"))}'
-        f"</span></td><td>{priority}</td><td>{assignee}</td><td>{group}</td>"
-        f'<td class="nowrap muted"><time datetime="{iso(updated_at)}" '
-        f'title="{escape(datetime_label(updated_at))}">'
-        f"{escape(updated)}</time></td></tr>\n"
+        f'title="{escape(row_summary(ticket))}">{check}{cells}</tr>\n'
     )
 
 
 @register.simple_tag
-def ticket_rows(tickets, checkable=False, hide_requester=False):
-    """``{% ticket_rows tickets checkable=True %}``: one ``<tr>`` per ticket."""
+def ticket_rows(tickets, checkable=False, hide_requester=False, columns=None):
+    """``{% ticket_rows tickets checkable=True columns=columns %}``: one ``<tr>`` per
+    ticket; ``columns`` are keys of tickets.selectors.VIEW_COLUMNS (a view's choice),
+    by default DEFAULT_COLUMNS."""
     texts = _row_texts()
     url = number_url_prefix("tickets:ticket_detail")
+    keys = [getattr(c, "key", c) for c in columns] if columns else list(DEFAULT_COLUMNS)
+    if hide_requester:
+        keys = [key for key in keys if key != "requester"]
     rows = [
-        _ticket_row(ticket, texts, url, checkable=checkable, hide_requester=hide_requester)
-        for ticket in tickets
+        _ticket_row(ticket, texts, url, checkable=checkable, columns=keys) for ticket in tickets
     ]
     return mark_safe("".join(rows))  # noqa: S308 - every value in a row is escaped
 

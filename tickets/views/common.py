@@ -43,3 +43,14 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def agent_views(request: HttpRequest) -> list:
+    """The signed-in agent's active views (views_for_agent), read once per request: the
+    page and its sidebar share them."""
+    cached = getattr(request, "_agent_views", None)
+    if cached is None:
+        from tickets.selectors import views_for_agent
+
+        cached = request._agent_views = list(views_for_agent(viewer=request.user))  # type: ignore[attr-defined]
+    return cached
