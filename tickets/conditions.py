@@ -264,14 +264,21 @@ def _resolve_numbers(account: Account, cleaned: dict[str, list[dict]]) -> list[s
 
 
 def public_conditions(*, account: Account, conditions: dict) -> dict[str, list[dict]]:
-    """``conditions`` as people and the API name things: keys turned into numbers (one
-    query per kind in use). A key whose object has gone (a deleted group) shows as none."""
-    parts = {part: [dict(c) for c in conditions.get(part, [])] for part in ("all", "any")}
+    """``conditions`` as people and the API name things: keys turned into numbers."""
+    return public_conditions_many(account=account, conditions=[conditions])[0]
+
+
+def public_conditions_many(*, account: Account, conditions: list[dict]) -> list[dict]:
+    """public_conditions for several views at once: one query per kind of object named,
+    however many views. A key whose object has gone (a deleted group) shows as none."""
+    parts = [
+        {part: [dict(c) for c in each.get(part, [])] for part in ("all", "any")}
+        for each in conditions
+    ]
+    every = [c for each in parts for part in ("all", "any") for c in each[part]]
     for kind, model in RELATED.items():
         wanted = [
-            c
-            for c in parts["all"] + parts["any"]
-            if FIELDS[c["field"]].kind == kind and isinstance(c["value"], int)
+            c for c in every if FIELDS[c["field"]].kind == kind and isinstance(c["value"], int)
         ]
         if wanted:
             numbers = dict(
