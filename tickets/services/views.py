@@ -122,7 +122,7 @@ def _clean(*, account: Account, actor: User, fields: dict[str, Any]) -> dict[str
         if fields["visibility"] not in View.Visibility.values:
             errors["visibility"] = [_("A view is for everyone, chosen groups, or only you.")]
         elif fields["visibility"] != View.Visibility.PERSONAL and not actor.is_admin:
-            errors["visibility"] = [_("Only an admin may share a view.")]
+            raise NotAllowed({"visibility": [_("Only an admin may share a view.")]})
         cleaned["visibility"] = fields["visibility"]
     if "groups" in fields:
         numbers = {int(n) for n in fields["groups"] or ()}
