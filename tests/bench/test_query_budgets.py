@@ -222,3 +222,41 @@ def test_inbound_email_opening_a_ticket(settings, acme):
 
     post(0)
     assert post(1) == 22
+
+
+def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
+    small_caps, acme, acme_admin, acme_agent, acme_user, client_for
+):
+    """Issue 18: a view with three conditions and its own sort costs what a built-in list
+    does, at any size; five more views in the sidebar cost no query more."""
+    from accounts.services import group_create
+    from tickets.services.views import view_create
+
+    billing = group_create(account=acme, name="Billing", agents=[acme_agent])
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Urgent billing",
+        conditions={
+            "all": [
+                {"field": "group_id", "operator": "is", "value": billing.number},
+                {"field": "status", "operator": "less_than", "value": "solved"},
+            ],
+            "any": [{"field": "priority", "operator": "is", "value": "urgent"}],
+        },
+        sort_by="created",
+        sort_order="asc",
+    )
+    client = client_for(acme_agent)
+    path = f"/agent/views/{view.number}/"
+    _tickets(acme, acme_agent, acme_user, 5, group=billing, priority="urgent")
+    count = _same_at_two_sizes(
+        lambda: _tickets(acme, acme_agent, acme_user, 4, group=billing, priority="urgent"),
+        lambda: _queries(client, path),
+    )
+    assert count == 11  # as "All unsolved tickets" (test_agent_lists)
+    eight_views = _queries(client, path)
+    for i in range(4):
+        view_create(account=acme, actor=acme_admin, title=f"Extra {i}")
+    assert "Extra 3" in client.get(path).text
+    assert _queries(client, path) == eight_views

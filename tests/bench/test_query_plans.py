@@ -92,3 +92,36 @@ def test_a_page_reached_by_next_starts_its_index_scan_at_the_cursor(
         cursor.execute("EXPLAIN " + rows_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert re.search(r"Index Cond: .*updated_at <=", plan), plan
+
+
+def test_a_view_with_three_conditions_and_its_own_sort_uses_indexes(
+    data, acme, acme_admin, acme_agent, client_for
+):
+    """Issue 18: a view's query (group, unsolved, urgent or high; oldest first), its count
+    and the sidebar's counts of a dozen views are each served by an index."""
+    from accounts.services import group_create
+    from tickets.services.views import view_create
+
+    billing = group_create(account=acme, name="Billing", agents=[acme_agent])
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Urgent billing",
+        conditions={
+            "all": [
+                {"field": "group_id", "operator": "is", "value": billing.number},
+                {"field": "status", "operator": "less_than", "value": "solved"},
+            ],
+            "any": [
+                {"field": "priority", "operator": "is", "value": "urgent"},
+                {"field": "priority", "operator": "is", "value": "high"},
+            ],
+        },
+        sort_by="created",
+        sort_order="asc",
+    )
+    for i in range(4):
+        view_create(account=acme, actor=acme_admin, title=f"Extra {i}")
+    client = client_for(acme_agent)
+    assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
+    assert _seq_scans(client, f"/agent/views/{view.number}/?sort=-priority") == set()
