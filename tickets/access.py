@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from tickets.models import Attachment, Ticket, View
-from tickets.selectors import attachments_visible_to, tickets_visible_to
+from tickets.selectors import attachments_visible_to, tickets_visible_to, views_for_agent
 
 
 def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
@@ -46,8 +46,6 @@ def view_for_agent(*, viewer: User, number: int) -> View:
     """A view the agent works from (views_for_agent, inactive ones included, so a
     bookmark of a paused view still opens), or, for an admin, any shared view. Another
     agent's personal view is the same 404 as a view that does not exist."""
-    from tickets.selectors import views_for_agent
-
     if not viewer.is_agent:
         raise Http404
     if viewer.is_admin:

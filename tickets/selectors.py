@@ -12,6 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
+from tickets import counts
+from tickets.conditions import conditions_q
 from tickets.models import Attachment, Comment, Ticket, TicketCC, TicketEvent, View, ViewGroup
 
 
@@ -250,8 +252,6 @@ def views_personal(*, viewer: User) -> QuerySet[View]:
 def view_matching(*, view: View, viewer: User) -> QuerySet[Ticket]:
     """The tickets of ``view`` for ``viewer``: its conditions within what the viewer may
     open (tickets_visible_to), so a view never lists a ticket its agent could not."""
-    from tickets.conditions import conditions_q
-
     return tickets_visible_to(viewer=viewer).filter(conditions_q(view.conditions, viewer=viewer))
 
 
@@ -290,11 +290,9 @@ def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ti
 def view_counts(*, views: Iterable[View], viewer: User) -> dict[int, int]:
     """{view number: count} for the sidebar, in one query for any number of views: each
     exact up to VIEW_COUNT_CAP and "10k+" beyond (an index range, never a full scan)."""
-    from tickets.counts import VIEW_COUNT_CAP, capped_counts
-
-    return capped_counts(
+    return counts.capped_counts(
         {view.number: view_matching(view=view, viewer=viewer) for view in views},
-        cap=VIEW_COUNT_CAP,
+        cap=counts.VIEW_COUNT_CAP,
     )
 
 

@@ -19,7 +19,7 @@ ROWS = {"all": 6, "any": 4}
 NONE = "none"
 
 
-def value_choices(account: Account) -> list[tuple[str, Any]]:
+def value_choices(account: Account) -> list[tuple[Any, Any]]:
     """The values a condition can pick, grouped by field, each "kind:value" so one
     select serves every field (the text box next to it takes the rest: tags, dates,
     numbers of hours or days, a requester's number)."""
@@ -68,11 +68,11 @@ class ViewForm(forms.Form):
 
     def __init__(self, *args, account: Account, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].choices = [
+        self.fields["groups"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (str(g.number), g.name) for g in groups_for_account(account=account)
         ]
         if not actor.is_admin:
-            self.fields["visibility"].choices = [
+            self.fields["visibility"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
                 (View.Visibility.PERSONAL, View.Visibility.PERSONAL.label)
             ]
         fields = [("", "—"), *((name, f.label) for name, f in FIELDS.items())]

@@ -116,7 +116,7 @@ def _fields(request) -> dict:
         if not isinstance(columns, list):
             raise ParseError('"columns" must be a list.')
         fields["columns"] = [c.get("id") if isinstance(c, dict) else c for c in columns]
-    sort = output.get("sort") if isinstance(output.get("sort"), dict) else {}
+    sort: dict = output["sort"] if isinstance(output.get("sort"), dict) else {}
     if "sort_by" in output or "id" in sort:
         fields["sort_by"] = output.get("sort_by", sort.get("id"))
     if "sort_order" in output or "order" in sort:

@@ -59,9 +59,7 @@ def test_admin_builds_urgent_billing_and_an_agent_works_from_it(
     page.get_by_label("Assignee").uncheck()
     page.get_by_label("Sort by").select_option("priority")
     page.get_by_role("button", name="Save view").click()
-    expect(page.get_by_role("alert").first).to_contain_text(
-        "The field priority takes no operator"
-    )
+    expect(page.get_by_role("alert").first).to_contain_text("The field priority takes no operator")
     screenshot(page, "views-editor-invalid")
     page.locator("#id_any-1-operator").select_option("is")
     screenshot(page, "views-editor")
