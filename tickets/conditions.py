@@ -195,8 +195,11 @@ def _clean_value(field: Field, operator: str, value: Any) -> Any:
             return None
         if value == CURRENT_USER and field.kind == "user":
             return CURRENT_USER
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            return int(value)  # a number for now: _resolve_numbers makes it a key
+        number = value if isinstance(value, int) else None
+        if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+            number = int(value)
+        if number is not None and 0 < number < 10**18:
+            return number  # a number for now: _resolve_numbers makes it a key
         raise _bad_value(field, value)
     if field.kind == "tags":
         tags = value.split() if isinstance(value, str) else value

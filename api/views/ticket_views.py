@@ -135,7 +135,9 @@ def _restriction(restriction) -> dict:
         return {"visibility": View.Visibility.PERSONAL}
     if restriction.get("type") == "Group":
         ids = restriction.get("ids") or [restriction.get("id")]
-        if not all(isinstance(i, int) or (isinstance(i, str) and i.isdigit()) for i in ids):
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) or (isinstance(i, str) and i.isdigit()) for i in ids
+        ):
             raise ParseError('"restriction" ids must be group ids.')
         return {"visibility": View.Visibility.GROUPS, "groups": [int(i) for i in ids]}
     raise ParseError('"restriction" type is "User" or "Group".')

@@ -96,8 +96,10 @@ def _clean(*, account: Account, actor: User, fields: dict[str, Any]) -> dict[str
             errors["conditions"] = exc.messages
     if "columns" in fields:
         columns = fields["columns"] or list(DEFAULT_COLUMNS)
-        unknown = [str(c) for c in columns if c not in VIEW_COLUMNS]
-        if unknown or not isinstance(columns, list):
+        if not isinstance(columns, list):
+            columns = [columns]
+        unknown = [str(c) for c in columns if not isinstance(c, str) or c not in VIEW_COLUMNS]
+        if unknown:
             errors["columns"] = [
                 _("Unknown columns: %(columns)s. Known columns: %(known)s.")
                 % {"columns": ", ".join(unknown), "known": ", ".join(VIEW_COLUMNS)}
@@ -125,9 +127,10 @@ def _clean(*, account: Account, actor: User, fields: dict[str, Any]) -> dict[str
             raise NotAllowed({"visibility": [_("Only an admin may share a view.")]})
         cleaned["visibility"] = fields["visibility"]
     if "groups" in fields:
-        numbers = {int(n) for n in fields["groups"] or ()}
+        given = fields["groups"] or ()
+        numbers = {int(n) for n in given if str(n).isdigit() and len(str(n)) <= 18}
         groups = list(AgentGroup.objects.for_account(account).filter(number__in=numbers))
-        if len(groups) != len(numbers):
+        if len(groups) != len(numbers) or len(numbers) != len(set(map(str, given))):
             errors["groups"] = [_("There is no such group.")]
         cleaned["groups"] = groups
     if errors:
