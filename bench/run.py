@@ -163,7 +163,7 @@ def urgent_billing_view(account):
     high) and a sort of its own (oldest first), made once by the account's admin."""
     from accounts.models import AgentGroup, User
     from tickets.models import View
-    from tickets.services.views import view_create
+    from tickets.services.saved_views import view_create
 
     found = View.objects.for_account(account).filter(title=URGENT_BILLING).first()
     if found:

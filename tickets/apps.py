@@ -6,7 +6,7 @@ def _install_default_views(sender, instance, created, raw=False, **kwargs) -> No
     the operators' admin, factories)."""
     if created and not raw:
         from accounts.dbsession import account_context
-        from tickets.services.views import views_install_defaults
+        from tickets.services.saved_views import views_install_defaults
 
         # A brand-new account: its rows are written while working for it (RLS).
         with account_context(instance):

@@ -233,6 +233,18 @@ def views_for_agent(*, viewer: User, active: bool | None = True) -> QuerySet[Vie
     )
 
 
+def views_readable_by(*, viewer: User, active: bool | None = None) -> QuerySet[View]:
+    """What an agent may open (tickets.access.view_for_agent's rule, as a list): their
+    views (views_for_agent), and for an admin every shared view too."""
+    if not viewer.is_admin:
+        return views_for_agent(viewer=viewer, active=active)
+    qs = View.objects.for_account(viewer.account).filter(
+        ~Q(visibility=View.Visibility.PERSONAL)
+        | Q(visibility=View.Visibility.PERSONAL, owner=viewer)
+    )
+    return qs if active is None else qs.filter(is_active=active)
+
+
 def views_shared(*, account: Account) -> QuerySet[View]:
     """Every shared view of the account, for the admins' list."""
     return (

@@ -1,5 +1,5 @@
 """The view editor's form: title, who sees the view, conditions in two sets of rows
-("all" and "any"), columns and sort. It only parses; tickets.services.views validates
+("all" and "any"), columns and sort. It only parses; tickets.services.saved_views validates
 and saves (tickets.conditions decides what a condition may say)."""
 
 from __future__ import annotations

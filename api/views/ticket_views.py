@@ -1,12 +1,11 @@
 """/api/v2/views…: Zendesk's views. Agents read the views they work from (an admin also
 every shared view) and their tickets and counts; writes go through
-tickets.services.views, whose rule is the pages' (shared views are the admins', a
+tickets.services.saved_views, whose rule is the pages' (shared views are the admins', a
 personal view its owner's). Ids are the views' per-account numbers."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
@@ -25,10 +24,10 @@ from tickets.selectors import (
     view_counts,
     view_matching,
     view_sort,
-    views_for_agent,
+    views_readable_by,
 )
 from tickets.services import NotAllowed
-from tickets.services import views as services
+from tickets.services import saved_views as services
 
 
 def _views_json(request, views: list[View]) -> list[dict]:
@@ -74,15 +73,7 @@ def _view_json(request, view: View, conditions: dict) -> dict:
 
 
 def _readable(request, *, active: bool | None):
-    """The caller's views (views_for_agent), and for an admin every shared view too."""
-    qs = views_for_agent(viewer=request.user, active=active)
-    if request.user.is_admin:
-        qs = View.objects.for_account(request.account).filter(
-            ~Q(visibility=View.Visibility.PERSONAL)
-            | Q(visibility=View.Visibility.PERSONAL, owner=request.user)
-        )
-        if active is not None:
-            qs = qs.filter(is_active=active)
+    qs = views_readable_by(viewer=request.user, active=active)
     return qs.select_related("owner").prefetch_related("group_links__group")
 
 

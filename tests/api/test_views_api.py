@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
 from tickets.models import View
-from tickets.services.views import view_create
+from tickets.services.saved_views import view_create
 
 
 @pytest.fixture

@@ -230,7 +230,7 @@ def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
     """Issue 18: a view with three conditions and its own sort costs what a built-in list
     does, at any size; five more views in the sidebar cost no query more."""
     from accounts.services import group_create
-    from tickets.services.views import view_create
+    from tickets.services.saved_views import view_create
 
     billing = group_create(account=acme, name="Billing", agents=[acme_agent])
     view = view_create(

@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tickets.models import Attachment, Ticket, View
 from tickets.services import comment_add, ticket_create
-from tickets.services.views import view_create
+from tickets.services.saved_views import view_create
 
 INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
 PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"

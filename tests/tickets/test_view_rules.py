@@ -13,7 +13,7 @@ from tests.factories import AccountFactory, AgentFactory, AgentGroupFactory, mak
 from tickets.models import Ticket, View
 from tickets.selectors import view_counts, view_matching, views_for_agent
 from tickets.services import NotAllowed, ticket_update
-from tickets.services.views import (
+from tickets.services.saved_views import (
     view_clone,
     view_create,
     view_delete,

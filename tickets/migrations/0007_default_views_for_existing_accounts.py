@@ -7,7 +7,7 @@ from django.db import migrations
 
 UNSOLVED = {"field": "status", "operator": "less_than", "value": "solved"}
 COLUMNS = ["number", "subject", "requester", "status", "priority", "assignee", "group", "updated"]
-# Frozen copies of tickets.services.views.DEFAULT_VIEWS and DEFAULT_VIEW_TITLES.
+# Frozen copies of tickets.services.saved_views.DEFAULT_VIEWS and DEFAULT_VIEW_TITLES.
 VIEWS = [
     (
         "mine",

@@ -1,6 +1,6 @@
 """Managing views: the admins' shared views (Settings › Views), each agent's personal
 views, and the editor both use. Who may change which view is the services' rule
-(tickets.services.views); the pages find views through tickets.access."""
+(tickets.services.saved_views); the pages find views through tickets.access."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tickets.access import view_for_agent, view_for_editing
 from tickets.conditions import FIELDS, OPERATORS
 from tickets.models import View
 from tickets.selectors import views_personal, views_shared
-from tickets.services import views as services
+from tickets.services import saved_views as services
 from tickets.view_forms import ViewForm, initial_for
 from tickets.views.common import admin_view, agent_view
 
