@@ -283,6 +283,61 @@ PATHS = {
     "/groups/{id}.json": {
         "get": _op("Show a group", "Groups", params=[ID], result=envelope("group", ref("Group"))),
     },
+    "/views.json": {
+        "get": _op(
+            "List the views the caller works from (admins: every shared view too)",
+            "Views",
+            params=PAGE_PARAMS,
+            result=_list("views", "View"),
+        ),
+        "post": _op(
+            "Create a view (shared: admins; anyone's own: restriction type User)",
+            "Views",
+            body=envelope("view", ref("ViewWrite")),
+            ok="201",
+            result=envelope("view", ref("View")),
+        ),
+    },
+    "/views/active.json": {
+        "get": _op(
+            "List the active views", "Views", params=PAGE_PARAMS, result=_list("views", "View")
+        ),
+    },
+    "/views/count_many.json": {
+        "get": _op(
+            "Count several views' tickets (exact up to 10,000)",
+            "Views",
+            params=[IDS],
+            result=obj({"view_counts": {"type": "array", "items": ref("ViewCount")}}),
+        ),
+    },
+    "/views/{id}.json": {
+        "get": _op("Show a view", "Views", params=[ID], result=envelope("view", ref("View"))),
+        "put": _op(
+            "Update a view",
+            "Views",
+            params=[ID],
+            body=envelope("view", ref("ViewWrite")),
+            result=envelope("view", ref("View")),
+        ),
+        "delete": _op("Delete a view", "Views", params=[ID], ok="204"),
+    },
+    "/views/{id}/tickets.json": {
+        "get": _op(
+            "A view's tickets, in the view's order",
+            "Views",
+            params=[ID, *TICKET_LIST_PARAMS],
+            result=TICKETS,
+        ),
+    },
+    "/views/{id}/count.json": {
+        "get": _op(
+            "Count a view's tickets (exact up to 10,000)",
+            "Views",
+            params=[ID],
+            result=envelope("view_count", ref("ViewCount")),
+        ),
+    },
     "/uploads.json": {
         "post": {
             **_op(

@@ -205,6 +205,60 @@ SCHEMAS = {
         },
         required=("id", "name", "created_at", "updated_at"),
     ),
+    "View": obj(
+        {
+            "id": NUMBER,
+            "url": TEXT,
+            "title": TEXT,
+            "description": TEXT,
+            "active": {"type": "boolean"},
+            "position": {"type": "integer"},
+            "default": {"type": "boolean"},
+            "restriction": {"type": "object", "nullable": True},
+            "conditions": ref("ViewConditions"),
+            "execution": {"type": "object"},
+            "created_at": TIMESTAMP,
+            "updated_at": TIMESTAMP,
+        },
+        required=("id", "title", "active", "conditions", "execution"),
+    ),
+    "ViewCondition": obj(
+        {"field": TEXT, "operator": TEXT, "value": {}}, required=("field", "operator")
+    ),
+    "ViewConditions": obj(
+        {
+            "all": {"type": "array", "items": ref("ViewCondition"), "maxItems": 50},
+            "any": {"type": "array", "items": ref("ViewCondition"), "maxItems": 50},
+        }
+    ),
+    "ViewWrite": obj(
+        {
+            "title": {"type": "string", "maxLength": 200},
+            "description": {"type": "string", "maxLength": 500},
+            "active": {"type": "boolean"},
+            "all": {"type": "array", "items": ref("ViewCondition"), "maxItems": 50},
+            "any": {"type": "array", "items": ref("ViewCondition"), "maxItems": 50},
+            "conditions": ref("ViewConditions"),
+            "output": obj(
+                {
+                    "columns": {"type": "array", "items": TEXT},
+                    "sort_by": TEXT,
+                    "sort_order": {"type": "string", "enum": ["asc", "desc"]},
+                }
+            ),
+            "restriction": {"type": "object", "nullable": True},
+        }
+    ),
+    "ViewCount": obj(
+        {
+            "view_id": NUMBER,
+            "url": TEXT,
+            "value": {"type": "integer", "nullable": True},
+            "pretty": TEXT,
+            "fresh": {"type": "boolean"},
+        },
+        required=("view_id", "value", "pretty"),
+    ),
     "Request": obj(
         {
             "id": NUMBER,

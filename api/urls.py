@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 
-from api.views import openapi, people, requests, search, tickets, uploads
+from api.views import openapi, people, requests, search, ticket_views, tickets, uploads
 
 
 class NumberConverter:
@@ -67,6 +67,12 @@ urlpatterns = [
     ),
     *json_path("groups", people.GroupList.as_view(), "groups"),
     *json_path("groups/<num:number>", people.GroupDetail.as_view(), "group"),
+    *json_path("views", ticket_views.ViewList.as_view(), "views"),
+    *json_path("views/active", ticket_views.ViewActiveList.as_view(), "views_active"),
+    *json_path("views/count_many", ticket_views.ViewCountMany.as_view(), "views_count_many"),
+    *json_path("views/<num:number>", ticket_views.ViewDetail.as_view(), "view"),
+    *json_path("views/<num:number>/tickets", ticket_views.ViewTickets.as_view(), "view_tickets"),
+    *json_path("views/<num:number>/count", ticket_views.ViewCount.as_view(), "view_count"),
     *json_path("uploads", uploads.UploadCreate.as_view(), "uploads"),
     *json_path("search", search.Search.as_view(), "search"),
     *json_path("requests", requests.RequestList.as_view(), "requests"),

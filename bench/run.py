@@ -115,7 +115,7 @@ def _prepare(tickets: int, comments: float) -> dict:
     from api.tokens import api_token_create
     from bench.seed import LONG_THREAD_NUMBER, ROLE_EMAILS
     from notifications.addresses import support_address
-    from tickets.models import Ticket
+    from tickets.models import Ticket, View
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
@@ -137,7 +137,10 @@ def _prepare(tickets: int, comments: float) -> dict:
     tickets_in_account = Ticket.objects.for_account(account)
     unsolved = tickets_in_account.filter(status__in=Ticket.UNSOLVED).count()
     numbers = tickets_in_account.order_by("-number").values_list("number", flat=True)
+    views = View.objects.for_account(account)
     return {
+        "unsolved_view": views.get(key="unsolved").number,
+        "urgent_billing_view": urgent_billing_view(account).number,
         "host": account.host,
         "support_address": support_address(account),
         "cookies": cookies,
@@ -152,6 +155,38 @@ def _prepare(tickets: int, comments: float) -> dict:
 
 
 DEEP_PAGE = 2000
+URGENT_BILLING = "Urgent billing (bench)"
+
+
+def urgent_billing_view(account):
+    """Scenario 1v's view: three conditions (group Billing, unsolved, priority urgent or
+    high) and a sort of its own (oldest first), made once by the account's admin."""
+    from accounts.models import AgentGroup, User
+    from tickets.models import View
+    from tickets.services.saved_views import view_create
+
+    found = View.objects.for_account(account).filter(title=URGENT_BILLING).first()
+    if found:
+        return found
+    billing = AgentGroup.objects.for_account(account).get(name="Billing")
+    admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).first()
+    return view_create(
+        account=account,
+        actor=admin,
+        title=URGENT_BILLING,
+        conditions={
+            "all": [
+                {"field": "group_id", "operator": "is", "value": billing.number},
+                {"field": "status", "operator": "less_than", "value": "solved"},
+            ],
+            "any": [
+                {"field": "priority", "operator": "is", "value": "urgent"},
+                {"field": "priority", "operator": "is", "value": "high"},
+            ],
+        },
+        sort_by="created",
+        sort_order="asc",
+    )
 
 
 def _unsolved_pages(agent):
@@ -183,6 +218,9 @@ def deep_page_cursor(agent, page: int) -> str:
 
 def scenarios(ctx: dict) -> list[dict]:
     agent, api = {"role": "agent"}, {"role": "api"}
+    # The default view "All unsolved tickets" (its old address /agent/views/unsolved/
+    # redirects there).
+    unsolved = f"/agent/views/{ctx['unsolved_view']}/"
     create = json.dumps(
         {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke from tray 2."}}}
     )
@@ -197,18 +235,23 @@ def scenarios(ctx: dict) -> list[dict]:
             "htmx": True,
         }
         | agent,
-        {"key": "1a", "name": "Unsolved tickets, page 1", "path": "/agent/views/unsolved/"} | agent,
+        {"key": "1a", "name": "Unsolved tickets, page 1", "path": unsolved} | agent,
         {
             "key": "1b",
             "name": f"Unsolved tickets, page {ctx['deep_page']:,} (Next)",
-            "path": f"/agent/views/unsolved/?page={ctx['deep_page']}"
-            f"&cursor={ctx['deep_page_cursor']}",
+            "path": f"{unsolved}?page={ctx['deep_page']}&cursor={ctx['deep_page_cursor']}",
         }
         | agent,
         {
             "key": "1c",
             "name": f"Unsolved tickets, page {ctx['deep_page']:,} by number",
-            "path": f"/agent/views/unsolved/?page={ctx['deep_page']}",
+            "path": f"{unsolved}?page={ctx['deep_page']}",
+        }
+        | agent,
+        {
+            "key": "1v",
+            "name": "View: 3 conditions, oldest first",
+            "path": f"/agent/views/{ctx['urgent_billing_view']}/",
         }
         | agent,
         {

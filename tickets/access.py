@@ -5,18 +5,17 @@ and one the viewer may not see: a URL never tells which of these it was."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from tickets.models import Attachment, Ticket
-from tickets.selectors import attachments_visible_to, tickets_visible_to
+from tickets.models import Attachment, Ticket, View
+from tickets.selectors import attachments_visible_to, tickets_visible_to, views_for_agent
 
 
 def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
     """Any ticket of the agent's account."""
     if not viewer.is_agent:
-        from django.http import Http404
-
         raise Http404
     return get_object_or_404(
         tickets_visible_to(viewer=viewer).select_related(
@@ -41,3 +40,30 @@ def attachment_for_viewer(*, viewer: User, number: int, token: str) -> Attachmen
         comment__ticket__number=number,
         token=token,
     )
+
+
+def view_for_agent(*, viewer: User, number: int) -> View:
+    """A view the agent works from (views_for_agent, inactive ones included, so a
+    bookmark of a paused view still opens), or, for an admin, any shared view. Another
+    agent's personal view is the same 404 as a view that does not exist."""
+    if not viewer.is_agent:
+        raise Http404
+    if viewer.is_admin:
+        return view_for_editing(viewer=viewer, number=number)
+    return get_object_or_404(views_for_agent(viewer=viewer, active=None), number=number)
+
+
+def view_for_editing(*, viewer: User, number: int) -> View:
+    """A view the viewer may change: shared views for admins, one's own personal views
+    for every agent; anything else (another agent's personal view, a shared view for a
+    plain agent) the same 404 as a view that does not exist."""
+    if not viewer.is_agent:
+        raise Http404
+    qs = View.objects.for_account(viewer.account).filter(
+        visibility=View.Visibility.PERSONAL, owner=viewer
+    )
+    if viewer.is_admin:
+        qs = qs | View.objects.for_account(viewer.account).exclude(
+            visibility=View.Visibility.PERSONAL
+        )
+    return get_object_or_404(qs, number=number)

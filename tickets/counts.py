@@ -24,15 +24,20 @@ from django.utils.translation import gettext
 from tickets import keyset
 
 NAV_CAP = 1000
+# The sidebar's view counts: exact up to here, then "10k+" (issue 18).
+VIEW_COUNT_CAP = 10_000
 EXACT_UP_TO = 10_000
 DEFERRED_JOIN_FROM = 500  # rows skipped before a page switches to ids-first
 
 
 class CappedCount(int):
-    """At least this many: printed "1000+"."""
+    """At least this many: printed "1,000+", and thousands from ten thousand as "10k+"."""
 
     def __str__(self) -> str:
-        return gettext("%(count)s+") % {"count": number_format(int(self), force_grouping=True)}
+        value = int(self)
+        if value >= 10_000 and value % 1000 == 0:
+            return gettext("%(count)sk+") % {"count": number_format(value // 1000)}
+        return gettext("%(count)s+") % {"count": number_format(value, force_grouping=True)}
 
 
 class EstimatedCount(int):
@@ -42,7 +47,7 @@ class EstimatedCount(int):
         return gettext("about %(count)s") % {"count": number_format(int(self), force_grouping=True)}
 
 
-def capped_counts(querysets: dict[str, QuerySet], *, cap: int | None = None) -> dict[str, int]:
+def capped_counts(querysets: dict[Any, QuerySet], *, cap: int | None = None) -> dict[Any, int]:
     """{key: count} for each queryset, in one query; counts over ``cap`` (NAV_CAP unless
     given) are CappedCount."""
     cap = NAV_CAP if cap is None else cap

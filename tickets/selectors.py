@@ -6,14 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, User
-from tickets.models import Attachment, Comment, RetentionPolicy, Ticket, TicketCC, TicketEvent
+from tickets import counts
+from tickets.conditions import conditions_q
+from tickets.models import (
+    Attachment,
+    Comment,
+    RetentionPolicy,
+    Ticket,
+    TicketCC,
+    TicketEvent,
+    View,
+    ViewGroup,
+)
 
 
 def _involving(viewer: User) -> Q:
@@ -100,45 +110,6 @@ def latest_public_comment(ticket: Ticket) -> Comment | None:
     )
 
 
-@dataclass(frozen=True)
-class AgentView:
-    key: str
-    title: str | Promise
-
-    def filter(self, qs: QuerySet[Ticket], viewer: User) -> QuerySet[Ticket]:
-        unsolved = Ticket.UNSOLVED
-        match self.key:
-            case "mine":
-                return qs.filter(assignee=viewer, status__in=unsolved)
-            case "unassigned":
-                return qs.filter(assignee__isnull=True, status__in=unsolved)
-            case "unsolved":
-                return qs.filter(status__in=unsolved)
-            case "recent":
-                return qs
-            case "pending":
-                return qs.filter(status=Ticket.Status.PENDING)
-            case "solved":
-                return qs.filter(status__in=Ticket.SOLVED_OR_CLOSED)
-            case "private":
-                return qs.filter(is_public=False)
-        raise KeyError(self.key)
-
-
-AGENT_VIEWS = {
-    v.key: v
-    for v in (
-        AgentView("mine", _("Your unsolved tickets")),
-        AgentView("unassigned", _("Unassigned tickets")),
-        AgentView("unsolved", _("All unsolved tickets")),
-        AgentView("recent", _("Recently updated")),
-        # A list of tickets: plural where Italian and Spanish say so ("Risolti", "Resueltos").
-        AgentView("pending", pgettext_lazy("ticket view", "Pending")),
-        AgentView("solved", pgettext_lazy("ticket view", "Solved")),
-        AgentView("private", _("Private tickets")),
-    )
-}
-
 # Sort keys a list accepts, mapped to columns: anything else in ?sort= is ignored, so a
 # query string can never order (and probe) by an arbitrary field.
 TICKET_SORTS = {
@@ -151,6 +122,11 @@ TICKET_SORTS = {
     "group": ("group__name", "number"),
     "updated": ("updated_at", "id"),
     "created": ("created_at", "id"),
+    "type": ("type", "number"),
+    "organization": ("organization__name", "number"),
+    "due": ("due_at", "id"),
+    "solved": ("solved_at", "id"),
+    "channel": ("channel", "number"),
 }
 
 
@@ -182,43 +158,13 @@ ROW_FIELDS = (
 )
 
 
-def for_list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """``tickets`` with what a list row reads, and nothing else."""
-    return tickets.select_related("requester", "assignee", "group").only(*ROW_FIELDS)
-
-
-def agent_ticket_list(*, viewer: User, view_key: str, sort: str = "-updated") -> QuerySet[Ticket]:
-    """A view's tickets with what a row shows, in a fixed number of queries: related
-    names by join, the latest comment (for the hover summary) by subquery."""
-    view = AGENT_VIEWS[view_key]
-    latest = (
-        Comment.objects.for_account(viewer.account)
-        .filter(ticket=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-    )
-    return (
-        for_list_rows(view.filter(tickets_visible_to(viewer=viewer), viewer))
-        .annotate(
-            latest_comment=Subquery(
-                latest.annotate(excerpt=Substr("body", 1, 200)).values("excerpt")[:1]
-            )
-        )
-        .order_by(*ordering_for(sort))
-    )
-
-
-def agent_view_counts(*, viewer: User) -> dict[str, int]:
-    """Counts for the navigation, in one query whatever the account's size: each exact
-    up to tickets.counts.NAV_CAP and "1000+" beyond (an index range, never a scan)."""
-    from tickets.counts import capped_counts
-
-    visible = tickets_visible_to(viewer=viewer)
-    return capped_counts(
-        {key: AGENT_VIEWS[key].filter(visible, viewer) for key in AGENT_VIEW_COUNTED}
-    )
-
-
-AGENT_VIEW_COUNTED = ("mine", "unassigned", "unsolved", "pending", "private")
+def for_list_rows(tickets: QuerySet[Ticket], extra: Iterable[str] = ()) -> QuerySet[Ticket]:
+    """``tickets`` with what a list row reads (and the ``extra`` fields its chosen
+    columns read), and nothing else."""
+    related = ["requester", "assignee", "group"]
+    if "organization__name" in extra:
+        related.append("organization")
+    return tickets.select_related(*related).only(*ROW_FIELDS, *extra)
 
 
 def tickets_for_user_profile(*, viewer: User, user: User) -> QuerySet[Ticket]:
@@ -231,3 +177,154 @@ def retention_policy_for(*, account: Account) -> RetentionPolicy:
     """The account's retention policy; an unsaved one keeping everything when it has none."""
     found = RetentionPolicy.objects.for_account(account).first()
     return found or RetentionPolicy(account=account)
+
+
+# --- Views (saved lists) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a view can show: its heading, its sort key (TICKET_SORTS) and the
+    fields a row reads for it beyond ROW_FIELDS."""
+
+    key: str
+    label: str | Promise
+    sortable: bool = True
+    fields: tuple[str, ...] = ()
+    css_class: str = ""
+
+
+VIEW_COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("number", _("ID"), css_class="col-id"),
+        Column("subject", _("Subject")),
+        Column("requester", _("Requester")),
+        Column("status", _("Status")),
+        Column("priority", _("Priority")),
+        Column("type", _("Type"), fields=("type",)),
+        Column("assignee", _("Assignee")),
+        Column("group", _("Group")),
+        Column("organization", _("Organization"), fields=("organization__name",)),
+        Column("channel", _("Channel"), fields=("channel",)),
+        Column("tags", _("Tags"), sortable=False, fields=("tags",)),
+        Column("created", _("Created"), fields=("created_at",)),
+        Column("updated", _("Updated")),
+        Column("due", _("Due date"), fields=("due_at",)),
+        Column("solved", _("Solved"), fields=("solved_at",)),
+    )
+}
+DEFAULT_COLUMNS = (
+    "number",
+    "subject",
+    "requester",
+    "status",
+    "priority",
+    "assignee",
+    "group",
+    "updated",
+)
+VIEW_SORTS = tuple(key for key, column in VIEW_COLUMNS.items() if column.sortable)
+
+
+def views_for_agent(*, viewer: User, active: bool | None = True) -> QuerySet[View]:
+    """The views an agent works from, in their order: shared views for everyone, shared
+    views of a group the agent belongs to, and the agent's own personal views (after the
+    shared ones). Nobody else's personal view, ever; end users none."""
+    qs = View.objects.for_account(viewer.account)
+    if not viewer.is_agent:
+        return qs.none()
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    in_my_groups = ViewGroup.objects.for_account(viewer.account).filter(
+        group__memberships__user=viewer
+    )
+    return qs.filter(
+        Q(visibility=View.Visibility.EVERYONE)
+        | Q(visibility=View.Visibility.GROUPS, pk__in=in_my_groups.values("view_id"))
+        | Q(visibility=View.Visibility.PERSONAL, owner=viewer)
+    ).order_by(
+        Case(When(visibility=View.Visibility.PERSONAL, then=1), default=0), "position", "number"
+    )
+
+
+def views_readable_by(*, viewer: User, active: bool | None = None) -> QuerySet[View]:
+    """What an agent may open (tickets.access.view_for_agent's rule, as a list): their
+    views (views_for_agent), and for an admin every shared view too."""
+    if not viewer.is_admin:
+        return views_for_agent(viewer=viewer, active=active)
+    qs = View.objects.for_account(viewer.account).filter(
+        ~Q(visibility=View.Visibility.PERSONAL)
+        | Q(visibility=View.Visibility.PERSONAL, owner=viewer)
+    )
+    return qs if active is None else qs.filter(is_active=active)
+
+
+def views_shared(*, account: Account) -> QuerySet[View]:
+    """Every shared view of the account, for the admins' list."""
+    return (
+        View.objects.for_account(account)
+        .exclude(visibility=View.Visibility.PERSONAL)
+        .prefetch_related("group_links__group")
+        .order_by("position", "number")
+    )
+
+
+def views_personal(*, viewer: User) -> QuerySet[View]:
+    return View.objects.for_account(viewer.account).filter(
+        visibility=View.Visibility.PERSONAL, owner=viewer
+    )
+
+
+def view_matching(*, view: View, viewer: User) -> QuerySet[Ticket]:
+    """The tickets of ``view`` for ``viewer``: its conditions within what the viewer may
+    open (tickets_visible_to), so a view never lists a ticket its agent could not."""
+    return tickets_visible_to(viewer=viewer).filter(conditions_q(view.conditions, viewer=viewer))
+
+
+def view_columns(view: View) -> list[Column]:
+    return [VIEW_COLUMNS[key] for key in (view.columns or DEFAULT_COLUMNS) if key in VIEW_COLUMNS]
+
+
+def view_sort(view: View, requested: str = "") -> str:
+    """The sort a list asks for (?sort=, allow-listed), else the view's own."""
+    if requested.lstrip("-") in VIEW_SORTS:
+        return requested
+    default = view.sort_by if view.sort_by in VIEW_SORTS else "updated"
+    return f"-{default}" if view.sort_order == View.SortOrder.DESC else default
+
+
+def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ticket]:
+    """A view's tickets with what its rows show, in a fixed number of queries: related
+    names by join, the latest comment (for the hover summary) by subquery."""
+    extra = [field for column in view_columns(view) for field in column.fields]
+    latest = (
+        Comment.objects.for_account(viewer.account)
+        .filter(ticket=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+    )
+    return (
+        for_list_rows(view_matching(view=view, viewer=viewer), extra)
+        .annotate(
+            latest_comment=Subquery(
+                latest.annotate(excerpt=Substr("body", 1, 200)).values("excerpt")[:1]
+            )
+        )
+        .order_by(*ordering_for(view_sort(view, sort)))
+    )
+
+
+def view_counts(*, views: Iterable[View], viewer: User) -> dict[int, int]:
+    """{view number: count} for the sidebar, in one query for any number of views: each
+    exact up to VIEW_COUNT_CAP and "10k+" beyond (an index range, never a full scan)."""
+    return counts.capped_counts(
+        {view.number: view_matching(view=view, viewer=viewer) for view in views},
+        cap=counts.VIEW_COUNT_CAP,
+    )
+
+
+def agent_ticket_list(*, viewer: User, view_key: str, sort: str = "") -> QuerySet[Ticket]:
+    """view_ticket_list of the default view that began as ``view_key`` ("unsolved"…),
+    for the callers that name a built-in list rather than a view's number."""
+    view = views_for_agent(viewer=viewer, active=None).get(key=view_key)
+    return view_ticket_list(view=view, viewer=viewer, sort=sort)

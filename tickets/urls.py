@@ -1,12 +1,21 @@
 from django.urls import path
 
-from tickets.views import admin_settings, create, lists, people, ticket
+from tickets.views import admin_settings, create, lists, people, ticket, view_admin
 
 app_name = "tickets"
 
 urlpatterns = [
     path("", lists.home, name="home"),
-    path("views/<slug:view_key>/", lists.ticket_list, name="ticket_list"),
+    path("views/personal/", view_admin.personal_views, name="views_personal"),
+    path("views/new/", view_admin.view_new, name="view_new"),
+    path("views/<int:number>/", lists.view_tickets, name="view"),
+    path("views/<int:number>/edit/", view_admin.view_edit, name="view_edit"),
+    path("views/<int:number>/toggle/", view_admin.view_toggle, name="view_toggle"),
+    path("views/<int:number>/move/", view_admin.view_move, name="view_move"),
+    path("views/<int:number>/clone/", view_admin.view_clone_page, name="view_clone"),
+    path("views/<int:number>/delete/", view_admin.view_delete_page, name="view_delete"),
+    # The fixed lists' old addresses lead to the default views they became.
+    path("views/<slug:view_key>/", lists.legacy_view, name="ticket_list"),
     path("tickets/bulk/", lists.tickets_bulk, name="tickets_bulk"),
     path("search/", lists.search, name="search"),
     path("tickets/new/", create.ticket_new, name="ticket_new"),
@@ -42,6 +51,7 @@ urlpatterns = [
         admin_settings.settings_agent_deactivate,
         name="settings_agent_deactivate",
     ),
+    path("settings/views/", view_admin.shared_views, name="views_shared"),
     path("settings/groups/", admin_settings.settings_groups, name="settings_groups"),
     path("settings/retention/", admin_settings.settings_retention, name="settings_retention"),
     path(

@@ -53,12 +53,17 @@ def _write_response(request, ticket, ticket_json: dict, *, comment, changes, cre
     )
 
 
-def tickets_page(request, qs, key: str = "tickets") -> Response:
-    """A page of tickets with Zendesk's envelope and side-loads (shared by every list)."""
+def tickets_page(request, qs, ordering: list[str] | None = None, key: str = "tickets") -> Response:
+    """A page of tickets with Zendesk's envelope and side-loads (shared by every list):
+    in ``?sort_by=``'s order, else ``ordering`` (a view's), else by number. Cursor pages
+    walk by number."""
     sort = query_param(request, "sort_by")
-    if sort in TICKET_SORTS and "page[size]" not in request.query_params:
+    cursor = "page[size]" in request.query_params
+    if sort in TICKET_SORTS and not cursor:
         prefix = "-" if query_param(request, "sort_order") == "desc" else ""
         qs = qs.order_by(f"{prefix}{TICKET_SORTS[sort]}", f"{prefix}number")
+    elif ordering and not cursor:
+        qs = qs.order_by(*ordering)
     else:
         qs = qs.order_by("number")
     page = paginate(request, _rows(request, qs))

@@ -53,8 +53,8 @@ def data(acme, acme_agent, acme_user, acme_manager):
     ("role", "path", "headers"),
     [
         ("agent", "/agent/", {}),
-        ("agent", "/agent/views/unsolved/", {}),
-        ("agent", "/agent/views/unsolved/?page=2", {}),
+        ("agent", "/agent/views/3/", {}),
+        ("agent", "/agent/views/3/?page=2", {}),
         ("agent", "/agent/tickets/{number}/", {}),
         ("agent", "/agent/tickets/new/requester/search/?q=uma", {"HX-Request": "true"}),
         ("user", "/hc/", {}),
@@ -79,9 +79,9 @@ def test_a_page_reached_by_next_starts_its_index_scan_at_the_cursor(
 
     monkeypatch.setattr(tickets.views.lists, "PER_PAGE", 1)
     client = client_for(acme_agent)
-    first = client.get("/agent/views/unsolved/").content.decode()
+    first = client.get("/agent/views/3/").content.decode()
     link = html.unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
-    path = "/agent/views/unsolved/" + link
+    path = "/agent/views/3/" + link
     assert _seq_scans(client, path) == set()
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
@@ -92,3 +92,36 @@ def test_a_page_reached_by_next_starts_its_index_scan_at_the_cursor(
         cursor.execute("EXPLAIN " + rows_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert re.search(r"Index Cond: .*updated_at <=", plan), plan
+
+
+def test_a_view_with_three_conditions_and_its_own_sort_uses_indexes(
+    data, acme, acme_admin, acme_agent, client_for
+):
+    """Issue 18: a view's query (group, unsolved, urgent or high; oldest first), its count
+    and the sidebar's counts of a dozen views are each served by an index."""
+    from accounts.services import group_create
+    from tickets.services.saved_views import view_create
+
+    billing = group_create(account=acme, name="Billing", agents=[acme_agent])
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Urgent billing",
+        conditions={
+            "all": [
+                {"field": "group_id", "operator": "is", "value": billing.number},
+                {"field": "status", "operator": "less_than", "value": "solved"},
+            ],
+            "any": [
+                {"field": "priority", "operator": "is", "value": "urgent"},
+                {"field": "priority", "operator": "is", "value": "high"},
+            ],
+        },
+        sort_by="created",
+        sort_order="asc",
+    )
+    for i in range(4):
+        view_create(account=acme, actor=acme_admin, title=f"Extra {i}")
+    client = client_for(acme_agent)
+    assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
+    assert _seq_scans(client, f"/agent/views/{view.number}/?sort=-priority") == set()

@@ -20,7 +20,7 @@ def test_demo_queue_and_ticket_page(page, live_url_for, db):
     base = live_url_for(demo)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, base, "agent@demo.example", "sportello-demo")
-    page.goto(f"{base}/agent/views/recent/")
+    page.goto(f"{base}/agent/views/4/")
     expect(page.locator("tr.is-private")).to_have_count(2)
     screenshot(page, "demo-recently-updated")
     page.get_by_role("link", name="Can't sign in to the booking portal").click()

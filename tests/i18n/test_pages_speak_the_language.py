@@ -75,8 +75,8 @@ def scene(acme, acme_admin, acme_user):
 
 AGENT_PAGES = [
     "/agent/",
-    "/agent/views/unsolved/",
-    "/agent/views/solved/",
+    "/agent/views/3/",
+    "/agent/views/6/",
     "/agent/search/?q=Impresora",
     "/agent/tickets/new/",
     "/agent/tickets/{number}/",

@@ -25,8 +25,9 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
-from tickets.models import Attachment, Ticket
+from tickets.models import Attachment, Ticket, View
 from tickets.services import comment_add, ticket_create
+from tickets.services.saved_views import view_create
 
 INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
 PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"
@@ -150,6 +151,16 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             detail=GLOBEX_SECRET,
         )
 
+    # Views: acme's built-in seven, one for a group the agent is not in, one personal view
+    # each for the agent and the admin; globex's outnumber acme's (see beyond_acme).
+    group_only = view_create(
+        account=acme, actor=admin, title="Tier 1 only", visibility="groups", groups=[group.number]
+    )
+    agents_own = view_create(account=acme, actor=agent, title="Agent's own")
+    admins_own = view_create(account=acme, actor=admin, title="Admin's own", visibility="personal")
+    globex_admin = AdminFactory(account=globex, email="admin@globex.example")
+    for i in range(5):
+        view_create(account=globex, actor=globex_admin, title=f"{GLOBEX_SECRET} view {i}")
     # Macros: acme's shared one and a personal one of each agent; globex's outnumber them.
     shared_macro = macro_create(account=acme, actor=admin, title="Acme::Shared", actions=[])
     admin_macro = macro_create(
@@ -158,7 +169,6 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     agent_macro = macro_create(
         account=acme, actor=agent, title="Agent's own", actions=[], shared=False
     )
-    globex_admin = AdminFactory(account=globex)
     for i in range(4):
         macro_create(
             account=globex,
@@ -224,6 +234,11 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "admin_macro": admin_macro.number,
         "agent_macro": agent_macro.number,
         "globex_macro": beyond_acme(Macro),
+        "shared_view": View.objects.for_account(acme).get(key="unsolved").number,
+        "group_view": group_only.number,
+        "agents_view": agents_own.number,
+        "admins_view": admins_own.number,
+        "globex_view": beyond_acme(View),
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
     }

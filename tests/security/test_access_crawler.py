@@ -141,6 +141,17 @@ MACRO_APPLIERS = {
 }
 MACRO_READERS = {"agent": {"shared", "agent_personal"}, "admin": {"shared", "admin_personal"}}
 MACRO_EDITORS = {"agent": {"agent_personal"}, "admin": {"shared", "admin_personal"}}
+VIEW_PROBES = {
+    "shared": lambda i: {"number": i["shared_view"]},
+    "group_only": lambda i: {"number": i["group_view"]},
+    "agents_own": lambda i: {"number": i["agents_view"]},
+    "admins_own": lambda i: {"number": i["admins_view"]},
+    "globex": lambda i: {"number": i["globex_view"]},
+}
+# Who opens which view: a shared view for everyone, a view of a group the agent is not
+# in (admins manage every shared view), and each one's own personal view only.
+VIEW_READERS = {"agent": {"shared", "agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
+VIEW_EDITORS = {"agent": {"agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -215,6 +226,14 @@ TABLE: dict[str, Entry] = {
     "agent/views/<slug:view_key>/": Entry(
         probes={"unsolved": lambda i: {"view_key": "unsolved"}}, allow=agents()
     ),
+    "agent/views/personal/": Entry(allow=agents()),
+    "agent/views/new/": Entry(allow=agents()),
+    "agent/views/<int:number>/": Entry(VIEW_PROBES, VIEW_READERS),
+    "agent/views/<int:number>/edit/": Entry(VIEW_PROBES, VIEW_EDITORS),
+    "agent/views/<int:number>/toggle/": Entry(VIEW_PROBES, VIEW_EDITORS),
+    "agent/views/<int:number>/move/": Entry(VIEW_PROBES, VIEW_EDITORS),
+    "agent/views/<int:number>/clone/": Entry(VIEW_PROBES, VIEW_READERS),
+    "agent/views/<int:number>/delete/": Entry(VIEW_PROBES, VIEW_EDITORS),
     "agent/tickets/bulk/": Entry(allow=agents()),
     "agent/tickets/bulk/macro/": Entry(allow=agents()),
     "agent/tickets/<int:number>/submit/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
@@ -280,6 +299,7 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/views/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/groups/<int:number>/members/": Entry(
         GROUP_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
@@ -365,6 +385,14 @@ TABLE: dict[str, Entry] = {
     ),
     "api/v2/groups": Entry(allow=agents(), api=True),
     "api/v2/groups/<num:number>": Entry(GROUP_PROBES, agents(("mine",)), api=True),
+    "api/v2/views": Entry(allow=agents(), api=True),
+    "api/v2/views/active": Entry(allow=agents(), api=True),
+    "api/v2/views/count_many": Entry(
+        queries("?ids=" + ",".join(str(n) for n in range(1, 16))), agents(), api=True
+    ),
+    "api/v2/views/<num:number>": Entry(VIEW_PROBES, VIEW_READERS, api=True),
+    "api/v2/views/<num:number>/tickets": Entry(VIEW_PROBES, VIEW_READERS, api=True),
+    "api/v2/views/<num:number>/count": Entry(VIEW_PROBES, VIEW_READERS, api=True),
     "api/v2/uploads": Entry(allow=signed_in(), api=True),  # end users attach files too
     "api/v2/search": Entry(API_SEARCH_PROBES, agents(), api=True),
     "api/v2/requests": Entry(allow=signed_in(), api=True),
@@ -449,6 +477,8 @@ def state_fingerprint() -> tuple:
         "accounts_organization",
         "accounts_agentgroup",
         "accounts_groupmembership",
+        "tickets_view",
+        "tickets_viewgroup",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608

@@ -285,7 +285,7 @@ def test_ticket_titles_are_escaped_in_agent_and_portal_lists(
 ):
     make_ticket(account=acme, requester=acme_user, subject=XSS_SUBJECT, assignee=acme_agent)
     for client, path in [
-        (client_for(acme_agent), "/agent/views/unsolved/"),
+        (client_for(acme_agent), "/agent/views/3/"),
         (client_for(acme_agent), "/agent/"),
         (client_for(acme_user), "/hc/"),
     ]:
@@ -332,7 +332,7 @@ def test_links_get_noopener_noreferrer_nofollow_and_markup_is_allow_listed():
 
 @pytest.mark.parametrize(
     "who,path",
-    [("agent", "/agent/views/unsolved/"), ("manager", "/hc/?tab=organization")],
+    [("agent", "/agent/views/3/"), ("manager", "/hc/?tab=organization")],
 )
 def test_sort_on_a_hidden_column_is_no_boolean_oracle(
     acme, acme_agent, acme_manager, acme_user, acme_org, client_for, who, path

@@ -230,9 +230,13 @@ class VisibilityMachine(RuleBasedStateMachine):
         numbers = [t.number for t in self.tickets]
         paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
         paths += [f"/hc/requests/{n}/" for n in numbers]
+        # The views (issue 18) are the agents': an end user gets nothing from them, even
+        # from "Recently updated" (view 4), which lists every ticket.
+        paths += ["/agent/views/4/", "/agent/views/recent/"]
         for path in paths:
             yield path, web.get(path)
         api_paths = ["/api/v2/requests.json", f"/api/v2/search.json?query={WORD}"]
+        api_paths += ["/api/v2/views.json", "/api/v2/views/4/tickets.json"]
         for n in numbers:
             api_paths += [f"/api/v2/requests/{n}.json", f"/api/v2/requests/{n}/comments.json"]
         for path in api_paths:

@@ -54,4 +54,4 @@ def test_every_demo_ticket_page_renders(demo, client_for):
         for tab in ("conversation", "activity"):
             assert client.get(f"/agent/tickets/{number}/?tab={tab}").status_code == 200
     for view in ("unsolved", "recent", "private", "solved"):
-        assert client.get(f"/agent/views/{view}/").status_code == 200
+        assert client.get(f"/agent/views/{view}/", follow=True).status_code == 200

@@ -92,13 +92,13 @@ def test_next_and_previous_walk_every_ticket_once_in_order(eleven, acme_agent, c
     )
     assert len(expected) == 11
     client = client_for(acme_agent)
-    forward = _walk(client, f"/agent/views/unsolved/?sort={sort}")
+    forward = _walk(client, f"/agent/views/3/?sort={sort}")
     assert [n for numbers, _ in forward for n in numbers] == expected
     assert [label for _, label in forward] == ["1", "2", "3", "4"]
     # Every Next link after the first page seeks; only page 1 is reached without a cursor.
-    last = client.get(f"/agent/views/unsolved/?sort={sort}&page=4").text
+    last = client.get(f"/agent/views/3/?sort={sort}&page=4").text
     assert _numbers(last) == expected[9:]
-    backward = _walk(client, f"/agent/views/unsolved/?sort={sort}&page=4", rel="prev")
+    backward = _walk(client, f"/agent/views/3/?sort={sort}&page=4", rel="prev")
     assert [numbers for numbers, _ in backward] == [
         expected[9:],
         expected[6:9],
@@ -112,7 +112,7 @@ def test_a_ticket_that_moves_between_clicks_is_not_shown_twice(
     eleven, acme, acme_agent, client_for
 ):
     client = client_for(acme_agent)
-    first = client.get("/agent/views/unsolved/").text
+    first = client.get("/agent/views/3/").text
     shown = _numbers(first)
     # Someone updates a ticket of page 3: it jumps to the top, and every row below it
     # moves down one place.
@@ -121,9 +121,9 @@ def test_a_ticket_that_moves_between_clicks_is_not_shown_twice(
     ticket_update(ticket=moved, actor=acme_agent, priority="urgent")
     after = _order(acme_agent)
     assert after[0] == moved.number
-    offset_second = _numbers(client.get("/agent/views/unsolved/?page=2").text)
+    offset_second = _numbers(client.get("/agent/views/3/?page=2").text)
     assert shown[-1] in offset_second  # by offset: page 1's last row again
-    second = _numbers(client.get("/agent/views/unsolved/" + _link(first, "next")).text)
+    second = _numbers(client.get("/agent/views/3/" + _link(first, "next")).text)
     assert second == before[3:6]  # by cursor: the three that followed, as an agent expects
     assert not set(second) & set(shown)
 
@@ -136,11 +136,11 @@ def _order(agent) -> list[int]:
 
 def test_previous_from_page_two_is_page_one_as_it_is_now(eleven, acme, acme_agent, client_for):
     client = client_for(acme_agent)
-    first = client.get("/agent/views/unsolved/").text
-    second = client.get("/agent/views/unsolved/" + _link(first, "next")).text
+    first = client.get("/agent/views/3/").text
+    second = client.get("/agent/views/3/" + _link(first, "next")).text
     assert _link(second, "prev") == "?page=1"
     newest = make_ticket(account=acme, submitter=acme_agent, subject="Brand new")
-    assert _numbers(client.get("/agent/views/unsolved/?page=1").text)[0] == newest.number
+    assert _numbers(client.get("/agent/views/3/?page=1").text)[0] == newest.number
 
 
 @pytest.mark.parametrize(
@@ -159,8 +159,8 @@ def test_previous_from_page_two_is_page_one_as_it_is_now(eleven, acme, acme_agen
 )
 def test_a_cursor_that_does_not_fit_shows_the_numbered_page(eleven, acme_agent, client_for, cursor):
     client = client_for(acme_agent)
-    page_two = _numbers(client.get("/agent/views/unsolved/?page=2").text)
-    response = client.get(f"/agent/views/unsolved/?page=2&cursor={cursor}")
+    page_two = _numbers(client.get("/agent/views/3/?page=2").text)
+    response = client.get(f"/agent/views/3/?page=2&cursor={cursor}")
     assert response.status_code == 200
     assert _numbers(response.text) == page_two
 
@@ -170,7 +170,7 @@ def test_a_cursor_with_an_out_of_range_id_is_no_error(eleven, acme, acme_agent, 
     columns = keyset.columns_of(agent_ticket_list(viewer=acme_agent, view_key="unsolved"))
     newest = Ticket.objects.for_account(acme).order_by("-updated_at").first()
     cursor = keyset.encode(keyset.AFTER, Ticket(updated_at=newest.updated_at, id=number), columns)
-    response = client_for(acme_agent).get(f"/agent/views/unsolved/?page=2&cursor={cursor}")
+    response = client_for(acme_agent).get(f"/agent/views/3/?page=2&cursor={cursor}")
     assert response.status_code == 200
 
 
@@ -180,14 +180,14 @@ def test_a_cursor_past_the_end_shows_the_numbered_page(eleven, acme, acme_agent,
     columns = keyset.columns_of(agent_ticket_list(viewer=acme_agent, view_key="unsolved"))
     past = Ticket(updated_at=oldest - dt.timedelta(days=1), id=0)
     cursor = keyset.encode(keyset.AFTER, past, columns)
-    response = client.get(f"/agent/views/unsolved/?page=2&cursor={cursor}")
-    assert _numbers(response.text) == _numbers(client.get("/agent/views/unsolved/?page=2").text)
+    response = client.get(f"/agent/views/3/?page=2&cursor={cursor}")
+    assert _numbers(response.text) == _numbers(client.get("/agent/views/3/?page=2").text)
 
 
 def test_changing_the_sort_starts_again_from_page_one(eleven, acme_agent, client_for):
     client = client_for(acme_agent)
-    first = client.get("/agent/views/unsolved/").text
-    second = client.get("/agent/views/unsolved/" + _link(first, "next")).text
+    first = client.get("/agent/views/3/").text
+    second = client.get("/agent/views/3/" + _link(first, "next")).text
     sort_links = re.findall(r'<th>[^<]*<a href="\?([^"]*)"', second)
     assert sort_links
     for query in map(html.unescape, sort_links):

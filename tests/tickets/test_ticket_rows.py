@@ -9,7 +9,7 @@ import pytest
 from tests.factories import AgentFactory, EndUserFactory, make_ticket
 from tickets.services import ticket_update
 
-UNSOLVED = "/agent/views/unsolved/"
+UNSOLVED = "/agent/views/3/"
 
 
 def row_of(html: str, number: int) -> str:

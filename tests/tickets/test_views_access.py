@@ -7,7 +7,7 @@ from tests.factories import AgentGroupFactory, make_ticket
 
 PAGES = [
     "/agent/",
-    "/agent/views/unsolved/",
+    "/agent/views/3/",
     "/agent/search/?q=x",
     "/agent/tickets/new/",
     "/agent/tickets/new/requester/search/?requester=a",

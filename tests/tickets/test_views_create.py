@@ -131,7 +131,7 @@ def test_internal_note_with_private_creation_on_makes_a_private_ticket(
     portal = client_for(acme_user)
     assert "Quiet prep" not in portal.get("/hc/").text
     assert portal.get(f"/hc/requests/{ticket.number}/").status_code == 404
-    assert "Quiet prep" in agent_client.get("/agent/views/private/").text
+    assert "Quiet prep" in agent_client.get("/agent/views/7/").text
 
 
 def test_public_reply_with_private_creation_on_makes_a_normal_public_ticket(

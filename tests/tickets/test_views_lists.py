@@ -8,9 +8,18 @@ from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
 from tickets.models import Ticket, TicketEvent
 from tickets.services import comment_add, ticket_update
 
+# The default views a new account gets, numbered 1… in this order (DEFAULT_VIEWS).
+DEFAULT_NUMBERS = {
+    key: number
+    for number, key in enumerate(
+        ("mine", "unassigned", "unsolved", "recent", "pending", "solved", "private"), start=1
+    )
+}
+
 
 def view(key: str) -> str:
-    return f"/agent/views/{key}/"
+    """The page of the default view that began as ``key``."""
+    return f"/agent/views/{DEFAULT_NUMBERS.get(key, key)}/"
 
 
 @pytest.fixture
@@ -60,6 +69,14 @@ def test_home_is_your_unsolved_tickets(tickets, agent_client):
 
 def test_unknown_view_is_404(agent_client, acme):
     assert agent_client.get(view("everything")).status_code == 404
+    assert agent_client.get("/agent/views/999/").status_code == 404
+
+
+@pytest.mark.parametrize("key", list(DEFAULT_NUMBERS))
+def test_the_fixed_lists_old_urls_lead_to_their_default_views(agent_client, acme, key):
+    response = agent_client.get(f"/agent/views/{key}/", {"sort": "subject"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{view(key)}?sort=subject"
 
 
 def test_private_tickets_are_marked_in_the_list(tickets, agent_client):

@@ -16,9 +16,10 @@ from helpdesk import formatting
 from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
-from tickets.models import Ticket, TicketEvent
-from tickets.selectors import AGENT_VIEW_COUNTED, AGENT_VIEWS, agent_view_counts
+from tickets.models import Channel, Ticket, TicketEvent
+from tickets.selectors import DEFAULT_COLUMNS, view_counts
 from tickets.templatetags.pages import PAGE_PARAMS
+from tickets.views.common import agent_views
 
 register = template.Library()
 
@@ -31,30 +32,26 @@ CHOICE_LABELS = {
 
 
 @register.simple_tag(takes_context=True)
-def agent_counts(context) -> dict[str, int]:
-    """The navigation's ticket counts, one query per page."""
+def agent_nav(context) -> list[dict]:
+    """The navigation's views (views_for_agent), each with its URL and its count, in a
+    fixed number of queries however many views there are (once per request)."""
     request = context.get("request")
     if request is None or not getattr(request.user, "is_agent", False):
-        return {}
-    return agent_view_counts(viewer=request.user)
-
-
-@register.simple_tag(takes_context=True)
-def agent_nav(context) -> list[dict]:
-    """The navigation's views, named as their lists are (one list of views: the titles
-    cannot drift), each with its URL and, for the counted ones, its count."""
-    counts = agent_counts(context)
-    return [
-        {
-            "key": key,
-            "title": view.title,
-            "url": reverse("tickets:home")
-            if key == "mine"
-            else reverse("tickets:ticket_list", args=[key]),
-            "count": counts.get(key) if key in AGENT_VIEW_COUNTED else None,
-        }
-        for key, view in AGENT_VIEWS.items()
-    ]
+        return []
+    nav = getattr(request, "_agent_nav", None)
+    if nav is None:
+        views = agent_views(request)
+        counts = view_counts(views=views, viewer=request.user)
+        nav = request._agent_nav = [
+            {
+                "key": view.number,
+                "title": view.display_title,
+                "url": reverse("tickets:view", args=[view.number]),
+                "count": counts.get(view.number),
+            }
+            for view in views
+        ]
+    return nav
 
 
 @register.filter
@@ -180,15 +177,38 @@ def row_texts() -> dict[str, str]:
 
 
 @register.simple_tag
-def ticket_row_values(tickets) -> list[dict]:
-    """``{% ticket_row_values tickets as rows %}``: what each row's cells print, as plain
-    values (the template escapes them). A dict per row because the template engine
-    looks a name up in a dict before trying an attribute: the same 50 rows through
-    attributes and filters took 12.4 ms to render, as dicts 7.6 (issue 17)."""
+def row_columns(columns=None, hide_requester=False) -> list[str]:
+    """``{% row_columns columns hide_requester as keys %}``: the keys of the cells a row
+    prints (a view's choice of tickets.selectors.VIEW_COLUMNS, else DEFAULT_COLUMNS)."""
+    keys = [getattr(c, "key", c) for c in columns] if columns else list(DEFAULT_COLUMNS)
+    return [key for key in keys if key != "requester"] if hide_requester else keys
+
+
+@register.filter
+def get_item(row: dict, key: str):
+    """``row|get_item:key``: a row's value for a column named by a variable."""
+    return row.get(key)
+
+
+def _when(value) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"iso": formatting.iso(value), "label": datetime_label(value), "ago": ago(value)}
+
+
+@register.simple_tag
+def ticket_row_values(tickets, keys=DEFAULT_COLUMNS) -> list[dict]:
+    """``{% ticket_row_values tickets keys as rows %}``: what each row's cells print, as
+    plain values (the template escapes them), for the columns in ``keys``. A dict per
+    row because the template engine looks a name up in a dict before trying an
+    attribute: the same 50 rows through attributes and filters took 12.4 ms to render,
+    as dicts 7.6 (issue 17)."""
     words = _row_words()
     status_labels, priority_labels = _labels("status"), _labels("priority")
-    return [
-        {
+    wanted = set(keys)
+    rows = []
+    for ticket in tickets:
+        row = {
             "number": str(ticket.number),
             "subject": ticket.subject,
             "private": ticket.is_private,
@@ -201,12 +221,25 @@ def ticket_row_values(tickets) -> list[dict]:
             "priority_label": priority_labels.get(ticket.priority, ticket.priority),
             "assignee": ticket.assignee.name if ticket.assignee_id else "",
             "group": ticket.group.name if ticket.group_id else "",
-            "iso": formatting.iso(ticket.updated_at),
-            "label": datetime_label(ticket.updated_at),
-            "ago": ago(ticket.updated_at),
+            "updated": _when(ticket.updated_at),
         }
-        for ticket in tickets
-    ]
+        # The columns a view may add (tickets.selectors.VIEW_COLUMNS), read only when shown.
+        if "type" in wanted:
+            row["type"] = _labels("type").get(ticket.type, ticket.type)
+        if "organization" in wanted:
+            row["organization"] = ticket.organization.name if ticket.organization_id else ""
+        if "channel" in wanted:
+            row["channel"] = str(Channel(ticket.channel).label)
+        if "tags" in wanted:
+            row["tags"] = ticket.tags
+        if "due" in wanted:
+            row["due"] = date_format(ticket.due_at, "SHORT_DATE_FORMAT") if ticket.due_at else ""
+        if "created" in wanted:
+            row["created"] = _when(ticket.created_at)
+        if "solved" in wanted:
+            row["solved"] = _when(ticket.solved_at)
+        rows.append(row)
+    return rows
 
 
 def ago(value) -> str:

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.access import require_admin, require_agent
+from accounts.models import User
+from tickets.selectors import views_for_agent
 
 
 def agent_view(view):
@@ -43,3 +45,14 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def agent_views(request: HttpRequest) -> list:
+    """The signed-in agent's active views (views_for_agent), read once per request: the
+    page and its sidebar share them."""
+    cached = getattr(request, "_agent_views", None)
+    if cached is None:
+        user = request.user
+        cached = list(views_for_agent(viewer=user)) if isinstance(user, User) else []
+        request._agent_views = cached  # type: ignore[attr-defined]  # a per-request memo
+    return cached

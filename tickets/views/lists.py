@@ -13,42 +13,60 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import users_search
 from helpdesk.read_your_writes import replica_reads
+from tickets.access import view_for_agent
 from tickets.counts import TicketPaginator
 from tickets.forms import BulkUpdateForm
 from tickets.search import tickets_search
 from tickets.selectors import (
-    AGENT_VIEWS,
-    TICKET_SORTS,
-    agent_ticket_list,
     tickets_visible_to,
+    view_columns,
+    view_sort,
+    view_ticket_list,
+    views_for_agent,
 )
 from tickets.services import tickets_bulk_update
-from tickets.views.common import agent_view, safe_next
+from tickets.views.common import agent_view, agent_views, safe_next
 
 PER_PAGE = 50
 SEARCH_LIMIT = 50
-DEFAULT_SORT = "-updated"
-
-
-def _sort_param(value: str) -> str:
-    # Only allow-listed keys reach the template (and the selector ignores the rest).
-    return value if value.lstrip("-") in TICKET_SORTS else DEFAULT_SORT
 
 
 @agent_view
 @replica_reads
 def home(request):
-    """The agent's home: "Your unsolved tickets"."""
-    return ticket_list(request, view_key="mine")
+    """The agent's home: the first of their views ("Your unsolved tickets" unless the
+    admins reordered them)."""
+    views = agent_views(request)
+    first = views[0] if views else None
+    if first is None:
+        return render(request, "agent/ticket_list.html", {"view": None, "page": None})
+    return _view_page(request, first)
 
 
 @agent_view
 @replica_reads
-def ticket_list(request, view_key: str):
-    if view_key not in AGENT_VIEWS:
+def view_tickets(request, number: int):
+    # Usually one of the sidebar's views (read once for both); an inactive one, or for an
+    # admin any shared view, through the access rule.
+    view = next((v for v in agent_views(request) if v.number == number), None)
+    return _view_page(request, view or view_for_agent(viewer=request.user, number=number))
+
+
+@agent_view
+def legacy_view(request, view_key: str):
+    """The fixed lists' old URLs (/agent/views/unsolved/): the default view they became,
+    while it exists and the agent may open it."""
+    view = views_for_agent(viewer=request.user, active=None).filter(key=view_key).first()
+    if view is None:
         raise Http404
-    sort = _sort_param(request.GET.get("sort", DEFAULT_SORT))
-    tickets = agent_ticket_list(viewer=request.user, view_key=view_key, sort=sort)
+    query = request.GET.urlencode()
+    url = reverse("tickets:view", args=[view.number])
+    return redirect(f"{url}?{query}" if query else url, permanent=False)
+
+
+def _view_page(request, view):
+    sort = view_sort(view, request.GET.get("sort", ""))
+    tickets = view_ticket_list(view=view, viewer=request.user, sort=sort)
     page = TicketPaginator(tickets, PER_PAGE).get_page(
         request.GET.get("page"), cursor=request.GET.get("cursor")
     )
@@ -56,8 +74,9 @@ def ticket_list(request, view_key: str):
         request,
         "agent/ticket_list.html",
         {
-            "view": AGENT_VIEWS[view_key],
-            "view_key": view_key,
+            "view": view,
+            "view_key": view.number,
+            "columns": view_columns(view),
             "page": page,
             "sort": sort,
             "bulk_form": BulkUpdateForm(account=request.account),

@@ -1,0 +1,192 @@
+"""The view editor's form: title, who sees the view, conditions in two sets of rows
+("all" and "any"), columns and sort. It only parses; tickets.services.saved_views validates
+and saves (tickets.conditions decides what a condition may say)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, User
+from accounts.selectors import agents_for_account, groups_for_account
+from tickets.conditions import CURRENT_USER, FIELDS, OPERATORS, public_conditions
+from tickets.models import Channel, Ticket, View
+from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS
+
+ROWS = {"all": 6, "any": 4}
+NONE = "none"
+
+
+def value_choices(account: Account) -> list[tuple[Any, Any]]:
+    """The values a condition can pick, grouped by field, each "kind:value" so one
+    select serves every field (the text box next to it takes the rest: tags, dates,
+    numbers of hours or days, a requester's number)."""
+    agents = [(f"user:{u.number}", u.name) for u in agents_for_account(account=account)]
+    groups = [(f"group:{g.number}", g.name) for g in groups_for_account(account=account)]
+    return [
+        ("", "—"),
+        (_("Status"), [(f"status:{v}", label) for v, label in Ticket.Status.choices]),
+        (
+            _("Priority"),
+            [(f"priority:{v}", label) for v, label in Ticket.Priority.choices]
+            + [("priority:", _("No priority"))],
+        ),
+        (_("Type"), [(f"type:{v}", label) for v, label in Ticket.Type.choices]),
+        (_("Group"), [*groups, (f"group:{NONE}", _("No group"))]),
+        (
+            _("People"),
+            [
+                (f"user:{CURRENT_USER}", _("Current user")),
+                (f"user:{NONE}", _("Unassigned / nobody")),
+                *agents,
+            ],
+        ),
+        (_("Channel"), [(f"via:{v}", label) for v, label in Channel.choices]),
+        (_("Public"), [("bool:true", _("Public")), ("bool:false", _("Private"))]),
+    ]
+
+
+class ViewForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    visibility = forms.ChoiceField(label=_("Available to"), choices=View.Visibility.choices)
+    groups = forms.MultipleChoiceField(label=_("Groups"), required=False)
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=[(key, c.label) for key, c in VIEW_COLUMNS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(DEFAULT_COLUMNS),
+        required=False,
+    )
+    sort_by = forms.ChoiceField(
+        label=_("Sort by"), choices=[(key, VIEW_COLUMNS[key].label) for key in VIEW_SORTS]
+    )
+    sort_order = forms.ChoiceField(label=_("Order"), choices=View.SortOrder.choices)
+
+    def __init__(self, *args, account: Account, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (str(g.number), g.name) for g in groups_for_account(account=account)
+        ]
+        if not actor.is_admin:
+            self.fields["visibility"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+                (View.Visibility.PERSONAL, View.Visibility.PERSONAL.label)
+            ]
+        fields = [("", "—"), *((name, f.label) for name, f in FIELDS.items())]
+        operators = [("", "—"), *OPERATORS.items()]
+        values = value_choices(account)
+        for part, count in ROWS.items():
+            for index in range(count):
+                prefix = f"{part}-{index}"
+                self.fields[f"{prefix}-field"] = forms.ChoiceField(
+                    choices=fields, required=False, label=_("Field")
+                )
+                self.fields[f"{prefix}-operator"] = forms.ChoiceField(
+                    choices=operators, required=False, label=_("Operator")
+                )
+                self.fields[f"{prefix}-value"] = forms.ChoiceField(
+                    choices=values, required=False, label=_("Value")
+                )
+                self.fields[f"{prefix}-text"] = forms.CharField(
+                    required=False, max_length=200, label=_("or type a value")
+                )
+
+    def condition_rows(self, part: str) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"{part}-{i}-{name}"] for name in ("field", "operator", "value", "text")]
+            for i in range(ROWS[part])
+        ]
+
+    def rows_all(self):
+        return self.condition_rows("all")
+
+    def rows_any(self):
+        return self.condition_rows("any")
+
+    def conditions(self) -> dict[str, list[dict]]:
+        """The conditions in Zendesk's public shape, rows without a field left out."""
+        data = self.cleaned_data
+        result: dict[str, list[dict]] = {"all": [], "any": []}
+        for part, count in ROWS.items():
+            for i in range(count):
+                field = data.get(f"{part}-{i}-field")
+                if not field:
+                    continue
+                picked = data.get(f"{part}-{i}-value") or ""
+                text = (data.get(f"{part}-{i}-text") or "").strip()
+                result[part].append(
+                    {
+                        "field": field,
+                        "operator": data.get(f"{part}-{i}-operator") or "",
+                        "value": text if text else _picked_value(picked),
+                    }
+                )
+        return result
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "is_active": data["is_active"],
+            "visibility": data["visibility"],
+            "groups": [int(n) for n in data["groups"]],
+            "conditions": self.conditions(),
+            "columns": data["columns"] or list(DEFAULT_COLUMNS),
+            "sort_by": data["sort_by"],
+            "sort_order": data["sort_order"],
+        }
+
+
+def _picked_value(picked: str) -> Any:
+    kind, _sep, value = picked.partition(":")
+    if kind == "bool":
+        return value == "true"
+    if value == NONE:
+        return None
+    return value
+
+
+def initial_for(view: View) -> dict[str, Any]:
+    """The editor's initial values for ``view``."""
+    initial: dict[str, Any] = {
+        "title": view.display_title,
+        "description": view.description,
+        "is_active": view.is_active,
+        "visibility": view.visibility,
+        "groups": [str(link.group.number) for link in view.group_links.select_related("group")],
+        "columns": view.columns or list(DEFAULT_COLUMNS),
+        "sort_by": view.sort_by,
+        "sort_order": view.sort_order,
+    }
+    conditions = public_conditions(account=view.account, conditions=view.conditions)
+    for part, count in ROWS.items():
+        for i, condition in enumerate(conditions[part][:count]):
+            prefix = f"{part}-{i}"
+            initial[f"{prefix}-field"] = condition["field"]
+            initial[f"{prefix}-operator"] = condition["operator"]
+            picked, text = _as_choice(condition)
+            initial[f"{prefix}-value"] = picked
+            initial[f"{prefix}-text"] = text
+    return initial
+
+
+def _as_choice(condition: dict) -> tuple[str, str]:
+    field = FIELDS[condition["field"]]
+    value = condition["value"]
+    if field.kind == "boolean":
+        return ("bool:true" if value else "bool:false"), ""
+    if field.kind in ("choice", "ordered"):
+        return f"{condition['field']}:{value}", ""
+    if field.kind == "organization" or (field.name == "requester_id" and value != CURRENT_USER):
+        return "", "" if value is None else str(value)
+    if field.kind in ("group", "user"):
+        if value is None:
+            return f"{field.kind}:{NONE}", ""
+        return f"{field.kind}:{value}", ""
+    if value is None:
+        return "", ""
+    return "", str(value)
