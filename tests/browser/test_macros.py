@@ -132,7 +132,7 @@ def test_agent_applies_a_macro_to_a_selection_and_private_tickets_are_named(
     )
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, acme_url, acme_agent.email, password)
-    page.goto(f"{acme_url}/agent/views/unsolved/")
+    page.goto(f"{acme_url}/agent/views/3/")
     page.locator("[data-select-all]").check()
     page.get_by_label("Macro", exact=True).select_option(label="Billing::Refund sent")
     screenshot(page, "macros-bulk-bar")

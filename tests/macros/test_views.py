@@ -166,7 +166,7 @@ def test_bulk_apply_reports_refused_tickets_by_number(
 
 
 def test_list_offers_bulk_apply_macro(client_for, acme_agent, refund_macro, ticket):
-    html = client_for(acme_agent).get("/agent/views/unsolved/").content.decode()
+    html = client_for(acme_agent).get("/agent/views/3/").content.decode()
     assert 'name="macro"' in html and "/agent/tickets/bulk/macro/" in html
 
 

@@ -72,7 +72,7 @@ def test_agent_lists_counts_and_search_read_from_the_replica(
         CaptureQueriesContext(connections["replica"]) as on_replica,
         CaptureQueriesContext(connections["default"]) as on_primary,
     ):
-        listed = agent.get("/agent/views/unsolved/").text
+        listed = agent.get("/agent/views/3/").text
         found = agent.get("/agent/search/", {"q": "printer"}).text
         not_found = agent.get("/agent/search/", {"q": "lagging"}).text
 
@@ -110,7 +110,7 @@ def test_row_level_security_holds_on_the_replica(
     replay_paused.wait_for_replay()
     agent = client_for(acme_agent)
 
-    assert "Globex plans" not in agent.get("/agent/views/unsolved/").text
+    assert "Globex plans" not in agent.get("/agent/views/3/").text
     assert "Globex plans" not in agent.get("/agent/search/", {"q": "globex"}).text
     api = api_of(acme_agent)
     assert [t["subject"] for t in api.get("tickets.json").json()["tickets"]] == ["Printer on fire"]
@@ -145,11 +145,11 @@ def test_agent_sees_their_own_reply_immediately_after_posting(
     assert posted.status_code == 302
 
     # The replica has not replayed the reply; the agent who wrote it reads the primary.
-    assert "Zebra crossing repaired" in agent.get("/agent/views/unsolved/").text
+    assert "Zebra crossing repaired" in agent.get("/agent/views/3/").text
     assert "Printer on fire" in agent.get("/agent/search/", {"q": "zebra"}).text
     # A colleague who wrote nothing reads the replica, which is behind.
     other = client_for(colleague)
-    assert "Zebra crossing repaired" not in other.get("/agent/views/unsolved/").text
+    assert "Zebra crossing repaired" not in other.get("/agent/views/3/").text
     assert "Printer on fire" not in other.get("/agent/search/", {"q": "zebra"}).text
 
 
@@ -195,7 +195,7 @@ def test_an_unreachable_replica_degrades_to_the_primary(
     replica.close()
     replica.settings_dict["PORT"] = str(free_port())
     try:
-        listed = client_for(acme_agent).get("/agent/views/unsolved/")
+        listed = client_for(acme_agent).get("/agent/views/3/")
         assert listed.status_code == 200
         assert "Lagging behind" in listed.text  # the primary's rows
     finally:
@@ -214,15 +214,15 @@ def test_with_atomic_requests_a_get_still_reads_the_replica_and_a_write_still_pi
     try:
         make_ticket(account=acme, submitter=acme_agent, subject="Lagging behind")
         agent = client_for(acme_agent)
-        assert "Lagging behind" not in agent.get("/agent/views/unsolved/").text
+        assert "Lagging behind" not in agent.get("/agent/views/3/").text
 
         posted = agent.post(
             f"/agent/tickets/{ticket.number}/reply/",
             {"comment_type": "public", "body": "Zebra crossing repaired", "status": ""},
         )
         assert posted.status_code == 302
-        assert "Zebra crossing repaired" in agent.get("/agent/views/unsolved/").text
-        other = client_for(colleague).get("/agent/views/unsolved/").text
+        assert "Zebra crossing repaired" in agent.get("/agent/views/3/").text
+        other = client_for(colleague).get("/agent/views/3/").text
         assert "Zebra crossing repaired" not in other
     finally:
         primary["ATOMIC_REQUESTS"] = False
