@@ -215,7 +215,7 @@ CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2 * _CO
 # unless this is set (a new PostgreSQL connection per email: 78 instead of 118 emails/s
 # in `make bench` 7b). With it, helpdesk/celery.py closes connections as Django does
 # around requests: past CONN_MAX_AGE or after an error. Safe with row-level security:
-# the account is reset on the connection when each task ends.
+# the account is only ever a transaction-local setting (accounts.dbsession).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Longer than any task or retry countdown, so an unacked task is not redelivered early.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

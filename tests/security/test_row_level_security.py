@@ -5,7 +5,7 @@ on a connection that served another account before."""
 from __future__ import annotations
 
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import ProgrammingError, connection, connections, transaction
 
 from accounts import dbsession, rls
 from helpdesk.celery import ACCOUNT_HEADER
@@ -74,6 +74,17 @@ def test_raw_sql_in_a_request_sees_only_that_accounts_rows(
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []
 
 
+def test_a_streamed_response_reads_only_its_accounts_rows(
+    two_accounts_tickets, as_app_role, client_for, settings
+):
+    acme, globex = two_accounts_tickets
+    settings.TENANT_URLCONF = "tests.security.urls_probe"
+    for account in (acme, globex):
+        response = client_for(account=account).get("/__rls_probe_stream__/")
+        assert b"".join(response.streaming_content).decode() == f"[{account.pk}]" * 2
+    assert raw_rows(RAW_TICKET_ACCOUNTS) == []
+
+
 def test_the_base_domain_sees_no_tenant_rows(two_accounts_tickets, as_app_role, client):
     acme, _globex = two_accounts_tickets
     with dbsession.account_context(acme):
@@ -124,32 +135,28 @@ def test_nested_contexts_restore_the_outer_account(two_accounts_tickets, as_app_
 
 def test_a_connection_opened_inside_a_context_gets_the_account(acme):
     # Celery closes connections before each task; the next one must still be scoped.
-    with dbsession.account_context(acme):
-        assert connection.connection is not None
-        seen = []
-        dbsession.on_connection_created(sender=None, connection=_FakeConnection(seen))
-        assert seen == [("SELECT set_config(%s, %s, false)", ["app.account_id", str(acme.pk)])]
+    fresh = connections.create_connection("default")
+    try:
+        with dbsession.account_context(acme), fresh.cursor() as cursor:
+            cursor.execute("SELECT current_setting('app.account_id', true)")
+            assert cursor.fetchone() == (str(acme.pk),)
+    finally:
+        fresh.close()
 
 
-class _FakeConnection:
-    alias = "default"
-    vendor = "postgresql"
-
-    def __init__(self, seen):
-        self.connection = self
-        self.seen = seen
-
-    def cursor(self):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def execute(self, sql, params=None):
-        self.seen.append((sql, params))
+def test_the_account_is_never_a_setting_of_the_session(acme):
+    """Only transaction-local values: the next transaction on the same server connection
+    (a persistent one, or PgBouncer's in either mode) starts with no account."""
+    fresh = connections.create_connection("default")
+    try:
+        with dbsession.account_context(acme), fresh.cursor() as cursor:
+            cursor.execute("SELECT current_setting('app.account_id', true)")
+            assert cursor.fetchone() == (str(acme.pk),)
+            # Straight on the driver, as another client of a pooled connection would be.
+            raw = fresh.connection.execute("SELECT current_setting('app.account_id', true)")
+            assert raw.fetchone()[0] in (None, "")
+    finally:
+        fresh.close()
 
 
 def test_writing_a_row_for_another_account_is_refused(two_accounts_tickets, as_app_role):

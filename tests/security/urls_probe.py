@@ -1,7 +1,7 @@
-"""The tenant URLconf plus one probe view that runs raw SQL with no account filter."""
+"""The tenant URLconf plus probe views that run raw SQL with no account filter."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import path
 
 from helpdesk.urls_tenant import urlpatterns as tenant_urlpatterns
@@ -15,4 +15,19 @@ def raw_ticket_accounts(request):
     return JsonResponse({"accounts": accounts})
 
 
-urlpatterns = [path("__rls_probe__/", raw_ticket_accounts), *tenant_urlpatterns]
+def _accounts_seen() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT account_id FROM tickets_ticket")
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def streamed_ticket_accounts(request):
+    # The rows are read while the response streams, after the view has returned.
+    return StreamingHttpResponse(str(_accounts_seen()) for _ in range(2))
+
+
+urlpatterns = [
+    path("__rls_probe__/", raw_ticket_accounts),
+    path("__rls_probe_stream__/", streamed_ticket_accounts),
+    *tenant_urlpatterns,
+]
