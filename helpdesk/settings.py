@@ -131,6 +131,16 @@ if DATABASE_PLATFORM_URL:
     DATABASES["platform"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     # Never a test database of its own: the same database as default's.
     DATABASES["platform"]["TEST"] = {"MIRROR": "default"}
+# PgBouncer in transaction mode (README, "Scaling"): each transaction may run on another
+# server connection, so nothing may outlive one. The account already does not
+# (accounts.dbsession: transaction-local); server-side cursors would (Django's are WITH
+# HOLD in autocommit), and so would prepared statements, which PgBouncer tracks only from
+# 1.21 on (Debian 12's is 1.18): psycopg's prepare_threshold stays None (Django's default).
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+if DATABASE_TRANSACTION_POOLING:
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 # Tests only (never read from the environment): a BYPASSRLS role the test suite's
 # superuser session switches to with SET ROLE, standing in for the platform connection
 # inside a test's transaction (tests/security/conftest.py, ``platform_role``).

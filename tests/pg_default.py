@@ -14,3 +14,8 @@ os.environ.setdefault("BASE_DOMAIN", "localhost")
 # own login) would not see its rows. The suite's platform road is a SET ROLE stand-in
 # (tests/security/conftest.py); test_database_roles.py runs the real one in a process.
 os.environ["DATABASE_PLATFORM_URL"] = ""  # empty, not absent: .env must not set it either
+# `make test-pgbouncer`: the whole run through PgBouncer in transaction mode (the
+# ``_through_pgbouncer`` fixture in tests/conftest.py), with the settings production uses
+# behind it.
+if os.environ.get("TEST_THROUGH_PGBOUNCER") == "1":
+    os.environ["DATABASE_TRANSACTION_POOLING"] = "true"
