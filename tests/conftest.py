@@ -145,10 +145,15 @@ def pgbouncer(django_db_setup, django_db_blocker):
     bouncer = PgBouncer(
         server_host=s["HOST"] or "127.0.0.1",
         server_port=int(s["PORT"] or 5432),
-        users=[s["USER"] or "postgres", bouncer_app_login()],
+        # The suite's login, the PgBouncer tests' app login, and the roles that
+        # tests/security/test_database_roles.py makes and logs in as.
+        users=[s["USER"] or "postgres", bouncer_app_login()]
+        + [f"{s['NAME'][:40]}_script_{kind}" for kind in ("app", "platform")],
     ).start()
-    yield bouncer
-    bouncer.stop()
+    try:
+        yield bouncer
+    finally:
+        bouncer.stop()
     with django_db_blocker.unblock():
         wait_until_no_backends(connections["default"], s["NAME"])
 

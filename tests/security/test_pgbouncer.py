@@ -74,11 +74,15 @@ def one_server_connection(app_login):
         clients.append(client)
         return client
 
-    yield client_connection
-    for client in clients:
-        client.close()
-    bouncer.stop()
-    wait_until_no_backends(connection, s["NAME"])
+    try:
+        yield client_connection
+    finally:
+        try:
+            for client in clients:
+                client.close()
+        finally:
+            bouncer.stop()
+        wait_until_no_backends(connection, s["NAME"])
 
 
 @pytest.fixture
