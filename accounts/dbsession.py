@@ -204,9 +204,7 @@ def _role_to_return_to(connection: BaseDatabaseWrapper) -> str:
     applied = _applied(connection)
     if applied.role is not None and applied.base is not None:
         return applied.base
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('role')")
-        return str(cursor.fetchone()[0])
+    return str(_execute_unlogged(connection, "SELECT current_setting('role')", [])[0])
 
 
 @contextmanager
@@ -214,11 +212,17 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-def _execute_unlogged(connection: BaseDatabaseWrapper, sql: str, params: list) -> None:
+def _execute_unlogged(connection: BaseDatabaseWrapper, sql: str, params: list) -> Any:
     # Straight on the driver's cursor: this bookkeeping is not one of the application's
     # queries and must not count in query-count assertions or the debug SQL log.
+    starts_transaction = not _transaction_status(connection)
     with connection.wrap_database_errors, connection.connection.cursor() as cursor:
         cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if starts_transaction:
+        # Outside autocommit it opened the transaction: nothing given to it yet.
+        setattr(connection, _APPLIED, _CLEAN)
+    return row
 
 
 def on_connection_created(

@@ -416,6 +416,24 @@ def test_leaving_a_context_inside_a_failed_transaction_keeps_the_original_error(
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []
 
 
+def test_the_account_holds_after_a_savepoint_that_set_it_rolls_back(
+    two_accounts_tickets, as_app_role
+):
+    """The account is set at the first statement that needs it, here inside a savepoint
+    (entered there, as Celery's task_prerun enters a task's account); the savepoint's
+    rollback takes the value with it, and the next statement sets it again."""
+    from contextlib import ExitStack
+
+    acme, _globex = two_accounts_tickets
+    with ExitStack() as working_for_acme:
+        with transaction.atomic():
+            working_for_acme.enter_context(dbsession.account_context(acme))
+            assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [acme.pk]
+            transaction.set_rollback(True)
+        assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [acme.pk]
+    assert raw_rows(RAW_TICKET_ACCOUNTS) == []
+
+
 def test_production_runs_the_app_as_a_role_rls_binds_and_migrates_as_the_owner():
     from pathlib import Path
 
