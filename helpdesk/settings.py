@@ -117,7 +117,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections by default: a new one per request costs 10-20 ms of wall time
+# straight to PostgreSQL and ~1.3 ms of this process's CPU (1.5 ms wall through PgBouncer);
+# README, "Connections and PgBouncer". Safe with row-level security: the account is only
+# ever transaction-local (accounts.dbsession).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Row-level security (accounts/rls.py; README, "Security"): on PostgreSQL the app connects
 # as a role that is not superuser, owner nor BYPASSRLS, and is a member of no role that is.
