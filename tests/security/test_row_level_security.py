@@ -434,6 +434,28 @@ def test_the_account_holds_after_a_savepoint_that_set_it_rolls_back(
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []
 
 
+ACCOUNT_SETTING_ROWS = "SELECT current_setting('app.account_id', true) FROM generate_series(1, 3)"
+
+
+def test_in_autocommit_each_statement_carries_the_account_and_nothing_stays(transactional_db):
+    """Outside any transaction every statement is its own: the account travels with it
+    (a server-side cursor's and executemany's in a transaction of their own)."""
+    with dbsession.account_context(4242):
+        assert raw_rows(ACCOUNT_SETTING_ROWS) == [("4242",)] * 3
+        cursor = connection.chunked_cursor()  # DECLARE … WITH HOLD, read after its commit
+        try:
+            cursor.execute(ACCOUNT_SETTING_ROWS)
+            assert cursor.fetchall() == [("4242",)] * 3
+        finally:
+            cursor.close()
+        with connection.cursor() as many:
+            many.executemany("SELECT set_config('x.probe', %s, false)", [("a",), ("b",)])
+    with connection.connection.cursor() as driver:  # beneath the application's wrapper
+        driver.execute("SELECT current_setting('app.account_id', true)")
+        assert driver.fetchone()[0] in (None, "")
+    assert raw_rows(ACCOUNT_SETTING_ROWS) == [("",)] * 3
+
+
 def test_production_runs_the_app_as_a_role_rls_binds_and_migrates_as_the_owner():
     from pathlib import Path
 
