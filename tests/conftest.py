@@ -158,6 +158,16 @@ def pgbouncer(django_db_setup, django_db_blocker):
         wait_until_no_backends(connections["default"], s["NAME"])
 
 
+@pytest.fixture
+def postgres_address(request) -> tuple[str, int]:
+    """PostgreSQL's own host and port, also when the run goes through PgBouncer."""
+    if os.environ.get("TEST_THROUGH_PGBOUNCER") == "1":
+        bouncer = request.getfixturevalue("pgbouncer")
+        return bouncer.server_host, bouncer.server_port
+    s = connections["default"].settings_dict
+    return s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)
+
+
 def bouncer_app_login() -> str:
     """A login of the application's kind (not superuser, owner nor BYPASSRLS) that the
     PgBouncer tests connect as; cluster-wide, so named after the test database."""

@@ -117,15 +117,16 @@ class PgBouncer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def wait_until_no_backends(connection, database: str) -> None:
-    """A stopped pgbouncer's server sessions end a moment after it exits."""
+def wait_until_no_backends(connection, database: str, user: str | None = None) -> None:
+    """A stopped pgbouncer's server sessions (of ``user``, or all) end a moment after it
+    exits."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid()",
-                [database],
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                " AND pid <> pg_backend_pid() AND usename = coalesce(%s, usename)",
+                [database, user],
             )
             if cursor.fetchone()[0] == 0:
                 return

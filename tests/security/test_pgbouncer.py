@@ -44,16 +44,22 @@ def app_login(transactional_db):
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
     yield name
     with connection.cursor() as cursor:
+        # Its sessions end first: a pooler in front of the suite (make test-pgbouncer)
+        # would keep them, logged in as the dropped role, for the next one of this name.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name]
+        )
         cursor.execute(f"DROP OWNED BY {quoted}")
         cursor.execute(f"DROP ROLE {quoted}")
 
 
 @pytest.fixture
-def one_server_connection(app_login):
+def one_server_connection(app_login, postgres_address):
     s = connection.settings_dict
+    host, port = postgres_address
     bouncer = PgBouncer(
-        server_host=s["HOST"] or "127.0.0.1",
-        server_port=int(s["PORT"] or 5432),
+        server_host=host,
+        server_port=port,
         users=[app_login],
         pool_size=1,
     ).start()
@@ -82,7 +88,7 @@ def one_server_connection(app_login):
                 client.close()
         finally:
             bouncer.stop()
-        wait_until_no_backends(connection, s["NAME"])
+        wait_until_no_backends(connection, s["NAME"], app_login)
 
 
 @pytest.fixture
