@@ -142,6 +142,9 @@ def _transaction_status(connection: BaseDatabaseWrapper) -> str:
 
 def _applied(connection: BaseDatabaseWrapper) -> _Given:
     if not _transaction_status(connection):
+        # The next statement starts a transaction: forget what the last one was given,
+        # also when this statement then runs as is (nothing to give it).
+        setattr(connection, _APPLIED, _CLEAN)
         return _CLEAN
     return getattr(connection, _APPLIED, _CLEAN)
 
