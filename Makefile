@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	p=$$(command -v $$c 2>/dev/null) || continue; \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test install lint fmt bench worker messages clean
+.PHONY: run test test-pgbouncer install lint fmt bench worker messages clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -37,6 +37,13 @@ run: install
 test: install
 	$(PY) manage.py compile_catalogues
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+# The security tests again, every connection through PgBouncer in transaction mode
+# (Debian's pgbouncer, started by the suite: tests/pgbouncer.py).
+test-pgbouncer: install
+	$(PY) manage.py compile_catalogues
+	TEST_THROUGH_PGBOUNCER=1 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+		$(PY) -m pytest tests/security -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from accounts.dbsession import account_context
+from accounts.dbsession import account_context, in_account_context
 from accounts.language import browser_language
 from accounts.models import subdomain_validator
 from accounts.selectors import account_for_subdomain
@@ -62,9 +62,15 @@ class TenantMiddleware:
         request.account = account  # type: ignore[attr-defined]  # the tenant's, set here
         request.urlconf = settings.TENANT_URLCONF
         # The database sees only this account's rows for the rest of the request
-        # (row-level security), and forgets the account when the response is ready.
+        # (row-level security): every transaction carries the account (accounts.dbsession).
         with account_context(account):
-            return self.get_response(request)
+            response = self.get_response(request)
+        if response.streaming and not isinstance(response, FileResponse):
+            # Produced after this returns; a file streams from storage (and keeps the
+            # server's sendfile), everything else may still read rows.
+            streamed = response.streaming_content  # type: ignore[attr-defined]  # streaming
+            response.streaming_content = in_account_context(account, streamed)  # type: ignore[attr-defined]  # streaming
+        return response
 
 
 class TenantUserMiddleware:

@@ -13,9 +13,9 @@ return another account's rows:
   ``id = app.account_id`` (a request sees its own account); the host's account is found
   before any account is set through ``account_by_subdomain``, a SECURITY DEFINER
   function returning that one row (accounts/migrations/0005);
-- the account is put in the connection's ``app.account_id`` setting for each request
-  and each Celery task, and restored after (``accounts.dbsession``); with no account
-  set, tenant tables look empty;
+- the account of each request and each Celery task is given to every transaction as a
+  transaction-local ``app.account_id`` (``accounts.dbsession``), never to the session;
+  with no account set, tenant tables look empty;
 - ``Model.all_accounts`` — the one deliberate road across accounts (operators' admin,
   the delivery sweeper, tracking webhooks) — runs its queries on the platform's own
   connection (DATABASE_PLATFORM_URL, a BYPASSRLS login; ``accounts.dbsession.platform_access``). The

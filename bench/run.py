@@ -96,10 +96,21 @@ def _as_application_role(database_url: str, env: dict) -> dict:
             )
             conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
     _user, host_part = database_url.split("://", 1)[1].split("@", 1)
-    return env | {
-        "DATABASE_URL": f"postgres://{APP_ROLE}@{host_part}",
-        "DATABASE_PLATFORM_URL": f"postgres://{PLATFORM_ROLE}@{host_part}",
-    }
+    pooled = {}
+    if port := os.environ.get("BENCH_PGBOUNCER_PORT"):
+        # The servers through a PgBouncer in transaction mode already listening on this
+        # port in front of the same database (README, "Scaling"); setup stays direct.
+        host, _, rest = host_part.partition(":")
+        host_part = f"{host}:{port}/{rest.split('/', 1)[1]}"
+        pooled = {"DATABASE_TRANSACTION_POOLING": "true"}
+    return (
+        env
+        | pooled
+        | {
+            "DATABASE_URL": f"postgres://{APP_ROLE}@{host_part}",
+            "DATABASE_PLATFORM_URL": f"postgres://{PLATFORM_ROLE}@{host_part}",
+        }
+    )
 
 
 def _prepare(tickets: int, comments: float) -> dict:

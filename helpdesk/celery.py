@@ -21,9 +21,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Row-level security in tasks: a task works for the account that was current when it
-# was queued (a message header), and for no account when there was none (beat). The
-# database forgets the account when the task ends, so a worker's persistent connection
-# never lends one task's account to the next.
+# was queued (a message header), and for no account when there was none (beat). Each of
+# its transactions carries the account as a transaction-local setting (accounts.dbsession),
+# so a worker's persistent or pooled connection never lends one task's account to the next.
 ACCOUNT_HEADER = "sportello_account_id"
 # The id of the request (or task) that queued it, for its log lines and its emails
 # (helpdesk/request_id.py); a task queued by none (beat) goes by its own task id.

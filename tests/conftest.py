@@ -3,7 +3,10 @@ the boundary; a client per role that talks to an account's own subdomain."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.db import connections
 from django.test import Client
 
 from tests.factories import (
@@ -14,6 +17,7 @@ from tests.factories import (
     EndUserFactory,
     OrganizationFactory,
 )
+from tests.pgbouncer import PgBouncer, wait_until_no_backends
 
 
 def host_of(account) -> str:
@@ -131,3 +135,66 @@ def private_on(acme):
     acme.private_tickets_enabled = True
     acme.save()
     return acme
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(django_db_setup, django_db_blocker):
+    """Debian's PgBouncer in transaction mode (pool of 2) in front of the test database;
+    skipped when it is not installed, a failure in CI (tests/pgbouncer.py)."""
+    s = connections["default"].settings_dict
+    bouncer = PgBouncer(
+        server_host=s["HOST"] or "127.0.0.1",
+        server_port=int(s["PORT"] or 5432),
+        # The suite's login, the PgBouncer tests' app login, and the roles that
+        # tests/security/test_database_roles.py makes and logs in as.
+        users=[s["USER"] or "postgres", bouncer_app_login()]
+        + [f"{s['NAME'][:40]}_script_{kind}" for kind in ("app", "platform")],
+    ).start()
+    try:
+        yield bouncer
+    finally:
+        bouncer.stop()
+    with django_db_blocker.unblock():
+        wait_until_no_backends(connections["default"], s["NAME"])
+
+
+@pytest.fixture
+def postgres_address(request) -> tuple[str, int]:
+    """PostgreSQL's own host and port, also when the run goes through PgBouncer."""
+    if os.environ.get("TEST_THROUGH_PGBOUNCER") == "1":
+        bouncer = request.getfixturevalue("pgbouncer")
+        return bouncer.server_host, bouncer.server_port
+    s = connections["default"].settings_dict
+    return s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)
+
+
+def bouncer_app_login() -> str:
+    """A login of the application's kind (not superuser, owner nor BYPASSRLS) that the
+    PgBouncer tests connect as; cluster-wide, so named after the test database."""
+    return f"{connections['default'].settings_dict['NAME']}_bouncer_app"[:60]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _through_pgbouncer(request, django_db_blocker):
+    """``TEST_THROUGH_PGBOUNCER=1`` (`make test-pgbouncer`): every connection of the run
+    goes through PgBouncer in transaction mode."""
+    if os.environ.get("TEST_THROUGH_PGBOUNCER") != "1":
+        yield
+        return
+    bouncer = request.getfixturevalue("pgbouncer")
+    saved = {}
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            saved[connection.alias] = (
+                connection.settings_dict["HOST"],
+                connection.settings_dict["PORT"],
+            )
+            connection.close()
+            connection.settings_dict.update(HOST="127.0.0.1", PORT=bouncer.port)
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+            if connection.alias in saved:
+                host, port = saved[connection.alias]
+                connection.settings_dict.update(HOST=host, PORT=port)

@@ -16,3 +16,8 @@ os.environ.setdefault("BASE_DOMAIN", "localhost")
 os.environ["DATABASE_PLATFORM_URL"] = ""  # empty, not absent: .env must not set it either
 # No replica unless a test starts one (tests/replica/): .env must not set one either.
 os.environ["DATABASE_REPLICA_URL"] = ""
+# `make test-pgbouncer`: the whole run through PgBouncer in transaction mode (the
+# ``_through_pgbouncer`` fixture in tests/conftest.py), with the settings production uses
+# behind it.
+if os.environ.get("TEST_THROUGH_PGBOUNCER") == "1":
+    os.environ["DATABASE_TRANSACTION_POOLING"] = "true"

@@ -167,3 +167,34 @@ def test_debug_off_without_required_variable_stops_with_its_name(missing):
     result = manage("check", env=env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+def test_the_app_reaches_postgresql_through_pgbouncer_in_transaction_mode():
+    """web, worker and beat connect to PgBouncer (transaction pooling, with the settings
+    it needs); migrations go straight to PostgreSQL as the owner."""
+    import configparser
+
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        for variable in ("DATABASE_URL", "DATABASE_PLATFORM_URL"):
+            assert "@pgbouncer:6432/sportello" in env[variable], (name, variable)
+        assert env["DATABASE_TRANSACTION_POOLING"] == "true", name
+        assert "pgbouncer" in services[name]["depends_on"], name
+    migrate = services["migrate"]["environment"]
+    assert "@db:5432/" in migrate["DATABASE_URL"]
+    assert migrate["DATABASE_TRANSACTION_POOLING"] == "false"
+    bouncer = services["pgbouncer"]
+    assert bouncer["build"] == "deploy/pgbouncer"
+    assert bouncer["depends_on"]["db"]["condition"] == "service_healthy"
+    ini = configparser.ConfigParser(inline_comment_prefixes=(";",))
+    ini.read(ROOT / "deploy/pgbouncer/pgbouncer.ini")
+    assert ini["pgbouncer"]["pool_mode"] == "transaction"
+    assert ini["pgbouncer"]["listen_port"] == "6432"
+    assert ini["databases"]["sportello"].startswith("host=db port=5432")
+    # Its logins are the application's and the platform's, never the owner's.
+    entrypoint = (ROOT / "deploy/pgbouncer/entrypoint.sh").read_text()
+    assert "sportello_app" in entrypoint and "sportello_platform" in entrypoint
+    assert "POSTGRES_PASSWORD" not in entrypoint

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -48,6 +49,17 @@ def _url(user: str) -> str:
 
 def _drop_roles(names: list[str]) -> None:
     with psycopg.connect(_conninfo(), autocommit=True) as admin:
+        # Sessions of these logins that a pooler keeps (`make test-pgbouncer`) would
+        # outlive the roles and log the next ones of the same name in as the dropped ones.
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(%s)",
+            [names],
+        )
+        for _ in range(100):
+            sql = "SELECT count(*) FROM pg_stat_activity WHERE usename = ANY(%s)"
+            if admin.execute(sql, [names]).fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
         for name in names:
             if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
                 quoted = psycopg.sql.Identifier(name)

@@ -5,7 +5,7 @@ on a connection that served another account before."""
 from __future__ import annotations
 
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import ProgrammingError, connection, connections, transaction
 
 from accounts import dbsession, rls
 from helpdesk.celery import ACCOUNT_HEADER
@@ -74,6 +74,17 @@ def test_raw_sql_in_a_request_sees_only_that_accounts_rows(
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []
 
 
+def test_a_streamed_response_reads_only_its_accounts_rows(
+    two_accounts_tickets, as_app_role, client_for, settings
+):
+    acme, globex = two_accounts_tickets
+    settings.TENANT_URLCONF = "tests.security.urls_probe"
+    for account in (acme, globex):
+        response = client_for(account=account).get("/__rls_probe_stream__/")
+        assert b"".join(response.streaming_content).decode() == f"[{account.pk}]" * 2
+    assert raw_rows(RAW_TICKET_ACCOUNTS) == []
+
+
 def test_the_base_domain_sees_no_tenant_rows(two_accounts_tickets, as_app_role, client):
     acme, _globex = two_accounts_tickets
     with dbsession.account_context(acme):
@@ -124,32 +135,28 @@ def test_nested_contexts_restore_the_outer_account(two_accounts_tickets, as_app_
 
 def test_a_connection_opened_inside_a_context_gets_the_account(acme):
     # Celery closes connections before each task; the next one must still be scoped.
-    with dbsession.account_context(acme):
-        assert connection.connection is not None
-        seen = []
-        dbsession.on_connection_created(sender=None, connection=_FakeConnection(seen))
-        assert seen == [("SELECT set_config(%s, %s, false)", ["app.account_id", str(acme.pk)])]
+    fresh = connections.create_connection("default")
+    try:
+        with dbsession.account_context(acme), fresh.cursor() as cursor:
+            cursor.execute("SELECT current_setting('app.account_id', true)")
+            assert cursor.fetchone() == (str(acme.pk),)
+    finally:
+        fresh.close()
 
 
-class _FakeConnection:
-    alias = "default"
-    vendor = "postgresql"
-
-    def __init__(self, seen):
-        self.connection = self
-        self.seen = seen
-
-    def cursor(self):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def execute(self, sql, params=None):
-        self.seen.append((sql, params))
+def test_the_account_is_never_a_setting_of_the_session(acme):
+    """Only transaction-local values: the next transaction on the same server connection
+    (a persistent one, or PgBouncer's in either mode) starts with no account."""
+    fresh = connections.create_connection("default")
+    try:
+        with dbsession.account_context(acme), fresh.cursor() as cursor:
+            cursor.execute("SELECT current_setting('app.account_id', true)")
+            assert cursor.fetchone() == (str(acme.pk),)
+            # Straight on the driver, as another client of a pooled connection would be.
+            raw = fresh.connection.execute("SELECT current_setting('app.account_id', true)")
+            assert raw.fetchone()[0] in (None, "")
+    finally:
+        fresh.close()
 
 
 def test_writing_a_row_for_another_account_is_refused(two_accounts_tickets, as_app_role):
@@ -407,6 +414,46 @@ def test_leaving_a_context_inside_a_failed_transaction_keeps_the_original_error(
         raw_rows("SELECT 1 / 0")
     # The savepoint's rollback took the account with it: nothing is left set.
     assert raw_rows(RAW_TICKET_ACCOUNTS) == []
+
+
+def test_the_account_holds_after_a_savepoint_that_set_it_rolls_back(
+    two_accounts_tickets, as_app_role
+):
+    """The account is set at the first statement that needs it, here inside a savepoint
+    (entered there, as Celery's task_prerun enters a task's account); the savepoint's
+    rollback takes the value with it, and the next statement sets it again."""
+    from contextlib import ExitStack
+
+    acme, _globex = two_accounts_tickets
+    with ExitStack() as working_for_acme:
+        with transaction.atomic():
+            working_for_acme.enter_context(dbsession.account_context(acme))
+            assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [acme.pk]
+            transaction.set_rollback(True)
+        assert [r[0] for r in raw_rows(RAW_TICKET_ACCOUNTS)] == [acme.pk]
+    assert raw_rows(RAW_TICKET_ACCOUNTS) == []
+
+
+ACCOUNT_SETTING_ROWS = "SELECT current_setting('app.account_id', true) FROM generate_series(1, 3)"
+
+
+def test_in_autocommit_each_statement_carries_the_account_and_nothing_stays(transactional_db):
+    """Outside any transaction every statement is its own: the account travels with it
+    (a server-side cursor's and executemany's in a transaction of their own)."""
+    with dbsession.account_context(4242):
+        assert raw_rows(ACCOUNT_SETTING_ROWS) == [("4242",)] * 3
+        cursor = connection.chunked_cursor()  # DECLARE … WITH HOLD, read after its commit
+        try:
+            cursor.execute(ACCOUNT_SETTING_ROWS)
+            assert cursor.fetchall() == [("4242",)] * 3
+        finally:
+            cursor.close()
+        with connection.cursor() as many:
+            many.executemany("SELECT set_config('x.probe', %s, false)", [("a",), ("b",)])
+    with connection.connection.cursor() as driver:  # beneath the application's wrapper
+        driver.execute("SELECT current_setting('app.account_id', true)")
+        assert driver.fetchone()[0] in (None, "")
+    assert raw_rows(ACCOUNT_SETTING_ROWS) == [("",)] * 3
 
 
 def test_production_runs_the_app_as_a_role_rls_binds_and_migrates_as_the_owner():
