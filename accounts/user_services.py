@@ -70,7 +70,9 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
         setattr(user, name, value)
     # Uniqueness was checked above within the account (users are under row-level
     # security: Django's own check would see this account's rows only anyway).
-    user.full_clean(exclude=["number", "password"], validate_unique=False, validate_constraints=False)
+    user.full_clean(
+        exclude=["number", "password"], validate_unique=False, validate_constraints=False
+    )
     user.save()
     if was_agent and not user.is_agent:
         # No longer on the team: out of its groups, as a deactivated agent.

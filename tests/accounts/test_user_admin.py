@@ -33,15 +33,15 @@ def outbox(settings):
 
 
 def names(response) -> list[str]:
-    return re.findall(r'<a href="/agent/settings/users/\d+/">([^<]+)</a>', response.content.decode())
+    return re.findall(
+        r'<a href="/agent/settings/users/\d+/">([^<]+)</a>', response.content.decode()
+    )
 
 
 # The list
 
 
-def test_admins_find_users_by_name_email_organization_role_and_tag(
-    acme, acme_admin, client_for
-):
+def test_admins_find_users_by_name_email_organization_role_and_tag(acme, acme_admin, client_for):
     org = OrganizationFactory(account=acme, name="Zeta Widgets")
     EndUserFactory(account=acme, name="Ada Lovelace", email="ada@analytical.example")
     EndUserFactory(account=acme, name="Bob Stone", email="bob@zeta.example", organization=org)

@@ -117,12 +117,12 @@ def test_the_admins_users_list_reached_by_next_starts_at_the_cursor(
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
     rows_query = next(
-        q["sql"]
-        for q in ctx.captured_queries
-        if '"accounts_user"."name" >=' in q["sql"]
+        q["sql"] for q in ctx.captured_queries if '"accounts_user"."name" >=' in q["sql"]
     )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + rows_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "user_account_name" in plan and re.search(r"Index Cond: .*name\)(::text)? >=", plan), plan
+    assert "user_account_name" in plan and re.search(r"Index Cond: .*name\)(::text)? >=", plan), (
+        plan
+    )

@@ -63,9 +63,7 @@ def users_invite(request):
         except ValidationError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": user.email}
-            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("tickets:settings_user", number=user.number)
     return render(request, "agent/settings/user_invite.html", {"form": form, "section": "users"})
 
