@@ -272,3 +272,19 @@ def test_an_agent_cannot_suspend(acme_agent, acme_user, client_for):
     assert response.status_code == 403
     acme_user.refresh_from_db()
     assert acme_user.is_active
+
+
+def test_the_invitation_is_written_in_the_invited_users_language(acme, acme_admin, outbox):
+    user = EndUserFactory(account=acme, locale="it")
+    invitation_send(user=user, actor=acme_admin)
+    body = outbox_body(acme)
+    assert "Scegli la tua password qui:" in body and "/password-reset/" in body
+
+
+def test_the_agents_profile_page_links_to_the_admins_edit_page_for_admins_only(
+    acme_admin, acme_agent, acme_user, client_for
+):
+    edit = f'href="/agent/settings/users/{acme_user.number}/"'
+    page = f"/agent/users/{acme_user.number}/"
+    assert edit in client_for(acme_admin).get(page).content.decode()
+    assert edit not in client_for(acme_agent).get(page).content.decode()
