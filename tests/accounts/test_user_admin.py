@@ -288,3 +288,17 @@ def test_the_agents_profile_page_links_to_the_admins_edit_page_for_admins_only(
     page = f"/agent/users/{acme_user.number}/"
     assert edit in client_for(acme_admin).get(page).content.decode()
     assert edit not in client_for(acme_agent).get(page).content.decode()
+
+
+@pytest.mark.parametrize("id_list_up_to", [1000, 1])
+def test_a_search_finds_the_same_users_with_few_or_many_matches(
+    acme, acme_admin, client_for, monkeypatch, id_list_up_to
+):
+    """Few matches are looked up by id first, many by walking the name index: same list."""
+    import accounts.selectors
+
+    monkeypatch.setattr(accounts.selectors, "ADMIN_SEARCH_IDS", id_list_up_to)
+    for name in ("Mia Rossi", "Leo Rossi", "Ada Bianchi"):
+        EndUserFactory(account=acme, name=name)
+    found = names(client_for(acme_admin).get("/agent/settings/users/?q=rossi"))
+    assert found == ["Leo Rossi", "Mia Rossi"]
