@@ -350,6 +350,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True
     )
     locale = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    # Set by an admin; searched a word at a time, as a ticket's tags.
+    tags = models.CharField(_("tags"), max_length=1000, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # False: deactivated (agents) or suspended (end users). Either way they cannot sign
+    # in, their API tokens stop working and their emails become no tickets.
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -378,7 +383,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_has_account_unless_operator",
             ),
         ]
-        indexes = [models.Index(fields=["account", "role", "name"], name="user_account_role")]
+        indexes = [
+            models.Index(fields=["account", "role", "name"], name="user_account_role"),
+            # The admins' list of users, by name, in keyset pages (tests/bench).
+            models.Index(fields=["account", "name", "id"], name="user_account_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
@@ -389,6 +398,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             # account_id is set, so the account is there.
             self.number = Sequence.next_value(account=self.account, name="accounts.user")  # type: ignore[arg-type]
         super().save(*args, **kwargs)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
 
     @property
     def is_agent(self) -> bool:

@@ -71,6 +71,7 @@ class Delivery(TenantModel):
         MENTION = "mention", _("Mention")
         FORWARD = "forward", _("Forward")
         PASSWORD_RESET = "reset", _("Password reset")
+        INVITE = "invite", _("Invitation")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

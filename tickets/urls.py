@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import admin_settings, create, lists, people, ticket, view_admin
+from tickets.views import admin_people, admin_settings, create, lists, people, ticket, view_admin
 
 app_name = "tickets"
 
@@ -52,6 +52,24 @@ urlpatterns = [
         name="settings_agent_deactivate",
     ),
     path("settings/views/", view_admin.shared_views, name="views_shared"),
+    path("settings/users/", admin_people.users_list, name="settings_users"),
+    path("settings/users/invite/", admin_people.users_invite, name="settings_users_invite"),
+    path("settings/users/<int:number>/", admin_people.user_edit, name="settings_user"),
+    path(
+        "settings/users/<int:number>/invitation/",
+        admin_people.user_invitation,
+        name="settings_user_invitation",
+    ),
+    path(
+        "settings/users/<int:number>/suspend/",
+        admin_people.user_suspension,
+        name="settings_user_suspend",
+    ),
+    path(
+        "settings/users/<int:number>/reactivate/",
+        admin_people.user_reactivation,
+        name="settings_user_reactivate",
+    ),
     path("settings/groups/", admin_settings.settings_groups, name="settings_groups"),
     path("settings/retention/", admin_settings.settings_retention, name="settings_retention"),
     path(

@@ -59,13 +59,18 @@ def data(acme, acme_agent, acme_user, acme_manager):
         ("agent", "/agent/tickets/new/requester/search/?q=uma", {"HX-Request": "true"}),
         ("user", "/hc/", {}),
         ("manager", "/hc/?tab=organization", {}),
+        ("admin", "/agent/settings/users/", {}),
+        ("admin", "/agent/settings/users/?role=end_user", {}),
+        ("admin", "/agent/settings/users/?q=uma", {}),
         ("user", "/hc/search/?q=invoice", {}),
     ],
 )
 def test_pages_use_indexes(
-    data, acme_agent, acme_user, acme_manager, client_for, role, path, headers
+    data, acme_agent, acme_user, acme_manager, acme_admin, client_for, role, path, headers
 ):
-    viewer = {"agent": acme_agent, "user": acme_user, "manager": acme_manager}[role]
+    viewer = {"agent": acme_agent, "user": acme_user, "manager": acme_manager, "admin": acme_admin}[
+        role
+    ]
     path = path.format(number=data.number)
     assert _seq_scans(client_for(viewer), path, **headers) == set()
 
@@ -125,3 +130,32 @@ def test_a_view_with_three_conditions_and_its_own_sort_uses_indexes(
     client = client_for(acme_agent)
     assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
     assert _seq_scans(client, f"/agent/views/{view.number}/?sort=-priority") == set()
+
+
+def test_the_admins_users_list_reached_by_next_starts_at_the_cursor(
+    acme, acme_admin, client_for, monkeypatch
+):
+    """The users list (issue 21) seeks from the cursor through user_account_name, so its
+    page 2,000 of 100,000 users reads 50 index entries, not 100,000 rows."""
+    import tickets.views.admin_people
+
+    monkeypatch.setattr(tickets.views.admin_people, "PER_PAGE", 1)
+    for i in range(3):
+        EndUserFactory(account=acme, name=f"Person {i}")
+    client = client_for(acme_admin)
+    first = client.get("/agent/settings/users/").content.decode()
+    link = html.unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
+    path = "/agent/settings/users/" + link
+    assert _seq_scans(client, path) == set()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    rows_query = next(
+        q["sql"] for q in ctx.captured_queries if '"accounts_user"."name" >=' in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + rows_query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "user_account_name" in plan and re.search(r"Index Cond: .*name\)(::text)? >=", plan), (
+        plan
+    )

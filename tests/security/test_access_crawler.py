@@ -203,6 +203,7 @@ def signed_in(probes=("*",)) -> dict:
 
 
 ACME_TICKETS = ("mine", "other", "private")
+ACME_USERS = ("self", "other_user", "agent")
 END_USER_TICKETS = {"end_user": {"mine"}, "manager": {"mine"}}
 # Agents opening a help-center request are sent to the same number in the workspace,
 # whatever the number (the workspace then decides): only the text is checked.
@@ -296,6 +297,24 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/agents/<int:number>/deactivate/": Entry(
         AGENT_PROBES, admins(("agent",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/": Entry(
+        queries("", "?q=globex", "?tag=secret", "?role=admin"),
+        admins(),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
+    "agent/settings/users/invite/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/users/<int:number>/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/invitation/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/suspend/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/reactivate/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),

@@ -1,0 +1,167 @@
+"""The account admins' side of people: edit a profile, invite, suspend, reactivate.
+
+One function per use case, each checking that the actor is an admin of the user's
+account itself (pages, the API or a command may call them; none need repeat the rule).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts import signals
+from accounts.models import Account, GroupMembership, Organization, User, UserManager
+from accounts.services import _other_active_admins, _require_admin_of, agent_deactivate, user_create
+
+PROFILE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "organization",
+    "role",
+    "locale",
+    "time_zone",
+    "tags",
+    "notes",
+)
+
+
+def tags_normalized(tags: str) -> str:
+    """Tags as stored: lower case, one space between, each once, in the order given."""
+    return " ".join(dict.fromkeys(tags.lower().split()))
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: User, **fields: Any) -> User:
+    """Admins edit a person's profile. The address stays unique in the account, the
+    organization is one of the account's, and the account keeps an active admin."""
+    _require_admin_of(actor, _account_of(user))
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if "email" in fields:
+        fields["email"] = UserManager.normalize_email(fields["email"].strip())
+        taken = User.objects.for_account(_account_of(user)).filter(email__iexact=fields["email"])
+        if taken.exclude(pk=user.pk).exists():
+            raise ValidationError({"email": _("A user with this email already exists.")})
+    organization: Organization | None = fields.get("organization")
+    if organization is not None and organization.account_id != user.account_id:
+        raise ValidationError({"organization": _("Unknown organization.")})
+    role = fields.get("role", user.role)
+    if user.is_admin and role != User.Role.ADMIN and not _other_active_admins(user).exists():
+        raise ValidationError({"role": _("The account needs at least one admin.")})
+    if "tags" in fields:
+        fields["tags"] = tags_normalized(fields["tags"] or "")
+    for name in ("name", "phone", "notes"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    was_agent = user.is_agent
+    for name, value in fields.items():
+        setattr(user, name, value)
+    # Uniqueness was checked above within the account (users are under row-level
+    # security: Django's own check would see this account's rows only anyway).
+    user.full_clean(
+        exclude=["number", "password"], validate_unique=False, validate_constraints=False
+    )
+    user.save()
+    if was_agent and not user.is_agent:
+        # No longer on the team: out of its groups, as a deactivated agent.
+        GroupMembership.objects.for_account(_account_of(user)).filter(user=user).delete()
+    return user
+
+
+def user_invite(
+    *,
+    account: Account,
+    actor: User,
+    name: str,
+    email: str,
+    role: str = User.Role.END_USER,
+    organization: Organization | None = None,
+) -> User:
+    """A new user without a password, who is emailed a link to choose one."""
+    _require_admin_of(actor, account)
+    with transaction.atomic():
+        user = user_create(
+            account=account, name=name, email=email, role=role, organization=organization
+        )
+        invitation_send(user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def invitation_send(*, user: User, actor: User) -> None:
+    """Email the user a link to set their password: Django's password-reset token, so
+    it expires after ``PASSWORD_RESET_TIMEOUT`` and is spent once a password is set (the
+    token signs the password hash). The email is an outbox row in this transaction."""
+    account = _account_of(user)
+    _require_admin_of(actor, account)
+    if not user.is_active:
+        raise ValidationError(_("Reactivate this user before inviting them."))
+    path = reverse(
+        "accounts:password_reset_confirm",
+        urlconf=settings.TENANT_URLCONF,
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "account": account,
+        "inviter": actor,
+        "link": account.base_url + path,
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    # In the recipient's language, not the admin's.
+    with translation.override(user.effective_locale):
+        subject = "".join(loader.render_to_string("emails/invite/subject.txt", context).split("\n"))
+        body = loader.render_to_string("emails/invite/body.txt", context)
+    queued = signals.account_email.send(
+        sender=User,
+        account=account,
+        user=user,
+        kind="invite",
+        subject=subject,
+        body_text=body,
+        body_html="",
+    )
+    if not queued:
+        raise ValidationError(_("Email is not set up: the invitation could not be sent."))
+
+
+@transaction.atomic
+def user_suspend(*, user: User, actor: User) -> User:
+    """Suspend a person: they cannot sign in (their sessions end, accounts.backends),
+    their API tokens stop working and their emails turn into no tickets (the inbound
+    path drops mail from an inactive user). An agent is taken off the team as well."""
+    _require_admin_of(actor, _account_of(user))
+    if user.is_agent:
+        return agent_deactivate(user=user, actor=actor)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: User) -> User:
+    _require_admin_of(actor, _account_of(user))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def _account_of(user: User) -> Account:
+    if user.account is None:  # an operator, who belongs to no account
+        raise ValidationError(_("Unknown user."))
+    return user.account

@@ -1,0 +1,86 @@
+"""Forms of the admins' people pages: the users list's filters, a profile, an invitation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TIME_ZONE_CHOICES, Account, User
+from accounts.selectors import organizations_for_account
+from tickets.choice_fields import AccountChoiceField
+from tickets.forms import AccountForm
+
+
+def _organization_field(account: Account) -> forms.ModelChoiceField:
+    return AccountChoiceField(
+        organizations_for_account(account=account),
+        to_field_name="number",
+        required=False,
+        label=_("Organization"),
+        empty_label="—",
+    )
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Any role")), *User.Role.choices]
+    )
+    tag = forms.CharField(label=_("Tag"), max_length=100, required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in ("q", "role", "tag")}
+
+
+class UserProfileForm(AccountForm):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Primary email"), max_length=254)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    locale = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", "—"), *settings.LANGUAGES]
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), required=False, choices=[("", "—"), *TIME_ZONE_CHOICES]
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=1000,
+        required=False,
+        help_text=_("Words separated by spaces."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, account=account, **kwargs)
+        self.fields["organization"] = _organization_field(account)
+        self.order_fields(["name", "email", "phone", "organization", "role"])
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "organization": user.organization,
+            "role": user.role,
+            "locale": user.locale,
+            "time_zone": user.time_zone,
+            "tags": user.tags,
+            "notes": user.notes,
+        }
+
+
+class UserInviteForm(AccountForm):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, account=account, **kwargs)
+        self.fields["organization"] = _organization_field(account)

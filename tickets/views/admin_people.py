@@ -1,0 +1,125 @@
+"""Admin settings → Users: the account's people, their profiles, invitations, suspension.
+The rules live in accounts.user_services; these views parse, call one, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import user_for_agent
+from accounts.selectors import users_for_admin
+from accounts.user_services import (
+    invitation_send,
+    user_invite,
+    user_reactivate,
+    user_suspend,
+    user_update,
+)
+from helpdesk.form_errors import add_domain_error, flash_domain_error
+from tickets.counts import TicketPaginator
+from tickets.people_forms import UserFilterForm, UserInviteForm, UserProfileForm
+from tickets.views.common import admin_view
+
+PER_PAGE = 50
+
+
+@admin_view
+def users_list(request):
+    filters = UserFilterForm(request.GET)
+    chosen = filters.filters()
+    users = users_for_admin(
+        account=request.account,
+        query=chosen.get("q", ""),
+        role=chosen.get("role", ""),
+        tag=chosen.get("tag", ""),
+    )
+    page = TicketPaginator(users, PER_PAGE).get_page(
+        request.GET.get("page"), cursor=request.GET.get("cursor")
+    )
+    return render(
+        request,
+        "agent/settings/users.html",
+        {"filters": filters, "page": page, "section": "users"},
+    )
+
+
+@admin_view
+def users_invite(request):
+    form = UserInviteForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_invite(
+                account=request.account,
+                actor=request.user,
+                name=data["name"],
+                email=data["email"],
+                role=data["role"],
+                organization=data["organization"],
+            )
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+            return redirect("tickets:settings_user", number=user.number)
+    return render(request, "agent/settings/user_invite.html", {"form": form, "section": "users"})
+
+
+@admin_view
+def user_edit(request, number: int):
+    person = user_for_agent(account=request.account, number=number)
+    form = UserProfileForm(
+        request.POST or None, account=request.account, initial=UserProfileForm.initial_for(person)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(user=person, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+            person.refresh_from_db()  # the page shows what is stored, not the refused values
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("tickets:settings_user", number=person.number)
+    return render(
+        request,
+        "agent/settings/user_edit.html",
+        {"form": form, "person": person, "section": "users"},
+    )
+
+
+@admin_view
+@require_POST
+def user_invitation(request, number: int):
+    person = user_for_agent(account=request.account, number=number)
+    try:
+        invitation_send(user=person, actor=request.user)
+    except ValidationError as exc:
+        flash_domain_error(request, exc)
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
+    return redirect("tickets:settings_user", number=person.number)
+
+
+@admin_view
+@require_POST
+def user_suspension(request, number: int):
+    person = user_for_agent(account=request.account, number=number)
+    try:
+        user_suspend(user=person, actor=request.user)
+    except ValidationError as exc:
+        flash_domain_error(request, exc)
+    else:
+        messages.success(request, _("%(name)s was suspended.") % {"name": person.name})
+    return redirect("tickets:settings_user", number=person.number)
+
+
+@admin_view
+@require_POST
+def user_reactivation(request, number: int):
+    person = user_for_agent(account=request.account, number=number)
+    user_reactivate(user=person, actor=request.user)
+    messages.success(request, _("%(name)s was reactivated.") % {"name": person.name})
+    return redirect("tickets:settings_user", number=person.number)
