@@ -1,6 +1,7 @@
 """``account_import``: an archive of ``account_export`` loaded under a subdomain.
 
-Primary keys are new, foreign keys remapped through ``ImportedRow``; per-account numbers,
+Primary keys are new, foreign keys remapped through ``ImportedRow``, and so are the keys
+JSON columns hold (``tables.JSON_KEYS``: a view's conditions); per-account numbers,
 the counters behind them (``Sequence``) and every other value stay as they are. Each batch
 of rows and its mapping commit together, so an interrupted import run again carries on
 where it stopped and loads no row twice; run again after it finished, it changes nothing.
@@ -30,6 +31,8 @@ from accounts.portability.tables import (
     auto_now_fields,
     file_fields,
     foreign_keys,
+    json_key_targets,
+    remap_json_keys,
     row_from_json,
 )
 from accounts.selectors import account_for_subdomain
@@ -162,7 +165,8 @@ def _load_table(model: type[Model], root: Path, account: Account, manifest: dict
     export_id = manifest["export_id"]
     label = model._meta.label
     keys = foreign_keys(model)
-    maps = {target: _mapping(account, export_id, target) for target in set(keys.values())}
+    targets = set(keys.values()) | json_key_targets(model)
+    maps = {target: _mapping(account, export_id, target) for target in targets}
     done = _mapping(account, export_id, label)
     loaded = 0
     for batch in _batches(_lines(root, model)):
@@ -213,6 +217,9 @@ def _build(
             # A key to a row the archive does not hold (deleted meanwhile): left empty
             # where the column allows it, which is what deleting that row would have done.
             values[attname] = maps.get(target, {}).get(old)
+    # A key in JSON to a row the archive does not hold: 0, which no row has, so that
+    # "group is <deleted group>" still matches nothing (none would mean "no group").
+    remap_json_keys(model, values, lambda target, old: maps.get(target, {}).get(old, 0))
     adjust = ON_IMPORT.get(model._meta.label)
     if adjust is not None:
         column, unfinished, replacement = adjust
