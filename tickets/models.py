@@ -333,3 +333,26 @@ class RetentionPolicy(TenantModel):
     def dry_run_is_current(self) -> bool:
         """A dry run has reported on the present settings."""
         return self.dry_run_at is not None and self.dry_run_at >= self.changed_at
+
+
+class DeletedTicket(TenantModel):
+    """What is left of a deleted ticket: enough for the incremental export to report it
+    (Zendesk lists a deleted ticket once more, with status "deleted"), so a sync tool
+    removes its copy. ``id`` is the deleted ticket's own primary key, never reused, so the
+    export's (updated_at, id) order runs through tickets and deletions alike."""
+
+    id = models.BigIntegerField(primary_key=True)
+    number = models.PositiveBigIntegerField()
+    subject = models.CharField(max_length=255)
+    requester_number = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField()
+    # When it was deleted: its place in the export.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "updated_at", "id"], name="deletedticket_acct_upd")
+        ]
+
+    def __str__(self) -> str:
+        return f"Deleted ticket #{self.number}"
