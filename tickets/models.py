@@ -294,7 +294,9 @@ class TicketEvent(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket")
+            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket"),
+            # The incremental ticket-event export reads an account's events by time.
+            models.Index(fields=["account", "created_at", "id"], name="event_acct_created"),
         ]
 
 
