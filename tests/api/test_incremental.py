@@ -274,3 +274,10 @@ def test_ten_calls_a_minute_then_429_with_retry_after(admin_api, settings):
     assert 1 <= int(response["Retry-After"]) <= 60
     # The rest of the API keeps its own, larger budget.
     assert admin_api.get("tickets.json").status_code == 200
+
+
+def test_the_openapi_document_lists_the_exports(api_for, acme):
+    paths = api_for(account=acme).get("openapi.json").json()["paths"]
+    for endpoint in ENDPOINTS:
+        assert f"/{endpoint}" in paths
+        assert {"200", "400", "403", "429"} <= set(paths[f"/{endpoint}"]["get"]["responses"])

@@ -50,9 +50,7 @@ def _plans(api, url) -> list[str]:
     return plans
 
 
-def test_a_cursor_page_starts_its_index_scans_at_the_cursor(
-    api_for, acme, acme_admin, acme_agent
-):
+def test_a_cursor_page_starts_its_index_scans_at_the_cursor(api_for, acme, acme_admin, acme_agent):
     for i in range(3):
         make_ticket(account=acme, subject=f"T{i}")
     ticket_delete(ticket=make_ticket(account=acme, subject="Gone"), actor=acme_agent)
