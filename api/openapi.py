@@ -6,6 +6,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
 from __future__ import annotations
 
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
+from api.openapi_incremental import INCREMENTAL_PATHS
 
 
 def _query(name: str, schema: dict, description: str = "") -> dict:
@@ -479,5 +480,5 @@ def openapi_schema(*, server_url: str) -> dict:
             },
             "schemas": SCHEMAS,
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 
-from api.views import openapi, people, requests, search, ticket_views, tickets, uploads
+from api.views import incremental, openapi, people, requests, search, ticket_views, tickets, uploads
 
 
 class NumberConverter:
@@ -79,6 +79,29 @@ urlpatterns = [
     *json_path("requests/<num:number>", requests.RequestDetail.as_view(), "request"),
     *json_path(
         "requests/<num:number>/comments", requests.RequestComments.as_view(), "request_comments"
+    ),
+    *json_path(
+        "incremental/tickets/cursor",
+        incremental.TicketCursorExport.as_view(),
+        "incremental_tickets_cursor",
+    ),
+    *json_path(
+        "incremental/tickets", incremental.TicketTimeExport.as_view(), "incremental_tickets"
+    ),
+    *json_path(
+        "incremental/users/cursor",
+        incremental.UserCursorExport.as_view(),
+        "incremental_users_cursor",
+    ),
+    *json_path(
+        "incremental/organizations",
+        incremental.OrganizationTimeExport.as_view(),
+        "incremental_organizations",
+    ),
+    *json_path(
+        "incremental/ticket_events",
+        incremental.TicketEventTimeExport.as_view(),
+        "incremental_ticket_events",
     ),
     # Last: whatever matched nothing above.
     re_path(r"", invalid_endpoint),

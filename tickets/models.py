@@ -301,7 +301,9 @@ class TicketEvent(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket")
+            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket"),
+            # The incremental ticket-event export reads an account's events by time.
+            models.Index(fields=["account", "created_at", "id"], name="event_acct_created"),
         ]
 
 
@@ -433,3 +435,26 @@ class ViewGroup(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["account", "view", "group"], name="view_group_unique")
         ]
+
+
+class DeletedTicket(TenantModel):
+    """What is left of a deleted ticket: enough for the incremental export to report it
+    (Zendesk lists a deleted ticket once more, with status "deleted"), so a sync tool
+    removes its copy. ``id`` is the deleted ticket's own primary key, never reused, so the
+    export's (updated_at, id) order runs through tickets and deletions alike."""
+
+    id = models.BigIntegerField(primary_key=True)
+    number = models.PositiveBigIntegerField()
+    subject = models.CharField(max_length=255)
+    requester_number = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField()
+    # When it was deleted: its place in the export.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "updated_at", "id"], name="deletedticket_acct_upd")
+        ]
+
+    def __str__(self) -> str:
+        return f"Deleted ticket #{self.number}"

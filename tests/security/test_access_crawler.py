@@ -418,6 +418,19 @@ TABLE: dict[str, Entry] = {
     # The Requests API is the requester's view, for agents too (their own requests only).
     "api/v2/requests/<num:number>": Entry(TICKET_PROBES, END_USER_TICKETS, api=True),
     "api/v2/requests/<num:number>/comments": Entry(TICKET_PROBES, END_USER_TICKETS, api=True),
+    # Zendesk's incremental exports: admins only (an agent is told 403).
+    **{
+        f"api/v2/incremental/{name}": Entry(
+            queries("?start_time=1000"), admins(), api=True, also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for name in (
+            "tickets/cursor",
+            "tickets",
+            "users/cursor",
+            "organizations",
+            "ticket_events",
+        )
+    },
     "api/v2/": Entry(allow={}, api=True, url="/api/v2/no/such/endpoint"),
     # Base domain.
     "base:": Entry(allow=everyone(), host="base"),
