@@ -8,6 +8,7 @@ urlpatterns = [
     path("", tenant_home, name="home"),
     path("", include("accounts.urls")),
     path("agent/settings/api/", include("api.settings_urls")),
+    path("agent/settings/schedules/", include("servicelevels.urls")),
     path("agent/", include("tickets.urls")),
     path("hc/", include("portal.urls")),
     path("api/v2/", include("api.urls")),

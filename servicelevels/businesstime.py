@@ -152,8 +152,9 @@ def _day_periods(schedule: Schedule, day: date) -> Iterator[tuple[datetime, date
 
 
 def open_periods(schedule: Schedule, since: datetime) -> Iterator[tuple[datetime, datetime]]:
-    """The open periods (UTC, half-open ``[start, end)``, joined where they touch, up to
-    ``MAX_RUN`` each so a desk open around the clock still yields) that end after ``since``, in order, the first clipped to start no earlier than ``since``.
+    """The open periods that end after ``since``, in order: UTC, half-open ``[start, end)``,
+    the first clipped to start no earlier than ``since``, and joined where they touch (up to
+    ``MAX_RUN`` each, so a desk open around the clock still yields).
 
     Raises ``NoBusinessHours`` after ``SEARCH_DAYS`` days without an open minute."""
     since = _utc(since)
