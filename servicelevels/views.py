@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -166,7 +166,15 @@ def holiday_import(request, number: int):
         except ValidationError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("%(count)s public holidays imported.") % {"count": added})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s public holiday imported.",
+                    "%(count)s public holidays imported.",
+                    added,
+                )
+                % {"count": added},
+            )
             return redirect("servicelevels:schedule_edit", schedule.number)
     return _edit_page(request, schedule, form=_saved_form(schedule), import_form=form)
 

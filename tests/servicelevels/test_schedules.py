@@ -200,3 +200,17 @@ def test_agents_are_told_forbidden_and_other_accounts_not_found(
     assert globex_client.get(f"{PAGES}{theirs.number}/").status_code == 200
     assert globex_client.get(f"{PAGES}3/").status_code == 404
     assert client_for(acme_agent).post(f"{PAGES}{office.number}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("it", ("Orari di lavoro", "Lunedì", "Importa festività")),
+        ("es", ("Horario laboral", "Lunes", "Importar festivos")),
+    ],
+)
+def test_pages_speak_italian_and_spanish(acme, office, admin_client, language, words):
+    admin_client.cookies["django_language"] = language
+    page = admin_client.get(f"{PAGES}{office.number}/", HTTP_ACCEPT_LANGUAGE=language).text
+    for word in words:
+        assert word in page
