@@ -89,9 +89,7 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in zip(WEEKDAY_KEYS, WEEKDAY_LABELS, strict=True):
-            self.fields[key] = DayHoursField(
-                label=label, help_text=_("For example 09:00-13:00, 14:00-18:00; empty: closed.")
-            )
+            self.fields[key] = DayHoursField(label=label)
 
     @classmethod
     def initial_for(cls, *, name: str, time_zone: str, weekly) -> dict:
