@@ -93,10 +93,10 @@ class Schedule:
         object.__setattr__(self, "_zone", ZoneInfo(self.time_zone))
         closed: set[date] = set()
         for holiday in self.holidays:
-            day = holiday.first
-            while day <= holiday.last:
-                closed.add(day)
-                day += timedelta(days=1)
+            closed.update(
+                holiday.first + timedelta(days=n)
+                for n in range((holiday.last - holiday.first).days + 1)
+            )
         object.__setattr__(self, "_closed", frozenset(closed))
 
     @property
