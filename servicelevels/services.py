@@ -138,8 +138,9 @@ def holidays_import(
     *, schedule: Schedule, country: str, year: int, language: str | None = None
 ) -> int:
     """Adds the public holidays of ``country`` in ``year`` from the ``holidays`` package,
-    skipping dates already closed by a holiday of that name; returns how many were added.
-    Without the package installed, a clear error instead of a crash."""
+    skipping dates the schedule already closes (imported before, in any language, or
+    within a holiday range); returns how many were added. Without the package installed,
+    a clear error instead of a crash."""
     try:
         import holidays as holidays_package
     except ImportError as exc:  # pragma: no cover - the package is a dependency
@@ -148,15 +149,17 @@ def holidays_import(
         found = holidays_package.country_holidays(country, years=year, language=language)
     except (NotImplementedError, KeyError) as exc:
         raise ValidationError({"country": _("Unknown country.")}) from exc
-    existing = set(
+    closed: set[dt.date] = set()
+    for first, last in (
         Holiday.objects.for_account(schedule.account)
-        .filter(schedule=schedule, first__year=year)
-        .values_list("first", "name")
-    )
+        .filter(schedule=schedule, first__year__lte=year, last__year__gte=year)
+        .values_list("first", "last")
+    ):
+        closed.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
     added = [
         Holiday(account_id=schedule.account_id, schedule=schedule, name=name, first=day, last=day)
         for day, name in sorted(found.items())
-        if (day, name) not in existing
+        if day not in closed
     ]
     Holiday.objects.bulk_create(added)
     return len(added)

@@ -107,6 +107,16 @@ def test_import_italian_holidays_adds_them_once(acme, office):
     names = set(Holiday.objects.for_account(acme).values_list("name", flat=True))
     assert {"Capodanno", "Assunzione della Beata Vergine Maria"} <= names
     assert holidays_import(schedule=office, country="IT", year=2026, language="it") == 0
+    # The same holidays in English are the same dates: not added twice.
+    assert holidays_import(schedule=office, country="IT", year=2026, language="en_US") == 0
+
+
+def test_import_skips_dates_inside_a_holiday_range(acme, office):
+    holiday_add(schedule=office, name="Closed", first=date(2025, 12, 20), last=date(2026, 1, 7))
+    holidays_import(schedule=office, country="IT", year=2026)
+    imported = Holiday.objects.for_account(acme).exclude(name="Closed")
+    assert not imported.filter(first__lte=date(2026, 1, 7)).exists()
+    assert imported.filter(first=date(2026, 12, 25)).exists()
 
 
 def test_import_of_an_unknown_country_is_a_clear_error(office):
