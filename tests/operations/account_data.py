@@ -3,6 +3,7 @@ they exist), and a table-by-table snapshot of an account to compare two of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.db.models import FileField, JSONField
@@ -12,6 +13,7 @@ from accounts.portability.tables import account_models, foreign_keys, stored_fie
 from api.tokens import api_token_create
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
+from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
     AdminFactory,
     AgentFactory,
@@ -63,6 +65,10 @@ def fill_account(account) -> None:
     retention_policy_update(
         account=account, actor=admin, closed_ticket_months=24, attachment_months=None
     )
+    schedule = schedule_create(
+        account=account, name="Office", time_zone="Europe/Rome", weekly=[[(540, 1080)]] * 7
+    )
+    holiday_add(schedule=schedule, name="Ferragosto", first=dt.date(2026, 8, 15), last=None)
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
 

@@ -9,6 +9,7 @@ answer to a role that may not see it contains the marker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -20,6 +21,7 @@ from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
+from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
     AdminFactory,
     AgentFactory,
@@ -176,6 +178,28 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             title=f"{GLOBEX_SECRET} macro {i}",
             actions=[{"field": "comment_value", "value": GLOBEX_SECRET}],
         )
+    # Business hours: acme has two schedules with a holiday each (one for a child-object
+    # probe); globex more of both, so its numbers are beyond acme's.
+    weekly = [[(540, 1080)]] * 5 + [[], []]
+    office = schedule_create(account=acme, name="Office", time_zone="Europe/Rome", weekly=weekly)
+    weekend = schedule_create(account=acme, name="Weekend", time_zone="UTC", weekly=weekly)
+    office_holiday = holiday_add(
+        schedule=office, name="Ferragosto", first=date(2026, 8, 15), last=None
+    )
+    weekend_holiday = holiday_add(
+        schedule=weekend, name="Boxing day", first=date(2026, 12, 26), last=None
+    )
+    for i in range(3):
+        globex_schedule = schedule_create(
+            account=globex, name=f"{GLOBEX_SECRET} hours {i}", time_zone="UTC", weekly=weekly
+        )
+        for day in (1, 2):
+            globex_holiday = holiday_add(
+                schedule=globex_schedule,
+                name=f"{GLOBEX_SECRET} holiday",
+                first=date(2026, i + 1, day),
+                last=None,
+            )
 
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
@@ -239,6 +263,12 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "agents_view": agents_own.number,
         "admins_view": admins_own.number,
         "globex_view": beyond_acme(View),
+        "schedule": office.number,
+        "other_schedule": weekend.number,
+        "globex_schedule": globex_schedule.number,
+        "holiday": office_holiday.number,
+        "other_holiday": weekend_holiday.number,
+        "globex_holiday": globex_holiday.number,
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
     }

@@ -152,6 +152,17 @@ VIEW_PROBES = {
 # in (admins manage every shared view), and each one's own personal view only.
 VIEW_READERS = {"agent": {"shared", "agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
 VIEW_EDITORS = {"agent": {"agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
+SCHEDULE_PROBES = {
+    "mine": lambda i: {"number": i["schedule"]},
+    "globex": lambda i: {"number": i["globex_schedule"]},
+}
+HOLIDAY_PROBES = {
+    "mine": lambda i: {"number": i["schedule"], "holiday_number": i["holiday"]},
+    # Child-object IDOR: my schedule's number with another schedule's or account's holiday.
+    "other_via_mine": lambda i: {"number": i["schedule"], "holiday_number": i["other_holiday"]},
+    "globex_via_mine": lambda i: {"number": i["schedule"], "holiday_number": i["globex_holiday"]},
+    "globex": lambda i: {"number": i["globex_schedule"], "holiday_number": i["globex_holiday"]},
+}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -324,6 +335,26 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/groups/<int:number>/members/<int:user_number>/remove/": Entry(
         MEMBER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/schedules/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/schedules/<int:number>/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/default/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/delete/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/holidays/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/holidays/import/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/holidays/<int:holiday_number>/remove/": Entry(
+        HOLIDAY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/triggers/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
@@ -511,6 +542,9 @@ def state_fingerprint() -> tuple:
         "accounts_groupmembership",
         "tickets_view",
         "tickets_viewgroup",
+        "servicelevels_schedule",
+        "servicelevels_scheduleinterval",
+        "servicelevels_holiday",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608
