@@ -23,8 +23,16 @@ SCHEMAS = [
     "OrganizationResponse",
     "UserResponse",
     "AttachmentUploadResponse",
+    "TicketAuditsResponseNoneCursor",
+    "TicketAuditResponse",
+    "TagsResponse",
+    "TagsByObjectIdResponse",
 ]
-EXAMPLES = ["UserRequestExample", "UpdateOrganizationResponseExample"]
+EXAMPLES = [
+    "UserRequestExample",
+    "UpdateOrganizationResponseExample",
+    "TagsByObjectIdResponse",
+]
 # Example request bodies written in an operation's description, not as components.
 DESCRIPTION_EXAMPLES = {
     "UpdateOrganizationRequestExample": {"organization": {"notes": "Something interesting"}},
