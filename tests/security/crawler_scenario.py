@@ -23,7 +23,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
-from tickets.models import Attachment, Ticket
+from tickets.models import Attachment, Ticket, TicketEvent
 from tickets.services import comment_add, ticket_create
 
 INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
@@ -168,6 +168,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         row = Delivery.objects.for_account(account).order_by("pk").first()
         return row.ref if row else "none@example.invalid"
 
+    def last_event(ticket: Ticket) -> int:  # the id of the ticket's last audit
+        return TicketEvent.objects.for_account(ticket.account).filter(ticket=ticket).last().pk
+
     users = {
         "end_user": end_user,
         "manager": manager,
@@ -203,5 +206,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_delivery": delivery_ref(globex),
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
+        "mine_audit": last_event(mine),
+        "private_audit": last_event(private),
+        "globex_audit": last_event(globex_ticket),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)
