@@ -4,6 +4,9 @@ the ticket page's Activity).
 A history row carries no change-set id, so the change sets are found again from the
 rows themselves, in order (created_at, id). A new audit starts at:
 
+- a row written by another database transaction (TicketEvent.transaction_id: every
+  service writes its change set, and the triggers' actions on it, in one transaction,
+  and two API calls a millisecond apart are two transactions);
 - a "ticket created" row (the first change set of a ticket);
 - a row more than ``CHANGE_SET_GAP`` after the previous one (a service writes a change
   set's rows in one transaction, milliseconds apart);
@@ -68,6 +71,8 @@ class Audit:
         last = self.events[-1]
         if event.kind == TicketEvent.Kind.CREATED:
             return False
+        if event.transaction_id != last.transaction_id:
+            return False  # (rows older than the column are null alike: time decides)
         if event.created_at - last.created_at > CHANGE_SET_GAP:
             return False
         if event.kind == TicketEvent.Kind.COMMENT and self.has_comment():

@@ -290,6 +290,14 @@ class TicketEvent(TenantModel):
     )
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The database transaction that wrote the row (the top-level one, savepoints
+    # included): a service writes one change set, with the triggers' actions on it, in
+    # one transaction, so the API's audits group rows by it. Null on rows older than it.
+    transaction_id = models.BigIntegerField(
+        null=True,
+        editable=False,
+        db_default=models.Func(function="txid_current", output_field=models.BigIntegerField()),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
