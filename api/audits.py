@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.html import escape, linebreaks
@@ -43,7 +44,7 @@ FIELD_NAMES = {
 }
 # Foreign keys are recorded by display name: turned back into the API's numbers.
 # (A CC added or removed is recorded alone, by name: its event gives that person's number.)
-NAMED = {
+NAMED: dict[str, Any] = {
     "assignee": User,
     "requester": User,
     "ccs": User,
@@ -110,17 +111,17 @@ class Numbers:
     unresolved (null), rather than naming the wrong one."""
 
     def __init__(self, account, audits: list[Audit]):
-        wanted: dict[type, set[str]] = {}
+        wanted: dict[Any, set[str]] = {}
         for audit in audits:
             for e in audit.events:
-                model = NAMED.get(e.field) if e.kind == TicketEvent.Kind.CHANGE else None
-                if model is not None:
-                    wanted.setdefault(model, set()).update(
+                named = NAMED.get(e.field) if e.kind == TicketEvent.Kind.CHANGE else None
+                if named is not None:
+                    wanted.setdefault(named, set()).update(
                         v for v in (e.old_value, e.new_value) if v
                     )
-        self._found: dict[tuple[type, str], int | None] = {}
+        self._found: dict[tuple[Any, str], int | None] = {}
         for model, names in wanted.items():
-            rows = model.objects.for_account(account).filter(name__in=names)  # type: ignore[attr-defined]
+            rows = model.objects.for_account(account).filter(name__in=names)
             for name, number in rows.values_list("name", "number"):
                 key = (model, name)
                 self._found[key] = None if key in self._found else number

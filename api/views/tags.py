@@ -4,6 +4,8 @@ removes, each through api.tags (ticket_update), as Zendesk's Tags API does."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.dateparse import parse_datetime
 from rest_framework import status
 from rest_framework.response import Response
@@ -37,7 +39,7 @@ class TagList(ApiView):
         )
 
 
-def _tags_input(data) -> tuple[list[str], object]:
+def _tags_input(data) -> tuple[list[str], dt.datetime | None]:
     """``{"tags": ["a", "b"]}`` (or ``"a, b"``), with Zendesk's optional safe update."""
     tags = data.get("tags") if isinstance(data, dict) else None
     if isinstance(tags, str):
