@@ -137,3 +137,11 @@ def test_another_accounts_ticket_tags_are_not_found(api_for, globex_agent, ticke
     assert globex_api.delete(url, {"tags": ["printer"]}, format="json").status_code == 404
     assert _tags_of(acme_agent, ticket) == ["printer"]
     assert globex_api.get("tags.json").json()["tags"] == []
+
+
+def test_openapi_description_lists_audits_and_tags(api_for, acme):
+    paths = api_for(account=acme).get("openapi.json").json()["paths"]
+    assert set(paths["/tickets/{id}/audits.json"]) == {"get"}
+    assert set(paths["/tickets/{id}/audits/{audit_id}.json"]) == {"get"}
+    assert set(paths["/tags.json"]) == {"get"}
+    assert set(paths["/tickets/{id}/tags.json"]) == {"get", "post", "put", "delete"}
