@@ -4,7 +4,18 @@ from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 
-from api.views import incremental, openapi, people, requests, search, ticket_views, tickets, uploads
+from api.views import (
+    audits,
+    incremental,
+    openapi,
+    people,
+    requests,
+    search,
+    tags,
+    ticket_views,
+    tickets,
+    uploads,
+)
 
 
 class NumberConverter:
@@ -43,6 +54,14 @@ urlpatterns = [
     *json_path(
         "tickets/<num:number>/comments", tickets.TicketComments.as_view(), "ticket_comments"
     ),
+    *json_path("tickets/<num:number>/audits", audits.TicketAudits.as_view(), "ticket_audits"),
+    *json_path(
+        "tickets/<num:number>/audits/<num:audit_id>",
+        audits.TicketAuditDetail.as_view(),
+        "ticket_audit",
+    ),
+    *json_path("tickets/<num:number>/tags", tags.TicketTags.as_view(), "ticket_tags"),
+    *json_path("tags", tags.TagList.as_view(), "tags"),
     *json_path("job_statuses/<str:job_id>", tickets.JobStatusDetail.as_view(), "job_status"),
     *json_path("users", people.UserList.as_view(), "users"),
     *json_path("users/me", people.UserMe.as_view(), "users_me"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import NumberedTenantModel
+from tickets.db_functions import CurrentTransactionId
 from accounts.tenancy import TenantModel
 
 COMMENT_MAX_CHARS = 65_536
@@ -297,6 +298,14 @@ class TicketEvent(TenantModel):
     )
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The database transaction that wrote the row (the top-level one, savepoints
+    # included): a service writes one change set, with the triggers' actions on it, in
+    # one transaction, so the API's audits group rows by it. Null on rows older than it.
+    transaction_id = models.BigIntegerField(
+        null=True,
+        editable=False,
+        db_default=CurrentTransactionId(),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -27,7 +27,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
-from tickets.models import Attachment, Ticket, View
+from tickets.models import Attachment, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
 from tickets.services.saved_views import view_create
 
@@ -221,6 +221,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         row = Delivery.objects.for_account(account).order_by("pk").first()
         return row.ref if row else "none@example.invalid"
 
+    def last_event(ticket: Ticket) -> int:  # the id of the ticket's last audit
+        return TicketEvent.objects.for_account(ticket.account).filter(ticket=ticket).last().pk
+
     users = {
         "end_user": end_user,
         "manager": manager,
@@ -271,5 +274,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_holiday": globex_holiday.number,
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
+        "mine_audit": last_event(mine),
+        "private_audit": last_event(private),
+        "globex_audit": last_event(globex_ticket),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

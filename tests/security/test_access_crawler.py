@@ -64,6 +64,14 @@ ATTACHMENT_PROBES = {
     "globex": lambda i: {"number": i["globex_ticket"].number, "token": i["globex_token"]},
     "globex_via_mine": lambda i: {"number": i["mine"].number, "token": i["globex_token"]},
 }
+AUDIT_PROBES = {
+    "mine": lambda i: {"number": i["mine"].number, "audit_id": i["mine_audit"]},
+    "private": lambda i: {"number": i["private"].number, "audit_id": i["private_audit"]},
+    # Child-object IDOR: my ticket's number with another ticket's (account's) audit.
+    "private_via_mine": lambda i: {"number": i["mine"].number, "audit_id": i["private_audit"]},
+    "globex": lambda i: {"number": i["globex_ticket"].number, "audit_id": i["globex_audit"]},
+    "globex_via_mine": lambda i: {"number": i["mine"].number, "audit_id": i["globex_audit"]},
+}
 USER_PROBES = {
     "self": lambda i: {"number": i["end_user"].number},
     "other_user": lambda i: {"number": i["other_user"].number},
@@ -407,6 +415,12 @@ TABLE: dict[str, Entry] = {
     "api/v2/macros": Entry(allow=agents(), api=True),
     "api/v2/macros/active": Entry(allow=agents(), api=True),
     "api/v2/macros/<num:number>": Entry(MACRO_PROBES, MACRO_READERS, api=True),
+    "api/v2/tickets/<num:number>/audits": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tickets/<num:number>/audits/<num:audit_id>": Entry(
+        AUDIT_PROBES, agents(("mine", "private")), api=True
+    ),
+    "api/v2/tickets/<num:number>/tags": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tags": Entry(allow=agents(), api=True),
     "api/v2/job_statuses/<str:job_id>": Entry(
         {"unknown": lambda i: {"job_id": "no-such-job"}}, {}, api=True
     ),
