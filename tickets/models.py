@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import NumberedTenantModel
-from tickets.db_functions import CurrentTransactionId
 from accounts.tenancy import TenantModel
+from tickets.db_functions import CurrentTransactionId
 
 COMMENT_MAX_CHARS = 65_536
 
