@@ -5,7 +5,9 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
 
 from __future__ import annotations
 
+from api import openapi_audits
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
+from api.openapi_incremental import INCREMENTAL_PATHS
 
 
 def _query(name: str, schema: dict, description: str = "") -> dict:
@@ -455,6 +457,9 @@ PATHS |= {
         ),
     },
 }
+PATHS |= openapi_audits.paths(
+    op=_op, query=_query, page_params=PAGE_PARAMS, id_param=ID, list_of=_list
+)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -477,7 +482,7 @@ def openapi_schema(*, server_url: str) -> dict:
                 "basicAuth": {"type": "http", "scheme": "basic"},
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
             },
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | openapi_audits.SCHEMAS,
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

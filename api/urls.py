@@ -4,7 +4,18 @@ from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 
-from api.views import openapi, people, requests, search, ticket_views, tickets, uploads
+from api.views import (
+    audits,
+    incremental,
+    openapi,
+    people,
+    requests,
+    search,
+    tags,
+    ticket_views,
+    tickets,
+    uploads,
+)
 
 
 class NumberConverter:
@@ -43,6 +54,14 @@ urlpatterns = [
     *json_path(
         "tickets/<num:number>/comments", tickets.TicketComments.as_view(), "ticket_comments"
     ),
+    *json_path("tickets/<num:number>/audits", audits.TicketAudits.as_view(), "ticket_audits"),
+    *json_path(
+        "tickets/<num:number>/audits/<num:audit_id>",
+        audits.TicketAuditDetail.as_view(),
+        "ticket_audit",
+    ),
+    *json_path("tickets/<num:number>/tags", tags.TicketTags.as_view(), "ticket_tags"),
+    *json_path("tags", tags.TagList.as_view(), "tags"),
     *json_path("job_statuses/<str:job_id>", tickets.JobStatusDetail.as_view(), "job_status"),
     *json_path("users", people.UserList.as_view(), "users"),
     *json_path("users/me", people.UserMe.as_view(), "users_me"),
@@ -79,6 +98,29 @@ urlpatterns = [
     *json_path("requests/<num:number>", requests.RequestDetail.as_view(), "request"),
     *json_path(
         "requests/<num:number>/comments", requests.RequestComments.as_view(), "request_comments"
+    ),
+    *json_path(
+        "incremental/tickets/cursor",
+        incremental.TicketCursorExport.as_view(),
+        "incremental_tickets_cursor",
+    ),
+    *json_path(
+        "incremental/tickets", incremental.TicketTimeExport.as_view(), "incremental_tickets"
+    ),
+    *json_path(
+        "incremental/users/cursor",
+        incremental.UserCursorExport.as_view(),
+        "incremental_users_cursor",
+    ),
+    *json_path(
+        "incremental/organizations",
+        incremental.OrganizationTimeExport.as_view(),
+        "incremental_organizations",
+    ),
+    *json_path(
+        "incremental/ticket_events",
+        incremental.TicketEventTimeExport.as_view(),
+        "incremental_ticket_events",
     ),
     # Last: whatever matched nothing above.
     re_path(r"", invalid_endpoint),

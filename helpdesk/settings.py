@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "portal",
     "notifications",
     "api",
+    "servicelevels",
     # Health, readiness, metrics, logs (README, "Operations"); no models.
     "operations",
     "macros",

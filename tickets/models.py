@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import NumberedTenantModel
 from accounts.tenancy import TenantModel
+from tickets.db_functions import CurrentTransactionId
 
 COMMENT_MAX_CHARS = 65_536
 
@@ -297,11 +298,21 @@ class TicketEvent(TenantModel):
     )
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The database transaction that wrote the row (the top-level one, savepoints
+    # included): a service writes one change set, with the triggers' actions on it, in
+    # one transaction, so the API's audits group rows by it. Null on rows older than it.
+    transaction_id = models.BigIntegerField(
+        null=True,
+        editable=False,
+        db_default=CurrentTransactionId(),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket")
+            models.Index(fields=["account", "ticket", "created_at"], name="event_acct_ticket"),
+            # The incremental ticket-event export reads an account's events by time.
+            models.Index(fields=["account", "created_at", "id"], name="event_acct_created"),
         ]
 
 
@@ -433,3 +444,26 @@ class ViewGroup(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["account", "view", "group"], name="view_group_unique")
         ]
+
+
+class DeletedTicket(TenantModel):
+    """What is left of a deleted ticket: enough for the incremental export to report it
+    (Zendesk lists a deleted ticket once more, with status "deleted"), so a sync tool
+    removes its copy. ``id`` is the deleted ticket's own primary key, never reused, so the
+    export's (updated_at, id) order runs through tickets and deletions alike."""
+
+    id = models.BigIntegerField(primary_key=True)
+    number = models.PositiveBigIntegerField()
+    subject = models.CharField(max_length=255)
+    requester_number = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField()
+    # When it was deleted: its place in the export.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "updated_at", "id"], name="deletedticket_acct_upd")
+        ]
+
+    def __str__(self) -> str:
+        return f"Deleted ticket #{self.number}"

@@ -43,8 +43,9 @@ def node():
     return node
 
 
-def _drive(node, port, user, upload: Path, *, bulk: bool) -> dict:
+def _drive(node, port, user, upload: Path, *, bulk: bool, audit_ticket: int = 0) -> dict:
     env = dict(os.environ) | {
+        "AUDIT_TICKET": str(audit_ticket or ""),
         "SPORTELLO_URL": f"http://127.0.0.1:{port}",
         "SPORTELLO_HOST": f"{user.account.subdomain}.localhost",
         "SPORTELLO_EMAIL": user.email,
@@ -101,3 +102,17 @@ def test_node_zendesks_streamed_upload_is_refused_on_runserver_not_stored_empty(
     )
     assert result.get("error") == "LengthRequired" or refused_mid_write, out["upload"]
     assert not Attachment.objects.for_account(acme).exists()
+
+
+def test_node_zendesk_tags_a_ticket_and_reads_its_audits(node, tmp_path, acme, acme_agent):
+    ticket = make_ticket(account=acme, submitter=acme_agent, body="Help")
+    with serving("gunicorn", media_root=tmp_path / "media") as port:
+        out = _drive(node, port, acme_agent, tmp_path, bulk=False, audit_ticket=ticket.number)
+
+    assert out["tags"]["ok"], out["tags"]
+    assert out["audits"]["ok"], out["audits"]
+    audits = out["audits"]["result"]
+    assert [a["ticket_id"] for a in audits] == [ticket.number, ticket.number]
+    assert [e["type"] for e in audits[0]["events"]] == ["Create", "Comment"]
+    tagged = audits[1]["events"][0]
+    assert (tagged["field_name"], tagged["value"]) == ("tags", ["node"])

@@ -5,6 +5,7 @@ language was chosen…) shows up here by its English words."""
 
 from __future__ import annotations
 
+import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,17 +25,22 @@ READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
 def english_sources(language: str) -> set[str]:
     """The English texts that this language's catalogue says differently, less the default
     triggers' names and descriptions: those are the account's data, written once in the
-    account's language (English here) and edited by its admins."""
+    account's language (English here) and edited by its admins; and less the IANA time
+    zone names, identifiers shown as they are ("Portugal" is a zone and a country)."""
     with translation.override("en"):
         trigger_texts = {str(t[k]) for t in DEFAULT_TRIGGERS for k in ("name", "description")}
     po = polib.pofile(
         str(Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po")
     )
-    return {
-        e.msgid
-        for e in po.translated_entries()
-        if not e.msgid_plural and e.msgstr != e.msgid and any(ch.isalpha() for ch in e.msgid)
-    } - trigger_texts
+    return (
+        {
+            e.msgid
+            for e in po.translated_entries()
+            if not e.msgid_plural and e.msgstr != e.msgid and any(ch.isalpha() for ch in e.msgid)
+        }
+        - trigger_texts
+        - zoneinfo.available_timezones()
+    )
 
 
 class _Texts(HTMLParser):

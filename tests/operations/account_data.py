@@ -3,6 +3,7 @@ they exist), and a table-by-table snapshot of an account to compare two of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.db.models import FileField, JSONField
@@ -18,6 +19,7 @@ from api.tokens import api_token_create
 from macros.services import macro_create, macro_record_use
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
+from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
     AdminFactory,
     AgentFactory,
@@ -73,6 +75,10 @@ def fill_account(account) -> None:
     fill_views_and_macros(
         account, admin=admin, agent=agent, group=group, org=org, user=user, ticket=ticket
     )
+    schedule = schedule_create(
+        account=account, name="Office", time_zone="Europe/Rome", weekly=[[(540, 1080)]] * 7
+    )
+    holiday_add(schedule=schedule, name="Ferragosto", first=dt.date(2026, 8, 15), last=None)
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
 

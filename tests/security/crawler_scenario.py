@@ -9,6 +9,7 @@ answer to a role that may not see it contains the marker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -20,12 +21,13 @@ from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
+from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
     AdminFactory,
     AgentFactory,
     EndUserFactory,
 )
-from tickets.models import Attachment, Ticket, View
+from tickets.models import Attachment, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
 from tickets.services.saved_views import view_create
 
@@ -176,6 +178,28 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             title=f"{GLOBEX_SECRET} macro {i}",
             actions=[{"field": "comment_value", "value": GLOBEX_SECRET}],
         )
+    # Business hours: acme has two schedules with a holiday each (one for a child-object
+    # probe); globex more of both, so its numbers are beyond acme's.
+    weekly = [[(540, 1080)]] * 5 + [[], []]
+    office = schedule_create(account=acme, name="Office", time_zone="Europe/Rome", weekly=weekly)
+    weekend = schedule_create(account=acme, name="Weekend", time_zone="UTC", weekly=weekly)
+    office_holiday = holiday_add(
+        schedule=office, name="Ferragosto", first=date(2026, 8, 15), last=None
+    )
+    weekend_holiday = holiday_add(
+        schedule=weekend, name="Boxing day", first=date(2026, 12, 26), last=None
+    )
+    for i in range(3):
+        globex_schedule = schedule_create(
+            account=globex, name=f"{GLOBEX_SECRET} hours {i}", time_zone="UTC", weekly=weekly
+        )
+        for day in (1, 2):
+            globex_holiday = holiday_add(
+                schedule=globex_schedule,
+                name=f"{GLOBEX_SECRET} holiday",
+                first=date(2026, i + 1, day),
+                last=None,
+            )
 
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
@@ -196,6 +220,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     def delivery_ref(account):  # a delivery is named in URLs by its Message-ID
         row = Delivery.objects.for_account(account).order_by("pk").first()
         return row.ref if row else "none@example.invalid"
+
+    def last_event(ticket: Ticket) -> int:  # the id of the ticket's last audit
+        return TicketEvent.objects.for_account(ticket.account).filter(ticket=ticket).last().pk
 
     users = {
         "end_user": end_user,
@@ -239,7 +266,16 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "agents_view": agents_own.number,
         "admins_view": admins_own.number,
         "globex_view": beyond_acme(View),
+        "schedule": office.number,
+        "other_schedule": weekend.number,
+        "globex_schedule": globex_schedule.number,
+        "holiday": office_holiday.number,
+        "other_holiday": weekend_holiday.number,
+        "globex_holiday": globex_holiday.number,
         "suppression": first(Suppression, acme),
         "globex_suppression": beyond_acme(Suppression),
+        "mine_audit": last_event(mine),
+        "private_audit": last_event(private),
+        "globex_audit": last_event(globex_ticket),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

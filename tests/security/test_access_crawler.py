@@ -64,6 +64,14 @@ ATTACHMENT_PROBES = {
     "globex": lambda i: {"number": i["globex_ticket"].number, "token": i["globex_token"]},
     "globex_via_mine": lambda i: {"number": i["mine"].number, "token": i["globex_token"]},
 }
+AUDIT_PROBES = {
+    "mine": lambda i: {"number": i["mine"].number, "audit_id": i["mine_audit"]},
+    "private": lambda i: {"number": i["private"].number, "audit_id": i["private_audit"]},
+    # Child-object IDOR: my ticket's number with another ticket's (account's) audit.
+    "private_via_mine": lambda i: {"number": i["mine"].number, "audit_id": i["private_audit"]},
+    "globex": lambda i: {"number": i["globex_ticket"].number, "audit_id": i["globex_audit"]},
+    "globex_via_mine": lambda i: {"number": i["mine"].number, "audit_id": i["globex_audit"]},
+}
 USER_PROBES = {
     "self": lambda i: {"number": i["end_user"].number},
     "other_user": lambda i: {"number": i["other_user"].number},
@@ -152,6 +160,17 @@ VIEW_PROBES = {
 # in (admins manage every shared view), and each one's own personal view only.
 VIEW_READERS = {"agent": {"shared", "agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
 VIEW_EDITORS = {"agent": {"agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
+SCHEDULE_PROBES = {
+    "mine": lambda i: {"number": i["schedule"]},
+    "globex": lambda i: {"number": i["globex_schedule"]},
+}
+HOLIDAY_PROBES = {
+    "mine": lambda i: {"number": i["schedule"], "holiday_number": i["holiday"]},
+    # Child-object IDOR: my schedule's number with another schedule's or account's holiday.
+    "other_via_mine": lambda i: {"number": i["schedule"], "holiday_number": i["other_holiday"]},
+    "globex_via_mine": lambda i: {"number": i["schedule"], "holiday_number": i["globex_holiday"]},
+    "globex": lambda i: {"number": i["globex_schedule"], "holiday_number": i["globex_holiday"]},
+}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -325,6 +344,26 @@ TABLE: dict[str, Entry] = {
     "agent/settings/groups/<int:number>/members/<int:user_number>/remove/": Entry(
         MEMBER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/schedules/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/schedules/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/schedules/<int:number>/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/default/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/delete/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/holidays/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/holidays/import/": Entry(
+        SCHEDULE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/schedules/<int:number>/holidays/<int:holiday_number>/remove/": Entry(
+        HOLIDAY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/triggers/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/<int:number>/": Entry(
@@ -376,6 +415,12 @@ TABLE: dict[str, Entry] = {
     "api/v2/macros": Entry(allow=agents(), api=True),
     "api/v2/macros/active": Entry(allow=agents(), api=True),
     "api/v2/macros/<num:number>": Entry(MACRO_PROBES, MACRO_READERS, api=True),
+    "api/v2/tickets/<num:number>/audits": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tickets/<num:number>/audits/<num:audit_id>": Entry(
+        AUDIT_PROBES, agents(("mine", "private")), api=True
+    ),
+    "api/v2/tickets/<num:number>/tags": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tags": Entry(allow=agents(), api=True),
     "api/v2/job_statuses/<str:job_id>": Entry(
         {"unknown": lambda i: {"job_id": "no-such-job"}}, {}, api=True
     ),
@@ -418,6 +463,19 @@ TABLE: dict[str, Entry] = {
     # The Requests API is the requester's view, for agents too (their own requests only).
     "api/v2/requests/<num:number>": Entry(TICKET_PROBES, END_USER_TICKETS, api=True),
     "api/v2/requests/<num:number>/comments": Entry(TICKET_PROBES, END_USER_TICKETS, api=True),
+    # Zendesk's incremental exports: admins only (an agent is told 403).
+    **{
+        f"api/v2/incremental/{name}": Entry(
+            queries("?start_time=1000"), admins(), api=True, also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for name in (
+            "tickets/cursor",
+            "tickets",
+            "users/cursor",
+            "organizations",
+            "ticket_events",
+        )
+    },
     "api/v2/": Entry(allow={}, api=True, url="/api/v2/no/such/endpoint"),
     # Base domain.
     "base:": Entry(allow=everyone(), host="base"),
@@ -498,6 +556,9 @@ def state_fingerprint() -> tuple:
         "accounts_groupmembership",
         "tickets_view",
         "tickets_viewgroup",
+        "servicelevels_schedule",
+        "servicelevels_scheduleinterval",
+        "servicelevels_holiday",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608

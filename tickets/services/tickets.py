@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, AgentGroup, User
 from tickets.events import TicketChange
-from tickets.models import Channel, Comment, Ticket, TicketEvent
+from tickets.models import Channel, Comment, DeletedTicket, Ticket, TicketEvent
 from tickets.services.common import (
     DELIBERATE_CHANNELS,
     NotAllowed,
@@ -342,7 +342,17 @@ def ticket_delete(*, ticket: Ticket, actor: User) -> None:
     its comments, history, CCs and attachments."""
     if not actor.is_agent or actor.account_id != ticket.account_id:
         raise NotAllowed(_("Only agents can delete tickets."))
-    Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).delete()
+    with transaction.atomic():
+        # The incremental export reports the deletion (status "deleted").
+        DeletedTicket.objects.create(
+            account_id=ticket.account_id,
+            id=ticket.pk,
+            number=ticket.number,
+            subject=ticket.subject,
+            requester_number=ticket.requester.number,
+            created_at=ticket.created_at,
+        )
+        Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).delete()
 
 
 def tickets_with_tag(qs: QuerySet[Ticket], tag: str) -> QuerySet[Ticket]:

@@ -1,6 +1,7 @@
 // node-zendesk, unchanged, against a live Sportello (tests/api/test_node_zendesk.py runs
 // this with node): streams an upload (node-zendesk always sends a file as a chunked body)
-// and runs both forms of the bulk update, then prints what it got back as one JSON line.
+// and runs both forms of the bulk update (or, with AUDIT_TICKET, tags that ticket and
+// reads its audits), then prints what it got back as one JSON line.
 //
 //   SPORTELLO_URL=http://127.0.0.1:PORT SPORTELLO_HOST=acme.localhost \
 //   SPORTELLO_EMAIL=... SPORTELLO_TOKEN=... UPLOAD_FILE=/path node drive.js
@@ -37,6 +38,14 @@ async function settled(jobId) {
 
 async function main() {
   const out = {};
+  if (env.AUDIT_TICKET) {
+    // Tags through the ticket's tags endpoint, then its audits (every page) read back.
+    const ticket = Number(env.AUDIT_TICKET);
+    out.tags = await attempt(() => client.tickets.addTags(ticket, { tags: ["node"] }));
+    out.audits = await attempt(() => client.tickets.exportAudit(ticket));
+    process.stdout.write(JSON.stringify(out) + "\n");
+    return;
+  }
   out.upload = await attempt(() =>
     client.attachments.upload(env.UPLOAD_FILE, { filename: "streamed.txt" }),
   );

@@ -26,8 +26,16 @@ SCHEMAS = [
     "MacroResponse",
     "MacrosResponse",
     "MacroApplyTicketResponse",
+    "TicketAuditsResponseNoneCursor",
+    "TicketAuditResponse",
+    "TagsResponse",
+    "TagsByObjectIdResponse",
 ]
-EXAMPLES = ["UserRequestExample", "UpdateOrganizationResponseExample"]
+EXAMPLES = [
+    "UserRequestExample",
+    "UpdateOrganizationResponseExample",
+    "TagsByObjectIdResponse",
+]
 # Example request bodies written in an operation's description, not as components.
 DESCRIPTION_EXAMPLES = {
     "UpdateOrganizationRequestExample": {"organization": {"notes": "Something interesting"}},
