@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Max, Model
 
 from accounts.dbsession import account_context, platform_access
 from accounts.import_mapping import ImportedRow
@@ -57,6 +58,10 @@ ON_IMPORT: dict[str, tuple[str, set[str], dict[str, Any]]] = {
     ),
 }
 ACCOUNT_LABEL = "accounts.Account"
+# Tables whose primary key is not drawn by the database but taken from another table's
+# (a deleted ticket keeps its ticket's id, never reused): an import draws a new one from
+# that table's sequence, so it stays unused by any row there.
+KEY_FROM: dict[str, str] = {"tickets.DeletedTicket": "tickets.Ticket"}
 
 
 class ImportRefused(Exception):
@@ -174,6 +179,8 @@ def _load_table(model: type[Model], root: Path, account: Account, manifest: dict
         if not pending:
             continue
         objects = [_build(model, row, keys, maps, account, root) for row in pending]
+        if label in KEY_FROM:
+            _draw_keys(objects, KEY_FROM[label])
         stamped = auto_now_fields(model)
         kept = [[getattr(obj, name) for name in stamped] for obj in objects]
         with transaction.atomic():
@@ -200,6 +207,24 @@ def _load_table(model: type[Model], root: Path, account: Account, manifest: dict
             maps[label].update(done)
         loaded += len(objects)
     return loaded
+
+
+def _draw_keys(objects: list[Model], label: str) -> None:
+    source = apps.get_model(label)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for obj in objects:
+                table = source._meta.db_table
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+                obj.pk = cursor.fetchone()[0]
+        return
+    # SQLite hands out max(id) + 1: above every id either table holds.
+    top = max(
+        m._base_manager.aggregate(top=Max("pk"))["top"] or 0
+        for m in (source, *{type(o) for o in objects})
+    )
+    for offset, obj in enumerate(objects, start=1):
+        obj.pk = top + offset
 
 
 def _build(

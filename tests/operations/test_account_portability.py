@@ -24,7 +24,7 @@ from macros.models import Macro, MacroAttachment
 from notifications.models import Delivery
 from tests.operations.account_data import fill_account, snapshot
 from tickets.conditions import FIELDS, RELATED
-from tickets.models import Attachment, Ticket, View
+from tickets.models import Attachment, DeletedTicket, Ticket, View
 from tickets.selectors import view_matching
 
 
@@ -100,6 +100,8 @@ def test_export_holds_only_that_account_and_no_secrets_unless_asked(filled, glob
 
 def test_import_under_a_new_subdomain_gives_the_same_tables(filled, tmp_path, settings):
     path = export(filled, tmp_path)
+    with account_context(filled):
+        deleted_before = set(DeletedTicket.objects.for_account(filled).values_list("pk", flat=True))
     copy, loaded = account_import(archive=path, subdomain="acme-moved")
     assert copy.pk != filled.pk and copy.subdomain == "acme-moved" and copy.name == filled.name
     with connection.cursor() as cursor:
@@ -115,6 +117,11 @@ def test_import_under_a_new_subdomain_gives_the_same_tables(filled, tmp_path, se
         assert not any(u.has_usable_password() for u in User.objects.filter(account=copy))
         # Numbers stay as they were; files are copies, readable under their rows.
         assert sorted(Ticket.objects.for_account(copy).values_list("number", flat=True)) == [1, 2]
+        # A deleted ticket's record keeps its number under an id of its own, one no
+        # ticket has (the incremental export orders tickets and deletions by id).
+        [deleted] = DeletedTicket.objects.for_account(copy)
+        assert deleted.number == 3 and deleted.pk not in deleted_before
+        assert not Ticket.all_accounts.filter(pk=deleted.pk).exists()
         [attachment] = Attachment.objects.for_account(copy)
         assert attachment.file.read() == b"acme notes\n"
         [macro_file] = MacroAttachment.objects.for_account(copy)
