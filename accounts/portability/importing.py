@@ -1,6 +1,7 @@
 """``account_import``: an archive of ``account_export`` loaded under a subdomain.
 
-Primary keys are new, foreign keys remapped through ``ImportedRow``; per-account numbers,
+Primary keys are new, foreign keys remapped through ``ImportedRow``, and so are the keys
+JSON columns hold (``tables.JSON_KEYS``: a view's conditions); per-account numbers,
 the counters behind them (``Sequence``) and every other value stay as they are. Each batch
 of rows and its mapping commit together, so an interrupted import run again carries on
 where it stopped and loads no row twice; run again after it finished, it changes nothing.
@@ -16,10 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Max, Model
 
 from accounts.dbsession import account_context, platform_access
 from accounts.import_mapping import ImportedRow
@@ -30,6 +32,8 @@ from accounts.portability.tables import (
     auto_now_fields,
     file_fields,
     foreign_keys,
+    json_key_targets,
+    remap_json_keys,
     row_from_json,
 )
 from accounts.selectors import account_for_subdomain
@@ -54,6 +58,10 @@ ON_IMPORT: dict[str, tuple[str, set[str], dict[str, Any]]] = {
     ),
 }
 ACCOUNT_LABEL = "accounts.Account"
+# Tables whose primary key is not drawn by the database but taken from another table's
+# (a deleted ticket keeps its ticket's id, never reused): an import draws a new one from
+# that table's sequence, so it stays unused by any row there.
+KEY_FROM: dict[str, str] = {"tickets.DeletedTicket": "tickets.Ticket"}
 
 
 class ImportRefused(Exception):
@@ -162,7 +170,8 @@ def _load_table(model: type[Model], root: Path, account: Account, manifest: dict
     export_id = manifest["export_id"]
     label = model._meta.label
     keys = foreign_keys(model)
-    maps = {target: _mapping(account, export_id, target) for target in set(keys.values())}
+    targets = set(keys.values()) | json_key_targets(model)
+    maps = {target: _mapping(account, export_id, target) for target in targets}
     done = _mapping(account, export_id, label)
     loaded = 0
     for batch in _batches(_lines(root, model)):
@@ -170,6 +179,8 @@ def _load_table(model: type[Model], root: Path, account: Account, manifest: dict
         if not pending:
             continue
         objects = [_build(model, row, keys, maps, account, root) for row in pending]
+        if label in KEY_FROM:
+            _draw_keys(objects, KEY_FROM[label])
         stamped = auto_now_fields(model)
         kept = [[getattr(obj, name) for name in stamped] for obj in objects]
         with transaction.atomic():
@@ -198,6 +209,24 @@ def _load_table(model: type[Model], root: Path, account: Account, manifest: dict
     return loaded
 
 
+def _draw_keys(objects: list[Model], label: str) -> None:
+    source = apps.get_model(label)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for obj in objects:
+                table = source._meta.db_table
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+                obj.pk = cursor.fetchone()[0]
+        return
+    # SQLite hands out max(id) + 1: above every id either table holds.
+    top = max(
+        m._base_manager.aggregate(top=Max("pk"))["top"] or 0
+        for m in (source, *{type(o) for o in objects})
+    )
+    for offset, obj in enumerate(objects, start=1):
+        obj.pk = top + offset
+
+
 def _build(
     model: type[Model],
     row: dict[str, Any],
@@ -213,6 +242,9 @@ def _build(
             # A key to a row the archive does not hold (deleted meanwhile): left empty
             # where the column allows it, which is what deleting that row would have done.
             values[attname] = maps.get(target, {}).get(old)
+    # A key in JSON to a row the archive does not hold: 0, which no row has, so that
+    # "group is <deleted group>" still matches nothing (none would mean "no group").
+    remap_json_keys(model, values, lambda target, old: maps.get(target, {}).get(old, 0))
     adjust = ON_IMPORT.get(model._meta.label)
     if adjust is not None:
         column, unfinished, replacement = adjust

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -27,6 +28,59 @@ SECRETS: dict[str, tuple[str, ...]] = {
 }
 
 
+# JSON columns that name the account's rows by PRIMARY KEY, which an import must
+# translate to the new keys (foreign keys in JSON, in effect). One shape so far, Zendesk's
+# conditions (tickets/conditions.py): ``{"all"|"any": [{"field", "operator", "value"}]}``,
+# where the field says which table an integer value is a key of (FIELDS, kinds group, user,
+# organization; tests/operations keeps the two in step). Other values ("current_user",
+# none, tags, dates) are no keys. JSON naming rows by per-account numbers (macro actions)
+# travels as it is, like the numbers themselves. column → {condition field → target}.
+JSON_KEYS: dict[str, dict[str, dict[str, str]]] = {
+    "tickets.View": {
+        "conditions": {
+            "group_id": "accounts.AgentGroup",
+            "assignee_id": "accounts.User",
+            "requester_id": "accounts.User",
+            "organization_id": "accounts.Organization",
+        },
+    },
+}
+CONDITION_PARTS = ("all", "any")
+
+
+def json_key_targets(model: type[Model]) -> set[str]:
+    """The tables ``model``'s JSON columns name rows of by key (see JSON_KEYS)."""
+    return {
+        target
+        for fields in JSON_KEYS.get(model._meta.label, {}).values()
+        for target in fields.values()
+    }
+
+
+def remap_json_keys(
+    model: type[Model], values: dict[str, Any], translate: Callable[[str, int], Any]
+) -> None:
+    """Pass every key JSON_KEYS declares in ``values`` (a row's columns by attname)
+    through ``translate(target label, key)``, in place; the JSON is copied, not shared."""
+    for column, targets in JSON_KEYS.get(model._meta.label, {}).items():
+        data = values.get(column)
+        if not isinstance(data, dict):
+            continue
+        data = {k: list(v) if isinstance(v, list) else v for k, v in data.items()}
+        for part in CONDITION_PARTS:
+            items = data.get(part)
+            if not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    continue
+                field, value = item.get("field"), item.get("value")
+                target = targets.get(field) if isinstance(field, str) else None
+                if target and isinstance(value, int) and not isinstance(value, bool):
+                    items[index] = {**item, "value": translate(target, value)}
+        values[column] = data
+
+
 class Encoder(DjangoJSONEncoder):
     """DjangoJSONEncoder, but times to the microsecond (it cuts them to milliseconds):
     a round trip gives back the very values."""
@@ -43,7 +97,8 @@ def _has_account(model: type[Model]) -> bool:
 
 def account_models() -> list[type[Model]]:
     """Every concrete model with an ``account`` (TenantModels and users), excluded ones
-    left out, in load order: a model comes after those its foreign keys point at."""
+    left out, in load order: a model comes after those its foreign keys (and the keys in
+    its JSON, JSON_KEYS) point at."""
     found = {
         model._meta.label: model
         for model in apps.get_models()
@@ -60,7 +115,9 @@ def account_models() -> list[type[Model]]:
         if any(m._meta.label == label for m in ordered):
             return
         visiting.add(label)
-        for target in foreign_keys(found[label]).values():
+        # Keys in JSON too: the rows a view's conditions name are loaded before it.
+        targets = [*foreign_keys(found[label]).values(), *json_key_targets(found[label])]
+        for target in targets:
             if target in found and target != label:
                 visit(target)
         visiting.discard(label)

@@ -9,8 +9,14 @@ import json
 from django.db.models import FileField, JSONField
 
 from accounts.models import GroupMembership
-from accounts.portability.tables import account_models, foreign_keys, stored_fields
+from accounts.portability.tables import (
+    account_models,
+    foreign_keys,
+    remap_json_keys,
+    stored_fields,
+)
 from api.tokens import api_token_create
+from macros.services import macro_create, macro_record_use
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
 from servicelevels.services import holiday_add, schedule_create
@@ -23,8 +29,9 @@ from tests.factories import (
     make_ticket,
 )
 from tests.tickets.conftest import upload
-from tickets.services import comment_add
+from tickets.services import comment_add, ticket_delete
 from tickets.services.retention import retention_policy_update
+from tickets.services.saved_views import view_create
 
 
 def fill_account(account) -> None:
@@ -46,6 +53,8 @@ def fill_account(account) -> None:
         uploads=[upload("notes.txt", f"{account.subdomain} notes\n".encode())],
     )
     make_ticket(account=account, submitter=admin, subject="Second", status="solved")
+    gone = make_ticket(account=account, submitter=admin, subject="Spam")
+    ticket_delete(ticket=gone, actor=admin)
     delivery = Delivery.objects.for_account(account).first()
     suppression_add(
         account_id=account.pk,
@@ -65,12 +74,68 @@ def fill_account(account) -> None:
     retention_policy_update(
         account=account, actor=admin, closed_ticket_months=24, attachment_months=None
     )
+    fill_views_and_macros(
+        account, admin=admin, agent=agent, group=group, org=org, user=user, ticket=ticket
+    )
     schedule = schedule_create(
         account=account, name="Office", time_zone="Europe/Rome", weekly=[[(540, 1080)]] * 7
     )
     holiday_add(schedule=schedule, name="Ferragosto", first=dt.date(2026, 8, 15), last=None)
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
+
+
+def fill_views_and_macros(account, *, admin, agent, group, org, user, ticket) -> None:
+    """Views whose conditions name a group, users and an organization (kept as keys),
+    shared for some groups and personal; macros naming a group and an agent (kept as
+    numbers), shared for a group with a file, personal, and applied once."""
+    view_create(
+        account=account,
+        actor=admin,
+        title="Billing, mine or the customer's",
+        visibility="groups",
+        groups=[group.number],
+        conditions={
+            "all": [
+                {"field": "group_id", "operator": "is", "value": group.number},
+                {"field": "assignee_id", "operator": "is", "value": agent.number},
+                {"field": "status", "operator": "less_than", "value": "solved"},
+            ],
+            "any": [
+                {"field": "requester_id", "operator": "is", "value": user.number},
+                {"field": "organization_id", "operator": "is", "value": org.number},
+                {"field": "assignee_id", "operator": "is", "value": "current_user"},
+            ],
+        },
+    )
+    view_create(
+        account=account,
+        actor=agent,
+        title="My open",
+        visibility="personal",
+        conditions={"all": [{"field": "requester_id", "operator": "is_not", "value": user.number}]},
+    )
+    actions = [
+        {"field": "group_id", "value": group.number},
+        {"field": "assignee_id", "value": agent.number},
+        {"field": "comment_value", "value": "Refund sent."},
+    ]
+    shared = macro_create(
+        account=account,
+        actor=admin,
+        title="Billing::Refund",
+        actions=actions,
+        groups=[group],
+        files=[upload("refund.txt", f"{account.subdomain} refund\n".encode())],
+    )
+    macro_create(
+        account=account,
+        actor=agent,
+        title="Mine",
+        actions=[{"field": "status", "value": "pending"}],
+        shared=False,
+    )
+    macro_record_use(macros=[shared], user=agent, ticket=ticket)
 
 
 def snapshot(cursor, account_id: int) -> dict[str, list[tuple]]:
@@ -93,6 +158,13 @@ def snapshot(cursor, account_id: int) -> dict[str, list[tuple]]:
         rows = []
         for row in cursor.fetchall():
             values = []
+            # Keys inside JSON (a view's conditions) compared like foreign keys, by rank.
+            by_name = {
+                f.attname: json.loads(v) if isinstance(f, JSONField) and isinstance(v, str) else v
+                for f, v in zip(stored_fields(model), row, strict=True)
+            }
+            remap_json_keys(model, by_name, lambda target, key: ("→", ranks[target].get(key)))
+            row = [by_name[f.attname] for f in stored_fields(model)]
             for field, value in zip(stored_fields(model), row, strict=True):
                 if field.attname in keys and value is not None:
                     value = ("→", ranks[keys[field.attname]][value])

@@ -18,11 +18,14 @@ from accounts.dbsession import account_context
 from accounts.import_mapping import ImportedRow
 from accounts.models import Account, User
 from accounts.portability.importing import account_import
-from accounts.portability.tables import EXCLUDED, account_models, stored_fields
+from accounts.portability.tables import EXCLUDED, JSON_KEYS, account_models, stored_fields
 from api.models import ApiToken
+from macros.models import Macro, MacroAttachment
 from notifications.models import Delivery
 from tests.operations.account_data import fill_account, snapshot
-from tickets.models import Attachment, Ticket
+from tickets.conditions import FIELDS, RELATED
+from tickets.models import Attachment, DeletedTicket, Ticket, View
+from tickets.selectors import view_matching
 
 
 @pytest.fixture
@@ -67,6 +70,17 @@ def test_every_account_table_is_exported_or_excluded_on_purpose(filled, tmp_path
     assert empty == []
 
 
+def test_the_keys_in_view_conditions_are_all_declared_for_the_import():
+    """Every condition field whose value is a key (tickets/conditions.py) is in JSON_KEYS,
+    with the table it names: a new one left out would import naming the old account's rows."""
+    declared = JSON_KEYS["tickets.View"]["conditions"]
+    assert declared == {
+        name: RELATED[field.kind]._meta.label
+        for name, field in FIELDS.items()
+        if field.kind in RELATED
+    }
+
+
 def test_export_holds_only_that_account_and_no_secrets_unless_asked(filled, globex, tmp_path):
     path = export(filled, tmp_path)
     data = members(path)
@@ -86,6 +100,8 @@ def test_export_holds_only_that_account_and_no_secrets_unless_asked(filled, glob
 
 def test_import_under_a_new_subdomain_gives_the_same_tables(filled, tmp_path, settings):
     path = export(filled, tmp_path)
+    with account_context(filled):
+        deleted_before = set(DeletedTicket.objects.for_account(filled).values_list("pk", flat=True))
     copy, loaded = account_import(archive=path, subdomain="acme-moved")
     assert copy.pk != filled.pk and copy.subdomain == "acme-moved" and copy.name == filled.name
     with connection.cursor() as cursor:
@@ -101,8 +117,30 @@ def test_import_under_a_new_subdomain_gives_the_same_tables(filled, tmp_path, se
         assert not any(u.has_usable_password() for u in User.objects.filter(account=copy))
         # Numbers stay as they were; files are copies, readable under their rows.
         assert sorted(Ticket.objects.for_account(copy).values_list("number", flat=True)) == [1, 2]
+        # A deleted ticket's record keeps its number under an id of its own, one no
+        # ticket has (the incremental export orders tickets and deletions by id).
+        [deleted] = DeletedTicket.objects.for_account(copy)
+        assert deleted.number == 3 and deleted.pk not in deleted_before
+        assert not Ticket.all_accounts.filter(pk=deleted.pk).exists()
         [attachment] = Attachment.objects.for_account(copy)
         assert attachment.file.read() == b"acme notes\n"
+        [macro_file] = MacroAttachment.objects.for_account(copy)
+        assert macro_file.file.read() == b"acme refund\n"
+        assert macro_file.file.name.startswith(f"macros/{copy.pk}/")
+        # Macro actions name groups and agents by number: as they were.
+        [shared] = Macro.objects.for_account(copy).filter(owner=None)
+        assert shared.actions[0]["value"] == shared.groups.get().number
+    # The view's conditions name the copy's group, agent, customer and organization: it
+    # lists the same tickets for the same agent there as here.
+    title = "Billing, mine or the customer's"
+    matching = {}
+    for account in (filled, copy):
+        with account_context(account):
+            view = View.objects.for_account(account).get(title=title)
+            agent = view.group_links.get().group.memberships.get().user
+            numbers = view_matching(view=view, viewer=agent).values_list("number", flat=True)
+            matching[account.subdomain] = (agent.email, sorted(numbers))
+    assert matching["acme-moved"] == matching["acme"] and matching["acme"][1] == [1]
 
 
 def test_import_again_loads_nothing_twice(filled, tmp_path):
@@ -167,8 +205,11 @@ def test_unsent_emails_are_not_sent_again_by_the_new_installation(filled, tmp_pa
 def test_delete_needs_confirmation_and_then_removes_everything(filled, globex, tmp_path):
     with account_context(filled):
         [attachment] = Attachment.objects.for_account(filled)
+        [macro_file] = MacroAttachment.objects.for_account(filled)
     stored = Path(attachment.file.path)
     assert stored.exists()
+    macro_stored = Path(macro_file.file.path)
+    assert macro_stored.exists()
     with pytest.raises(CommandError, match="--yes-delete-everything"):
         call_command("account_delete", "acme")
     assert Account.objects.filter(pk=filled.pk).exists()
@@ -181,7 +222,7 @@ def test_delete_needs_confirmation_and_then_removes_everything(filled, globex, t
     assert cache.get(f"api-throttle:{globex.pk}") == [1.0]
     for model in [*account_models(), ImportedRow]:
         assert not model._default_manager.filter(account_id=filled.pk).exists(), model
-    assert not stored.exists()
+    assert not stored.exists() and not macro_stored.exists()
     # The other account is untouched.
     with account_context(globex):
         assert Ticket.objects.for_account(globex).count() == 2

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.dbsession import account_context
+from macros.models import MacroAttachment
 from tests.commands import manage
 from tests.operations.account_data import fill_account, snapshot
 from tickets.models import Attachment
@@ -81,7 +82,10 @@ def test_an_account_moves_to_another_installation_table_by_table(
         theirs = snapshot(there.cursor(), moved_id)
         ours = snapshot(here, acme.pk)
         [stored] = there.execute("SELECT file FROM tickets_attachment").fetchone()
+        [macro_stored] = there.execute("SELECT file FROM macros_macroattachment").fetchone()
     assert theirs == ours
     with account_context(acme):
         [attachment] = Attachment.objects.for_account(acme)
+        [macro_file] = MacroAttachment.objects.for_account(acme)
     assert (media / stored).read_bytes() == attachment.file.read()
+    assert (media / macro_stored).read_bytes() == macro_file.file.read() == b"acme refund\n"
