@@ -221,7 +221,8 @@ class Loader:
         big_members = max(2, n_requesters // 100)
         cols = (
             "id, account_id, number, password, is_superuser, name, email, phone, role, "
-            "organization_id, is_org_manager, time_zone, locale, is_active, is_staff, created_at"
+            "organization_id, is_org_manager, time_zone, locale, is_active, is_staff, created_at, "
+            "tags, notes"
         )
         created = _ts(self.now - TWO_YEARS - 86400)
         with pg.copy(f"COPY accounts_user ({cols}) FROM STDIN") as copy:  # noqa: S608
@@ -232,7 +233,7 @@ class Loader:
                 password = self.password_hash if usable else "!bench"
                 copy.write_row(
                     (pk, account.pk, number, password, False, name, email, phone, role)
-                    + (org, manager, "", "", True, False, created)
+                    + (org, manager, "", "", True, False, created, "", "")
                 )
 
             pk = first
