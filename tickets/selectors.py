@@ -138,9 +138,10 @@ def ordering_for(sort: str, default: str = "-updated") -> list[str]:
     return [prefix + col for col in TICKET_SORTS[key]]
 
 
-# What a row of the agent's lists shows (templatetags.agent.ticket_rows), with the
-# people it names: the ticket's other columns and its people's other columns stay in the
-# database (50 rows of four full models cost ~10 ms of CPU to build, half of it unread).
+# What a row of the agent's lists shows (templatetags.agent.ticket_row_values for
+# templates/agent/_ticket_rows.html), with the people it names: the ticket's other
+# columns and its people's other columns stay in the database (50 rows of four full
+# models cost ~10 ms of CPU to build, half of it unread).
 ROW_FIELDS = (
     "account",
     "number",
