@@ -70,3 +70,106 @@ class Holiday(NumberedTenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SlaPolicy(NumberedTenantModel):
+    """An SLA policy: the first active one (by position) whose conditions a ticket meets
+    applies to it. ``conditions`` are a view's, in their stored form
+    (tickets.conditions.clean_conditions); ``metrics`` Zendesk's ``policy_metrics``:
+    ``[{"priority", "metric", "target" (minutes), "business_hours"}]``, business hours
+    being those of ``schedule`` (the account's default schedule when empty)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    conditions = models.JSONField(default=dict)
+    metrics = models.JSONField(default=list)
+    schedule = models.ForeignKey(
+        Schedule,
+        verbose_name=_("schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        ordering = ["position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="slapolicy_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TicketSla(TenantModel):
+    """A ticket's SLA summary: the policy applying and the earliest breach time of its
+    running targets, the column the lists sort on and the "breached" condition reads."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, primary_key=True, related_name="sla"
+    )
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    next_breach_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # "Breached" and "breaches within N hours": a range of this index; the
+            # tickets without a running target are not in it at all.
+            models.Index(
+                fields=["account", "next_breach_at"],
+                name="ticketsla_next_breach",
+                condition=Q(next_breach_at__isnull=False),
+            ),
+        ]
+
+
+class SlaTarget(TenantModel):
+    """One metric of one ticket: its clock (servicelevels.clocks.Clock, kept up to date
+    event by event) and, while a policy applies, its target and breach time."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_targets"
+    )
+    metric = models.CharField(max_length=32)
+    stage = models.CharField(max_length=10, blank=True)
+    running_since = models.DateTimeField(null=True, blank=True)
+    spans = models.JSONField(default=list)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_minutes = models.PositiveIntegerField(null=True, blank=True)
+    business_hours = models.BooleanField(default=False)
+    breach_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "metric"], name="slatarget_one_per_metric"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "breach_at"],
+                name="slatarget_running_breach",
+                condition=Q(stage="active", breach_at__isnull=False),
+            ),
+        ]
+
+
+# What the pages call each metric (servicelevels.clocks.METRICS, Zendesk's names).
+METRIC_LABELS = {
+    "first_reply_time": _("First reply time"),
+    "next_reply_time": _("Next reply time"),
+    "periodic_update_time": _("Periodic update"),
+    "requester_wait_time": _("Requester wait time"),
+    "agent_work_time": _("Agent work time"),
+    "resolution_time": _("Full resolution time"),
+}

@@ -49,7 +49,8 @@ class Column:
     def value_of(self, row: Model):
         value = row
         for part in self.path.split("__"):
-            value = getattr(value, part)
+            # A missing reverse one-to-one (a ticket without SLA state) reads as NULL.
+            value = getattr(value, part, None)
             if value is None:
                 return None
         return value.pk if isinstance(value, Model) else value

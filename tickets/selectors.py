@@ -127,6 +127,8 @@ TICKET_SORTS = {
     "due": ("due_at", "id"),
     "solved": ("solved_at", "id"),
     "channel": ("channel", "number"),
+    # servicelevels.models.TicketSla, the earliest breach of the running SLA targets.
+    "sla": ("sla__next_breach_at", "id"),
 }
 
 
@@ -165,6 +167,8 @@ def for_list_rows(tickets: QuerySet[Ticket], extra: Iterable[str] = ()) -> Query
     related = ["requester", "assignee", "group"]
     if "organization__name" in extra:
         related.append("organization")
+    if "sla__next_breach_at" in extra:
+        related.append("sla")
     return tickets.select_related(*related).only(*ROW_FIELDS, *extra)
 
 
@@ -213,6 +217,7 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("updated", _("Updated")),
         Column("due", _("Due date"), fields=("due_at",)),
         Column("solved", _("Solved"), fields=("solved_at",)),
+        Column("sla", _("Next SLA breach"), fields=("sla__next_breach_at",)),
     )
 }
 DEFAULT_COLUMNS = (
@@ -299,6 +304,9 @@ def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ti
     """A view's tickets with what its rows show, in a fixed number of queries: related
     names by join, the latest comment (for the hover summary) by subquery."""
     extra = [field for column in view_columns(view) for field in column.fields]
+    sort = view_sort(view, sort)
+    if sort.lstrip("-") == "sla":
+        extra.append("sla__next_breach_at")  # the cursor reads it from the last row
     latest = (
         Comment.objects.for_account(viewer.account)
         .filter(ticket=OuterRef("pk"))
@@ -311,7 +319,7 @@ def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ti
                 latest.annotate(excerpt=Substr("body", 1, 200)).values("excerpt")[:1]
             )
         )
-        .order_by(*ordering_for(view_sort(view, sort)))
+        .order_by(*ordering_for(sort))
     )
 
 
