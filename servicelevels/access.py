@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
-from servicelevels.models import Holiday, Schedule
+from servicelevels.models import Holiday, Schedule, SlaPolicy
 
 
 def schedule_for_admin(*, account: Account, number: int) -> Schedule:
@@ -19,3 +19,9 @@ def holiday_for_admin(*, schedule: Schedule, number: int) -> Holiday:
     return get_object_or_404(
         Holiday.objects.for_account(schedule.account).filter(schedule=schedule), number=number
     )
+
+
+def sla_policy_for_admin(*, account: Account, number: int) -> SlaPolicy:
+    """An SLA policy of the account, for its admins (the views and the API check the
+    role). 404 for one of another account and for one that does not exist alike."""
+    return get_object_or_404(SlaPolicy.objects.for_account(account), number=number)

@@ -125,6 +125,13 @@ def _resume(clock: Clock, at: datetime) -> Clock:
     return replace(clock, stage=ACTIVE, running_since=at, fulfilled_at=None)
 
 
+def _from_creation(clock: Clock, at: datetime) -> Clock:
+    """Full resolution reopened: running again from its first start (the solved time
+    counts too: it is time to the *final* solve)."""
+    first = clock.spans[0][0] if clock.spans else (clock.running_since or at)
+    return Clock(stage=ACTIVE, running_since=first)
+
+
 def _waits(metric: str, clock: Clock, status: str, at: datetime) -> Clock:
     """A waiting metric's clock for the ticket now in ``status`` (not solved)."""
     if status in PAUSES_IN[metric]:
@@ -167,7 +174,7 @@ def step(state: Clocks, event: Event) -> Clocks:
             c = {m: _fulfil(clock, at) for m, clock in c.items()}
         else:
             if old in DONE:
-                c[RESOLUTION] = _resume(c[RESOLUTION], at)
+                c[RESOLUTION] = _from_creation(c[RESOLUTION], at)
                 if c[PERIODIC_UPDATE].stage:
                     c[PERIODIC_UPDATE] = _start(at)
             for metric in PAUSES_IN:
@@ -220,6 +227,15 @@ def _add(schedule: businesstime.Schedule | None, start: datetime, span: timedelt
     return businesstime.add_business_time(schedule, start, span)
 
 
+def _left(
+    schedule: businesstime.Schedule | None,
+    spans: Iterable[tuple[datetime, datetime]],
+    budget: timedelta,
+) -> timedelta:
+    used = sum((_measure(schedule, a, b) for a, b in spans), timedelta(0))
+    return max(budget - used, timedelta(0))
+
+
 def target_for(
     clock: Clock,
     *,
@@ -233,14 +249,12 @@ def target_for(
     budget = timedelta(minutes=minutes)
     breach_at = None
     try:
-        used = sum((_measure(schedule, a, b) for a, b in clock.spans), timedelta(0))
-        left = max(budget - used, timedelta(0))
         if clock.running_since is not None:
-            breach_at = _add(schedule, clock.running_since, left)
+            breach_at = _add(schedule, clock.running_since, _left(schedule, clock.spans, budget))
         elif clock.stage == ACHIEVED and clock.spans:
             # As if still running from the last stretch's start with what was left then.
-            start, end = clock.spans[-1]
-            breach_at = _add(schedule, start, left + _measure(schedule, start, end))
+            *before, (start, _end) = clock.spans
+            breach_at = _add(schedule, start, _left(schedule, before, budget))
     except businesstime.NoBusinessHours:
         breach_at = None
     return Target(

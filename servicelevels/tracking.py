@@ -70,10 +70,7 @@ def policy_for(ticket: Ticket, policies: list[SlaPolicy]) -> SlaPolicy | None:
             for p in conditional
         }
         row = (
-            Ticket.objects.for_account(ticket.account)
-            .filter(pk=ticket.pk)
-            .values(**flags)  # type: ignore[arg-type]  # expressions by alias
-            .first()
+            Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).values(**flags).first()
             or {}
         )
         for policy in conditional:

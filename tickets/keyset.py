@@ -47,7 +47,7 @@ class Column:
         return F(self.path).asc(nulls_last=True)
 
     def value_of(self, row: Model):
-        value = row
+        value: Any = row
         for part in self.path.split("__"):
             # A missing reverse one-to-one (a ticket without SLA state) reads as NULL.
             value = getattr(value, part, None)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from api import jobs, services
 from api.errors import not_found
+from api.includes import add_ticket_includes
 from api.pagination import paginate
 from api.serializers import output
 from api.serializers.inputs import TicketInput, TicketUpdateManyItem, validated, validated_list
@@ -68,6 +69,7 @@ def tickets_page(request, qs, ordering: list[str] | None = None, key: str = "tic
         qs = qs.order_by("number")
     page = paginate(request, _rows(request, qs))
     body = {key: [output.ticket_json(t, request) for t in page.objects]}
+    add_ticket_includes(query_param(request, "include"), list(page.objects), body[key])
     body.update(output.sideloads(page.objects, request))
     body.update(page.envelope)
     return Response(body)
@@ -101,7 +103,9 @@ class TicketDetail(ApiView):
     def get(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)
         ticket = _reread(request, ticket)
-        return Response({"ticket": output.ticket_json(ticket, request)})
+        ticket_json = output.ticket_json(ticket, request)
+        add_ticket_includes(query_param(request, "include"), [ticket], [ticket_json])
+        return Response({"ticket": ticket_json})
 
     def put(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)

@@ -84,7 +84,9 @@ def test_incremental_state_equals_state_from_scratch(
     acme, acme_agent, acme_user, policies, first, sequence
 ):
     with time_machine.travel(T0, tick=False) as clock:
-        ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority=first)
+        ticket = make_ticket(
+            account=acme, submitter=acme_agent, requester=acme_user, priority=first
+        )
         for (kind, value), minutes in sequence:
             clock.shift(timedelta(minutes=minutes))
             try:

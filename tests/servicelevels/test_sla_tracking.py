@@ -50,7 +50,9 @@ def next_breach(ticket):
     return TicketSla.objects.for_account(ticket.account).get(ticket=ticket).next_breach_at
 
 
-def test_new_urgent_ticket_gets_its_first_reply_target(clock, acme, acme_agent, acme_user, urgent_policy):
+def test_new_urgent_ticket_gets_its_first_reply_target(
+    clock, acme, acme_agent, acme_user, urgent_policy
+):
     ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="urgent")
     assert row(ticket, "first_reply_time").breach_at == T0 + timedelta(minutes=60)
     assert row(ticket, "first_reply_time").stage == "active"
@@ -107,7 +109,9 @@ def test_solved_fulfils_and_reopening_restarts_resolution_and_waits(
     assert row(ticket, "first_reply_time").stage == "achieved"
 
 
-def test_priority_change_remeasures_against_the_new_priority(clock, acme, acme_agent, acme_user, urgent_policy):
+def test_priority_change_remeasures_against_the_new_priority(
+    clock, acme, acme_agent, acme_user, urgent_policy
+):
     ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="high")
     assert not TicketSla.objects.for_account(acme).filter(ticket=ticket).exists()
     clock.shift(timedelta(minutes=20))
@@ -117,7 +121,9 @@ def test_priority_change_remeasures_against_the_new_priority(clock, acme, acme_a
 
 
 def test_business_hours_target_skips_the_night(acme, acme_agent, acme_user):
-    schedule_create(account=acme, name="Office", time_zone="UTC", weekly=[[(540, 1020)]] * 5 + [[], []])
+    schedule_create(
+        account=acme, name="Office", time_zone="UTC", weekly=[[(540, 1020)]] * 5 + [[], []]
+    )
     sla_policy_create(
         account=acme,
         title="Business",
@@ -125,19 +131,25 @@ def test_business_hours_target_skips_the_night(acme, acme_agent, acme_user):
         metrics=targets(("normal", "first_reply_time", 120), business=True),
     )
     with time_machine.travel(datetime(2026, 3, 2, 16, 0, tzinfo=UTC), tick=False):
-        ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="normal")
+        ticket = make_ticket(
+            account=acme, submitter=acme_agent, requester=acme_user, priority="normal"
+        )
     # One hour on Monday, the second on Tuesday from 09:00.
     assert row(ticket, "first_reply_time").breach_at == datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
 
-def test_deactivating_a_policy_clears_its_breaches(clock, acme, acme_agent, acme_user, urgent_policy):
+def test_deactivating_a_policy_clears_its_breaches(
+    clock, acme, acme_agent, acme_user, urgent_policy
+):
     ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="urgent")
     sla_policy_set_active(policy=urgent_policy, active=False)
     assert next_breach(ticket) is None
     assert row(ticket, "first_reply_time").breach_at is None
 
 
-def test_breach_selectors_for_automations(clock, acme, acme_agent, acme_user, globex, urgent_policy):
+def test_breach_selectors_for_automations(
+    clock, acme, acme_agent, acme_user, globex, urgent_policy
+):
     ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="urgent")
     assert list(tickets_sla_breach_within(account=acme, hours=2)) == [ticket]
     assert list(tickets_sla_breached(account=acme)) == []
@@ -147,7 +159,9 @@ def test_breach_selectors_for_automations(clock, acme, acme_agent, acme_user, gl
     assert list(tickets_sla_breached(account=globex)) == []
 
 
-def test_policy_conditions_decide_which_applies_first_match_wins(clock, acme, acme_agent, acme_user):
+def test_policy_conditions_decide_which_applies_first_match_wins(
+    clock, acme, acme_agent, acme_user
+):
     sla_policy_create(
         account=acme,
         title="Tagged VIP",
@@ -155,9 +169,14 @@ def test_policy_conditions_decide_which_applies_first_match_wins(clock, acme, ac
         metrics=targets(("normal", "first_reply_time", 15)),
     )
     sla_policy_create(
-        account=acme, title="Everyone", conditions={}, metrics=targets(("normal", "first_reply_time", 120))
+        account=acme,
+        title="Everyone",
+        conditions={},
+        metrics=targets(("normal", "first_reply_time", 120)),
     )
-    vip = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="normal", tags="vip")
+    vip = make_ticket(
+        account=acme, submitter=acme_agent, requester=acme_user, priority="normal", tags="vip"
+    )
     plain = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="normal")
     assert row(vip, "first_reply_time").target_minutes == 15
     assert row(plain, "first_reply_time").target_minutes == 120
