@@ -21,6 +21,8 @@ from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
+from servicelevels.models import SlaPolicy
+from servicelevels.policies import sla_policy_create
 from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
     AdminFactory,
@@ -201,6 +203,13 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
                 last=None,
             )
 
+    # SLA policies: one of acme's; globex more, so its numbers are beyond acme's.
+    acme_sla = sla_policy_create(account=acme, title="Acme SLA", conditions={}, metrics=[])
+    for i in range(3):
+        sla_policy_create(
+            account=globex, title=f"{GLOBEX_SECRET} SLA {i}", conditions={}, metrics=[]
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -270,6 +279,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "other_schedule": weekend.number,
         "globex_schedule": globex_schedule.number,
         "holiday": office_holiday.number,
+        "sla_policy": acme_sla.number,
+        "globex_sla_policy": beyond_acme(SlaPolicy),
         "other_holiday": weekend_holiday.number,
         "globex_holiday": globex_holiday.number,
         "suppression": first(Suppression, acme),

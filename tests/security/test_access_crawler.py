@@ -149,6 +149,10 @@ MACRO_APPLIERS = {
 }
 MACRO_READERS = {"agent": {"shared", "agent_personal"}, "admin": {"shared", "admin_personal"}}
 MACRO_EDITORS = {"agent": {"agent_personal"}, "admin": {"shared", "admin_personal"}}
+SLA_POLICY_PROBES = {
+    "mine": lambda i: {"number": i["sla_policy"]},
+    "globex": lambda i: {"number": i["globex_sla_policy"]},
+}
 VIEW_PROBES = {
     "shared": lambda i: {"number": i["shared_view"]},
     "group_only": lambda i: {"number": i["group_view"]},
@@ -364,6 +368,20 @@ TABLE: dict[str, Entry] = {
     "agent/settings/schedules/<int:number>/holidays/<int:holiday_number>/remove/": Entry(
         HOLIDAY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/sla/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/sla/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/sla/<int:number>/": Entry(
+        SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/sla/<int:number>/active/": Entry(
+        SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/sla/<int:number>/move/": Entry(
+        SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/sla/<int:number>/delete/": Entry(
+        SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/triggers/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/<int:number>/": Entry(
@@ -412,6 +430,8 @@ TABLE: dict[str, Entry] = {
     "api/v2/tickets/<num:number>/macros/<num:macro_number>/apply": Entry(
         MACRO_APPLY_PROBES, MACRO_APPLIERS, api=True
     ),
+    "api/v2/slas/policies": Entry(allow=admins(), api=True),
+    "api/v2/slas/policies/<num:number>": Entry(SLA_POLICY_PROBES, admins(("mine",)), api=True),
     "api/v2/macros": Entry(allow=agents(), api=True),
     "api/v2/macros/active": Entry(allow=agents(), api=True),
     "api/v2/macros/<num:number>": Entry(MACRO_PROBES, MACRO_READERS, api=True),
