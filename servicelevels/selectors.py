@@ -62,10 +62,10 @@ def sla_policies_for_account(*, account: Account) -> QuerySet[SlaPolicy]:
     )
 
 
-def sla_targets_of(*, ticket: Ticket) -> list[SlaTarget]:
+def sla_targets_of(*, account: Account, ticket: Ticket) -> list[SlaTarget]:
     """The ticket's measured targets (a policy's metric for its priority), in the
     metrics' order, in one query. Visibility: the caller shows them to agents only."""
-    rows = SlaTarget.objects.for_account(ticket.account).filter(
+    rows = SlaTarget.objects.for_account(account).filter(
         ticket=ticket, policy__isnull=False, target_minutes__isnull=False
     )
     order = {metric: i for i, metric in enumerate(clocks.METRICS)}

@@ -45,10 +45,11 @@ def target_values(target: SlaTarget, now: dt.datetime) -> dict[str, str]:
     return values | {"state": state, "text": text}
 
 
-@register.simple_tag
-def ticket_sla_targets(ticket) -> list[dict[str, str]]:
+@register.simple_tag(takes_context=True)
+def ticket_sla_targets(context, ticket) -> list[dict[str, str]]:
     """``{% ticket_sla_targets ticket as targets %}``: the targets a policy sets on the
-    ticket (one query), running ones first."""
+    ticket (one query: the account is the request's), running ones first."""
     now = timezone.now()
-    rows = [target_values(t, now) for t in sla_targets_of(ticket=ticket) if t.stage]
+    found = sla_targets_of(account=context["request"].account, ticket=ticket)
+    rows = [target_values(t, now) for t in found if t.stage]
     return sorted(rows, key=lambda row: row["state"] in ("fulfilled", "missed"))

@@ -21,8 +21,9 @@ from tickets.services import comment_add, ticket_add_ccs
 
 # 13 since views became editable (issue 18): the sidebar reads the agent's views, then
 # counts them all in one query; 14 since macros (issue 18): the ticket page's picker and
-# the lists' bulk bar read the macros the agent may apply, in one query.
-BUDGET = 14
+# the lists' bulk bar read the macros the agent may apply, in one query; 15 since SLA
+# policies (issue 20): the ticket page reads the ticket's SLA targets, in one query.
+BUDGET = 15
 
 
 @pytest.fixture
@@ -137,7 +138,7 @@ def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for)
     count = _same_at_two_sizes(
         more_comments, lambda: _queries(client, f"/agent/tickets/{ticket.number}/")
     )
-    assert count == 14  # +1 since macros: the picker's
+    assert count == 15  # +1 since macros: the picker's; +1 since SLAs: the targets
 
 
 def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
@@ -197,8 +198,9 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
     assert response.status_code == 201
     # A write: the token and its user, the ticket, its comment and two events (one
     # INSERT), the triggers and their outbox row, BEGIN/COMMIT and two savepoints; the
-    # answer is built from the objects in hand (only the audit's event count is read).
-    assert len(ctx.captured_queries) == 17
+    # answer is built from the objects in hand (only the audit's event count is read);
+    # the account's active SLA policies (none here: nothing more to do).
+    assert len(ctx.captured_queries) == 18
 
 
 def test_inbound_email_opening_a_ticket(settings, acme):
@@ -222,7 +224,7 @@ def test_inbound_email_opening_a_ticket(settings, acme):
         return len(ctx.captured_queries)
 
     post(0)
-    assert post(1) == 22
+    assert post(1) == 23  # +1 since SLAs: the account's active policies
 
 
 def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
