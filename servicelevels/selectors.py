@@ -93,10 +93,14 @@ def tickets_sla_breach_within(*, account: Account, hours: int) -> QuerySet[Ticke
     TicketSla's partial index on (account, next_breach_at)."""
     now = timezone.now()
     return Ticket.objects.for_account(account).filter(
-        sla__next_breach_at__gt=now, sla__next_breach_at__lte=now + dt.timedelta(hours=hours)
+        sla__account_id=account.pk,
+        sla__next_breach_at__gt=now,
+        sla__next_breach_at__lte=now + dt.timedelta(hours=hours),
     )
 
 
 def tickets_sla_breached(*, account: Account) -> QuerySet[Ticket]:
     """The account's tickets with a running SLA target past its breach time."""
-    return Ticket.objects.for_account(account).filter(sla__next_breach_at__lte=timezone.now())
+    return Ticket.objects.for_account(account).filter(
+        sla__account_id=account.pk, sla__next_breach_at__lte=timezone.now()
+    )

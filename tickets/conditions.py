@@ -349,10 +349,13 @@ def _condition_q(condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo
         return found if operator == "includes" else ~found
     if field.kind == "sla":
         # A range of the partial index on (account, next_breach_at): breached is "due
-        # by now", within N hours "not yet, but by now + N h".
+        # by now", within N hours "not yet, but by now + N h". The account is named on
+        # the SLA row too, or PostgreSQL cannot start that index at it.
+        scoped = Q(**{column.replace("next_breach_at", "account_id"): viewer.account_id})
         if operator == "breached":
-            return Q(**{f"{column}__lte": now})
-        return Q(**{f"{column}__gt": now, f"{column}__lte": now + dt.timedelta(hours=value)})
+            return scoped & Q(**{f"{column}__lte": now})
+        until = now + dt.timedelta(hours=value)
+        return scoped & Q(**{f"{column}__gt": now, f"{column}__lte": until})
     return _time_q(column, operator, value, now, zone)
 
 
