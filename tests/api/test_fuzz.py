@@ -118,6 +118,8 @@ def test_openapi_description_is_served_and_names_every_endpoint(api_for, acme):
         "/macros/active.json",
         "/macros/{id}.json",
         "/tickets/{id}/macros/{macro_id}/apply.json",
+        "/slas/policies.json",
+        "/slas/policies/{id}.json",
     ):
         assert path in description["paths"], path
     assert "put" in description["paths"]["/organizations/{id}.json"]

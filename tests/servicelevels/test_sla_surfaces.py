@@ -283,3 +283,21 @@ def test_next_breach_column_and_sort_add_no_query_per_row(
         < page.index("Due 3")
         < page.index("Without SLA")
     )
+
+
+def test_end_users_never_see_sla_state(clock, acme, acme_agent, acme_user, client_for, policy):
+    """Targets are the team's business: the help center and the end user's API show none."""
+    from tests.api.conftest import token_for
+
+    ticket = urgent(acme, acme_agent, acme_user, subject="Payments down")
+    page = client_for(acme_user).get(f"/hc/requests/{ticket.number}/").content.decode()
+    assert "Payments down" in page
+    assert "First reply time" not in page and "sla-" not in page
+    auth = {"Authorization": basic_header(acme_user.email, token_for(acme_user))}
+    api = client_for(account=acme)
+    body = api.get(f"/api/v2/requests/{ticket.number}.json?include=slas", headers=auth).json()
+    assert "slas" not in json.dumps(body)
+    assert (
+        api.get(f"/api/v2/tickets/{ticket.number}.json?include=slas", headers=auth).status_code
+        == 403
+    )
