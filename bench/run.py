@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.mail_scenarios import INBOUND_SECRET, delivery_rows, inbound_scenario
+from bench.sla_views import sla_breached_view
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -152,6 +153,7 @@ def _prepare(tickets: int, comments: float) -> dict:
     return {
         "unsolved_view": views.get(key="unsolved").number,
         "urgent_billing_view": urgent_billing_view(account).number,
+        "sla_breached_view": sla_breached_view(account).number,
         "host": account.host,
         "support_address": support_address(account),
         "cookies": cookies,
@@ -263,6 +265,12 @@ def scenarios(ctx: dict) -> list[dict]:
             "key": "1v",
             "name": "View: 3 conditions, oldest first",
             "path": f"/agent/views/{ctx['urgent_billing_view']}/",
+        }
+        | agent,
+        {
+            "key": "1s",
+            "name": "View: SLA breached, soonest first",
+            "path": f"/agent/views/{ctx['sla_breached_view']}/",
         }
         | agent,
         {
