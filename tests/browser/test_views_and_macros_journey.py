@@ -3,9 +3,9 @@ Billing, priority Urgent or High, unsolved) through the editor, with a wrong con
 first; an agent of Billing finds it in the sidebar with its count, opens it (the right
 tickets, in the view's columns and severity order, with the bulk bar and the hover
 summary), opens a ticket from it, applies a macro to the form from the type-ahead (by
-keyboard; Undo puts the form back), edits the text and submits; the ticket's Activity
-shows the macro's changes. (tests/browser/test_macros.py: the admins' macro list and a
-macro applied to a selection.)"""
+keyboard; Undo puts the form back; a second macro appends its text), edits the text and
+submits; the ticket's Activity shows the macro's changes. (tests/browser/test_macros.py:
+the admins' macro list and a macro applied to a selection.)"""
 
 import pytest
 from playwright.sync_api import expect
@@ -41,7 +41,12 @@ def test_admin_builds_urgent_billing_and_an_agent_works_a_ticket_from_it_with_a_
             },
         ],
     )
-    macro_create(account=acme, actor=acme_admin, title="Greeting", actions=[])
+    macro_create(
+        account=acme,
+        actor=acme_admin,
+        title="Greeting",
+        actions=[{"field": "comment_value", "value": "Thanks for writing to us."}],
+    )
 
     def ticket(subject, **fields):
         return make_ticket(
@@ -133,15 +138,21 @@ def test_admin_builds_urgent_billing_and_an_agent_works_a_ticket_from_it_with_a_
     expect(page.locator("#side_priority")).to_have_value("high")
     picker.fill("refund")
     page.get_by_role("option", name="Refund sent").click()
-    expect(body).not_to_have_value("")
+    expect(body).to_have_value("Hi Uma, your refund for #1 is on its way.")
+    # A second macro appends its text.
+    picker.fill("greet")
+    page.get_by_role("option", name="Greeting").click()
+    expect(body).to_have_value(
+        "Hi Uma, your refund for #1 is on its way.\n\nThanks for writing to us."
+    )
     body.fill(body.input_value() + " Thanks for your patience!")
     screenshot(page, "macro-applied-to-the-form")
     page.locator("#reply").get_by_role("button", name="Submit as").first.click()
 
     expect(page.get_by_text("Ticket updated.")).to_be_visible()
-    expect(page.locator(".conversation")).to_contain_text(
-        "Hi Uma, your refund for #1 is on its way. Thanks for your patience!"
-    )
+    conversation = page.locator(".conversation")
+    expect(conversation).to_contain_text("Hi Uma, your refund for #1 is on its way.")
+    expect(conversation).to_contain_text("Thanks for writing to us. Thanks for your patience!")
     page.get_by_role("link", name="Activity").click()
     activity = page.locator("main")
     for text in ("Pending", "Urgent", acme_agent.name, "refund"):
