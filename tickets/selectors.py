@@ -335,8 +335,9 @@ def view_counts_cached(*, views: Iterable[View], viewer: User) -> dict[int, int]
     """view_counts for the sidebar, each kept VIEW_COUNT_CACHE_SECONDS in the shared cache
     per (account, agent, view, version of the view): on a page after the first, one
     cache read instead of one query counting up to VIEW_COUNT_CAP entries per view
-    (bench/README.md, "Sidebar counts"). A count may lag the tickets by that long, as
-    Zendesk's do; editing a view changes its key. Without the cache (Redis down), counted."""
+    (bench/README.md, "Sort by priority, and the sidebar counts"). A count may lag the
+    tickets by that long, as Zendesk's do; editing a view changes its key. Without the
+    cache (Redis down), counted."""
     views = list(views)
     seconds = settings.VIEW_COUNT_CACHE_SECONDS
     if seconds <= 0 or not views:
