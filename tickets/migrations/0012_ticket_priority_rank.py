@@ -10,10 +10,18 @@ alphabetical order) and for views' priority conditions:
 
 Adding a stored generated column rewrites the tickets table once (at a million tickets,
 about a minute under its lock on the bench machine): a maintenance window on a large
-install."""
+install. The rewrite also clears the table's visibility map, so until autovacuum comes by
+the views' counts read the heap instead of the index alone (the sidebar of 12 views at
+1M: 640 ms instead of 94): run ``VACUUM (ANALYZE) tickets_ticket`` after migrating. The
+statistics the planner needs for the new column are gathered here (ANALYZE)."""
 
 from django.conf import settings
 from django.db import migrations, models
+
+
+def analyze(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE tickets_ticket")
 
 
 class Migration(migrations.Migration):
@@ -53,4 +61,5 @@ class Migration(migrations.Migration):
                 fields=["account", "priority_rank", "number"], name="ticket_acct_prio_rank"
             ),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]
