@@ -167,7 +167,11 @@ class ViewUpdateMany(ApiView):
             not isinstance(items, list)
             or not items
             or not all(
-                isinstance(i, dict) and isinstance(i.get("id"), int) and i["id"] > 0 for i in items
+                isinstance(i, dict)
+                and isinstance(i.get("id"), int)
+                and not isinstance(i["id"], bool)
+                and 0 < i["id"] < 10**18
+                for i in items
             )
         ):
             raise ParseError('The body must be {"views": [{"id": 1, "position": 0}, ...]}.')

@@ -175,6 +175,10 @@ def test_position_is_honoured_on_create_update_and_update_many(acme, acme_admin,
     ]
     assert order()[:2] == ["All unsolved tickets", "First"]
     assert admin.put("views/update_many.json", {"views": [{"position": 1}]}).status_code == 400
+    assert admin.put("views/update_many.json", {"views": [{"id": 10**19}]}).status_code == 400
+    assert admin.put("views/update_many.json", {"views": [{"id": 999}]}).status_code == 404
+    late = {"views": [{"id": number, "position": "first"}]}
+    assert admin.put("views/update_many.json", late).status_code == 422
 
 
 def test_agents_reorder_only_their_own_views_in_update_many(acme, acme_agent, api_for):
