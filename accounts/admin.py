@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.deletion_log import AccountDeletion
 from accounts.forms import OperatorSignInForm
 from accounts.models import Account, AgentGroup, Organization, User
 
@@ -29,6 +30,28 @@ class AllAccountsAdmin(PlatformAdmin):
 class AccountAdmin(PlatformAdmin):
     list_display = ["name", "subdomain", "private_tickets_enabled", "created_at"]
     search_fields = ["name", "subdomain"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An account goes through ``manage.py account_delete`` only: its files, cache
+        # entries and the operators' record go with it (README, "Operations").
+        return False
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(PlatformAdmin):
+    """The operators' record of deleted accounts: read only."""
+
+    list_display = ["subdomain", "name", "deleted_at", "deleted_by", "total_rows", "files"]
+    search_fields = ["subdomain", "name", "deleted_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)

@@ -485,5 +485,6 @@ class SignInFailure(models.Model):
         return f"Failed sign-in at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
-# Registered with the app's models (accounts/import_mapping.py).
+# Registered with the app's models (accounts/import_mapping.py, accounts/deletion_log.py).
+from accounts.deletion_log import AccountDeletion  # noqa: E402, F401
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401

@@ -23,8 +23,8 @@ return another account's rows:
   it runs can switch to one (deploy/postgres/10-app-roles.sh). The account itself is a
   session setting, which SQL run verbatim (an injection) could change: the policies
   stop scoping *mistakes*, and parameterised queries stop injections;
-- the operators' admin log (object names of every account) is the platform's alone: its
-  policy admits no row to anyone else;
+- the operators' admin log (object names of every account) and the record of deleted
+  accounts are the platform's alone: their policy admits no row to anyone else;
 - full-text search needs no lifting: the SECURITY DEFINER functions of
   tickets/migrations/0005 read the GIN indexes for the session's account only.
 
@@ -76,10 +76,12 @@ def accounts_table() -> str:
 
 def platform_only_tables() -> list[str]:
     """Tables only the platform's connection reads or writes: the operators' admin log,
-    which names objects of every account (its views run there, accounts.admin_site)."""
-    if not apps.is_installed("django.contrib.admin"):
-        return []
-    return [apps.get_model("admin", "LogEntry")._meta.db_table]
+    which names objects of every account (its views run there, accounts.admin_site),
+    and the record of deleted accounts (accounts.deletion_log)."""
+    tables = [apps.get_model("accounts", "AccountDeletion")._meta.db_table]
+    if apps.is_installed("django.contrib.admin"):
+        tables.append(apps.get_model("admin", "LogEntry")._meta.db_table)
+    return tables
 
 
 def policy_tables() -> dict[str, str]:

@@ -313,6 +313,14 @@ PATHS = {
             result=obj({"view_counts": {"type": "array", "items": ref("ViewCount")}}),
         ),
     },
+    "/views/update_many.json": {
+        "put": _op(
+            "Reorder and (de)activate several views at once (those the caller may change)",
+            "Views",
+            body=ref("ViewsUpdateMany"),
+            result=obj({"views": {"type": "array", "items": ref("View")}}),
+        ),
+    },
     "/views/{id}.json": {
         "get": _op("Show a view", "Views", params=[ID], result=envelope("view", ref("View"))),
         "put": _op(

@@ -236,6 +236,7 @@ SCHEMAS = {
             "title": {"type": "string", "maxLength": 200},
             "description": {"type": "string", "maxLength": 500},
             "active": {"type": "boolean"},
+            "position": {"type": "integer", "minimum": 0},
             "all": {"type": "array", "items": ref("ViewCondition"), "maxItems": 50},
             "any": {"type": "array", "items": ref("ViewCondition"), "maxItems": 50},
             "conditions": ref("ViewConditions"),
@@ -248,6 +249,23 @@ SCHEMAS = {
             ),
             "restriction": {"type": "object", "nullable": True},
         }
+    ),
+    "ViewsUpdateMany": obj(
+        {
+            "views": {
+                "type": "array",
+                "minItems": 1,
+                "items": obj(
+                    {
+                        "id": NUMBER,
+                        "position": {"type": "integer", "minimum": 0},
+                        "active": {"type": "boolean"},
+                    },
+                    required=("id",),
+                ),
+            }
+        },
+        required=("views",),
     ),
     "ViewCount": obj(
         {

@@ -28,7 +28,7 @@ TYPE_WORDS = {"ticket", "user", "organization", "group"}
 TICKET_SORTS = {
     "created_at": "created_at",
     "updated_at": "updated_at",
-    "priority": "priority",
+    "priority": "priority_rank",  # by severity, not alphabetically
     "status": "status",
     "ticket_type": "type",
     "id": "number",

@@ -89,6 +89,7 @@ urlpatterns = [
     *json_path("views", ticket_views.ViewList.as_view(), "views"),
     *json_path("views/active", ticket_views.ViewActiveList.as_view(), "views_active"),
     *json_path("views/count_many", ticket_views.ViewCountMany.as_view(), "views_count_many"),
+    *json_path("views/update_many", ticket_views.ViewUpdateMany.as_view(), "views_update_many"),
     *json_path("views/<num:number>", ticket_views.ViewDetail.as_view(), "view"),
     *json_path("views/<num:number>/tickets", ticket_views.ViewTickets.as_view(), "view_tickets"),
     *json_path("views/<num:number>/count", ticket_views.ViewCount.as_view(), "view_count"),

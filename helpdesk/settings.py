@@ -241,6 +241,10 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The sidebar's view counts are kept this long per (account, agent, view): a page
+# after the first reads them from the cache instead of counting up to 10,000 index
+# entries per view (tickets.selectors.view_counts_cached). 0 counts on every page.
+VIEW_COUNT_CACHE_SECONDS = env.int("VIEW_COUNT_CACHE_SECONDS", default=30)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

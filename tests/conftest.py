@@ -130,6 +130,13 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _view_counts_uncached(settings):
+    # The tests' cache is one per process, shared by every test: a count kept by one
+    # page would show on the next. tests/tickets/test_view_rules.py tests the caching.
+    settings.VIEW_COUNT_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def private_on(acme):
     acme.private_tickets_enabled = True

@@ -125,6 +125,21 @@ class Ticket(NumberedTenantModel):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
     type = models.CharField(_("type"), max_length=10, choices=Type, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority, blank=True)
+    # Priority as its severity, for sorting (issue 18): urgent 4 > high 3 > normal 2 >
+    # low 1 > none 0. Kept by the database, and indexed with the number, so a list
+    # sorted by priority reads its first page from the index instead of sorting the
+    # account's tickets by the words' alphabetical order.
+    priority_rank = models.GeneratedField(
+        expression=models.Case(
+            *(
+                models.When(priority=value, then=models.Value(rank))
+                for rank, value in enumerate(Priority.values, start=1)
+            ),
+            default=models.Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     # Space-separated, lowercase, sorted: portable between SQLite (make run) and PostgreSQL.
     tags = models.CharField(_("tags"), max_length=1000, blank=True)
     due_at = models.DateTimeField(_("due date"), null=True, blank=True)
@@ -156,15 +171,20 @@ class Ticket(NumberedTenantModel):
             models.Index(
                 fields=["account", "assignee", "status", "-updated_at"], name="ticket_acct_assignee"
             ),
-            # With priority: a view on a group's unsolved urgent tickets (issue 18) reads
-            # only its own entries, and counts them without touching the table (at 1M
+            # With priority (as its rank, the column views test): a view on a group's
+            # unsolved urgent tickets (issue 18) reads only its own entries, and
+            # counts them without touching the table (at 1M
             # tickets, "Billing, unsolved, urgent or high": 12,937 rows read to keep 3,751
             # and a 47 ms count by (account, group, status) alone).
             models.Index(
-                fields=["account", "group", "status", "priority"], name="ticket_acct_group_prio"
+                fields=["account", "group", "status", "priority_rank"],
+                name="ticket_acct_group_rank",
             ),
             models.Index(
                 fields=["account", "requester", "-created_at"], name="ticket_acct_requester"
+            ),
+            models.Index(
+                fields=["account", "priority_rank", "number"], name="ticket_acct_prio_rank"
             ),
             models.Index(fields=["account", "organization", "-created_at"], name="ticket_acct_org"),
             models.Index(fields=["account", "is_public", "-updated_at"], name="ticket_acct_public"),

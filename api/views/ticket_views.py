@@ -92,7 +92,12 @@ def _fields(request) -> dict:
     if not isinstance(data, dict):
         raise ParseError('The body must be {"view": {...}}.')
     fields: dict = {}
-    for key, name in (("title", "title"), ("description", "description"), ("active", "is_active")):
+    for key, name in (
+        ("title", "title"),
+        ("description", "description"),
+        ("active", "is_active"),
+        ("position", "position"),
+    ):
         if key in data:
             fields[name] = data[key]
     if "conditions" in data:
@@ -150,6 +155,41 @@ class ViewList(ApiView):
         except NotAllowed as exc:
             raise PermissionDenied(" ".join(exc.messages)) from None
         return _one(request, view, status.HTTP_201_CREATED)
+
+
+class ViewUpdateMany(ApiView):
+    """PUT {"views": [{"id": 25, "position": 3, "active": true}, ...]}: reorder and
+    (de)activate several views at once; a view the caller may not change is a 404."""
+
+    def put(self, request):
+        items = request.data.get("views") if isinstance(request.data, dict) else None
+        if (
+            not isinstance(items, list)
+            or not items
+            or not all(
+                isinstance(i, dict)
+                and isinstance(i.get("id"), int)
+                and not isinstance(i["id"], bool)
+                and 0 < i["id"] < 10**18
+                for i in items
+            )
+        ):
+            raise ParseError('The body must be {"views": [{"id": 1, "position": 0}, ...]}.')
+        changes = []
+        for item in items:
+            view = view_for_editing(viewer=request.user, number=item["id"])
+            fields = {"position": item["position"]} if "position" in item else {}
+            if "active" in item:
+                fields["is_active"] = item["active"]
+            changes.append((view, fields))
+        try:
+            views = services.views_update_many(actor=request.user, changes=changes)
+        except NotAllowed as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from None
+        fresh = {
+            v.pk: v for v in _readable(request, active=None).filter(pk__in=[v.pk for v in views])
+        }
+        return Response({"views": _views_json(request, [fresh[v.pk] for v in views])})
 
 
 class ViewActiveList(ApiView):

@@ -21,7 +21,7 @@ TICKET_SORTS = {
     "created_at": "created_at",
     "updated_at": "updated_at",
     "status": "status",
-    "priority": "priority",
+    "priority": "priority_rank",  # by severity, not alphabetically
     "subject": "subject",
 }
 

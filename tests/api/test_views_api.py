@@ -144,3 +144,50 @@ def test_views_never_cross_accounts(acme, globex, acme_agent, api_for):
     response = client.get(f"views/{secret.number}.json")
     assert "Globex secret view" not in response.text
     assert "Globex secret view" not in client.get("views.json").text
+
+
+def test_position_is_honoured_on_create_update_and_update_many(acme, acme_admin, api_for):
+    """Zendesk's ``position``: where the view goes among the shared views (0 first)."""
+    admin = api_for(acme_admin)
+
+    def order():
+        return [v["title"] for v in admin.get("views.json").json()["views"]]
+
+    first = admin.post("views.json", {"view": {"title": "First", "position": 0}})
+    assert first.status_code == 201, first.json()
+    assert first.json()["view"]["position"] == 0
+    assert order()[:2] == ["First", "Your unsolved tickets"]
+    number = first.json()["view"]["id"]
+    moved = admin.put(f"views/{number}.json", {"view": {"position": 3}}).json()["view"]
+    assert moved["position"] == 3 and order()[3] == "First"
+    assert admin.put(f"views/{number}.json", {"view": {"position": -1}}).status_code == 422
+    assert admin.put(f"views/{number}.json", {"view": {"position": "x"}}).status_code == 422
+
+    unsolved = View.objects.for_account(acme).get(key="unsolved").number
+    body = {
+        "views": [{"id": unsolved, "position": 0}, {"id": number, "position": 1, "active": False}]
+    }
+    answer = admin.put("views/update_many.json", body)
+    assert answer.status_code == 200, answer.json()
+    assert [(v["id"], v["position"], v["active"]) for v in answer.json()["views"]] == [
+        (unsolved, 0, True),
+        (number, 1, False),
+    ]
+    assert order()[:2] == ["All unsolved tickets", "First"]
+    assert admin.put("views/update_many.json", {"views": [{"position": 1}]}).status_code == 400
+    assert admin.put("views/update_many.json", {"views": [{"id": 10**19}]}).status_code == 400
+    assert admin.put("views/update_many.json", {"views": [{"id": 999}]}).status_code == 404
+    late = {"views": [{"id": number, "position": "first"}]}
+    assert admin.put("views/update_many.json", late).status_code == 422
+
+
+def test_agents_reorder_only_their_own_views_in_update_many(acme, acme_agent, api_for):
+    agent = api_for(acme_agent)
+    mine = agent.post("views.json", {"view": {"title": "Mine"}}).json()["view"]["id"]
+    unsolved = View.objects.for_account(acme).get(key="unsolved").number
+    body = {"views": [{"id": mine, "position": 0}, {"id": unsolved, "position": 1}]}
+    assert agent.put("views/update_many.json", body).status_code == 404
+    assert (
+        agent.put("views/update_many.json", {"views": [{"id": mine, "position": 0}]}).status_code
+        == 200
+    )

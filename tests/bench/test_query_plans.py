@@ -105,6 +105,7 @@ def test_a_view_with_three_conditions_and_its_own_sort_uses_indexes(
     """Issue 18: a view's query (group, unsolved, urgent or high; oldest first), its count
     and the sidebar's counts of a dozen views are each served by an index."""
     from accounts.services import group_create
+    from tickets.selectors import view_ticket_list
     from tickets.services.saved_views import view_create
 
     billing = group_create(account=acme, name="Billing", agents=[acme_agent])
@@ -130,6 +131,25 @@ def test_a_view_with_three_conditions_and_its_own_sort_uses_indexes(
     client = client_for(acme_agent)
     assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
     assert _seq_scans(client, f"/agent/views/{view.number}/?sort=-priority") == set()
+    # By severity, lowest first: the view's priorities bound the scan of the index
+    # sorted by priority (1 s at 1M tickets without that bound, 10–130 ms with it).
+    assert _seq_scans(client, f"/agent/views/{view.number}/?sort=priority") == set()
+    rows = view_ticket_list(view=view, viewer=acme_agent, sort="priority")[:50]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_sort = on")
+        cursor.execute("SET LOCAL enable_bitmapscan = on")
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    assert re.search(
+        r"Index Scan using ticket_acct_prio_rank on tickets_ticket.*\n.*Index Cond: .*"
+        r"priority_rank >= 3\) AND \(.*priority_rank <= 4\)",
+        plan,
+    ), plan
 
 
 def test_the_admins_users_list_reached_by_next_starts_at_the_cursor(

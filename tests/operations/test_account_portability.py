@@ -14,7 +14,8 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from accounts.dbsession import account_context
+from accounts.dbsession import account_context, platform_access
+from accounts.deletion_log import AccountDeletion
 from accounts.import_mapping import ImportedRow
 from accounts.models import Account, User
 from accounts.portability.importing import account_import
@@ -216,8 +217,24 @@ def test_delete_needs_confirmation_and_then_removes_everything(filled, globex, t
 
     cache.set(f"api-throttle:{filled.pk}", [1.0])
     cache.set(f"api-throttle:{globex.pk}", [1.0])
-    call_command("account_delete", "acme", "--yes-delete-everything", stdout=io.StringIO())
+    Delivery.objects.for_account(filled).update(state=Delivery.State.QUEUED)  # outbox
+    out = io.StringIO()
+    call_command(
+        "account_delete", "acme", "--yes-delete-everything", "--operator", "ops-anna", stdout=out
+    )
+    assert "deleted by ops-anna" in out.getvalue()
     assert not Account.objects.filter(pk=filled.pk).exists()
+    # Recorded for the operators, on the platform's side: who, when, which, how much.
+    with platform_access():
+        [record] = AccountDeletion.objects.all()
+    assert (record.subdomain, record.former_id, record.deleted_by) == (
+        "acme",
+        filled.pk,
+        "ops-anna",
+    )
+    assert record.rows["tickets.Ticket"] == 2 and record.rows["notifications.Delivery"] > 0
+    assert record.files == 2 and record.cache_keys >= 1
+    assert record.total_rows == sum(record.rows.values())
     assert cache.get(f"api-throttle:{filled.pk}") is None
     assert cache.get(f"api-throttle:{globex.pk}") == [1.0]
     for model in [*account_models(), ImportedRow]:
@@ -238,9 +255,43 @@ def test_the_commands_take_the_platform_road_when_the_application_role_is_bound(
     try:
         path = export(filled, tmp_path)
         assert len(table_rows(path, "tickets.Ticket")) == 2
-        _copy, loaded = account_import(archive=path, subdomain="moved")
+        copy, loaded = account_import(archive=path, subdomain="moved")
         assert loaded["tickets.Ticket"] == 2 and loaded["accounts.User"] > 0
+        with platform_access():
+            assert ImportedRow.objects.filter(account_id=copy.pk).exists()
         call_command("account_delete", "moved", "--yes-delete-everything", stdout=io.StringIO())
+        # The application's login cannot read the operators' record.
+        assert not AccountDeletion.objects.exists()
     finally:
         app_role.deactivate()
     assert not Account.objects.filter(subdomain="moved").exists()
+    with platform_access():
+        # The import's id mappings went with the account; the record stays.
+        assert not ImportedRow.objects.filter(account_id=copy.pk).exists()
+        assert AccountDeletion.objects.get().subdomain == "moved"
+
+
+def test_the_operators_admin_shows_the_record_and_deletes_no_account(
+    filled, client, platform_role, app_role
+):
+    """Deleting an account is the command's job (files, cache, record); the operators'
+    admin lists the deletions, read only, through the platform's connection."""
+    call_command(
+        "account_delete",
+        "acme",
+        "--yes-delete-everything",
+        "--operator",
+        "ops-anna",
+        stdout=io.StringIO(),
+    )
+    operator = User.objects.create_superuser(email="op@platform.example", password="x" * 20)
+    client.force_login(operator)
+    globex = Account.objects.get(subdomain="globex")
+    app_role.activate()
+    try:
+        listed = client.get("/admin/accounts/accountdeletion/", HTTP_HOST="localhost")
+        assert listed.status_code == 200 and "ops-anna" in listed.content.decode()
+        refused = client.get(f"/admin/accounts/account/{globex.pk}/delete/", HTTP_HOST="localhost")
+        assert refused.status_code == 403
+    finally:
+        app_role.deactivate()

@@ -3,6 +3,7 @@ JSON naming what failed, 200 or 503; with each dependency down in turn."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
 
 from notifications.models import Delivery
 from tests.broker import broker_at, broker_down
@@ -176,3 +178,37 @@ def test_with_the_database_refused_healthz_lives_and_readyz_names_it():
     # The scrape still answers, and says which source it could not read.
     assert answers["/metrics"]["status"] == 200
     assert 'sportello_metrics_source_up{source="database"} 0.0' in answers["/metrics"]["body"]
+
+
+def _cache_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLOSED_PORT_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    return contextlib.nullcontext()
+
+
+@pytest.mark.parametrize(
+    ("down", "make_down"),
+    [("cache", _cache_down), ("broker", lambda settings: broker_down())],
+)
+def test_each_endpoint_with_each_dependency_down(operator, settings, acme, down, make_down):
+    """The matrix of the three endpoints and the cache and broker down (the database
+    refused: test_with_the_database_refused_healthz_lives_and_readyz_names_it): /healthz
+    lives, /readyz names the one dependency, /metrics answers and reports what it read."""
+    with make_down(settings):
+        healthz = operator.get("/healthz", HTTP_HOST="acme.localhost")
+        status, body = readiness(operator)
+        metrics = operator.get("/metrics", HTTP_HOST="localhost")
+    assert healthz.status_code == 200 and json.loads(healthz.content) == {"status": "ok"}
+    assert status == 503 and body["failed"] == [down], body
+    assert body["checks"][down]["ok"] is False and body["checks"][down]["detail"]
+    assert metrics.status_code == 200
+    families = {f.name: f for f in text_string_to_metric_families(metrics.content.decode())}
+    up = {s.labels["source"]: s.value for s in families["sportello_metrics_source_up"].samples}
+    assert up["database"] == 1
+    if down == "broker":
+        assert up["broker"] == 0

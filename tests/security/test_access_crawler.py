@@ -474,6 +474,9 @@ TABLE: dict[str, Entry] = {
     "api/v2/views/count_many": Entry(
         queries("?ids=" + ",".join(str(n) for n in range(1, 16))), agents(), api=True
     ),
+    # PUT with views the caller may change (tests/api/test_views_api.py); the crawler's
+    # empty body is a 400, its other methods a 405.
+    "api/v2/views/update_many": Entry(allow=agents(), api=True),
     "api/v2/views/<num:number>": Entry(VIEW_PROBES, VIEW_READERS, api=True),
     "api/v2/views/<num:number>/tickets": Entry(VIEW_PROBES, VIEW_READERS, api=True),
     "api/v2/views/<num:number>/count": Entry(VIEW_PROBES, VIEW_READERS, api=True),

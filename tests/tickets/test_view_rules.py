@@ -212,6 +212,46 @@ def test_counts_are_one_query_for_many_views_and_capped(
     assert str(counts.CappedCount(10_000)) == "10k+"
 
 
+def test_sidebar_counts_are_kept_briefly_per_agent_and_view(
+    acme, acme_admin, acme_agent, django_assert_num_queries, settings, monkeypatch
+):
+    """The sidebar (view_counts_cached): counted once, then read from the cache until
+    VIEW_COUNT_CACHE_SECONDS pass; an edited view is counted again, alone; another agent
+    has counts of their own; a failing cache only means counting."""
+    from django.core.cache import cache
+
+    from tickets.selectors import view_counts_cached
+
+    settings.VIEW_COUNT_CACHE_SECONDS = 30
+    cache.clear()
+    make_ticket(account=acme, submitter=acme_agent, subject="Counted")
+    for i in range(5):
+        shared(acme, acme_admin, title=f"Extra {i}")
+    views = list(views_for_agent(viewer=acme_agent))
+    assert len(views) == 12
+    with django_assert_num_queries(1):
+        first = view_counts_cached(views=views, viewer=acme_agent)
+    make_ticket(account=acme, submitter=acme_agent, subject="Not counted yet")
+    with django_assert_num_queries(0):
+        assert view_counts_cached(views=views, viewer=acme_agent) == first
+    recent = views[3]
+    view_update(view=recent, actor=acme_admin, title="Recent, renamed")
+    with django_assert_num_queries(1):  # only the edited view is counted again
+        again = view_counts_cached(views=views, viewer=acme_agent)
+    assert again[recent.number] == first[recent.number] + 1
+    assert again[views[2].number] == first[views[2].number]  # kept
+    with django_assert_num_queries(1):
+        assert view_counts_cached(views=views, viewer=acme_admin)[views[2].number] == 2
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "set_many", broken)
+    with django_assert_num_queries(1):
+        assert view_counts_cached(views=views, viewer=acme_agent)[views[2].number] == 2
+
+
 # --- Who sees and changes which view ---------------------------------------------------
 
 
@@ -264,6 +304,41 @@ def test_columns_and_sort_are_checked(acme, acme_admin):
         shared(acme, acme_admin, sort_by="requester__password")
     view = shared(acme, acme_admin, columns=["priority", "status"], sort_by="priority")
     assert view.columns == ["subject", "priority", "status"]  # the link is always there
+
+
+def test_sorting_by_priority_goes_by_severity_not_alphabet(
+    acme, acme_admin, acme_agent, client_for, monkeypatch
+):
+    """urgent > high > normal > low > none, both ways, and a keyset page boundary inside
+    one priority keeps the order (Ticket.priority_rank)."""
+    from tickets.selectors import view_ticket_list
+
+    for priority in ("low", "urgent", "", "normal", "high", "urgent"):
+        make_ticket(
+            account=acme, submitter=acme_agent, subject=priority or "none", priority=priority
+        )
+    down = shared(acme, acme_admin, sort_by="priority", sort_order="desc")
+    order = [t.priority for t in view_ticket_list(view=down, viewer=acme_agent)]
+    assert order == ["urgent", "urgent", "high", "normal", "low", ""]
+    order = [t.priority for t in view_ticket_list(view=down, viewer=acme_agent, sort="priority")]
+    assert order == ["", "low", "normal", "high", "urgent", "urgent"]
+    # The pages, one ticket each, walked by their Next links: the same order.
+    import html
+    import re
+
+    import tickets.views.lists
+
+    monkeypatch.setattr(tickets.views.lists, "PER_PAGE", 1)
+    client, path, seen = client_for(acme_agent), f"/agent/views/{down.number}/", []
+    link = ""
+    for _ in range(7):
+        page = client.get(path + link).content.decode()
+        seen += re.findall(r'class="ticket-link"[^>]*>([^<]+)<', page)
+        found = re.search(r'href="([^"]*)" rel="next"', page)
+        if found is None:
+            break
+        link = html.unescape(found.group(1))
+    assert seen == ["urgent", "urgent", "high", "normal", "low", "none"]
 
 
 def test_clone_deactivate_and_reorder(acme, acme_admin, acme_agent):

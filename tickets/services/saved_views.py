@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, AgentGroup, User
@@ -120,6 +120,13 @@ def _clean(*, account: Account, actor: User, fields: dict[str, Any]) -> dict[str
         cleaned["sort_order"] = fields["sort_order"]
     if "is_active" in fields:
         cleaned["is_active"] = bool(fields["is_active"])
+    if "position" in fields:
+        position = fields["position"]
+        if isinstance(position, str) and position.isdigit() and len(position) <= 9:
+            position = int(position)
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            errors["position"] = [_("The position is a whole number, 0 for the first.")]
+        cleaned["position"] = position
     if "visibility" in fields:
         if fields["visibility"] not in View.Visibility.values:
             errors["visibility"] = [_("A view is for everyone, chosen groups, or only you.")]
@@ -140,6 +147,7 @@ def _clean(*, account: Account, actor: User, fields: dict[str, Any]) -> dict[str
 
 def _save(view: View, cleaned: dict[str, Any], actor: User) -> View:
     groups = cleaned.pop("groups", None)
+    position = cleaned.pop("position", None)
     for name, value in cleaned.items():
         setattr(view, name, value)
     if view.visibility == View.Visibility.PERSONAL:
@@ -159,7 +167,28 @@ def _save(view: View, cleaned: dict[str, Any], actor: User) -> View:
         ViewGroup.objects.for_account(view.account).bulk_create(
             ViewGroup(account=view.account, view=view, group=group) for group in groups
         )
+    if position is not None:
+        _place(view, position)
     return view
+
+
+def _siblings(view: View) -> QuerySet[View]:
+    """The views ``view`` is ordered among: the shared ones, or its owner's personal ones."""
+    qs = View.objects.for_account(view.account)
+    if view.is_personal:
+        return qs.filter(visibility=View.Visibility.PERSONAL, owner_id=view.owner_id)
+    return qs.exclude(visibility=View.Visibility.PERSONAL)
+
+
+def _place(view: View, position: int) -> None:
+    """Move ``view`` to ``position`` (0 first) among its siblings, as Zendesk's
+    ``position``; past the end is the end. The others keep their order around it."""
+    others = list(_siblings(view).exclude(pk=view.pk).order_by("position", "number"))
+    at = min(position, len(others))
+    ordered = [*others[:at], view, *others[at:]]
+    for index, each in enumerate(ordered):
+        each.position = index
+    View.objects.for_account(view.account).bulk_update(ordered, ["position"])
 
 
 def _next_position(account: Account) -> int:
@@ -252,3 +281,15 @@ def views_reorder(*, account: Account, actor: User, numbers: list[int], personal
     for position, view in enumerate(named + rest):
         view.position = position
     View.objects.for_account(account).bulk_update(named + rest, ["position"])
+
+
+@transaction.atomic
+def views_update_many(*, actor: User, changes: list[tuple[View, dict[str, Any]]]) -> list[View]:
+    """Several views' ``position`` and ``active`` at once (Zendesk's update_many), all or
+    none: each through view_update's rule, the lowest positions placed first so the
+    positions asked for are the positions read back."""
+    allowed = {"position", "is_active"}
+    ordered = sorted(changes, key=lambda change: change[1].get("position", 10**9))
+    for view, fields in ordered:
+        view_update(view=view, actor=actor, **{k: v for k, v in fields.items() if k in allowed})
+    return [view for view, _fields in changes]

@@ -17,7 +17,7 @@ from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
 from tickets.models import Channel, Ticket, TicketEvent
-from tickets.selectors import DEFAULT_COLUMNS, view_counts
+from tickets.selectors import DEFAULT_COLUMNS, view_counts_cached
 from tickets.templatetags.pages import PAGE_PARAMS
 from tickets.views.common import agent_views
 
@@ -41,7 +41,7 @@ def agent_nav(context) -> list[dict]:
     nav = getattr(request, "_agent_nav", None)
     if nav is None:
         views = agent_views(request)
-        counts = view_counts(views=views, viewer=request.user)
+        counts = view_counts_cached(views=views, viewer=request.user)
         nav = request._agent_nav = [
             {
                 "key": view.number,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,6 +27,11 @@ class Command(BaseCommand):
             dest="confirmed",
             help="confirm; without it the command only says what it would delete",
         )
+        parser.add_argument(
+            "--operator",
+            default=_login(),
+            help="who is deleting, for the operators' record (default: your login)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with platform_access():
@@ -36,5 +43,16 @@ class Command(BaseCommand):
                 f"This deletes {account.subdomain!r} ({account.name}) and all its data for "
                 "good. Run again with --yes-delete-everything to confirm."
             )
-        counts = account_delete(account=account)
-        self.stdout.write(f"{account.subdomain}: deleted {sum(counts.values())} rows.")
+        counts = account_delete(account=account, operator=options["operator"])
+        self.stdout.write(
+            f"{account.subdomain}: deleted {sum(counts.values())} rows "
+            f"(recorded for the operators as deleted by {options['operator']})."
+        )
+
+
+def _login() -> str:
+    """The operator behind the command: the one who ran sudo, else the login."""
+    try:
+        return os.environ.get("SUDO_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (a container)
+        return f"uid {os.getuid()}"
