@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     # Health, readiness, metrics, logs (README, "Operations"); no models.
     "operations",
     "macros",
+    # Time-based automations and snooze (issue 20): rules run by beat every 10 minutes.
+    "automations",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
@@ -290,7 +292,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.retention_sweep_task",
         "schedule": 24 * 60 * 60.0,
     },
+    # Time-based automations and snoozed tickets' wake-ups (automations/): every 10
+    # minutes, as Zendesk's hourly pass but finer. Idempotent: two beats by mistake, or a
+    # worker killed mid-pass, never apply an automation twice to a ticket.
+    "automations-run": {
+        "task": "automations.tasks.automations_run_task",
+        "schedule": 10 * 60.0,
+    },
 }
+# Tickets one automation acts on in one pass, at most (Zendesk: 1,000 an hour); the rest
+# wait for the next pass, so a pass stays short however many tickets match at once.
+AUTOMATIONS_BATCH = env.int("AUTOMATIONS_BATCH", default=1000)
 
 # Email (Django 6.1 MAILERS). ESP: anymail backend chosen by EMAIL_ESP; unset means the
 # development backend that prints to the console and keeps a copy under var/mail.

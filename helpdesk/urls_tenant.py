@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/v2/", include("macros.api_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
+    path("", include("automations.urls")),
 ]
