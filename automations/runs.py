@@ -6,14 +6,14 @@ Idempotent and restartable, whoever runs it and however often:
 
 - the tickets an automation acts on are found by one indexed query (its conditions are
   the views', compiled by ``tickets.conditions.conditions_q``), at most
-  ``AUTOMATIONS_BATCH`` of them a pass; then each ticket is handled in a transaction of
-  its own that first locks the ticket's row *and checks the conditions again under the
-  lock* (``SELECT … WHERE pk = … AND <conditions> FOR UPDATE SKIP LOCKED``);
+  ``AUTOMATIONS_BATCH`` of them a pass; then they are handled a chunk at a time, in a
+  transaction that first locks the chunk's rows *and checks the conditions again under
+  the lock* (``SELECT … WHERE pk IN (…) AND <conditions> FOR UPDATE SKIP LOCKED``);
 - every automation is refused when saved unless one of its actions makes it stop
   matching (``automations.rules``), and its actions are written in that transaction;
 - so a second pass running at the same time (two beats by mistake) skips a ticket the
   first holds, and finds it no longer matching once the first has committed; a worker
-  killed mid-pass loses only the uncommitted ticket, which the next pass does whole.
+  killed mid-pass loses only the uncommitted chunk, which the next pass does whole.
   (tests/automations/test_worker.py kills a real worker mid-pass and runs two at once.)
 
 Each application is one line in the ticket's Activity ("Automation: <name>", by the
@@ -73,37 +73,48 @@ def matching_tickets(*, automation: Automation) -> QuerySet[Ticket]:
     )
 
 
-def _locked(tickets: QuerySet[Ticket], pk: int) -> Ticket | None:
-    """The ticket, locked, if it still meets the query now; None when another pass holds
-    it (SKIP LOCKED) or it no longer matches (another pass acted on it meanwhile)."""
-    return tickets.filter(pk=pk).select_for_update(skip_locked=True).first()
+def _locked(tickets: QuerySet[Ticket], pks: list[int]) -> list[Ticket]:
+    """Those of ``pks`` that still meet the query now, locked; a ticket another pass
+    holds is skipped (SKIP LOCKED), one it has acted on meanwhile no longer matches."""
+    return list(tickets.filter(pk__in=pks).select_for_update(skip_locked=True).order_by("pk"))
+
+
+def _chunks(pks: list[int]) -> list[list[int]]:
+    size = max(1, int(getattr(settings, "AUTOMATIONS_CHUNK", 25)))
+    return [pks[start : start + size] for start in range(0, len(pks), size)]
 
 
 def automation_run(*, automation: Automation) -> int:
-    """One automation over its account's tickets; how many it acted on."""
+    """One automation over its account's tickets; how many it acted on.
+
+    Tickets are locked and acted on a chunk at a time (AUTOMATIONS_CHUNK, one
+    transaction each: a commit per ticket cost more than the ticket's own work), each
+    ticket inside a savepoint of its own so that one failure is logged and undone alone.
+    A worker killed mid-chunk loses the chunk's uncommitted work, which the next pass
+    does whole."""
     tickets = matching_tickets(automation=automation)
     fired = 0
-    for pk in list(tickets.order_by().values_list("pk", flat=True)[: _batch()]):
-        try:
-            with transaction.atomic():
-                ticket = _locked(tickets, pk)
-                if ticket is None:
-                    continue
-                record_event(
-                    ticket,
-                    None,
-                    Channel.SYSTEM,
-                    TicketEvent.Kind.CHANGE,
-                    field="automation",
-                    new=automation.name,
-                )
-                rule_actions_apply(
-                    ticket=ticket, actions=automation.actions, reason=automation.name
-                )
-            fired += 1
-        except Exception:
-            # One ticket's failure is logged and rolled back; the others go on.
-            logger.exception("Automation %s on ticket %s failed", automation.pk, pk)
+    for chunk in _chunks(list(tickets.order_by().values_list("pk", flat=True)[: _batch()])):
+        with transaction.atomic():
+            for ticket in _locked(tickets, chunk):
+                ticket.account = automation.account  # read once, not once per ticket
+                try:
+                    with transaction.atomic():
+                        record_event(
+                            ticket,
+                            None,
+                            Channel.SYSTEM,
+                            TicketEvent.Kind.CHANGE,
+                            field="automation",
+                            new=automation.name,
+                        )
+                        rule_actions_apply(
+                            ticket=ticket, actions=automation.actions, reason=automation.name
+                        )
+                except Exception:
+                    logger.exception("Automation %s on ticket %s failed", automation.pk, ticket.pk)
+                else:
+                    fired += 1
     Automation.objects.for_account(automation.account).filter(pk=automation.pk).update(
         last_run_at=timezone.now(), last_run_count=fired
     )
@@ -116,35 +127,37 @@ def snoozes_wake(*, account: Account, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     due = Ticket.objects.for_account(account).filter(snoozed_until__lte=now)
     woken = 0
-    for pk in list(due.order_by("snoozed_until").values_list("pk", flat=True)[: _batch()]):
+    pks = list(due.order_by("snoozed_until").values_list("pk", flat=True)[: _batch()])
+    for chunk in _chunks(pks):
         with transaction.atomic():
-            ticket = _locked(due, pk)
-            if ticket is None:
-                continue
-            if ticket.is_closed:  # Closed is final: nothing to wake, nobody to tell
-                due.filter(pk=pk).update(snoozed_until=None)
-                continue
-            fields: dict[str, object] = {"snoozed_until": None}
-            if not ticket.is_solved:
-                fields["status"] = Ticket.Status.OPEN
-            ticket = ticket_update(
-                ticket=ticket, actor=None, channel=Channel.SYSTEM, **fields
-            ).ticket
-            if fields.get("status"):
-                rule_actions_apply(
-                    ticket=ticket,
-                    actions=[
-                        {
-                            "action": "email_assignee",
-                            "value": "",
-                            "subject": WAKE_SUBJECT,
-                            "body": WAKE_BODY,
-                        }
-                    ],
-                    reason="snooze",
-                )
-            woken += 1
+            for ticket in _locked(due, chunk):
+                ticket.account = account
+                woken += _wake(ticket)
     return woken
+
+
+def _wake(ticket: Ticket) -> int:
+    if ticket.is_closed:  # Closed is final: nothing to wake, nobody to tell
+        Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).update(snoozed_until=None)
+        return 0
+    fields: dict[str, object] = {"snoozed_until": None}
+    if not ticket.is_solved:
+        fields["status"] = Ticket.Status.OPEN
+    ticket = ticket_update(ticket=ticket, actor=None, channel=Channel.SYSTEM, **fields).ticket
+    if fields.get("status"):
+        rule_actions_apply(
+            ticket=ticket,
+            actions=[
+                {
+                    "action": "email_assignee",
+                    "value": "",
+                    "subject": WAKE_SUBJECT,
+                    "body": WAKE_BODY,
+                }
+            ],
+            reason="snooze",
+        )
+    return 1
 
 
 def account_pass(*, account: Account) -> PassReport:

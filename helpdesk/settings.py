@@ -303,6 +303,9 @@ CELERY_BEAT_SCHEDULE = {
 # Tickets one automation acts on in one pass, at most (Zendesk: 1,000 an hour); the rest
 # wait for the next pass, so a pass stays short however many tickets match at once.
 AUTOMATIONS_BATCH = env.int("AUTOMATIONS_BATCH", default=1000)
+# Tickets locked and acted on per transaction (a commit per ticket cost more than its work;
+# a bigger chunk holds its tickets' rows longer while agents may be editing them).
+AUTOMATIONS_CHUNK = env.int("AUTOMATIONS_CHUNK", default=25)
 
 # Email (Django 6.1 MAILERS). ESP: anymail backend chosen by EMAIL_ESP; unset means the
 # development backend that prints to the console and keeps a copy under var/mail.

@@ -82,7 +82,10 @@ def _assert_each_closed_once(acme, tickets) -> None:
     assert closes == Counter({t.pk: 1 for t in tickets})
 
 
-def _workers(redis_url, queue, tmp_path, count):  # noqa: F811
+def _workers(redis_url, queue, tmp_path, count, monkeypatch):  # noqa: F811
+    # A transaction per ticket (not per chunk): the pass commits as it goes, so a kill
+    # lands between commits and a racing pass meets tickets already done.
+    monkeypatch.setenv("AUTOMATIONS_CHUNK", "1")
     return [
         Worker(redis_url=redis_url, queue=queue, mail_dir=tmp_path, send_seconds=0)
         for _ in range(count)
@@ -95,12 +98,13 @@ def test_a_worker_killed_mid_pass_then_a_new_pass_closes_each_ticket_once(
     acme,
     solved_long_ago,
     slow_applications,
+    monkeypatch,
 ):
     assert Automation.objects.for_account(acme).filter(default_key="close_solved", active=True)
     queue = f"automations-test-{uuid.uuid4().hex[:8]}"
     publisher = Celery("automations-test-publisher", broker=redis_url, set_as_current=False)
     broker = redis.Redis.from_url(redis_url)
-    (worker,) = _workers(redis_url, queue, tmp_path, 1)
+    (worker,) = _workers(redis_url, queue, tmp_path, 1, monkeypatch)
     try:
         worker.start()
         publisher.send_task(TASK, queue=queue)
@@ -127,11 +131,12 @@ def test_two_passes_at_once_never_apply_an_automation_twice_to_a_ticket(
     acme,
     solved_long_ago,
     slow_applications,
+    monkeypatch,
 ):
     queue = f"automations-test-{uuid.uuid4().hex[:8]}"
     publisher = Celery("automations-test-publisher", broker=redis_url, set_as_current=False)
     broker = redis.Redis.from_url(redis_url)
-    workers = _workers(redis_url, queue, tmp_path, 2)
+    workers = _workers(redis_url, queue, tmp_path, 2, monkeypatch)
     try:
         for worker in workers:
             worker.start()
