@@ -35,13 +35,14 @@ def automation_clean(*, account: Account, conditions: object, actions: object) -
         cleaned = {"all": [], "any": []}
     if any(c["value"] == CURRENT_USER for part in cleaned.values() for c in part):
         errors.append(_("An automation runs as nobody: “current user” means nothing in it."))
-    try:
-        _none, clean_actions = trigger_clean(account=account, conditions=[], actions=actions)
-    except ValidationError as exc:
-        errors.extend(
-            m.replace(_("A trigger needs"), _("An automation needs")) for m in exc.messages
-        )
-        clean_actions = []
+    clean_actions: list = []
+    if not actions:
+        errors.append(_("An automation needs at least one action."))
+    else:
+        try:
+            _none, clean_actions = trigger_clean(account=account, conditions=[], actions=actions)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
     if not errors and not cleaned["all"] and not cleaned["any"]:
         errors.append(_("An automation needs at least one condition."))
     if not errors and not _nullifies(account, cleaned["all"], clean_actions):
