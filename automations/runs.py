@@ -59,7 +59,7 @@ class PassReport:
 
 
 def _batch() -> int:
-    return int(getattr(settings, "AUTOMATIONS_BATCH", 1000))
+    return int(getattr(settings, "AUTOMATIONS_BATCH", 200))
 
 
 def matching_tickets(*, automation: Automation) -> QuerySet[Ticket]:
