@@ -120,3 +120,19 @@ def test_agents_may_not_manage_automations(acme, acme_agent):
     client = TenantClient(acme)
     client.force_login(acme_agent)
     assert client.get("/agent/settings/automations/").status_code == 403
+
+
+def test_the_list_tells_when_each_automation_last_ran_and_on_how_many_tickets(
+    acme, acme_agent, admin_client
+):
+    from automations.runs import account_pass
+    from tests.automations.conftest import age
+    from tests.factories import make_ticket
+    from tickets.services import ticket_update
+
+    ticket = make_ticket(account=acme, submitter=acme_agent)
+    ticket_update(ticket=ticket, actor=acme_agent, status="solved")
+    age(ticket, solved_at=100)
+    account_pass(account=acme)
+    page = admin_client.get("/agent/settings/automations/").content.decode()
+    assert ": 1 ticket<" in page
