@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     # Health, readiness, metrics, logs (README, "Operations"); no models.
     "operations",
     "macros",
+    # Time-based automations and snooze (issue 20): rules run by beat every 10 minutes.
+    "automations",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
@@ -294,7 +296,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.retention_sweep_task",
         "schedule": 24 * 60 * 60.0,
     },
+    # Time-based automations and snoozed tickets' wake-ups (automations/): every 10
+    # minutes, as Zendesk's hourly pass but finer. Idempotent: two beats by mistake, or a
+    # worker killed mid-pass, never apply an automation twice to a ticket.
+    "automations-run": {
+        "task": "automations.tasks.automations_run_task",
+        "schedule": 10 * 60.0,
+    },
 }
+# Tickets one automation acts on in one pass, at most: 1,200 an hour at a pass every 10
+# minutes (Zendesk: 1,000 an hour); the rest wait for the next pass, so a pass stays short
+# however many tickets match at once (an application costs ~45 ms on the bench machine
+# under load, bench/README.md: 3 accounts × 200 in well under the 2 minutes of issue 20).
+AUTOMATIONS_BATCH = env.int("AUTOMATIONS_BATCH", default=200)
+# Tickets locked and acted on per transaction (a commit per ticket cost more than its work;
+# a bigger chunk holds its tickets' rows longer while agents may be editing them).
+AUTOMATIONS_CHUNK = env.int("AUTOMATIONS_CHUNK", default=25)
 
 # Email (Django 6.1 MAILERS). ESP: anymail backend chosen by EMAIL_ESP; unset means the
 # development backend that prints to the console and keeps a copy under var/mail.

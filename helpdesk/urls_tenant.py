@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v2/", include("servicelevels.api_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
+    path("", include("automations.urls")),
 ]

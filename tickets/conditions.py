@@ -81,9 +81,11 @@ class Field:
     name: str
     label: Promise
     column: str
-    kind: str  # choice, ordered, group, user, organization, tags, boolean, time, sla
+    kind: str  # choice, ordered, group, user, organization, tags, boolean, presence, time, sla
     operators: tuple[str, ...]
     choices: tuple[str, ...] = ()
+    # A time measured only while the ticket has this status ("pending since").
+    status: str = ""
 
 
 FIELDS: dict[str, Field] = {
@@ -135,6 +137,39 @@ FIELDS: dict[str, Field] = {
             "sla",
             ("breaches_within_hours", "breached"),
         ),
+        # Issue 20: what time-based automations measure "hours since" from. SLA states are
+        # the field above.
+        Field(
+            "pending_since",
+            gettext_lazy("Pending since"),
+            "status_changed_at",
+            "time",
+            TIMES,
+            status=Ticket.Status.PENDING,
+        ),
+        Field(
+            "on_hold_since",
+            gettext_lazy("On-hold since"),
+            "status_changed_at",
+            "time",
+            TIMES,
+            status=Ticket.Status.ON_HOLD,
+        ),
+        Field(
+            "requester_updated_at",
+            gettext_lazy("Requester's last reply"),
+            "requester_updated_at",
+            "time",
+            TIMES + VALUELESS[:2],
+        ),
+        Field(
+            "assignee_updated_at",
+            gettext_lazy("Assignee's last update"),
+            "assignee_updated_at",
+            "time",
+            TIMES + VALUELESS[:2],
+        ),
+        Field("snoozed", gettext_lazy("Snoozed"), "snoozed_until", "presence", ("is",)),
     )
 }
 RELATED = {"group": AgentGroup, "user": User, "organization": Organization}
@@ -203,7 +238,7 @@ def _bad_value(field: Field, value: Any) -> ValidationError:
 def _clean_value(field: Field, operator: str, value: Any) -> Any:
     if operator in VALUELESS:
         return None
-    if isinstance(value, bool) and field.kind != "boolean":
+    if isinstance(value, bool) and field.kind not in ("boolean", "presence"):
         raise _bad_value(field, value)
     if field.kind in ("choice", "ordered"):
         value = "" if value is None else str(value)
@@ -229,7 +264,7 @@ def _clean_value(field: Field, operator: str, value: Any) -> Any:
         if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
             raise _bad_value(field, value)
         return " ".join(sorted({t.lower()[:100] for t in tags}))
-    if field.kind == "boolean":
+    if field.kind in ("boolean", "presence"):
         if value in (True, "true", "1", 1):
             return True
         if value in (False, "false", "0", 0):
@@ -369,6 +404,8 @@ def _priority_ranks(conditions: dict) -> frozenset[int] | None:
 def _condition_q(condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo) -> Q:
     field = FIELDS[condition["field"]]
     operator, value, column = condition["operator"], condition["value"], field.column
+    if field.kind == "presence":
+        return Q(**{f"{column}__isnull": not value})
     if field.kind in ("choice", "ordered", "boolean") or field.kind in RELATED:
         if operator in ("less_than", "greater_than"):
             order = STATUS_ORDER if field.name == "status" else PRIORITY_ORDER
@@ -397,7 +434,8 @@ def _condition_q(condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo
             return scoped & Q(**{f"{column}__lte": now})
         until = now + dt.timedelta(hours=value)
         return scoped & Q(**{f"{column}__gt": now, f"{column}__lte": until})
-    return _time_q(column, operator, value, now, zone)
+    q = _time_q(column, operator, value, now, zone)
+    return q & Q(status=field.status) if field.status else q
 
 
 def _has_tag(tag: str) -> Q:

@@ -27,6 +27,9 @@ FIELD_LABELS = {
     "organization": _("Organization"),
     "is_public": _("Visibility"),
     "satisfaction": _("Satisfaction"),
+    # Issue 20: an automation's application, and a snooze, in the Activity.
+    "automation": _("Automation"),
+    "snoozed_until": _("Snoozed until"),
 }
 
 SUBMIT_AS: dict[str, str | Promise] = {

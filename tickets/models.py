@@ -149,6 +149,15 @@ class Ticket(NumberedTenantModel):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    # What time-based automations measure "hours since" from (automations/; issue 20):
+    # kept by the ticket services as the events happen, never computed from the history,
+    # so a pass over a million tickets reads an index instead of the events.
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    requester_updated_at = models.DateTimeField(_("requester's last reply"), null=True, blank=True)
+    assignee_updated_at = models.DateTimeField(_("assignee's last update"), null=True, blank=True)
+    # Snoozed (postponed) until then: out of the working views, into "Snoozed"; woken up
+    # as Open by the automations' beat task. Its SLA clocks are not touched.
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
     satisfaction_rating = models.CharField(
         _("satisfaction"), max_length=4, choices=Rating, blank=True
     )
@@ -188,6 +197,23 @@ class Ticket(NumberedTenantModel):
             ),
             models.Index(fields=["account", "organization", "-created_at"], name="ticket_acct_org"),
             models.Index(fields=["account", "is_public", "-updated_at"], name="ticket_acct_public"),
+            # Time-based automations (issue 20): "pending for more than 72 hours" and the
+            # like read a range of one status's entries, never the account's tickets.
+            models.Index(
+                fields=["account", "status", "status_changed_at"], name="ticket_acct_status_since"
+            ),
+            # "Close 4 days after solved": solved tickets are few (closed within days).
+            models.Index(
+                fields=["account", "solved_at"],
+                name="ticket_acct_solved_at",
+                condition=models.Q(status="solved"),
+            ),
+            # The Snoozed view and the wake-up pass: only snoozed tickets are in it.
+            models.Index(
+                fields=["account", "snoozed_until"],
+                name="ticket_acct_snoozed",
+                condition=models.Q(snoozed_until__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -384,6 +410,7 @@ DEFAULT_VIEW_TITLES = {
     "pending": ("Pending", pgettext_lazy("ticket view", "Pending")),
     "solved": ("Solved", pgettext_lazy("ticket view", "Solved")),
     "private": ("Private tickets", _("Private tickets")),
+    "snoozed": ("Snoozed", pgettext_lazy("ticket view", "Snoozed")),
 }
 
 

@@ -179,6 +179,8 @@ def _as_choice(condition: dict) -> tuple[str, str]:
     value = condition["value"]
     if field.kind == "boolean":
         return ("bool:true" if value else "bool:false"), ""
+    if field.kind == "presence":
+        return "", "true" if value else "false"
     if field.kind in ("choice", "ordered"):
         return f"{condition['field']}:{value}", ""
     if field.kind == "organization" or (field.name == "requester_id" and value != CURRENT_USER):

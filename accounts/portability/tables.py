@@ -35,15 +35,16 @@ SECRETS: dict[str, tuple[str, ...]] = {
 # organization; tests/operations keeps the two in step). Other values ("current_user",
 # none, tags, dates) are no keys. JSON naming rows by per-account numbers (macro actions)
 # travels as it is, like the numbers themselves. column → {condition field → target}.
+_CONDITION_KEYS = {
+    "group_id": "accounts.AgentGroup",
+    "assignee_id": "accounts.User",
+    "requester_id": "accounts.User",
+    "organization_id": "accounts.Organization",
+}
 JSON_KEYS: dict[str, dict[str, dict[str, str]]] = {
-    "tickets.View": {
-        "conditions": {
-            "group_id": "accounts.AgentGroup",
-            "assignee_id": "accounts.User",
-            "requester_id": "accounts.User",
-            "organization_id": "accounts.Organization",
-        },
-    },
+    "tickets.View": {"conditions": _CONDITION_KEYS},
+    # Automations speak the views' conditions (issue 20); their actions name numbers.
+    "automations.Automation": {"conditions": _CONDITION_KEYS},
 }
 CONDITION_PARTS = ("all", "any")
 

@@ -64,7 +64,7 @@ def test_admin_creates_a_view_and_reads_it_back_in_zendesks_shape(
     agent = api_for(acme_agent)
     assert agent.get(f"views/{number}.json").json()["view"]["id"] == number
     listed = agent.get("views.json").json()
-    assert number in [v["id"] for v in listed["views"]] and listed["count"] == 8
+    assert number in [v["id"] for v in listed["views"]] and listed["count"] == 9
 
 
 def test_view_tickets_and_counts(acme, acme_admin, acme_agent, billing, api_for):

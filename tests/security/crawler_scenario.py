@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
+from automations.models import Automation
+from automations.services import automation_create
 from macros.models import Macro
 from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
@@ -140,6 +142,13 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         detail=GLOBEX_SECRET,
     )
 
+    # Globex's automations outnumber acme's (see beyond_acme).
+    automation_create(
+        account=globex,
+        name=f"{GLOBEX_SECRET} automation",
+        conditions={"all": [{"field": "current_tags", "operator": "not_includes", "value": "g"}]},
+        actions=[{"action": "add_tag", "value": "g"}],
+    )
     # Globex's triggers and suppressed addresses outnumber acme's (see beyond_acme).
     for i in range(2):
         trigger_create(
@@ -264,6 +273,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_api_token": globex_token,
         "trigger": first(Trigger, acme),
         "globex_trigger": beyond_acme(Trigger),
+        "automation": first(Automation, acme),
+        "globex_automation": beyond_acme(Automation),
         "delivery": delivery_ref(acme),
         "globex_delivery": delivery_ref(globex),
         "shared_macro": shared_macro.number,

@@ -102,6 +102,10 @@ TRIGGER_PROBES = {
     "mine": lambda i: {"number": i["trigger"]},
     "globex": lambda i: {"number": i["globex_trigger"]},
 }
+AUTOMATION_PROBES = {
+    "mine": lambda i: {"number": i["automation"]},
+    "globex": lambda i: {"number": i["globex_automation"]},
+}
 API_TOKEN_PROBES = {
     "mine": lambda i: {"number": i["api_token"].number},
     "globex": lambda i: {"number": i["globex_api_token"].number},
@@ -396,6 +400,24 @@ TABLE: dict[str, Entry] = {
     "agent/settings/triggers/<int:number>/delete/": Entry(
         TRIGGER_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/automations/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/automations/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/automations/<int:number>/": Entry(
+        AUTOMATION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/automations/<int:number>/clone/": Entry(
+        AUTOMATION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/automations/<int:number>/toggle/": Entry(
+        AUTOMATION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/automations/<int:number>/move/": Entry(
+        AUTOMATION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/automations/<int:number>/delete/": Entry(
+        AUTOMATION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/tickets/<int:number>/snooze/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/settings/api/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/api/<int:number>/revoke/": Entry(
         API_TOKEN_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -570,6 +592,7 @@ def state_fingerprint() -> tuple:
         "tickets_ticketevent",
         "notifications_delivery",
         "notifications_trigger",
+        "automations_automation",
         "notifications_suppression",
         "macros_macro",
         "macros_macroapplication",

@@ -30,6 +30,8 @@ from hypothesis.stateful import (
 
 from accounts.models import User
 from accounts.services import organization_create
+from automations.runs import automation_run
+from automations.services import automation_create
 from macros.services import macro_apply, macro_create
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
@@ -209,6 +211,32 @@ class VisibilityMachine(RuleBasedStateMachine):
         if comment is not None and not comment.public:
             self.internal_texts.append(body)
 
+    @precondition(lambda self: self.tickets)
+    @rule()
+    def automation_emails_requesters_and_ccs(self):
+        """Issue 20: an automation's email to end users says what a trigger's may, never
+        a private ticket or an internal note (whatever its placeholders ask for)."""
+        tag = marker("tag")
+        automation = automation_create(
+            account=self.account,
+            name=marker("automation"),
+            conditions={
+                "all": [
+                    {"field": "status", "operator": "less_than", "value": "solved"},
+                    {"field": "current_tags", "operator": "not_includes", "value": tag},
+                ]
+            },
+            actions=[
+                {
+                    "action": "email_requester_and_ccs",
+                    "subject": "{{ticket.title}}",
+                    "body": "{{ticket.latest_comment}}\n{{ticket.public_comments}}",
+                },
+                {"action": "add_tag", "value": tag},
+            ],
+        )
+        self._run(automation_run, automation=automation)
+
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):
         user = User.objects.for_account(self.account).get(pk=self.end_users[who].pk)
@@ -232,7 +260,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         paths += [f"/hc/requests/{n}/" for n in numbers]
         # The views (issue 18) are the agents': an end user gets nothing from them, even
         # from "Recently updated" (view 4), which lists every ticket.
-        paths += ["/agent/views/4/", "/agent/views/recent/"]
+        paths += ["/agent/views/4/", "/agent/views/recent/", "/agent/views/8/"]
         for path in paths:
             yield path, web.get(path)
         api_paths = ["/api/v2/requests.json", f"/api/v2/search.json?query={WORD}"]

@@ -203,7 +203,7 @@ def test_counts_are_one_query_for_many_views_and_capped(
     for i in range(5):
         shared(acme, acme_admin, title=f"Extra {i}")
     views = list(views_for_agent(viewer=acme_agent))
-    assert len(views) == 12
+    assert len(views) == 13
     monkeypatch.setattr(counts, "VIEW_COUNT_CAP", 3)
     with django_assert_num_queries(1):
         found = view_counts(views=views, viewer=acme_agent)
@@ -355,7 +355,7 @@ def test_clone_deactivate_and_reorder(acme, acme_admin, acme_agent):
     assert len(numbers) == len(list(views_for_agent(viewer=acme_admin)))
 
 
-def test_every_new_account_starts_with_the_seven_default_views(db):
+def test_every_new_account_starts_with_the_eight_default_views(db):
     account = AccountFactory(subdomain="fresh")
     agent = AgentFactory(account=account)
     views = list(views_for_agent(viewer=agent))
@@ -367,8 +367,9 @@ def test_every_new_account_starts_with_the_seven_default_views(db):
         "pending",
         "solved",
         "private",
+        "snoozed",
     ]
-    assert [v.number for v in views] == [1, 2, 3, 4, 5, 6, 7]
+    assert [v.number for v in views] == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
 def test_default_views_are_ordinary_editable_views(acme, acme_admin):

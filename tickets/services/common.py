@@ -44,6 +44,7 @@ TRACKED_FIELDS = (
     "organization",
     "tags",
     "due_at",
+    "snoozed_until",
 )
 
 
@@ -258,6 +259,9 @@ def apply_fields(
         )
     if "status" in changes:
         ticket.solved_at = timezone.now() if ticket.is_solved else None
+        ticket.status_changed_at = timezone.now()
+    if changes and actor is not None and actor.pk == ticket.assignee_id:
+        ticket.assignee_updated_at = timezone.now()
     return changes
 
 

@@ -21,23 +21,29 @@ from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS
 from tickets.services.common import NotAllowed
 
 UNSOLVED = {"field": "status", "operator": "less_than", "value": "solved"}
+# A snoozed ticket leaves the working lists until it wakes up (issue 20).
+AWAKE = {"field": "snoozed", "operator": "is", "value": False}
 # The lists Sportello had before views were editable, now ordinary shared views. Their
 # titles are stored in English and shown translated while nobody has renamed them
 # (View.display_title, DEFAULT_VIEW_TITLES).
 DEFAULT_VIEWS: tuple[dict[str, Any], ...] = (
     {
         "key": "mine",
-        "all": [{"field": "assignee_id", "operator": "is", "value": "current_user"}, UNSOLVED],
+        "all": [
+            {"field": "assignee_id", "operator": "is", "value": "current_user"},
+            UNSOLVED,
+            AWAKE,
+        ],
     },
     {
         "key": "unassigned",
-        "all": [{"field": "assignee_id", "operator": "is", "value": None}, UNSOLVED],
+        "all": [{"field": "assignee_id", "operator": "is", "value": None}, UNSOLVED, AWAKE],
     },
-    {"key": "unsolved", "all": [UNSOLVED]},
+    {"key": "unsolved", "all": [UNSOLVED, AWAKE]},
     {"key": "recent", "all": []},
     {
         "key": "pending",
-        "all": [{"field": "status", "operator": "is", "value": "pending"}],
+        "all": [{"field": "status", "operator": "is", "value": "pending"}, AWAKE],
     },
     {
         "key": "solved",
@@ -46,6 +52,10 @@ DEFAULT_VIEWS: tuple[dict[str, Any], ...] = (
     {
         "key": "private",
         "all": [{"field": "is_public", "operator": "is", "value": False}],
+    },
+    {
+        "key": "snoozed",
+        "all": [{"field": "snoozed", "operator": "is", "value": True}, UNSOLVED],
     },
 )
 

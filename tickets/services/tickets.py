@@ -103,6 +103,8 @@ def ticket_open(
         updated_at=now,
         last_activity_at=now,
         solved_at=now if status == Ticket.Status.SOLVED else None,
+        status_changed_at=now,
+        requester_updated_at=now if submitter.pk == requester.pk else None,
     )
     # The related objects are in hand and their account checked above: full_clean
     # would only read each of them back (a query per key) to see that it exists.
@@ -219,12 +221,25 @@ def comment_add(
     record_event(ticket, author, channel, TicketEvent.Kind.COMMENT, comment=comment)
     if status and status != ticket.status:
         change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
+    if author.is_end_user and ticket.snoozed_until is not None:
+        # The requester wrote: a snoozed ticket wakes up now rather than at its time.
+        change.changes.update(apply_fields(ticket, None, Channel.SYSTEM, {"snoozed_until": None}))
+    _mark_reply_times(ticket, author)
     touch(ticket, activity=True)
     ticket.save()
     if not comment.public:
         change.mentioned = mentioned_agents(ticket.account, comment.body)
     change.send()
     return comment
+
+
+def _mark_reply_times(ticket: Ticket, author: User) -> None:
+    """What "hours since the requester's last reply / the assignee's last update" count
+    from (time-based automations)."""
+    if author.pk == ticket.requester_id:
+        ticket.requester_updated_at = timezone.now()
+    if author.pk == ticket.assignee_id:
+        ticket.assignee_updated_at = timezone.now()
 
 
 @transaction.atomic

@@ -107,6 +107,9 @@ def event_value(value: str, field: str) -> str:
     if field == "due_at":
         parsed = parse_datetime(value)
         return date_format(parsed, "DATE_FORMAT") if parsed else value
+    if field == "snoozed_until":
+        parsed = parse_datetime(value)
+        return date_format(timezone.localtime(parsed), "DATETIME_FORMAT") if parsed else value
     if field == "is_public":
         return _("Public") if value == "public" else _("Private")
     return value
