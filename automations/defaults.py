@@ -6,10 +6,6 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-# Defaults that stay off until the account has what they need: servicelevels keeps no
-# per-ticket SLA state yet, so "breach within 1 hour" is not a condition an automation
-# can state. The lead adds it to this default (and lifts the key from here) with SLA.
-NEEDS_SLA_CONDITIONS = {"sla_breach_warning"}
 REMINDER_TAG = "pending_reminder_sent"
 SLA_WARNING_TAG = "sla_warning_sent"
 
@@ -64,14 +60,15 @@ DEFAULT_AUTOMATIONS: list[dict] = [
         "key": "sla_breach_warning",
         "name": _("Notify the group of an SLA breach warning"),
         "description": _(
-            "Inactive until SLA conditions exist: once service level policies keep each "
-            "ticket's targets, it emails the group one hour before a breach."
+            "Emails the ticket's group once when one of its SLA targets will be breached "
+            "within the hour. Off until the account has SLA policies: turn it on then."
         ),
         "active": False,
         "conditions": {
             "all": [
                 _c("status", "less_than", "solved"),
                 _c("group_id", "is_not", None),
+                _c("sla_next_breach_at", "breaches_within_hours", 1),
                 _c("current_tags", "not_includes", SLA_WARNING_TAG),
             ],
             "any": [],

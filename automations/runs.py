@@ -34,7 +34,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.dbsession import account_context
 from accounts.models import Account, User
-from automations.defaults import NEEDS_SLA_CONDITIONS
 from automations.models import Automation
 from notifications.rule_actions import rule_actions_apply
 from tickets.conditions import conditions_q
@@ -165,8 +164,6 @@ def account_pass(*, account: Account) -> PassReport:
     fired = {}
     automations = Automation.objects.for_account(account).filter(active=True)
     for automation in automations.order_by("position", "id"):
-        if automation.default_key in NEEDS_SLA_CONDITIONS:
-            continue
         fired[automation.name] = automation_run(automation=automation)
     return PassReport(fired=fired, woken=snoozes_wake(account=account))
 

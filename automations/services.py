@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from automations.defaults import NEEDS_SLA_CONDITIONS, default_automations_in
+from automations.defaults import default_automations_in
 from automations.models import Automation
 from automations.rules import automation_clean
 
@@ -30,16 +30,6 @@ def _name_and_description(name: str, description: str) -> tuple[str, str]:
     if not name:
         raise ValidationError({"name": _("An automation needs a name.")})
     return name[:200], (description or "").strip()[:500]
-
-
-def _check_may_run(automation: Automation) -> None:
-    if automation.active and automation.default_key in NEEDS_SLA_CONDITIONS:
-        raise ValidationError(
-            _(
-                "This automation stays inactive until SLA conditions exist (service level "
-                "policies that keep each ticket's targets)."
-            )
-        )
 
 
 @transaction.atomic
@@ -68,7 +58,6 @@ def automation_create(
         actions=clean_actions,
         default_key=default_key,
     )
-    _check_may_run(automation)
     return _save(automation)
 
 
@@ -88,7 +77,6 @@ def automation_update(
     )
     automation.name, automation.description, automation.active = name, description, active
     automation.updated_at = timezone.now()
-    _check_may_run(automation)
     return _save(automation)
 
 
@@ -116,7 +104,6 @@ def automation_clone(*, automation: Automation) -> Automation:
 
 def automation_set_active(*, automation: Automation, active: bool) -> Automation:
     automation.active = active
-    _check_may_run(automation)
     automation.updated_at = timezone.now()
     automation.save(update_fields=["active", "updated_at"])
     return automation

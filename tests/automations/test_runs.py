@@ -115,16 +115,40 @@ def test_hours_since_the_requesters_last_reply_and_the_assignees_last_update(
     assert automation_run(automation=nudge) == 1
 
 
-def test_the_sla_warning_default_stays_off_until_sla_conditions_exist(acme, ticket):
-    from django.core.exceptions import ValidationError
+def test_the_sla_warning_default_emails_the_group_once_an_hour_before_a_breach(
+    acme, acme_agent, acme_user
+):
+    from accounts.models import GroupMembership
+    from servicelevels.policies import sla_policy_create
+    from tests.factories import AgentGroupFactory
+
+    billing = AgentGroupFactory(account=acme, name="Billing")
+    GroupMembership.objects.create(account=acme, group=billing, user=acme_agent)
+    sla_policy_create(
+        account=acme,
+        title="Urgent",
+        conditions={"all": [{"field": "priority", "operator": "is", "value": "urgent"}]},
+        metrics=[
+            {"priority": "urgent", "metric": "first_reply_time", "target": 50},
+            {"priority": "normal", "metric": "first_reply_time", "target": 50},
+        ],
+    )
+    soon = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, priority="urgent")
+    soon = ticket_update(ticket=soon, actor=acme_agent, group=billing).ticket
+    # Same group, no SLA target (normal priority matches no policy): never warned.
+    calm = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    ticket_update(ticket=calm, actor=acme_agent, group=billing)
 
     warning = _default(acme, "sla_breach_warning")
-    assert not warning.active
-    assert "Inactive until SLA conditions exist" in warning.description
-    with pytest.raises(ValidationError, match="SLA conditions"):
-        automation_set_active(automation=warning, active=True)
-    report = account_pass(account=acme)
-    assert warning.name not in report.fired
+    assert not warning.active  # off until the account turns it on
+    assert warning.name not in account_pass(account=acme).fired
+    automation_set_active(automation=warning, active=True)
+
+    assert automation_run(automation=warning) == 1
+    assert automation_run(automation=warning) == 0  # its tag makes it fire once
+    mails = Delivery.objects.for_account(acme).filter(ticket=soon, reason=warning.name)
+    assert [m.to_email for m in mails] == [acme_agent.email]
+    assert not Delivery.objects.for_account(acme).filter(ticket=calm, reason=warning.name)
 
 
 def test_a_closed_ticket_is_never_acted_on(acme, acme_agent, ticket):
