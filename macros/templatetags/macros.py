@@ -11,10 +11,14 @@ register = template.Library()
 
 
 def _macros(context) -> list:
-    # Read once per page, whichever piece asks first.
+    # Read once per page, whichever piece asks first; only what the picker and the bulk
+    # choice print (no owner, no groups: their join and prefetch were ~1.5 ms a page).
     if "_agent_macros" not in context.render_context:
         user = context["request"].user
-        context.render_context["_agent_macros"] = list(macros_for_agent(viewer=user))
+        macros = macros_for_agent(viewer=user).select_related(None).prefetch_related(None)
+        context.render_context["_agent_macros"] = list(
+            macros.only("number", "title", "description")
+        )
     return context.render_context["_agent_macros"]
 
 

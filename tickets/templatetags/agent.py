@@ -184,6 +184,13 @@ def row_columns(columns=None, hide_requester=False) -> list[str]:
     return [key for key in keys if key != "requester"] if hide_requester else keys
 
 
+@register.simple_tag
+def default_row_columns() -> list[str]:
+    """``{% default_row_columns as default_keys %}``: the default columns' keys, for the
+    rows template's straight-line branch (issue 17)."""
+    return list(DEFAULT_COLUMNS)
+
+
 @register.filter
 def get_item(row: dict, key: str):
     """``row|get_item:key``: a row's value for a column named by a variable."""
