@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +69,41 @@ def comments_visible_to(*, ticket: Ticket, viewer: User) -> QuerySet[Comment]:
     """Agents see every comment; anyone else only public replies (never internal notes)."""
     qs = ticket.comments.select_related("author").prefetch_related("attachments")
     return qs if viewer.is_agent else qs.filter(public=True)
+
+
+def conversation_rows(*, ticket: Ticket, viewer: User) -> list[dict]:
+    """comments_visible_to as plain rows for the ticket page's conversation, in two
+    queries: each comment's body, html_body, public, created_at, author_name and
+    author_role, and its ``files`` (token, filename, size). No model instances: 60
+    comments with their authors and attachments took ~5.5 ms of CPU as models, ~2 as
+    rows (issue 17)."""
+    rows: list[dict] = [
+        dict(row)
+        for row in comments_visible_to(ticket=ticket, viewer=viewer)
+        .select_related(None)
+        .prefetch_related(None)
+        .values(
+            "id",
+            "body",
+            "html_body",
+            "public",
+            "created_at",
+            author_name=F("author__name"),
+            author_role=F("author__role"),
+        )
+    ]
+    files: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    if files:
+        attachments = (
+            Attachment.objects.filter(account_id=ticket.account_id, comment_id__in=files)
+            .order_by("id")
+            .values("comment_id", "token", "filename", "size")
+        )
+        for attachment in attachments:
+            files[attachment["comment_id"]].append(dict(attachment))
+    for row in rows:
+        row["files"] = files[row["id"]]
+    return rows
 
 
 def comments_readable_by(comments: Iterable[Comment], viewer: User | None) -> list[Comment]:
