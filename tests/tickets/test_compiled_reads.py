@@ -12,8 +12,9 @@ from accounts.services import group_add_agent, group_create, group_remove_agent
 from macros.services import macro_create
 from tests.factories import AgentFactory, make_ticket
 from tickets.models import View
-from tickets.selectors import views_for_agent
-from tickets.services.saved_views import view_create
+from tickets.selectors import view_counts, views_for_agent
+from tickets.services import ticket_update
+from tickets.services.saved_views import view_create, view_update
 
 UNSOLVED = "/agent/views/3/"
 CONDITIONS = {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]}
@@ -70,3 +71,35 @@ def test_compiled_rows_refuse_what_raw_sql_cannot_redo(acme, acme_agent):
         compiled.rows(View, ("sr",), lambda: View.objects.for_account(acme).select_related("owner"))
     with pytest.raises(Exception, match="without an account"):
         compiled.rows(View, ("unscoped",), lambda: View.objects.all())
+
+
+def test_sidebar_counts_follow_the_tickets_and_the_views_edits(acme, acme_agent, acme_user):
+    """view_counts compiles a sidebar made of timeless views once; the counts still follow
+    new tickets, an edited view, and a view relative to now (never compiled)."""
+    urgent = view_create(
+        account=acme,
+        actor=acme_agent,
+        title="Urgent",
+        conditions={"all": [{"field": "priority", "operator": "is", "value": "urgent"}]},
+    )
+    recent = view_create(
+        account=acme,
+        actor=acme_agent,
+        title="Recent",
+        conditions={"all": [{"field": "created_at", "operator": "within_last_hours", "value": 1}]},
+    )
+
+    def count(view):
+        fresh = View.objects.for_account(acme).get(pk=view.pk)
+        return view_counts(views=[fresh], viewer=acme_agent)[view.number]
+
+    assert count(urgent) == 0 and count(recent) == 0
+    ticket = make_ticket(account=acme, submitter=acme_user, subject="Down")
+    ticket_update(ticket=ticket, actor=acme_agent, priority="urgent")
+    assert count(urgent) == 1 and count(recent) == 1
+    view_update(
+        view=urgent,
+        actor=acme_agent,
+        conditions={"all": [{"field": "priority", "operator": "is", "value": "low"}]},
+    )
+    assert count(urgent) == 0
