@@ -28,7 +28,20 @@ class AccountChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
 
 
+class AgentChoiceIterator(ListedChoiceIterator):
+    """An agent's choice prints their number and name: only those are read (a user row
+    whole, for an account's 54 agents, was ~1.5 ms of the ticket page; issue 17)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.only("id", "number", "name"):
+            yield self.choice(obj)
+
+
 class AgentChoiceField(AccountChoiceField):
+    iterator = AgentChoiceIterator
+
     def label_from_instance(self, obj: User) -> str:
         return obj.name  # not "Name <email>": the list is the account's own team
 

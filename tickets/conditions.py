@@ -460,5 +460,20 @@ def _time_q(column: str, operator: str, value: Any, now: dt.datetime, zone: Zone
     return Q(**{f"{column}__{lookup}": now - span})
 
 
+# The kinds whose Q is a function of the stored condition and the viewer alone (never of
+# "now", the zone, or rows read while building it): a view made only of these compiles to
+# the same SQL until it is edited (tickets.selectors.view_counts compiles it once).
+TIMELESS_KINDS = frozenset({"choice", "ordered", "boolean", "presence", "tags", *RELATED})
+
+
+def timeless(conditions: dict) -> bool:
+    """Whether conditions_q(conditions) depends on nothing but them and the viewer."""
+    return all(
+        c["field"] in FIELDS and FIELDS[c["field"]].kind in TIMELESS_KINDS
+        for part in ("all", "any")
+        for c in conditions.get(part, [])
+    )
+
+
 def fields_in(conditions: dict) -> Iterable[str]:
     return (c["field"] for part in ("all", "any") for c in conditions.get(part, []))

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.timesince import TIME_STRINGS, timesince, timeuntil
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from helpdesk import formatting
 from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.labels import FIELD_LABELS
@@ -42,11 +43,12 @@ def agent_nav(context) -> list[dict]:
     if nav is None:
         views = agent_views(request)
         counts = view_counts_cached(views=views, viewer=request.user)
+        prefix = number_url_prefix("tickets:view")  # one reverse(), not one per view
         nav = request._agent_nav = [
             {
                 "key": view.number,
                 "title": view.display_title,
-                "url": reverse("tickets:view", args=[view.number]),
+                "url": f"{prefix}{view.number}/",
                 "count": counts.get(view.number),
             }
             for view in views
@@ -187,6 +189,13 @@ def row_columns(columns=None, hide_requester=False) -> list[str]:
     return [key for key in keys if key != "requester"] if hide_requester else keys
 
 
+@register.simple_tag
+def default_row_columns() -> list[str]:
+    """``{% default_row_columns as default_keys %}``: the default columns' keys, for the
+    rows template's straight-line branch (issue 17)."""
+    return list(DEFAULT_COLUMNS)
+
+
 @register.filter
 def get_item(row: dict, key: str):
     """``row|get_item:key``: a row's value for a column named by a variable."""
@@ -301,31 +310,33 @@ _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
 def comment_values(comments, ticket) -> list[dict]:
     """``{% comment_values comments ticket as items %}``: what each comment of the
     conversation prints, as plain values (the template escapes them; ``html_body`` was
-    sanitised with nh3 when the comment was written). Dicts for the reason given at
+    sanitised with nh3 when the comment was written), from
+    tickets.selectors.conversation_rows. Dicts for the reason given at
     ticket_row_values."""
+    agent_roles = {User.Role.AGENT, User.Role.ADMIN}
     items = []
     for counter, comment in enumerate(comments, start=1):
-        author, created = comment.author, comment.created_at
+        author, created = comment["author_name"], comment["created_at"]
         items.append(
             {
                 "counter": str(counter),
-                "public": comment.public,
-                "agent": author.is_agent,
-                "initial": author.name[:1].upper(),
-                "author": author.name,
+                "public": comment["public"],
+                "agent": comment["author_role"] in agent_roles,
+                "initial": author[:1].upper(),
+                "author": author,
                 "iso": formatting.iso(created),
                 "label": datetime_label(created),
-                "html_body": comment.html_body,
-                "body": comment.body,
+                "html_body": comment["html_body"],
+                "body": comment["body"],
                 "files": [
                     {
                         "url": reverse(
-                            "tickets:attachment_download", args=[ticket.number, a.token]
+                            "tickets:attachment_download", args=[ticket.number, a["token"]]
                         ),
-                        "name": a.filename,
-                        "size": filesizeformat(a.size),
+                        "name": a["filename"],
+                        "size": filesizeformat(a["size"]),
                     }
-                    for a in comment.attachments.all()
+                    for a in comment["files"]
                 ],
             }
         )

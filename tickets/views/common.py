@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts import compiled
 from accounts.access import require_admin, require_agent
 from accounts.models import User
+from tickets.models import View
 from tickets.selectors import views_for_agent
 
 
@@ -49,10 +51,19 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 def agent_views(request: HttpRequest) -> list:
     """The signed-in agent's active views (views_for_agent), read once per request: the
-    page and its sidebar share them."""
+    page and its sidebar share them; the query compiled once per agent and process
+    (accounts.compiled: its subqueries cost ~2 ms of CPU to build each time)."""
     cached = getattr(request, "_agent_views", None)
     if cached is None:
         user = request.user
-        cached = list(views_for_agent(viewer=user)) if isinstance(user, User) else []
+        cached = (
+            compiled.rows(
+                View,
+                ("views_for_agent", user.account_id, user.pk, user.role),
+                lambda: views_for_agent(viewer=user),
+            )
+            if isinstance(user, User)
+            else []
+        )
         request._agent_views = cached  # type: ignore[attr-defined]  # a per-request memo
     return cached

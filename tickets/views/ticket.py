@@ -15,7 +15,7 @@ from tickets.access import attachment_for_viewer, ticket_for_agent
 from tickets.attachments import attachment_response
 from tickets.forms import ReplyForm, TicketFieldsForm
 from tickets.models import Channel, Ticket
-from tickets.selectors import comments_visible_to, events_for_agent
+from tickets.selectors import conversation_rows, events_for_agent
 from tickets.services import (
     NotAllowed,
     can_be_made_private,
@@ -60,7 +60,7 @@ def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=
         "can_make_private": ticket.is_public and can_be_made_private(ticket),
     }
     if tab == "conversation":
-        context["comments"] = comments_visible_to(ticket=ticket, viewer=request.user)
+        context["comments"] = conversation_rows(ticket=ticket, viewer=request.user)
     else:
         context["events"] = events_for_agent(ticket=ticket)
     return render(request, TEMPLATE, context, status=status)
