@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # Health, readiness, metrics, logs (README, "Operations"); no models.
     "operations",
     "macros",
+    "ticketlinks",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.

@@ -27,6 +27,16 @@ FIELD_LABELS = {
     "organization": _("Organization"),
     "is_public": _("Visibility"),
     "satisfaction": _("Satisfaction"),
+    # Links between tickets (ticketlinks): the other ticket's number is the value.
+    "merged_into": _("Merged into"),
+    "merged_from": _("Merged in"),
+    "related": _("Related"),
+    "duplicate_of": _("Duplicate of"),
+    "duplicates": _("Has duplicate"),
+    "incident_of": _("Incident of problem"),
+    "incidents": _("Incident"),
+    "split_from": _("Split from"),
+    "split_into": _("Split into"),
 }
 
 SUBMIT_AS: dict[str, str | Promise] = {
