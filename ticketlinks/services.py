@@ -186,10 +186,11 @@ def ticket_split(
         tags=ticket.tags,
     )
     new = change.ticket
-    if change.comment is not None and first.author_id != actor.pk:
-        # The description is the customer's words: it keeps its author.
+    if change.comment is not None:
+        # The description is the customer's words: it keeps its author and its time, so
+        # the comments after it follow it in the conversation.
         Comment.objects.for_account(ticket.account).filter(pk=change.comment.pk).update(
-            author_id=first.author_id
+            author_id=first.author_id, created_at=first.created_at
         )
     Comment.objects.bulk_create(
         [
