@@ -118,6 +118,7 @@ def test_openapi_description_is_served_and_names_every_endpoint(api_for, acme):
         "/macros/active.json",
         "/macros/{id}.json",
         "/tickets/{id}/macros/{macro_id}/apply.json",
+        "/tickets/{id}/merge.json",
     ):
         assert path in description["paths"], path
     assert "put" in description["paths"]["/organizations/{id}.json"]
