@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Account, User
 from ticketlinks.models import TicketLink
 from tickets.models import Ticket, TicketCC
 
@@ -30,10 +30,11 @@ class ShownLink:
         return self.kind if self.outgoing else f"{self.kind}_in"
 
 
-def links_for_ticket(*, ticket: Ticket) -> list[ShownLink]:
-    """Every link of the ticket, from both ends, with the other tickets: one query."""
+def links_for_ticket(*, account: Account, ticket: Ticket) -> list[ShownLink]:
+    """Every link of the ticket, from both ends, with the other tickets: one query
+    (``account`` is the request's, in hand: the ticket's would be read again)."""
     rows = (
-        TicketLink.objects.for_account(ticket.account)
+        TicketLink.objects.for_account(account)
         .filter(Q(ticket=ticket) | Q(other=ticket))
         .select_related("ticket", "other")
         .order_by("kind", "created_at", "id")
