@@ -161,3 +161,14 @@ def test_api_merge_is_for_agents_of_the_account(acme, globex, acme_user, globex_
     answer = api_for(globex_agent).post(f"tickets/{target.number}/merge.json", body)
     assert answer.status_code == 404
     assert not Ticket.objects.for_account(acme).filter(status="closed").exists()
+
+
+def test_api_audits_and_event_export_carry_the_merge(acme, acme_agent, acme_user, api_for):
+    target = make_ticket(account=acme, submitter=acme_user)
+    source = make_ticket(account=acme, submitter=acme_user)
+    api = api_for(acme_agent)
+    api.post(f"tickets/{target.number}/merge.json", {"ids": [source.number]})
+    for ticket, field in ((target, "merged_from"), (source, "merged_into")):
+        answer = api.get(f"tickets/{ticket.number}/audits.json")
+        assert answer.status_code == 200
+        assert field in answer.content.decode()
