@@ -16,7 +16,8 @@ What a merge does, in one transaction:
    the target is private, or the target's end-user audience (requester, CCs, its
    organization's managers, after step 1) is not within the source's. A merge never
    shows an end user anything they could not see before. Copies are not emailed.
-   Attachments stay on their source ticket, which the merged link points to.
+   Their files are copied too (new stored files, not shared ones: the retention policy
+   deletes the closed source's files in time), and are seen as their comment is.
 3. Each source gets a closing note ("merged into #N", or the agent's ``source_comment``)
    and is Closed; the target gets a note listing the sources (or ``target_comment``).
    Notes are internal unless asked public, and always internal when any of the tickets
@@ -27,18 +28,22 @@ What a merge does, in one transaction:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ticketlinks.models import TicketLink
 from ticketlinks.selectors import end_user_audience, merge_check
-from tickets.models import Channel, Comment, Ticket, TicketEvent
+from tickets.models import Attachment, Channel, Comment, Ticket, TicketEvent
 from tickets.services import NotAllowed, comment_add, ticket_add_ccs
 from tickets.services.common import record_event
+
+logger = logging.getLogger(__name__)
 
 MAX_SOURCES = 50
 
@@ -96,14 +101,16 @@ def _copy_comments(
     """Step 2: the copies, in one INSERT; returns (copied, made internal)."""
     seen_by_target = end_user_audience([target])[target.pk]
     copies: list[Comment] = []
+    originals: list[Comment] = []
     internalised = 0
     for source in sources:
         keeps_flags = (
             source.is_public and target.is_public and seen_by_target <= audience[source.pk]
         )
-        for comment in source.comments.order_by("created_at", "id"):
+        for comment in source.comments.order_by("created_at", "id").prefetch_related("attachments"):
             public = comment.public and keeps_flags
             internalised += comment.public and not public
+            originals.append(comment)
             copies.append(
                 Comment(
                     account_id=target.account_id,
@@ -118,7 +125,29 @@ def _copy_comments(
                 )
             )
     Comment.objects.bulk_create(copies)
+    for original, copy in zip(originals, copies, strict=True):
+        for attachment in original.attachments.all():
+            _copy_file(attachment, copy)
     return len(copies), internalised
+
+
+def _copy_file(attachment: Attachment, comment: Comment) -> None:
+    try:
+        with attachment.file.open("rb") as stored:
+            content = stored.read()
+    except OSError:
+        # A file gone from the storage: the rest of the merge goes on without it.
+        logger.warning("Merge: attachment %s has no stored file", attachment.pk)
+        return
+    copy = Attachment(
+        account_id=comment.account_id,
+        comment=comment,
+        uploader_id=attachment.uploader_id,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        size=attachment.size,
+    )
+    copy.file.save(attachment.filename, ContentFile(content), save=True)
 
 
 @transaction.atomic

@@ -221,3 +221,33 @@ def test_merge_page_bad_input_is_a_message_not_a_500(pair, agent_client):
         assert answer.status_code in (200, 400), data
     assert _reload(source).status != Ticket.Status.CLOSED
     assert _reload(target).status != Ticket.Status.CLOSED
+
+
+def test_files_are_copied_and_seen_as_their_comment_is(acme, acme_agent, acme_user, client_for):
+    from tests.tickets.conftest import upload
+    from tickets.models import Attachment
+
+    target = make_ticket(account=acme, submitter=acme_user)
+    source = make_ticket(account=acme, submitter=acme_user)
+    other = EndUserFactory(account=acme)
+    stranger_source = make_ticket(account=acme, submitter=other)
+    comment_add(ticket=source, author=acme_agent, body="file", uploads=[upload("a.txt", b"same\n")])
+    comment_add(
+        ticket=stranger_source,
+        author=acme_agent,
+        body="their file",
+        uploads=[upload("b.txt", b"theirs\n")],
+    )
+    ticket_merge(target=target, sources=[source, stranger_source], actor=acme_agent)
+    copies = Attachment.objects.for_account(acme).filter(comment__ticket=target)
+    by_name = {a.filename: a for a in copies}
+    assert set(by_name) == {"a.txt", "b.txt"}
+    originals = Attachment.objects.for_account(acme).filter(comment__ticket=source)
+    assert by_name["a.txt"].file.name != originals.get().file.name  # its own stored file
+    with by_name["a.txt"].file.open("rb") as f:
+        assert f.read() == b"same\n"
+    web = client_for(acme_user)
+    base = f"/hc/requests/{target.number}/attachments"
+    assert web.get(f"{base}/{by_name['a.txt'].token}/").status_code == 200
+    # The other requester's file came with a comment now internal: not for Uma.
+    assert web.get(f"{base}/{by_name['b.txt'].token}/").status_code == 404
