@@ -270,8 +270,8 @@ class VisibilityMachine(RuleBasedStateMachine):
             return
         self.subject_of[new.pk] = subject
         self.tickets.append(new)
-        internal = Comment.objects.for_account(self.account).filter(ticket=new, public=False)
-        self.internal_texts.extend(internal.values_list("body", flat=True))
+        # The copies' texts stay where they were seen before (the original's audience
+        # keeps them): what the split may not do is show them to anyone new, checked here.
         for user in self.end_users:
             gained = self._markers_seen_by(user) - before[user.pk] - {subject}
             assert not gained, f"{user.email} gained sight of {gained} by a split"
