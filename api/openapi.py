@@ -5,7 +5,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
 
 from __future__ import annotations
 
-from api import openapi_audits, openapi_sla
+from api import openapi_audits, openapi_merge, openapi_sla
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
 from api.openapi_incremental import INCREMENTAL_PATHS
 
@@ -469,6 +469,7 @@ PATHS |= openapi_audits.paths(
     op=_op, query=_query, page_params=PAGE_PARAMS, id_param=ID, list_of=_list
 )
 PATHS |= openapi_sla.paths(op=_op, id_param=ID)
+PATHS |= openapi_merge.paths(op=_op, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:

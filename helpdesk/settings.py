@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "macros",
     # Time-based automations and snooze (issue 20): rules run by beat every 10 minutes.
     "automations",
+    "ticketlinks",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("agent/settings/api/", include("api.settings_urls")),
     path("agent/", include("macros.urls")),
+    path("agent/", include("ticketlinks.urls")),
     path("agent/settings/schedules/", include("servicelevels.urls")),
     path("agent/settings/sla/", include("servicelevels.sla_urls")),
     path("agent/", include("tickets.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     # Before the API's own: its last pattern answers every unknown path.
     path("api/v2/", include("macros.api_urls")),
     path("api/v2/", include("servicelevels.api_urls")),
+    path("api/v2/", include("ticketlinks.api_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("automations.urls")),

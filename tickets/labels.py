@@ -30,6 +30,16 @@ FIELD_LABELS = {
     # Issue 20: an automation's application, and a snooze, in the Activity.
     "automation": _("Automation"),
     "snoozed_until": _("Snoozed until"),
+    # Links between tickets (ticketlinks): the other ticket's number is the value.
+    "merged_into": _("Merged into"),
+    "merged_from": _("Merged in"),
+    "related": _("Related"),
+    "duplicate_of": _("Duplicate of"),
+    "duplicates": _("Has duplicate"),
+    "incident_of": _("Incident of problem"),
+    "incidents": _("Incident"),
+    "split_from": _("Split from"),
+    "split_into": _("Split into"),
 }
 
 SUBMIT_AS: dict[str, str | Promise] = {

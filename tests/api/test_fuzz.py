@@ -120,6 +120,7 @@ def test_openapi_description_is_served_and_names_every_endpoint(api_for, acme):
         "/tickets/{id}/macros/{macro_id}/apply.json",
         "/slas/policies.json",
         "/slas/policies/{id}.json",
+        "/tickets/{id}/merge.json",
     ):
         assert path in description["paths"], path
     assert "put" in description["paths"]["/organizations/{id}.json"]

@@ -15,9 +15,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import EndUserFactory, make_ticket
+from ticketlinks.services import ticket_link_add
 from tickets.services import comment_add, ticket_add_ccs
 
-BIG_TABLES = ("tickets_ticket", "tickets_comment", "tickets_ticketcc", "accounts_user")
+BIG_TABLES = (
+    "tickets_ticket",
+    "tickets_comment",
+    "tickets_ticketcc",
+    "accounts_user",
+    "ticketlinks_ticketlink",
+)
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
@@ -40,12 +47,18 @@ def _seq_scans(client, path, **headers) -> set[str]:
 
 @pytest.fixture
 def data(acme, acme_agent, acme_user, acme_manager):
+    made = []
     for i in range(3):
         ticket = make_ticket(
             account=acme, submitter=acme_agent, requester=acme_user, subject=f"Invoice {i}"
         )
         comment_add(ticket=ticket, author=acme_agent, body="Invoice note", public=False)
+        made.append(ticket)
+    first, second = made[0], made[1]
     ticket_add_ccs(ticket=ticket, actor=acme_agent, users=[EndUserFactory(account=acme)])
+    # The ticket page reads its links from both ends (ticketlinks.selectors).
+    ticket_link_add(ticket=ticket, other=first, kind="related", actor=acme_agent)
+    ticket_link_add(ticket=second, other=ticket, kind="duplicate", actor=acme_agent)
     return ticket
 
 

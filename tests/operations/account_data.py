@@ -29,6 +29,7 @@ from tests.factories import (
     make_ticket,
 )
 from tests.tickets.conftest import upload
+from ticketlinks.services import ticket_link_add
 from tickets.services import comment_add, ticket_delete
 from tickets.services.retention import retention_policy_update
 from tickets.services.saved_views import view_create
@@ -52,7 +53,8 @@ def fill_account(account) -> None:
         body="with a file",
         uploads=[upload("notes.txt", f"{account.subdomain} notes\n".encode())],
     )
-    make_ticket(account=account, submitter=admin, subject="Second", status="solved")
+    second = make_ticket(account=account, submitter=admin, subject="Second", status="solved")
+    ticket_link_add(ticket=second, other=ticket, kind="related", actor=agent)
     gone = make_ticket(account=account, submitter=admin, subject="Spam")
     ticket_delete(ticket=gone, actor=admin)
     delivery = Delivery.objects.for_account(account).first()

@@ -31,6 +31,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
+from ticketlinks.services import ticket_link_add
 from tickets.models import Attachment, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
 from tickets.services.saved_views import view_create
@@ -102,6 +103,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         uploads=[_pdf("private.pdf")],
     )
     assert not private.is_public, "the scenario needs a private ticket"
+    # Issue 22: links are shown to agents only; the help center never names a linked
+    # (private) ticket.
+    ticket_link_add(ticket=mine, other=private, kind="related", actor=agent)
 
     # Globex: fillers first, so the numbers of its real objects do not exist at acme.
     for i in range(8):

@@ -187,6 +187,20 @@ def queries(*strings: str) -> dict:
     return {s or "-": (lambda i, s=s: {"_query": s}) for s in strings}
 
 
+# The merge page: sources and target named by number, another account's among them.
+MERGE_PROBES = {
+    "-": lambda i: {},
+    "private_into_mine": lambda i: {
+        "_query": f"?tickets={i['private'].number}&target={i['mine'].number}"
+    },
+    "globex": lambda i: {
+        "_query": f"?tickets={i['globex_ticket'].number}&target={i['mine'].number}"
+    },
+    "into_globex": lambda i: {
+        "_query": f"?tickets={i['mine'].number}&target={i['globex_ticket'].number}"
+    },
+}
+
 # Search and pick-lists asked for words of objects the role must not see.
 SEARCH_PROBES = queries("", "?q=secret", "?q=globex", "?q=internal")
 API_SEARCH_PROBES = queries("", "?query=secret", "?query=globex", "?query=type:ticket secret")
@@ -264,6 +278,13 @@ TABLE: dict[str, Entry] = {
     "agent/views/<int:number>/delete/": Entry(VIEW_PROBES, VIEW_EDITORS),
     "agent/tickets/bulk/": Entry(allow=agents()),
     "agent/tickets/bulk/macro/": Entry(allow=agents()),
+    # Issue 22: merge (numbers looked up among the agent's account's tickets only), links,
+    # a problem's incidents, split.
+    "agent/tickets/merge/": Entry(MERGE_PROBES, agents()),
+    "agent/tickets/<int:number>/links/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/links/remove/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/incidents/solve/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/split/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/submit/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/macros/<int:macro_number>/apply/": Entry(
         MACRO_APPLY_PROBES, MACRO_APPLIERS
@@ -449,6 +470,7 @@ TABLE: dict[str, Entry] = {
     "api/v2/tickets/update_many": Entry(allow=agents(), api=True),
     "api/v2/tickets/<num:number>": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tickets/<num:number>/comments": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tickets/<num:number>/merge": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tickets/<num:number>/macros/<num:macro_number>/apply": Entry(
         MACRO_APPLY_PROBES, MACRO_APPLIERS, api=True
     ),
@@ -596,6 +618,7 @@ def state_fingerprint() -> tuple:
         "notifications_suppression",
         "macros_macro",
         "macros_macroapplication",
+        "ticketlinks_ticketlink",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",

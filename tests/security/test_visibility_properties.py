@@ -4,7 +4,8 @@ or a private ticket.
 
 A Hypothesis state machine runs random sequences of domain operations (create public and
 private tickets, public replies and internal notes, making a ticket public by a reply or
-private again, CCs, a new requester, organization-manager changes) and after each step
+private again, CCs, a new requester, organization-manager changes, merges and splits) and
+after each step
 fetches everything each end user could see. The example count stays small so the suite
 stays fast; the point is the variety of orders, not volume.
 """
@@ -12,6 +13,7 @@ stays fast; the point is the variety of orders, not volume.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from django.core import mail
@@ -36,6 +38,8 @@ from macros.services import macro_apply, macro_create
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AgentFactory, EndUserFactory
+from ticketlinks.merge import ticket_merge
+from ticketlinks.services import ticket_split
 from tickets.models import Comment, Ticket
 from tickets.services import (
     NotAllowed,
@@ -236,6 +240,78 @@ class VisibilityMachine(RuleBasedStateMachine):
             ],
         )
         self._run(automation_run, automation=automation)
+
+    @precondition(lambda self: len(self.tickets) >= 2)
+    @rule(
+        into=st.integers(0, MAX_TICKETS - 1),
+        sources=st.sets(st.integers(0, MAX_TICKETS - 1), min_size=1, max_size=3),
+        public_notes=st.booleans(),
+    )
+    def agent_merges(self, into, sources, public_notes):
+        """Issue 22: a merge shows no end user anything they could not see before (every
+        marker each one can get afterwards, they could get before), whatever the tickets'
+        requesters, CCs, organizations and privacy; its notes are the only new texts."""
+        target_ticket = self.tickets[into % len(self.tickets)]
+        chosen = [self.tickets[i % len(self.tickets)] for i in sorted(sources)]
+        chosen = [t for t in {t.pk: t for t in chosen}.values() if t.pk != target_ticket.pk]
+        if not chosen:
+            return
+        before = {u.pk: self._markers_seen_by(u) for u in self.end_users}
+        note = marker("mergenote")
+        fresh = lambda t: Ticket.objects.for_account(self.account).get(pk=t.pk)  # noqa: E731
+        self._run(
+            ticket_merge,
+            target=fresh(target_ticket),
+            sources=[fresh(t) for t in chosen],
+            actor=self.agent,
+            target_comment=note,
+            source_comment=note,
+            target_comment_is_public=public_notes,
+            source_comment_is_public=public_notes,
+        )
+        note_copy = Comment.objects.for_account(self.account).filter(body=note, public=False)
+        if note_copy.exists():
+            self.internal_texts.append(note)
+        for user in self.end_users:
+            gained = self._markers_seen_by(user) - before[user.pk] - {note}
+            assert not gained, f"{user.email} gained sight of {gained} by a merge"
+
+    @precondition(lambda self: self.tickets and len(self.tickets) < MAX_TICKETS)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), who=st.integers(0, 2), start=st.integers(0, 5))
+    def agent_splits(self, index, who, start):
+        """A split for any requester copies nothing they could not see on the original."""
+        ticket = Ticket.objects.for_account(self.account).get(
+            pk=self.tickets[index % len(self.tickets)].pk
+        )
+        comments = list(ticket.comments.order_by("created_at", "id"))
+        before = {u.pk: self._markers_seen_by(u) for u in self.end_users}
+        subject = marker("subject")
+        new = self._run(
+            ticket_split,
+            ticket=ticket,
+            comments=comments[start % len(comments) :],
+            actor=self.agent,
+            subject=subject,
+            requester=self.end_users[who],
+        )
+        if new is None:
+            return
+        self.subject_of[new.pk] = subject
+        self.tickets.append(new)
+        # The copies' texts stay where they were seen before (the original's audience
+        # keeps them): what the split may not do is show them to anyone new, checked here.
+        for user in self.end_users:
+            gained = self._markers_seen_by(user) - before[user.pk] - {subject}
+            assert not gained, f"{user.email} gained sight of {gained} by a split"
+
+    def _markers_seen_by(self, user) -> set[str]:
+        """Every marker of a comment body the end user can get through the help center."""
+        web = self.web[user.pk]
+        seen: set[str] = set()
+        for ticket in self.tickets:
+            page = web.get(f"/hc/requests/{ticket.number}/").content.decode()
+            seen |= set(re.findall(rf"{WORD}[a-z]+[0-9]+zz", page))
+        return seen
 
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):

@@ -1,0 +1,35 @@
+"""The links' pieces on the tickets' pages (the tickets app knows nothing of links): the
+ticket page's links panel, and the lists' bulk "Merge" button."""
+
+from __future__ import annotations
+
+from django import template
+
+from ticketlinks.forms import LinkForm
+from ticketlinks.models import TicketLink
+from ticketlinks.selectors import links_for_ticket
+
+register = template.Library()
+
+
+@register.inclusion_tag("ticketlinks/_panel.html", takes_context=True)
+def ticket_links_panel(context, ticket):
+    """One query: the links from both ends, with the other tickets (their statuses give
+    the problem's unsolved incidents without another read)."""
+    links = links_for_ticket(account=context["request"].account, ticket=ticket)
+    incidents = [
+        link.other for link in links if link.kind == TicketLink.Kind.INCIDENT and not link.outgoing
+    ]
+    return {
+        "ticket": ticket,
+        "links": links,
+        "link_form": LinkForm(auto_id="link_%s"),
+        "unsolved_incidents": [t for t in incidents if not t.is_solved],
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("ticketlinks/_bulk_merge.html")
+def merge_bulk_button():
+    return {}
