@@ -19,7 +19,7 @@ def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
         raise Http404
     return get_object_or_404(
         tickets_visible_to(viewer=viewer).select_related(
-            "requester", "submitter", "assignee", "group", "organization"
+            "requester", "submitter", "assignee", "group", "organization", "custom_status"
         ),
         number=number,
     )
@@ -29,7 +29,8 @@ def ticket_for_end_user(*, viewer: User, number: int) -> Ticket:
     """A request the end user may see (requester, CC, organization manager), and never a
     private ticket: the same 404 as a ticket that does not exist."""
     return get_object_or_404(
-        tickets_visible_to(viewer=viewer).select_related("requester", "assignee"), number=number
+        tickets_visible_to(viewer=viewer).select_related("requester", "assignee", "custom_status"),
+        number=number,
     )
 
 

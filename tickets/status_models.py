@@ -89,8 +89,9 @@ class CustomStatus(NumberedTenantModel):
 
     @property
     def name(self) -> str:
-        """What the Activity history records (tickets.services.common.event_value)."""
-        return self.agent_name
+        """What the Activity history records (tickets.services.common.event_value): the
+        label as stored, shown translated there for a built-in one."""
+        return self.agent_label
 
     @property
     def agent_name(self) -> str:

@@ -1,0 +1,79 @@
+"""The status select of the ticket sidebar and the lists' bulk update (issue 19): the
+account's custom statuses grouped by category, and Closed, which has none of its own."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from tickets.models import CustomStatus, StatusCategory, Ticket
+from tickets.services.status_rules import default_custom_status
+from tickets.status_selectors import custom_status_choices
+
+CLOSED = Ticket.Status.CLOSED
+
+
+class CustomStatusField(forms.ChoiceField):
+    """Values are custom statuses' numbers (and ``closed``); cleaned, a CustomStatus of
+    the account, or a status category (``closed``), or None when left empty."""
+
+    def __init__(
+        self,
+        *,
+        account: Account,
+        include_new: bool = True,
+        keep: int | None = None,
+        empty_label: str | None = None,
+        **kwargs,
+    ):
+        statuses = custom_status_choices(account=account, include_new=include_new, keep=keep)
+        self.by_value = {str(s.number): s for s in statuses}
+        groups: list = [("", empty_label)] if empty_label is not None else []
+        for category, label in StatusCategory.choices:
+            entries = [(str(s.number), s.agent_name) for s in statuses if s.category == category]
+            if entries:
+                groups.append((label, entries))
+        groups.append((Ticket.Status.CLOSED.label, [(CLOSED, Ticket.Status.CLOSED.label)]))
+        kwargs.setdefault("label", _("Status"))
+        super().__init__(choices=groups, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        # A category's name (``pending``) is understood too: a form or script written
+        # before custom statuses; it picks the category's status (status_pair).
+        return value in Ticket.Status.values or super().valid_value(value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if value in Ticket.Status.values:
+            return value
+        if value not in self.by_value:
+            raise ValidationError(_("Choose one of the statuses."), code="invalid_choice")
+        return self.by_value[value]
+
+
+def status_change(value: CustomStatus | str | None, ticket: Ticket | None = None) -> dict:
+    """The service's keyword for what the field cleaned to; nothing when it is what
+    ``ticket`` has already."""
+    if value is None:
+        return {}
+    if isinstance(value, CustomStatus):
+        if ticket is not None and ticket.custom_status_id == value.pk:
+            return {}
+        return {"custom_status": value}
+    if ticket is not None and ticket.status == value:
+        return {}
+    return {"status": value}
+
+
+def status_value(ticket: Ticket) -> str:
+    """The field's value for a ticket: its custom status, or Closed."""
+    if ticket.status == CLOSED:
+        return CLOSED
+    custom_status = ticket.custom_status
+    if custom_status is None:  # a row written around the services: its category's default
+        custom_status = default_custom_status(ticket.account, ticket.status)
+    return str(custom_status.number)
