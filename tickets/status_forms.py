@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
@@ -25,7 +26,7 @@ class CustomStatusField(forms.ChoiceField):
         account: Account,
         include_new: bool = True,
         keep: int | None = None,
-        empty_label: str | None = None,
+        empty_label: str | Promise | None = None,
         **kwargs,
     ):
         statuses = custom_status_choices(account=account, include_new=include_new, keep=keep)
