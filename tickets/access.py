@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from tickets.models import Attachment, Ticket, View
+from tickets.models import Attachment, CustomStatus, Ticket, View
 from tickets.selectors import attachments_visible_to, tickets_visible_to, views_for_agent
 
 
@@ -68,3 +68,11 @@ def view_for_editing(*, viewer: User, number: int) -> View:
             visibility=View.Visibility.PERSONAL
         )
     return get_object_or_404(qs, number=number)
+
+
+def custom_status_for_admin(*, viewer: User, number: int) -> CustomStatus:
+    """A custom status of the admin's account, to change; 404 for anyone else's number
+    and for non-admins alike."""
+    if not viewer.is_admin:
+        raise Http404
+    return get_object_or_404(CustomStatus.objects.for_account(viewer.account), number=number)

@@ -78,3 +78,54 @@ def status_value(ticket: Ticket) -> str:
     if custom_status is None:  # a row written around the services: its category's default
         custom_status = default_custom_status(ticket.account, ticket.status)
     return str(custom_status.number)
+
+
+class CustomStatusForm(forms.Form):
+    """Settings › Statuses: a status's labels and descriptions; its category only when it
+    is made (the tickets in it would change category otherwise)."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=StatusCategory.choices)
+    agent_label = forms.CharField(label=_("Label for agents"), max_length=48)
+    end_user_label = forms.CharField(
+        label=_("Label for end users"),
+        max_length=48,
+        required=False,
+        help_text=_("What the help center shows. Empty: the agents' label."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=500,
+        required=False,
+        help_text=_("When agents should choose this status."),
+    )
+    end_user_description = forms.CharField(
+        label=_("Description for end users"), max_length=500, required=False
+    )
+
+    def __init__(self, *args, custom_status: CustomStatus | None = None, **kwargs):
+        if custom_status is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "agent_label": custom_status.agent_name,
+                    "end_user_label": custom_status.end_user_name,
+                    "description": custom_status.description,
+                    "end_user_description": custom_status.end_user_description,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.custom_status = custom_status
+        if custom_status is not None:
+            del self.fields["category"]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = self.custom_status
+        # A built-in label shown in the admin's language and saved unchanged stays the
+        # stored English one, so every other reader keeps seeing it in theirs.
+        if status is not None:
+            if cleaned.get("agent_label") == status.agent_name:
+                cleaned["agent_label"] = status.agent_label
+            if cleaned.get("end_user_label") == status.end_user_name:
+                cleaned["end_user_label"] = status.end_user_label
+        return cleaned
