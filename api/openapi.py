@@ -5,7 +5,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
 
 from __future__ import annotations
 
-from api import openapi_audits
+from api import openapi_audits, openapi_statuses
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
 from api.openapi_incremental import INCREMENTAL_PATHS
 
@@ -460,6 +460,7 @@ PATHS |= {
 PATHS |= openapi_audits.paths(
     op=_op, query=_query, page_params=PAGE_PARAMS, id_param=ID, list_of=_list
 )
+PATHS |= openapi_statuses.paths(op=_op, query=_query, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -482,7 +483,7 @@ def openapi_schema(*, server_url: str) -> dict:
                 "basicAuth": {"type": "http", "scheme": "basic"},
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
             },
-            "schemas": SCHEMAS | openapi_audits.SCHEMAS,
+            "schemas": SCHEMAS | openapi_audits.SCHEMAS | openapi_statuses.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }
