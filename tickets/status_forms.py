@@ -4,21 +4,26 @@ account's custom statuses grouped by category, and Closed, which has none of its
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from tickets.models import CustomStatus, StatusCategory, Ticket
-from tickets.services.status_rules import default_custom_status
 from tickets.status_selectors import custom_status_choices
 
 CLOSED = Ticket.Status.CLOSED
 
 
+def choice_value(custom_status: CustomStatus) -> str:
+    """A status's value in the select: a built-in one is its category's name (``pending``),
+    so the forms, macros and scripts that speak categories pick it; an added one, its
+    number."""
+    return custom_status.category if custom_status.is_default else str(custom_status.number)
+
+
 class CustomStatusField(forms.ChoiceField):
-    """Values are custom statuses' numbers (and ``closed``); cleaned, a CustomStatus of
-    the account, or a status category (``closed``), or None when left empty."""
+    """Values are choice_value's (and ``closed``); cleaned, a CustomStatus of the account
+    or ``closed``, or None when left empty."""
 
     def __init__(
         self,
@@ -30,10 +35,12 @@ class CustomStatusField(forms.ChoiceField):
         **kwargs,
     ):
         statuses = custom_status_choices(account=account, include_new=include_new, keep=keep)
-        self.by_value = {str(s.number): s for s in statuses}
+        self.by_value = {choice_value(s): s for s in statuses}
+        # A built-in status's number is understood too (the API's custom_status_id).
+        self.by_value |= {str(s.number): s for s in statuses}
         groups: list = [("", empty_label)] if empty_label is not None else []
         for category, label in StatusCategory.choices:
-            entries = [(str(s.number), s.agent_name) for s in statuses if s.category == category]
+            entries = [(choice_value(s), s.agent_name) for s in statuses if s.category == category]
             if entries:
                 groups.append((label, entries))
         groups.append((Ticket.Status.CLOSED.label, [(CLOSED, Ticket.Status.CLOSED.label)]))
@@ -41,19 +48,17 @@ class CustomStatusField(forms.ChoiceField):
         super().__init__(choices=groups, **kwargs)
 
     def valid_value(self, value) -> bool:
-        # A category's name (``pending``) is understood too: a form or script written
-        # before custom statuses; it picks the category's status (status_pair).
-        return value in Ticket.Status.values or super().valid_value(value)
+        # A category's name is understood even when not offered (New, once left: a stale
+        # form; the service then refuses going back).
+        return value in Ticket.Status.values or value in self.by_value
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        if value in Ticket.Status.values:
-            return value
-        if value not in self.by_value:
-            raise ValidationError(_("Choose one of the statuses."), code="invalid_choice")
-        return self.by_value[value]
+        if value in self.by_value:
+            return self.by_value[value]
+        return value  # a category without an offered status: New, or Closed
 
 
 def status_change(value: CustomStatus | str | None, ticket: Ticket | None = None) -> dict:
@@ -74,10 +79,9 @@ def status_value(ticket: Ticket) -> str:
     """The field's value for a ticket: its custom status, or Closed."""
     if ticket.status == CLOSED:
         return CLOSED
-    custom_status = ticket.custom_status
-    if custom_status is None:  # a row written around the services: its category's default
-        custom_status = default_custom_status(ticket.account, ticket.status)
-    return str(custom_status.number)
+    if ticket.custom_status_id is None:  # a row written around the services
+        return ticket.status
+    return choice_value(ticket.custom_status)  # type: ignore[arg-type]  # the id is checked
 
 
 class CustomStatusForm(forms.Form):

@@ -275,7 +275,7 @@ def test_the_sidebar_offers_custom_statuses_grouped_by_category(acme, acme_agent
 def test_the_sidebar_sets_a_custom_status(acme, acme_agent, agent_client):
     ticket = make_ticket(account=acme, submitter=acme_agent, assignee=acme_agent)
     engineering = named(acme, "Engineering")
-    current = str(default(acme, "open").number)
+    current = "open"  # a built-in status's value is its category's name
     response = agent_client.post(
         f"/agent/tickets/{ticket.number}/fields/",
         {
@@ -296,6 +296,25 @@ def test_the_sidebar_sets_a_custom_status(acme, acme_agent, agent_client):
     assert "Custom status" in activity and "Engineering" in activity
 
 
+def test_choosing_a_built_in_status_in_the_sidebar_leaves_an_added_one_of_its_category(
+    acme, acme_agent, agent_client
+):
+    verify = named(acme, "Verify resolution")
+    ticket = make_ticket(account=acme, submitter=acme_agent, custom_status=verify)
+    response = agent_client.post(
+        f"/agent/tickets/{ticket.number}/fields/",
+        {
+            "requester": ticket.requester.email,
+            "initial-requester": ticket.requester.email,
+            "status": "pending",
+            "initial-status": str(verify.number),
+        },
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.custom_status == default(acme, "pending")
+
+
 def test_bulk_update_offers_and_sets_custom_statuses(acme, acme_agent, agent_client):
     ticket = make_ticket(account=acme, submitter=acme_agent)
     page = agent_client.get("/agent/views/unsolved/", follow=True).text
@@ -314,3 +333,64 @@ def test_lists_show_the_agent_label(acme, acme_agent, agent_client):
     )
     page = agent_client.get("/agent/views/unsolved/", follow=True).text
     assert '<span class="badge status-open">Engineering</span>' in page
+
+
+# --- Views' conditions ------------------------------------------------------------------
+
+
+def test_a_view_filters_by_custom_status(acme, acme_admin, acme_agent):
+    from tickets.conditions import public_conditions
+    from tickets.selectors import view_matching
+    from tickets.services.saved_views import view_create
+
+    engineering = named(acme, "Engineering")
+    hot = make_ticket(account=acme, submitter=acme_agent, custom_status=engineering)
+    make_ticket(account=acme, submitter=acme_agent, assignee=acme_agent)  # Open, not Engineering
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Engineering",
+        conditions={
+            "all": [{"field": "custom_status_id", "operator": "is", "value": engineering.number}]
+        },
+    )
+    assert list(view_matching(view=view, viewer=acme_agent)) == [hot]
+    assert view.conditions["all"][0]["value"] == engineering.pk  # stored by key
+    shown = public_conditions(account=acme, conditions=view.conditions)
+    assert shown["all"][0]["value"] == engineering.number
+
+
+@pytest.mark.parametrize("value", [999_999, None, "engineering", True])
+def test_a_view_condition_on_an_unknown_custom_status_is_refused(acme, acme_admin, value):
+    from tickets.services.saved_views import view_create
+
+    with pytest.raises(ValidationError):
+        view_create(
+            account=acme,
+            actor=acme_admin,
+            title="Broken",
+            conditions={"all": [{"field": "custom_status_id", "operator": "is", "value": value}]},
+        )
+
+
+def test_a_view_condition_on_another_accounts_status_is_refused(acme, acme_admin, globex):
+    from tickets.services.saved_views import view_create
+
+    theirs = CustomStatus.objects.for_account(globex).create(
+        account=globex, category="open", agent_label="Globex only"
+    )
+    with pytest.raises(ValidationError):
+        view_create(
+            account=acme,
+            actor=acme_admin,
+            title="Broken",
+            conditions={
+                "all": [{"field": "custom_status_id", "operator": "is", "value": theirs.number}]
+            },
+        )
+
+
+def test_the_view_editor_offers_custom_statuses(acme, admin_client):
+    page = admin_client.get("/agent/views/new/?shared=1").text
+    engineering = named(acme, "Engineering")
+    assert f'value="custom_status:{engineering.number}"' in page
