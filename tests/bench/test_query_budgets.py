@@ -21,8 +21,10 @@ from tickets.services import comment_add, ticket_add_ccs
 
 # 13 since views became editable (issue 18): the sidebar reads the agent's views, then
 # counts them all in one query; 14 since macros (issue 18): the ticket page's picker and
-# the lists' bulk bar read the macros the agent may apply, in one query.
-BUDGET = 14
+# the lists' bulk bar read the macros the agent may apply, in one query; 15 since custom
+# statuses (issue 19): the ticket page's status select and the bulk bar's read the
+# account's statuses, in one query.
+BUDGET = 15
 
 
 @pytest.fixture
@@ -67,9 +69,10 @@ def _same_at_two_sizes(grow, measure) -> int:
         # two more for the bulk bar's agents and groups.
         # One more than the fixed lists took: the agent's views, read once for the page
         # and its sidebar (whose counts stay one query for any number of views).
-        ("/agent/", 12),  # 8. the agent's landing page ("Your unsolved tickets")
-        ("/agent/views/3/", 12),  # 1. first page (+1: the macros of the bulk bar)
-        ("/agent/views/3/?page=2", 12),  # 1. a later page
+        # +1 since custom statuses: the bulk bar's status select (the rows join theirs).
+        ("/agent/", 13),  # 8. the agent's landing page ("Your unsolved tickets")
+        ("/agent/views/3/", 13),  # 1. first page (+1: the macros of the bulk bar)
+        ("/agent/views/3/?page=2", 13),  # 1. a later page
     ],
 )
 def test_agent_lists(small_caps, acme, acme_agent, acme_user, client_for, path, expected):
@@ -95,7 +98,8 @@ def _next_link(client, path) -> str:
     [
         # One query fewer than a numbered page past the caps: the rows are sought
         # directly, not their ids first.
-        ("agent", "/agent/views/3/", 11),  # 1b. a page reached by Next (+1: views, +1: macros)
+        # 1b. a page reached by Next (+1: views, +1: macros, +1: the bulk bar's statuses)
+        ("agent", "/agent/views/3/", 12),
         ("user", "/hc/", 9),  # 4. the same in My activities
     ],
 )
@@ -137,7 +141,7 @@ def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for)
     count = _same_at_two_sizes(
         more_comments, lambda: _queries(client, f"/agent/tickets/{ticket.number}/")
     )
-    assert count == 14  # +1 since macros: the picker's
+    assert count == 15  # +1 since macros: the picker's; +1: the status select's statuses
 
 
 def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
@@ -197,8 +201,9 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
     assert response.status_code == 201
     # A write: the token and its user, the ticket, its comment and two events (one
     # INSERT), the triggers and their outbox row, BEGIN/COMMIT and two savepoints; the
-    # answer is built from the objects in hand (only the audit's event count is read).
-    assert len(ctx.captured_queries) == 17
+    # answer is built from the objects in hand (only the audit's event count is read);
+    # +1 since custom statuses: the New category's default status.
+    assert len(ctx.captured_queries) == 18
 
 
 def test_inbound_email_opening_a_ticket(settings, acme):
@@ -222,7 +227,7 @@ def test_inbound_email_opening_a_ticket(settings, acme):
         return len(ctx.captured_queries)
 
     post(0)
-    assert post(1) == 22
+    assert post(1) == 23  # +1 since custom statuses: the New category's default status
 
 
 def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
@@ -255,9 +260,37 @@ def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
         lambda: _tickets(acme, acme_agent, acme_user, 4, group=billing, priority="urgent"),
         lambda: _queries(client, path),
     )
-    assert count == 12  # as "All unsolved tickets" (test_agent_lists)
+    assert count == 13  # as "All unsolved tickets" (test_agent_lists)
     eight_views = _queries(client, path)
     for i in range(4):
         view_create(account=acme, actor=acme_admin, title=f"Extra {i}")
     assert "Extra 3" in client.get(path).text
     assert _queries(client, path) == eight_views
+
+
+def test_a_view_on_a_custom_status_costs_what_a_built_in_list_does(
+    small_caps, acme, acme_admin, acme_agent, acme_user, client_for
+):
+    """Issue 19: rows show their custom status's label from the row query's join, so a
+    list of tickets in many statuses costs the same queries at any size."""
+    from tickets.models import CustomStatus
+    from tickets.services.saved_views import view_create
+
+    engineering = CustomStatus.objects.for_account(acme).get(agent_label="Engineering")
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Engineering",
+        conditions={
+            "all": [{"field": "custom_status_id", "operator": "is", "value": engineering.number}]
+        },
+    )
+    client = client_for(acme_agent)
+    path = f"/agent/views/{view.number}/"
+    _tickets(acme, acme_agent, acme_user, 5, custom_status=engineering)
+    count = _same_at_two_sizes(
+        lambda: _tickets(acme, acme_agent, acme_user, 4, custom_status=engineering),
+        lambda: _queries(client, path),
+    )
+    assert count == 13  # as "All unsolved tickets" (test_agent_lists)
+    assert "Engineering</span>" in client.get(path).text
