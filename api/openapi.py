@@ -5,7 +5,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
 
 from __future__ import annotations
 
-from api import openapi_audits, openapi_merge, openapi_sla
+from api import openapi_audits, openapi_merge, openapi_sla, openapi_statuses
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
 from api.openapi_incremental import INCREMENTAL_PATHS
 
@@ -470,6 +470,7 @@ PATHS |= openapi_audits.paths(
 )
 PATHS |= openapi_sla.paths(op=_op, id_param=ID)
 PATHS |= openapi_merge.paths(op=_op, id_param=ID)
+PATHS |= openapi_statuses.paths(op=_op, query=_query, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -492,7 +493,10 @@ def openapi_schema(*, server_url: str) -> dict:
                 "basicAuth": {"type": "http", "scheme": "basic"},
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
             },
-            "schemas": SCHEMAS | openapi_audits.SCHEMAS | openapi_sla.SCHEMAS,
+            "schemas": SCHEMAS
+            | openapi_audits.SCHEMAS
+            | openapi_sla.SCHEMAS
+            | openapi_statuses.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

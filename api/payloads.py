@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, AgentGroup, User
 from accounts.services import user_get_or_create
-from tickets.models import Ticket
+from tickets.models import CustomStatus, Ticket
 from tickets.services import normalise_tags
 
 
@@ -83,6 +83,11 @@ def ticket_fields_from_payload(account: Account, ticket: Ticket | None, data: di
         fields["assignee"] = assignee
     if "group_id" in data:
         fields["group"] = by_number(AgentGroup, account, data["group_id"], "group_id")
+    if data.get("custom_status_id") is not None:
+        # Its category becomes the status (tickets.services.status_rules.status_pair).
+        fields["custom_status"] = by_number(
+            CustomStatus, account, data["custom_status_id"], "custom_status_id"
+        )
     if data.get("requester_id") is not None:
         fields["requester"] = user_by_number(account, data["requester_id"], "requester_id")
     elif data.get("requester"):

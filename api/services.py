@@ -68,7 +68,7 @@ def api_ticket_create(
         **{
             k: v
             for k, v in fields.items()
-            if k in ("requester", "assignee", "group", "type", "priority")
+            if k in ("requester", "assignee", "group", "type", "priority", "custom_status")
         },
         **args,
     )

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api.views import (
     audits,
+    custom_statuses,
     incremental,
     openapi,
     people,
@@ -62,6 +63,12 @@ urlpatterns = [
     ),
     *json_path("tickets/<num:number>/tags", tags.TicketTags.as_view(), "ticket_tags"),
     *json_path("tags", tags.TagList.as_view(), "tags"),
+    *json_path("custom_statuses", custom_statuses.CustomStatusList.as_view(), "custom_statuses"),
+    *json_path(
+        "custom_statuses/<num:number>",
+        custom_statuses.CustomStatusDetail.as_view(),
+        "custom_status",
+    ),
     *json_path("job_statuses/<str:job_id>", tickets.JobStatusDetail.as_view(), "job_status"),
     *json_path("users", people.UserList.as_view(), "users"),
     *json_path("users/me", people.UserMe.as_view(), "users_me"),

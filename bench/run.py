@@ -154,6 +154,7 @@ def _prepare(tickets: int, comments: float) -> dict:
         "unsolved_view": views.get(key="unsolved").number,
         "urgent_billing_view": urgent_billing_view(account).number,
         "sla_breached_view": sla_breached_view(account).number,
+        "custom_status_view": custom_status_view(account).number,
         "host": account.host,
         "support_address": support_address(account),
         "cookies": cookies,
@@ -199,6 +200,36 @@ def urgent_billing_view(account):
         },
         sort_by="created",
         sort_order="asc",
+    )
+
+
+CUSTOM_STATUS_VIEW = "Engineering (bench)"
+
+
+def custom_status_view(account):
+    """Scenario 1s's view: the tickets in one custom status (issue 19), seed 004's
+    "Engineering" (one ticket in seven of the Open ones carries an added status), or Open's
+    built-in one in a database seeded before custom statuses."""
+    from accounts.models import User
+    from tickets.models import CustomStatus, View
+    from tickets.services.saved_views import view_create
+
+    found = View.objects.for_account(account).filter(title=CUSTOM_STATUS_VIEW).first()
+    if found:
+        return found
+    statuses = CustomStatus.objects.for_account(account)
+    status = (
+        statuses.filter(agent_label="Engineering").first()
+        or statuses.filter(category="open", is_default=True).get()
+    )
+    admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).first()
+    return view_create(
+        account=account,
+        actor=admin,
+        title=CUSTOM_STATUS_VIEW,
+        conditions={
+            "all": [{"field": "custom_status_id", "operator": "is", "value": status.number}]
+        },
     )
 
 
@@ -271,6 +302,12 @@ def scenarios(ctx: dict) -> list[dict]:
             "key": "1s",
             "name": "View: SLA breached, soonest first",
             "path": f"/agent/views/{ctx['sla_breached_view']}/",
+        }
+        | agent,
+        {
+            "key": "1t",
+            "name": "View: one custom status",
+            "path": f"/agent/views/{ctx['custom_status_view']}/",
         }
         | agent,
         {

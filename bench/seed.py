@@ -290,6 +290,7 @@ class Loader:
         heavy = set(special[:heavy_k])
         big_org = set(special[heavy_k:])
         cc_heavy = set(rng.sample(range(n), min(50, n // 100)))
+        self.custom_statuses = self._custom_statuses(account)
         start = self.now - TWO_YEARS
         created = sorted(rng.uniform(start, self.now - 3600) for _ in range(n))
         n_comments = n_ccs = 0
@@ -315,6 +316,28 @@ class Loader:
             )
         self._set_sequence(account, "tickets.ticket", n)
         return n_comments, n_ccs
+
+    @staticmethod
+    def _custom_statuses(account: Account) -> dict[str, list[int]]:
+        """Each category's custom statuses (ids), its built-in one first (account_create
+        made them: tickets.apps)."""
+        from tickets.models import CustomStatus
+
+        found: dict[str, list[int]] = {}
+        rows = CustomStatus.objects.for_account(account).order_by("-is_default", "position")
+        for category, pk in rows.values_list("category", "pk"):
+            found.setdefault(category, []).append(pk)
+        return found
+
+    def _custom_status(self, i: int, status: str) -> int | None:
+        """The built-in status of the category, and for one ticket in seven an added one
+        (seed 004's escalation stages), without drawing from the seed's random stream."""
+        choices = self.custom_statuses.get("solved" if status == "closed" else status, [])
+        if not choices:
+            return None
+        return (
+            choices[1 + i % (len(choices) - 1)] if len(choices) > 1 and i % 7 == 0 else choices[0]
+        )
 
     def _ticket_spec(self, i, created, requester, people, groups) -> dict:
         rng = self.rng
@@ -346,6 +369,7 @@ class Loader:
             "created": created,
             "updated": updated,
             "status": status,
+            "custom_status": self._custom_status(i, status),
             "requester": requester,
             "submitter": agent if channel in ("web", "phone") or not is_public else requester,
             "assignee": assignee,
@@ -363,7 +387,7 @@ class Loader:
             "id, account_id, number, subject, status, type, priority, tags, due_at, channel, "
             "is_public, created_at, updated_at, last_activity_at, solved_at, "
             "satisfaction_rating, satisfaction_comment, satisfaction_at, reply_token, "
-            "assignee_id, group_id, organization_id, requester_id, submitter_id"
+            "assignee_id, group_id, organization_id, requester_id, submitter_id, custom_status_id"
         )
         with pg.copy(f"COPY tickets_ticket ({cols}) FROM STDIN") as copy:  # noqa: S608
             for s in specs:
@@ -379,7 +403,7 @@ class Loader:
                     + (s["is_public"], _ts(s["created"]), updated, updated)
                     + (updated if s["solved"] else None, rating, "", updated if rating else None)
                     + (os.urandom(32).hex(), s["assignee"], s["group"], s["org"])
-                    + (s["requester"], s["submitter"])
+                    + (s["requester"], s["submitter"], s["custom_status"])
                 )
 
     def _copy_comments(self, pg, account, people, specs, mean: float) -> int:

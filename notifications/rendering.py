@@ -87,7 +87,7 @@ def placeholder_values(
         "ticket.number": str(ticket.number),
         "ticket.title": ticket.subject,
         "ticket.subject": ticket.subject,
-        "ticket.status": str(Ticket.Status(ticket.status).label),
+        "ticket.status": _status_label(ticket, for_agent=for_agent),
         "ticket.priority": str(Ticket.Priority(ticket.priority).label) if ticket.priority else "",
         "ticket.url": ticket_url(ticket, for_agent=for_agent),
         "ticket.requester.name": ticket.requester.name,
@@ -103,6 +103,16 @@ def placeholder_values(
         "current_user.name": actor.name if actor else _("System"),
         "account.name": ticket.account.name,
     }
+
+
+def _status_label(ticket: Ticket, *, for_agent: bool) -> str:
+    """The status as the recipient reads it: the custom status's label for agents or for
+    end users (never the agents' one to an end user); Closed and rows without one, the
+    category's."""
+    custom = ticket.custom_status if ticket.custom_status_id else None
+    if custom is None or ticket.status == Ticket.Status.CLOSED:
+        return str(Ticket.Status(ticket.status).label)
+    return custom.agent_name if for_agent else custom.end_user_name
 
 
 def render_placeholders(template: str, values: dict[str, str]) -> str:

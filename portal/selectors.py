@@ -46,6 +46,15 @@ def end_user_status(status: str) -> str:
     return _END_USER_STATUS.get(status, OPEN)
 
 
+def end_user_status_label(ticket: Ticket) -> str:
+    """What the end user reads as a request's status: its custom status's end-user label
+    (never the agents' one), or the folded status's word for a row without one."""
+    custom = ticket.custom_status if ticket.custom_status_id else None
+    if custom is None:
+        return str(STATUS_LABELS[end_user_status(ticket.status)])
+    return custom.end_user_name
+
+
 # --- My activities -------------------------------------------------------------------
 
 
@@ -107,7 +116,7 @@ def activity_list(
     sort = normalise_sort(sort)
     column = ACTIVITY_SORTS[sort.lstrip("-")]
     prefix = "-" if sort.startswith("-") else ""
-    return qs.select_related("requester").order_by(prefix + column, prefix + "id")
+    return qs.select_related("requester", "custom_status").order_by(prefix + column, prefix + "id")
 
 
 def activity_counts(*, viewer: User) -> dict[str, int]:
@@ -189,6 +198,7 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
         )
     qs = (
         tickets_visible_to(viewer=viewer)
+        .select_related("custom_status")
         .annotate(subject_vector=subject_vector)
         .filter(matches)
         .annotate(
@@ -241,6 +251,7 @@ def _search_fallback(viewer: User, terms: list[str], window: slice) -> list[Sear
     first_comment = comments.filter(ticket=OuterRef("pk")).order_by("created_at", "id")
     qs = (
         tickets_visible_to(viewer=viewer)
+        .select_related("custom_status")
         .filter(subject_match | Q(pk__in=comments.values("ticket_id")))
         .annotate(
             snippet=Subquery(first_comment.annotate(s=Substr("body", 1, 2000)).values("s")[:1])

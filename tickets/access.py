@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from tickets.models import Attachment, Ticket, View
+from tickets.models import Attachment, CustomStatus, Ticket, View
 from tickets.selectors import attachments_visible_to, tickets_visible_to, views_for_agent
 
 
@@ -19,7 +19,7 @@ def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
         raise Http404
     return get_object_or_404(
         tickets_visible_to(viewer=viewer).select_related(
-            "requester", "submitter", "assignee", "group", "organization"
+            "requester", "submitter", "assignee", "group", "organization", "custom_status"
         ),
         number=number,
     )
@@ -29,7 +29,8 @@ def ticket_for_end_user(*, viewer: User, number: int) -> Ticket:
     """A request the end user may see (requester, CC, organization manager), and never a
     private ticket: the same 404 as a ticket that does not exist."""
     return get_object_or_404(
-        tickets_visible_to(viewer=viewer).select_related("requester", "assignee"), number=number
+        tickets_visible_to(viewer=viewer).select_related("requester", "assignee", "custom_status"),
+        number=number,
     )
 
 
@@ -67,3 +68,11 @@ def view_for_editing(*, viewer: User, number: int) -> View:
             visibility=View.Visibility.PERSONAL
         )
     return get_object_or_404(qs, number=number)
+
+
+def custom_status_for_admin(*, viewer: User, number: int) -> CustomStatus:
+    """A custom status of the admin's account, to change; 404 for anyone else's number
+    and for non-admins alike."""
+    if not viewer.is_admin:
+        raise Http404
+    return get_object_or_404(CustomStatus.objects.for_account(viewer.account), number=number)

@@ -2,15 +2,17 @@ from django.apps import AppConfig
 
 
 def _install_default_views(sender, instance, created, raw=False, **kwargs) -> None:
-    """Every account starts with the built-in views, however it is made (account_create,
-    the operators' admin, factories)."""
+    """Every account starts with the built-in views and custom statuses, however it is
+    made (account_create, the operators' admin, factories)."""
     if created and not raw:
         from accounts.dbsession import account_context
         from tickets.services.saved_views import views_install_defaults
+        from tickets.services.status_rules import custom_statuses_install_defaults
 
         # A brand-new account: its rows are written while working for it (RLS).
         with account_context(instance):
             views_install_defaults(account=instance)
+            custom_statuses_install_defaults(account=instance)
 
 
 class TicketsConfig(AppConfig):

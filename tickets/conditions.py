@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, Organization, User
-from tickets.models import Channel, Ticket
+from tickets.models import Channel, CustomStatus, Ticket
 
 MAX_CONDITIONS = 50
 CURRENT_USER = "current_user"
@@ -104,6 +104,15 @@ FIELDS: dict[str, Field] = {
             ("", *PRIORITY_ORDER),
         ),
         Field("type", gettext_lazy("Type"), "type", "choice", IDENTITY, ("", *Ticket.Type.values)),
+        # A custom status (issue 19), by its per-account number; served by the index
+        # (account, custom_status, -updated_at).
+        Field(
+            "custom_status_id",
+            gettext_lazy("Custom status"),
+            "custom_status_id",
+            "custom_status",
+            IDENTITY,
+        ),
         Field("group_id", gettext_lazy("Group"), "group_id", "group", IDENTITY),
         Field("assignee_id", gettext_lazy("Assignee"), "assignee_id", "user", IDENTITY),
         Field("requester_id", gettext_lazy("Requester"), "requester_id", "user", IDENTITY),
@@ -172,7 +181,12 @@ FIELDS: dict[str, Field] = {
         Field("snoozed", gettext_lazy("Snoozed"), "snoozed_until", "presence", ("is",)),
     )
 }
-RELATED = {"group": AgentGroup, "user": User, "organization": Organization}
+RELATED = {
+    "group": AgentGroup,
+    "user": User,
+    "organization": Organization,
+    "custom_status": CustomStatus,
+}
 
 
 # --- Validation: the public shape (numbers) in, the stored shape (keys) out ------------
@@ -248,7 +262,7 @@ def _clean_value(field: Field, operator: str, value: Any) -> Any:
         return value
     if field.kind in RELATED:
         if value in (None, ""):
-            if field.name == "requester_id":
+            if field.name in ("requester_id", "custom_status_id"):
                 raise _bad_value(field, value)
             return None
         if value == CURRENT_USER and field.kind == "user":

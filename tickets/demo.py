@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accounts.models import Account, AgentGroup, User
 from accounts.services import group_add_agent, group_create
-from tickets.models import Channel, Comment, Ticket, TicketEvent
+from tickets.models import Channel, Comment, CustomStatus, Ticket, TicketEvent
 from tickets.services import comment_add, ticket_create, ticket_update
+from tickets.services.status_rules import custom_statuses_install_defaults
 
 # Who writes a comment: an email of the demo people, or "requester".
 REQUESTER = "requester"
@@ -49,6 +50,7 @@ class DemoTicket:
     due_in_days: int | None = None
     ccs: tuple[str, ...] = ()
     comments: list[DemoComment] = field(default_factory=list)
+    custom_status: str = ""  # an added status's agent label (seed 004's stages)
 
 
 ALEX, BEA, DANA = "agent@demo.example", "agent2@demo.example", "admin@demo.example"
@@ -229,6 +231,7 @@ TICKETS = [
         group="Support",
         assignee=ALEX,
         tags="outage",
+        custom_status="Engineering",
         comments=[
             DemoComment(BEA, "Load balancer failover took 4 minutes, graphs in the wiki.", False),
             DemoComment(
@@ -314,6 +317,8 @@ def _create(spec: DemoTicket, people: dict[str, User], groups: dict) -> Ticket:
 
 @transaction.atomic
 def seed_demo_tickets(account: Account) -> None:
+    # Seed 004's escalation stages, also for a demo account made before they existed.
+    custom_statuses_install_defaults(account=account)
     if Ticket.objects.for_account(account).exists():
         return
     # The demo shows proactive private tickets, which need the setting on.
@@ -336,4 +341,8 @@ def seed_demo_tickets(account: Account) -> None:
         if ticket.status != spec.status and spec.status != Ticket.Status.NEW:
             agent = people.get(spec.assignee) or people[ALEX]
             ticket_update(ticket=ticket, actor=agent, status=spec.status)
+        if spec.custom_status:
+            agent = people.get(spec.assignee) or people[ALEX]
+            status = CustomStatus.objects.for_account(account).get(agent_label=spec.custom_status)
+            ticket_update(ticket=ticket, actor=agent, custom_status=status)
         _backdate(ticket, spec.hours_ago)

@@ -19,6 +19,7 @@ from tickets import attachments as attachment_rules
 from tickets.choice_fields import AccountChoiceField, agent_field, group_field
 from tickets.labels import FIELD_LABELS
 from tickets.models import Ticket
+from tickets.status_forms import CustomStatusField, status_change, status_value
 
 BLANK = [("", "—")]
 SUBMIT_STATUSES = (
@@ -297,7 +298,6 @@ class TicketFieldsForm(AccountForm):
 
     requester = RequesterField()
     ccs = CCField(label=FIELD_LABELS["ccs"])
-    status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=Ticket.Status.choices)
     type = type_field()
     priority = priority_field()
     tags = tags_field()
@@ -307,7 +307,7 @@ class TicketFieldsForm(AccountForm):
         initial = {
             "requester": ticket.requester.email,
             "ccs": ", ".join(cc_emails),
-            "status": ticket.status,
+            "status": status_value(ticket),
             "type": ticket.type,
             "priority": ticket.priority,
             "tags": ticket.tags,
@@ -321,12 +321,14 @@ class TicketFieldsForm(AccountForm):
         self.ticket = ticket
         self.fields["assignee"] = agent_field(account, label=FIELD_LABELS["assignee"])
         self.fields["group"] = group_field(account, label=FIELD_LABELS["group"])
-        if ticket.status != Ticket.Status.NEW and not self.is_bound:
-            # Not offered once left; a stale form still posting "New" is not an error
-            # unless the agent changed it (the service then refuses going back).
-            self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-                c for c in Ticket.Status.choices if c[0] != Ticket.Status.NEW
-            ]
+        # New's statuses are not offered once left; a stale form still posting one is not
+        # an error unless the agent changed it (the service then refuses going back).
+        self.fields["status"] = CustomStatusField(
+            account=account,
+            include_new=ticket.status == Ticket.Status.NEW or self.is_bound,
+            keep=ticket.custom_status_id,
+            label=FIELD_LABELS["status"],
+        )
         # Each field carries the value the agent loaded, so only what they changed is
         # applied and another agent's change made meanwhile is never silently undone.
         for field in self.fields.values():
@@ -375,7 +377,6 @@ class TicketFieldsForm(AccountForm):
             "requester": data["requester"],
             "assignee": data["assignee"],
             "group": data["group"],
-            "status": data["status"],
             "type": data["type"],
             "priority": data["priority"],
             "tags": data["tags"],
@@ -394,6 +395,8 @@ class TicketFieldsForm(AccountForm):
                 same = current == value
             if not same:
                 changes[name] = value
+        if "status" in edited:
+            changes.update(status_change(data["status"], ticket))
         return changes
 
 
@@ -419,12 +422,6 @@ class BulkUpdateForm(AccountForm):
     NOBODY = "-"
 
     tickets = TicketNumbersField()
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[(NO_CHANGE, _("Status…"))]
-        + [c for c in Ticket.Status.choices if c[0] != Ticket.Status.NEW],
-    )
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
@@ -434,6 +431,9 @@ class BulkUpdateForm(AccountForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
+        self.fields["status"] = CustomStatusField(
+            account=account, include_new=False, required=False, empty_label=_("Status…")
+        )
         agents = agents_for_account(account=account)
         groups = groups_for_account(account=account)
         if self.is_bound:  # applied: the service gets whole rows
@@ -460,9 +460,9 @@ class BulkUpdateForm(AccountForm):
 
     def fields_to_set(self) -> dict:
         data, fields = self.cleaned_data, {}
-        for name in ("status", "priority"):
-            if data[name]:
-                fields[name] = data[name]
+        fields.update(status_change(data["status"]))
+        if data["priority"]:
+            fields["priority"] = data["priority"]
         for name, objects in (("assignee", self.agents), ("group", self.groups)):
             if data[name] == self.NOBODY:
                 fields[name] = None

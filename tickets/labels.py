@@ -18,6 +18,7 @@ FIELD_LABELS = {
     "requester": _("Requester"),
     "ccs": _("CCs"),
     "status": _("Status"),
+    "custom_status": _("Custom status"),
     "type": _("Type"),
     "priority": _("Priority"),
     "tags": _("Tags"),

@@ -14,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import NumberedTenantModel
 from accounts.tenancy import TenantModel
 from tickets.db_functions import CurrentTransactionId
+from tickets.status_models import CustomStatus as CustomStatus
+from tickets.status_models import StatusCategory as StatusCategory
 
 COMMENT_MAX_CHARS = 65_536
 
@@ -123,6 +125,18 @@ class Ticket(NumberedTenantModel):
         verbose_name=_("CCs"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    # The named status inside ``status``'s category (tickets.status_models), kept
+    # consistent with it by tickets.services.statuses; empty only on rows written around
+    # the services (the bench's bulk seed), which read as their category's default.
+    custom_status = models.ForeignKey(
+        CustomStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("status"),
+    )
     type = models.CharField(_("type"), max_length=10, choices=Type, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority, blank=True)
     # Priority as its severity, for sorting (issue 18): urgent 4 > high 3 > normal 2 >
@@ -213,6 +227,11 @@ class Ticket(NumberedTenantModel):
                 fields=["account", "snoozed_until"],
                 name="ticket_acct_snoozed",
                 condition=models.Q(snoozed_until__isnull=False),
+            ),
+            # A view on one custom status ("Engineering") reads its own entries.
+            models.Index(
+                fields=["account", "custom_status", "-updated_at", "-id"],
+                name="ticket_acct_custom_status",
             ),
         ]
 

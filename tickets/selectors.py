@@ -198,13 +198,17 @@ ROW_FIELDS = (
     "assignee__name",
     "group",
     "group__name",
+    "custom_status",
+    "custom_status__category",
+    "custom_status__agent_label",
+    "custom_status__is_default",
 )
 
 
 def for_list_rows(tickets: QuerySet[Ticket], extra: Iterable[str] = ()) -> QuerySet[Ticket]:
     """``tickets`` with what a list row reads (and the ``extra`` fields its chosen
     columns read), and nothing else."""
-    related = ["requester", "assignee", "group"]
+    related = ["requester", "assignee", "group", "custom_status"]
     if "organization__name" in extra:
         related.append("organization")
     if "sla__next_breach_at" in extra:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from tickets.views import admin_people, admin_settings, create, lists, people, ticket, view_admin
+from tickets.views import (
+    admin_people,
+    admin_settings,
+    create,
+    lists,
+    people,
+    statuses_admin,
+    ticket,
+    view_admin,
+)
 
 app_name = "tickets"
 
@@ -52,6 +61,18 @@ urlpatterns = [
         name="settings_agent_deactivate",
     ),
     path("settings/views/", view_admin.shared_views, name="views_shared"),
+    path("settings/statuses/", statuses_admin.statuses_list, name="settings_statuses"),
+    path("settings/statuses/<int:number>/", statuses_admin.status_edit, name="settings_status"),
+    path(
+        "settings/statuses/<int:number>/toggle/",
+        statuses_admin.status_toggle,
+        name="settings_status_toggle",
+    ),
+    path(
+        "settings/statuses/<int:number>/move/",
+        statuses_admin.status_move,
+        name="settings_status_move",
+    ),
     path("settings/users/", admin_people.users_list, name="settings_users"),
     path("settings/users/invite/", admin_people.users_invite, name="settings_users_invite"),
     path("settings/users/<int:number>/", admin_people.user_edit, name="settings_user"),

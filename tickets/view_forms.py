@@ -14,6 +14,7 @@ from accounts.selectors import agents_for_account, groups_for_account
 from tickets.conditions import CURRENT_USER, FIELDS, OPERATORS, public_conditions
 from tickets.models import Channel, Ticket, View
 from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS
+from tickets.status_selectors import by_category, custom_statuses_for_account
 
 ROWS = {"all": 6, "any": 4}
 NONE = "none"
@@ -34,6 +35,13 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
             + [("priority:", _("No priority"))],
         ),
         (_("Type"), [(f"type:{v}", label) for v, label in Ticket.Type.choices]),
+        (
+            _("Custom status"),
+            [
+                (f"custom_status:{s.number}", s.agent_name)
+                for s in by_category(custom_statuses_for_account(account=account))
+            ],
+        ),
         (_("Group"), [*groups, (f"group:{NONE}", _("No group"))]),
         (
             _("People"),
@@ -185,7 +193,7 @@ def _as_choice(condition: dict) -> tuple[str, str]:
         return f"{condition['field']}:{value}", ""
     if field.kind == "organization" or (field.name == "requester_id" and value != CURRENT_USER):
         return "", "" if value is None else str(value)
-    if field.kind in ("group", "user"):
+    if field.kind in ("group", "user", "custom_status"):
         if value is None:
             return f"{field.kind}:{NONE}", ""
         return f"{field.kind}:{value}", ""

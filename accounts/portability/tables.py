@@ -32,14 +32,16 @@ SECRETS: dict[str, tuple[str, ...]] = {
 # translate to the new keys (foreign keys in JSON, in effect). One shape so far, Zendesk's
 # conditions (tickets/conditions.py): ``{"all"|"any": [{"field", "operator", "value"}]}``,
 # where the field says which table an integer value is a key of (FIELDS, kinds group, user,
-# organization; tests/operations keeps the two in step). Other values ("current_user",
-# none, tags, dates) are no keys. JSON naming rows by per-account numbers (macro actions)
-# travels as it is, like the numbers themselves. column → {condition field → target}.
+# organization, custom_status; tests/operations keeps the two in step). Other values
+# ("current_user", none, tags, dates) are no keys. JSON naming rows by per-account numbers
+# (macro actions) travels as it is, like the numbers themselves.
+# column → {condition field → target}.
 _CONDITION_KEYS = {
     "group_id": "accounts.AgentGroup",
     "assignee_id": "accounts.User",
     "requester_id": "accounts.User",
     "organization_id": "accounts.Organization",
+    "custom_status_id": "tickets.CustomStatus",
 }
 JSON_KEYS: dict[str, dict[str, dict[str, str]]] = {
     "tickets.View": {"conditions": _CONDITION_KEYS},

@@ -75,6 +75,9 @@ class TicketInput(serializers.Serializer):
     assignee_email = serializers.EmailField(required=False, allow_null=True)
     group_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     status = serializers.ChoiceField(choices=Ticket.Status.values, required=False, allow_null=True)
+    custom_status_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**18 - 1
+    )
     type = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     priority = serializers.ChoiceField(
         choices=Ticket.Priority.values, required=False, allow_null=True, allow_blank=True

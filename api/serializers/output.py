@@ -73,7 +73,9 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
         .values("body")[:1]
     )
     return (
-        qs.select_related("requester", "submitter", "assignee", "group", "organization")
+        qs.select_related(
+            "requester", "submitter", "assignee", "group", "organization", "custom_status"
+        )
         .prefetch_related(
             Prefetch(
                 "cc_links",
@@ -105,6 +107,7 @@ def ticket_json(
         "description": description,
         "priority": ticket.priority or None,
         "status": ticket.status,
+        "custom_status_id": _number(ticket.custom_status),
         "recipient": None,
         "requester_id": ticket.requester.number,
         "submitter_id": ticket.submitter.number,

@@ -4,7 +4,7 @@ from django import template
 from django.utils.functional import Promise
 
 from helpdesk.formatting import datetime_label, iso, number_url_prefix, per_language
-from portal.selectors import STATUS_LABELS, end_user_status
+from portal.selectors import STATUS_LABELS, end_user_status, end_user_status_label
 from tickets.models import Channel
 
 register = template.Library()
@@ -14,6 +14,12 @@ register = template.Library()
 def hc_status(status: str) -> str | Promise:
     """The end user's status label: Open, Awaiting your reply or Solved."""
     return STATUS_LABELS[end_user_status(status)]
+
+
+@register.filter
+def hc_status_label(ticket) -> str:
+    """A request's status as its end user reads it (its custom status's end-user label)."""
+    return end_user_status_label(ticket)
 
 
 @register.filter
@@ -65,9 +71,6 @@ def request_row_values(tickets) -> list[dict]:
     channels = per_language(
         "_hc_channels", lambda: {value: str(label) for value, label in Channel.choices}
     )
-    statuses = per_language(
-        "_hc_statuses", lambda: {key: str(label) for key, label in STATUS_LABELS.items()}
-    )
     rows = []
     for ticket in tickets:
         status = end_user_status(ticket.status)
@@ -83,7 +86,7 @@ def request_row_values(tickets) -> list[dict]:
                 "activity": datetime_label(activity),
                 "channel": channels.get(ticket.channel, ticket.channel),
                 "status": status,
-                "status_label": statuses[status],
+                "status_label": end_user_status_label(ticket),
             }
         )
     return rows

@@ -24,7 +24,9 @@ from tickets.services import comment_add, ticket_add_ccs
 # the lists' bulk bar read the macros the agent may apply, in one query; 15 since SLA
 # policies (issue 20): the ticket page reads the ticket's SLA targets, in one query;
 # 16 since links (issue 22): the ticket page's links panel, in one query.
-BUDGET = 16
+# 17 since custom statuses (issue 19): the ticket page's status select and the bulk bar's
+# read the account's statuses, in one query.
+BUDGET = 17
 
 
 @pytest.fixture
@@ -69,9 +71,10 @@ def _same_at_two_sizes(grow, measure) -> int:
         # two more for the bulk bar's agents and groups.
         # One more than the fixed lists took: the agent's views, read once for the page
         # and its sidebar (whose counts stay one query for any number of views).
-        ("/agent/", 12),  # 8. the agent's landing page ("Your unsolved tickets")
-        ("/agent/views/3/", 12),  # 1. first page (+1: the macros of the bulk bar)
-        ("/agent/views/3/?page=2", 12),  # 1. a later page
+        # +1 since custom statuses: the bulk bar's status select (the rows join theirs).
+        ("/agent/", 13),  # 8. the agent's landing page ("Your unsolved tickets")
+        ("/agent/views/3/", 13),  # 1. first page (+1: the macros of the bulk bar)
+        ("/agent/views/3/?page=2", 13),  # 1. a later page
     ],
 )
 def test_agent_lists(small_caps, acme, acme_agent, acme_user, client_for, path, expected):
@@ -97,7 +100,8 @@ def _next_link(client, path) -> str:
     [
         # One query fewer than a numbered page past the caps: the rows are sought
         # directly, not their ids first.
-        ("agent", "/agent/views/3/", 11),  # 1b. a page reached by Next (+1: views, +1: macros)
+        # 1b. a page reached by Next (+1: views, +1: macros, +1: the bulk bar's statuses)
+        ("agent", "/agent/views/3/", 12),
         ("user", "/hc/", 9),  # 4. the same in My activities
     ],
 )
@@ -139,7 +143,7 @@ def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for)
     count = _same_at_two_sizes(
         more_comments, lambda: _queries(client, f"/agent/tickets/{ticket.number}/")
     )
-    assert count == 16  # +1 since macros: the picker's; +1 SLA targets; +1 links panel
+    assert count == 17  # +1 macros' picker; +1 SLA targets; +1 links panel; +1 statuses
 
 
 def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
@@ -201,7 +205,8 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
     # INSERT), the triggers and their outbox row, BEGIN/COMMIT and two savepoints; the
     # answer is built from the objects in hand (only the audit's event count is read);
     # the account's active SLA policies (none here: nothing more to do).
-    assert len(ctx.captured_queries) == 18
+    # +1 since custom statuses: the New category's default status.
+    assert len(ctx.captured_queries) == 19
 
 
 def test_inbound_email_opening_a_ticket(settings, acme):
@@ -225,7 +230,7 @@ def test_inbound_email_opening_a_ticket(settings, acme):
         return len(ctx.captured_queries)
 
     post(0)
-    assert post(1) == 23  # +1 since SLAs: the account's active policies
+    assert post(1) == 24  # +1 SLAs: the active policies; +1 statuses: New's default
 
 
 def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
@@ -258,9 +263,37 @@ def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
         lambda: _tickets(acme, acme_agent, acme_user, 4, group=billing, priority="urgent"),
         lambda: _queries(client, path),
     )
-    assert count == 12  # as "All unsolved tickets" (test_agent_lists)
+    assert count == 13  # as "All unsolved tickets" (test_agent_lists)
     eight_views = _queries(client, path)
     for i in range(4):
         view_create(account=acme, actor=acme_admin, title=f"Extra {i}")
     assert "Extra 3" in client.get(path).text
     assert _queries(client, path) == eight_views
+
+
+def test_a_view_on_a_custom_status_costs_what_a_built_in_list_does(
+    small_caps, acme, acme_admin, acme_agent, acme_user, client_for
+):
+    """Issue 19: rows show their custom status's label from the row query's join, so a
+    list of tickets in many statuses costs the same queries at any size."""
+    from tickets.models import CustomStatus
+    from tickets.services.saved_views import view_create
+
+    engineering = CustomStatus.objects.for_account(acme).get(agent_label="Engineering")
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Engineering",
+        conditions={
+            "all": [{"field": "custom_status_id", "operator": "is", "value": engineering.number}]
+        },
+    )
+    client = client_for(acme_agent)
+    path = f"/agent/views/{view.number}/"
+    _tickets(acme, acme_agent, acme_user, 5, custom_status=engineering)
+    count = _same_at_two_sizes(
+        lambda: _tickets(acme, acme_agent, acme_user, 4, custom_status=engineering),
+        lambda: _queries(client, path),
+    )
+    assert count == 13  # as "All unsolved tickets" (test_agent_lists)
+    assert "Engineering</span>" in client.get(path).text

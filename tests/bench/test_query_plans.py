@@ -192,3 +192,25 @@ def test_the_admins_users_list_reached_by_next_starts_at_the_cursor(
     assert "user_account_name" in plan and re.search(r"Index Cond: .*name\)(::text)? >=", plan), (
         plan
     )
+
+
+def test_a_view_on_a_custom_status_uses_its_index(data, acme, acme_admin, acme_agent, client_for):
+    """Issue 19: a view on one custom status ("Engineering") reads the index (account,
+    custom_status, -updated_at); the page's status selects and rows add no scan."""
+    from tickets.models import CustomStatus
+    from tickets.services import ticket_update
+    from tickets.services.saved_views import view_create
+
+    engineering = CustomStatus.objects.for_account(acme).get(agent_label="Engineering")
+    ticket_update(ticket=data, actor=acme_agent, custom_status=engineering)
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Engineering",
+        conditions={
+            "all": [{"field": "custom_status_id", "operator": "is", "value": engineering.number}]
+        },
+    )
+    client = client_for(acme_agent)
+    assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
+    assert _seq_scans(client, f"/agent/views/{view.number}/?sort=-priority") == set()

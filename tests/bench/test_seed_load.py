@@ -156,3 +156,13 @@ def test_production_settings_do_not_offer_seed_load():
 
 def test_bench_settings_offer_seed_load():
     assert "seed_load" in _commands(DJANGO_SETTINGS_MODULE="bench.settings").split()
+
+
+def test_every_loaded_ticket_has_a_custom_status_of_its_category(loaded):
+    first, _second = loaded
+    tickets = Ticket.objects.for_account(first).select_related("custom_status")
+    assert not tickets.filter(custom_status__isnull=True).exists()
+    for ticket in tickets:
+        category = "solved" if ticket.status == "closed" else ticket.status
+        assert ticket.custom_status.category == category
+    assert tickets.filter(custom_status__is_default=False).exists()  # seed 004's stages

@@ -91,6 +91,11 @@ def fill_views_and_macros(account, *, admin, agent, group, org, user, ticket) ->
     """Views whose conditions name a group, users and an organization (kept as keys),
     shared for some groups and personal; macros naming a group and an agent (kept as
     numbers), shared for a group with a file, personal, and applied once."""
+    from tickets.models import CustomStatus
+    from tickets.services import ticket_update
+
+    engineering = CustomStatus.objects.for_account(account).get(agent_label="Engineering")
+    ticket_update(ticket=ticket, actor=agent, custom_status=engineering)
     view_create(
         account=account,
         actor=admin,
@@ -107,6 +112,8 @@ def fill_views_and_macros(account, *, admin, agent, group, org, user, ticket) ->
                 {"field": "requester_id", "operator": "is", "value": user.number},
                 {"field": "organization_id", "operator": "is", "value": org.number},
                 {"field": "assignee_id", "operator": "is", "value": "current_user"},
+                # Issue 19: a custom status, kept as a key like the rest.
+                {"field": "custom_status_id", "operator": "is", "value": engineering.number},
             ],
         },
     )

@@ -32,9 +32,10 @@ from tests.factories import (
     EndUserFactory,
 )
 from ticketlinks.services import ticket_link_add
-from tickets.models import Attachment, Ticket, TicketEvent, View
+from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
 from tickets.services.saved_views import view_create
+from tickets.services.statuses import custom_status_create
 
 INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
 PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"
@@ -222,6 +223,16 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         sla_policy_create(
             account=globex, title=f"{GLOBEX_SECRET} SLA {i}", conditions={}, metrics=[]
         )
+    # Custom statuses: both accounts start with the same ten; globex adds some of its own,
+    # beyond acme's numbers.
+    for i in range(2):
+        custom_status_create(
+            account=globex,
+            actor=globex_admin,
+            category="open",
+            agent_label=f"{GLOBEX_SECRET} {i}",
+            end_user_label=GLOBEX_SECRET,
+        )
 
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
@@ -303,5 +314,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "mine_audit": last_event(mine),
         "private_audit": last_event(private),
         "globex_audit": last_event(globex_ticket),
+        "custom_status": CustomStatus.objects.for_account(acme)
+        .get(agent_label="Engineering")
+        .number,
+        "globex_custom_status": beyond_acme(CustomStatus),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -179,6 +179,10 @@ HOLIDAY_PROBES = {
     "globex_via_mine": lambda i: {"number": i["schedule"], "holiday_number": i["globex_holiday"]},
     "globex": lambda i: {"number": i["globex_schedule"], "holiday_number": i["globex_holiday"]},
 }
+CUSTOM_STATUS_PROBES = {
+    "mine": lambda i: {"number": i["custom_status"]},
+    "globex": lambda i: {"number": i["globex_custom_status"]},
+}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -367,6 +371,13 @@ TABLE: dict[str, Entry] = {
     "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/views/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/statuses/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    **{
+        f"agent/settings/statuses/<int:number>/{action}": Entry(
+            CUSTOM_STATUS_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for action in ("", "toggle/", "move/")
+    },
     "agent/settings/groups/<int:number>/members/": Entry(
         GROUP_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
@@ -485,6 +496,8 @@ TABLE: dict[str, Entry] = {
     ),
     "api/v2/tickets/<num:number>/tags": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tags": Entry(allow=agents(), api=True),
+    "api/v2/custom_statuses": Entry(allow=agents(), api=True),
+    "api/v2/custom_statuses/<num:number>": Entry(CUSTOM_STATUS_PROBES, agents(("mine",)), api=True),
     "api/v2/job_statuses/<str:job_id>": Entry(
         {"unknown": lambda i: {"job_id": "no-such-job"}}, {}, api=True
     ),
@@ -625,6 +638,7 @@ def state_fingerprint() -> tuple:
         "accounts_groupmembership",
         "tickets_view",
         "tickets_viewgroup",
+        "tickets_customstatus",
         "servicelevels_schedule",
         "servicelevels_scheduleinterval",
         "servicelevels_holiday",

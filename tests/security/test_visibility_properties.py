@@ -37,7 +37,7 @@ from automations.services import automation_create
 from macros.services import macro_apply, macro_create
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
-from tests.factories import AgentFactory, EndUserFactory
+from tests.factories import AdminFactory, AgentFactory, EndUserFactory
 from ticketlinks.merge import ticket_merge
 from ticketlinks.services import ticket_split
 from tickets.models import Comment, Ticket
@@ -49,6 +49,7 @@ from tickets.services import (
     ticket_make_private,
     ticket_update,
 )
+from tickets.services.statuses import custom_status_create
 
 MAX_TICKETS = 4
 # Every marker is one word starting with this, so one prefix search finds all of them
@@ -72,6 +73,8 @@ class VisibilityMachine(RuleBasedStateMachine):
         mail.outbox = []
         self._mail_seen = 0
         self.internal_texts: list[str] = []
+        # Agents' words about statuses (issue 19): labels and descriptions for agents.
+        self.agent_only_texts: list[str] = []
         self.subject_of: dict[int, str] = {}  # ticket pk → its marker subject
         self.tickets: list[Ticket] = []
 
@@ -84,6 +87,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         account = self.account
         org = organization_create(account=account, name=f"Org {next(_serial)}")
         self.agent = AgentFactory(account=account)
+        self.admin = AdminFactory(account=account)
         self.end_users = [
             EndUserFactory(account=account, organization=org),
             EndUserFactory(account=account, organization=org, is_org_manager=True),
@@ -313,6 +317,30 @@ class VisibilityMachine(RuleBasedStateMachine):
             seen |= set(re.findall(rf"{WORD}[a-z]+[0-9]+zz", page))
         return seen
 
+    @rule(
+        index=st.integers(0, MAX_TICKETS - 1),
+        category=st.sampled_from(["open", "pending", "hold", "solved"]),
+    )
+    def agent_sets_custom_status(self, index, category):
+        """Issue 19: an end user reads a custom status's end-user label, never the
+        agents' label or description."""
+        agent_label, description = marker("agentlabel"), marker("statusnote")
+        status = custom_status_create(
+            account=self.account,
+            actor=self.admin,
+            category=category,
+            agent_label=agent_label,
+            end_user_label=marker("eulabel"),
+            description=description,
+        )
+        self.agent_only_texts += [agent_label, description]
+        self._run(
+            ticket_update,
+            ticket=self.tickets[index % len(self.tickets)],
+            actor=self.agent,
+            custom_status=status,
+        )
+
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):
         user = User.objects.for_account(self.account).get(pk=self.end_users[who].pk)
@@ -327,7 +355,8 @@ class VisibilityMachine(RuleBasedStateMachine):
             .filter(pk__in=self.subject_of, is_public=False)
             .values_list("pk", flat=True)
         )
-        return self.internal_texts + [self.subject_of[pk] for pk in private]
+        subjects = [self.subject_of[pk] for pk in private]
+        return self.internal_texts + self.agent_only_texts + subjects
 
     def _end_user_answers(self, user):
         web, api = self.web[user.pk], self.api[user.pk]
@@ -341,6 +370,7 @@ class VisibilityMachine(RuleBasedStateMachine):
             yield path, web.get(path)
         api_paths = ["/api/v2/requests.json", f"/api/v2/search.json?query={WORD}"]
         api_paths += ["/api/v2/views.json", "/api/v2/views/4/tickets.json"]
+        api_paths += ["/api/v2/custom_statuses.json", "/api/v2/custom_statuses/11.json"]
         for n in numbers:
             api_paths += [f"/api/v2/requests/{n}.json", f"/api/v2/requests/{n}/comments.json"]
         for path in api_paths:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, AgentGroup, User
 from tickets import attachments as attachment_rules
 from tickets.models import Attachment, Channel, Comment, Ticket, TicketCC, TicketEvent
+from tickets.services.status_rules import status_pair
 from tickets.text import (
     clean_html,
     html_to_text,
@@ -36,6 +37,7 @@ DELIBERATE_CHANNELS = (Channel.WEB, Channel.API)
 TRACKED_FIELDS = (
     "subject",
     "status",
+    "custom_status",
     "type",
     "priority",
     "assignee",
@@ -239,15 +241,19 @@ def apply_fields(
         fields["tags"] = normalise_tags(fields["tags"])
     if "requester" in fields and "organization" not in fields:
         fields["organization"] = fields["requester"].organization if fields["requester"] else None
-    if "status" in fields and fields["status"] not in Ticket.Status.values:
-        raise ValidationError({"status": _("Unknown status.")})
+    if "status" in fields or "custom_status" in fields:
+        status_fields(ticket, fields)
     changes = {}
     for name, new in fields.items():
+        if name == "custom_status" and ticket.custom_status_id == new.pk:
+            continue  # equal: no need to read the current one
         old = getattr(ticket, name)
         if old == new:
             continue
         setattr(ticket, name, new)
         changes[name] = (old, new)
+        if name == "custom_status" and (old is None or old.is_default) and new.is_default:
+            continue  # the status's own line says it all (Open → Pending)
         record_event(
             ticket,
             actor,
@@ -263,6 +269,21 @@ def apply_fields(
     if changes and actor is not None and actor.pk == ticket.assignee_id:
         ticket.assignee_updated_at = timezone.now()
     return changes
+
+
+def status_fields(ticket: Ticket, fields: dict[str, Any]) -> None:
+    """``status`` and ``custom_status`` in ``fields`` made consistent (status_pair)."""
+    status, custom_status = status_pair(
+        Account(pk=ticket.account_id),
+        status=fields.get("status"),
+        custom_status=fields.get("custom_status"),
+        ticket=ticket,
+    )
+    fields["status"] = status
+    if custom_status is None:
+        fields.pop("custom_status", None)
+    else:
+        fields["custom_status"] = custom_status
 
 
 def event_value(value: object) -> object:

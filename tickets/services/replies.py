@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from tickets.models import Channel, Comment, Ticket
+from tickets.models import Channel, Comment, CustomStatus, Ticket
 from tickets.selectors import ticket_takes_posts_from
 from tickets.services.ccs import ticket_add_ccs, ticket_set_ccs
 from tickets.services.common import NotAllowed
@@ -39,6 +39,7 @@ def ticket_reply(
     ccs: Iterable[User] = (),
     ccs_replace: bool = False,
     status: str | None = None,
+    custom_status: CustomStatus | None = None,
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
 ) -> Reply:
@@ -79,5 +80,6 @@ def ticket_reply(
         uploads=uploads,
         upload_tokens=upload_tokens,
         status=status,
+        custom_status=custom_status,
     )
     return Reply(comment=comment, changes=changes)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, AgentGroup, User
 from tickets.events import TicketChange
-from tickets.models import Channel, Comment, DeletedTicket, Ticket, TicketEvent
+from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
 from tickets.services.common import (
     DELIBERATE_CHANNELS,
     NotAllowed,
@@ -29,8 +29,10 @@ from tickets.services.common import (
     mentioned_agents,
     normalise_tags,
     record_event,
+    status_fields,
     touch,
 )
+from tickets.services.status_rules import status_pair
 from tickets.text import clean_subject
 
 
@@ -46,6 +48,7 @@ def ticket_open(
     requester: User | None = None,
     channel: str = Channel.WEB,
     status: str = Ticket.Status.NEW,
+    custom_status: CustomStatus | None = None,
     type: str = "",
     priority: str = "",
     group: AgentGroup | None = None,
@@ -68,6 +71,7 @@ def ticket_open(
     if submitter.is_end_user:
         requester, public, assignee, group = submitter, True, None, None
         status, type, priority, tags, due_at = Ticket.Status.NEW, "", "", (), None
+        custom_status = None
     requester = requester or submitter
     check_assignment(account, assignee, group)
     subject = clean_subject(subject)
@@ -81,8 +85,9 @@ def ticket_open(
         and submitter.is_agent
         and channel != Channel.EMAIL
     )
+    status, custom_status = status_pair(account, status=status, custom_status=custom_status)
     if status == Ticket.Status.NEW and assignee is not None:
-        status = Ticket.Status.OPEN
+        status, custom_status = status_pair(account, status=Ticket.Status.OPEN)
     now = timezone.now()
     ticket = Ticket(
         account=account,
@@ -93,6 +98,7 @@ def ticket_open(
         group=group,
         organization=requester.organization,
         status=status,
+        custom_status=custom_status,
         type=type,
         priority=priority,
         tags=normalise_tags(tags),
@@ -118,6 +124,7 @@ def ticket_open(
             "assignee",
             "group",
             "organization",
+            "custom_status",
         ]
     )
     ticket.save()
@@ -169,6 +176,7 @@ def comment_add(
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
     status: str | None = None,
+    custom_status: CustomStatus | None = None,
 ) -> Comment:
     """Add a public reply or an internal note, optionally changing the status.
 
@@ -187,7 +195,7 @@ def comment_add(
     if author.is_end_user and channel == Channel.PORTAL and not ticket.takes_help_center_replies:
         raise NotAllowed(_("This request is closed. Submit a new request instead."))
     if author.is_end_user:
-        public, status = True, None
+        public, status, custom_status = True, None, None
     became_public = False
     if ticket.is_private:
         if public and author.is_agent and channel in DELIBERATE_CHANNELS:
@@ -219,7 +227,11 @@ def comment_add(
         )
         change.changes["is_public"] = (False, True)
     record_event(ticket, author, channel, TicketEvent.Kind.COMMENT, comment=comment)
-    if status and status != ticket.status:
+    if custom_status is not None and custom_status.pk != ticket.custom_status_id:
+        change.changes.update(
+            apply_fields(ticket, author, channel, {"custom_status": custom_status})
+        )
+    elif status and status != ticket.status:
         change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
     if author.is_end_user and ticket.snoozed_until is not None:
         # The requester wrote: a snoozed ticket wakes up now rather than at its time.
@@ -263,12 +275,15 @@ def ticket_update(
         fields["subject"] = clean_subject(fields["subject"])
         if not fields["subject"]:
             raise ValidationError({"subject": _("A ticket needs a subject.")})
+    if "status" in fields or "custom_status" in fields:
+        status_fields(ticket, fields)
     if fields.get("status") == Ticket.Status.NEW and ticket.status != Ticket.Status.NEW:
         raise NotAllowed(_("A ticket cannot go back to New."))
     if ticket.status == Ticket.Status.CLOSED and fields:
         raise NotAllowed(_("Closed tickets cannot be changed."))
     if assignee is not None and fields.get("status", ticket.status) == Ticket.Status.NEW:
         fields["status"] = Ticket.Status.OPEN
+        fields.pop("custom_status", None)  # the New one it named: Open's default instead
     changes = apply_fields(ticket, actor, channel, fields)
     change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)
     if changes:

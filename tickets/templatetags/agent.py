@@ -19,6 +19,7 @@ from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
 from tickets.models import Channel, Ticket, TicketEvent
 from tickets.selectors import DEFAULT_COLUMNS, view_counts_cached
+from tickets.status_models import BUILT_IN_AGENT_LABELS
 from tickets.templatetags.pages import PAGE_PARAMS
 from tickets.views.common import agent_views
 
@@ -29,6 +30,12 @@ CHOICE_LABELS = {
     "type": dict(Ticket.Type.choices),
     "priority": dict(Ticket.Priority.choices),
     "satisfaction": dict(Ticket.Rating.choices),
+    # The Activity's custom statuses are recorded by their agent label: the built-in
+    # ones' English labels read in the reader's language.
+    "custom_status": {
+        english: Ticket.Status(category).label
+        for category, english in BUILT_IN_AGENT_LABELS.items()
+    },
 }
 
 
@@ -229,7 +236,7 @@ def ticket_row_values(tickets, keys=DEFAULT_COLUMNS) -> list[dict]:
             "select": words["select"] % {"number": ticket.number},
             "requester": ticket.requester.name,
             "status": ticket.status,
-            "status_label": status_labels.get(ticket.status, ticket.status),
+            "status_label": status_label(ticket, status_labels),
             "priority": ticket.priority,
             "priority_label": priority_labels.get(ticket.priority, ticket.priority),
             "assignee": ticket.assignee.name if ticket.assignee_id else "",
@@ -275,6 +282,23 @@ def _breach(value, now) -> dict[str, str] | None:
         "text": text,
         "breached": "breached" if breached else "",
     }
+
+
+def status_label(ticket: Ticket, category_labels: dict[str, str]) -> str:
+    """What a ticket's status reads as to agents: its custom status's label, or the
+    category's (translated) for a built-in one nobody renamed, and for Closed."""
+    custom = ticket.custom_status if ticket.custom_status_id else None
+    if custom is None or ticket.status == Ticket.Status.CLOSED:
+        return category_labels.get(ticket.status, ticket.status)
+    if custom.is_default and custom.agent_label == BUILT_IN_AGENT_LABELS.get(custom.category):
+        return category_labels.get(custom.category, custom.category)
+    return custom.agent_label
+
+
+@register.simple_tag
+def ticket_status_label(ticket: Ticket) -> str:
+    """``{% ticket_status_label ticket %}``: status_label for one ticket."""
+    return status_label(ticket, _labels("status"))
 
 
 def ago(value) -> str:
