@@ -31,6 +31,11 @@ from tickets.services.common import (
     record_event,
     touch,
 )
+from tickets.services.field_values import (
+    apply_custom_fields,
+    check_required_to_solve,
+    initial_values,
+)
 from tickets.text import clean_subject
 
 
@@ -55,6 +60,7 @@ def ticket_open(
     ccs: Iterable[User] = (),
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
+    custom_fields: dict | None = None,
 ) -> TicketChange:
     """Open a ticket, its first comment being the description; the change set it sent
     (the ticket, as the triggers left it, and that comment), for callers that answer with
@@ -70,6 +76,7 @@ def ticket_open(
         status, type, priority, tags, due_at = Ticket.Status.NEW, "", "", (), None
     requester = requester or submitter
     check_assignment(account, assignee, group)
+    values = initial_values(account, submitter, channel, custom_fields or {})
     subject = clean_subject(subject)
     if not subject:
         raise ValidationError({"subject": _("A ticket needs a subject.")})
@@ -103,6 +110,7 @@ def ticket_open(
         updated_at=now,
         last_activity_at=now,
         solved_at=now if status == Ticket.Status.SOLVED else None,
+        custom_fields=values,
     )
     # The related objects are in hand and their account checked above: full_clean
     # would only read each of them back (a query per key) to see that it exists.
@@ -219,6 +227,7 @@ def comment_add(
     record_event(ticket, author, channel, TicketEvent.Kind.COMMENT, comment=comment)
     if status and status != ticket.status:
         change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
+        check_required_to_solve(ticket, author, change.changes)
     touch(ticket, activity=True)
     ticket.save()
     if not comment.public:
@@ -254,7 +263,10 @@ def ticket_update(
         raise NotAllowed(_("Closed tickets cannot be changed."))
     if assignee is not None and fields.get("status", ticket.status) == Ticket.Status.NEW:
         fields["status"] = Ticket.Status.OPEN
-    changes = apply_fields(ticket, actor, channel, fields)
+    raw_values = fields.pop("custom_fields", None)
+    changes = apply_custom_fields(ticket, actor, channel, raw_values) if raw_values else {}
+    changes |= apply_fields(ticket, actor, channel, fields)
+    check_required_to_solve(ticket, actor, changes)
     change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)
     if changes:
         touch(ticket, activity=False)
