@@ -78,7 +78,7 @@ def _missing_lookups(account: Account, by_number: dict, cleaned: dict) -> list[s
                     _("%(field)s: there is no %(target)s number %(number)s.")
                     % {
                         "field": field.title,
-                        "target": field.get_lookup_target_display(),
+                        "target": str(field.get_lookup_target_display()).lower(),
                         "number": number,
                     }
                 )

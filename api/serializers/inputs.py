@@ -89,6 +89,10 @@ class TicketInput(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=100
     )
     email_ccs = EmailCcInput(many=True, required=False, allow_null=True, max_length=100)  # type: ignore[call-arg]  # passed on to the ListSerializer
+    # [{"id": field number, "value": ...}]: shapes checked by api.payloads, values by the
+    # field's kind (customfields.values), so each message names the field.
+    custom_fields = serializers.JSONField(required=False, allow_null=True)
+    fields = serializers.JSONField(required=False, allow_null=True)
 
     def validate_type(self, value):
         return _choice_from_zendesk(TYPE_FROM_ZENDESK, value, "type")
@@ -126,6 +130,8 @@ class RequestInput(serializers.Serializer):
     )
     comment = RequestCommentInput(required=False, allow_null=True)
     solved = serializers.BooleanField(required=False, allow_null=True)
+    custom_fields = serializers.JSONField(required=False, allow_null=True)
+    fields = serializers.JSONField(required=False, allow_null=True)
 
 
 class OrganizationByName(serializers.Serializer):
