@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account
@@ -10,7 +12,7 @@ from customfields.services import ticket_field_create
 
 # Titles are data, in the account's language when it is made; gettext_noop marks them
 # for the catalogues, and fields_install_defaults translates them once.
-DEFAULT_FIELDS = [
+DEFAULT_FIELDS: list[dict[str, Any]] = [
     {
         "title": gettext_noop("Root cause"),
         "required": True,
@@ -56,12 +58,12 @@ def fields_install_defaults(*, account: Account) -> None:
             spec = dict(spec)
             options = [
                 {"value": value, "name": translation.gettext(title)}
-                for value, title in spec.pop("options")  # type: ignore[union-attr]
+                for value, title in spec.pop("options")
             ]
             ticket_field_create(
                 account=account,
                 kind=FieldKind.DROPDOWN,
-                title=translation.gettext(spec.pop("title")),  # type: ignore[arg-type]
+                title=translation.gettext(spec.pop("title")),
                 options=options,
                 **spec,
             )

@@ -63,7 +63,8 @@ class CustomFieldsForm(forms.Form):
         for field in fields:
             value = values.get(field.key)
             initial[field.key] = bool(value) if field.kind == FieldKind.CHECKBOX else value
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.definitions = {f.key: f for f in fields}
         for field in fields:
             title = field.portal_title if portal else field.title

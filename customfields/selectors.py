@@ -23,11 +23,16 @@ def ticket_fields_for_account(*, account: Account) -> QuerySet[TicketField]:
     )
 
 
-def ticket_fields_for_viewer(*, account: Account, viewer: User | None) -> list[TicketField]:
+def ticket_fields_for_viewer(
+    *, account: Account, viewer: User | None, with_options: bool = True
+) -> list[TicketField]:
     """The active fields ``viewer`` may see: agents all of them; end users (and anyone
     else) only those made visible to end users. Agent-only fields never leave here for
-    an end user, whatever the page or the API asks."""
+    an end user, whatever the page or the API asks. ``with_options=False`` spares the
+    options' query for a caller that needs none (the API's values)."""
     fields = ticket_fields_for_account(account=account).filter(active=True)
+    if not with_options:
+        fields = fields.prefetch_related(None)
     if viewer is None or not viewer.is_agent:
         fields = fields.filter(visible_in_portal=True)
     return list(fields)
@@ -62,7 +67,7 @@ def display_text(field: TicketField, value: Any, names: dict[tuple[str, int], st
     if field.kind in (FieldKind.DROPDOWN, FieldKind.MULTISELECT):
         titles = {o.value: o.title for o in field.options.all()}
         chosen = value if isinstance(value, list) else [value]
-        return ", ".join(titles.get(v, v) for v in chosen)
+        return ", ".join(str(titles.get(v, v)) for v in chosen)
     if field.kind == FieldKind.CHECKBOX:
         return _("Yes") if value else ""
     if field.kind == FieldKind.DATE:
@@ -92,8 +97,8 @@ def lookup_names(
     names: dict[tuple[str, int], str] = {}
     for target, model in (("user", User), ("organization", Organization)):
         if wanted[target]:
-            qs = model.objects.for_account(account).filter(number__in=wanted[target])  # type: ignore[attr-defined]
-            names |= {(target, n): name for n, name in qs.values_list("number", "name")}
+            qs = model.objects.for_account(account).filter(number__in=wanted[target])
+            names |= {(target, n or 0): str(name) for n, name in qs.values_list("number", "name")}
     return names
 
 

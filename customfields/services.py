@@ -148,7 +148,8 @@ def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None
                 }
             )
         seen.add(value)
-        option = existing.get(item.get("id")) if isinstance(item.get("id"), int) else None
+        number = item.get("id")
+        option = existing.get(number) if isinstance(number, int) else None
         if option is not None and option.value != value:
             raise ValidationError(
                 {

@@ -67,7 +67,7 @@ def _missing_lookups(account: Account, by_number: dict, cleaned: dict) -> list[s
         if not wanted:
             continue
         found = set(
-            model.objects.for_account(account)  # type: ignore[attr-defined]
+            model.objects.for_account(account)
             .filter(number__in=set(wanted.values()))
             .values_list("number", flat=True)
         )

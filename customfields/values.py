@@ -139,7 +139,7 @@ def _clean_lookup(field: FieldBase, text: str, raw: Any, options: list[str]) -> 
         raise _error(
             field,
             _("%(value)s is not the number of a %(target)s.")
-            % {"value": _shown(text), "target": str(field.get_lookup_target_display()).lower()},  # type: ignore[attr-defined]
+            % {"value": _shown(text), "target": str(field.get_lookup_target_display()).lower()},
         )
     return int(text)
 

@@ -137,7 +137,9 @@ def fields_for_request(request) -> list:
     to them), read once per request however many tickets it answers."""
     cached = getattr(request, "_ticket_fields", None)
     if cached is None:
-        cached = ticket_fields_for_viewer(account=request.account, viewer=request.user)
+        cached = ticket_fields_for_viewer(
+            account=request.account, viewer=request.user, with_options=False
+        )
         request._ticket_fields = cached
     return cached
 

@@ -275,3 +275,16 @@ def test_end_users_never_see_or_set_agent_only_fields(
     body = response.json()["request"]
     assert body["custom_fields"] == [{"id": visible["id"], "value": "C-9"}]
     assert "Serial" not in response.content.decode()
+
+
+def test_required_to_solve_refused_through_the_api(
+    acme,
+    acme_agent,
+    api_for,
+):
+    problem = make_ticket(account=acme, submitter=acme_agent, type="problem")
+    response = api_for(acme_agent).put(
+        f"/api/v2/tickets/{problem.number}.json", {"ticket": {"status": "solved"}}
+    )
+    assert response.status_code == 422
+    assert "Root cause" in response.content.decode()

@@ -21,8 +21,9 @@ from tickets.services import comment_add, ticket_add_ccs
 
 # 13 since views became editable (issue 18): the sidebar reads the agent's views, then
 # counts them all in one query; 14 since macros (issue 18): the ticket page's picker and
-# the lists' bulk bar read the macros the agent may apply, in one query.
-BUDGET = 14
+# the lists' bulk bar read the macros the agent may apply, in one query; 16 since custom
+# fields (issue 19): the ticket page reads the account's fields and their options.
+BUDGET = 16
 
 
 @pytest.fixture
@@ -137,7 +138,7 @@ def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for)
     count = _same_at_two_sizes(
         more_comments, lambda: _queries(client, f"/agent/tickets/{ticket.number}/")
     )
-    assert count == 14  # +1 since macros: the picker's
+    assert count == 16  # +1 since macros: the picker's; +2 custom fields and their options
 
 
 def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
@@ -184,8 +185,8 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
         lambda: _queries(client, path, Authorization=auth),
     )
     # The token and its user are two plain reads (one with the token as a subquery
-    # cost more CPU: api.tokens.user_for_basic_token).
-    assert count == 5
+    # cost more CPU: api.tokens.user_for_basic_token). +1: the fields custom_fields lists.
+    assert count == 6
     body = {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke."}}}
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(
@@ -197,8 +198,9 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
     assert response.status_code == 201
     # A write: the token and its user, the ticket, its comment and two events (one
     # INSERT), the triggers and their outbox row, BEGIN/COMMIT and two savepoints; the
-    # answer is built from the objects in hand (only the audit's event count is read).
-    assert len(ctx.captured_queries) == 17
+    # answer is built from the objects in hand (only the audit's event count is read);
+    # +1: the fields its custom_fields lists.
+    assert len(ctx.captured_queries) == 18
 
 
 def test_inbound_email_opening_a_ticket(settings, acme):
