@@ -10,6 +10,7 @@ urlpatterns = [
     path("agent/settings/api/", include("api.settings_urls")),
     path("agent/", include("macros.urls")),
     path("agent/settings/schedules/", include("servicelevels.urls")),
+    path("agent/settings/fields/", include("customfields.urls")),
     path("agent/", include("tickets.urls")),
     path("hc/", include("portal.urls")),
     # Before the API's own: its last pattern answers every unknown path.

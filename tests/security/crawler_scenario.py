@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
+from customfields.models import TicketField
+from customfields.services import ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
@@ -201,6 +203,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
                 last=None,
             )
 
+    # Ticket fields (issue 19): acme's defaults; globex has more, beyond acme's numbers.
+    for i in range(3):
+        ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -237,6 +243,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "private": private,
         "globex_ticket": globex_ticket,
         "internal_token": attachment(mine, "internal.pdf").token,
+        "field": first(TicketField, acme),
+        "globex_field": beyond_acme(TicketField),
         "public_token": attachment(mine, "public.pdf").token,
         "other_token": attachment(other, "other.pdf").token,
         "private_token": attachment(private, "private.pdf").token,
