@@ -24,16 +24,17 @@ def ticket_fields_for_account(*, account: Account) -> QuerySet[TicketField]:
 
 
 def ticket_fields_for_viewer(
-    *, account: Account, viewer: User | None, with_options: bool = True
+    *, account: Account, viewer: User | None, with_options: bool = True, agents: bool = False
 ) -> list[TicketField]:
     """The active fields ``viewer`` may see: agents all of them; end users (and anyone
     else) only those made visible to end users. Agent-only fields never leave here for
-    an end user, whatever the page or the API asks. ``with_options=False`` spares the
+    an end user, whatever the page or the API asks (``agents=True``: for the system or
+    an agent's rule, such as a macro's action). ``with_options=False`` spares the
     options' query for a caller that needs none (the API's values)."""
     fields = ticket_fields_for_account(account=account).filter(active=True)
     if not with_options:
         fields = fields.prefetch_related(None)
-    if viewer is None or not viewer.is_agent:
+    if not agents and (viewer is None or not viewer.is_agent):
         fields = fields.filter(visible_in_portal=True)
     return list(fields)
 

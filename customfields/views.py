@@ -69,7 +69,7 @@ def field_edit(request, number: int):
         try:
             services.ticket_field_update(field=field, options=form.options(), **form.attributes())
         except ValidationError as exc:
-            add_domain_error(form, exc, aliases={"custom_field_options": "options_text"})
+            add_domain_error(form, exc, aliases={"custom_field_options": "options_text"})  # type: ignore[arg-type]  # a ModelForm: a BaseForm, as add_domain_error needs
         else:
             messages.success(request, _("Field saved."))
             return redirect("customfields:field_edit", field.number)

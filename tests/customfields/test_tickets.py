@@ -213,3 +213,22 @@ def test_view_editor_offers_custom_fields_and_keeps_the_condition(
     page = client_for(acme_admin).get(f"/agent/views/{view.number}/edit/").content.decode()
     assert f'value="custom_fields.{model.number}"' in page
     assert f'value="cf{model.number}:laser"' in page
+
+
+def test_new_ticket_form_sets_custom_fields(acme, acme_agent, client_for, model):
+    client = client_for(acme_agent)
+    page = client.get("/agent/tickets/new/").content.decode()
+    assert f'name="cf-{model.number}"' in page
+    response = client.post(
+        "/agent/tickets/new/",
+        {
+            "subject": "Printer",
+            "body": "Jammed",
+            "comment_type": "public",
+            f"cf-{model.number}": "laser",
+            f"initial-cf-{model.number}": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ticket = Ticket.objects.for_account(acme).get(subject="Printer")
+    assert ticket.custom_fields == {model.key: "laser"}

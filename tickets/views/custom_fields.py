@@ -9,11 +9,16 @@ from tickets.models import Ticket
 from tickets.services.field_values import EVENT_PREFIX
 
 
-def custom_fields_form(request, ticket: Ticket | None, data=None) -> CustomFieldsForm:
-    """The fields the agent edits (every active one), with the ticket's values."""
+def custom_fields_form(
+    request, ticket: Ticket | None, data=None, prefix: str = "cf"
+) -> CustomFieldsForm:
+    """The fields the agent edits (every active one), with the ticket's values. The
+    macros' Submit reads the sidebar's copies under ``side-cf``."""
     fields = ticket_fields_editable_by(account=request.account, viewer=request.user)
     values = ticket.custom_fields if ticket is not None else {}
-    return CustomFieldsForm(data, fields=fields, values=values or {}, auto_id="side_%s")
+    return CustomFieldsForm(
+        data, fields=fields, values=values or {}, auto_id="side_%s", prefix=prefix
+    )
 
 
 def field_titles(form: CustomFieldsForm) -> dict[str, str]:
