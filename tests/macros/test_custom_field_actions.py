@@ -63,3 +63,39 @@ def test_apply_json_and_the_bulk_macro_set_the_field(
     assert ticket.custom_fields == {impact.key: "high"}
     activity = client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/?tab=activity")
     assert "Impact" in activity.content.decode() and "High" in activity.content.decode()
+
+
+def test_placeholders_name_field_values_and_hide_agent_only_ones_from_end_users(
+    acme, acme_admin, acme_agent, impact
+):
+    from customfields.services import ticket_field_create
+    from macros.apply import macro_result
+    from tickets.services import ticket_update
+
+    contract = ticket_field_create(
+        account=acme, kind="text", title="Contract", visible_in_portal=True
+    )
+    ticket = make_ticket(account=acme, submitter=acme_agent)
+    ticket_update(
+        ticket=ticket,
+        actor=acme_agent,
+        custom_fields={impact.number: "critical", contract.number: "C-42"},
+    )
+    template = (
+        f"Impact {{{{ticket.ticket_field_option_title_{impact.number}}}}}, "
+        f"contract {{{{ticket.ticket_field_{contract.number}}}}}"
+    )
+    for public, expected in (
+        (False, "Impact Critical, contract C-42"),
+        (True, "Impact , contract C-42"),
+    ):
+        macro = _macro(
+            acme,
+            acme_admin,
+            [
+                {"field": "comment_value", "value": template},
+                {"field": "comment_mode_is_public", "value": public},
+            ],
+        )
+        ticket.refresh_from_db()
+        assert macro_result(macro=macro, ticket=ticket, actor=acme_agent).body == expected
