@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account
@@ -48,6 +49,16 @@ DEFAULT_FIELDS: list[dict[str, Any]] = [
 ]
 
 
+def _translations(msgid: str) -> dict[str, str]:
+    from django.utils import translation
+
+    result = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            result[code] = translation.gettext(msgid)
+    return result
+
+
 def fields_install_defaults(*, account: Account) -> None:
     from django.utils import translation
 
@@ -57,13 +68,19 @@ def fields_install_defaults(*, account: Account) -> None:
         for spec in DEFAULT_FIELDS:
             spec = dict(spec)
             options = [
-                {"value": value, "name": translation.gettext(title)}
+                {
+                    "value": value,
+                    "name": translation.gettext(title),
+                    "translations": _translations(title),
+                }
                 for value, title in spec.pop("options")
             ]
+            msgid = spec.pop("title")
             ticket_field_create(
                 account=account,
                 kind=FieldKind.DROPDOWN,
-                title=translation.gettext(spec.pop("title")),
+                title=translation.gettext(msgid),
                 options=options,
+                translations=_translations(msgid),
                 **spec,
             )

@@ -19,11 +19,11 @@ def _input(field: TicketField, title: str) -> forms.Field:
     if kind == FieldKind.CHECKBOX:
         return forms.BooleanField(**common)
     if kind == FieldKind.DROPDOWN:
-        choices = [("", "—")] + [(o.value, o.title) for o in field.options.all()]
+        choices = [("", "—")] + [(o.value, o.label) for o in field.options.all()]
         return forms.ChoiceField(choices=choices, **common)
     if kind == FieldKind.MULTISELECT:
         return forms.MultipleChoiceField(
-            choices=[(o.value, o.title) for o in field.options.all()],
+            choices=[(o.value, o.label) for o in field.options.all()],
             widget=forms.CheckboxSelectMultiple,
             **common,
         )
@@ -67,7 +67,7 @@ class CustomFieldsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.definitions = {f.key: f for f in fields}
         for field in fields:
-            title = field.portal_title if portal else field.title
+            title = field.portal_title if portal else field.label
             self.fields[field.key] = _input(field, title)
             self.fields[field.key].show_hidden_initial = True
 

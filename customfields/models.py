@@ -14,9 +14,16 @@ unchanged and renaming an option loses nothing.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NumberedTenantModel
+
+
+def translated(title: str, translations: dict) -> str:
+    language = (get_language() or "en").split("-")[0]
+    value = translations.get(language) if isinstance(translations, dict) else None
+    return value if isinstance(value, str) and value else title
 
 
 class FieldKind(models.TextChoices):
@@ -51,6 +58,9 @@ class FieldBase(NumberedTenantModel):
     lookup_target = models.CharField(
         _("lookup of"), max_length=12, choices=LookupTarget, blank=True
     )
+    # The title in other languages ({"it": "Causa principale"}); the seeds' fields come
+    # with one per language the product speaks. A missing language shows ``title``.
+    translations = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +70,11 @@ class FieldBase(NumberedTenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label(self) -> str:
+        """The title in the language of the page (or email) being made."""
+        return translated(self.title, self.translations)
 
     @property
     def key(self) -> str:
@@ -92,7 +107,7 @@ class TicketField(FieldBase):
 
     @property
     def portal_title(self) -> str:
-        return self.title_in_portal or self.title
+        return self.title_in_portal or self.label
 
 
 class OptionBase(NumberedTenantModel):
@@ -101,6 +116,7 @@ class OptionBase(NumberedTenantModel):
     # "Hardware::Printer" is "Printer" under "Hardware".
     title = models.CharField(_("title"), max_length=200)
     position = models.PositiveIntegerField(_("position"), default=0)
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
@@ -108,6 +124,10 @@ class OptionBase(NumberedTenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label(self) -> str:
+        return translated(self.title, self.translations)
 
 
 class TicketFieldOption(OptionBase):

@@ -66,7 +66,7 @@ def display_text(field: TicketField, value: Any, names: dict[tuple[str, int], st
     if value is None:
         return ""
     if field.kind in (FieldKind.DROPDOWN, FieldKind.MULTISELECT):
-        titles = {o.value: o.title for o in field.options.all()}
+        titles = {o.value: o.label for o in field.options.all()}
         chosen = value if isinstance(value, list) else [value]
         return ", ".join(str(titles.get(v, v)) for v in chosen)
     if field.kind == FieldKind.CHECKBOX:

@@ -28,6 +28,7 @@ EDITABLE = (
     "position",
     "regexp",
     "lookup_target",
+    "translations",
 )
 MAX_OPTIONS = 500
 OPTION_VALUE = re.compile(r"[^\s]{1,100}")
@@ -166,6 +167,8 @@ def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None
             or TicketFieldOption(account_id=field.account_id, field=field, value=value)
         )
         option.title, option.position = title, position
+        if isinstance(item.get("translations"), dict):
+            option.translations = item["translations"]
         option.save()
         kept.append(option)
     field.options.exclude(pk__in=[o.pk for o in kept]).delete()

@@ -77,7 +77,7 @@ def _missing_lookups(account: Account, by_number: dict, cleaned: dict) -> list[s
                 errors.append(
                     _("%(field)s: there is no %(target)s number %(number)s.")
                     % {
-                        "field": field.title,
+                        "field": field.label,
                         "target": str(field.get_lookup_target_display()).lower(),
                         "number": number,
                     }

@@ -38,7 +38,7 @@ FALSE = (False, 0, "0", "false", "False", "off", "no", "", None)
 
 def _error(field: FieldBase, message: str) -> ValidationError:
     return ValidationError(
-        _("%(field)s: %(problem)s") % {"field": field.title, "problem": message},
+        _("%(field)s: %(problem)s") % {"field": field.label, "problem": message},
         code=field.key,
     )
 
@@ -195,7 +195,7 @@ def is_required_to_solve(field: Any, ticket_type: str) -> bool:
 def missing_to_solve(fields: Iterable[Any], values: dict, ticket_type: str) -> list[str]:
     """Titles of the active fields required to solve this ticket that have no value."""
     return [
-        f.title
+        f.label
         for f in fields
         if f.active and is_required_to_solve(f, ticket_type) and values.get(f.key) is None
     ]

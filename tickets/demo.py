@@ -315,7 +315,7 @@ def _create(spec: DemoTicket, people: dict[str, User], groups: dict) -> Ticket:
     )
     if spec.fields:
         defaults = TicketField.objects.for_account(account).order_by("position", "number")
-        fields["custom_fields"] = {  # type: ignore[assignment]  # the values by number
+        fields["custom_fields"] = {
             f.number: value for f, value in zip(defaults, spec.fields, strict=False)
         }
     if not submitter.is_agent:

@@ -64,7 +64,7 @@ def clean_custom_conditions(account: Account, cleaned: dict[str, list[dict]]) ->
             errors.append(
                 _("The field %(field)s takes no operator %(operator)s; it takes: %(known)s.")
                 % {
-                    "field": field.title,
+                    "field": field.label,
                     "operator": str(condition["operator"])[:40],
                     "known": ", ".join(operators_for(field)),
                 }
@@ -84,7 +84,7 @@ def _clean(field: TicketField, operator: str, value: Any) -> Any:
         return bool(clean_value(field, value))
     stored = clean_value(field, value, options=option_values(field))
     if stored is None:
-        raise ValidationError(_("%(field)s: give a value.") % {"field": field.title})
+        raise ValidationError(_("%(field)s: give a value.") % {"field": field.label})
     return stored
 
 

@@ -54,7 +54,7 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
 def custom_value_choices(account: Account) -> list[tuple[Any, Any]]:
     """A group of choices per drop-down and multi-select field: its options' values."""
     return [
-        (field.title, [(f"cf{field.number}:{o.value}", o.title) for o in field.options.all()])
+        (field.label, [(f"cf{field.number}:{o.value}", o.label) for o in field.options.all()])
         for field in ticket_fields_for_account(account=account)
         if field.has_options and field.active
     ]
@@ -90,7 +90,7 @@ class ViewForm(forms.Form):
         fields = [
             ("", "—"),
             *((name, f.label) for name, f in FIELDS.items()),
-            *((name, f.title) for name, f in fields_by_name(account).items() if f.active),
+            *((name, f.label) for name, f in fields_by_name(account).items() if f.active),
         ]
         operators = [("", "—"), *OPERATORS.items()]
         values = value_choices(account)

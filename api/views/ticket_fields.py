@@ -39,7 +39,7 @@ def field_json(field: TicketField, request) -> dict[str, Any]:
         "id": field.number,
         "url": absolute(request, f"/api/v2/ticket_fields/{field.number}.json"),
         "type": field.kind,
-        "title": field.title,
+        "title": field.label,  # in the caller's language, as Zendesk's dynamic content
         "raw_title": field.title,
         "description": field.description,
         "raw_description": field.description,
@@ -63,7 +63,7 @@ def field_json(field: TicketField, request) -> dict[str, Any]:
         "custom_field_options": [
             {
                 "id": o.number,
-                "name": o.title,
+                "name": o.label,
                 "raw_name": o.title,
                 "value": o.value,
                 "position": o.position,

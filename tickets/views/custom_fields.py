@@ -23,4 +23,4 @@ def custom_fields_form(
 
 def field_titles(form: CustomFieldsForm) -> dict[str, str]:
     """The Activity's column "What" for a custom field's change: its title today."""
-    return {EVENT_PREFIX + key: field.title for key, field in form.definitions.items()}
+    return {EVENT_PREFIX + key: field.label for key, field in form.definitions.items()}
