@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
 from accounts.models import User
+from customfields.selectors import ticket_fields_for_viewer, values_shown
 from tickets.models import Channel, Ticket, TicketCC
 from tickets.search import (
     comment_rank,
@@ -327,6 +328,17 @@ class RequestPage:
     can_close: bool
     can_rate: bool
     opened_via: str = ""
+
+
+def request_field_values(*, viewer: User, ticket: Ticket) -> list:
+    """The request's values of the fields end users see (customfields decides which; an
+    agent-only field never comes here), set ones only. No query for a request without
+    values."""
+    if not ticket.custom_fields:
+        return []
+    fields = ticket_fields_for_viewer(account=ticket.account, viewer=None)
+    shown = values_shown(account=ticket.account, fields=fields, values=ticket.custom_fields)
+    return [item for item in shown if item.text]
 
 
 def request_page(*, viewer: User, number: int) -> RequestPage:

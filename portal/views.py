@@ -120,6 +120,7 @@ def _render_request(request, number, *, reply_form=None, feedback_form=None, sta
         "ticket": page.ticket,
         "reply_form": reply_form or ReplyForm(),
         "feedback_form": feedback_form or FeedbackForm(),
+        "field_values": selectors.request_field_values(viewer=request.user, ticket=page.ticket),
     }
     return render(request, "portal/request_detail.html", context, status=status)
 

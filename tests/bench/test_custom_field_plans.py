@@ -99,3 +99,24 @@ def test_ticket_page_with_twenty_fields_costs_fixed_queries(
     assert count() == empty == 16
     activity = client.get(f"/agent/tickets/{ticket.number}/?tab=activity")
     assert "Option 2" in activity.content.decode()
+
+
+def test_the_bench_scenario_fills_twenty_fields_and_its_view_filters(
+    acme, acme_admin, acme_agent, client_for
+):
+    """bench/custom_fields.py (scenarios 1f, 2f) on a few tickets: its SQL fills valid
+    values, and its view answers with the tickets holding the option."""
+    from bench.custom_fields import custom_field_context
+    from tickets.models import Ticket
+
+    for i in range(12):
+        make_ticket(account=acme, submitter=acme_agent, subject=f"T{i}")
+    ctx = custom_field_context(acme)
+    tickets = list(Ticket.objects.for_account(acme))
+    assert sum(bool(t.custom_fields) for t in tickets) >= 10
+    assert all(len(t.custom_fields) <= 20 for t in tickets)
+    response = client_for(acme_agent).get(f"/agent/views/{ctx['dropdown_view']}/")
+    assert response.status_code == 200
+    ticket = next(t for t in tickets if t.custom_fields)
+    page = client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/")
+    assert page.status_code == 200

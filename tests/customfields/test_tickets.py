@@ -232,3 +232,25 @@ def test_new_ticket_form_sets_custom_fields(acme, acme_agent, client_for, model)
     assert response.status_code == 302, response.content.decode()[:3000]
     ticket = Ticket.objects.for_account(acme).get(subject="Printer")
     assert ticket.custom_fields == {model.key: "laser"}
+
+
+def test_the_help_center_shows_visible_fields_and_never_agent_only_ones(
+    acme, acme_agent, acme_user, client_for
+):
+    contract = ticket_field_create(
+        account=acme,
+        kind="text",
+        title="Contract",
+        title_in_portal="Your contract",
+        visible_in_portal=True,
+    )
+    secret = ticket_field_create(account=acme, kind="text", title="Churn risk")
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    ticket_update(
+        ticket=ticket,
+        actor=acme_agent,
+        custom_fields={contract.number: "C-42", secret.number: "very high"},
+    )
+    page = client_for(acme_user).get(f"/hc/requests/{ticket.number}/").content.decode()
+    assert "Your contract" in page and "C-42" in page
+    assert "Churn risk" not in page and "very high" not in page
