@@ -72,7 +72,7 @@ def custom_field_context(account) -> dict:
     dropdown = next(f for f in fields if f.kind == "tagger")
     view = View.objects.for_account(account).filter(title=FILTERED_VIEW).first()
     if view is None:
-        admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).first()
+        admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).earliest("pk")
         option = [o.value for o in dropdown.options.all()][1]
         view = view_create(
             account=account,
