@@ -288,3 +288,22 @@ def test_required_to_solve_refused_through_the_api(
     )
     assert response.status_code == 422
     assert "Root cause" in response.content.decode()
+
+
+def test_update_many_sets_a_field_on_every_ticket(
+    every_kind, agent_api, acme, acme_agent, django_capture_on_commit_callbacks
+):
+    first = make_ticket(account=acme, submitter=acme_agent)
+    second = make_ticket(account=acme, submitter=acme_agent)
+    field = every_kind["tagger"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = agent_api.put(
+            f"tickets/update_many.json?ids={first.number},{second.number}",
+            {"ticket": {"custom_fields": [{"id": field["id"], "value": "inkjet"}]}},
+        ).json()["job_status"]
+    for callback in callbacks:
+        callback()
+    assert agent_api.get(job["url"]).json()["job_status"]["status"] == "completed"
+    for ticket in (first, second):
+        ticket.refresh_from_db()
+        assert ticket.custom_fields == {str(field["id"]): "inkjet"}
