@@ -13,8 +13,14 @@ from customfields.models import FieldKind, LookupTarget, TicketField
 PREFIX = "cf"
 
 
-def _input(field: TicketField, title: str) -> forms.Field:
-    common: dict[str, Any] = {"label": title, "required": False, "help_text": field.description}
+def _input(field: TicketField, title: str, *, portal: bool = False) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": title,
+        # On the help center's form a field required on submit says so at once (the
+        # service refuses its absence anyway, for every channel).
+        "required": portal and field.required_in_portal,
+        "help_text": field.description_in_portal if portal else field.description,
+    }
     kind = field.kind
     if kind == FieldKind.CHECKBOX:
         return forms.BooleanField(**common)
@@ -68,7 +74,7 @@ class CustomFieldsForm(forms.Form):
         self.definitions = {f.key: f for f in fields}
         for field in fields:
             title = field.portal_title if portal else field.label
-            self.fields[field.key] = _input(field, title)
+            self.fields[field.key] = _input(field, title, portal=portal)
             self.fields[field.key].show_hidden_initial = True
 
     def raw_values(self) -> dict[int, Any]:

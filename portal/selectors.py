@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
 from accounts.models import User
-from customfields.selectors import ticket_fields_for_viewer, values_shown
+from customfields.selectors import (
+    ticket_fields_editable_by,
+    ticket_fields_for_viewer,
+    values_shown,
+)
 from tickets.models import Channel, Ticket, TicketCC
 from tickets.search import (
     comment_rank,
@@ -328,6 +332,12 @@ class RequestPage:
     can_close: bool
     can_rate: bool
     opened_via: str = ""
+
+
+def request_fields_editable(*, viewer: User) -> list:
+    """The fields an end user fills in when submitting a request: those made visible to
+    and editable by end users (customfields decides)."""
+    return ticket_fields_editable_by(account=viewer.account, viewer=viewer)
 
 
 def request_field_values(*, viewer: User, ticket: Ticket) -> list:

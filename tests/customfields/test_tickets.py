@@ -254,3 +254,31 @@ def test_the_help_center_shows_visible_fields_and_never_agent_only_ones(
     page = client_for(acme_user).get(f"/hc/requests/{ticket.number}/").content.decode()
     assert "Your contract" in page and "C-42" in page
     assert "Churn risk" not in page and "very high" not in page
+
+
+def test_end_users_fill_visible_fields_when_submitting_and_required_ones_are_enforced(
+    acme, acme_user, client_for
+):
+    ticket_field_create(account=acme, kind="text", title="Secret triage")
+    order = ticket_field_create(
+        account=acme,
+        kind="regexp",
+        title="Order",
+        title_in_portal="Your order number",
+        regexp=r"ORD-\d+",
+        visible_in_portal=True,
+        editable_in_portal=True,
+        required_in_portal=True,
+    )
+    client = client_for(acme_user)
+    page = client.get("/hc/requests/new/").content.decode()
+    assert "Your order number" in page and "Secret triage" not in page
+    post = {"subject": "Broken", "body": "It broke", f"cf-{order.number}": ""}
+    response = client.post("/hc/requests/new/", post)
+    assert response.status_code == 200 and "It broke" in response.content.decode()
+    response = client.post("/hc/requests/new/", post | {f"cf-{order.number}": "12"})
+    assert "expected format" in response.content.decode()
+    response = client.post("/hc/requests/new/", post | {f"cf-{order.number}": "ORD-7"})
+    assert response.status_code == 302
+    ticket = Ticket.objects.for_account(acme).get(subject="Broken")
+    assert ticket.custom_fields == {order.key: "ORD-7"}
