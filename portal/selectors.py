@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
-from accounts.models import User
+from accounts.models import Account, User
 from customfields.selectors import (
     ticket_fields_editable_by,
     ticket_fields_for_viewer,
@@ -334,10 +334,10 @@ class RequestPage:
     opened_via: str = ""
 
 
-def request_fields_editable(*, viewer: User) -> list:
+def request_fields_editable(*, account: Account, viewer: User) -> list:
     """The fields an end user fills in when submitting a request: those made visible to
     and editable by end users (customfields decides)."""
-    return ticket_fields_editable_by(account=viewer.account, viewer=viewer)
+    return ticket_fields_editable_by(account=account, viewer=viewer)
 
 
 def request_field_values(*, viewer: User, ticket: Ticket) -> list:

@@ -92,7 +92,7 @@ def request_new(request):
     form = NewRequestForm(request.POST or None, request.FILES or None)
     custom_form = CustomFieldsForm(
         request.POST or None,
-        fields=selectors.request_fields_editable(viewer=request.user),
+        fields=selectors.request_fields_editable(account=request.account, viewer=request.user),
         values={},
         portal=True,
     )
