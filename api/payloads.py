@@ -96,6 +96,9 @@ def ticket_fields_from_payload(account: Account, ticket: Ticket | None, data: di
             email=data["requester"]["email"],
             name=data["requester"].get("name") or "",
         )
+    values = custom_values(data)
+    if values:
+        fields["custom_fields"] = values
     current = ticket.tag_list if ticket is not None else []
     if "tags" in data:
         current, fields["tags"] = data["tags"], data["tags"]
@@ -107,6 +110,28 @@ def ticket_fields_from_payload(account: Account, ticket: Ticket | None, data: di
         ]
         fields["tags"] = [t for t in tags if t not in removed]
     return fields
+
+
+def custom_values(data: dict) -> dict | None:
+    """``custom_fields`` (or Zendesk's alias ``fields``) as {field id: value}; None when
+    the payload names none. A list of {"id", "value"}, or an object {id: value}."""
+    raw = data.get("custom_fields")
+    if raw is None:
+        raw = data.get("fields")
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        return raw
+    message = _('custom_fields is a list of objects with an "id" and a "value".')
+    if not isinstance(raw, list):
+        raise ValidationError({"custom_fields": message})
+    values = {}
+    for item in raw:
+        if not isinstance(item, dict) or "id" not in item:
+            raise ValidationError({"custom_fields": message})
+        key = item["id"]
+        values[key if isinstance(key, int | str) else repr(key)] = item.get("value")
+    return values
 
 
 def check_references(account: Account, data: dict) -> None:

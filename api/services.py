@@ -25,6 +25,7 @@ from api.payloads import (
     by_number,
     cc_users,
     comment_args,
+    custom_values,
     ticket_fields_from_payload,
     user_by_number,
 )
@@ -68,7 +69,16 @@ def api_ticket_create(
         **{
             k: v
             for k, v in fields.items()
-            if k in ("requester", "assignee", "group", "type", "priority", "custom_status")
+            if k
+            in (
+                "requester",
+                "assignee",
+                "group",
+                "type",
+                "priority",
+                "custom_status",
+                "custom_fields",
+            )
         },
         **args,
     )
@@ -124,6 +134,7 @@ def api_request_create(*, account: Account, user: User, data: dict) -> Ticket:
         submitter=user,
         subject=data.get("subject") or "",
         channel=Channel.API,
+        custom_fields=custom_values(data) or {},
         **args,
     )
 

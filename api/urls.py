@@ -13,6 +13,7 @@ from api.views import (
     requests,
     search,
     tags,
+    ticket_fields,
     ticket_views,
     tickets,
     uploads,
@@ -93,6 +94,10 @@ urlpatterns = [
     ),
     *json_path("groups", people.GroupList.as_view(), "groups"),
     *json_path("groups/<num:number>", people.GroupDetail.as_view(), "group"),
+    *json_path("ticket_fields", ticket_fields.TicketFieldList.as_view(), "ticket_fields"),
+    *json_path(
+        "ticket_fields/<num:number>", ticket_fields.TicketFieldDetail.as_view(), "ticket_field"
+    ),
     *json_path("views", ticket_views.ViewList.as_view(), "views"),
     *json_path("views/active", ticket_views.ViewActiveList.as_view(), "views_active"),
     *json_path("views/count_many", ticket_views.ViewCountMany.as_view(), "views_count_many"),

@@ -29,6 +29,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.custom_fields import custom_field_context, custom_field_scenarios
 from bench.mail_scenarios import INBOUND_SECRET, delivery_rows, inbound_scenario
 from bench.sla_views import sla_breached_view
 
@@ -165,6 +166,7 @@ def _prepare(tickets: int, comments: float) -> dict:
         "deep_page_cursor": deep_page_cursor(agent, page),
         "long_thread": LONG_THREAD_NUMBER,
         "deep_cursor": encode_cursor(numbers.first() // 2),  # type: ignore[operator]  # the bench seeds tickets first
+        **custom_field_context(account),  # issue 19: 20 fields with values, a filtered view
     }
 
 
@@ -359,6 +361,7 @@ def scenarios(ctx: dict) -> list[dict]:
         | api,
         inbound_scenario(ctx),
         {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
+        *custom_field_scenarios(ctx),
     ]
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "anymail",
     "rest_framework",
     "accounts",
+    # Admin-defined fields (issue 19): below tickets, which stores and filters their values.
+    "customfields",
     "tickets",
     "portal",
     "notifications",

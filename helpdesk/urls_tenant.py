@@ -12,6 +12,7 @@ urlpatterns = [
     path("agent/", include("ticketlinks.urls")),
     path("agent/settings/schedules/", include("servicelevels.urls")),
     path("agent/settings/sla/", include("servicelevels.sla_urls")),
+    path("agent/settings/fields/", include("customfields.urls")),
     path("agent/", include("tickets.urls")),
     path("hc/", include("portal.urls")),
     # Before the API's own: its last pattern answers every unknown path.

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, User
+from customfields.selectors import option_values, ticket_fields_for_viewer
+from customfields.ticket_values import parse_number
+from customfields.values import clean_value
 from tickets.models import Ticket
 from tickets.services import normalise_tags
 
@@ -128,6 +131,29 @@ def _clean_value(account: Account, name: str, value: Any) -> Any:
     return value.replace("\x00", "")
 
 
+CUSTOM_PREFIX = "custom_fields_"  # Zendesk's: {"field": "custom_fields_<id>", "value": …}
+
+
+def custom_number(name: Any) -> int | None:
+    """The field number a ``custom_fields_<number>`` action names, else None."""
+    if isinstance(name, str) and name.startswith(CUSTOM_PREFIX):
+        return parse_number(name[len(CUSTOM_PREFIX) :])
+    return None
+
+
+def _clean_custom(account: Account, name: str, value: Any) -> Any:
+    """A custom field's value as tickets store it (None clears it); an unknown field or a
+    value its kind refuses is an error naming it."""
+    number = custom_number(name)
+    fields = {
+        f.number: f for f in ticket_fields_for_viewer(account=account, viewer=None, agents=True)
+    }
+    if number not in fields:
+        raise ValidationError(_("Unknown action: %(field)s.") % {"field": str(name)[:60]})
+    field = fields[number]
+    return clean_value(field, value, options=option_values(field))
+
+
 def actions_clean(*, account: Account, actions: Any) -> list[dict[str, Any]]:
     """The actions as stored, or a ValidationError naming every problem."""
     if not isinstance(actions, list):
@@ -140,6 +166,18 @@ def actions_clean(*, account: Account, actions: Any) -> list[dict[str, Any]]:
             errors.append(_("Each action needs a field and a value."))
             continue
         name = action["field"]
+        if custom_number(name) is not None:
+            if name in seen:
+                errors.append(_("The action %(field)s is given twice.") % {"field": name})
+                continue
+            seen.add(name)
+            try:
+                cleaned.append(
+                    {"field": name, "value": _clean_custom(account, name, action.get("value"))}
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            continue
         if name not in FIELDS:
             errors.append(_("Unknown action: %(field)s.") % {"field": name})
             continue

@@ -161,6 +161,11 @@ class MacroApply(ApiView):
             if name in result.fields:
                 obj = result.fields[name]
                 body[f"{name}_id"] = obj.number if obj is not None else None
+        if "custom_fields" in result.fields:
+            body["custom_fields"] = [
+                {"id": number, "value": value}
+                for number, value in result.fields["custom_fields"].items()
+            ]
         if result.sets_tags:
             body["tags"] = result.tags_for(ticket.tags).split()
         if result.ccs:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accounts.models import AgentGroup, User
-from macros.actions import CURRENT_USER, action_value, action_values
+from macros.actions import CURRENT_USER, action_value, action_values, custom_number
 from macros.models import Macro, MacroAttachment
 from notifications.rendering import placeholder_values, render_placeholders
 from tickets.models import Comment, Ticket
@@ -108,6 +108,11 @@ def macro_result(*, macro: Macro, ticket: Ticket, actor: User) -> MacroResult:
             result.skipped.append("cc")
         elif user not in result.ccs and user.pk != ticket.requester_id:
             result.ccs.append(user)
+    custom = {
+        number: a["value"] for a in actions if (number := custom_number(a["field"])) is not None
+    }
+    if custom:
+        result.fields["custom_fields"] = custom
     public = action_value(actions, "comment_mode_is_public")
     if public is not None:
         result.public = bool(public)

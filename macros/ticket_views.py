@@ -24,6 +24,7 @@ from tickets.forms import ReplyForm, TicketFieldsForm
 from tickets.labels import submit_as
 from tickets.selectors import tickets_visible_to
 from tickets.views.common import agent_view, safe_next
+from tickets.views.custom_fields import custom_fields_form
 from tickets.views.ticket import _page as ticket_page
 
 SIDEBAR_PREFIX = "side"
@@ -45,6 +46,10 @@ def macro_preview(request, number: int, macro_number: int):
         if name in result.fields:
             obj = result.fields[name]
             fields[name] = str(obj.number) if obj is not None else ""
+    # Custom fields the sidebar shows as one input (cf-<number>); a checkbox is ticked.
+    for number, value in result.fields.get("custom_fields", {}).items():
+        if not isinstance(value, list):
+            fields[f"cf-{number}"] = "" if value is None else value
     # The reply box's main button says the status the Submit will set.
     submit_label = submit_as(result.fields["status"]) if "status" in result.fields else ""
     notice = ""
@@ -99,8 +104,11 @@ def ticket_submit(request, number: int):
     side = TicketFieldsForm(
         request.POST, account=request.account, ticket=ticket, cc_emails=ccs, prefix=SIDEBAR_PREFIX
     )
-    if form.is_valid() and side.is_valid():
+    custom = custom_fields_form(request, ticket, data=request.POST, prefix="side-cf")
+    if form.is_valid() and side.is_valid() and custom.is_valid():
         changes = side.field_changes()
+        if custom.raw_values():
+            changes["custom_fields"] = custom.raw_values()
         body = form.cleaned_data["body"]
         uploads = form.cleaned_data["attachments"]
         has_files = bool(uploads) or any(m.attachments.exists() for m in macros)

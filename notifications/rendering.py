@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from customfields.selectors import ticket_fields_for_viewer, values_shown
 from tickets.models import Comment, Ticket
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_.]*)\s*\}\}")
@@ -102,6 +103,7 @@ def placeholder_values(
         "ticket.public_comments": "\n\n----\n\n".join(_format_comment(c) for c in reversed(public)),
         "current_user.name": actor.name if actor else _("System"),
         "account.name": ticket.account.name,
+        **custom_field_values(ticket, for_agent=for_agent),
     }
 
 
@@ -113,6 +115,22 @@ def _status_label(ticket: Ticket, *, for_agent: bool) -> str:
     if custom is None or ticket.status == Ticket.Status.CLOSED:
         return str(Ticket.Status(ticket.status).label)
     return custom.agent_name if for_agent else custom.end_user_name
+
+
+def custom_field_values(ticket: Ticket, *, for_agent: bool) -> dict[str, str]:
+    """Zendesk's ``{{ticket.ticket_field_<id>}}`` and ``…ticket_field_option_title_<id>``
+    (issue 19): each field's value as people read it (a drop-down's option title). An
+    email to an end user names only the fields made visible to end users. Read only for
+    a ticket with values (two queries), so other emails cost nothing more."""
+    if not ticket.custom_fields:
+        return {}
+    fields = ticket_fields_for_viewer(account=ticket.account, viewer=None, agents=for_agent)
+    shown = values_shown(account=ticket.account, fields=fields, values=ticket.custom_fields)
+    values = {}
+    for item in shown:
+        values[f"ticket.ticket_field_{item.field.number}"] = item.text
+        values[f"ticket.ticket_field_option_title_{item.field.number}"] = item.text
+    return values
 
 
 def render_placeholders(template: str, values: dict[str, str]) -> str:

@@ -14,7 +14,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
-from accounts.models import User
+from accounts.models import Account, User
+from customfields.selectors import (
+    ticket_fields_editable_by,
+    ticket_fields_for_viewer,
+    values_shown,
+)
 from tickets.models import Channel, Ticket, TicketCC
 from tickets.search import (
     comment_rank,
@@ -338,6 +343,23 @@ class RequestPage:
     can_close: bool
     can_rate: bool
     opened_via: str = ""
+
+
+def request_fields_editable(*, account: Account, viewer: User) -> list:
+    """The fields an end user fills in when submitting a request: those made visible to
+    and editable by end users (customfields decides)."""
+    return ticket_fields_editable_by(account=account, viewer=viewer)
+
+
+def request_field_values(*, viewer: User, ticket: Ticket) -> list:
+    """The request's values of the fields end users see (customfields decides which; an
+    agent-only field never comes here), set ones only. No query for a request without
+    values."""
+    if not ticket.custom_fields:
+        return []
+    fields = ticket_fields_for_viewer(account=ticket.account, viewer=None)
+    shown = values_shown(account=ticket.account, fields=fields, values=ticket.custom_fields)
+    return [item for item in shown if item.text]
 
 
 def request_page(*, viewer: User, number: int) -> RequestPage:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from customfields.forms import CustomFieldsForm
 from helpdesk.form_errors import flash_domain_error
 from helpdesk.read_your_writes import replica_reads
 from portal import selectors
@@ -89,7 +90,13 @@ def home(request):
 def request_new(request):
     """Submit a request: a public ticket with channel "portal", the viewer its requester."""
     form = NewRequestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    custom_form = CustomFieldsForm(
+        request.POST or None,
+        fields=selectors.request_fields_editable(account=request.account, viewer=request.user),
+        values={},
+        portal=True,
+    )
+    if request.method == "POST" and form.is_valid() and custom_form.is_valid():
         data = form.cleaned_data
         try:
             ticket = ticket_create(
@@ -100,6 +107,7 @@ def request_new(request):
                 html_body=data["html_body"],
                 channel=Channel.PORTAL,
                 uploads=data["attachments"],
+                custom_fields=custom_form.raw_values(),
             )
         except ValidationError as error:
             form.add_domain_error(error)
@@ -110,7 +118,7 @@ def request_new(request):
                 % {"number": ticket.number},
             )
             return redirect("portal:request", number=ticket.number)
-    return render(request, "portal/request_new.html", {"form": form})
+    return render(request, "portal/request_new.html", {"form": form, "custom_form": custom_form})
 
 
 def _render_request(request, number, *, reply_form=None, feedback_form=None, status=200):
@@ -120,6 +128,7 @@ def _render_request(request, number, *, reply_form=None, feedback_form=None, sta
         "ticket": page.ticket,
         "reply_form": reply_form or ReplyForm(),
         "feedback_form": feedback_form or FeedbackForm(),
+        "field_values": selectors.request_field_values(viewer=request.user, ticket=page.ticket),
     }
     return render(request, "portal/request_detail.html", context, status=status)
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, Organization, User
+from tickets.field_conditions import clean_custom_conditions, custom_condition_q, is_custom
 from tickets.models import Channel, CustomStatus, Ticket
 
 MAX_CONDITIONS = 50
@@ -215,6 +216,7 @@ def clean_conditions(*, account: Account, data: Any) -> dict[str, list[dict]]:
             except ValidationError as exc:
                 errors.extend(exc.messages)
     errors.extend(_resolve_numbers(account, cleaned))
+    errors.extend(clean_custom_conditions(account, cleaned))
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -224,6 +226,8 @@ def _clean_one(item: Any) -> dict:
     if not isinstance(item, dict) or not {"field", "operator"} <= set(item):
         raise ValidationError(_('Each condition needs a "field", an "operator" and a "value".'))
     name, operator, value = item["field"], item["operator"], item.get("value")
+    if is_custom(name):  # checked with the account's fields: clean_custom_conditions
+        return {"field": name, "operator": operator, "value": value}
     field = FIELDS.get(name) if isinstance(name, str) else None
     if field is None:
         raise ValidationError(
@@ -316,7 +320,7 @@ def _resolve_numbers(account: Account, cleaned: dict[str, list[dict]]) -> list[s
         wanted = [
             c
             for c in cleaned["all"] + cleaned["any"]
-            if FIELDS[c["field"]].kind == kind and isinstance(c["value"], int)
+            if _kind(c) == kind and isinstance(c["value"], int)
         ]
         if not wanted:
             continue
@@ -352,9 +356,7 @@ def public_conditions_many(*, account: Account, conditions: list[dict]) -> list[
     ]
     every = [c for each in parts for part in ("all", "any") for c in each[part]]
     for kind, model in RELATED.items():
-        wanted = [
-            c for c in every if FIELDS[c["field"]].kind == kind and isinstance(c["value"], int)
-        ]
+        wanted = [c for c in every if _kind(c) == kind and isinstance(c["value"], int)]
         if wanted:
             numbers = dict(
                 model.objects.for_account(account)  # type: ignore[attr-defined]
@@ -415,7 +417,14 @@ def _priority_ranks(conditions: dict) -> frozenset[int] | None:
     return found if found and found != ALL_RANKS else None
 
 
+def _kind(condition: dict) -> str:
+    field = FIELDS.get(condition["field"])
+    return field.kind if field is not None else "custom"
+
+
 def _condition_q(condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo) -> Q:
+    if is_custom(condition["field"]):
+        return custom_condition_q(condition)
     field = FIELDS[condition["field"]]
     operator, value, column = condition["operator"], condition["value"], field.column
     if field.kind == "presence":

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Account, AgentGroup, User
 from accounts.services import group_add_agent, group_create
+from customfields.defaults import fields_install_defaults
+from customfields.models import TicketField
 from tickets.models import Channel, Comment, CustomStatus, Ticket, TicketEvent
 from tickets.services import comment_add, ticket_create, ticket_update
 from tickets.services.status_rules import custom_statuses_install_defaults
@@ -51,6 +53,9 @@ class DemoTicket:
     ccs: tuple[str, ...] = ()
     comments: list[DemoComment] = field(default_factory=list)
     custom_status: str = ""  # an added status's agent label (seed 004's stages)
+    # The seeds' fields (customfields.defaults), by position: Root cause, Impact, Product
+    # family; option values.
+    fields: tuple[str, ...] = ()
 
 
 ALEX, BEA, DANA = "agent@demo.example", "agent2@demo.example", "admin@demo.example"
@@ -95,6 +100,7 @@ TICKETS = [
         hours_ago=30,
         type=Ticket.Type.PROBLEM,
         priority=Ticket.Priority.URGENT,
+        fields=("third_party", "medium", "services"),
         group="Billing",
         assignee=BEA,
         tags="billing refund",
@@ -228,6 +234,7 @@ TICKETS = [
         status=Ticket.Status.OPEN,
         type=Ticket.Type.PROBLEM,
         priority=Ticket.Priority.HIGH,
+        fields=("network", "high", "network"),
         group="Support",
         assignee=ALEX,
         tags="outage",
@@ -309,6 +316,11 @@ def _create(spec: DemoTicket, people: dict[str, User], groups: dict) -> Ticket:
         ccs=[people[e] for e in spec.ccs],
         **(fields if submitter.is_agent else {}),
     )
+    if spec.fields:
+        defaults = TicketField.objects.for_account(account).order_by("position", "number")
+        fields["custom_fields"] = {
+            f.number: value for f, value in zip(defaults, spec.fields, strict=False)
+        }
     if not submitter.is_agent:
         triager = people.get(spec.assignee) or people[ALEX]
         ticket_update(ticket=ticket, actor=triager, **fields)  # type: ignore[arg-type]  # the spec's fields
@@ -319,6 +331,8 @@ def _create(spec: DemoTicket, people: dict[str, User], groups: dict) -> Ticket:
 def seed_demo_tickets(account: Account) -> None:
     # Seed 004's escalation stages, also for a demo account made before they existed.
     custom_statuses_install_defaults(account=account)
+    # An account made before the seeds' fields existed gets them now.
+    fields_install_defaults(account=account)
     if Ticket.objects.for_account(account).exists():
         return
     # The demo shows proactive private tickets, which need the setting on.

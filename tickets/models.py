@@ -179,6 +179,9 @@ class Ticket(NumberedTenantModel):
     satisfaction_at = models.DateTimeField(null=True, blank=True)
     # Secret part of the per-ticket reply address (reply+<number>-<token>@...).
     reply_token = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
+    # Admin-defined fields' values, keyed by field number (customfields/values.py: the
+    # stored shapes, and why one JSONB column with a GIN index).
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("ticket")

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from accounts.selectors import agents_for_account, groups_for_account
+from customfields.selectors import ticket_fields_for_account
 from tickets.conditions import CURRENT_USER, FIELDS, OPERATORS, public_conditions
+from tickets.field_conditions import fields_by_name, is_custom
 from tickets.models import Channel, Ticket, View
 from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS
 from tickets.status_selectors import by_category, custom_statuses_for_account
@@ -53,6 +55,16 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
         ),
         (_("Channel"), [(f"via:{v}", label) for v, label in Channel.choices]),
         (_("Public"), [("bool:true", _("Public")), ("bool:false", _("Private"))]),
+        *custom_value_choices(account),
+    ]
+
+
+def custom_value_choices(account: Account) -> list[tuple[Any, Any]]:
+    """A group of choices per drop-down and multi-select field: its options' values."""
+    return [
+        (field.label, [(f"cf{field.number}:{o.value}", o.label) for o in field.options.all()])
+        for field in ticket_fields_for_account(account=account)
+        if field.has_options and field.active
     ]
 
 
@@ -83,7 +95,11 @@ class ViewForm(forms.Form):
             self.fields["visibility"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
                 (View.Visibility.PERSONAL, View.Visibility.PERSONAL.label)
             ]
-        fields = [("", "—"), *((name, f.label) for name, f in FIELDS.items())]
+        fields = [
+            ("", "—"),
+            *((name, f.label) for name, f in FIELDS.items()),
+            *((name, f.label) for name, f in fields_by_name(account).items() if f.active),
+        ]
         operators = [("", "—"), *OPERATORS.items()]
         values = value_choices(account)
         for part, count in ROWS.items():
@@ -183,8 +199,14 @@ def initial_for(view: View) -> dict[str, Any]:
 
 
 def _as_choice(condition: dict) -> tuple[str, str]:
-    field = FIELDS[condition["field"]]
     value = condition["value"]
+    if is_custom(condition["field"]):
+        if isinstance(value, bool):
+            return ("bool:true" if value else "bool:false"), ""
+        if isinstance(value, list):
+            value = " ".join(value)
+        return "", "" if value is None else str(value)
+    field = FIELDS[condition["field"]]
     if field.kind == "boolean":
         return ("bool:true" if value else "bool:false"), ""
     if field.kind == "presence":

@@ -92,6 +92,11 @@ class TicketInput(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=100
     )
     email_ccs = EmailCcInput(many=True, required=False, allow_null=True, max_length=100)  # type: ignore[call-arg]  # passed on to the ListSerializer
+    # [{"id": field number, "value": ...}]: shapes checked by api.payloads, values by the
+    # field's kind (customfields.values), so each message names the field.
+    custom_fields = serializers.JSONField(required=False, allow_null=True)
+    # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
+    fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
 
     def validate_type(self, value):
         return _choice_from_zendesk(TYPE_FROM_ZENDESK, value, "type")
@@ -129,6 +134,9 @@ class RequestInput(serializers.Serializer):
     )
     comment = RequestCommentInput(required=False, allow_null=True)
     solved = serializers.BooleanField(required=False, allow_null=True)
+    custom_fields = serializers.JSONField(required=False, allow_null=True)
+    # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
+    fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
 
 
 class OrganizationByName(serializers.Serializer):

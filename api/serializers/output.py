@@ -8,6 +8,8 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
+from customfields.selectors import ticket_fields_for_viewer
+from customfields.values import api_value
 from tickets.models import Attachment, Comment, Ticket, TicketCC
 
 # Our ticket types in Zendesk's words and back (question ↔ request, task ↔ change).
@@ -121,8 +123,8 @@ def ticket_json(
         "is_public": ticket.is_public,
         "due_at": timestamp(ticket.due_at),
         "tags": ticket.tag_list,
-        "custom_fields": [],
-        "fields": [],
+        "custom_fields": (values := custom_fields_json(ticket, request)),
+        "fields": values,
         "satisfaction_rating": {"score": ticket.satisfaction_rating}
         if ticket.satisfaction_rating
         else None,
@@ -131,6 +133,28 @@ def ticket_json(
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),
     }
+
+
+def fields_for_request(request) -> list:
+    """The fields the caller sees (selectors decide: end users only those made visible
+    to them), read once per request however many tickets it answers."""
+    cached = getattr(request, "_ticket_fields", None)
+    if cached is None:
+        cached = ticket_fields_for_viewer(
+            account=request.account, viewer=request.user, with_options=False
+        )
+        request._ticket_fields = cached
+    return cached
+
+
+def custom_fields_json(ticket: Ticket, request) -> list[dict]:
+    """Zendesk's ``custom_fields``: every field the caller sees, by number, with its
+    value (a checkbox is false when unset, any other field null)."""
+    values = ticket.custom_fields or {}
+    return [
+        {"id": f.number, "value": api_value(f, values.get(f.key))}
+        for f in fields_for_request(request)
+    ]
 
 
 def request_json(ticket: Ticket, request, *, description: str) -> dict:
@@ -152,6 +176,8 @@ def request_json(ticket: Ticket, request, *, description: str) -> dict:
         "can_be_solved_by_me": not ticket.is_solved,
         "solved": ticket.is_solved,
         "due_at": timestamp(ticket.due_at),
+        "custom_fields": (values := custom_fields_json(ticket, request)),
+        "fields": values,
         "via": via(ticket.channel),
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),

@@ -79,7 +79,7 @@
     function named(form, name) { return form ? form.querySelector("[name='" + name + "']") : null; }
     function setValue(el, value) {
       if (!el) return;
-      el.value = value;
+      if (el.type === "checkbox") el.checked = value === true; else el.value = value;
       el.dispatchEvent(new Event("change", { bubbles: true }));
     }
     function tagsAfter(current, tags) {

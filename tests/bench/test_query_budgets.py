@@ -26,7 +26,9 @@ from tickets.services import comment_add, ticket_add_ccs
 # 16 since links (issue 22): the ticket page's links panel, in one query.
 # 17 since custom statuses (issue 19): the ticket page's status select and the bulk bar's
 # read the account's statuses, in one query.
-BUDGET = 17
+# 19 since custom fields (issue 19): the ticket page reads the account's fields and
+# their options (two queries).
+BUDGET = 19
 
 
 @pytest.fixture
@@ -143,7 +145,7 @@ def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for)
     count = _same_at_two_sizes(
         more_comments, lambda: _queries(client, f"/agent/tickets/{ticket.number}/")
     )
-    assert count == 17  # +1 macros' picker; +1 SLA targets; +1 links panel; +1 statuses
+    assert count == 19  # +1 macros' picker; +1 SLA; +1 links; +1 statuses; +2 fields
 
 
 def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
@@ -190,8 +192,8 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
         lambda: _queries(client, path, Authorization=auth),
     )
     # The token and its user are two plain reads (one with the token as a subquery
-    # cost more CPU: api.tokens.user_for_basic_token).
-    assert count == 5
+    # cost more CPU: api.tokens.user_for_basic_token). +1: the fields custom_fields lists.
+    assert count == 6
     body = {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke."}}}
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(
@@ -205,8 +207,9 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
     # INSERT), the triggers and their outbox row, BEGIN/COMMIT and two savepoints; the
     # answer is built from the objects in hand (only the audit's event count is read);
     # the account's active SLA policies (none here: nothing more to do).
+    # +1: the fields its custom_fields lists.
     # +1 since custom statuses: the New category's default status.
-    assert len(ctx.captured_queries) == 19
+    assert len(ctx.captured_queries) == 20
 
 
 def test_inbound_email_opening_a_ticket(settings, acme):

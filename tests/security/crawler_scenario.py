@@ -18,6 +18,8 @@ from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
+from customfields.models import TicketField
+from customfields.services import ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
@@ -233,6 +235,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             agent_label=f"{GLOBEX_SECRET} {i}",
             end_user_label=GLOBEX_SECRET,
         )
+    # Ticket fields (issue 19): acme's defaults; globex has more, beyond acme's numbers.
+    for i in range(3):
+        ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
 
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
@@ -270,6 +275,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "private": private,
         "globex_ticket": globex_ticket,
         "internal_token": attachment(mine, "internal.pdf").token,
+        "field": first(TicketField, acme),
+        "globex_field": beyond_acme(TicketField),
         "public_token": attachment(mine, "public.pdf").token,
         "other_token": attachment(other, "other.pdf").token,
         "private_token": attachment(private, "private.pdf").token,

@@ -172,6 +172,10 @@ SCHEDULE_PROBES = {
     "mine": lambda i: {"number": i["schedule"]},
     "globex": lambda i: {"number": i["globex_schedule"]},
 }
+FIELD_PROBES = {
+    "mine": lambda i: {"number": i["field"]},
+    "globex": lambda i: {"number": i["globex_field"]},
+}
 HOLIDAY_PROBES = {
     "mine": lambda i: {"number": i["schedule"], "holiday_number": i["holiday"]},
     # Child-object IDOR: my schedule's number with another schedule's or account's holiday.
@@ -418,6 +422,14 @@ TABLE: dict[str, Entry] = {
     "agent/settings/sla/<int:number>/delete/": Entry(
         SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/fields/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/fields/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/fields/<int:number>/": Entry(
+        FIELD_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/fields/<int:number>/delete/": Entry(
+        FIELD_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/triggers/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/triggers/<int:number>/": Entry(
@@ -488,6 +500,8 @@ TABLE: dict[str, Entry] = {
     "api/v2/slas/policies": Entry(allow=admins(), api=True),
     "api/v2/slas/policies/<num:number>": Entry(SLA_POLICY_PROBES, admins(("mine",)), api=True),
     "api/v2/macros": Entry(allow=agents(), api=True),
+    "api/v2/ticket_fields": Entry(allow=agents(), api=True),
+    "api/v2/ticket_fields/<num:number>": Entry(FIELD_PROBES, agents(("mine",)), api=True),
     "api/v2/macros/active": Entry(allow=agents(), api=True),
     "api/v2/macros/<num:number>": Entry(MACRO_PROBES, MACRO_READERS, api=True),
     "api/v2/tickets/<num:number>/audits": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),

@@ -34,6 +34,7 @@ from accounts.models import User
 from accounts.services import organization_create
 from automations.runs import automation_run
 from automations.services import automation_create
+from customfields.services import ticket_field_create
 from macros.services import macro_apply, macro_create
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
@@ -102,6 +103,15 @@ class VisibilityMachine(RuleBasedStateMachine):
             api = TenantClient(account)
             api.defaults["HTTP_AUTHORIZATION"] = basic_header(user.email, token_for(user))
             self.api[user.pk] = api
+        # Issue 19: an agent-only field (its title and every value it takes are hidden)
+        # and one end users see.
+        self.secret_field = ticket_field_create(
+            account=account, kind="text", title=marker("fieldtitle")
+        )
+        self.internal_texts.append(self.secret_field.title)
+        self.shared_field = ticket_field_create(
+            account=account, kind="text", title="Contract", visible_in_portal=True
+        )
 
     def _run(self, fn, **kwargs):
         """A domain operation, with its after-commit side effects (emails) carried out;
@@ -339,6 +349,42 @@ class VisibilityMachine(RuleBasedStateMachine):
             ticket=self.tickets[index % len(self.tickets)],
             actor=self.agent,
             custom_status=status,
+        )
+
+    @rule(index=st.integers(0, MAX_TICKETS - 1), shared=st.booleans())
+    def agent_sets_a_custom_field(self, index, shared):
+        """Issue 19: an agent-only field's value never reaches an end user."""
+        field = self.shared_field if shared else self.secret_field
+        value = marker("sharedvalue" if shared else "fieldvalue")
+        self._run(
+            ticket_update,
+            ticket=self.tickets[index % len(self.tickets)],
+            actor=self.agent,
+            custom_fields={field.number: value},
+        )
+        if not shared:
+            self.internal_texts.append(value)
+
+    @rule(who=st.integers(0, 2))
+    def end_user_tries_to_set_an_agent_only_field(self, who):
+        user = self.end_users[who]
+        value = marker("crafted")
+        response = self.api[user.pk].post(
+            "/api/v2/requests.json",
+            {
+                "request": {
+                    "subject": marker("subject"),
+                    "comment": {"body": "Hello"},
+                    "custom_fields": [{"id": self.secret_field.number, "value": value}],
+                }
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 422, response.content
+        assert (
+            not Ticket.objects.for_account(self.account)
+            .filter(custom_fields__contains={self.secret_field.key: value})
+            .exists()
         )
 
     @rule(who=st.integers(0, 2))

@@ -32,6 +32,11 @@ from tickets.services.common import (
     status_fields,
     touch,
 )
+from tickets.services.field_values import (
+    apply_custom_fields,
+    check_required_to_solve,
+    initial_values,
+)
 from tickets.services.status_rules import status_pair
 from tickets.text import clean_subject
 
@@ -58,6 +63,7 @@ def ticket_open(
     ccs: Iterable[User] = (),
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
+    custom_fields: dict | None = None,
 ) -> TicketChange:
     """Open a ticket, its first comment being the description; the change set it sent
     (the ticket, as the triggers left it, and that comment), for callers that answer with
@@ -74,6 +80,7 @@ def ticket_open(
         custom_status = None
     requester = requester or submitter
     check_assignment(account, assignee, group)
+    values = initial_values(account, submitter, channel, custom_fields or {})
     subject = clean_subject(subject)
     if not subject:
         raise ValidationError({"subject": _("A ticket needs a subject.")})
@@ -111,6 +118,7 @@ def ticket_open(
         solved_at=now if status == Ticket.Status.SOLVED else None,
         status_changed_at=now,
         requester_updated_at=now if submitter.pk == requester.pk else None,
+        custom_fields=values,
     )
     # The related objects are in hand and their account checked above: full_clean
     # would only read each of them back (a query per key) to see that it exists.
@@ -233,6 +241,7 @@ def comment_add(
         )
     elif status and status != ticket.status:
         change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
+    check_required_to_solve(ticket, author, change.changes)
     if author.is_end_user and ticket.snoozed_until is not None:
         # The requester wrote: a snoozed ticket wakes up now rather than at its time.
         change.changes.update(apply_fields(ticket, None, Channel.SYSTEM, {"snoozed_until": None}))
@@ -284,7 +293,10 @@ def ticket_update(
     if assignee is not None and fields.get("status", ticket.status) == Ticket.Status.NEW:
         fields["status"] = Ticket.Status.OPEN
         fields.pop("custom_status", None)  # the New one it named: Open's default instead
-    changes = apply_fields(ticket, actor, channel, fields)
+    raw_values = fields.pop("custom_fields", None)
+    changes = apply_custom_fields(ticket, actor, channel, raw_values) if raw_values else {}
+    changes |= apply_fields(ticket, actor, channel, fields)
+    check_required_to_solve(ticket, actor, changes)
     change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)
     if changes:
         touch(ticket, activity=False)

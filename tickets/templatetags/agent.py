@@ -102,7 +102,11 @@ def hidden_initial(field) -> str:
 
 
 @register.filter
-def event_field(event: TicketEvent) -> str:
+def event_field(event: TicketEvent, custom_titles: dict | None = None) -> str:
+    """A built-in field's label, or an admin-defined field's title (``custom_titles``,
+    from the page: ``custom_fields.<number>`` → title)."""
+    if custom_titles and event.field in custom_titles:
+        return custom_titles[event.field]
     return str(FIELD_LABELS.get(event.field, event.field))
 
 

@@ -28,6 +28,7 @@ from tickets.models import Channel, Ticket
 from tickets.services import ticket_create
 from tickets.text import normalise_newlines, truncate_body
 from tickets.views.common import agent_view
+from tickets.views.custom_fields import custom_fields_form
 
 TEMPLATE = "agent/ticket_new.html"
 # The requester type-ahead, the same on the new-ticket form and the ticket page.
@@ -50,7 +51,7 @@ def _selected_requester(form: TicketCreateForm) -> User | None:
 
 
 @transaction.atomic
-def _create(request, form: TicketCreateForm) -> Ticket:
+def _create(request, form: TicketCreateForm, custom_form) -> Ticket:
     """Find or add the requester and CCs, then open the ticket: all or nothing."""
     data, account = form.cleaned_data, request.account
     requester = None
@@ -76,6 +77,7 @@ def _create(request, form: TicketCreateForm) -> Ticket:
         due_at=form.due_at,
         ccs=ccs,
         uploads=data["attachments"],
+        custom_fields=custom_form.raw_values(),
     )
 
 
@@ -95,9 +97,10 @@ def ticket_new(request):
     requester = None
     if request.method == "POST":
         form = TicketCreateForm(request.POST, request.FILES, account=request.account)
-        if form.is_valid():
+        custom_form = custom_fields_form(request, None, data=request.POST)
+        if form.is_valid() and custom_form.is_valid():
             try:
-                ticket = _create(request, form)
+                ticket = _create(request, form, custom_form)
             except ValidationError as exc:
                 add_domain_error(form, exc)
             else:
@@ -112,7 +115,12 @@ def ticket_new(request):
         requester = _requester_from_query(request)
         initial = {"requester": requester.email} if requester else {}
         form = TicketCreateForm(account=request.account, initial=initial)
-    return render(request, TEMPLATE, {"form": form, "requester_user": requester})
+        custom_form = custom_fields_form(request, None)
+    return render(
+        request,
+        TEMPLATE,
+        {"form": form, "custom_form": custom_form, "requester_user": requester},
+    )
 
 
 def _requester_field(request, **context):

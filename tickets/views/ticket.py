@@ -26,6 +26,7 @@ from tickets.services import (
 from tickets.services import ticket_reply as reply_to_ticket  # the view has the name
 from tickets.views.common import agent_view
 from tickets.views.create import warn_if_truncated
+from tickets.views.custom_fields import custom_fields_form, field_titles
 
 TEMPLATE = "agent/ticket_detail.html"
 TABS = ("conversation", "activity")
@@ -42,9 +43,12 @@ def _requester_shown(request, ticket: Ticket, form: TicketFieldsForm):
     return form.cleaned_data.get("requester")
 
 
-def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=200):
+def _page(
+    request, ticket: Ticket, *, reply_form=None, fields_form=None, custom_form=None, status=200
+):
     tab = request.GET.get("tab", "conversation")
     tab = tab if tab in TABS else "conversation"
+    custom_form = custom_form or custom_fields_form(request, ticket)
     ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("id")]
     fields_form = fields_form or TicketFieldsForm(
         account=request.account, ticket=ticket, cc_emails=[u.email for u in ccs]
@@ -55,6 +59,8 @@ def _page(request, ticket: Ticket, *, reply_form=None, fields_form=None, status=
         "ccs": ccs,
         "reply_form": reply_form or ReplyForm(account=request.account, ticket=ticket),
         "fields_form": fields_form,
+        "custom_form": custom_form,
+        "field_titles": field_titles(custom_form),
         "requester_user": _requester_shown(request, ticket, fields_form),
         # can_be_made_private reads the comments; a private ticket needs no reading.
         "can_make_private": ticket.is_public and can_be_made_private(ticket),
@@ -120,9 +126,11 @@ def ticket_reply(request, number: int):
 
 
 @transaction.atomic
-def _save_fields(request, ticket: Ticket, form: TicketFieldsForm) -> bool:
+def _save_fields(request, ticket: Ticket, form: TicketFieldsForm, custom_form) -> bool:
     changed = False
     changes = form.field_changes()
+    if custom_form.raw_values():
+        changes["custom_fields"] = custom_form.raw_values()
     if changes:
         changed |= bool(ticket_update(ticket=ticket, actor=request.user, **changes).changes)
     if "ccs" in form.changed_data:
@@ -140,9 +148,10 @@ def ticket_fields_update(request, number: int):
     ticket = ticket_for_agent(viewer=request.user, number=number)
     ccs = [link.user.email for link in ticket.cc_links.select_related("user")]
     form = TicketFieldsForm(request.POST, account=request.account, ticket=ticket, cc_emails=ccs)
-    if form.is_valid():
+    custom_form = custom_fields_form(request, ticket, data=request.POST)
+    if form.is_valid() and custom_form.is_valid():
         try:
-            changed = _save_fields(request, ticket, form)
+            changed = _save_fields(request, ticket, form, custom_form)
         except ValidationError as exc:
             add_domain_error(form, exc)
         else:
@@ -152,7 +161,7 @@ def ticket_fields_update(request, number: int):
                 messages.info(request, _("Nothing changed."))
             return redirect("tickets:ticket_detail", number=ticket.number)
     ticket.refresh_from_db()
-    return _page(request, ticket, fields_form=form)
+    return _page(request, ticket, fields_form=form, custom_form=custom_form)
 
 
 @agent_view

@@ -1,0 +1,86 @@
+"""The seeds' fields every new account starts with (issue 19): ordinary rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_noop
+
+from accounts.models import Account
+from customfields.models import FieldKind, TicketField
+from customfields.services import ticket_field_create
+
+# Titles are data, in the account's language when it is made; gettext_noop marks them
+# for the catalogues, and fields_install_defaults translates them once.
+DEFAULT_FIELDS: list[dict[str, Any]] = [
+    {
+        "title": gettext_noop("Root cause"),
+        "required": True,
+        "required_for_types": ["problem"],
+        "options": [
+            ("configuration", gettext_noop("Configuration")),
+            ("software_defect", gettext_noop("Software defect")),
+            ("hardware_failure", gettext_noop("Hardware failure")),
+            ("network", gettext_noop("Network")),
+            ("third_party", gettext_noop("Third party")),
+            ("user_error", gettext_noop("User error")),
+            ("unknown", gettext_noop("Unknown")),
+        ],
+    },
+    {
+        "title": gettext_noop("Impact"),
+        "options": [
+            ("low", gettext_noop("Low")),
+            ("medium", gettext_noop("Medium")),
+            ("high", gettext_noop("High")),
+            ("critical", gettext_noop("Critical")),
+        ],
+    },
+    {
+        "title": gettext_noop("Product family"),
+        "options": [
+            ("hardware", gettext_noop("Hardware")),
+            ("software", gettext_noop("Software")),
+            ("network", gettext_noop("Network")),
+            ("services", gettext_noop("Services")),
+        ],
+    },
+]
+
+
+def _translations(msgid: str) -> dict[str, str]:
+    from django.utils import translation
+
+    result = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            result[code] = translation.gettext(msgid)
+    return result
+
+
+def fields_install_defaults(*, account: Account) -> None:
+    from django.utils import translation
+
+    if TicketField.objects.for_account(account).exists():
+        return
+    with translation.override(account.default_locale or "en"):
+        for spec in DEFAULT_FIELDS:
+            spec = dict(spec)
+            options = [
+                {
+                    "value": value,
+                    "name": translation.gettext(title),
+                    "translations": _translations(title),
+                }
+                for value, title in spec.pop("options")
+            ]
+            msgid = spec.pop("title")
+            ticket_field_create(
+                account=account,
+                kind=FieldKind.DROPDOWN,
+                title=translation.gettext(msgid),
+                options=options,
+                translations=_translations(msgid),
+                **spec,
+            )

@@ -1,0 +1,181 @@
+"""Admins' changes to ticket fields and their options."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from customfields.models import FieldKind, LookupTarget, TicketField, TicketFieldOption
+from customfields.values import check_regexp
+
+EDITABLE = (
+    "title",
+    "description",
+    "title_in_portal",
+    "description_in_portal",
+    "visible_in_portal",
+    "editable_in_portal",
+    "required",
+    "required_for_types",
+    "required_in_portal",
+    "active",
+    "position",
+    "regexp",
+    "lookup_target",
+    "translations",
+)
+MAX_OPTIONS = 500
+OPTION_VALUE = re.compile(r"[^\s]{1,100}")
+
+
+def option_value_for(title: str) -> str:
+    """Zendesk's way of making a tag from a title: lower case, runs of spaces and
+    ``::`` as underscores."""
+    value = re.sub(r"\s+|::", "_", title.strip().lower())
+    return value[:100]
+
+
+@transaction.atomic
+def ticket_field_create(
+    *, account: Account, kind: str, title: str, options: list[dict] | None = None, **attrs: Any
+) -> TicketField:
+    if kind not in FieldKind.values:
+        raise ValidationError(
+            {
+                "type": _("Unknown field type. Known types: %(known)s.")
+                % {"known": ", ".join(FieldKind.values)}
+            }
+        )
+    if "position" not in attrs:
+        last = TicketField.objects.for_account(account).aggregate(Max("position"))
+        attrs["position"] = (last["position__max"] or 0) + 1
+    field = TicketField(account=account, kind=kind)
+    _set(field, {"title": title, **attrs})
+    field.save()
+    if field.has_options:
+        ticket_field_set_options(field=field, options=options or [])
+    elif options:
+        raise ValidationError(
+            {"custom_field_options": _("Only drop-downs and multi-selects have options.")}
+        )
+    return field
+
+
+@transaction.atomic
+def ticket_field_update(
+    *, field: TicketField, options: list[dict] | None = None, **attrs: Any
+) -> TicketField:
+    if "kind" in attrs and attrs.pop("kind") != field.kind:
+        raise ValidationError({"type": _("A field's type cannot change; create a new field.")})
+    _set(field, attrs)
+    field.save()
+    if options is not None:
+        if not field.has_options:
+            raise ValidationError(
+                {"custom_field_options": _("Only drop-downs and multi-selects have options.")}
+            )
+        ticket_field_set_options(field=field, options=options)
+    return field
+
+
+def _set(field: TicketField, attrs: dict[str, Any]) -> None:
+    unknown = set(attrs) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not field attributes: {sorted(unknown)}")
+    for name, value in attrs.items():
+        setattr(field, name, value)
+    field.title = (field.title or "").strip()
+    if not field.title:
+        raise ValidationError({"title": _("A field needs a title.")})
+    if field.kind == FieldKind.REGEXP:
+        if not field.regexp:
+            raise ValidationError({"regexp": _("A regular-expression field needs its expression.")})
+        check_regexp(field.regexp)
+    if field.kind == FieldKind.LOOKUP and field.lookup_target not in LookupTarget.values:
+        raise ValidationError(
+            {"lookup_target": _("Choose whether it looks up users or organizations.")}
+        )
+    types = field.required_for_types or []
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise ValidationError({"required_for_types": _("A list of ticket types.")})
+    if field.editable_in_portal:
+        field.visible_in_portal = True
+    if field.required_in_portal and not field.editable_in_portal:
+        raise ValidationError(
+            {"required_in_portal": _("Only a field end users can edit can be required on submit.")}
+        )
+    field.full_clean(exclude=["account", "number"], validate_unique=False)
+
+
+def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None:
+    """Replace the options. An option keeps its number and value (what tickets store)
+    when matched by ``id`` or by ``value``; renaming it changes only its title. Changing
+    a kept option's value is refused: the tickets holding it would lose their choice."""
+    if not isinstance(options, list) or len(options) > MAX_OPTIONS:
+        raise ValidationError(
+            {"custom_field_options": _("At most %(max)d options.") % {"max": MAX_OPTIONS}}
+        )
+    existing = {o.number: o for o in field.options.all()}
+    by_value = {o.value: o for o in existing.values()}
+    kept: list[TicketFieldOption] = []
+    seen: set[str] = set()
+    for position, item in enumerate(options, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError({"custom_field_options": _("Each option needs a name.")})
+        title = str(item.get("name") or item.get("title") or "").strip()[:200]
+        if not title:
+            raise ValidationError({"custom_field_options": _("Each option needs a name.")})
+        value = str(item.get("value") or option_value_for(title)).strip()
+        if not OPTION_VALUE.fullmatch(value):
+            raise ValidationError(
+                {
+                    "custom_field_options": _(
+                        "%(value)s: an option's value is one word of at most 100 characters."
+                    )
+                    % {"value": value[:40]}
+                }
+            )
+        if value in seen:
+            raise ValidationError(
+                {
+                    "custom_field_options": _("Two options have the value %(value)s.")
+                    % {"value": value}
+                }
+            )
+        seen.add(value)
+        number = item.get("id")
+        option = existing.get(number) if isinstance(number, int) else None
+        if option is not None and option.value != value:
+            raise ValidationError(
+                {
+                    "custom_field_options": _(
+                        "The option %(title)s keeps its value %(value)s: tickets store it. "
+                        "Rename its title, or add a new option."
+                    )
+                    % {"title": option.title, "value": option.value}
+                }
+            )
+        option = (
+            option
+            or by_value.get(value)
+            or TicketFieldOption(account_id=field.account_id, field=field, value=value)
+        )
+        option.title, option.position = title, position
+        if isinstance(item.get("translations"), dict):
+            option.translations = item["translations"]
+        option.save()
+        kept.append(option)
+    field.options.exclude(pk__in=[o.pk for o in kept]).delete()
+
+
+@transaction.atomic
+def ticket_field_delete(*, field: TicketField) -> None:
+    """The definition goes; values stored on tickets stay in their rows, unread (a field
+    made again gets a new number, so they never come back to life)."""
+    field.delete()
