@@ -21,7 +21,12 @@ from django.views.decorators.http import require_POST
 from accounts import two_factor
 from accounts.identity_middleware import VERIFIED_KEY, two_factor_missing
 from accounts.models import User
-from accounts.user_sessions import session_revoke, sessions_end_others, sessions_of
+from accounts.user_sessions import (
+    session_rekeyed,
+    session_revoke,
+    sessions_end_others,
+    sessions_of,
+)
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 
 
@@ -162,9 +167,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        # This session stays signed in; every other one ends.
+        # This session stays signed in (under a new key); every other one ends.
+        old_key = request.session.session_key
+        ended = sessions_end_others(user=user, keep_session_key=old_key)
         update_session_auth_hash(request, user)
-        ended = sessions_end_others(user=user, keep_session_key=request.session.session_key)
+        session_rekeyed(user=user, old_key=old_key, new_key=request.session.session_key)
         messages.success(
             request,
             _("Your password is changed. Other sessions signed out: %(n)s.") % {"n": ended},

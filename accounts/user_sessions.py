@@ -93,6 +93,12 @@ def session_seen(request: HttpRequest) -> None:
     request.session[SEEN_KEY] = now.isoformat()
 
 
+def session_rekeyed(*, user: User, old_key: str | None, new_key: str | None) -> None:
+    """The session store gave this session a new key (after a password change)."""
+    if old_key and new_key and old_key != new_key:
+        sessions_of(user).filter(session_key=old_key).update(session_key=new_key)
+
+
 def _end(sessions: QuerySet[UserSession]) -> int:
     keys = list(sessions.values_list("session_key", flat=True))
     for key in keys:
