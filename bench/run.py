@@ -314,6 +314,13 @@ def scenarios(ctx: dict) -> list[dict]:
         | api,
         inbound_scenario(ctx),
         {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
+        # The admins' audit log (issue 21): newest first, keyset pages over audit_account_*.
+        {
+            "key": "9",
+            "name": "Audit log (admin)",
+            "path": "/agent/settings/audit/",
+            "role": "admin",
+        },
     ]
 
 

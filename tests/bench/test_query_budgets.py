@@ -261,3 +261,27 @@ def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
         view_create(account=acme, actor=acme_admin, title=f"Extra {i}")
     assert "Extra 3" in client.get(path).text
     assert _queries(client, path) == eight_views
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?action=user.suspended", "?actor={number}"], ids=["all", "action", "actor"]
+)
+def test_audit_log(small_caps, monkeypatch, acme, acme_admin, acme_user, client_for, query):
+    """Bench scenario 9 (issue 21): the admins' audit log, first page and a page reached
+    by Next, with or without a filter: the same queries at any length of the log."""
+    import tickets.views.admin_identity
+    from accounts.user_services import user_reactivate, user_suspend
+
+    monkeypatch.setattr(tickets.views.admin_identity, "PER_PAGE", 2)
+    client = client_for(acme_admin)
+    path = "/agent/settings/audit/" + query.format(number=acme_admin.number)
+
+    def more_actions():
+        for _ in range(3):
+            user_suspend(user=acme_user, actor=acme_admin)
+            user_reactivate(user=acme_user, actor=acme_admin)
+
+    more_actions()
+    first = _same_at_two_sizes(more_actions, lambda: _queries(client, path))
+    later = _same_at_two_sizes(more_actions, lambda: _queries(client, _next_link(client, path)))
+    assert (first, later) == (8, 7)

@@ -17,7 +17,13 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import EndUserFactory, make_ticket
 from tickets.services import comment_add, ticket_add_ccs
 
-BIG_TABLES = ("tickets_ticket", "tickets_comment", "tickets_ticketcc", "accounts_user")
+BIG_TABLES = (
+    "tickets_ticket",
+    "tickets_comment",
+    "tickets_ticketcc",
+    "accounts_user",
+    "accounts_auditentry",
+)
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
@@ -159,3 +165,39 @@ def test_the_admins_users_list_reached_by_next_starts_at_the_cursor(
     assert "user_account_name" in plan and re.search(r"Index Cond: .*name\)(::text)? >=", plan), (
         plan
     )
+
+
+@pytest.mark.parametrize("query", ["", "?action=user.suspended", "?actor={number}"])
+def test_the_audit_log_pages_from_its_indexes(
+    acme, acme_admin, acme_user, client_for, query, monkeypatch
+):
+    """Bench scenario 9 (issue 21): the log's first page and a page reached by Next, with
+    or without a filter, start their index scan (audit_account_*) at the cursor."""
+    import tickets.views.admin_identity
+    from accounts.user_services import user_reactivate, user_suspend
+
+    monkeypatch.setattr(tickets.views.admin_identity, "PER_PAGE", 2)
+    for _ in range(3):
+        user_suspend(user=acme_user, actor=acme_admin)
+        user_reactivate(user=acme_user, actor=acme_admin)
+    client = client_for(acme_admin)
+    path = "/agent/settings/audit/" + query.format(number=acme_admin.number)
+    assert _seq_scans(client, path) == set()
+    first = client.get(path).content.decode()
+    link = html.unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
+    following = "/agent/settings/audit/" + link
+    assert _seq_scans(client, following) == set()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(following)
+    rows = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "accounts_auditentry"' in q["sql"]
+        and "LIMIT" in q["sql"]
+        and "COUNT" not in q["sql"].upper()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + rows)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "audit_account_" in plan and re.search(r"Index Cond: .*created_at <=", plan), plan

@@ -241,8 +241,9 @@ TABLE: dict[str, Entry] = {
     ),
     "password-reset/done/": Entry(allow=everyone()),
     "preferences/": Entry(allow=signed_in()),
-    # Sign-in's second step: without a password just given, back to sign in.
-    "signin/verify/": Entry(allow=everyone()),
+    # Sign-in's second step: nobody reaches it without a right password just given
+    # (tests/accounts/test_two_factor.py); everyone else goes back to sign in.
+    "signin/verify/": Entry(),
     # A person's own security page: their factors, sessions and password, nobody else's.
     "security/": Entry(allow=signed_in()),
     "security/two-factor/": Entry(allow=signed_in()),
