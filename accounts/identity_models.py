@@ -15,15 +15,18 @@ class TotpDevice(TenantModel):
     """A user's authenticator app (RFC 6238, through pyotp). Unconfirmed while being set
     up: it counts only once the user has typed a code it produced."""
 
-    user = models.OneToOneField(
-        "accounts.User", on_delete=models.CASCADE, related_name="totp_device"
-    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     # Base32, as the authenticator app is given it; needed in clear to compute codes.
     secret = models.CharField(max_length=64)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The 30-second step of the last code accepted: a code is good once (no replay).
     last_step = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="totp_device_per_user")
+        ]
 
     def __str__(self) -> str:
         return f"TOTP of user {self.user_id}"
@@ -50,13 +53,16 @@ class UserSession(TenantModel):
     security page, and ended from there or by an admin (the store's entry is deleted)."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="sessions")
-    session_key = models.CharField(max_length=64, unique=True)
+    session_key = models.CharField(max_length=64)
     user_agent = models.CharField(max_length=300, blank=True)
     ip = models.CharField(max_length=45, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "session_key"], name="user_session_key")
+        ]
         indexes = [models.Index(fields=["account", "user"], name="user_session_user")]
 
     def __str__(self) -> str:
@@ -78,7 +84,9 @@ class AuditEntry(TenantModel):
         SIGNED_OUT = "user.signed_out", _("Signed out everywhere")
         TWO_FACTOR_RESET = "user.2fa_reset", _("Two-factor sign-in reset")
         EXPORTED = "data.exported", _("Data exported")
-        DELETED = "data.deleted", _("Deleted")
+        TICKET_DELETED = "ticket.deleted", _("Ticket deleted")
+        VIEW_DELETED = "view.deleted", _("Shared view deleted")
+        MACRO_DELETED = "macro.deleted", _("Shared macro deleted")
 
     # The actor's name and address are copied: the entry outlives a renamed or deleted user.
     actor = models.ForeignKey(

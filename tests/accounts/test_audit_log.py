@@ -149,3 +149,37 @@ def test_the_log_pages_by_keyset(acme, acme_admin, acme_user, client_for, monkey
     assert "cursor=" in link
     second = client.get("/agent/settings/audit/" + link)
     assert second.status_code == 200 and "Page 2 of 3" in second.text
+
+
+def test_deletions_are_recorded(acme, acme_admin, acme_agent, acme_user):
+    from macros.services import macro_create, macro_delete
+    from tests.factories import make_ticket
+    from tickets.services import ticket_delete
+    from tickets.services.saved_views import view_create, view_delete
+
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, subject="Old")
+    ticket_delete(ticket=ticket, actor=acme_agent)
+    assert (last(acme).action, last(acme).target) == (A.TICKET_DELETED, f"#{ticket.number} Old")
+    view = view_create(account=acme, actor=acme_admin, title="Billing queue")
+    view_delete(view=view, actor=acme_admin)
+    assert (last(acme).action, last(acme).target) == (A.VIEW_DELETED, "Billing queue")
+    macro = macro_create(
+        account=acme,
+        actor=acme_admin,
+        title="Close politely",
+        actions=[{"field": "status", "value": "solved"}],
+    )
+    macro_delete(macro=macro, actor=acme_admin)
+    assert (last(acme).action, last(acme).target) == (A.MACRO_DELETED, "Close politely")
+
+
+def test_an_export_of_the_account_is_recorded(acme, tmp_path):
+    from accounts.portability.exporting import account_export
+
+    account_export(account=acme, path=tmp_path / "acme.tar.gz")
+    entry = last(acme)
+    assert (entry.action, entry.actor, entry.changes) == (
+        A.EXPORTED,
+        None,
+        {"with_passwords": [None, False]},
+    )
