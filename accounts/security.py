@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import two_factor
@@ -85,6 +86,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # the secret and, after it, the recovery codes: never kept by a cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """GET: a new secret as a QR code and a key to type; POST: the code that confirms it."""
@@ -118,6 +120,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:

@@ -2,6 +2,7 @@
 is sent to set it up (QR code and key), keeps the recovery codes, and later signs in with
 a code from the app (made here with pyotp, as the phone would)."""
 
+import re
 import time
 
 import pyotp
@@ -61,3 +62,23 @@ def test_admin_requires_two_factor_and_an_agent_signs_in_with_a_code(
     expect(page).to_have_url(f"{acme_url}/agent/")
     screenshot(page, "two-factor-signed-in")
     context.close()
+
+    # The admin, signed in with their own code by now, reads what happened in the log.
+    from accounts.two_factor import totp_begin, totp_confirm
+
+    device = totp_begin(user=acme_admin)
+    admin_totp = pyotp.TOTP(device.secret)
+    totp_confirm(user=acme_admin, code=admin_totp.now())
+    admin_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = admin_context.new_page()
+    sign_in(admin, acme_url, acme_admin.email, password)
+    admin.get_by_label("Code from your authenticator app, or a recovery code").fill(
+        admin_totp.at(time.time() + 30)
+    )
+    admin.get_by_role("button", name="Verify").click()
+    admin.goto(f"{acme_url}/agent/settings/audit/")
+    row = admin.get_by_role("row", name=re.compile("Settings changed"))
+    expect(row).to_contain_text("agents_require_2fa")
+    expect(row).to_contain_text("Ada Admin")
+    screenshot(admin, "two-factor-audit-log")
+    admin_context.close()
