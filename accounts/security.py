@@ -49,7 +49,7 @@ class PasswordConfirmForm(forms.Form):
 
 def session_token(session_key: str) -> str:
     """How a page names a session: a keyed digest, never the key nor a row's id."""
-    return salted_hmac("sportello.session", session_key).hexdigest()[:20]
+    return salted_hmac("sportello.session", session_key, algorithm="sha256").hexdigest()[:20]
 
 
 def _base(user: User) -> str:
