@@ -251,3 +251,24 @@ def test_an_admin_resets_a_users_second_factor(acme, acme_admin, acme_agent, pas
     client_for(acme_admin).post(f"/agent/settings/users/{acme_agent.number}/two-factor/reset/")
     client = client_for(account=acme)
     assert password_step(client, acme_agent, password).url == "/agent/"
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading", "verify"),
+    [
+        ("it", "Torna ad accesso e sicurezza", "Verifica"),
+        ("es", "Configurar el inicio de sesión en dos pasos", "Verificar"),
+    ],
+)
+def test_the_pages_speak_italian_and_spanish(
+    acme, acme_agent, password, client_for, locale, heading, verify
+):
+    acme_agent.locale = locale
+    acme_agent.save(update_fields=["locale"])
+    client = client_for(acme_agent)
+    page = client.get("/security/two-factor/")
+    assert heading in page.text
+    client.post("/security/two-factor/", {"code": code_at(_secret(page.text))})
+    anonymous = client_for(account=acme)
+    password_step(anonymous, acme_agent, password)
+    assert verify in anonymous.get("/signin/verify/", HTTP_ACCEPT_LANGUAGE=locale).text
