@@ -52,6 +52,9 @@ def _record(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any)
     if request is None or account is None or not key:
         return
     now = timezone.now()
+    # Sessions unseen for longer than a session lives have expired in the store: forgotten.
+    stale = now - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    UserSession.objects.for_account(account).filter(user=user, last_seen_at__lt=stale).delete()
     UserSession.objects.for_account(account).update_or_create(
         session_key=key,
         defaults={

@@ -130,3 +130,19 @@ def test_last_seen_is_refreshed_at_most_every_few_minutes(
     client.get("/security/")
     row.refresh_from_db()
     assert row.last_seen_at == later != first
+
+
+def test_sessions_expired_in_the_store_are_forgotten_at_the_next_sign_in(
+    acme, acme_agent, password, client_for
+):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    sign_in(client_for(account=acme), acme_agent, password, agent="Old laptop")
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    UserSession.objects.for_account(acme).update(last_seen_at=long_ago)
+    sign_in(client_for(account=acme), acme_agent, password, agent="New phone")
+    agents = UserSession.objects.for_account(acme).values_list("user_agent", flat=True)
+    assert list(agents) == ["New phone"]
