@@ -12,8 +12,8 @@ from accounts.tenancy import TenantModel
 
 
 class TotpDevice(TenantModel):
-    """A user's authenticator app (RFC 6238, through pyotp). Unconfirmed while being set
-    up: it counts only once the user has typed a code it produced."""
+    """A user's authenticator app (RFC 6238, through pyotp), stored once the user has
+    typed a code it produced (until then the secret waits in their session)."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     # Base32, as the authenticator app is given it; needed in clear to compute codes.

@@ -47,6 +47,9 @@ class PasswordConfirmForm(forms.Form):
     )
 
 
+SETUP_KEY = "_sportello_2fa_setup"
+
+
 def session_token(session_key: str) -> str:
     """How a page names a session: a keyed digest, never the key nor a row's id."""
     return salted_hmac("sportello.session", session_key, algorithm="sha256").hexdigest()[:20]
@@ -93,26 +96,30 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
     if two_factor.has_two_factor(user):
         return redirect("accounts:security")
-    device = two_factor.device_of(user)
+    # The secret waits in the session until a code confirms it: a GET stores nothing.
+    secret: str = request.session.get(SETUP_KEY) or ""
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and device is not None and form.is_valid():
+    if request.method == "POST" and not secret:
+        form.add_error(None, _("Start the set-up again."))
+    elif request.method == "POST" and form.is_valid():
         try:
-            codes = two_factor.totp_confirm(user=user, code=form.cleaned_data["code"])
+            codes = two_factor.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"])
         except ValidationError as exc:
             add_domain_error(form, exc)
         else:
+            del request.session[SETUP_KEY]
             request.session[VERIFIED_KEY] = True
             messages.success(request, _("Two-factor sign-in is on."))
             return _page(request, "accounts/recovery_codes.html", {"codes": codes})
-    if device is None or request.method == "GET":
-        device = two_factor.totp_begin(user=user)
-    uri = two_factor.provisioning_uri(device, user)
+    if not secret:
+        secret = request.session[SETUP_KEY] = two_factor.new_secret()
+    uri = two_factor.provisioning_uri(secret, user)
     return _page(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
-            "secret": device.secret,
+            "secret": secret,
             "qr_uri": two_factor.qr_data_uri(uri),
             "required": two_factor_missing(request),
         },

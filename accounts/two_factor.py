@@ -48,22 +48,14 @@ def has_two_factor(user: User) -> bool:
     )
 
 
-@transaction.atomic
-def totp_begin(*, user: User) -> TotpDevice:
-    """A new secret for the user to add to their app; it counts once confirmed. An
-    enabled device is not replaced here (disable it first, with the password)."""
-    device = device_of(user)
-    if device is not None and device.confirmed_at is not None:
-        raise ValidationError(_("Two-factor sign-in is already on."))
-    if device is None:
-        device = TotpDevice(account=_account(user), user=user)
-    device.secret = pyotp.random_base32()
-    device.save()
-    return device
+def new_secret() -> str:
+    """A secret for the user to add to their app. Nothing is stored until a code from
+    the app confirms it (the set-up page keeps it in the session meanwhile)."""
+    return pyotp.random_base32()
 
 
-def provisioning_uri(device: TotpDevice, user: User) -> str:
-    return pyotp.TOTP(device.secret).provisioning_uri(
+def provisioning_uri(secret: str, user: User) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(
         name=user.email, issuer_name=f"{ISSUER} ({_account(user).name})"
     )
 
@@ -73,38 +65,52 @@ def qr_data_uri(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#111")
 
 
-def _accept(device: TotpDevice, code: str) -> bool:
-    """The code is valid now and newer than the last accepted: remember its step."""
+def _matching_step(secret: str, code: str, *, after: int) -> int | None:
+    """The 30-second step (later than ``after``) whose code ``code`` is, within the window."""
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6):
-        return False
-    totp = pyotp.TOTP(device.secret)
+        return None
+    totp = pyotp.TOTP(secret)
     now = timezone.now()
     for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
         step = totp.timecode(now) + offset
-        if step > device.last_step and secrets.compare_digest(totp.generate_otp(step), code):
-            # Conditional: of two requests with the same code, one wins.
-            won = (
-                TotpDevice.objects.for_account(device.account)
-                .filter(pk=device.pk, last_step__lt=step)
-                .update(last_step=step)
-            )
-            device.last_step = step
-            return bool(won)
-    return False
+        if step > after and secrets.compare_digest(totp.generate_otp(step), code):
+            return int(step)
+    return None
+
+
+def _accept(device: TotpDevice, code: str) -> bool:
+    """The code is valid now and newer than the last accepted: remember its step."""
+    step = _matching_step(device.secret, code, after=device.last_step)
+    if step is None:
+        return False
+    # Conditional: of two requests with the same code, one wins.
+    won = (
+        TotpDevice.objects.for_account(device.account)
+        .filter(pk=device.pk, last_step__lt=step)
+        .update(last_step=step)
+    )
+    device.last_step = step
+    return bool(won)
 
 
 @transaction.atomic
-def totp_confirm(*, user: User, code: str) -> list[str]:
-    """Turn the device on with a code from the app; returns the recovery codes, shown
-    to the user this once."""
-    device = device_of(user)
-    if device is None or device.confirmed_at is not None:
-        raise ValidationError(_("Start the set-up again."))
-    if not _accept(device, code):
+def totp_enable(*, user: User, secret: str, code: str) -> list[str]:
+    """Turn two-factor sign-in on with the secret the user added to their app and a code
+    it shows (whose step is then spent); returns the recovery codes, shown this once."""
+    if has_two_factor(user):
+        raise ValidationError(_("Two-factor sign-in is already on."))
+    step = _matching_step(secret, code, after=0)
+    if step is None:
         raise ValidationError({"code": _("That code is not right. Type the current one.")})
-    device.confirmed_at = timezone.now()
-    device.save(update_fields=["confirmed_at"])
+    TotpDevice.objects.for_account(_account(user)).filter(user=user).delete()
+    TotpDevice.objects.create(
+        account=_account(user),
+        user=user,
+        secret=secret,
+        confirmed_at=timezone.now(),
+        last_step=step,
+    )
     return recovery_codes_regenerate(user=user)
 
 

@@ -13,7 +13,7 @@ import pytest
 from accounts.identity_models import RecoveryCode, TotpDevice
 from accounts.models import SignInFailure
 from accounts.services import account_settings_update
-from accounts.two_factor import second_factor_verify, totp_begin, totp_confirm
+from accounts.two_factor import new_secret, second_factor_verify, totp_enable
 
 
 def _secret(page: str) -> str:
@@ -42,9 +42,9 @@ def set_up(client) -> tuple[str, list[str]]:
 
 
 def with_two_factor(user) -> str:
-    device = totp_begin(user=user)
-    totp_confirm(user=user, code=code_at(device.secret, -1))
-    return device.secret
+    secret = new_secret()
+    totp_enable(user=user, secret=secret, code=code_at(secret, -1))
+    return secret
 
 
 def password_step(client, user, password):
@@ -142,6 +142,13 @@ def test_turning_it_off_needs_the_password(acme, acme_agent, password, client_fo
     assert password_step(again, acme_agent, password).url == "/agent/"
 
 
+def test_opening_the_set_up_page_stores_nothing(acme, acme_agent, client_for):
+    client = client_for(acme_agent)
+    first = _secret(client.get("/security/two-factor/").text)
+    assert _secret(client.get("/security/two-factor/").text) == first  # the app's key stays
+    assert not TotpDevice.objects.for_account(acme).exists()
+
+
 def test_a_wrong_set_up_code_leaves_it_off(acme, acme_agent, client_for):
     client = client_for(acme_agent)
     secret = _secret(client.get("/security/two-factor/").text)
@@ -149,8 +156,7 @@ def test_a_wrong_set_up_code_leaves_it_off(acme, acme_agent, client_for):
     response = client.post("/security/two-factor/", {"code": wrong})
     assert response.status_code == 400 and "That code is not right" in response.text
     assert _secret(response.text) == secret  # the same key: the app already has it
-    device = TotpDevice.objects.for_account(acme).get(user=acme_agent)
-    assert device.confirmed_at is None
+    assert not TotpDevice.objects.for_account(acme).exists()
 
 
 def test_wrong_codes_are_throttled_even_with_the_right_one_after(
