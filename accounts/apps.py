@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from accounts import checks, dbsession, integrity, rls  # noqa: F401 - checks registers itself
+        from accounts import checks, dbsession, integrity, rls, user_sessions  # noqa: F401 - checks and user_sessions register themselves
 
         # After every migrate (run as the tables' owner): row-level security on every
         # tenant table, including tables that later migrations add.

@@ -82,6 +82,10 @@ class Account(models.Model):
     default_reply_type = models.CharField(
         _("default agent reply type"), max_length=10, choices=ReplyType, default=ReplyType.PUBLIC
     )
+    # Agents without an authenticator app are sent to set one up (accounts/identity_middleware.py).
+    agents_require_2fa = models.BooleanField(
+        _("require two-factor sign-in for agents"), default=False
+    )
     default_locale = models.CharField(
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -487,4 +491,5 @@ class SignInFailure(models.Model):
 
 # Registered with the app's models (accounts/import_mapping.py, accounts/deletion_log.py).
 from accounts.deletion_log import AccountDeletion  # noqa: E402, F401
+from accounts.identity_models import AuditEntry, RecoveryCode, TotpDevice, UserSession  # noqa: E402, F401
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, GroupMembership, Organization, User
 
 
@@ -163,3 +164,18 @@ def users_for_admin(
 
 
 ADMIN_SEARCH_IDS = 1000
+
+
+def audit_entries_for_admin(
+    *, account: Account, action: str = "", actor_number: int | None = None
+) -> QuerySet[AuditEntry]:
+    """The account's admin actions, newest first, by (created_at, id), narrowed to an
+    action and to the admin of that number: the indexes audit_account_* serve each, so
+    keyset pages read from any depth."""
+    qs = AuditEntry.objects.for_account(account)
+    if action:
+        qs = qs.filter(action=action)
+    if actor_number is not None:
+        actor = User.objects.for_account(account).filter(number=actor_number).values("pk")
+        qs = qs.filter(actor_id__in=actor)
+    return qs.order_by("-created_at", "-id")

@@ -12,7 +12,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import signals
+from accounts.audit import audit_record, changes_between
 from accounts.dbsession import account_context
+from accounts.identity_models import AuditEntry
 from accounts.models import (
     TIME_ZONE_CHOICES,
     Account,
@@ -276,6 +278,7 @@ ACCOUNT_SETTINGS_FIELDS = (
     "max_attachments_per_message",
     "max_attachment_size_kb",
     "allowed_attachment_types",
+    "agents_require_2fa",
 )
 
 
@@ -293,10 +296,16 @@ def account_settings_update(*, account: Account, actor: User, **fields: Any) -> 
     unknown = set(fields) - set(ACCOUNT_SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not account settings: {sorted(unknown)}")
+    before = {name: getattr(account, name) for name in fields}
     for name, value in fields.items():
         setattr(account, name, value)
     account.full_clean()
     account.save(update_fields=list(fields))
+    changes = changes_between(before, fields)
+    if changes:
+        audit_record(
+            account=account, actor=actor, action=AuditEntry.Action.SETTINGS_CHANGED, changes=changes
+        )
     return account
 
 
@@ -316,8 +325,17 @@ def agent_set_role(*, user: User, role: str, actor: User) -> User:
         raise ValidationError({"role": _("Choose agent or admin for a member of the team.")})
     if user.is_admin and role != User.Role.ADMIN and not _other_active_admins(user).exists():
         raise ValidationError({"role": _("The account needs at least one admin.")})
+    before = user.role
     user.role = role
     user.save(update_fields=["role"])
+    if before != role:
+        audit_record(
+            account=user.account,  # type: ignore[arg-type]  # an agent's account is set
+            actor=actor,
+            action=AuditEntry.Action.ROLE_CHANGED,
+            target=user,
+            changes={"role": [before, role]},
+        )
     return user
 
 
@@ -333,6 +351,13 @@ def agent_deactivate(*, user: User, actor: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     GroupMembership.objects.for_account(user.account).filter(user=user).delete()
+    audit_record(
+        account=user.account,  # type: ignore[arg-type]  # an agent's account is set
+        actor=actor,
+        action=AuditEntry.Action.AGENT_DEACTIVATED,
+        target=user,
+        changes={"is_active": [True, False]},
+    )
     return user
 
 

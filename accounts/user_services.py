@@ -20,6 +20,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import signals
+from accounts.audit import audit_record, changes_between
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, GroupMembership, Organization, User, UserManager
 from accounts.services import _other_active_admins, _require_admin_of, agent_deactivate, user_create
 
@@ -66,6 +68,7 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
         if name in fields:
             fields[name] = (fields[name] or "").strip()
     was_agent = user.is_agent
+    before = {name: getattr(user, name) for name in fields}
     for name, value in fields.items():
         setattr(user, name, value)
     # Uniqueness was checked above within the account (users are under row-level
@@ -77,6 +80,14 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
     if was_agent and not user.is_agent:
         # No longer on the team: out of its groups, as a deactivated agent.
         GroupMembership.objects.for_account(_account_of(user)).filter(user=user).delete()
+    changes = changes_between(before, {name: getattr(user, name) for name in fields})
+    if changes:
+        action = (
+            AuditEntry.Action.ROLE_CHANGED if "role" in changes else AuditEntry.Action.USER_UPDATED
+        )
+        audit_record(
+            account=_account_of(user), actor=actor, action=action, target=user, changes=changes
+        )
     return user
 
 
@@ -138,6 +149,13 @@ def invitation_send(*, user: User, actor: User) -> None:
     )
     if not queued:
         raise ValidationError(_("Email is not set up: the invitation could not be sent."))
+    audit_record(
+        account=account,
+        actor=actor,
+        action=AuditEntry.Action.USER_INVITED,
+        target=user,
+        changes={"role": [None, user.role]},
+    )
 
 
 @transaction.atomic
@@ -150,14 +168,29 @@ def user_suspend(*, user: User, actor: User) -> User:
         return agent_deactivate(user=user, actor=actor)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    audit_record(
+        account=_account_of(user),
+        actor=actor,
+        action=AuditEntry.Action.USER_SUSPENDED,
+        target=user,
+        changes={"is_active": [True, False]},
+    )
     return user
 
 
 @transaction.atomic
 def user_reactivate(*, user: User, actor: User) -> User:
     _require_admin_of(actor, _account_of(user))
+    was_active = user.is_active
     user.is_active = True
     user.save(update_fields=["is_active"])
+    audit_record(
+        account=_account_of(user),
+        actor=actor,
+        action=AuditEntry.Action.USER_REACTIVATED,
+        target=user,
+        changes={"is_active": [was_active, True]},
+    )
     return user
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -12,6 +12,9 @@ from django.utils.http import urlsafe_base64_decode
 from accounts.forms import AccountPasswordResetForm, SignInForm
 from accounts.models import User
 from accounts.selectors import user_for_password_reset
+from accounts.signin_verify import second_factor_pending
+from accounts.two_factor import has_two_factor
+from accounts.user_sessions import sessions_end_others
 
 
 def home_url_for(user: User) -> str:
@@ -34,6 +37,15 @@ class SignInView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return home_url_for(self.request.user)  # type: ignore[arg-type]  # signed in by now
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if not has_two_factor(user):
+            return super().form_valid(form)
+        # The password was right; the second factor decides (accounts/signin_verify.py).
+        next_url = self.get_redirect_url() or home_url_for(user)
+        second_factor_pending(self.request, user, backend=user.backend, next_url=next_url)
+        return redirect("accounts:login_verify")
 
 
 class SignOutView(auth_views.LogoutView):
@@ -63,6 +75,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # A new password ends every session signed in with the old one.
+        sessions_end_others(user=form.user, keep_session_key=None)
+        return response
 
     def get_user(self, uidb64: str) -> User | None:
         try:

@@ -362,6 +362,13 @@ def scenarios(ctx: dict) -> list[dict]:
         inbound_scenario(ctx),
         {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
         *custom_field_scenarios(ctx),
+        # The admins' audit log (issue 21): newest first, keyset pages over audit_account_*.
+        {
+            "key": "9",
+            "name": "Audit log (admin)",
+            "path": "/agent/settings/audit/",
+            "role": "admin",
+        },
     ]
 
 

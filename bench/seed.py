@@ -45,6 +45,7 @@ ROLE_EMAILS = {
     "agent": "agent1@bench.example",
     "requester": HEAVY_EMAIL,
     "manager": MANAGER_EMAIL,
+    "admin": "admin@bench.example",
 }
 LONG_THREAD_NUMBER = 1
 LONG_THREAD_COMMENTS = 60

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.TenantUserMiddleware",
+    # The audit log's client address, sessions' last seen, agents' required second factor.
+    "accounts.identity_middleware.IdentityMiddleware",
     # After the user is known and inside the session's: pins a user who wrote to the
     # primary for a few seconds, so they read their own writes (helpdesk/read_your_writes.py).
     "helpdesk.read_your_writes.ReadYourWritesMiddleware",

@@ -17,6 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
 from macros.actions import actions_clean
 from macros.apply import MacroResult, macro_result
@@ -201,6 +203,13 @@ def macro_delete(*, macro: Macro, actor: User) -> None:
     _check_may_manage(actor, shared=macro.is_shared)
     if not macro.is_shared and macro.owner_id != actor.pk:
         raise NotAllowed(_("This macro is someone else's."))
+    if macro.is_shared:
+        audit_record(
+            account=macro.account,
+            actor=actor,
+            action=AuditEntry.Action.MACRO_DELETED,
+            target=macro.title,
+        )
     Macro.objects.for_account(macro.account).filter(pk=macro.pk).delete()
 
 

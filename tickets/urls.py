@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tickets.views import (
+    admin_identity,
     admin_people,
     admin_settings,
     create,
@@ -91,6 +92,17 @@ urlpatterns = [
         admin_people.user_reactivation,
         name="settings_user_reactivate",
     ),
+    path(
+        "settings/users/<int:number>/sign-out/",
+        admin_identity.user_sign_out,
+        name="settings_user_sign_out",
+    ),
+    path(
+        "settings/users/<int:number>/two-factor/reset/",
+        admin_identity.user_two_factor_reset,
+        name="settings_user_2fa_reset",
+    ),
+    path("settings/audit/", admin_identity.audit_log, name="settings_audit"),
     path("settings/groups/", admin_settings.settings_groups, name="settings_groups"),
     path("settings/retention/", admin_settings.settings_retention, name="settings_retention"),
     path(

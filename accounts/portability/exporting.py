@@ -16,7 +16,9 @@ from django.db import connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from accounts.dbsession import platform_access
+from accounts.audit import audit_record
+from accounts.dbsession import account_context, platform_access
+from accounts.identity_models import AuditEntry
 from accounts.models import Account
 from accounts.portability.tables import Encoder, account_models, file_fields, row_to_json
 
@@ -70,6 +72,16 @@ def account_export(*, account: Account, path: Path, with_passwords: bool = False
         "files": 0,
         "missing_files": [],
     }
+    # The account's admins see in their audit log that their data left (by the platform);
+    # written first, so the archive carries it too and an import matches the source.
+    with account_context(account):
+        audit_record(
+            account=account,
+            actor=None,
+            action=AuditEntry.Action.EXPORTED,
+            target=account.subdomain,
+            changes={"with_passwords": [None, with_passwords]},
+        )
     with platform_access(), _snapshot(), tarfile.open(path, "w:gz") as archive:
         settings = json.dumps(account_settings(account), cls=Encoder, indent=2)
         _add_bytes(archive, "account.json", settings.encode())

@@ -300,3 +300,30 @@ def test_a_view_on_a_custom_status_costs_what_a_built_in_list_does(
     )
     assert count == 13  # as "All unsolved tickets" (test_agent_lists)
     assert "Engineering</span>" in client.get(path).text
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?action=user.suspended", "?actor={number}"], ids=["all", "action", "actor"]
+)
+def test_audit_log(small_caps, monkeypatch, acme, acme_admin, acme_user, client_for, query):
+    """Bench scenario 9 (issue 21): the admins' audit log, first page and a page reached
+    by Next, with or without a filter: the same queries at any length of the log."""
+    import tickets.views.admin_identity
+    from accounts.user_services import user_reactivate, user_suspend
+
+    monkeypatch.setattr(tickets.views.admin_identity, "PER_PAGE", 2)
+    client = client_for(acme_admin)
+    path = "/agent/settings/audit/" + query.format(number=acme_admin.number)
+
+    def more_actions():
+        for _ in range(3):
+            user_suspend(user=acme_user, actor=acme_admin)
+            user_reactivate(user=acme_user, actor=acme_admin)
+
+    more_actions()
+    more_actions()  # past the tiny caps from the start: counts estimated at both sizes
+    first = _same_at_two_sizes(more_actions, lambda: _queries(client, path))
+    later = _same_at_two_sizes(more_actions, lambda: _queries(client, _next_link(client, path)))
+    # Account, session, user, the sidebar's views and their counts; the log's capped count
+    # and its estimate; its rows. A page reached by Next seeks the rows directly.
+    assert (first, later) == (9, 8)

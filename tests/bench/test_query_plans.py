@@ -24,6 +24,7 @@ BIG_TABLES = (
     "tickets_ticketcc",
     "accounts_user",
     "ticketlinks_ticketlink",
+    "accounts_auditentry",
 )
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
@@ -214,3 +215,37 @@ def test_a_view_on_a_custom_status_uses_its_index(data, acme, acme_admin, acme_a
     client = client_for(acme_agent)
     assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
     assert _seq_scans(client, f"/agent/views/{view.number}/?sort=-priority") == set()
+
+
+@pytest.mark.parametrize("query", ["", "?action=user.suspended", "?actor={number}"])
+def test_the_audit_log_pages_from_its_indexes(
+    acme, acme_admin, acme_user, client_for, query, monkeypatch
+):
+    """Bench scenario 9 (issue 21): the log's first page and a page reached by Next, with
+    or without a filter, start their index scan (audit_account_*) at the cursor."""
+    import tickets.views.admin_identity
+    from accounts.user_services import user_reactivate, user_suspend
+
+    monkeypatch.setattr(tickets.views.admin_identity, "PER_PAGE", 2)
+    for _ in range(3):
+        user_suspend(user=acme_user, actor=acme_admin)
+        user_reactivate(user=acme_user, actor=acme_admin)
+    client = client_for(acme_admin)
+    path = "/agent/settings/audit/" + query.format(number=acme_admin.number)
+    assert _seq_scans(client, path) == set()
+    first = client.get(path).content.decode()
+    link = html.unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
+    following = "/agent/settings/audit/" + link
+    assert _seq_scans(client, following) == set()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(following)
+    rows = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "accounts_auditentry"."id"') and "LIMIT" in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + rows)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "audit_account_" in plan and re.search(r"Index Cond: .*created_at <=", plan), plan

@@ -13,6 +13,8 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.audit import audit_record
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
@@ -124,6 +126,14 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     )
     globex_org = organization_create(account=globex, name=GLOBEX_SECRET + " Org")
     globex_group = group_create(account=globex, name=GLOBEX_SECRET + " Group")
+    # An admin action of globex's in the audit log (acme's admins must never read it).
+    audit_record(
+        account=globex,
+        actor=globex_agent,
+        action=AuditEntry.Action.USER_SUSPENDED,
+        target=globex_user,
+        changes={"notes": [GLOBEX_SECRET, ""]},
+    )
     for _ in range(4):
         globex_ticket = ticket_create(
             account=globex,

@@ -271,6 +271,16 @@ TABLE: dict[str, Entry] = {
     ),
     "password-reset/done/": Entry(allow=everyone()),
     "preferences/": Entry(allow=signed_in()),
+    # Sign-in's second step: nobody reaches it without a right password just given
+    # (tests/accounts/test_two_factor.py); everyone else goes back to sign in.
+    "signin/verify/": Entry(),
+    # A person's own security page: their factors, sessions and password, nobody else's.
+    "security/": Entry(allow=signed_in()),
+    "security/two-factor/": Entry(allow=signed_in()),
+    "security/two-factor/recovery-codes/": Entry(allow=signed_in()),
+    "security/two-factor/disable/": Entry(allow=signed_in()),
+    "security/sessions/end/": Entry(allow=signed_in()),
+    "security/password/": Entry(allow=signed_in()),
     # Agent workspace.
     "agent/": Entry(allow=agents()),
     "agent/views/<slug:view_key>/": Entry(
@@ -371,6 +381,18 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/users/<int:number>/reactivate/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/sign-out/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/two-factor/reset/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    # The audit log: the account's admins only; the filters name nothing of globex's.
+    "agent/settings/audit/": Entry(
+        queries("", "?action=user.suspended", "?actor=1", "?actor=x", "?cursor=junk&page=2"),
+        admins(),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
     ),
     "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),

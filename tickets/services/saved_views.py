@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
 from tickets.conditions import clean_conditions
 from tickets.models import DEFAULT_VIEW_TITLES, View, ViewGroup
@@ -241,6 +243,13 @@ def view_set_active(*, view: View, actor: User, active: bool) -> View:
 @transaction.atomic
 def view_delete(*, view: View, actor: User) -> None:
     _require_may_edit(view, actor)
+    if not view.is_personal:  # a shared view: an admin's change to everyone's lists
+        audit_record(
+            account=view.account,
+            actor=actor,
+            action=AuditEntry.Action.VIEW_DELETED,
+            target=view.title,
+        )
     view.delete()
 
 

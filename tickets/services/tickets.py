@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
@@ -395,6 +397,12 @@ def ticket_delete(*, ticket: Ticket, actor: User) -> None:
             created_at=ticket.created_at,
         )
         Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).delete()
+        audit_record(
+            account=ticket.account,
+            actor=actor,
+            action=AuditEntry.Action.TICKET_DELETED,
+            target=f"#{ticket.number} {ticket.subject}",
+        )
 
 
 def tickets_with_tag(qs: QuerySet[Ticket], tag: str) -> QuerySet[Ticket]:
