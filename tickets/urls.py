@@ -1,6 +1,15 @@
 from django.urls import path
 
-from tickets.views import admin_people, admin_settings, create, lists, people, ticket, view_admin
+from tickets.views import (
+    admin_people,
+    admin_settings,
+    create,
+    lists,
+    people,
+    presence,
+    ticket,
+    view_admin,
+)
 
 app_name = "tickets"
 
@@ -27,6 +36,7 @@ urlpatterns = [
     path("tickets/<int:number>/", ticket.ticket_detail, name="ticket_detail"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="ticket_reply"),
     path("tickets/<int:number>/fields/", ticket.ticket_fields_update, name="ticket_fields"),
+    path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
     path(
         "tickets/<int:number>/make-private/",
         ticket.ticket_make_private_view,
