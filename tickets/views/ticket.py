@@ -183,11 +183,7 @@ def ticket_fields_update(request, number: int):
 
 
 def _conflict_page(request, conflict: TicketConflict, **forms):
-    ticket = (
-        Ticket.objects.for_account(request.account)
-        .select_related("requester", "organization")
-        .get(pk=conflict.ticket.pk)
-    )
+    ticket = ticket_for_agent(viewer=request.user, number=conflict.ticket.number)
     return _page(request, ticket, conflict=conflict, status=409, **forms)
 
 
