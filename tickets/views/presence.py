@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from tickets.access import ticket_for_agent
+from tickets.access import ticket_ref_for_agent
 from tickets.presence import HEARTBEAT_SECONDS, SHOWN, presence_beat
 from tickets.views.common import agent_view
 
@@ -25,7 +25,7 @@ def presence_context(viewers: list, ticket) -> dict:
 def ticket_presence(request, number: int):
     """A beat (POST, as it records the agent's presence): typing when the reply box the
     page includes holds text. Answers the fragment the page swaps in."""
-    ticket = ticket_for_agent(viewer=request.user, number=number)
+    ticket = ticket_ref_for_agent(viewer=request.user, number=number)
     typing = bool(request.POST.get("body", "").strip())
     viewers = presence_beat(ticket=ticket, user=request.user, typing=typing)
     return render(request, "agent/_presence.html", presence_context(viewers, ticket))
