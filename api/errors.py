@@ -55,6 +55,18 @@ def not_found() -> Response:
     )
 
 
+def update_conflict() -> Response:
+    """409 for a safe update (``safe_update`` with ``updated_stamp``) of a ticket that
+    changed after the stamp."""
+    return Response(
+        {
+            "error": "UpdateConflict",
+            "description": "The ticket was updated since updated_stamp: read it again.",
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def _details_from_django(error: DjangoValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return {

@@ -32,6 +32,7 @@ from api.services import api_ticket_update
 from helpdesk.celery import task_enqueue
 from helpdesk.shared_cache import CACHE_UNAVAILABLE
 from tickets.selectors import tickets_visible_to
+from tickets.services.conflicts import TicketConflict
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +195,10 @@ def _update_one(actor: User, ticket, change: dict) -> dict:
             api_ticket_update(ticket=ticket, actor=actor, data=change)
     except ValidationError as exc:
         return _result(ticket.number, "TicketUpdateFailed", "; ".join(exc.messages)[:500])
+    except TicketConflict:
+        return _result(
+            ticket.number, "UpdateConflict", "The ticket was updated since updated_stamp."
+        )
     return _result(ticket.number)
 
 

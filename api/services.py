@@ -40,6 +40,7 @@ from tickets.services import (
     ticket_set_ccs,
     ticket_update,
 )
+from tickets.services.conflicts import parse_stamp, ticket_check_fresh
 
 
 @transaction.atomic
@@ -89,8 +90,15 @@ def api_ticket_create(
 def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comment | None, dict]:
     """Fields first (a closed ticket refuses them), then the reply with the CC list
     (ticket_reply; without a comment the CC list alone): a deliberate public comment by
-    an agent makes a private ticket public (comment_add's rule)."""
+    an agent makes a private ticket public (comment_add's rule). A safe update
+    (``safe_update`` with ``updated_stamp``) raises TicketConflict when the ticket changed
+    after the stamp, before anything is written."""
     account = ticket.account
+    if "safe_update" in data:
+        stamp = data.get("updated_stamp")
+        if isinstance(stamp, str):  # a queued job's payload went through JSON
+            stamp = parse_stamp(stamp)
+        ticket = ticket_check_fresh(ticket=ticket, updated_stamp=stamp)
     changes: dict = {}
     fields = ticket_fields_from_payload(account, ticket, data)
     if fields:

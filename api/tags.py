@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import Account, User
 from tickets.models import Channel, Ticket
 from tickets.services import ticket_update
 from tickets.services.common import normalise_tags
+from tickets.services.conflicts import ticket_check_fresh
 
 # Tags are stored space-separated on the ticket: one row per tag with its count, the
 # 20,000 most used (Zendesk's own cap). Scoped by account_id here, and by the row-level
@@ -38,10 +39,7 @@ def tags_of(ticket: Ticket) -> list[str]:
     return ticket.tags.split()
 
 
-class StaleTicket(Exception):
-    """A safe update whose ``updated_stamp`` is not the ticket's ``updated_at``."""
-
-
+@transaction.atomic
 def ticket_tags_change(
     *,
     ticket: Ticket,
@@ -51,11 +49,8 @@ def ticket_tags_change(
     updated_stamp: dt.datetime | None = None,
 ) -> list[str]:
     """``how``: "set" (replace), "add" or "remove". A safe update (``updated_stamp``)
-    is refused when the ticket changed since the client read it."""
-    if updated_stamp is not None and ticket.updated_at.replace(microsecond=0) != (
-        updated_stamp.replace(microsecond=0)
-    ):
-        raise StaleTicket
+    is refused (TicketConflict) when the ticket changed since the client read it."""
+    ticket = ticket_check_fresh(ticket=ticket, updated_stamp=updated_stamp)
     current = set(tags_of(ticket))
     given = set(normalise_tags(tags).split())
     new = {"set": given, "add": current | given, "remove": current - given}[how]

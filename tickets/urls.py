@@ -7,6 +7,7 @@ from tickets.views import (
     create,
     lists,
     people,
+    presence,
     statuses_admin,
     ticket,
     view_admin,
@@ -37,6 +38,7 @@ urlpatterns = [
     path("tickets/<int:number>/", ticket.ticket_detail, name="ticket_detail"),
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="ticket_reply"),
     path("tickets/<int:number>/fields/", ticket.ticket_fields_update, name="ticket_fields"),
+    path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
     path(
         "tickets/<int:number>/make-private/",
         ticket.ticket_make_private_view,

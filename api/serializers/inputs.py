@@ -97,6 +97,20 @@ class TicketInput(serializers.Serializer):
     custom_fields = serializers.JSONField(required=False, allow_null=True)
     # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
     fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
+    # Zendesk's collision protection: with safe_update (true or false alike, as Zendesk
+    # has it), the update is refused with 409 when the ticket changed after updated_stamp.
+    safe_update = serializers.BooleanField(required=False, allow_null=True)
+    updated_stamp = serializers.DateTimeField(
+        required=False, allow_null=True, input_formats=["iso-8601"]
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "safe_update" in attrs and attrs.get("updated_stamp") is None:
+            raise serializers.ValidationError(
+                {"updated_stamp": ["A safe update needs updated_stamp."]}
+            )
+        return attrs
 
     def validate_type(self, value):
         return _choice_from_zendesk(TYPE_FROM_ZENDESK, value, "type")
@@ -115,7 +129,7 @@ class TicketUpdateManyItem(TicketInput):
     def validate(self, attrs):
         if "id" not in attrs:  # partial validation would let it go unsaid
             raise serializers.ValidationError({"id": ["Each ticket needs its id."]})
-        return attrs
+        return super().validate(attrs)
 
 
 class RequestCommentInput(serializers.Serializer):

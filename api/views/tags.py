@@ -10,11 +10,12 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import status
 from rest_framework.response import Response
 
-from api.errors import RecordInvalid
+from api.errors import RecordInvalid, update_conflict
 from api.pagination import MAX_PER_PAGE, _int, page_url
-from api.tags import StaleTicket, tag_counts, tags_of, ticket_tags_change
+from api.tags import tag_counts, tags_of, ticket_tags_change
 from api.views.base import ApiView
 from tickets.access import ticket_for_agent
+from tickets.services.conflicts import TicketConflict
 
 
 class TagList(ApiView):
@@ -56,16 +57,6 @@ def _tags_input(data) -> tuple[list[str], dt.datetime | None]:
     return tags, stamp
 
 
-def _conflict() -> Response:
-    return Response(
-        {
-            "error": "UpdateConflict",
-            "description": "The ticket was updated since updated_stamp: read it again.",
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
 class TicketTags(ApiView):
     def get(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)
@@ -78,8 +69,8 @@ class TicketTags(ApiView):
             result = ticket_tags_change(
                 ticket=ticket, actor=request.user, tags=tags, how=how, updated_stamp=stamp
             )
-        except StaleTicket:
-            return _conflict()
+        except TicketConflict:
+            return update_conflict()
         if ok == status.HTTP_204_NO_CONTENT:
             return Response(status=ok)
         return Response({"tags": result}, status=ok)

@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from api import jobs, services
-from api.errors import not_found
+from api.errors import not_found, update_conflict
 from api.includes import add_ticket_includes
 from api.pagination import paginate
 from api.serializers import output
@@ -15,6 +15,7 @@ from api.views.base import MAX_IDS, ApiView, ids_param, query_param
 from tickets.access import ticket_for_agent
 from tickets.selectors import comments_visible_to, tickets_visible_to
 from tickets.services import ticket_delete
+from tickets.services.conflicts import TicketConflict
 
 TICKET_SORTS = {
     "id": "number",
@@ -110,7 +111,12 @@ class TicketDetail(ApiView):
     def put(self, request, number):
         ticket = ticket_for_agent(viewer=request.user, number=number)
         data = validated(TicketInput, request.data, envelope="ticket", partial=True)
-        comment, changes = services.api_ticket_update(ticket=ticket, actor=request.user, data=data)
+        try:
+            comment, changes = services.api_ticket_update(
+                ticket=ticket, actor=request.user, data=data
+            )
+        except TicketConflict:
+            return update_conflict()
         ticket = _reread(request, ticket)
         return _write_response(
             request,

@@ -348,6 +348,7 @@ TABLE: dict[str, Entry] = {
     "agent/tickets/<int:number>/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/reply/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/fields/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/presence/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/make-private/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/attachments/<str:token>/": Entry(
         ATTACHMENT_PROBES, agents(("public", "internal", "other", "private"))

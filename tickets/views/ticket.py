@@ -24,7 +24,14 @@ from tickets.services import (
     ticket_update,
 )
 from tickets.services import ticket_reply as reply_to_ticket  # the view has the name
+from tickets.services.conflicts import (
+    TicketConflict,
+    parse_stamp,
+    ticket_check_fresh,
+    ticket_stamp,
+)
 from tickets.views.common import agent_view
+from tickets.views.conflicts import reapply_form
 from tickets.views.create import warn_if_truncated
 from tickets.views.custom_fields import custom_fields_form, field_titles
 
@@ -44,7 +51,14 @@ def _requester_shown(request, ticket: Ticket, form: TicketFieldsForm):
 
 
 def _page(
-    request, ticket: Ticket, *, reply_form=None, fields_form=None, custom_form=None, status=200
+    request,
+    ticket: Ticket,
+    *,
+    reply_form=None,
+    fields_form=None,
+    custom_form=None,
+    conflict=None,
+    status=200,
 ):
     tab = request.GET.get("tab", "conversation")
     tab = tab if tab in TABS else "conversation"
@@ -64,6 +78,10 @@ def _page(
         "requester_user": _requester_shown(request, ticket, fields_form),
         # can_be_made_private reads the comments; a private ticket needs no reading.
         "can_make_private": ticket.is_public and can_be_made_private(ticket),
+        # The version both forms carry (tickets.services.conflicts), and what changed
+        # after the version a refused form carried.
+        "updated_stamp": ticket_stamp(ticket),
+        "conflict": conflict,
     }
     if tab == "conversation":
         context["comments"] = conversation_rows(ticket=ticket, viewer=request.user)
@@ -78,8 +96,13 @@ def ticket_detail(request, number: int):
     return _page(request, ticket)
 
 
+def _stamp(request):
+    return parse_stamp(request.POST.get("updated_stamp"))
+
+
 @transaction.atomic
 def _reply(request, ticket: Ticket, form: ReplyForm):
+    ticket = ticket_check_fresh(ticket=ticket, updated_stamp=_stamp(request))
     # The CCs' addresses become users here; ticket_reply adds them before the comment.
     ccs = [
         user_get_or_create(account=request.account, email=email)[0]
@@ -106,6 +129,10 @@ def ticket_reply(request, number: int):
         was_private = ticket.is_private
         try:
             comment = _reply(request, ticket, form)
+        except TicketConflict as conflict:
+            # The typed reply and its choices stay; the page now carries the new version,
+            # so sending again is "submit anyway".
+            return _conflict_page(request, conflict, reply_form=form)
         except ValidationError as exc:
             add_domain_error(form, exc)
         else:
@@ -149,12 +176,24 @@ def ticket_fields_update(request, number: int):
     ccs = [link.user.email for link in ticket.cc_links.select_related("user")]
     form = TicketFieldsForm(request.POST, account=request.account, ticket=ticket, cc_emails=ccs)
     custom_form = custom_fields_form(request, ticket, data=request.POST)
-    if form.is_valid() and custom_form.is_valid():
-        try:
-            changed = _save_fields(request, ticket, form, custom_form)
-        except ValidationError as exc:
-            add_domain_error(form, exc)
-        else:
+    try:
+        with transaction.atomic():
+            # Checked before the form compares each field with what the agent loaded:
+            # any change since the page was read shows what it was.
+            ticket_check_fresh(ticket=ticket, updated_stamp=_stamp(request))
+            valid = form.is_valid() and custom_form.is_valid()
+            changed = valid and _save_fields(request, ticket, form, custom_form)
+    except TicketConflict as conflict:
+        return _conflict_page(
+            request,
+            conflict,
+            fields_form=reapply_form(request, form, conflict),
+            custom_form=custom_form,
+        )
+    except ValidationError as exc:
+        add_domain_error(form, exc)
+    else:
+        if valid:
             if changed:
                 messages.success(request, _("Ticket updated."))
             else:
@@ -162,6 +201,11 @@ def ticket_fields_update(request, number: int):
             return redirect("tickets:ticket_detail", number=ticket.number)
     ticket.refresh_from_db()
     return _page(request, ticket, fields_form=form, custom_form=custom_form)
+
+
+def _conflict_page(request, conflict: TicketConflict, **forms):
+    ticket = ticket_for_agent(viewer=request.user, number=conflict.ticket.number)
+    return _page(request, ticket, conflict=conflict, status=409, **forms)
 
 
 @agent_view

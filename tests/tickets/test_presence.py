@@ -1,0 +1,99 @@
+"""Who else is here: each open ticket page beats every ~10 s; the others see it until
+the beats stop (tickets.presence)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import AgentFactory, make_ticket
+from tickets import presence
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def ticket(acme, acme_agent, acme_user):
+    return make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+
+
+def beat(client, ticket, body=""):
+    return client.post(f"/agent/tickets/{ticket.number}/presence/", {"body": body})
+
+
+def test_the_page_starts_the_heartbeat(agent_client, ticket):
+    page = agent_client.get(f"/agent/tickets/{ticket.number}/").text
+    assert f'hx-post="/agent/tickets/{ticket.number}/presence/"' in page
+    assert 'hx-trigger="load, every 10s"' in page
+
+
+def test_two_agents_see_each_other_and_who_is_typing(acme, ticket, client_for, agent_client):
+    carla = client_for(AgentFactory(account=acme, name="Carla Colleague"))
+    alone = beat(agent_client, ticket)
+    assert alone.status_code == 200 and "Also viewing" not in alone.text
+    beat(carla, ticket, body="Half-written answer")
+    seen = beat(agent_client, ticket).text
+    assert "Carla Colleague" in seen and "CC" in seen and "typing a reply" in seen
+    # The beat never carries the typed text back.
+    assert "Half-written answer" not in seen
+    # Yours first, then the others.
+    assert seen.index("avatar-me") < seen.index("Carla Colleague")
+
+
+def test_a_viewer_is_gone_once_the_beats_stop(acme, ticket, client_for, agent_client, monkeypatch):
+    carla = client_for(AgentFactory(account=acme, name="Carla Colleague"))
+    beat(carla, ticket)
+    later = time.time() + presence.PRESENCE_TTL + 1
+    monkeypatch.setattr(presence.time, "time", lambda: later)
+    assert "Carla Colleague" not in beat(agent_client, ticket).text
+
+
+def test_past_five_viewers_the_rest_are_in_a_drop_down(acme, ticket, client_for, agent_client):
+    for i in range(6):
+        beat(client_for(AgentFactory(account=acme, name=f"Agent Number{i}")), ticket)
+    seen = beat(agent_client, ticket).text
+    avatars, menu = seen.split("presence-more", 1)
+    assert avatars.count('class="avatar') == 5
+    assert "+2 more" in menu
+
+
+def test_presence_is_per_ticket_and_per_account(
+    acme, globex, ticket, client_for, agent_client, globex_agent, globex_user
+):
+    other = make_ticket(account=acme, submitter=AgentFactory(account=acme))
+    beat(client_for(AgentFactory(account=acme, name="Carla Colleague")), other)
+    assert "Carla Colleague" not in beat(agent_client, ticket).text
+    # Globex's agent cannot beat on (or learn of) acme's ticket.
+    globex_client = client_for(globex_agent)
+    assert beat(globex_client, ticket).status_code == 404
+    assert client_for(globex_user).post(
+        f"/agent/tickets/{ticket.number}/presence/"
+    ).status_code in (
+        302,
+        404,
+    )
+
+
+def test_a_cache_that_is_down_leaves_the_list_empty_not_the_page_broken(
+    ticket, agent_client, monkeypatch
+):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(presence.cache, "get", down)
+    response = beat(agent_client, ticket)
+    assert response.status_code == 200 and "Also viewing" not in response.text
+
+
+def test_a_heartbeat_costs_one_query_of_its_own(ticket, agent_client, django_assert_num_queries):
+    # The account (by subdomain), the session and the user, as every request; then the
+    # ticket, looked up by number. Presence itself is in the cache, not the database.
+    with django_assert_num_queries(4):
+        beat(agent_client, ticket)
