@@ -87,3 +87,11 @@ def custom_status_for_admin(*, viewer: User, number: int) -> CustomStatus:
     if not viewer.is_admin:
         raise Http404
     return get_object_or_404(CustomStatus.objects.for_account(viewer.account), number=number)
+
+
+def custom_status_for_agent(*, viewer: User, number: int) -> CustomStatus:
+    """A custom status of the agent's account, to read (its labels are the agents'
+    vocabulary); 404 for another account's number and for end users alike."""
+    if not viewer.is_agent:
+        raise Http404
+    return get_object_or_404(CustomStatus.objects.for_account(viewer.account), number=number)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.serializers.output import timestamp
 from api.views.base import ApiView, query_param
+from tickets.access import custom_status_for_agent
 from tickets.models import CustomStatus, StatusCategory
 from tickets.services import statuses as services
 from tickets.status_selectors import by_category, custom_statuses_for_account
@@ -112,7 +112,7 @@ class CustomStatusList(ApiView):
 class CustomStatusDetail(ApiView):
     def _get(self, request, number: int) -> CustomStatus:
         # The account's own statuses only: another account's number is not found.
-        return get_object_or_404(CustomStatus.objects.for_account(request.account), number=number)
+        return custom_status_for_agent(viewer=request.user, number=number)
 
     def get(self, request, number):
         return Response({"custom_status": custom_status_json(self._get(request, number))})
