@@ -49,7 +49,9 @@ def test_admin_creates_a_policy_with_targets_from_the_grid(acme, acme_admin, cli
         {
             "title": "Gold",
             "is_active": "on",
-            "cond_type": "incident",
+            "all-0-field": "type",
+            "all-0-operator": "is",
+            "all-0-value": "type:incident",
             "target-first_reply_time-urgent": "30",
             "target-resolution_time-urgent": "480",
             "business-resolution_time": "on",
