@@ -1,6 +1,8 @@
-"""The SLA policy editor: title, schedule, the conditions a ticket must meet (each an
-"is" test on one of the ticket's properties; the API takes the views' whole vocabulary)
-and a grid of targets, one row per metric, one column per priority, in minutes."""
+"""The SLA policy editor: title, schedule, the conditions a ticket must meet (the view
+editor's condition rows, "all" and "any", tickets.view_forms, offering only the fields a
+policy may test: servicelevels.policies.SLA_FIELDS) and a grid of targets, one row per
+metric, one column per priority, in minutes. It only parses; servicelevels.policies
+validates."""
 
 from __future__ import annotations
 
@@ -9,21 +11,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account
-from accounts.selectors import groups_for_account
+from accounts.models import Account, User
 from servicelevels import clocks
 from servicelevels.models import METRIC_LABELS, Schedule
-from servicelevels.policies import MAX_TARGET_MINUTES
-from tickets.models import Channel, Ticket
+from servicelevels.policies import MAX_TARGET_MINUTES, SLA_FIELDS
+from tickets.conditions import FIELDS
+from tickets.models import Ticket
+from tickets.view_forms import ROWS, ViewForm, _as_choice, value_choices
 
-# The conditions the page offers: form field → the views' condition field.
-CONDITION_FIELDS = {
-    "cond_type": "type",
-    "cond_group": "group_id",
-    "cond_via": "via",
-    "cond_tags": "current_tags",
-}
-ANY = [("", _("Any"))]
+VIEW_ONLY_FIELDS = ("visibility", "groups", "columns", "sort_by", "sort_order")
+# The value lists that serve SLA_FIELDS (organizations are typed, by number; tags too).
+SLA_VALUE_KINDS = ("priority", "type", "group", "via")
 
 
 def target_name(metric: str, priority: str) -> str:
@@ -34,36 +32,37 @@ def business_name(metric: str) -> str:
     return f"business-{metric}"
 
 
-class SlaPolicyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), max_length=500, required=False)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    schedule = forms.ChoiceField(label=_("Business hours schedule"), required=False)
-    cond_type = forms.ChoiceField(label=_("Type is"), required=False)
-    cond_group = forms.ChoiceField(label=_("Group is"), required=False)
-    cond_via = forms.ChoiceField(label=_("Channel is"), required=False)
-    cond_tags = forms.CharField(
-        label=_("Tags contain at least one of"),
-        required=False,
-        max_length=500,
-        help_text=_("Separate tags with spaces."),
-    )
+def _sla_value_choices(account: Account) -> list[tuple[Any, Any]]:
+    """The view editor's value list, keeping the groups whose values SLA_FIELDS take."""
+    kept: list[tuple[Any, Any]] = []
+    for value, label in value_choices(account):
+        if not isinstance(label, list):
+            kept.append((value, label))  # the empty choice
+            continue
+        options = [o for o in label if o[0].partition(":")[0] in SLA_VALUE_KINDS]
+        if options:
+            kept.append((value, options))
+    return kept
 
-    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+
+class SlaPolicyForm(ViewForm):
+    schedule = forms.ChoiceField(label=_("Business hours schedule"), required=False)
+
+    def __init__(self, *args: Any, account: Account, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, account=account, actor=actor, **kwargs)
+        for name in VIEW_ONLY_FIELDS:
+            del self.fields[name]
         schedules = Schedule.objects.for_account(account).order_by("-is_default", "name")
-        choices: dict[str, list] = {
-            "schedule": [("", _("The default schedule"))]
-            + [(str(s.number), s.name) for s in schedules],
-            "cond_type": ANY + list(Ticket.Type.choices),
-            "cond_group": ANY
-            + [(str(g.number), g.name) for g in groups_for_account(account=account)],
-            "cond_via": ANY + list(Channel.choices),
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        self.fields["schedule"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("", _("The default schedule")),
+            *((str(s.number), s.name) for s in schedules),
+        ]
+        fields = [("", "—"), *((name, FIELDS[name].label) for name in SLA_FIELDS)]
+        values = _sla_value_choices(account)
+        for part, count in ROWS.items():
+            for index in range(count):
+                self.fields[f"{part}-{index}-field"].choices = fields  # type: ignore[attr-defined]
+                self.fields[f"{part}-{index}-value"].choices = values  # type: ignore[attr-defined]
         self.priority_labels = [label for _value, label in Ticket.Priority.choices]
         self.rows = []
         for metric in clocks.METRICS:
@@ -96,11 +95,12 @@ class SlaPolicyForm(forms.Form):
             "is_active": policy.is_active,
             "schedule": str(policy.schedule.number) if policy.schedule else "",
         }
-        by_field = {c["field"]: c["value"] for c in public.get("all", [])}
-        for name, field in CONDITION_FIELDS.items():
-            value = by_field.get(field)
-            if value is not None:
-                initial[name] = value if field != "current_tags" else str(value)
+        for part, count in ROWS.items():
+            for i, condition in enumerate(public.get(part, [])[:count]):
+                prefix = f"{part}-{i}"
+                initial[f"{prefix}-field"] = condition["field"]
+                initial[f"{prefix}-operator"] = condition["operator"]
+                initial[f"{prefix}-value"], initial[f"{prefix}-text"] = _as_choice(condition)
         for metric in policy.metrics:
             initial[target_name(metric["metric"], metric["priority"])] = metric["target"]
             if metric.get("business_hours"):
@@ -110,13 +110,6 @@ class SlaPolicyForm(forms.Form):
     def policy_fields(self, account: Account) -> dict[str, Any]:
         """What the services take, from the cleaned form."""
         data = self.cleaned_data
-        conditions = []
-        for name, field in CONDITION_FIELDS.items():
-            value = data.get(name)
-            if not value:
-                continue
-            operator = "includes" if field == "current_tags" else "is"
-            conditions.append({"field": field, "operator": operator, "value": value})
         metrics = [
             {
                 "priority": priority,
@@ -136,6 +129,6 @@ class SlaPolicyForm(forms.Form):
             "description": data["description"],
             "is_active": data["is_active"],
             "schedule": schedule,
-            "conditions": {"all": conditions, "any": []},
+            "conditions": self.conditions(),
             "metrics": metrics,
         }

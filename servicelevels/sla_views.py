@@ -42,7 +42,7 @@ def _form_page(request, form, policy=None):
 
 @admin_view
 def policy_new(request):
-    form = SlaPolicyForm(request.POST or None, account=request.account)
+    form = SlaPolicyForm(request.POST or None, account=request.account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             sla_policy_create(account=request.account, **form.policy_fields(request.account))
@@ -61,6 +61,7 @@ def policy_edit(request, number: int):
     form = SlaPolicyForm(
         request.POST or None,
         account=request.account,
+        actor=request.user,
         initial=SlaPolicyForm.initial_for(policy, public),
     )
     if request.method == "POST" and form.is_valid():

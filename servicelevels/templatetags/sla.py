@@ -53,3 +53,10 @@ def ticket_sla_targets(context, ticket) -> list[dict[str, str]]:
     found = sla_targets_of(account=context["request"].account, ticket=ticket)
     rows = [target_values(t, now) for t in found if t.stage]
     return sorted(rows, key=lambda row: row["state"] in ("fulfilled", "missed"))
+
+
+@register.simple_tag
+def sla_countdown_words() -> dict[str, str]:
+    """``{% sla_countdown_words as words %}``: the targets' texts with the time left out,
+    for static/js/sla.js to fill in as the clock runs."""
+    return {"left": _("%(time)s left"), "ago": _("Breached %(time)s ago")}

@@ -49,7 +49,9 @@ def test_admin_creates_a_policy_with_targets_from_the_grid(acme, acme_admin, cli
         {
             "title": "Gold",
             "is_active": "on",
-            "cond_type": "incident",
+            "all-0-field": "type",
+            "all-0-operator": "is",
+            "all-0-value": "type:incident",
             "target-first_reply_time-urgent": "30",
             "target-resolution_time-urgent": "480",
             "business-resolution_time": "on",
@@ -209,12 +211,16 @@ def test_ticket_page_shows_time_left_then_fulfilled(
     clock.shift(timedelta(minutes=20))
     page = client.get(f"/agent/tickets/{ticket.number}/").content.decode()
     assert "First reply time" in page and "40\xa0minutes left" in page and "sla-at-risk" in page
+    # The live countdown's hooks: the breach time and the page's words for it.
+    assert 'data-sla-breach="2026-03-02T10:00:00' in page and "js/sla.js" in page
+    assert 'data-sla-left="%(time)s left"' in page
     clock.shift(timedelta(minutes=50))
     page = client.get(f"/agent/tickets/{ticket.number}/").content.decode()
     assert "Breached 10\xa0minutes ago" in page and "sla-breached" in page
     comment_add(ticket=ticket, author=acme_agent, body="On it", public=True)
     page = client.get(f"/agent/tickets/{ticket.number}/").content.decode()
     assert "Fulfilled late" in page
+    assert "data-sla-breach" not in page  # nothing left to count down
 
 
 def _view(acme, admin, conditions, columns=("number", "subject", "sla"), sort_by="sla"):
