@@ -222,6 +222,12 @@ class Organization(NumberedTenantModel):
     name = models.CharField(_("name"), max_length=200)
     details = models.TextField(_("details"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Set by an admin; stored lower case, one space between (as a user's tags).
+    tags = models.CharField(_("tags"), max_length=1000, blank=True)
+    # Members see each other's requests (Zendesk's shared_tickets), and may comment on
+    # them as well (shared_comments, which needs shared_tickets).
+    shared_tickets = models.BooleanField(_("shared tickets"), default=False)
+    shared_comments = models.BooleanField(_("shared comments"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Sync tools read changes since their last updated_at (Zendesk's watermark).
     updated_at = models.DateTimeField(auto_now=True)
@@ -238,6 +244,10 @@ class Organization(NumberedTenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
 
 
 class OrganizationDomain(TenantModel):
