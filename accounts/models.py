@@ -241,6 +241,10 @@ class Organization(NumberedTenantModel):
                 fields=["account", "number"], name="organization_number_unique"
             ),
         ]
+        indexes = [
+            # The admins' list of organizations, by name, in keyset pages (tests/bench).
+            models.Index(fields=["account", "name", "id"], name="organization_account_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
