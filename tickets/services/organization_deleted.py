@@ -9,7 +9,9 @@ from accounts.models import Organization, User
 from tickets.models import Ticket, TicketEvent
 
 
-def on_organization_deleting(sender, organization: Organization, actor: User, **kwargs) -> int:
+def on_organization_deleting(
+    sender: object, organization: Organization, actor: User, **kwargs: object
+) -> int:
     tickets = Ticket.objects.for_account(organization.account).filter(organization=organization)
     ids = list(tickets.values_list("pk", flat=True))
     if not ids:
