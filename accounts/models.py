@@ -422,6 +422,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.tags.split()
 
     @property
+    def sees_organization_requests(self) -> bool:
+        """Their organization's requests: as its manager, or as a member of one that
+        shares its tickets (Organization.shared_tickets)."""
+        if not self.organization_id:
+            return False
+        return self.is_org_manager or self.organization.shared_tickets  # type: ignore[union-attr]
+
+    @property
     def is_agent(self) -> bool:
         return self.role in (self.Role.AGENT, self.Role.ADMIN)
 

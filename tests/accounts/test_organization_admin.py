@@ -181,3 +181,17 @@ def test_agents_are_refused_and_other_accounts_organizations_are_404(
     admin = client_for(acme_admin)
     assert admin.get(f"/agent/settings/organizations/{theirs.number + 1000}/").status_code == 404
     assert Organization.objects.for_account(acme).filter(name="Mine").exists()
+
+
+def test_members_of_a_sharing_organization_see_each_others_requests(acme, client_for):
+    org = OrganizationFactory(account=acme, name="Sharing")
+    alice = EndUserFactory(account=acme, organization=org)
+    bob = EndUserFactory(account=acme, organization=org)
+    ticket = make_ticket(account=acme, requester=alice, subject="Alice's printer")
+    path = f"/hc/requests/{ticket.number}/"
+    assert client_for(bob).get(path).status_code == 404
+    assert "Alice&#x27;s printer" not in client_for(bob).get("/hc/?tab=organization").text
+    org.shared_tickets = True
+    org.save()
+    assert client_for(bob).get(path).status_code == 200
+    assert "Alice&#x27;s printer" in client_for(bob).get("/hc/?tab=organization").text

@@ -387,6 +387,12 @@ class VisibilityMachine(RuleBasedStateMachine):
             .exists()
         )
 
+    @rule()
+    def organization_sharing_changes(self):
+        org = User.objects.for_account(self.account).get(pk=self.end_users[0].pk).organization
+        org.shared_tickets = not org.shared_tickets
+        org.save(update_fields=["shared_tickets"])
+
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):
         user = User.objects.for_account(self.account).get(pk=self.end_users[who].pk)
