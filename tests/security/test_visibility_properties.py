@@ -351,6 +351,7 @@ class VisibilityMachine(RuleBasedStateMachine):
             custom_status=status,
         )
 
+    @precondition(lambda self: self.tickets)
     @rule(index=st.integers(0, MAX_TICKETS - 1), shared=st.booleans())
     def agent_sets_a_custom_field(self, index, shared):
         """Issue 19: an agent-only field's value never reaches an end user."""
