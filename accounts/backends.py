@@ -52,7 +52,9 @@ class AccountEmailBackend(ModelBackend):
             user = User.all_accounts.filter(pk=user_id, account__isnull=True).first()
         else:
             user = (
-                User.objects.select_related("account")
+                # The organization too: whether it shares its tickets decides what an
+                # end user sees (User.sees_organization_requests), at no extra query.
+                User.objects.select_related("account", "organization")
                 .filter(account_id=account_id, pk=user_id)
                 .first()
             )

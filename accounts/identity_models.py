@@ -87,6 +87,9 @@ class AuditEntry(TenantModel):
         TICKET_DELETED = "ticket.deleted", _("Ticket deleted")
         VIEW_DELETED = "view.deleted", _("Shared view deleted")
         MACRO_DELETED = "macro.deleted", _("Shared macro deleted")
+        ORGANIZATION_CREATED = "organization.created", _("Organization created")
+        ORGANIZATION_UPDATED = "organization.updated", _("Organization changed")
+        ORGANIZATION_DELETED = "organization.deleted", _("Organization deleted")
 
     # The actor's name and address are copied: the entry outlives a renamed or deleted user.
     actor = models.ForeignKey(

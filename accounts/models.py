@@ -222,6 +222,12 @@ class Organization(NumberedTenantModel):
     name = models.CharField(_("name"), max_length=200)
     details = models.TextField(_("details"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Set by an admin; stored lower case, one space between (as a user's tags).
+    tags = models.CharField(_("tags"), max_length=1000, blank=True)
+    # Members see each other's requests (Zendesk's shared_tickets), and may comment on
+    # them as well (shared_comments, which needs shared_tickets).
+    shared_tickets = models.BooleanField(_("shared tickets"), default=False)
+    shared_comments = models.BooleanField(_("shared comments"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Sync tools read changes since their last updated_at (Zendesk's watermark).
     updated_at = models.DateTimeField(auto_now=True)
@@ -235,9 +241,17 @@ class Organization(NumberedTenantModel):
                 fields=["account", "number"], name="organization_number_unique"
             ),
         ]
+        indexes = [
+            # The admins' list of organizations, by name, in keyset pages (tests/bench).
+            models.Index(fields=["account", "name", "id"], name="organization_account_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
 
 
 class OrganizationDomain(TenantModel):
@@ -406,6 +420,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def tag_list(self) -> list[str]:
         return self.tags.split()
+
+    @property
+    def sees_organization_requests(self) -> bool:
+        """Their organization's requests: as its manager, or as a member of one that
+        shares its tickets (Organization.shared_tickets)."""
+        if not self.organization_id:
+            return False
+        return self.is_org_manager or self.organization.shared_tickets  # type: ignore[union-attr]
 
     @property
     def is_agent(self) -> bool:

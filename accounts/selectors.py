@@ -7,7 +7,14 @@ from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
 from accounts.identity_models import AuditEntry
-from accounts.models import Account, AgentGroup, GroupMembership, Organization, User
+from accounts.models import (
+    Account,
+    AgentGroup,
+    GroupMembership,
+    Organization,
+    OrganizationDomain,
+    User,
+)
 
 
 def account_for_subdomain(subdomain: str) -> Account | None:
@@ -179,3 +186,19 @@ def audit_entries_for_admin(
         actor = User.objects.for_account(account).filter(number=actor_number).values("pk")
         qs = qs.filter(actor_id__in=actor)
     return qs.order_by("-created_at", "-id")
+
+
+def organizations_for_admin(*, account: Account, query: str = "") -> QuerySet[Organization]:
+    """The admins' list of organizations, by name (index organization_account_name, so
+    keyset pages read from it at any depth), narrowed by a word of the name or of a
+    domain. Each with its domains."""
+    qs = Organization.objects.for_account(account)
+    query = query.strip()
+    if query:
+        # The name by its trigram index, the domains (a few per organization) by theirs.
+        by_domain = OrganizationDomain.objects.for_account(account).filter(
+            domain__icontains=query.lower()
+        )
+        ids = list(by_domain.values_list("organization_id", flat=True)[:ADMIN_SEARCH_IDS])
+        qs = qs.filter(Q(name__icontains=query) | Q(pk__in=ids or [0]))
+    return qs.prefetch_related("domains").order_by("name", "id")

@@ -146,10 +146,28 @@ def user_get_or_create(*, account: Account, email: str, name: str = "") -> tuple
 
 @transaction.atomic
 def organization_create(
-    *, account: Account, name: str, domains: list[str] | tuple = (), details: str = ""
+    *,
+    account: Account,
+    name: str,
+    domains: list[str] | tuple = (),
+    details: str = "",
+    notes: str = "",
+    tags: str = "",
+    shared_tickets: bool = False,
+    shared_comments: bool = False,
 ) -> Organization:
-    org = Organization(account=account, name=name.strip(), details=details.strip())
-    org.full_clean(exclude=["number"])
+    org = Organization(
+        account=account,
+        name=name.strip(),
+        details=details.strip(),
+        notes=notes.strip(),
+        tags=" ".join(dict.fromkeys(tags.lower().split())),
+        shared_tickets=shared_tickets,
+        shared_comments=shared_comments and shared_tickets,
+    )
+    if Organization.objects.for_account(account).filter(name__iexact=org.name).exists():
+        raise ValidationError({"name": _("An organization with this name already exists.")})
+    org.full_clean(exclude=["number"], validate_unique=False, validate_constraints=False)
     org.save()
     _organization_set_domains(org, domains)
     return org
@@ -177,7 +195,15 @@ def _organization_set_domains(org: Organization, domains: Iterable[str]) -> None
             OrganizationDomain.objects.create(account=org.account, organization=org, domain=domain)
 
 
-ORGANIZATION_FIELDS = ("name", "details", "notes", "domains")
+ORGANIZATION_FIELDS = (
+    "name",
+    "details",
+    "notes",
+    "domains",
+    "tags",
+    "shared_tickets",
+    "shared_comments",
+)
 
 
 def _organization_changes(org: Organization, fields: dict) -> set[str]:
@@ -187,6 +213,13 @@ def _organization_changes(org: Organization, fields: dict) -> set[str]:
         for name in ("name", "details", "notes")
         if name in fields and (fields[name] or "").strip() != getattr(org, name)
     }
+    if "tags" in fields and " ".join(dict.fromkeys((fields["tags"] or "").lower().split())) != (
+        org.tags
+    ):
+        changed.add("tags")
+    for name in ("shared_tickets", "shared_comments"):
+        if name in fields and bool(fields[name]) != getattr(org, name):
+            changed.add(name)
     if "domains" in fields:
         have = set(org.domains.values_list("domain", flat=True))
         if {d.strip().lower() for d in fields["domains"] or () if d.strip()} != have:
@@ -211,7 +244,19 @@ def organization_update(*, organization: Organization, actor: User, **fields: An
     for name in ("name", "details", "notes"):
         if name in fields:
             setattr(organization, name, (fields[name] or "").strip())
-    organization.full_clean(exclude=["number"])
+    if "tags" in fields:
+        organization.tags = " ".join(dict.fromkeys((fields["tags"] or "").lower().split()))
+    for name in ("shared_tickets", "shared_comments"):
+        if name in fields:
+            setattr(organization, name, bool(fields[name]))
+    # Comments are shared only where tickets are.
+    organization.shared_comments = organization.shared_comments and organization.shared_tickets
+    same_name = Organization.objects.for_account(organization.account).filter(
+        name__iexact=organization.name
+    )
+    if same_name.exclude(pk=organization.pk).exists():
+        raise ValidationError({"name": _("An organization with this name already exists.")})
+    organization.full_clean(exclude=["number"], validate_unique=False, validate_constraints=False)
     organization.save()
     if "domains" in fields:
         _organization_set_domains(organization, fields["domains"] or ())

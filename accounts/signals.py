@@ -9,3 +9,8 @@ account_created = Signal()
 # sent after commit, swept if the broker was down, sent once. Accounts knows nothing of
 # how email leaves.
 account_email = Signal()
+
+# Sent inside organization_delete's transaction, before the organization's row goes,
+# with organization and actor. The tickets app empties its tickets' organization and
+# writes it in each ticket's Activity, answering how many tickets it changed.
+organization_deleting = Signal()

@@ -369,6 +369,14 @@ def scenarios(ctx: dict) -> list[dict]:
             "path": "/agent/settings/audit/",
             "role": "admin",
         },
+        # The admins' organizations (issue 21): by name, keyset pages over
+        # organization_account_name.
+        {
+            "key": "9o",
+            "name": "Organizations (admin)",
+            "path": "/agent/settings/organizations/",
+            "role": "admin",
+        },
     ]
 
 

@@ -88,7 +88,7 @@ DEFAULT_SORT = "-activity"
 def tabs_for(viewer: User) -> list[Tab]:
     """Organization requests only for organization managers."""
     tabs = [TAB_REQUESTS, TAB_CCD]
-    if viewer.is_org_manager and viewer.organization_id:
+    if viewer.sees_organization_requests:
         tabs.append(TAB_ORGANIZATION)
     return tabs
 

@@ -26,3 +26,9 @@ class TicketsConfig(AppConfig):
         post_save.connect(
             _install_default_views, sender=Account, dispatch_uid="tickets.default_views"
         )
+        from accounts.signals import organization_deleting
+        from tickets.services.organization_deleted import on_organization_deleting
+
+        organization_deleting.connect(
+            on_organization_deleting, dispatch_uid="tickets.organization_deleting"
+        )

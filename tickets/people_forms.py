@@ -84,3 +84,80 @@ class UserInviteForm(AccountForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
         self.fields["organization"] = _organization_field(account)
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+
+    def query(self) -> str:
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
+class OrganizationForm(AccountForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    domains = forms.CharField(
+        label=_("Domains"),
+        max_length=2000,
+        required=False,
+        help_text=_("Separated by spaces. People who sign up or write from these domains join it."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"), max_length=1000, required=False, help_text=_("Words separated by spaces.")
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    shared_tickets = forms.BooleanField(
+        label=_("Shared tickets: members see each other's requests"), required=False
+    )
+    shared_comments = forms.BooleanField(
+        label=_("Shared comments: members can comment on each other's requests"), required=False
+    )
+    managers = forms.CharField(
+        label=_("Organization managers"),
+        max_length=4000,
+        required=False,
+        help_text=_(
+            "Emails of end users, separated by spaces. They see the organization's requests."
+        ),
+    )
+
+    def clean_domains(self) -> list[str]:
+        domains = [
+            d.lstrip("@").lower() for d in self.cleaned_data["domains"].replace(",", " ").split()
+        ]
+        bad = [d for d in domains if "." not in d or "@" in d or "/" in d]
+        if bad:
+            raise forms.ValidationError(
+                _("Not a domain: %(domains)s") % {"domains": ", ".join(bad)}
+            )
+        return domains
+
+    def clean_managers(self) -> list[User]:
+        emails = list(
+            dict.fromkeys(self.cleaned_data["managers"].replace(",", " ").lower().split())
+        )
+        found = {
+            user.email: user
+            for user in User.objects.for_account(self.account).filter(email__in=emails)
+        }
+        unknown = [email for email in emails if email not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No user with this email: %(emails)s") % {"emails": ", ".join(unknown)}
+            )
+        return [found[email] for email in emails]
+
+    @classmethod
+    def initial_for(cls, org) -> dict:
+        return {
+            "name": org.name,
+            "domains": " ".join(sorted(org.domains.values_list("domain", flat=True))),
+            "tags": org.tags,
+            "notes": org.notes,
+            "shared_tickets": org.shared_tickets,
+            "shared_comments": org.shared_comments,
+            "managers": " ".join(
+                sorted(org.members.filter(is_org_manager=True).values_list("email", flat=True))
+            ),
+        }

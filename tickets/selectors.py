@@ -37,7 +37,7 @@ def _involving(viewer: User) -> Q:
     so even a search over a million tickets starts from the viewer's few hundred."""
     ccd = TicketCC.objects.for_account(viewer.account).filter(user=viewer)
     mine = Q(requester=viewer) | Q(pk__in=list(ccd.values_list("ticket_id", flat=True)))
-    if viewer.is_org_manager and viewer.organization_id:
+    if viewer.sees_organization_requests:
         mine |= Q(organization_id=viewer.organization_id)
     return mine
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from tickets.views import (
     admin_identity,
+    admin_organizations,
     admin_people,
     admin_settings,
     create,
@@ -75,6 +76,26 @@ urlpatterns = [
         "settings/statuses/<int:number>/move/",
         statuses_admin.status_move,
         name="settings_status_move",
+    ),
+    path(
+        "settings/organizations/",
+        admin_organizations.organizations_list,
+        name="settings_organizations",
+    ),
+    path(
+        "settings/organizations/new/",
+        admin_organizations.organization_new,
+        name="settings_organization_new",
+    ),
+    path(
+        "settings/organizations/<int:number>/",
+        admin_organizations.organization_edit,
+        name="settings_organization",
+    ),
+    path(
+        "settings/organizations/<int:number>/delete/",
+        admin_organizations.organization_deletion,
+        name="settings_organization_delete",
     ),
     path("settings/users/", admin_people.users_list, name="settings_users"),
     path("settings/users/invite/", admin_people.users_invite, name="settings_users_invite"),

@@ -327,3 +327,38 @@ def test_audit_log(small_caps, monkeypatch, acme, acme_admin, acme_user, client_
     # Account, session, user, the sidebar's views and their counts; the log's capped count
     # and its estimate; its rows. A page reached by Next seeks the rows directly.
     assert (first, later) == (9, 8)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("", (10, 9)), ("?q=org", (11, 10))], ids=["all", "search"]
+)
+def test_admins_organizations_list(
+    small_caps, monkeypatch, acme, acme_admin, client_for, query, expected
+):
+    """Bench scenario 9o (issue 21): the admins' organizations, first page and a page
+    reached by Next: the same queries however many organizations (their domains in one)."""
+    import itertools
+
+    import tickets.views.admin_organizations
+    from tests.factories import OrganizationFactory
+
+    monkeypatch.setattr(tickets.views.admin_organizations, "PER_PAGE", 2)
+    client = client_for(acme_admin)
+    path = "/agent/settings/organizations/" + query
+    numbers = itertools.count()
+
+    def more_organizations():
+        for _ in range(3):
+            n = next(numbers)
+            OrganizationFactory(account=acme, name=f"Org {n:03d}", domains=[f"o{n}.example"])
+
+    more_organizations()
+    more_organizations()
+    first = _same_at_two_sizes(more_organizations, lambda: _queries(client, path))
+    later = _same_at_two_sizes(
+        more_organizations, lambda: _queries(client, _next_link(client, path))
+    )
+    # Account, session, user, the sidebar's views and their counts; the list's capped
+    # count and its estimate; its rows; their domains (one query for the page). A search
+    # reads the matching domains' organization ids first. Next seeks the rows directly.
+    assert (first, later) == expected

@@ -76,6 +76,7 @@ def data(acme, acme_agent, acme_user, acme_manager):
         ("admin", "/agent/settings/users/", {}),
         ("admin", "/agent/settings/users/?role=end_user", {}),
         ("admin", "/agent/settings/users/?q=uma", {}),
+        ("admin", "/agent/settings/organizations/", {}),
         ("user", "/hc/search/?q=invoice", {}),
     ],
 )
@@ -249,3 +250,33 @@ def test_the_audit_log_pages_from_its_indexes(
         cursor.execute("EXPLAIN " + rows)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "audit_account_" in plan and re.search(r"Index Cond: .*created_at <=", plan), plan
+
+
+def test_the_admins_organizations_list_reached_by_next_starts_at_the_cursor(
+    acme, acme_admin, client_for, monkeypatch
+):
+    """The organizations list (issue 21) seeks from the cursor through
+    organization_account_name, so a deep page reads its 50 index entries only."""
+    import tickets.views.admin_organizations
+    from tests.factories import OrganizationFactory
+
+    monkeypatch.setattr(tickets.views.admin_organizations, "PER_PAGE", 1)
+    for i in range(3):
+        OrganizationFactory(account=acme, name=f"Org {i}")
+    client = client_for(acme_admin)
+    first = client.get("/agent/settings/organizations/").content.decode()
+    link = html.unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
+    path = "/agent/settings/organizations/" + link
+    assert _seq_scans(client, path) == set()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    rows_query = next(
+        q["sql"] for q in ctx.captured_queries if '"accounts_organization"."name" >=' in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + rows_query)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "organization_account_name" in plan and re.search(
+        r"Index Cond: .*name\)(::text)? >=", plan
+    ), plan

@@ -365,6 +365,18 @@ TABLE: dict[str, Entry] = {
     "agent/settings/agents/<int:number>/deactivate/": Entry(
         AGENT_PROBES, admins(("agent",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/organizations/": Entry(
+        queries("", "?q=globex", "?q=acme", "?cursor=junk&page=2"),
+        admins(),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
+    "agent/settings/organizations/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/organizations/<int:number>/": Entry(
+        ORG_PROBES, admins(("mine", "other")), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/organizations/<int:number>/delete/": Entry(
+        ORG_PROBES, admins(("mine", "other")), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/users/": Entry(
         queries("", "?q=globex", "?tag=secret", "?role=admin"),
         admins(),

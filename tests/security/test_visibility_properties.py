@@ -351,6 +351,7 @@ class VisibilityMachine(RuleBasedStateMachine):
             custom_status=status,
         )
 
+    @precondition(lambda self: self.tickets)
     @rule(index=st.integers(0, MAX_TICKETS - 1), shared=st.booleans())
     def agent_sets_a_custom_field(self, index, shared):
         """Issue 19: an agent-only field's value never reaches an end user."""
@@ -386,6 +387,12 @@ class VisibilityMachine(RuleBasedStateMachine):
             .filter(custom_fields__contains={self.secret_field.key: value})
             .exists()
         )
+
+    @rule()
+    def organization_sharing_changes(self):
+        org = User.objects.for_account(self.account).get(pk=self.end_users[0].pk).organization
+        org.shared_tickets = not org.shared_tickets
+        org.save(update_fields=["shared_tickets"])
 
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):
