@@ -139,5 +139,7 @@ class TicketFieldOption(OptionBase):
             models.UniqueConstraint(
                 fields=["account", "number"], name="ticketfieldoption_number_unique"
             ),
-            models.UniqueConstraint(fields=["field", "value"], name="ticketfieldoption_value"),
+            models.UniqueConstraint(
+                fields=["account", "field", "value"], name="ticketfieldoption_value"
+            ),
         ]

@@ -153,7 +153,9 @@ class SlaTarget(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "metric"], name="slatarget_one_per_metric"),
+            models.UniqueConstraint(
+                fields=["account", "ticket", "metric"], name="slatarget_one_per_metric"
+            ),
         ]
         indexes = [
             models.Index(

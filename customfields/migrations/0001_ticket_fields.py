@@ -75,6 +75,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='ticketfieldoption',
-            constraint=models.UniqueConstraint(fields=('field', 'value'), name='ticketfieldoption_value'),
+            constraint=models.UniqueConstraint(fields=('account', 'field', 'value'), name='ticketfieldoption_value'),
         ),
     ]

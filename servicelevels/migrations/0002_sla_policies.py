@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='slatarget',
-            constraint=models.UniqueConstraint(fields=('ticket', 'metric'), name='slatarget_one_per_metric'),
+            constraint=models.UniqueConstraint(fields=('account', 'ticket', 'metric'), name='slatarget_one_per_metric'),
         ),
         migrations.AddIndex(
             model_name='ticketsla',
