@@ -80,3 +80,23 @@ def test_field_columns_cost_the_same_queries_at_any_size(acme, acme_admin, clien
         response = client.get(url)
     assert response.text.count('name="tickets"') == 20
     assert len(many) == len(one)
+
+
+def test_the_bulk_bar_sets_and_clears_a_dropdown_field(acme, acme_agent, client_for, impact):
+    client = client_for(acme_agent)
+    first = make_ticket(account=acme, submitter=acme_agent)
+    second = make_ticket(account=acme, submitter=acme_agent)
+    page = client.get("/agent/views/3/").content.decode()
+    assert f'value="cf{impact.number}:high"' in page
+    data = {"tickets": [str(first.number), str(second.number)], "next": "/agent/views/3/"}
+    client.post("/agent/tickets/bulk/", {**data, "custom_field": f"cf{impact.number}:high"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.custom_fields == second.custom_fields == {impact.key: "high"}
+    client.post("/agent/tickets/bulk/", {**data, "custom_field": f"cf{impact.number}:"})
+    first.refresh_from_db()
+    assert not (first.custom_fields or {}).get(impact.key)
+    bad = client.post(
+        "/agent/tickets/bulk/", {**data, "custom_field": "cf999:x"}, follow=True
+    ).content.decode()
+    assert "Select a valid choice" in bad
