@@ -18,7 +18,7 @@ from accounts.models import Account, AgentGroup, User
 from customfields.selectors import option_values, ticket_fields_for_viewer
 from customfields.ticket_values import parse_number
 from customfields.values import clean_value
-from tickets.models import Ticket
+from tickets.models import CustomStatus, Ticket
 from tickets.services import normalise_tags
 
 CURRENT_USER = "current_user"
@@ -33,6 +33,7 @@ TAG_FIELDS = ("set_tags", "current_tags", "remove_tags")
 # Fields that take one value: a second one would be ambiguous.
 SINGLE = (
     "status",
+    "custom_status_id",
     "priority",
     "type",
     "group_id",
@@ -46,6 +47,7 @@ SINGLE = (
 FIELDS = (*SINGLE, "cc")
 FIELD_LABELS = {
     "status": gettext_lazy("Status"),
+    "custom_status_id": gettext_lazy("Custom status"),
     "priority": gettext_lazy("Priority"),
     "type": gettext_lazy("Type"),
     "group_id": gettext_lazy("Group"),
@@ -86,6 +88,15 @@ def _clean_value(account: Account, name: str, value: Any) -> Any:
         if value not in MACRO_STATUSES:
             raise ValidationError(_("Unknown status: %(value)s.") % {"value": value})
         return value
+    if name == "custom_status_id":
+        # A status of the account, by its number, in use (a built-in one too).
+        number = _number(value, _("status"))
+        statuses = CustomStatus.objects.for_account(account).filter(
+            number=number, is_active=True, category__in=MACRO_STATUSES
+        )
+        if not statuses.exists():
+            raise ValidationError(_("Unknown status: %(value)s.") % {"value": value})
+        return number
     if name in ("priority", "type"):
         choices = Ticket.Priority.values if name == "priority" else Ticket.Type.values
         value = value or ""

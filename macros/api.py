@@ -161,6 +161,8 @@ class MacroApply(ApiView):
             if name in result.fields:
                 obj = result.fields[name]
                 body[f"{name}_id"] = obj.number if obj is not None else None
+        if "custom_status" in result.fields:
+            body["custom_status_id"] = result.fields["custom_status"].number
         if "custom_fields" in result.fields:
             body["custom_fields"] = [
                 {"id": number, "value": value}

@@ -21,7 +21,7 @@ from accounts.models import AgentGroup, User
 from macros.actions import CURRENT_USER, action_value, action_values, custom_number
 from macros.models import Macro, MacroAttachment
 from notifications.rendering import placeholder_values, render_placeholders
-from tickets.models import Comment, Ticket
+from tickets.models import Comment, CustomStatus, Ticket
 from tickets.services import normalise_tags
 
 # Placeholders that read the conversation: the comments are loaded only for them.
@@ -80,6 +80,19 @@ def macro_result(*, macro: Macro, ticket: Ticket, actor: User) -> MacroResult:
         value = action_value(actions, name)
         if value is not None:
             result.fields[name] = value
+    status_number = action_value(actions, "custom_status_id")
+    if status_number is not None:
+        found = (
+            CustomStatus.objects.for_account(ticket.account)
+            .filter(number=status_number, is_active=True)
+            .first()
+        )
+        if found is None:  # deactivated since the macro was saved
+            result.skipped.append("custom_status_id")
+        else:
+            # Its category is the ticket's status (tickets.services.status_rules).
+            result.fields["custom_status"] = found
+            result.fields["status"] = found.category
     if any(a["field"] == "group_id" for a in actions):
         number = action_value(actions, "group_id")
         group = (

@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, User
 from accounts.selectors import agents_for_account, groups_for_account
-from macros.actions import CURRENT_USER, MACRO_STATUSES, action_value, action_values
+from customfields.selectors import ticket_fields_for_viewer
+from macros.actions import (
+    CURRENT_USER,
+    CUSTOM_PREFIX,
+    MACRO_STATUSES,
+    action_value,
+    action_values,
+    custom_number,
+)
+from macros.field_inputs import FIELD_PREFIX, custom_status_choices_for_macros, field_input
 from macros.models import Macro
 from tickets.choice_fields import group_field
 from tickets.forms import MultipleFileField, TicketNumbersField, parse_emails
@@ -106,6 +115,15 @@ class MacroForm(forms.Form):
             ]
             + [(str(a.number), a.name) for a in agents_for_account(account=account)],
         )
+        self.fields["custom_status"] = forms.ChoiceField(
+            label=gettext_lazy("Custom status"),
+            required=False,
+            choices=custom_status_choices_for_macros(account),
+            help_text=gettext_lazy("Sets the status too: the custom status's category."),
+        )
+        self.field_defs = ticket_fields_for_viewer(account=account, viewer=None, agents=True)
+        for definition in self.field_defs:
+            self.fields[f"{FIELD_PREFIX}{definition.number}"] = field_input(definition)
         self.fields["clear_group"] = forms.BooleanField(
             label=gettext_lazy("Remove the group"), required=False
         )
@@ -127,8 +145,9 @@ class MacroForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         self.order_fields(
-            ["title", "description", "active", "restrict_to", "status", "priority", "type"]
-            + ["group", "clear_group", "assignee", "set_tags", "add_tags", "remove_tags"]
+            ["title", "description", "active", "restrict_to", "status", "custom_status"]
+            + ["priority", "type", "group", "clear_group", "assignee"]
+            + ["set_tags", "add_tags", "remove_tags"]
         )
 
     def clean_ccs(self) -> list[int]:
@@ -155,6 +174,8 @@ class MacroForm(forms.Form):
         for name in ("status", "priority", "type"):
             if data[name]:
                 add(name, "" if data[name] == CLEAR else data[name])
+        if data.get("custom_status"):
+            add("custom_status_id", int(data["custom_status"]))
         if data.get("clear_group"):
             add("group_id", None)
         elif data.get("group"):
@@ -168,6 +189,10 @@ class MacroForm(forms.Form):
         ):
             if data[form_name].strip():
                 add(name, normalise_tags(data[form_name]))
+        for definition in self.field_defs:
+            value = data.get(f"{FIELD_PREFIX}{definition.number}")
+            if value not in (None, "", []):
+                add(f"{CUSTOM_PREFIX}{definition.number}", None if value == CLEAR else value)
         if data["cc_current_user"]:
             add("cc", CURRENT_USER)
         for number in data["ccs"]:
@@ -191,7 +216,13 @@ def initial_for(macro: Macro) -> dict[str, Any]:
         .filter(number__in=ccs)
         .values_list("email", flat=True)
     )
-    return {
+    custom = {
+        f"{FIELD_PREFIX}{number}": _initial(a["value"])
+        for a in actions
+        if (number := custom_number(a["field"])) is not None
+    }
+    return custom | {
+        "custom_status": str(action_value(actions, "custom_status_id", UNCHANGED)),
         "title": macro.title,
         "description": macro.description,
         "active": macro.active,
@@ -210,6 +241,15 @@ def initial_for(macro: Macro) -> dict[str, Any]:
         "comment_type": UNCHANGED if public is None else (PUBLIC if public else INTERNAL),
         "comment": action_value(actions, "comment_value", ""),
     }
+
+
+def _initial(value: Any) -> Any:
+    """A custom field action's value as the editor's input shows it."""
+    if value is None:
+        return CLEAR
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 def _cleared(actions: list[dict[str, Any]], name: str) -> str:

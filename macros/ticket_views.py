@@ -23,6 +23,7 @@ from tickets.access import ticket_for_agent
 from tickets.forms import ReplyForm, TicketFieldsForm
 from tickets.labels import submit_as
 from tickets.selectors import tickets_visible_to
+from tickets.status_forms import choice_value
 from tickets.views.common import agent_view, safe_next
 from tickets.views.custom_fields import custom_fields_form
 from tickets.views.ticket import _page as ticket_page
@@ -46,12 +47,15 @@ def macro_preview(request, number: int, macro_number: int):
         if name in result.fields:
             obj = result.fields[name]
             fields[name] = str(obj.number) if obj is not None else ""
+    if "custom_status" in result.fields:  # the sidebar's status select speaks choice_value
+        fields["status"] = choice_value(result.fields["custom_status"])
     # Custom fields the sidebar shows as one input (cf-<number>); a checkbox is ticked.
     for number, value in result.fields.get("custom_fields", {}).items():
         if not isinstance(value, list):
             fields[f"cf-{number}"] = "" if value is None else value
     # The reply box's main button says the status the Submit will set.
     submit_label = submit_as(result.fields["status"]) if "status" in result.fields else ""
+    submit_status = result.fields.get("status", "")
     notice = ""
     if result.forced_internal:
         notice = _(
@@ -72,6 +76,8 @@ def macro_preview(request, number: int, macro_number: int):
             "files": [a.filename for a in result.files],
             "notice": notice,
             "submit_label": submit_label,
+            # The reply box's Submit speaks categories (pending), the sidebar statuses.
+            "submit_status": submit_status,
         }
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, User, UserManager
 from accounts.selectors import agents_for_account, groups_for_account, organizations_for_account
 from tickets import attachments as attachment_rules
+from tickets.bulk_fields import BulkFieldChoice
 from tickets.choice_fields import AccountChoiceField, agent_field, group_field
 from tickets.labels import FIELD_LABELS
 from tickets.models import Ticket
@@ -452,6 +453,7 @@ class BulkUpdateForm(AccountForm):
             label=_("Group"), required=False, choices=self._choices(group_names, _("Group…"))
         )
         self.fields["add_tags"].widget.attrs["placeholder"] = _("Add tags")
+        self.fields["custom_field"] = BulkFieldChoice(account=account)
 
     def _choices(self, names, prompt):
         return [(self.NO_CHANGE, prompt), (self.NOBODY, _("— none —"))] + [
@@ -470,4 +472,6 @@ class BulkUpdateForm(AccountForm):
                 fields[name] = objects[data[name]]
         if data["add_tags"].strip():
             fields["add_tags"] = data["add_tags"]
+        if data.get("custom_field"):
+            fields["custom_fields"] = data["custom_field"]
         return fields

@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
+from customfields.models import TicketField
+from customfields.selectors import ticket_fields_for_account
 from tickets import counts
 from tickets.conditions import conditions_q, timeless
 from tickets.models import (
@@ -241,6 +243,9 @@ class Column:
     sortable: bool = True
     fields: tuple[str, ...] = ()
     css_class: str = ""
+    # A custom field's column (``custom_fields.<number>``): the field, its options
+    # prefetched, so a cell shows its value as people read it without a query per row.
+    field: TicketField | None = None
 
 
 VIEW_COLUMNS: dict[str, Column] = {
@@ -332,8 +337,40 @@ def view_matching(*, view: View, viewer: User) -> QuerySet[Ticket]:
     return tickets_visible_to(viewer=viewer).filter(conditions_q(view.conditions, viewer=viewer))
 
 
+FIELD_COLUMN = "custom_fields."
+
+
+def field_columns(*, account: Account) -> dict[str, Column]:
+    """A column per active custom field of the account (``custom_fields.<number>``):
+    two queries (the fields and their options)."""
+    fields = list(ticket_fields_for_account(account=account).filter(active=True))
+    for field in fields:
+        field.account = account  # read by the cells' lookup names: no query
+    return {
+        f"{FIELD_COLUMN}{field.number}": Column(
+            f"{FIELD_COLUMN}{field.number}",
+            field.label,
+            sortable=False,
+            fields=("custom_fields",),
+            field=field,
+        )
+        for field in fields
+    }
+
+
 def view_columns(view: View) -> list[Column]:
-    return [VIEW_COLUMNS[key] for key in (view.columns or DEFAULT_COLUMNS) if key in VIEW_COLUMNS]
+    """The columns ``view`` shows; its custom fields' ones read once per view object
+    (none read when it shows none)."""
+    cached = getattr(view, "_columns", None)
+    if cached is not None:
+        return list(cached)
+    keys = view.columns or DEFAULT_COLUMNS
+    known: dict[str, Column] = VIEW_COLUMNS
+    if any(key.startswith(FIELD_COLUMN) for key in keys):
+        known = VIEW_COLUMNS | field_columns(account=view.account)
+    columns = [known[key] for key in keys if key in known]
+    view._columns = columns  # type: ignore[attr-defined]  # a per-instance memo
+    return columns
 
 
 def view_sort(view: View, requested: str = "") -> str:

@@ -15,7 +15,7 @@ from customfields.selectors import ticket_fields_for_account
 from tickets.conditions import CURRENT_USER, FIELDS, OPERATORS, public_conditions
 from tickets.field_conditions import fields_by_name, is_custom
 from tickets.models import Channel, Ticket, View
-from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS
+from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS, field_columns
 from tickets.status_selectors import by_category, custom_statuses_for_account
 
 ROWS = {"all": 6, "any": 4}
@@ -88,6 +88,10 @@ class ViewForm(forms.Form):
 
     def __init__(self, *args, account: Account, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            *((key, c.label) for key, c in VIEW_COLUMNS.items()),
+            *((key, c.label) for key, c in field_columns(account=account).items()),
+        ]
         self.fields["groups"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (str(g.number), g.name) for g in groups_for_account(account=account)
         ]

@@ -101,7 +101,7 @@
       Object.keys(data.fields).forEach(function (name) { setValue(named(side, name), data.fields[name]); });
       if (submit && data.submit_label) {
         submit.textContent = data.submit_label;
-        submit.value = data.fields.status;
+        submit.value = data.submit_status || data.fields.status;
       }
       if (data.tags.set || data.tags.add.length || data.tags.remove.length) {
         var tags = named(side, "tags");

@@ -19,7 +19,7 @@ from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
 from tickets.conditions import clean_conditions
 from tickets.models import DEFAULT_VIEW_TITLES, View, ViewGroup
-from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS
+from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, VIEW_COLUMNS, VIEW_SORTS, field_columns
 from tickets.services.common import NotAllowed
 
 UNSOLVED = {"field": "status", "operator": "less_than", "value": "solved"}
@@ -110,11 +110,14 @@ def _clean(*, account: Account, actor: User, fields: dict[str, Any]) -> dict[str
         columns = fields["columns"] or list(DEFAULT_COLUMNS)
         if not isinstance(columns, list):
             columns = [columns]
-        unknown = [str(c) for c in columns if not isinstance(c, str) or c not in VIEW_COLUMNS]
+        known = VIEW_COLUMNS
+        if any(isinstance(c, str) and c.startswith(FIELD_COLUMN) for c in columns):
+            known = VIEW_COLUMNS | field_columns(account=account)
+        unknown = [str(c) for c in columns if not isinstance(c, str) or c not in known]
         if unknown:
             errors["columns"] = [
                 _("Unknown columns: %(columns)s. Known columns: %(known)s.")
-                % {"columns": ", ".join(unknown), "known": ", ".join(VIEW_COLUMNS)}
+                % {"columns": ", ".join(unknown), "known": ", ".join(known)}
             ]
         else:
             # The subject carries the link to the ticket: a view always shows it.
