@@ -84,7 +84,7 @@ class Account(models.Model):
     )
     # Agents without an authenticator app are sent to set one up (accounts/identity_middleware.py).
     agents_require_2fa = models.BooleanField(
-        _("require two-factor sign-in for agents"), default=False
+        _("require two-factor sign-in for agents"), default=False, db_default=False
     )
     default_locale = models.CharField(
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"

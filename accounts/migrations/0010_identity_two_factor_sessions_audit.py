@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='agents_require_2fa',
-            field=models.BooleanField(default=False, verbose_name='require two-factor sign-in for agents'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='require two-factor sign-in for agents'),
         ),
         migrations.CreateModel(
             name='AuditEntry',

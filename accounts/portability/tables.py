@@ -23,6 +23,11 @@ EXCLUDED: dict[str, str] = {
     "accounts.TotpDevice": "second factors stay with the installation that made them",
     "accounts.RecoveryCode": "second factors stay with the installation that made them",
     "accounts.UserSession": "sessions live in this installation's session store",
+    # A ticket's SLA clocks are derived from its events and the account's policies
+    # (servicelevels/clocks.py:from_events); they are measured again from the ticket's
+    # history at its next change.
+    "servicelevels.SlaTarget": "derived from the ticket's events, measured again",
+    "servicelevels.TicketSla": "derived from the ticket's events, measured again",
 }
 
 # Fields holding secrets: exported only when asked (--with-passwords), and otherwise
@@ -47,11 +52,14 @@ _CONDITION_KEYS = {
     "requester_id": "accounts.User",
     "organization_id": "accounts.Organization",
     "custom_status_id": "tickets.CustomStatus",
+    "requester_organization_id": "accounts.Organization",
 }
 JSON_KEYS: dict[str, dict[str, dict[str, str]]] = {
     "tickets.View": {"conditions": _CONDITION_KEYS},
     # Automations speak the views' conditions (issue 20); their actions name numbers.
     "automations.Automation": {"conditions": _CONDITION_KEYS},
+    # So do SLA policies (issue 20).
+    "servicelevels.SlaPolicy": {"conditions": _CONDITION_KEYS},
 }
 CONDITION_PARTS = ("all", "any")
 

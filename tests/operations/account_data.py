@@ -19,6 +19,7 @@ from api.tokens import api_token_create
 from macros.services import macro_create, macro_record_use
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
+from servicelevels.policies import sla_policy_create
 from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
     AdminFactory,
@@ -83,6 +84,13 @@ def fill_account(account) -> None:
         account=account, name="Office", time_zone="Europe/Rome", weekly=[[(540, 1080)]] * 7
     )
     holiday_add(schedule=schedule, name="Ferragosto", first=dt.date(2026, 8, 15), last=None)
+    # An SLA policy naming an organization in its conditions (a key the import remaps).
+    sla_policy_create(
+        account=account,
+        title="Org SLA",
+        conditions={"all": [{"field": "organization_id", "operator": "is", "value": org.number}]},
+        metrics=[{"priority": "normal", "metric": "first_reply_time", "target": 60}],
+    )
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
 

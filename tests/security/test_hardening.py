@@ -238,8 +238,11 @@ def test_production_settings_are_secure():
 CSRF_EXEMPT_ALLOWED = {
     # Token-authenticated JSON API; session cookies are not an authentication class there.
     "api.",
-    # The macros' API views: api.views.base.ApiView subclasses, the same token-only auth.
+    # The macros', SLA policies' and merge API views: api.views.base.ApiView subclasses,
+    # the same token-only auth.
     "macros.api.",
+    "servicelevels.api.",
+    "ticketlinks.api.",
     # ESP webhooks, authenticated by the webhook secret (HTTP basic) or signature.
     "notifications.webhooks.",
 }

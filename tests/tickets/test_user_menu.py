@@ -28,6 +28,7 @@ def test_user_menu_under_the_name_leads_to_profile_preferences_and_sign_out(
         "Your profile": f"/agent/users/{acme_admin.number}/",
         "Your macros": "/agent/macros/",
         "Language and time zone": "/preferences/",
+        "Sign-in and security": "/security/",  # two-factor sign-in, sessions (issue 21)
     }
     assert 'action="/signout/"' in menu and ">Sign out</button>" in menu
     assert 'role="menu' not in menu  # links in a disclosure, not an ARIA menu needing scripts
