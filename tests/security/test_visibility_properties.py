@@ -327,6 +327,7 @@ class VisibilityMachine(RuleBasedStateMachine):
             seen |= set(re.findall(rf"{WORD}[a-z]+[0-9]+zz", page))
         return seen
 
+    @precondition(lambda self: self.tickets)
     @rule(
         index=st.integers(0, MAX_TICKETS - 1),
         category=st.sampled_from(["open", "pending", "hold", "solved"]),
