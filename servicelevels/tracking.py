@@ -221,7 +221,10 @@ def _store(
             )
         )
     SlaTarget.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["ticket", "metric"], update_fields=ROW_FIELDS
+        rows,
+        update_conflicts=True,
+        unique_fields=["account", "ticket", "metric"],
+        update_fields=ROW_FIELDS,
     )
     next_breach = clocks.next_breach(t for t in targets.values() if t is not None)
     TicketSla.objects.bulk_create(
