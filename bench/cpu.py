@@ -12,7 +12,8 @@ import os
 import sys
 import time
 
-from bench.run import DEFAULT_DB, _environment, deep_page, deep_page_cursor, scenarios
+from bench.run import DEFAULT_DB, _environment
+from bench.scenarios import deep_page, deep_page_cursor, scenarios
 
 
 def main(argv: list[str]) -> int:
@@ -24,7 +25,7 @@ def main(argv: list[str]) -> int:
     from django.test import Client
 
     from accounts.models import Account, User
-    from bench.run import URGENT_BILLING
+    from bench.scenarios import URGENT_BILLING
     from bench.seed import LONG_THREAD_NUMBER, ROLE_EMAILS
     from notifications.addresses import support_address
     from tickets.models import View

@@ -10,7 +10,7 @@ import math
 import pytest
 from django.core.paginator import EmptyPage
 
-from bench.run import deep_page, deep_page_cursor
+from bench.scenarios import deep_page, deep_page_cursor
 from tests.factories import make_ticket
 from tickets import counts
 from tickets.counts import EstimatedCount, TicketPaginator

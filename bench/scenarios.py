@@ -1,0 +1,222 @@
+"""The bench's scenarios (bench/README.md): the pages and API calls ``make bench`` and
+``python -m bench.cpu`` measure, and the views and pages they need found in the data."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from bench.custom_fields import custom_field_scenarios
+from bench.mail_scenarios import inbound_scenario
+
+DEEP_PAGE = 2000
+URGENT_BILLING = "Urgent billing (bench)"
+
+
+def urgent_billing_view(account):
+    """Scenario 1v's view: three conditions (group Billing, unsolved, priority urgent or
+    high) and a sort of its own (oldest first), made once by the account's admin."""
+    from accounts.models import AgentGroup, User
+    from tickets.models import View
+    from tickets.services.saved_views import view_create
+
+    found = View.objects.for_account(account).filter(title=URGENT_BILLING).first()
+    if found:
+        return found
+    billing = AgentGroup.objects.for_account(account).get(name="Billing")
+    admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).first()
+    return view_create(
+        account=account,
+        actor=admin,
+        title=URGENT_BILLING,
+        conditions={
+            "all": [
+                {"field": "group_id", "operator": "is", "value": billing.number},
+                {"field": "status", "operator": "less_than", "value": "solved"},
+            ],
+            "any": [
+                {"field": "priority", "operator": "is", "value": "urgent"},
+                {"field": "priority", "operator": "is", "value": "high"},
+            ],
+        },
+        sort_by="created",
+        sort_order="asc",
+    )
+
+
+CUSTOM_STATUS_VIEW = "Engineering (bench)"
+
+
+def custom_status_view(account):
+    """Scenario 1s's view: the tickets in one custom status (issue 19), seed 004's
+    "Engineering" (one ticket in seven of the Open ones carries an added status), or Open's
+    built-in one in a database seeded before custom statuses."""
+    from accounts.models import User
+    from tickets.models import CustomStatus, View
+    from tickets.services.saved_views import view_create
+
+    found = View.objects.for_account(account).filter(title=CUSTOM_STATUS_VIEW).first()
+    if found:
+        return found
+    statuses = CustomStatus.objects.for_account(account)
+    status = (
+        statuses.filter(agent_label="Engineering").first()
+        or statuses.filter(category="open", is_default=True).get()
+    )
+    admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).first()
+    return view_create(
+        account=account,
+        actor=admin,
+        title=CUSTOM_STATUS_VIEW,
+        conditions={
+            "all": [{"field": "custom_status_id", "operator": "is", "value": status.number}]
+        },
+    )
+
+
+def _unsolved_pages(agent):
+    from tickets.counts import TicketPaginator
+    from tickets.selectors import agent_ticket_list
+    from tickets.views.lists import PER_PAGE
+
+    return TicketPaginator(agent_ticket_list(viewer=agent, view_key="unsolved"), PER_PAGE)
+
+
+def deep_page(agent) -> int:
+    """Scenario 1b's page of the agent's "All unsolved tickets": 2,000, or the last one.
+    The last one as the list's paginator counts (past EXACT_UP_TO rows, the planner's
+    estimate, which may fall short of the rows there are: an exact count chose a page
+    past its end, EmptyPage at 200,000 tickets) and as the rows really are (an estimate
+    may overshoot them: the page before must hold the Next link to follow)."""
+    paginator = _unsolved_pages(agent)
+    exact = paginator.object_list.count()
+    return max(1, min(DEEP_PAGE, paginator.num_pages, math.ceil(exact / paginator.per_page)))
+
+
+def deep_page_cursor(agent, page: int) -> str:
+    """The cursor of the Next link on the page before ``page`` of the agent's "All
+    unsolved tickets": the link an agent clicks to reach it."""
+    if page < 2:
+        return ""
+    return _unsolved_pages(agent).page(page - 1).next_cursor or ""
+
+
+def scenarios(ctx: dict) -> list[dict]:
+    agent, api = {"role": "agent"}, {"role": "api"}
+    # The default view "All unsolved tickets" (its old address /agent/views/unsolved/
+    # redirects there).
+    unsolved = f"/agent/views/{ctx['unsolved_view']}/"
+    create = json.dumps(
+        {"ticket": {"subject": "Printer on fire", "comment": {"body": "Smoke from tray 2."}}}
+    )
+    return [
+        # What every signed-in request costs before its page (session, user, account, the
+        # row-level-security switch, the middleware): the list's throughput is judged as a
+        # ratio of this one's in the same run (issue 17), which holds on a busy machine.
+        {
+            "key": "0",
+            "name": "Signed in, renders nothing",
+            "path": "/agent/tickets/new/requester/search/?q=",
+            "htmx": True,
+        }
+        | agent,
+        {"key": "1a", "name": "Unsolved tickets, page 1", "path": unsolved} | agent,
+        {
+            "key": "1b",
+            "name": f"Unsolved tickets, page {ctx['deep_page']:,} (Next)",
+            "path": f"{unsolved}?page={ctx['deep_page']}&cursor={ctx['deep_page_cursor']}",
+        }
+        | agent,
+        {
+            "key": "1c",
+            "name": f"Unsolved tickets, page {ctx['deep_page']:,} by number",
+            "path": f"{unsolved}?page={ctx['deep_page']}",
+        }
+        | agent,
+        {
+            "key": "1v",
+            "name": "View: 3 conditions, oldest first",
+            "path": f"/agent/views/{ctx['urgent_billing_view']}/",
+        }
+        | agent,
+        {
+            "key": "1s",
+            "name": "View: SLA breached, soonest first",
+            "path": f"/agent/views/{ctx['sla_breached_view']}/",
+        }
+        | agent,
+        {
+            "key": "1t",
+            "name": "View: one custom status",
+            "path": f"/agent/views/{ctx['custom_status_view']}/",
+        }
+        | agent,
+        {
+            "key": "2",
+            "name": "Ticket page, 60 comments",
+            "path": f"/agent/tickets/{ctx['long_thread']}/",
+        }
+        | agent,
+        {
+            "key": "3",
+            "name": "Requester autocomplete",
+            "path": "/agent/tickets/new/requester/search/?q=lopez",
+            "htmx": True,
+        }
+        | agent,
+        {"key": "4a", "name": "HC My activities (300 req.)", "path": "/hc/", "role": "requester"},
+        {
+            "key": "4b",
+            "name": "HC Organization requests",
+            "path": "/hc/?tab=organization",
+            "role": "manager",
+        },
+        {
+            "key": "5a",
+            "name": "HC search",
+            "path": "/hc/search/?q=invoice+refund",
+            "role": "requester",
+        },
+        {"key": "5b", "name": "Agent search", "path": "/agent/search/?q=invoice"} | agent,
+        {
+            "key": "6a",
+            "name": "API ticket list, first",
+            "path": "/api/v2/tickets.json?page[size]=100",
+        }
+        | api,
+        {
+            "key": "6b",
+            "name": "API ticket list, deep cursor",
+            "path": f"/api/v2/tickets.json?page[size]=100&page[after]={ctx['deep_cursor']}",
+        }
+        | api,
+        {
+            "key": "6c",
+            "name": "API ticket create (POST)",
+            "path": "/api/v2/tickets.json",
+            "method": "POST",
+            "body": create,
+        }
+        | api,
+        inbound_scenario(ctx),
+        {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
+        *custom_field_scenarios(ctx),
+        # The admins' audit log (issue 21): newest first, keyset pages over audit_account_*.
+        {
+            "key": "9",
+            "name": "Audit log (admin)",
+            "path": "/agent/settings/audit/",
+            "role": "admin",
+        },
+        # The admins' organizations (issue 21): by name, keyset pages over
+        # organization_account_name.
+        {
+            "key": "9o",
+            "name": "Organizations (admin)",
+            "path": "/agent/settings/organizations/",
+            "role": "admin",
+        },
+    ]
+
+
+# Not driven by wrk: a Celery worker sending to an SMTP sink (bench/mail_scenarios.py).
