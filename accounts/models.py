@@ -223,11 +223,12 @@ class Organization(NumberedTenantModel):
     details = models.TextField(_("details"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # Set by an admin; stored lower case, one space between (as a user's tags).
-    tags = models.CharField(_("tags"), max_length=1000, blank=True)
+    # Database defaults too: the bench's seed loads organizations with COPY.
+    tags = models.CharField(_("tags"), max_length=1000, blank=True, default="", db_default="")
     # Members see each other's requests (Zendesk's shared_tickets), and may comment on
     # them as well (shared_comments, which needs shared_tickets).
-    shared_tickets = models.BooleanField(_("shared tickets"), default=False)
-    shared_comments = models.BooleanField(_("shared comments"), default=False)
+    shared_tickets = models.BooleanField(_("shared tickets"), default=False, db_default=False)
+    shared_comments = models.BooleanField(_("shared comments"), default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Sync tools read changes since their last updated_at (Zendesk's watermark).
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,17 +13,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='shared_comments',
-            field=models.BooleanField(default=False, verbose_name='shared comments'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='shared comments'),
         ),
         migrations.AddField(
             model_name='organization',
             name='shared_tickets',
-            field=models.BooleanField(default=False, verbose_name='shared tickets'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='shared tickets'),
         ),
         migrations.AddField(
             model_name='organization',
             name='tags',
-            field=models.CharField(blank=True, max_length=1000, verbose_name='tags'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=1000, verbose_name='tags'),
         ),
         migrations.AlterField(
             model_name='auditentry',

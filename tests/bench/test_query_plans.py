@@ -109,6 +109,10 @@ def test_a_page_reached_by_next_starts_its_index_scan_at_the_cursor(
     rows_query = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith(rows))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # On a test's few rows the planner may rather sort what an account-wide index
+        # gives (its estimates, not the data, decide); what matters is that an index can
+        # serve the order with the cursor bounding it, as at 1M (bench/README.md).
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("EXPLAIN " + rows_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert re.search(r"Index Cond: .*updated_at <=", plan), plan
@@ -275,6 +279,7 @@ def test_the_admins_organizations_list_reached_by_next_starts_at_the_cursor(
     )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")  # a few rows' estimates: as above
         cursor.execute("EXPLAIN " + rows_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "organization_account_name" in plan and re.search(
