@@ -151,7 +151,9 @@ class AxeWatch:
                 page.evaluate(axe_source())
             violations = page.evaluate(RUN_AXE, AXE_TAGS)
         except Error as exc:
-            if "destroyed" in exc.message:  # the test went on to another page
+            # The test went on to another page: while axe ran, or between injecting it and
+            # running it (the new document has no axe). Checked again later, at its URL.
+            if "destroyed" in exc.message or "axe is not defined" in exc.message:
                 self.missed.setdefault(page.context, {})[url] = None
             elif "closed" not in exc.message:
                 self.problems[f"{url}: could not be checked ({exc.message})"] = None
