@@ -14,6 +14,7 @@ from accounts.models import Account
 from automations.defaults import default_automations_in
 from automations.models import Automation
 from automations.rules import automation_clean
+from notifications.services import rule_name_and_description
 
 
 def _save(automation: Automation) -> Automation:
@@ -26,10 +27,7 @@ def _save(automation: Automation) -> Automation:
 
 
 def _name_and_description(name: str, description: str) -> tuple[str, str]:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("An automation needs a name.")})
-    return name[:200], (description or "").strip()[:500]
+    return rule_name_and_description(name, description, missing=_("An automation needs a name."))
 
 
 @transaction.atomic

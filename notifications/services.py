@@ -51,12 +51,12 @@ def _save_trigger(trigger: Trigger) -> Trigger:
     return trigger
 
 
-def _name_and_description(name: str, description: str) -> tuple[str, str]:
-    """A trigger's name on one line (required) and its description trimmed, on create and
-    on edit alike."""
+def rule_name_and_description(name: str, description: str, *, missing: str = "") -> tuple[str, str]:
+    """A rule's (trigger's, automation's) name on one line (required: ``missing`` says so)
+    and its description trimmed, on create and on edit alike."""
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": _("A trigger needs a name.")})
+        raise ValidationError({"name": missing or _("A trigger needs a name.")})
     return name[:200], (description or "").strip()[:500]
 
 
@@ -71,7 +71,7 @@ def trigger_create(
     active: bool = True,
     default_key: str = "",
 ) -> Trigger:
-    name, description = _name_and_description(name, description)
+    name, description = rule_name_and_description(name, description)
     conditions, actions = trigger_clean(account=account, conditions=conditions, actions=actions)
     last = Trigger.objects.for_account(account).aggregate(m=Max("position"))["m"]
     trigger = Trigger(
@@ -97,7 +97,7 @@ def trigger_update(
     description: str = "",
     active: bool = True,
 ) -> Trigger:
-    name, description = _name_and_description(name, description)
+    name, description = rule_name_and_description(name, description)
     trigger.conditions, trigger.actions = trigger_clean(
         account=trigger.account, conditions=conditions, actions=actions
     )
