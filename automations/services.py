@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from accounts.ordering import move_one_step
 from automations.defaults import default_automations_in
 from automations.models import Automation
 from automations.rules import automation_clean
@@ -110,15 +111,7 @@ def automation_set_active(*, automation: Automation, active: bool) -> Automation
 @transaction.atomic
 def automation_move(*, automation: Automation, direction: str) -> None:
     """Swap with the neighbour above ("up") or below ("down"), renumbering 1..n."""
-    ordered = list(Automation.objects.for_account(automation.account).select_for_update())
-    index = next(i for i, a in enumerate(ordered) if a.pk == automation.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+    move_one_step(Automation.objects.for_account(automation.account), automation, direction)
 
 
 def automation_delete(*, automation: Automation) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, User
+from accounts.ordering import move_one_step
 from notifications import addresses
 from notifications.defaults import default_triggers_in
 from notifications.emails import compose
@@ -115,17 +116,8 @@ def trigger_set_active(*, trigger: Trigger, active: bool) -> Trigger:
 
 @transaction.atomic
 def trigger_move(*, trigger: Trigger, direction: str) -> None:
-    """Swap with the neighbour above ("up") or below ("down"); positions are renumbered
-    1..n on the way so gaps and ties from older data disappear."""
-    ordered = list(Trigger.objects.for_account(trigger.account).select_for_update())
-    index = next(i for i, t in enumerate(ordered) if t.pk == trigger.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+    """Swap with the neighbour above ("up") or below ("down") (accounts.ordering)."""
+    move_one_step(Trigger.objects.for_account(trigger.account), trigger, direction)
 
 
 def trigger_delete(*, trigger: Trigger) -> None:
