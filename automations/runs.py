@@ -1,6 +1,7 @@
 """The scheduled pass (Celery beat, every 10 minutes; ``manage.py run_automations``):
-each active automation acts on the tickets meeting its conditions, and snoozed tickets
-whose time has come wake up.
+the SLA alerts due are recorded (servicelevels.alerts: triggers act on them), each
+active automation acts on the tickets meeting its conditions, and snoozed tickets whose
+time has come wake up.
 
 Idempotent and restartable, whoever runs it and however often:
 
@@ -36,6 +37,7 @@ from accounts.dbsession import account_context
 from accounts.models import Account, User
 from automations.models import Automation
 from notifications.rule_actions import rule_actions_apply
+from servicelevels.alerts import accounts_with_alerts_due, sla_alerts_record
 from tickets.conditions import conditions_q
 from tickets.models import Channel, Ticket, TicketEvent
 from tickets.services import ticket_update
@@ -55,6 +57,11 @@ WAKE_BODY = gettext_lazy(
 class PassReport:
     fired: dict[str, int]  # automation name → tickets it acted on
     woken: int
+    alerted: int = 0  # SLA alerts recorded (servicelevels.alerts), for the triggers
+
+    @property
+    def touched(self) -> int:
+        return sum(self.fired.values()) + self.woken + self.alerted
 
 
 def _batch() -> int:
@@ -160,12 +167,14 @@ def _wake(ticket: Ticket) -> int:
 
 
 def account_pass(*, account: Account) -> PassReport:
-    """Every active automation of one account, in order, then its wake-ups."""
+    """One account's SLA alerts (the triggers asking about them run on each), every
+    active automation, in order, then its wake-ups."""
+    alerted = sla_alerts_record(account=account)
     fired = {}
     automations = Automation.objects.for_account(account).filter(active=True)
     for automation in automations.order_by("position", "id"):
         fired[automation.name] = automation_run(automation=automation)
-    return PassReport(fired=fired, woken=snoozes_wake(account=account))
+    return PassReport(fired=fired, woken=snoozes_wake(account=account), alerted=alerted)
 
 
 def automations_sweep() -> dict[str, PassReport]:
@@ -178,6 +187,8 @@ def automations_sweep() -> dict[str, PassReport]:
     due = Ticket.all_accounts.select_related("account").filter(snoozed_until__lte=timezone.now())
     for ticket in due[: _batch()]:
         accounts.setdefault(ticket.account.pk, ticket.account)
+    for account in accounts_with_alerts_due(now=timezone.now()):
+        accounts.setdefault(account.pk, account)
     reports = {}
     for _pk, account in sorted(accounts.items()):
         with account_context(account):
