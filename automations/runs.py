@@ -38,7 +38,9 @@ from accounts.models import Account, User
 from automations.models import Automation
 from notifications.rule_actions import rule_actions_apply
 from servicelevels.alerts import accounts_with_alerts_due, sla_alerts_record
-from tickets.conditions import conditions_q
+from servicelevels.businesstime import NoBusinessHours, subtract_business_time
+from servicelevels.selectors import default_schedule_for, schedule_value
+from tickets.conditions import BUSINESS, BusinessBefore, calendar_before, conditions_q
 from tickets.models import Channel, Ticket, TicketEvent
 from tickets.services import ticket_update
 from tickets.services.common import record_event
@@ -68,13 +70,37 @@ def _batch() -> int:
     return int(getattr(settings, "AUTOMATIONS_BATCH", 200))
 
 
+def business_before(account: Account) -> BusinessBefore:
+    """ "N business hours before now" in the account's default schedule (Zendesk's
+    "(business)" conditions); with no schedule, the desk is open around the clock. A
+    schedule never open has no business hour behind: "more than N" holds of nothing."""
+    schedule = default_schedule_for(account=account)
+    if schedule is None:
+        return calendar_before
+    value = schedule_value(schedule=schedule)
+
+    def before(now: dt.datetime, hours: int) -> dt.datetime:
+        try:
+            return subtract_business_time(value, now, dt.timedelta(hours=hours))
+        except NoBusinessHours:
+            return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+    return before
+
+
 def matching_tickets(*, automation: Automation) -> QuerySet[Ticket]:
     """The tickets ``automation`` would act on now (closed ones never: Closed is final).
-    Conditions are evaluated as nobody (no "current user"), dates in the account's zone."""
+    Conditions are evaluated as nobody (no "current user"), dates in the account's zone,
+    business hours in its default schedule (read only when a condition counts them)."""
     nobody = User(account=automation.account)
+    conditions = automation.conditions
+    counts_business = any(
+        c["operator"] in BUSINESS for part in ("all", "any") for c in conditions.get(part, [])
+    )
+    before = business_before(automation.account) if counts_business else None
     return (
         Ticket.objects.for_account(automation.account)
-        .filter(conditions_q(automation.conditions, viewer=nobody))
+        .filter(conditions_q(conditions, viewer=nobody, business_before=before))
         .exclude(status=Ticket.Status.CLOSED)
     )
 
@@ -173,6 +199,7 @@ def account_pass(*, account: Account) -> PassReport:
     fired = {}
     automations = Automation.objects.for_account(account).filter(active=True)
     for automation in automations.order_by("position", "id"):
+        automation.account = account  # read once, not once per automation
         fired[automation.name] = automation_run(automation=automation)
     return PassReport(fired=fired, woken=snoozes_wake(account=account), alerted=alerted)
 
