@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from automations.models import Automation
-from automations.runs import account_pass, automation_run, automations_sweep
+from automations.runs import automation_run, automations_sweep
 from automations.services import automation_create, automation_set_active
 from notifications.models import Delivery
 from tests.automations.conftest import age

@@ -21,7 +21,6 @@ from servicelevels.alerts import sla_alerts_record
 from servicelevels.models import SlaTarget
 from servicelevels.policies import sla_policy_create
 from tests.factories import AgentGroupFactory, make_ticket
-from tests.notifications.conftest import outbox, sent  # noqa: F401 - fixtures
 from tickets.models import TicketEvent
 from tickets.services import comment_add, ticket_update
 
