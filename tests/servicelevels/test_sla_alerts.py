@@ -125,6 +125,18 @@ def test_a_new_breach_time_is_announced_again_a_fulfilled_target_never(
     assert sla_alerts_record(account=acme) == 0
 
 
+def test_the_activity_shows_the_alert(acme, acme_agent, assigned, clock, client_for):
+    clock.move_to(T0 + timedelta(minutes=125))
+    sla_alerts_record(account=acme)
+    page = (
+        client_for(acme_agent)
+        .get(f"/agent/tickets/{assigned.number}/?tab=activity")
+        .content.decode()
+    )
+    assert "SLA warning" in page
+    assert "First reply time" in page
+
+
 def test_alerts_are_per_account(acme, globex, assigned, clock, sent):
     _warn_assignee(acme)
     clock.move_to(T0 + timedelta(minutes=125))
