@@ -153,6 +153,27 @@ def test_the_trigger_editor_offers_the_sla_conditions(acme, acme_admin, client_f
     assert "warning reached (1 hour before breach)" in body
 
 
+def test_an_admin_saves_an_sla_trigger_from_the_editor(acme, acme_admin, client_for):
+    from notifications.models import Trigger
+
+    response = client_for(acme_admin).post(
+        "/agent/settings/triggers/new/",
+        {
+            "name": "Warn the assignee",
+            "active": "on",
+            "cond-0-field": "sla",
+            "cond-0-operator": "warning_reached",
+            "cond-0-value": "",
+            "act-0-action": "email_assignee",
+            "act-0-subject": EMAIL["subject"],
+            "act-0-body": EMAIL["body"],
+        },
+    )
+    assert response.status_code == 302
+    trigger = Trigger.objects.for_account(acme).get(name="Warn the assignee")
+    assert trigger.conditions == [{"field": "sla", "operator": "warning_reached", "value": ""}]
+
+
 def test_a_trigger_with_an_sla_condition_is_validated(acme):
     from django.core.exceptions import ValidationError
 
