@@ -61,9 +61,11 @@ DEFAULT_AUTOMATIONS: list[dict] = [
         "name": _("Notify the group of an SLA breach warning"),
         "description": _(
             "Emails the ticket's group once when one of its SLA targets will be breached "
-            "within the hour. Off until the account has SLA policies: turn it on then."
+            "within the hour. It acts only on tickets an SLA policy measures."
         ),
-        "active": False,
+        # On, as Zendesk ships its SLA notifications: without a policy no ticket has a
+        # breach time, so it does nothing until the account measures service levels.
+        "active": True,
         "conditions": {
             "all": [
                 _c("status", "less_than", "solved"),

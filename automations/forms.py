@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, User
 from automations.models import Automation
 from notifications.forms import TriggerEditor
-from tickets.conditions import public_conditions
+from tickets.conditions import OPERATORS, public_conditions
 from tickets.view_forms import ROWS, ViewForm, _as_choice
 
 VIEW_ONLY_FIELDS = ("visibility", "groups", "columns", "sort_by", "sort_order")
@@ -26,6 +26,12 @@ class AutomationForm(ViewForm):
         for name in VIEW_ONLY_FIELDS:
             del self.fields[name]
         self.fields["title"].label = _("Name")
+        # Every operator, the "N business hours" ones included (the views' form leaves
+        # them out: they are measured in the account's schedule, by the pass).
+        operators = [("", "—"), *OPERATORS.items()]
+        for name, field in self.fields.items():
+            if name.endswith("-operator"):
+                field.choices = operators  # type: ignore[attr-defined]  # a ChoiceField
 
     def automation_fields(self, actions: list[dict]) -> dict[str, Any]:
         data = self.cleaned_data

@@ -29,7 +29,7 @@ def automation_clean(*, account: Account, conditions: object, actions: object) -
     """The stored conditions and actions, or a ValidationError listing every problem."""
     errors: list[str] = []
     try:
-        cleaned = clean_conditions(account=account, data=conditions)
+        cleaned = clean_conditions(account=account, data=conditions, business_hours=True)
     except ValidationError as exc:
         errors.extend(exc.messages)
         cleaned = {"all": [], "any": []}

@@ -1,6 +1,7 @@
 """The scheduled pass (Celery beat, every 10 minutes; ``manage.py run_automations``):
-each active automation acts on the tickets meeting its conditions, and snoozed tickets
-whose time has come wake up.
+the SLA alerts due are recorded (servicelevels.alerts: triggers act on them), each
+active automation acts on the tickets meeting its conditions, and snoozed tickets whose
+time has come wake up.
 
 Idempotent and restartable, whoever runs it and however often:
 
@@ -36,7 +37,10 @@ from accounts.dbsession import account_context
 from accounts.models import Account, User
 from automations.models import Automation
 from notifications.rule_actions import rule_actions_apply
-from tickets.conditions import conditions_q
+from servicelevels.alerts import accounts_with_alerts_due, sla_alerts_record
+from servicelevels.businesstime import NoBusinessHours, subtract_business_time
+from servicelevels.selectors import default_schedule_for, schedule_value
+from tickets.conditions import BUSINESS, BusinessBefore, calendar_before, conditions_q
 from tickets.models import Channel, Ticket, TicketEvent
 from tickets.services import ticket_update
 from tickets.services.common import record_event
@@ -55,19 +59,48 @@ WAKE_BODY = gettext_lazy(
 class PassReport:
     fired: dict[str, int]  # automation name → tickets it acted on
     woken: int
+    alerted: int = 0  # SLA alerts recorded (servicelevels.alerts), for the triggers
+
+    @property
+    def touched(self) -> int:
+        return sum(self.fired.values()) + self.woken + self.alerted
 
 
 def _batch() -> int:
     return int(getattr(settings, "AUTOMATIONS_BATCH", 200))
 
 
+def business_before(account: Account) -> BusinessBefore:
+    """ "N business hours before now" in the account's default schedule (Zendesk's
+    "(business)" conditions); with no schedule, the desk is open around the clock. A
+    schedule never open has no business hour behind: "more than N" holds of nothing."""
+    schedule = default_schedule_for(account=account)
+    if schedule is None:
+        return calendar_before
+    value = schedule_value(schedule=schedule)
+
+    def before(now: dt.datetime, hours: int) -> dt.datetime:
+        try:
+            return subtract_business_time(value, now, dt.timedelta(hours=hours))
+        except NoBusinessHours:
+            return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+    return before
+
+
 def matching_tickets(*, automation: Automation) -> QuerySet[Ticket]:
     """The tickets ``automation`` would act on now (closed ones never: Closed is final).
-    Conditions are evaluated as nobody (no "current user"), dates in the account's zone."""
+    Conditions are evaluated as nobody (no "current user"), dates in the account's zone,
+    business hours in its default schedule (read only when a condition counts them)."""
     nobody = User(account=automation.account)
+    conditions = automation.conditions
+    counts_business = any(
+        c["operator"] in BUSINESS for part in ("all", "any") for c in conditions.get(part, [])
+    )
+    before = business_before(automation.account) if counts_business else None
     return (
         Ticket.objects.for_account(automation.account)
-        .filter(conditions_q(automation.conditions, viewer=nobody))
+        .filter(conditions_q(conditions, viewer=nobody, business_before=before))
         .exclude(status=Ticket.Status.CLOSED)
     )
 
@@ -160,12 +193,15 @@ def _wake(ticket: Ticket) -> int:
 
 
 def account_pass(*, account: Account) -> PassReport:
-    """Every active automation of one account, in order, then its wake-ups."""
+    """One account's SLA alerts (the triggers asking about them run on each), every
+    active automation, in order, then its wake-ups."""
+    alerted = sla_alerts_record(account=account)
     fired = {}
     automations = Automation.objects.for_account(account).filter(active=True)
     for automation in automations.order_by("position", "id"):
+        automation.account = account  # read once, not once per automation
         fired[automation.name] = automation_run(automation=automation)
-    return PassReport(fired=fired, woken=snoozes_wake(account=account))
+    return PassReport(fired=fired, woken=snoozes_wake(account=account), alerted=alerted)
 
 
 def automations_sweep() -> dict[str, PassReport]:
@@ -178,6 +214,8 @@ def automations_sweep() -> dict[str, PassReport]:
     due = Ticket.all_accounts.select_related("account").filter(snoozed_until__lte=timezone.now())
     for ticket in due[: _batch()]:
         accounts.setdefault(ticket.account.pk, ticket.account)
+    for account in accounts_with_alerts_due(now=timezone.now()):
+        accounts.setdefault(account.pk, account)
     reports = {}
     for _pk, account in sorted(accounts.items()):
         with account_context(account):

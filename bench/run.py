@@ -28,6 +28,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.automation_pass import scenario_row as automation_pass_row
 from bench.custom_fields import custom_field_context
 from bench.mail_scenarios import INBOUND_SECRET, delivery_rows
 from bench.scenarios import (
@@ -43,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PROBE_TIMEOUT = 30
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sportello_bench"
+# Issue 20: one scheduled automation pass (bench/automation_pass.py), timed.
+AUTOMATION_PASS_KEY = "10"
 
 
 def _environment(database_url: str) -> dict[str, str]:
@@ -342,6 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         ):
             rows.append(row)
             print(_table([row]).splitlines()[-1], flush=True)
+    if wanted is None or AUTOMATION_PASS_KEY in wanted:
+        # Last: it writes (closes what the default automation finds, records SLA alerts).
+        rows.append(automation_pass_row(env, key=AUTOMATION_PASS_KEY))
+        print(_table(rows[-1:]).splitlines()[-1], flush=True)
     print()
     print(_table(rows))
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,14 @@ CONDITIONS: dict[str, ConditionSpec] = {
         gettext_lazy("Priority"), ("is", "is_not", "changed_to"), tuple(PRIORITY_VALUES)
     ),
     "tags": ConditionSpec(gettext_lazy("Tags"), ("includes", "not_includes"), None),
+    # Issue 20: an SLA target reaching its warning time (an hour before its breach) or
+    # its breach, recorded by the scheduled pass (servicelevels.alerts).
+    "sla": ConditionSpec(
+        gettext_lazy("SLA target"),
+        ("warning_reached", "breached"),
+        None,
+        valueless=("warning_reached", "breached"),
+    ),
 }
 
 OPERATOR_LABELS = {
@@ -79,6 +87,8 @@ OPERATOR_LABELS = {
     "not_set": gettext_lazy("is not set"),
     "includes": gettext_lazy("includes"),
     "not_includes": gettext_lazy("does not include"),
+    "warning_reached": gettext_lazy("warning reached (1 hour before breach)"),
+    "breached": gettext_lazy("breached"),
 }
 
 EMAIL_ACTIONS = {
@@ -284,8 +294,15 @@ def condition_holds(condition: dict, facts: Facts, ticket: Ticket) -> bool:
         case "tags":
             present = value in ticket.tag_list
             return present if op == "includes" else not present
+        case "sla":
+            wanted = "warning" if op == "warning_reached" else "breached"
+            return change.sla_alert == wanted
     return False
 
 
 def conditions_hold(conditions: list[dict], facts: Facts, ticket: Ticket) -> bool:
+    # An SLA alert is no update of the ticket: only the triggers that ask about SLA
+    # alerts run on one ("Ticket is updated" alone would email on every alert).
+    if facts.change.sla_alert and not any(c["field"] == "sla" for c in conditions):
+        return False
     return all(condition_holds(c, facts, ticket) for c in conditions)

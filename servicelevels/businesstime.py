@@ -18,7 +18,8 @@ Intervals that cross midnight are written as two: Monday 22:00–24:00 and Tuesd
 part only: holidays are local dates).
 
 The SLA code builds on three functions: ``add_business_time`` ("4 business hours from T"),
-``business_time_between`` (time open between A and B, signed) and ``open_periods``.
+``business_time_between`` (time open between A and B, signed) and ``open_periods``; the
+automations' "more than N business hours ago" on ``subtract_business_time``.
 """
 
 from __future__ import annotations
@@ -204,6 +205,49 @@ def add_business_time(schedule: Schedule, start: datetime, duration: timedelta) 
             return period_start + remaining
         remaining -= available
     raise AssertionError("open_periods never ends")  # pragma: no cover
+
+
+def _periods_before(schedule: Schedule, until: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """The open periods that start before ``until``, latest first, the first clipped to
+    end no later than ``until`` (not joined: periods that touch are walked one by one).
+
+    Raises ``NoBusinessHours`` after ``SEARCH_DAYS`` days without an open minute."""
+    # The day after too: in a zone east of UTC its 00:00 may come before `until`.
+    day = until.astimezone(schedule.zone).date() + timedelta(days=1)
+    idle_days = 0
+    while True:
+        found = False
+        for start, end in reversed(list(_day_periods(schedule, day))):
+            if start >= until:
+                continue
+            found = True
+            yield start, min(end, until)
+        idle_days = 0 if found else idle_days + 1
+        if idle_days > SEARCH_DAYS:
+            raise NoBusinessHours("the schedule has no open hours behind")
+        day -= timedelta(days=1)
+
+
+def subtract_business_time(schedule: Schedule, end: datetime, duration: timedelta) -> datetime:
+    """The earliest instant ``duration`` of business time before ``end`` (UTC): the
+    ``s`` for which ``business_time_between(s, end) == duration``, the earliest of them
+    when a closed stretch follows it. So "more than N business hours ago" is "before
+    ``subtract_business_time(schedule, now, N h)``" and "in the last N business hours"
+    is "at or after it". 1 business hour before Monday 09:30 with 09:00–18:00 is Friday
+    17:30; 1 business hour before Monday 10:00 is Friday 18:00 (Friday 18:00 to Monday
+    09:00 is closed: all of it lies 1 business hour before Monday 10:00)."""
+    end = _utc(end)
+    if duration < timedelta(0):
+        raise ValueError("business time can only be subtracted forward")
+    if duration == timedelta(0):
+        return end
+    remaining = duration
+    for period_start, period_end in _periods_before(schedule, end):
+        available = period_end - period_start
+        if remaining < available:
+            return period_end - remaining
+        remaining -= available
+    raise AssertionError("_periods_before never ends")  # pragma: no cover
 
 
 def business_time_between(schedule: Schedule, a: datetime, b: datetime) -> timedelta:

@@ -150,6 +150,9 @@ class SlaTarget(TenantModel):
     target_minutes = models.PositiveIntegerField(null=True, blank=True)
     business_hours = models.BooleanField(default=False)
     breach_at = models.DateTimeField(null=True, blank=True)
+    # The alert the scheduled pass last recorded for this breach time ("", "warning",
+    # "breached": servicelevels.alerts); back to "" when the breach time moves.
+    alerted = models.CharField(max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -158,10 +161,12 @@ class SlaTarget(TenantModel):
             ),
         ]
         indexes = [
+            # The alerts' pass: a range of running targets due within the warning lead,
+            # those already announced as breached out of the index.
             models.Index(
                 fields=["account", "breach_at"],
-                name="slatarget_running_breach",
-                condition=Q(stage="active", breach_at__isnull=False),
+                name="slatarget_alert_due",
+                condition=Q(stage="active", breach_at__isnull=False) & ~Q(alerted="breached"),
             ),
         ]
 

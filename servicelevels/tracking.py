@@ -43,6 +43,7 @@ ROW_FIELDS = [
     "target_minutes",
     "business_hours",
     "breach_at",
+    "alerted",
 ]
 
 
@@ -201,10 +202,16 @@ def _store(
     state: clocks.Clocks,
     policy: SlaPolicy,
     targets: dict[str, clocks.Target | None],
+    previous: dict[str, SlaTarget],
 ) -> None:
     rows = []
     for metric in clocks.METRICS:
         clock, target = state[metric], targets[metric]
+        breach_at = target.breach_at if target else None
+        before = previous.get(metric)
+        # An alert stands for the breach time it announced: a new one (another cycle,
+        # another priority's target) is announced again (servicelevels.alerts).
+        alerted = before.alerted if before is not None and before.breach_at == breach_at else ""
         rows.append(
             SlaTarget(
                 account_id=ticket.account_id,
@@ -217,7 +224,8 @@ def _store(
                 policy=policy,
                 target_minutes=target.minutes if target else None,
                 business_hours=target.business_hours if target else False,
-                breach_at=target.breach_at if target else None,
+                breach_at=breach_at,
+                alerted=alerted if breach_at is not None else "",
             )
         )
     SlaTarget.objects.bulk_create(
@@ -247,7 +255,7 @@ def untrack(ticket_ids: Any, account_id: int) -> None:
     """Stop measuring: the rows keep their clocks but no policy, target or breach time
     (a later policy recomputes them from the history, which they may have missed)."""
     SlaTarget.all_accounts.filter(account_id=account_id, ticket_id__in=ticket_ids).update(
-        policy=None, target_minutes=None, breach_at=None
+        policy=None, target_minutes=None, breach_at=None, alerted=""
     )
     TicketSla.all_accounts.filter(account_id=account_id, ticket_id__in=ticket_ids).update(
         policy=None, next_breach_at=None
@@ -256,6 +264,8 @@ def untrack(ticket_ids: Any, account_id: int) -> None:
 
 def sla_apply_change(*, change: TicketChange) -> None:
     """The SLA state of ``change.ticket`` after ``change`` (see the module's docstring)."""
+    if change.sla_alert:
+        return  # an alert is read from the clocks, it moves none
     ticket = change.ticket
     policies = active_policies(ticket.account_id)
     if not policies:
@@ -273,7 +283,8 @@ def sla_apply_change(*, change: TicketChange) -> None:
             state = clocks.step(state, event)
     else:
         state = clocks_from_history(ticket)
-    _store(ticket, state, policy, measured(state, policy, ticket))
+    previous = {row.metric: row for row in rows}
+    _store(ticket, state, policy, measured(state, policy, ticket), previous)
 
 
 def _status_before(change: TicketChange) -> str:

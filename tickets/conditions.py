@@ -1,5 +1,5 @@
-"""The conditions of a view, in one place: their vocabulary, their validation and their
-translation to a query.
+"""The conditions of a view, in one place: their validation and their translation to a
+query (their vocabulary, the fields and operators, is tickets.condition_vocabulary).
 
 Conditions are Zendesk's shape: ``{"all": [...], "any": [...]}``, each condition
 ``{"field": ..., "operator": ..., "value": ...}``; a ticket is in the view when it meets
@@ -17,8 +17,7 @@ client's mistake is a 400 or a form error, never a 500.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import and_, or_
 from typing import Any
@@ -27,175 +26,37 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, AgentGroup, Organization, User
-from tickets.field_conditions import clean_custom_conditions, custom_condition_q, is_custom
-from tickets.models import Channel, CustomStatus, Ticket
-
-MAX_CONDITIONS = 50
-CURRENT_USER = "current_user"
-STATUS_ORDER = [s.value for s in Ticket.Status]
-PRIORITY_ORDER = [p.value for p in Ticket.Priority]
-# Ticket.priority_rank's values: none 0, then low 1 … urgent 4.
-PRIORITY_RANK = {"": 0} | {value: rank for rank, value in enumerate(PRIORITY_ORDER, start=1)}
-
-# Operators, with what the forms call them.
-OPERATORS: dict[str, Promise] = {
-    "is": gettext_lazy("is"),
-    "is_not": gettext_lazy("is not"),
-    "less_than": gettext_lazy("less than"),
-    "greater_than": gettext_lazy("greater than"),
-    "includes": gettext_lazy("contains at least one of"),
-    "not_includes": gettext_lazy("contains none of"),
-    "before": gettext_lazy("before (date)"),
-    "after": gettext_lazy("after (date)"),
-    "within_last_hours": gettext_lazy("in the last N hours"),
-    "within_last_days": gettext_lazy("in the last N days"),
-    "older_than_hours": gettext_lazy("more than N hours ago"),
-    "older_than_days": gettext_lazy("more than N days ago"),
-    "is_empty": gettext_lazy("is not set"),
-    "is_set": gettext_lazy("is set"),
-    "breaches_within_hours": gettext_lazy("breaches within N hours"),
-    "breached": gettext_lazy("breached"),
-}
-IDENTITY = ("is", "is_not")
-ORDERED = ("is", "is_not", "less_than", "greater_than")
-TIMES = (
-    "before",
-    "after",
-    "within_last_hours",
-    "within_last_days",
-    "older_than_hours",
-    "older_than_days",
+from accounts.models import Account, User
+from tickets.condition_vocabulary import (  # noqa: F401 - re-exported: the conditions' names
+    BUSINESS,
+    CURRENT_USER,
+    FIELDS,
+    IDENTITY,
+    MAX_CONDITIONS,
+    OPERATORS,
+    ORDERED,
+    PRIORITY_ORDER,
+    PRIORITY_RANK,
+    RELATED,
+    SINCE,
+    STATUS_ORDER,
+    TIMES,
+    VALUELESS,
+    Field,
 )
-VALUELESS = ("is_empty", "is_set", "breached")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field conditions can test: its name in the API, the ticket column it reads,
-    the kind of value it takes and the operators it allows."""
-
-    name: str
-    label: Promise
-    column: str
-    kind: str  # choice, ordered, group, user, organization, tags, boolean, presence, time, sla
-    operators: tuple[str, ...]
-    choices: tuple[str, ...] = ()
-    # A time measured only while the ticket has this status ("pending since").
-    status: str = ""
-
-
-FIELDS: dict[str, Field] = {
-    f.name: f
-    for f in (
-        Field("status", gettext_lazy("Status"), "status", "ordered", ORDERED, tuple(STATUS_ORDER)),
-        # Read through its severity (Ticket.priority_rank), the column the lists sort by
-        # and the group index ends with: a view's priority test and its priority sort
-        # use the same column, whose statistics the planner knows.
-        Field(
-            "priority",
-            gettext_lazy("Priority"),
-            "priority_rank",
-            "ordered",
-            ORDERED,
-            ("", *PRIORITY_ORDER),
-        ),
-        Field("type", gettext_lazy("Type"), "type", "choice", IDENTITY, ("", *Ticket.Type.values)),
-        # A custom status (issue 19), by its per-account number; served by the index
-        # (account, custom_status, -updated_at).
-        Field(
-            "custom_status_id",
-            gettext_lazy("Custom status"),
-            "custom_status_id",
-            "custom_status",
-            IDENTITY,
-        ),
-        Field("group_id", gettext_lazy("Group"), "group_id", "group", IDENTITY),
-        Field("assignee_id", gettext_lazy("Assignee"), "assignee_id", "user", IDENTITY),
-        Field("requester_id", gettext_lazy("Requester"), "requester_id", "user", IDENTITY),
-        Field(
-            "organization_id",
-            gettext_lazy("Organization"),
-            "organization_id",
-            "organization",
-            IDENTITY,
-        ),
-        Field(
-            "requester_organization_id",
-            gettext_lazy("Requester's organization"),
-            "requester__organization_id",
-            "organization",
-            IDENTITY,
-        ),
-        Field("current_tags", gettext_lazy("Tags"), "tags", "tags", ("includes", "not_includes")),
-        Field("via", gettext_lazy("Channel"), "channel", "choice", IDENTITY, tuple(Channel.values)),
-        Field("is_public", gettext_lazy("Public"), "is_public", "boolean", ("is",)),
-        Field("created_at", gettext_lazy("Created"), "created_at", "time", TIMES),
-        Field("updated_at", gettext_lazy("Updated"), "updated_at", "time", TIMES),
-        Field("solved_at", gettext_lazy("Solved"), "solved_at", "time", TIMES + VALUELESS[:2]),
-        Field("due_date", gettext_lazy("Due date"), "due_at", "time", TIMES + VALUELESS[:2]),
-        # The earliest breach time of the ticket's running SLA targets (servicelevels
-        # keeps it, in TicketSla: a reverse one-to-one, so no import of that app here).
-        Field(
-            "sla_next_breach_at",
-            gettext_lazy("SLA"),
-            "sla__next_breach_at",
-            "sla",
-            ("breaches_within_hours", "breached"),
-        ),
-        # Issue 20: what time-based automations measure "hours since" from. SLA states are
-        # the field above.
-        Field(
-            "pending_since",
-            gettext_lazy("Pending since"),
-            "status_changed_at",
-            "time",
-            TIMES,
-            status=Ticket.Status.PENDING,
-        ),
-        Field(
-            "on_hold_since",
-            gettext_lazy("On-hold since"),
-            "status_changed_at",
-            "time",
-            TIMES,
-            status=Ticket.Status.ON_HOLD,
-        ),
-        Field(
-            "requester_updated_at",
-            gettext_lazy("Requester's last reply"),
-            "requester_updated_at",
-            "time",
-            TIMES + VALUELESS[:2],
-        ),
-        Field(
-            "assignee_updated_at",
-            gettext_lazy("Assignee's last update"),
-            "assignee_updated_at",
-            "time",
-            TIMES + VALUELESS[:2],
-        ),
-        Field("snoozed", gettext_lazy("Snoozed"), "snoozed_until", "presence", ("is",)),
-    )
-}
-RELATED = {
-    "group": AgentGroup,
-    "user": User,
-    "organization": Organization,
-    "custom_status": CustomStatus,
-}
-
+from tickets.field_conditions import clean_custom_conditions, custom_condition_q, is_custom
 
 # --- Validation: the public shape (numbers) in, the stored shape (keys) out ------------
 
 
-def clean_conditions(*, account: Account, data: Any) -> dict[str, list[dict]]:
+def clean_conditions(
+    *, account: Account, data: Any, business_hours: bool = False
+) -> dict[str, list[dict]]:
     """The stored form of ``data`` (Zendesk's shape, objects named by number), or a
-    ValidationError naming every condition that is wrong and why."""
+    ValidationError naming every condition that is wrong and why. ``business_hours``:
+    whether the "N business hours" operators are allowed (automations only)."""
     if data in (None, ""):
         data = {}
     if not isinstance(data, dict) or set(data) - {"all", "any"}:
@@ -215,6 +76,12 @@ def clean_conditions(*, account: Account, data: Any) -> dict[str, list[dict]]:
                 cleaned[part].append(_clean_one(item))
             except ValidationError as exc:
                 errors.extend(exc.messages)
+                continue
+            if cleaned[part][-1]["operator"] in BUSINESS and not business_hours:
+                errors.append(
+                    _("Business hours conditions are for automations only (%(field)s).")
+                    % {"field": cleaned[part][-1]["field"]}
+                )
     errors.extend(_resolve_numbers(account, cleaned))
     errors.extend(clean_custom_conditions(account, cleaned))
     if errors:
@@ -371,13 +238,30 @@ def public_conditions_many(*, account: Account, conditions: list[dict]) -> list[
 # --- The query --------------------------------------------------------------------------
 
 
-def conditions_q(conditions: dict, *, viewer: User) -> Q:
+# "The instant N business hours before now": given by the caller that knows the schedule.
+BusinessBefore = Callable[[dt.datetime, int], dt.datetime]
+
+
+def calendar_before(now: dt.datetime, hours: int) -> dt.datetime:
+    return now - dt.timedelta(hours=hours)
+
+
+def conditions_q(
+    conditions: dict, *, viewer: User, business_before: BusinessBefore | None = None
+) -> Q:
     """The tickets meeting ``conditions`` (stored form) as a Q, with "current user" the
-    viewer and times relative to now. Built without a query."""
+    viewer and times relative to now. Built without a query. ``business_before(now, N)``
+    is the earliest instant N business hours before now (automations give it from the
+    account's schedule; without one, business hours are read as calendar hours)."""
     now = timezone.now()
     zone = ZoneInfo(viewer.effective_time_zone)
-    every = [_condition_q(c, viewer, now, zone) for c in conditions.get("all", [])]
-    some = [_condition_q(c, viewer, now, zone) for c in conditions.get("any", [])]
+    before = business_before or calendar_before
+
+    def q(condition: dict) -> Q:
+        return _condition_q(condition, viewer, now, zone, before)
+
+    every = [q(c) for c in conditions.get("all", [])]
+    some = [q(c) for c in conditions.get("any", [])]
     if some:
         every.append(reduce(or_, some))
     ranks = _priority_ranks(conditions)
@@ -422,7 +306,9 @@ def _kind(condition: dict) -> str:
     return field.kind if field is not None else "custom"
 
 
-def _condition_q(condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo) -> Q:
+def _condition_q(
+    condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo, before: BusinessBefore
+) -> Q:
     if is_custom(condition["field"]):
         return custom_condition_q(condition)
     field = FIELDS[condition["field"]]
@@ -457,7 +343,14 @@ def _condition_q(condition: dict, viewer: User, now: dt.datetime, zone: ZoneInfo
             return scoped & Q(**{f"{column}__lte": now})
         until = now + dt.timedelta(hours=value)
         return scoped & Q(**{f"{column}__gt": now, f"{column}__lte": until})
-    q = _time_q(column, operator, value, now, zone)
+    if operator in BUSINESS:
+        # "More than N business hours ago": before the earliest instant N business hours
+        # back; "in the last N": at or after it (servicelevels.businesstime).
+        cutoff = before(now, value)
+        lookup = "gte" if operator.startswith("within") else "lt"
+        q = Q(**{f"{column}__{lookup}": cutoff})
+    else:
+        q = _time_q(column, operator, value, now, zone)
     return q & Q(status=field.status) if field.status else q
 
 

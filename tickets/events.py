@@ -31,6 +31,9 @@ class TicketChange:
     # True when this change set made a private ticket public: held-back events fire now.
     became_public: bool = False
     mentioned: list[User] = field(default_factory=list)
+    # Issue 20: no change of the ticket, an SLA target reaching its warning time or its
+    # breach ("warning", "breached"), found by the scheduled pass (servicelevels.alerts).
+    sla_alert: str = ""
 
     def changed(self, name: str) -> bool:
         return name in self.changes

@@ -31,6 +31,8 @@ FIELD_LABELS = {
     # Issue 20: an automation's application, and a snooze, in the Activity.
     "automation": _("Automation"),
     "snoozed_until": _("Snoozed until"),
+    "sla_warning": _("SLA warning"),
+    "sla_breach": _("SLA breached"),
     # Links between tickets (ticketlinks): the other ticket's number is the value.
     "merged_into": _("Merged into"),
     "merged_from": _("Merged in"),

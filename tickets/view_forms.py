@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, User
 from accounts.selectors import agents_for_account, groups_for_account
 from customfields.selectors import ticket_fields_for_account
-from tickets.conditions import CURRENT_USER, FIELDS, OPERATORS, public_conditions
+from tickets.conditions import BUSINESS, CURRENT_USER, FIELDS, OPERATORS, public_conditions
 from tickets.field_conditions import fields_by_name, is_custom
 from tickets.models import Channel, Ticket, View
 from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS, field_columns
@@ -104,7 +104,8 @@ class ViewForm(forms.Form):
             *((name, f.label) for name, f in FIELDS.items()),
             *((name, f.label) for name, f in fields_by_name(account).items() if f.active),
         ]
-        operators = [("", "—"), *OPERATORS.items()]
+        # The "N business hours" ones are the automations' (AutomationForm adds them).
+        operators = [("", "—"), *((k, v) for k, v in OPERATORS.items() if k not in BUSINESS)]
         values = value_choices(account)
         for part, count in ROWS.items():
             for index in range(count):

@@ -90,7 +90,7 @@ def test_a_new_account_gets_the_defaults_in_its_language(db):
     assert names == [
         ("Chiudi un ticket 4 giorni dopo la risoluzione", True),
         ("Sollecita il richiedente dopo 3 giorni in attesa", False),
-        ("Avvisa il gruppo di una violazione SLA imminente", False),
+        ("Avvisa il gruppo di una violazione SLA imminente", True),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from automations.models import Automation
-from automations.runs import account_pass, automation_run, automations_sweep
+from automations.runs import automation_run, automations_sweep
 from automations.services import automation_create, automation_set_active
 from notifications.models import Delivery
 from tests.automations.conftest import age
@@ -140,9 +140,7 @@ def test_the_sla_warning_default_emails_the_group_once_an_hour_before_a_breach(
     ticket_update(ticket=calm, actor=acme_agent, group=billing)
 
     warning = _default(acme, "sla_breach_warning")
-    assert not warning.active  # off until the account turns it on
-    assert warning.name not in account_pass(account=acme).fired
-    automation_set_active(automation=warning, active=True)
+    assert warning.active  # on by default: it acts only on tickets a policy measures
 
     assert automation_run(automation=warning) == 1
     assert automation_run(automation=warning) == 0  # its tag makes it fire once

@@ -106,11 +106,12 @@ def test_bad_input_is_a_form_error_never_a_500(admin_client):
     assert "is not a whole number" in page and "No group with number 999" in page
 
 
-def test_an_admin_turns_the_sla_warning_default_on(acme, admin_client):
+def test_an_admin_turns_the_sla_warning_default_off(acme, admin_client):
     warning = Automation.objects.for_account(acme).get(default_key="sla_breach_warning")
+    assert warning.active  # on by default, as Zendesk ships its SLA notifications
     admin_client.post(f"/agent/settings/automations/{warning.number}/toggle/", follow=True)
     warning.refresh_from_db()
-    assert warning.active
+    assert not warning.active
 
 
 def test_agents_may_not_manage_automations(acme, acme_agent):

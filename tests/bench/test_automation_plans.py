@@ -109,5 +109,44 @@ def test_a_pass_that_matches_nothing_costs_the_same_few_queries(acme, acme_agent
     few = cost()
     for _ in range(5):
         make_ticket(account=acme, submitter=acme_agent)
-    # Per active automation its query and its run's record; the automations; the wake-ups.
-    assert cost() == few <= 8
+    # The SLA alerts due; the automations; per active automation (three: the SLA warning
+    # default ships on) its query and its run's record; the wake-ups.
+    assert cost() == few <= 9
+
+
+def test_the_sla_alerts_query_reads_only_targets_due_from_their_partial_index(acme):
+    """The pass's first query (servicelevels.alerts): a range of slatarget_alert_due,
+    whose predicate the planner proves from the query's own filters; the targets already
+    announced as breached are not in the index at all."""
+    from servicelevels.alerts import sla_alerts_due
+
+    plan = _plan(sla_alerts_due(account=acme, now=timezone.now()))
+    assert "Seq Scan on servicelevels_slatarget" not in plan, plan
+    assert "using slatarget_alert_due on servicelevels_slatarget" in plan, plan
+
+
+def test_business_hours_conditions_read_the_same_index_as_calendar_ones(
+    acme, acme_agent, some_tickets
+):
+    from automations.services import automation_create
+    from servicelevels.services import schedule_create
+
+    schedule_create(
+        account=acme, name="Office", time_zone="Europe/Rome", weekly=[[(540, 1080)]] * 5 + [[]] * 2
+    )
+    automation = automation_create(
+        account=acme,
+        name="Pending 8 business hours",
+        conditions={
+            "all": [
+                {"field": "pending_since", "operator": "older_than_business_hours", "value": 8},
+                {"field": "current_tags", "operator": "not_includes", "value": "nudged"},
+            ]
+        },
+        actions=[{"action": "add_tag", "value": "nudged"}],
+    )
+    plan = _plan(matching_tickets(automation=automation))
+    assert "Seq Scan on tickets_ticket" not in plan, plan
+    assert any(
+        f"using {name} on" in plan for name in ("ticket_acct_status_since", "ticket_unsolved_upd")
+    ), plan

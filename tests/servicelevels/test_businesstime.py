@@ -17,6 +17,7 @@ from servicelevels.businesstime import (
     is_open,
     next_open,
     open_periods,
+    subtract_business_time,
 )
 
 ROME = ZoneInfo("Europe/Rome")
@@ -40,6 +41,31 @@ def rome(*args: int) -> datetime:
 def test_one_business_hour_from_friday_evening_is_monday_morning():
     # 2026-12-04 is a Friday.
     assert add_business_time(office(), rome(2026, 12, 4, 17, 30), H) == rome(2026, 12, 7, 9, 30)
+
+
+def test_one_business_hour_before_monday_morning_is_friday_evening():
+    assert subtract_business_time(office(), rome(2026, 12, 7, 9, 30), H) == rome(
+        2026, 12, 4, 17, 30
+    )
+    # Exactly at Monday's 10:00: the whole weekend lies one business hour before; the
+    # earliest such instant is Friday's closing time.
+    assert subtract_business_time(office(), rome(2026, 12, 7, 10), H) == rome(2026, 12, 4, 18)
+    # From a Sunday: Friday's last hours.
+    assert subtract_business_time(office(), rome(2026, 12, 6, 11), 2 * H) == rome(2026, 12, 4, 16)
+
+
+def test_subtracting_skips_holidays_and_dst():
+    christmas = Holiday("Christmas break", date(2026, 12, 24), date(2026, 12, 26))
+    schedule = office(holidays=(christmas,))
+    # Mon 28th 10:00 − 2 h: one hour that Monday, then back over the break to Wed 23rd.
+    assert subtract_business_time(schedule, rome(2026, 12, 28, 10), 2 * H) == rome(2026, 12, 23, 17)
+    # A night shift 00:00–04:00 on the night Rome's clocks go forward lasts three hours.
+    nights = Schedule("Europe/Rome", ((Interval.of("00:00", "04:00"),),) * 7)
+    end = rome(2026, 3, 29, 4)
+    assert subtract_business_time(nights, end, 2 * H) == rome(2026, 3, 29, 1)
+    # All three: the earliest instant is the closing time of the night before.
+    assert subtract_business_time(nights, end, 3 * H) == rome(2026, 3, 28, 4)
+    assert subtract_business_time(nights, end, 4 * H) == rome(2026, 3, 28, 3)
 
 
 def test_four_business_hours_from_a_saturday_start_at_monday_opening():
@@ -251,3 +277,12 @@ def test_open_periods_are_ordered_disjoint_and_never_on_a_holiday(schedule, sinc
         local_start = start.astimezone(schedule.zone)
         assert not schedule.is_holiday(local_start.date()) or local_start.time().hour == 0
         previous_end = end
+
+
+@fast
+@given(schedules(), instants, durations)
+def test_subtracting_then_measuring_gives_back_the_duration(schedule, end, duration):
+    start = subtract_business_time(schedule, end, duration)
+    assert business_time_between(schedule, start, end) == duration
+    # The earliest such instant: a second before it there is more business time.
+    assert business_time_between(schedule, start - timedelta(seconds=1), end) > duration

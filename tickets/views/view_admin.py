@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.access import view_for_agent, view_for_editing
-from tickets.conditions import FIELDS, OPERATORS
+from tickets.conditions import BUSINESS, FIELDS, OPERATORS
 from tickets.models import View
 from tickets.selectors import views_personal, views_shared
 from tickets.services import saved_views as services
@@ -52,7 +52,10 @@ def _editor(request, *, view: View | None, form: ViewForm, status: int = 200):
         {
             "view": view,
             "form": form,
-            "fields_help": [(name, f.label, f.operators) for name, f in FIELDS.items()],
+            "fields_help": [
+                (name, f.label, [o for o in f.operators if o not in BUSINESS])
+                for name, f in FIELDS.items()
+            ],
             "operators": OPERATORS,
             "section": "views",
         },

@@ -7,9 +7,14 @@ from automations.runs import automations_sweep
 
 
 class Command(BaseCommand):
-    help = "Run every account's time-based automations and wake up snoozed tickets due."
+    help = (
+        "Record the SLA alerts due, run every account's time-based automations and wake "
+        "up the snoozed tickets due."
+    )
 
     def handle(self, *args, **options):
         for subdomain, report in automations_sweep().items():
             fired = ", ".join(f"{name}: {n}" for name, n in report.fired.items() if n) or "-"
-            self.stdout.write(f"{subdomain}: {fired}; woken up: {report.woken}")
+            self.stdout.write(
+                f"{subdomain}: {fired}; woken up: {report.woken}; SLA alerts: {report.alerted}"
+            )
