@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-
 class SurveySettingsForm(forms.Form):
     days_after_close = forms.IntegerField(
         label=_("Ratings are taken until the request has been closed for (days)"),

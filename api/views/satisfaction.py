@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.pagination import paginate
@@ -123,7 +124,11 @@ class TicketSatisfactionRating(ApiView):
     permission_classes = [IsAccountUser]
 
     def post(self, request, number):
+        if request.user.is_agent:
+            raise PermissionDenied("Only the ticket's requester can rate it.")
         ticket = ticket_for_end_user(viewer=request.user, number=number)
+        if ticket.requester_id != request.user.pk:
+            raise Http404
         data = request.data.get("satisfaction_rating") if isinstance(request.data, dict) else None
         if not isinstance(data, dict):
             raise ValidationError({"satisfaction_rating": 'Send {"satisfaction_rating": {…}}.'})

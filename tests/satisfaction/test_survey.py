@@ -164,8 +164,9 @@ def test_no_survey_links_once_the_window_has_closed(ticket, acme, acme_agent):
 
     solve(ticket, acme_agent)
     assert satisfaction_values(ticket)
-    ticket.status, ticket.status_changed_at = Ticket.Status.CLOSED, timezone.now() - timedelta(
-        days=30
+    ticket.status, ticket.status_changed_at = (
+        Ticket.Status.CLOSED,
+        timezone.now() - timedelta(days=30),
     )
     assert satisfaction_values(ticket) == {}
 
