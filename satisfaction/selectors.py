@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -40,7 +40,7 @@ def rating_of(ticket: Ticket) -> SatisfactionRating | None:
     )
 
 
-def window_closes_at(ticket: Ticket, settings: SatisfactionSettings):
+def window_closes_at(ticket: Ticket, settings: SatisfactionSettings) -> datetime | None:
     """When the ticket stops taking ratings: N days after it was Closed; None while it
     is solved but not closed (it takes them), or not solved at all (it takes none)."""
     if ticket.status != Ticket.Status.CLOSED:

@@ -83,5 +83,5 @@ def reason_edit(request, number: int):
         else:
             messages.success(request, _("Reason saved."))
             return redirect("satisfaction:settings")
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("satisfaction:settings")
