@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # Admin-defined fields (issue 19): below tickets, which stores and filters their values.
     "customfields",
     "tickets",
+    # Customer satisfaction ratings (issue 26): the survey links, reasons, settings.
+    "satisfaction",
     "portal",
     "notifications",
     "api",

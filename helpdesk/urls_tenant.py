@@ -19,7 +19,9 @@ urlpatterns = [
     path("api/v2/", include("macros.api_urls")),
     path("api/v2/", include("servicelevels.api_urls")),
     path("api/v2/", include("ticketlinks.api_urls")),
+    path("api/v2/", include("api.satisfaction_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("automations.urls")),
+    path("", include("satisfaction.urls")),
 ]

@@ -146,7 +146,7 @@ DEFAULT_TRIGGERS: list[dict] = [
                 _(
                     "Hello {{ticket.requester.name}},\n\nYour request #{{ticket.id}} has been "
                     "solved. If something is still wrong, just reply to this email: the team "
-                    "will see your answer.\n\n{{ticket.url}}"
+                    "will see your answer.\n\n{{ticket.url}}\n\n{{satisfaction.rating_section}}"
                 ),
             )
         ],

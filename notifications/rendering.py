@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customfields.selectors import ticket_fields_for_viewer, values_shown
+from satisfaction.links import rating_url
+from satisfaction.selectors import takes_ratings
 from tickets.models import Comment, Ticket
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_.]*)\s*\}\}")
@@ -40,6 +42,8 @@ PLACEHOLDER_HELP = (
     "ticket.public_comments",
     "current_user.name",
     "account.name",
+    "satisfaction.rating_section",
+    "satisfaction.rating_url",
 )
 
 
@@ -104,6 +108,25 @@ def placeholder_values(
         "current_user.name": actor.name if actor else _("System"),
         "account.name": ticket.account.name,
         **custom_field_values(ticket, for_agent=for_agent),
+        **({} if for_agent else satisfaction_values(ticket)),
+    }
+
+
+def satisfaction_values(ticket: Ticket) -> dict[str, str]:
+    """The satisfaction survey's links (issue 26), for the requester's emails: each
+    choice's signed link records it; ``rating_url`` opens the page with both. A ticket
+    that takes no ratings (unsolved, private, closed too long ago) gets none."""
+    if not takes_ratings(ticket):
+        return {}
+    good, bad = rating_url(ticket, "good"), rating_url(ticket, "bad")
+    good_label, bad_label = _("Good, I'm satisfied"), _("Bad, I'm unsatisfied")
+    question = _("How would you rate the support you received?")
+    section = "\n".join((question, "", good_label + ": " + good, bad_label + ": " + bad))
+    return {
+        "satisfaction.rating_section": section,
+        "satisfaction.rating_url": rating_url(ticket),
+        "satisfaction.good_url": good,
+        "satisfaction.bad_url": bad,
     }
 
 

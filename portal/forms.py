@@ -68,10 +68,18 @@ class NewRequestForm(MessageForm):
 
 
 class FeedbackForm(DomainErrorsMixin, forms.Form):
+    """The requester's rating: on the request page, and on the survey link's page."""
+
     rating = forms.ChoiceField(
         label=_("How would you rate the support you received?"),
         choices=Ticket.Rating.choices,
         widget=forms.RadioSelect,
+    )
+    reason = forms.TypedChoiceField(
+        label=_("What was the main reason for your rating?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
     comment = forms.CharField(
         label=_("Comment (optional)"),
@@ -79,6 +87,20 @@ class FeedbackForm(DomainErrorsMixin, forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons = {reason.number: reason for reason in reasons}
+        if self.reasons:
+            self.fields["reason"].choices = [("", _("Choose a reason (optional)"))] + [
+                (number, reason.label) for number, reason in self.reasons.items()
+            ]
+        else:
+            del self.fields["reason"]
+
+    def chosen_reason(self):
+        number = self.cleaned_data.get("reason")
+        return self.reasons.get(number) if number is not None else None
 
 
 MAX_SEARCH_PAGE = 1000

@@ -367,6 +367,7 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
     conversation oldest first with attachments, and its CCs: four queries, whatever the
     length of the conversation. The can_* flags only choose what the page offers; the
     services decide again on POST."""
+    from satisfaction.selectors import takes_ratings
     from tickets.access import ticket_for_end_user
     from tickets.selectors import comments_visible_to
 
@@ -380,6 +381,6 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
         ccs=ccs,
         can_reply=ticket.takes_help_center_replies,
         can_close=is_requester and not ticket.is_solved,
-        can_rate=is_requester and ticket.is_solved and not ticket.satisfaction_rating,
+        can_rate=is_requester and takes_ratings(ticket),
         opened_via=request_opened_via(ticket),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import satisfaction_views, views
 
 app_name = "portal"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("requests/<int:number>/", views.request_detail, name="request"),
     path("requests/<int:number>/close/", views.request_close, name="request_close"),
     path("requests/<int:number>/feedback/", views.request_feedback, name="request_feedback"),
+    # The satisfaction survey email's links (no sign-in: the signed token is the claim).
+    path("satisfaction/<str:token>/", satisfaction_views.satisfaction, name="satisfaction"),
+    path(
+        "satisfaction/<str:token>/<str:choice>/",
+        satisfaction_views.satisfaction_choice,
+        name="satisfaction_choice",
+    ),
     path(
         "requests/<int:number>/attachments/<str:token>/",
         views.attachment_download,

@@ -20,11 +20,13 @@ from helpdesk.form_errors import flash_domain_error
 from helpdesk.read_your_writes import replica_reads
 from portal import selectors
 from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
+from satisfaction import selectors as satisfaction_selectors
+from satisfaction.services import rate
 from tickets.access import attachment_for_viewer
 from tickets.attachments import attachment_response
 from tickets.counts import TicketPaginator
 from tickets.models import Channel
-from tickets.services import request_rate, request_solve_by_requester, ticket_create, ticket_reply
+from tickets.services import request_solve_by_requester, ticket_create, ticket_reply
 
 PER_PAGE = 25
 SEARCH_PAGE_SIZE = 20
@@ -127,10 +129,20 @@ def _render_request(request, number, *, reply_form=None, feedback_form=None, sta
         "page": page,
         "ticket": page.ticket,
         "reply_form": reply_form or ReplyForm(),
-        "feedback_form": feedback_form or FeedbackForm(),
+        "feedback_form": feedback_form or _feedback_form(page.ticket, show=page.can_rate),
         "field_values": selectors.request_field_values(viewer=request.user, ticket=page.ticket),
     }
     return render(request, "portal/request_detail.html", context, status=status)
+
+
+def _feedback_form(ticket, *, data=None, show=True):
+    """The rating form, its reasons read only where it is shown."""
+    if not show:
+        return FeedbackForm(data)
+    reasons = satisfaction_selectors.reasons_offered(ticket.account)
+    rating = ticket.satisfaction_rating
+    initial = {"rating": rating, "comment": ticket.satisfaction_comment} if rating else None
+    return FeedbackForm(data, reasons=reasons, initial=initial)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,14 +189,15 @@ def request_close(request, number):
 @portal_view
 def request_feedback(request, number):
     page = selectors.request_page(viewer=request.user, number=number)
-    form = FeedbackForm(request.POST)
+    form = _feedback_form(page.ticket, data=request.POST)
     if form.is_valid():
         try:
-            request_rate(
+            rate(
                 ticket=page.ticket,
                 user=request.user,
-                rating=form.cleaned_data["rating"],
+                score=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
+                reason=form.chosen_reason(),
             )
         except ValidationError as error:
             form.add_domain_error(error)

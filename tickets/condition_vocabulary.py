@@ -116,6 +116,15 @@ FIELDS: dict[str, Field] = {
         ),
         Field("current_tags", gettext_lazy("Tags"), "tags", "tags", ("includes", "not_includes")),
         Field("via", gettext_lazy("Channel"), "channel", "choice", IDENTITY, tuple(Channel.values)),
+        # The requester's satisfaction rating (issue 26): good, bad, or "" (not rated).
+        Field(
+            "satisfaction",
+            gettext_lazy("Satisfaction"),
+            "satisfaction_rating",
+            "choice",
+            IDENTITY,
+            ("", *Ticket.Rating.values),
+        ),
         Field("is_public", gettext_lazy("Public"), "is_public", "boolean", ("is",)),
         Field("created_at", gettext_lazy("Created"), "created_at", "time", SINCE),
         Field("updated_at", gettext_lazy("Updated"), "updated_at", "time", SINCE),

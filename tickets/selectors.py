@@ -267,6 +267,7 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("due", _("Due date"), fields=("due_at",)),
         Column("solved", _("Solved"), fields=("solved_at",)),
         Column("sla", _("Next SLA breach"), fields=("sla__next_breach_at",)),
+        Column("satisfaction", _("Satisfaction"), sortable=False, fields=("satisfaction_rating",)),
     )
 }
 DEFAULT_COLUMNS = (

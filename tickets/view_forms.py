@@ -54,6 +54,11 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
             ],
         ),
         (_("Channel"), [(f"via:{v}", label) for v, label in Channel.choices]),
+        (
+            _("Satisfaction"),
+            [(f"satisfaction:{v}", label) for v, label in Ticket.Rating.choices]
+            + [("satisfaction:", _("Not rated"))],
+        ),
         (_("Public"), [("bool:true", _("Public")), ("bool:false", _("Private"))]),
         *custom_value_choices(account),
     ]

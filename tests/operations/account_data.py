@@ -19,6 +19,9 @@ from api.tokens import api_token_create
 from macros.services import macro_create, macro_record_use
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
+from satisfaction.models import SatisfactionReason
+from satisfaction.services import rate
+from satisfaction.services import settings_update as satisfaction_settings_update
 from servicelevels.policies import sla_policy_create
 from servicelevels.services import holiday_add, schedule_create
 from tests.factories import (
@@ -56,6 +59,15 @@ def fill_account(account) -> None:
     )
     second = make_ticket(account=account, submitter=admin, subject="Second", status="solved")
     ticket_link_add(ticket=second, other=ticket, kind="related", actor=agent)
+    # Satisfaction (issue 26): a bad rating with a reason, and the survey's settings.
+    rate(
+        ticket=second,
+        user=second.requester,
+        score="bad",
+        comment="Slow",
+        reason=SatisfactionReason.objects.for_account(account).first(),
+    )
+    satisfaction_settings_update(account=account, days_after_close=7, ask_reason=True)
     gone = make_ticket(account=account, submitter=admin, subject="Spam")
     ticket_delete(ticket=gone, actor=admin)
     delivery = Delivery.objects.for_account(account).first()

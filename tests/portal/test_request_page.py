@@ -190,7 +190,8 @@ def test_requester_closes_request_then_leaves_feedback_then_is_thanked(
     ticket.refresh_from_db()
     assert (ticket.satisfaction_rating, ticket.satisfaction_comment) == ("good", "Quick!")
     assert "Thank you for your feedback." in response.text
-    assert "Send feedback" not in response.text
+    # The form stays, folded, for a change of mind (issue 26).
+    assert "Change your rating" in response.text
 
 
 def test_closed_request_and_the_thanks_for_feedback_are_each_said_once(

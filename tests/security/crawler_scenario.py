@@ -27,6 +27,9 @@ from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
+from satisfaction.links import token_for as survey_token
+from satisfaction.models import SatisfactionRating, SatisfactionReason
+from satisfaction.services import reason_create
 from servicelevels.models import SlaPolicy
 from servicelevels.policies import sla_policy_create
 from servicelevels.services import holiday_add, schedule_create
@@ -249,6 +252,14 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
 
+    # Satisfaction (issue 26): a reason beyond acme's numbers; a rating each, globex's
+    # numbered past acme's.
+    reason_create(account=globex, title=f"{GLOBEX_SECRET} reason")
+    SatisfactionRating(account=acme, ticket=mine, requester=end_user, score="good").save()
+    SatisfactionRating(
+        account=globex, ticket=globex_ticket, score="bad", comment=GLOBEX_SECRET, number=99
+    ).save()
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -335,5 +346,12 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         .get(agent_label="Engineering")
         .number,
         "globex_custom_status": beyond_acme(CustomStatus),
+        "reason": first(SatisfactionReason, acme),
+        "globex_reason": beyond_acme(SatisfactionReason),
+        "rating": first(SatisfactionRating, acme),
+        "globex_rating": beyond_acme(SatisfactionRating),
+        "survey_mine": survey_token(mine),
+        "survey_private": survey_token(private),
+        "survey_globex": survey_token(globex_ticket),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -106,6 +106,26 @@ AUTOMATION_PROBES = {
     "mine": lambda i: {"number": i["automation"]},
     "globex": lambda i: {"number": i["globex_automation"]},
 }
+SATISFACTION_REASON_PROBES = {
+    "mine": lambda i: {"number": i["reason"]},
+    "globex": lambda i: {"number": i["globex_reason"]},
+}
+SATISFACTION_RATING_PROBES = {
+    "mine": lambda i: {"number": i["rating"]},
+    "globex": lambda i: {"number": i["globex_rating"]},
+}
+# The survey email's signed links: a token is the claim (no sign-in). Acme's unsolved
+# ticket's answers anyone, saying only that it takes no rating; a private ticket's, a
+# globex ticket's and a forged token are not found.
+SURVEY_PROBES = {
+    "mine": lambda i: {"token": i["survey_mine"]},
+    "private": lambda i: {"token": i["survey_private"]},
+    "globex": lambda i: {"token": i["survey_globex"]},
+    "forged": lambda i: {"token": "WzEsMSwxXQ:forged:signature"},
+}
+SURVEY_CHOICE_PROBES = {
+    name: (lambda i, f=f: {**f(i), "choice": "good"}) for name, f in SURVEY_PROBES.items()
+} | {"mine_unknown_choice": lambda i: {"token": i["survey_mine"], "choice": "meh"}}
 API_TOKEN_PROBES = {
     "mine": lambda i: {"number": i["api_token"].number},
     "globex": lambda i: {"number": i["globex_api_token"].number},
@@ -509,7 +529,18 @@ TABLE: dict[str, Entry] = {
     "agent/settings/suppressions/<int:number>/lift/": Entry(
         SUPPRESSION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
-    # Help center.
+    "agent/settings/satisfaction/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/satisfaction/reasons/new/": Entry(
+        allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/satisfaction/reasons/<int:number>/": Entry(
+        SATISFACTION_REASON_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    # Help center: the survey email's links, then the signed-in pages.
+    "hc/satisfaction/<str:token>/": Entry(SURVEY_PROBES, {role: {"?mine"} for role in ROLES}),
+    "hc/satisfaction/<str:token>/<str:choice>/": Entry(
+        SURVEY_CHOICE_PROBES, {role: {"?mine"} for role in ROLES}
+    ),
     "hc/": Entry(allow=signed_in()),
     "hc/search/": Entry(SEARCH_PROBES, signed_in()),
     "hc/requests/new/": Entry(allow=signed_in()),
@@ -545,6 +576,15 @@ TABLE: dict[str, Entry] = {
     ),
     "api/v2/tickets/<num:number>/tags": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tags": Entry(allow=agents(), api=True),
+    "api/v2/satisfaction_ratings": Entry(allow=admins(), api=True),
+    "api/v2/satisfaction_ratings/count": Entry(allow=admins(), api=True),
+    "api/v2/satisfaction_ratings/<num:number>": Entry(
+        SATISFACTION_RATING_PROBES, admins(("mine",)), api=True
+    ),
+    # POST only, by the ticket's requester (a GET is 405 for everyone).
+    "api/v2/tickets/<num:number>/satisfaction_rating": Entry(
+        TICKET_PROBES, {"end_user": {"mine"}}, api=True
+    ),
     "api/v2/custom_statuses": Entry(allow=agents(), api=True),
     "api/v2/custom_statuses/<num:number>": Entry(CUSTOM_STATUS_PROBES, agents(("mine",)), api=True),
     "api/v2/job_statuses/<str:job_id>": Entry(

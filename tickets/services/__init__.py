@@ -4,7 +4,7 @@ API and inbound email all call these, so every rule about tickets lives here onc
 from tickets.services.ccs import ticket_add_ccs, ticket_set_ccs
 from tickets.services.common import DELIBERATE_CHANNELS, TRACKED_FIELDS, NotAllowed, normalise_tags
 from tickets.services.replies import Reply, ticket_reply
-from tickets.services.requests import request_rate, request_solve_by_requester
+from tickets.services.requests import request_solve_by_requester
 from tickets.services.tickets import (
     can_be_made_private,
     comment_add,
@@ -27,7 +27,6 @@ __all__ = [
     "can_be_made_private",
     "comment_add",
     "normalise_tags",
-    "request_rate",
     "request_solve_by_requester",
     "ticket_add_ccs",
     "ticket_create",

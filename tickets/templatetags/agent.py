@@ -271,6 +271,8 @@ def ticket_row_values(tickets, keys=DEFAULT_COLUMNS, columns=None) -> list[dict]
             row["organization"] = ticket.organization.name if ticket.organization_id else ""
         if "channel" in wanted:
             row["channel"] = str(Channel(ticket.channel).label)
+        if "satisfaction" in wanted:
+            row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
         if "tags" in wanted:
             row["tags"] = ticket.tags
         if "due" in wanted:

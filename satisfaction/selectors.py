@@ -1,0 +1,76 @@
+"""Reading ratings, reasons and the account's survey settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Account
+from satisfaction.models import SatisfactionRating, SatisfactionReason, SatisfactionSettings
+from tickets.models import Ticket
+
+
+def settings_for(account: Account) -> SatisfactionSettings:
+    """The account's settings, or the defaults (unsaved) while an admin changed none."""
+    found = SatisfactionSettings.objects.for_account(account).first()
+    return found or SatisfactionSettings(account=account)
+
+
+def reasons(account: Account, *, active: bool | None = True) -> QuerySet[SatisfactionReason]:
+    qs = SatisfactionReason.objects.for_account(account)
+    return qs if active is None else qs.filter(is_active=active)
+
+
+def reasons_offered(account: Account) -> list[SatisfactionReason]:
+    """The reasons a requester may pick for a bad rating: none when the account does not
+    ask for one."""
+    if not settings_for(account).ask_reason:
+        return []
+    return list(reasons(account))
+
+
+def rating_of(ticket: Ticket) -> SatisfactionRating | None:
+    return (
+        SatisfactionRating.objects.for_account(ticket.account)
+        .select_related("reason")
+        .filter(ticket=ticket)
+        .first()
+    )
+
+
+def window_closes_at(ticket: Ticket, settings: SatisfactionSettings) -> datetime | None:
+    """When the ticket stops taking ratings: N days after it was Closed; None while it
+    is solved but not closed (it takes them), or not solved at all (it takes none)."""
+    if ticket.status != Ticket.Status.CLOSED:
+        return None
+    closed_at = ticket.status_changed_at or ticket.updated_at
+    return closed_at + timedelta(days=settings.days_after_close)
+
+
+def takes_ratings(ticket: Ticket) -> bool:
+    """Solved tickets take ratings, and Closed ones until the account's window ends (its
+    settings are read only then)."""
+    if ticket.is_private or not ticket.is_solved:
+        return False
+    if ticket.status != Ticket.Status.CLOSED:
+        return True
+    closes = window_closes_at(ticket, settings_for(ticket.account))
+    return closes is None or timezone.now() < closes
+
+
+def ratings_page(
+    account: Account, *, score: str = "", limit: int = 100, after: tuple | None = None
+) -> list[SatisfactionRating]:
+    """Newest change first, keyset by (updated_at, number): the API's list. Served by
+    the index (account, -updated_at, -number)."""
+    qs = SatisfactionRating.objects.for_account(account).select_related("ticket", "reason")
+    if score:
+        qs = qs.filter(score=score)
+    if after is not None:
+        updated_at, number = after
+        qs = qs.filter(updated_at__lte=updated_at).exclude(
+            updated_at=updated_at, number__gte=number
+        )
+    return list(qs.order_by("-updated_at", "-number")[:limit])
