@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # PostgreSQL for tests; override with `make test DATABASE_URL=...`.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sportello
+# Two workers (this machine's cores); tests that start processes of their own run in one
+# group, one after another (tests/conftest.py). TEST_WORKERS= runs the suite in one process.
+TEST_WORKERS ?= -n 2 --dist loadgroup
 PORT ?= 8000
 
 # Django 6.1 needs Python 3.12+. Take PYTHON= if given, else the first suitable interpreter.
@@ -36,7 +39,7 @@ run: install
 
 test: install
 	$(PY) manage.py compile_catalogues
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The security tests again, every connection through PgBouncer in transaction mode
 # (Debian's pgbouncer, started by the suite: tests/pgbouncer.py).
