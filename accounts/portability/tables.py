@@ -22,6 +22,8 @@ EXCLUDED: dict[str, str] = {
     # sign in with their password and set up their app again (if the account requires it).
     "accounts.TotpDevice": "second factors stay with the installation that made them",
     "accounts.RecoveryCode": "second factors stay with the installation that made them",
+    # A passkey is bound to the host it was made on (its relying party id).
+    "accounts.Passkey": "second factors stay with the installation that made them",
     "accounts.UserSession": "sessions live in this installation's session store",
     # A ticket's SLA clocks are derived from its events and the account's policies
     # (servicelevels/clocks.py:from_events); they are measured again from the ticket's

@@ -274,11 +274,19 @@ TABLE: dict[str, Entry] = {
     # Sign-in's second step: nobody reaches it without a right password just given
     # (tests/accounts/test_two_factor.py); everyone else goes back to sign in.
     "signin/verify/": Entry(),
+    "signin/verify/passkey/": Entry(),
+    "signin/verify/passkey/options/": Entry(),
+    # Signing in with a passkey: open to everyone (the options carry no one's passkeys).
+    "signin/passkey/": Entry(allow=everyone()),
+    "signin/passkey/options/": Entry(allow=everyone()),
     # A person's own security page: their factors, sessions and password, nobody else's.
     "security/": Entry(allow=signed_in()),
     "security/two-factor/": Entry(allow=signed_in()),
     "security/two-factor/recovery-codes/": Entry(allow=signed_in()),
     "security/two-factor/disable/": Entry(allow=signed_in()),
+    "security/passkeys/new/": Entry(allow=signed_in()),
+    "security/passkeys/options/": Entry(allow=signed_in()),
+    "security/passkeys/remove/": Entry(allow=signed_in()),
     "security/sessions/end/": Entry(allow=signed_in()),
     "security/password/": Entry(allow=signed_in()),
     # Agent workspace.
