@@ -26,6 +26,7 @@ from accounts import passkeys, signin_throttle
 from accounts.identity_middleware import VERIFIED_KEY
 from accounts.models import User
 from accounts.signin_verify import code_attempt, pending_user, signin_complete
+from accounts.sso.services import password_signin_refused
 from accounts.views import home_url_for
 from helpdesk.client_address import client_network
 from helpdesk.form_errors import add_domain_error, flash_domain_error
@@ -214,6 +215,9 @@ def signin(request: HttpRequest) -> HttpResponse:
     if user is None:
         signin_throttle.record_failure(attempt)
         messages.error(request, _("That passkey did not sign you in. Try again."))
+        return redirect("accounts:login")
+    if password_signin_refused(user):
+        messages.error(request, _("Agents of this helpdesk sign in with single sign-on."))
         return redirect("accounts:login")
     login(request, user, backend=BACKEND)
     request.session[VERIFIED_KEY] = True

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import language, passkey_views, preferences, security, signin_verify, views
+from accounts.sso import views as sso_views
 
 app_name = "accounts"
 
@@ -17,6 +18,11 @@ urlpatterns = [
     ),
     path("signin/passkey/", passkey_views.signin, name="login_passkey"),
     path("signin/passkey/options/", passkey_views.signin_options, name="login_passkey_options"),
+    path("signin/admin/", views.BreakGlassSignInView.as_view(), name="login_break_glass"),
+    path("sso/start/", sso_views.start, name="sso_start"),
+    path("sso/oidc/callback/", sso_views.oidc_callback, name="sso_oidc_callback"),
+    path("sso/saml/acs/", sso_views.saml_acs, name="sso_saml_acs"),
+    path("sso/saml/metadata/", sso_views.saml_metadata, name="sso_saml_metadata"),
     path("signout/", views.SignOutView.as_view(), name="logout"),
     path("security/", security.security, name="security"),
     path("security/two-factor/", security.two_factor_setup, name="two_factor_setup"),

@@ -152,9 +152,7 @@ def test_a_passkey_alone_must_have_verified_the_person(acme, acme_agent, client_
     assert not signed_in_as(client, acme_agent)
 
 
-def test_a_passkey_of_one_account_cannot_sign_in_at_another(
-    acme, globex, acme_agent, client_for
-):
+def test_a_passkey_of_one_account_cannot_sign_in_at_another(acme, globex, acme_agent, client_for):
     authenticator = add_passkey(client_for(acme_agent))
     client = client_for(account=globex)
     wanted = options(client, "/signin/passkey/options/")
