@@ -120,7 +120,8 @@ def metadata(provider: IdentityProvider, request: HttpRequest) -> str:
     saml_settings = OneLogin_Saml2_Settings(
         settings_for(provider, request), sp_validation_only=True
     )
-    return saml_settings.get_sp_metadata().decode()
+    document = saml_settings.get_sp_metadata()
+    return document.decode() if isinstance(document, bytes) else str(document)
 
 
 def finish(provider: IdentityProvider, request: HttpRequest, kept: dict[str, str]) -> Identity:
