@@ -522,4 +522,4 @@ from accounts.identity_models import (  # noqa: E402, F401
     UserSession,
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
-from accounts.sso.models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401
+from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

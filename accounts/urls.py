@@ -1,7 +1,6 @@
 from django.urls import path
 
-from accounts import language, passkey_views, preferences, security, signin_verify, views
-from accounts.sso import views as sso_views
+from accounts import language, passkey_views, preferences, security, signin_verify, sso_views, views
 
 app_name = "accounts"
 

@@ -22,8 +22,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from accounts import field_crypto
-from accounts.sso.models import IdentityProvider
 from accounts.sso.services import SignInRefused
+from accounts.sso_models import IdentityProvider
 
 TIMEOUT = 10  # seconds for each call to the provider
 ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"]

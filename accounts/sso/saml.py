@@ -27,8 +27,8 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
-from accounts.sso.models import IdentityProvider, SamlAssertionSeen
 from accounts.sso.services import SignInRefused
+from accounts.sso_models import IdentityProvider, SamlAssertionSeen
 
 EMAIL_ATTRIBUTES = (
     "email",

@@ -15,7 +15,7 @@ from accounts.audit import audit_record, changes_between
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, User, UserManager
 from accounts.services import user_create
-from accounts.sso.models import IdentityProvider
+from accounts.sso_models import IdentityProvider
 
 # What the audit log shows of a change; the secret only as "changed".
 AUDITED = (

@@ -13,8 +13,8 @@ from joserfc.jwk import RSAKey
 
 from accounts.identity_models import AuditEntry
 from accounts.models import User
-from accounts.sso.models import IdentityProvider
 from accounts.sso.services import provider_save
+from accounts.sso_models import IdentityProvider
 from tests.accounts.oidc_provider import LocalOidcProvider
 from tests.accounts.test_two_factor import password_step, signed_in_as, with_two_factor
 from tests.factories import AdminFactory

@@ -10,8 +10,8 @@ import base64
 import pytest
 
 from accounts.models import User
-from accounts.sso.models import IdentityProvider, SamlAssertionSeen
 from accounts.sso.services import provider_save
+from accounts.sso_models import IdentityProvider, SamlAssertionSeen
 from tests.accounts.saml_idp import SSO_URL, SigningIdp
 from tests.accounts.test_two_factor import signed_in_as
 from tests.factories import AdminFactory

@@ -17,7 +17,7 @@ from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
-from accounts.sso.models import IdentityProvider
+from accounts.sso_models import IdentityProvider
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create

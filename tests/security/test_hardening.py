@@ -247,7 +247,7 @@ CSRF_EXEMPT_ALLOWED = {
     "notifications.webhooks.",
     # SAML's assertion consumer service: posted by the identity provider's page, its
     # XML signature, audience and InResponseTo (this browser's session) authenticate it.
-    "accounts.sso.views.saml_acs",
+    "accounts.sso_views.saml_acs",
 }
 
 

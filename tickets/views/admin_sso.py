@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.sso.models import IdentityProvider
 from accounts.sso.services import provider_of, provider_save
+from accounts.sso_models import IdentityProvider
 from helpdesk.form_errors import add_domain_error
 from tickets.views.common import admin_view
 

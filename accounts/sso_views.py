@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.identity_middleware import VERIFIED_KEY
 from accounts.sso import oidc, saml
-from accounts.sso.models import IdentityProvider
 from accounts.sso.services import SignInRefused, active_provider, provider_of, user_for_sign_in
+from accounts.sso_models import IdentityProvider
 from accounts.views import home_url_for
 
 STARTED_KEY = "_sportello_sso"

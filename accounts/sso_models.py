@@ -1,7 +1,8 @@
 """Single sign-on: an account's identity provider (one, OpenID Connect or SAML 2.0), and
 the SAML assertions already used (a replayed one is refused).
 
-Registered with the app's models from the bottom of accounts/models.py."""
+Registered with the app's models from the bottom of accounts/models.py: a module of its
+own, beside the accounts.sso package, so that the models import none of the sign-in code."""
 
 from __future__ import annotations
 
