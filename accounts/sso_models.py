@@ -34,7 +34,9 @@ class IdentityProvider(TenantModel):
     oidc_client_id = models.CharField(_("client ID"), max_length=255, blank=True)
     # Fernet token (accounts/field_crypto.py), never rendered back.
     oidc_client_secret = models.TextField(blank=True)
-    # SAML 2.0: the identity provider's entity id, sign-in URL and signing certificate.
+    # SAML 2.0: the identity provider's entity id, sign-in URL and signing certificate,
+    # typed or read from its metadata URL when the settings are saved.
+    saml_metadata_url = models.URLField(_("metadata URL"), max_length=500, blank=True)
     saml_entity_id = models.CharField(_("identity provider entity ID"), max_length=500, blank=True)
     saml_sso_url = models.URLField(_("single sign-on URL"), max_length=500, blank=True)
     saml_certificate = models.TextField(_("signing certificate (PEM)"), blank=True)

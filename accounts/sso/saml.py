@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
 from accounts.sso.services import SignInRefused
@@ -114,6 +116,35 @@ def start(provider: IdentityProvider, request: HttpRequest) -> tuple[str, dict[s
     except (OneLogin_Saml2_Error, ValueError):
         raise SignInRefused(_("Single sign-on is not set up right. Ask an admin.")) from None
     return url, {"request_id": auth.get_last_request_id()}
+
+
+METADATA_MAX_BYTES = 1_000_000
+
+
+def idp_from_metadata(url: str) -> dict[str, str]:
+    """The entity id, HTTP-Redirect sign-in URL and signing certificate an identity
+    provider's metadata document publishes (python3-saml's parser); ValueError with a
+    message when it cannot be read."""
+    try:
+        response = requests.get(url, timeout=10)
+        response.raise_for_status()
+    except requests.RequestException:
+        raise ValueError(_("The metadata could not be downloaded.")) from None
+    if len(response.content) > METADATA_MAX_BYTES:
+        raise ValueError(_("The metadata could not be read."))
+    try:
+        parsed = OneLogin_Saml2_IdPMetadataParser.parse(response.content)
+    except Exception:  # the parser raises lxml's and its own errors alike
+        raise ValueError(_("The metadata could not be read.")) from None
+    idp = parsed.get("idp") or {}
+    found = {
+        "saml_entity_id": str(idp.get("entityId") or ""),
+        "saml_sso_url": str((idp.get("singleSignOnService") or {}).get("url") or ""),
+        "saml_certificate": str(idp.get("x509cert") or ""),
+    }
+    if not all(found.values()):
+        raise ValueError(_("The metadata names no sign-in URL or certificate."))
+    return found
 
 
 def metadata(provider: IdentityProvider, request: HttpRequest) -> str:

@@ -24,6 +24,7 @@ AUDITED = (
     "name",
     "oidc_issuer",
     "oidc_client_id",
+    "saml_metadata_url",
     "saml_entity_id",
     "saml_sso_url",
     "jit_enabled",

@@ -6,6 +6,8 @@ issuer, or meant for another account: refused."""
 from __future__ import annotations
 
 import base64
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -211,3 +213,61 @@ def test_the_admin_page_refuses_a_broken_certificate(acme, acme_admin, client_fo
         {"protocol": "saml", "name": "X", "saml_certificate": "not a cert", "jit_role": "end_user"},
     )
     assert response.status_code == 400 and "not a certificate in PEM format" in response.text
+
+
+def metadata_of(idp) -> bytes:
+    body = "".join(line for line in idp.certificate.splitlines() if "CERTIFICATE" not in line)
+    return f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{idp.entity_id}">
+<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{SSO_URL}"/>
+</md:IDPSSODescriptor></md:EntityDescriptor>""".encode()  # noqa: E501
+
+
+@pytest.fixture
+def metadata_server(idp):
+    document = metadata_of(idp)
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            found = self.path == "/metadata"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "application/xml")
+            self.end_headers()
+            self.wfile.write(document if found else b"")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow
+def test_the_admin_page_reads_the_providers_metadata_url(
+    acme, acme_admin, idp, metadata_server, client_for
+):
+    client = client_for(acme_admin)
+    form = {
+        "protocol": "saml",
+        "enabled": "on",
+        "name": "From metadata",
+        "jit_enabled": "on",
+        "jit_role": "end_user",
+    }
+    bad = client.post("/agent/settings/sso/", form | {"saml_metadata_url": metadata_server + "/x"})
+    assert bad.status_code == 400 and "could not be downloaded" in bad.text
+    response = client.post(
+        "/agent/settings/sso/", form | {"saml_metadata_url": metadata_server + "/metadata"}
+    )
+    assert response.status_code == 302
+    provider = IdentityProvider.objects.for_account(acme).get()
+    assert provider.saml_entity_id == idp.entity_id and provider.saml_sso_url == SSO_URL
+    # And the certificate read from it verifies the IdP's responses.
+    visitor = client_for(account=acme)
+    request_id = started(visitor, idp)
+    answer = idp.response(acs=ACME_ACS, audience=ACME_SP, in_response_to=request_id)
+    assert post(visitor, answer).url == "/hc/"

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.sso.saml import idp_from_metadata
 from accounts.sso.services import provider_of, provider_save
 from accounts.sso_models import IdentityProvider
 from helpdesk.form_errors import add_domain_error
@@ -28,6 +29,7 @@ FIELDS = (
     "name",
     "oidc_issuer",
     "oidc_client_id",
+    "saml_metadata_url",
     "saml_entity_id",
     "saml_sso_url",
     "saml_certificate",
@@ -65,6 +67,27 @@ class ProviderForm(forms.ModelForm):
         except (ValueError, binascii.Error):
             raise ValidationError(_("That is not a certificate in PEM format.")) from None
         return pem
+
+    def clean(self):
+        cleaned = super().clean()
+        url = cleaned.get("saml_metadata_url")
+        if url and cleaned.get("protocol") == IdentityProvider.Protocol.SAML:
+            try:
+                found = idp_from_metadata(url)
+            except ValueError as exc:
+                self.add_error("saml_metadata_url", str(exc))
+            else:
+                cleaned.update(found)
+                self.clean_saml_certificate_value(cleaned)
+        return cleaned
+
+    def clean_saml_certificate_value(self, cleaned) -> None:
+        """The metadata's certificate is bare base64: kept as PEM, as a typed one is."""
+        body = cleaned.get("saml_certificate", "")
+        if body and "BEGIN CERTIFICATE" not in body:
+            cleaned["saml_certificate"] = (
+                f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"
+            )
 
 
 def _our_side(request) -> dict[str, str]:
