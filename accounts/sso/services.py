@@ -108,22 +108,6 @@ def _check_complete(provider: IdentityProvider) -> None:
         raise ValidationError({name: _("Needed to turn single sign-on on.") for name in missing})
 
 
-@transaction.atomic
-def provider_delete(*, account: Account, actor: User) -> None:
-    _require_admin(account, actor)
-    provider = provider_of(account)
-    if provider is None:
-        return
-    audit_record(
-        account=account,
-        actor=actor,
-        action=AuditEntry.Action.SSO_CHANGED,
-        target=provider,
-        changes={"deleted": [str(provider), ""]},
-    )
-    provider.delete()
-
-
 class SignInRefused(Exception):
     """The provider vouched for someone this account does not let in; ``message`` says why."""
 
