@@ -22,6 +22,8 @@ VERIFIED_KEY = "_sportello_2fa"
 OPEN_URL_NAMES = (
     "accounts:security",
     "accounts:two_factor_setup",
+    "accounts:passkey_add",
+    "accounts:passkey_options",
     "accounts:logout",
     "accounts:language",
 )

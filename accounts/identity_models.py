@@ -32,6 +32,32 @@ class TotpDevice(TenantModel):
         return f"TOTP of user {self.user_id}"
 
 
+class Passkey(TenantModel):
+    """A user's passkey (WebAuthn credential, verified through py_webauthn): a second
+    factor, and a way to sign in without the password. Only the public key is kept."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=100)
+    # The credential's id as the authenticator gives it (base64url): how an assertion
+    # names its passkey, and how a page names it (never the row's id).
+    credential_id = models.CharField(max_length=1400)
+    public_key = models.BinaryField()
+    # The authenticator's signature counter: a counter that goes back means a cloned key.
+    sign_count = models.BigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "credential_id"], name="passkey_credential")
+        ]
+        indexes = [models.Index(fields=["account", "user"], name="passkey_user")]
+
+    def __str__(self) -> str:
+        return f"Passkey {self.name} of user {self.user_id}"
+
+
 class RecoveryCode(TenantModel):
     """A single-use code for when the authenticator is lost. Only its hash is kept."""
 
@@ -83,6 +109,7 @@ class AuditEntry(TenantModel):
         AGENT_DEACTIVATED = "agent.deactivated", _("Agent deactivated")
         SIGNED_OUT = "user.signed_out", _("Signed out everywhere")
         TWO_FACTOR_RESET = "user.2fa_reset", _("Two-factor sign-in reset")
+        SSO_CHANGED = "sso.changed", _("Single sign-on changed")
         EXPORTED = "data.exported", _("Data exported")
         TICKET_DELETED = "ticket.deleted", _("Ticket deleted")
         VIEW_DELETED = "view.deleted", _("Shared view deleted")

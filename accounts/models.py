@@ -514,5 +514,12 @@ class SignInFailure(models.Model):
 
 # Registered with the app's models (accounts/import_mapping.py, accounts/deletion_log.py).
 from accounts.deletion_log import AccountDeletion  # noqa: E402, F401
-from accounts.identity_models import AuditEntry, RecoveryCode, TotpDevice, UserSession  # noqa: E402, F401
+from accounts.identity_models import (  # noqa: E402, F401
+    AuditEntry,
+    Passkey,
+    RecoveryCode,
+    TotpDevice,
+    UserSession,
+)
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
+from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

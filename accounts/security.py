@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import two_factor
 from accounts.identity_middleware import VERIFIED_KEY, two_factor_missing
 from accounts.models import User
+from accounts.passkeys import passkeys_of
 from accounts.user_sessions import (
     session_rekeyed,
     session_revoke,
@@ -74,7 +75,7 @@ def security(request: HttpRequest) -> HttpResponse:
         {"row": row, "token": session_token(row.session_key), "current": row.session_key == current}
         for row in sessions_of(user)
     ]
-    enabled = two_factor.has_two_factor(user)
+    enabled = two_factor.has_totp(user)
     return _page(
         request,
         "accounts/security.html",
@@ -84,6 +85,7 @@ def security(request: HttpRequest) -> HttpResponse:
             "required": two_factor_missing(request),
             "sessions": sessions,
             "disable_form": PasswordConfirmForm(),
+            "passkeys": passkeys_of(user),
             "password_form": PasswordChangeForm(user),
         },
     )
@@ -94,7 +96,7 @@ def security(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """GET: a new secret as a QR code and a key to type; POST: the code that confirms it."""
     user: User = request.user  # type: ignore[assignment]  # login_required
-    if two_factor.has_two_factor(user):
+    if two_factor.has_totp(user):
         return redirect("accounts:security")
     # The secret waits in the session until a code confirms it: a GET stores nothing.
     secret: str = request.session.get(SETUP_KEY) or ""
@@ -132,7 +134,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
-    if not two_factor.has_two_factor(user):
+    if not two_factor.has_totp(user):
         return redirect("accounts:security")
     codes = two_factor.recovery_codes_regenerate(user=user)
     return _page(request, "accounts/recovery_codes.html", {"codes": codes})

@@ -21,7 +21,8 @@ from accounts import signin_throttle
 from accounts.forms import ThrottledSignInMixin, _minute_after
 from accounts.identity_middleware import VERIFIED_KEY
 from accounts.models import User
-from accounts.two_factor import second_factor_verify
+from accounts.passkeys import has_passkey
+from accounts.two_factor import has_totp, second_factor_verify
 from helpdesk import metrics
 from helpdesk.client_address import client_network
 
@@ -49,7 +50,7 @@ def second_factor_pending(request: HttpRequest, user: User, *, backend: str, nex
     }
 
 
-def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
+def pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     pending = request.session.get(PENDING_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_FOR:
         return None, {}
@@ -64,18 +65,14 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
 
 
 def signin_verify(request: HttpRequest) -> HttpResponse:
-    user, pending = _pending_user(request)
+    user, pending = pending_user(request)
     if user is None:
         request.session.pop(PENDING_KEY, None)
         messages.error(request, _("Sign in again: the code was not given in time."))
         return redirect("accounts:login")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        attempt = signin_throttle.Attempt.of(
-            account_id=user.account_id,
-            email=f"second-factor:{user.pk}",
-            client=client_network(request),
-        )
+        attempt = code_attempt(request, user)
         lockout = signin_throttle.lockout_for(attempt)
         if lockout is not None:
             metrics.SIGNIN_LOCKOUTS.labels(reason=lockout.reason).inc()
@@ -86,12 +83,31 @@ def signin_verify(request: HttpRequest) -> HttpResponse:
             )
         elif second_factor_verify(user=user, code=form.cleaned_data["code"]):
             signin_throttle.record_success(attempt)
-            del request.session[PENDING_KEY]
-            login(request, user, backend=pending["backend"])
-            request.session[VERIFIED_KEY] = True
-            return redirect(pending["next"])
+            return signin_complete(request, user, pending)
         else:
             signin_throttle.record_failure(attempt)
             form.add_error("code", _("That code is not right, or was already used."))
     status = 400 if form.errors else 200
-    return render(request, "accounts/signin_verify.html", {"form": form}, status=status)
+    return render(
+        request,
+        "accounts/signin_verify.html",
+        {"form": form, "has_totp": has_totp(user), "has_passkey": has_passkey(user)},
+        status=status,
+    )
+
+
+def code_attempt(request: HttpRequest, user: User) -> signin_throttle.Attempt:
+    """Second factors (codes and passkeys alike) are throttled per user and network."""
+    return signin_throttle.Attempt.of(
+        account_id=user.account_id,
+        email=f"second-factor:{user.pk}",
+        client=client_network(request),
+    )
+
+
+def signin_complete(request: HttpRequest, user: User, pending: dict[str, Any]) -> HttpResponse:
+    """The second factor was right: the half-way sign-in becomes a signed-in session."""
+    del request.session[PENDING_KEY]
+    login(request, user, backend=pending["backend"])
+    request.session[VERIFIED_KEY] = True
+    return redirect(pending["next"])

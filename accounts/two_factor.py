@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry, RecoveryCode, TotpDevice
 from accounts.models import Account, User
+from accounts.passkeys import has_passkey, passkeys_remove_all
 
 RECOVERY_CODES = 10
 # One step either side: a phone's clock a little off, or a code typed as it rolled over.
@@ -40,6 +41,12 @@ def device_of(user: User) -> TotpDevice | None:
 
 
 def has_two_factor(user: User) -> bool:
+    """An authenticator app or a passkey: either is a second factor (and either meets
+    the account's requirement for agents)."""
+    return has_totp(user) or has_passkey(user)
+
+
+def has_totp(user: User) -> bool:
     return (
         user.account_id is not None
         and TotpDevice.objects.for_account(_account(user))
@@ -98,7 +105,7 @@ def _accept(device: TotpDevice, code: str) -> bool:
 def totp_enable(*, user: User, secret: str, code: str) -> list[str]:
     """Turn two-factor sign-in on with the secret the user added to their app and a code
     it shows (whose step is then spent); returns the recovery codes, shown this once."""
-    if has_two_factor(user):
+    if has_totp(user):
         raise ValidationError(_("Two-factor sign-in is already on."))
     step = _matching_step(secret, code, after=0)
     if step is None:
@@ -174,7 +181,8 @@ def totp_disable(*, user: User, password: str) -> None:
 
 @transaction.atomic
 def totp_reset(*, user: User, actor: User) -> None:
-    """An admin removes a user's second factor (a lost phone, no recovery codes left)."""
+    """An admin removes a user's second factors, app and passkeys (a lost phone or key,
+    no recovery codes left)."""
     account = _account(user)
     if not (actor.is_admin and actor.account_id == account.pk):
         raise PermissionDenied
@@ -182,6 +190,7 @@ def totp_reset(*, user: User, actor: User) -> None:
     audit_record(
         account=account, actor=actor, action=AuditEntry.Action.TWO_FACTOR_RESET, target=user
     )
+    passkeys_remove_all(user=user)
 
 
 def _remove(user: User) -> None:

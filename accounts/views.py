@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 
 from accounts.forms import AccountPasswordResetForm, SignInForm
 from accounts.models import User
 from accounts.selectors import user_for_password_reset
 from accounts.signin_verify import second_factor_pending
+from accounts.sso.services import active_provider, password_signin_refused
 from accounts.two_factor import has_two_factor
 from accounts.user_sessions import sessions_end_others
 
@@ -38,14 +40,34 @@ class SignInView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return home_url_for(self.request.user)  # type: ignore[arg-type]  # signed in by now
 
+    break_glass = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        provider = active_provider(self.request.account)  # type: ignore[attr-defined]  # TenantMiddleware
+        context["sso_provider"] = provider
+        context["sso_required"] = provider is not None and provider.agents_require_sso
+        context["break_glass"] = self.break_glass
+        return context
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        if password_signin_refused(user, break_glass=self.break_glass):
+            form.add_error(None, _("Agents of this helpdesk sign in with single sign-on."))
+            return self.form_invalid(form)
         if not has_two_factor(user):
             return super().form_valid(form)
         # The password was right; the second factor decides (accounts/signin_verify.py).
         next_url = self.get_redirect_url() or home_url_for(user)
         second_factor_pending(self.request, user, backend=user.backend, next_url=next_url)
         return redirect("accounts:login_verify")
+
+
+class BreakGlassSignInView(SignInView):
+    """The admins' way in with password (and second factor) when agents must use single
+    sign-on and the provider is down or misconfigured. Other agents are still refused."""
+
+    break_glass = True
 
 
 class SignOutView(auth_views.LogoutView):

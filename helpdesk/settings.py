@@ -21,6 +21,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=True)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
+# Fernet keys for secrets stored encrypted (accounts/field_crypto.py); derived from
+# SECRET_KEY when empty.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost" if DEBUG else "").lower().strip(".")
 
 if not DEBUG:

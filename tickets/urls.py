@@ -5,6 +5,7 @@ from tickets.views import (
     admin_organizations,
     admin_people,
     admin_settings,
+    admin_sso,
     create,
     lists,
     people,
@@ -126,6 +127,7 @@ urlpatterns = [
         name="settings_user_2fa_reset",
     ),
     path("settings/audit/", admin_identity.audit_log, name="settings_audit"),
+    path("settings/sso/", admin_sso.settings_sso, name="settings_sso"),
     path("settings/groups/", admin_settings.settings_groups, name="settings_groups"),
     path("settings/retention/", admin_settings.settings_retention, name="settings_retention"),
     path(

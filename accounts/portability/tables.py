@@ -22,7 +22,13 @@ EXCLUDED: dict[str, str] = {
     # sign in with their password and set up their app again (if the account requires it).
     "accounts.TotpDevice": "second factors stay with the installation that made them",
     "accounts.RecoveryCode": "second factors stay with the installation that made them",
+    # A passkey is bound to the host it was made on (its relying party id).
+    "accounts.Passkey": "second factors stay with the installation that made them",
     "accounts.UserSession": "sessions live in this installation's session store",
+    # The provider's client secret is encrypted with this installation's key: configured
+    # again after an import; the replay cache only matters where the assertions arrived.
+    "accounts.IdentityProvider": "its secret is encrypted with this installation's key",
+    "accounts.SamlAssertionSeen": "a replay cache of this installation",
     # A ticket's SLA clocks are derived from its events and the account's policies
     # (servicelevels/clocks.py:from_events); they are measured again from the ticket's
     # history at its next change.

@@ -17,6 +17,7 @@ from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, User
 from accounts.services import group_create, organization_create
+from accounts.sso_models import IdentityProvider
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
@@ -136,6 +137,16 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         action=AuditEntry.Action.USER_SUSPENDED,
         target=globex_user,
         changes={"notes": [GLOBEX_SECRET, ""]},
+    )
+    # globex's identity provider (acme has none: its SSO pages are 404s, its admin page
+    # must show nothing of globex's).
+    IdentityProvider.objects.create(
+        account=globex,
+        protocol="oidc",
+        enabled=True,
+        name=GLOBEX_SECRET,
+        oidc_issuer="https://globex-secret.example",
+        oidc_client_id=GLOBEX_SECRET,
     )
     for _ in range(4):
         globex_ticket = ticket_create(

@@ -294,11 +294,27 @@ TABLE: dict[str, Entry] = {
     # Sign-in's second step: nobody reaches it without a right password just given
     # (tests/accounts/test_two_factor.py); everyone else goes back to sign in.
     "signin/verify/": Entry(),
+    "signin/verify/passkey/": Entry(),
+    "signin/verify/passkey/options/": Entry(),
+    # Signing in with a passkey: open to everyone (the options carry no one's passkeys).
+    "signin/passkey/": Entry(allow=everyone()),
+    "signin/passkey/options/": Entry(allow=everyone()),
+    # Single sign-on: acme has no provider in the crawler's scenario, so every one is a
+    # 404 (tests/accounts/test_sso_oidc.py and test_sso_saml.py cover them configured);
+    # the break-glass sign-in page is a sign-in page.
+    "signin/admin/": Entry(allow=everyone()),
+    "sso/start/": Entry(),
+    "sso/oidc/callback/": Entry(),
+    "sso/saml/acs/": Entry(),
+    "sso/saml/metadata/": Entry(),
     # A person's own security page: their factors, sessions and password, nobody else's.
     "security/": Entry(allow=signed_in()),
     "security/two-factor/": Entry(allow=signed_in()),
     "security/two-factor/recovery-codes/": Entry(allow=signed_in()),
     "security/two-factor/disable/": Entry(allow=signed_in()),
+    "security/passkeys/new/": Entry(allow=signed_in()),
+    "security/passkeys/options/": Entry(allow=signed_in()),
+    "security/passkeys/remove/": Entry(allow=signed_in()),
     "security/sessions/end/": Entry(allow=signed_in()),
     "security/password/": Entry(allow=signed_in()),
     # Agent workspace.
@@ -427,6 +443,7 @@ TABLE: dict[str, Entry] = {
         admins(),
         also_refuse=AGENT_TOLD_FORBIDDEN,
     ),
+    "agent/settings/sso/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/groups/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/views/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),

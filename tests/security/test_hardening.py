@@ -245,6 +245,9 @@ CSRF_EXEMPT_ALLOWED = {
     "ticketlinks.api.",
     # ESP webhooks, authenticated by the webhook secret (HTTP basic) or signature.
     "notifications.webhooks.",
+    # SAML's assertion consumer service: posted by the identity provider's page, its
+    # XML signature, audience and InResponseTo (this browser's session) authenticate it.
+    "accounts.sso_views.saml_acs",
 }
 
 
