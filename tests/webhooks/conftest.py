@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.api.conftest import _fresh_rate_limits, api_for  # noqa: F401 - fixtures
 from webhooks.services import webhook_create
 
 
