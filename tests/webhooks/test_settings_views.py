@@ -3,6 +3,9 @@ signing secret, the delivery log; secrets never rendered back; the list's querie
 
 from __future__ import annotations
 
+import io
+import tarfile
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -120,3 +123,34 @@ def test_both_rule_editors_offer_notify_webhook(client_for, acme_admin):
     client = client_for(acme_admin)
     for path in ("/agent/settings/triggers/new/", "/agent/settings/automations/new/"):
         assert 'value="notify_webhook"' in client.get(path).content.decode(), path
+
+
+def test_an_imported_webhook_arrives_inactive_with_fresh_secrets(acme, acme_admin, tmp_path):
+    """accounts/portability: secrets are left out of an export (unless --with-passwords);
+    the copy gets a new random signing secret, an unusable credential, and waits inactive."""
+    from django.core.management import call_command
+
+    from accounts.dbsession import account_context
+    from accounts.portability.importing import account_import
+
+    webhook = webhook_create(
+        account=acme,
+        actor=acme_admin,
+        name="Orders",
+        endpoint="https://hooks.example.com/orders",
+        auth_type="bearer_token",
+        auth_secret="token-123",
+    )
+    archive = tmp_path / "acme.tar.gz"
+    call_command("account_export", "acme", "--output", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        contents = b"".join(
+            tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()  # type: ignore[union-attr]
+        )
+    assert b"token-123" not in contents and webhook.signing_secret.encode() not in contents
+    copy, _loaded = account_import(archive=archive, subdomain="acme-moved")
+    with account_context(copy):
+        moved = Webhook.objects.for_account(copy).get()
+    assert (moved.name, moved.endpoint, moved.status) == ("Orders", webhook.endpoint, "inactive")
+    assert moved.signing_secret not in ("", webhook.signing_secret)
+    assert moved.auth_secret != "token-123"
