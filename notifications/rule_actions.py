@@ -33,7 +33,11 @@ def rule_actions_apply(*, ticket: Ticket, actions: list[dict], reason: str) -> T
         change = TicketChange(ticket=ticket, actor=None, channel=Channel.SYSTEM)
         if action["action"] in APP_ACTIONS:
             APP_ACTIONS[action["action"]].run(
-                ticket=ticket, action=action, actor=None, conversation=_Comments(change), reason=reason
+                ticket=ticket,
+                action=action,
+                actor=None,
+                conversation=_Comments(change),
+                reason=reason,
             )
             continue
         if action["action"] not in EMAIL_ACTIONS:

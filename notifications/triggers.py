@@ -97,7 +97,7 @@ FIELD_ACTIONS = {
     "set_assignee": gettext_lazy("Set assignee (number or current_user)"),
     "add_tag": gettext_lazy("Add tag"),
 }
-ACTIONS = {**EMAIL_ACTIONS, **FIELD_ACTIONS}
+ACTIONS: dict[str, str | Promise] = {**EMAIL_ACTIONS, **FIELD_ACTIONS}
 
 
 @dataclass(frozen=True)

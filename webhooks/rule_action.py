@@ -41,7 +41,10 @@ def render_json(template: str, values: dict[str, str]) -> str:
 
 def clean(account: Account, raw: dict) -> dict:
     value = str(raw.get("value", "") or "").strip()
-    if not value.isdigit() or not Webhook.objects.for_account(account).filter(number=int(value)).exists():
+    if (
+        not value.isdigit()
+        or not Webhook.objects.for_account(account).filter(number=int(value)).exists()
+    ):
         raise ValidationError(_("No webhook with number %(n)s.") % {"n": value[:20]})
     body = str(raw.get("body", "") or "").replace("\r\n", "\n").strip() or DEFAULT_BODY
     if len(body) > MAX_BODY:

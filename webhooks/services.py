@@ -146,7 +146,7 @@ def signing_secret_reset(*, webhook: Webhook, actor: User | None) -> Webhook:
 
 @transaction.atomic
 def webhook_test_send(*, webhook: Webhook, actor: User | None, body: str = "") -> WebhookCall:
-    """"Send test": a call with a fixed body (or the admin's), signed like any other,
+    """ "Send test": a call with a fixed body (or the admin's), signed like any other,
     sent even while the webhook is inactive; its failures never count against it."""
     _require_admin(actor, webhook.account)
     call = WebhookCall.objects.create(

@@ -83,7 +83,9 @@ def endpoint_clean(endpoint: str) -> str:
         parts = urlsplit(endpoint)
         parts.port  # noqa: B018 - a port out of range raises ValueError here
     except ValueError as exc:
-        raise ValidationError({"endpoint": _("“%(url)s” is not a URL.") % {"url": endpoint[:80]}}) from exc
+        raise ValidationError(
+            {"endpoint": _("“%(url)s” is not a URL.") % {"url": endpoint[:80]}}
+        ) from exc
     host = parts.hostname or ""
     if parts.scheme not in ("https", "http") or not host:
         raise ValidationError({"endpoint": _("The endpoint must be an https:// URL.")})

@@ -123,7 +123,9 @@ def test_import_under_a_new_subdomain_gives_the_same_tables(filled, tmp_path, se
     for rows in (before["api.ApiToken"], after["api.ApiToken"]):
         rows[:] = [tuple(v for i, v in enumerate(row) if i != digest) for row in rows]
     # A webhook's secrets left out too (accounts/portability/tables.py: SECRETS).
-    hidden = {i for i, f in enumerate(stored_fields(Webhook)) if f.attname in SECRETS["webhooks.Webhook"]}
+    hidden = {
+        i for i, f in enumerate(stored_fields(Webhook)) if f.attname in SECRETS["webhooks.Webhook"]
+    }
     for rows in (before["webhooks.Webhook"], after["webhooks.Webhook"]):
         rows[:] = [tuple(v for i, v in enumerate(row) if i not in hidden) for row in rows]
     assert after == before

@@ -70,9 +70,16 @@ def test_create_show_list_update_and_delete_in_zendesks_shape(admin_api, acme, a
     assert listed.json()["webhooks"] == [webhook]
     assert listed.json()["meta"] == {"has_more": False, "after_cursor": None, "before_cursor": None}
 
-    update = {"webhook": {"name": "Renamed", "endpoint": "https://example.com/new", "status": "inactive"}}
+    update = {
+        "webhook": {"name": "Renamed", "endpoint": "https://example.com/new", "status": "inactive"}
+    }
     assert admin_api.put("/api/v2/webhooks/1", update, format="json").status_code == 204
-    assert admin_api.patch("/api/v2/webhooks/1", {"webhook": {"http_method": "POST"}}, format="json").status_code == 204
+    assert (
+        admin_api.patch(
+            "/api/v2/webhooks/1", {"webhook": {"http_method": "POST"}}, format="json"
+        ).status_code
+        == 204
+    )
     stored.refresh_from_db()
     assert (stored.name, stored.status, stored.http_method, stored.auth_secret) == (
         "Renamed",
@@ -87,11 +94,15 @@ def test_create_show_list_update_and_delete_in_zendesks_shape(admin_api, acme, a
 
 def test_cursor_pages(admin_api, acme, acme_admin):
     for i in range(3):
-        webhook_create(account=acme, actor=acme_admin, name=f"Hook {i}", endpoint="https://example.com/h")
+        webhook_create(
+            account=acme, actor=acme_admin, name=f"Hook {i}", endpoint="https://example.com/h"
+        )
     first = admin_api.get("/api/v2/webhooks?page[size]=2").json()
     assert [w["name"] for w in first["webhooks"]] == ["Hook 0", "Hook 1"]
     assert first["meta"]["has_more"] is True
-    second = admin_api.get(f"/api/v2/webhooks?page[size]=2&page[after]={first['meta']['after_cursor']}").json()
+    second = admin_api.get(
+        f"/api/v2/webhooks?page[size]=2&page[after]={first['meta']['after_cursor']}"
+    ).json()
     assert [w["name"] for w in second["webhooks"]] == ["Hook 2"]
     assert second["meta"]["has_more"] is False
     assert admin_api.get("/api/v2/webhooks?page[size]=0").status_code == 400
@@ -100,11 +111,17 @@ def test_cursor_pages(admin_api, acme, acme_admin):
     assert [w["name"] for w in named["webhooks"]] == ["Hook 1"]
 
 
-def test_the_signing_secret_is_revealed_and_reset_for_admins_only(admin_api, api_for, acme, acme_admin, acme_agent):
-    webhook = webhook_create(account=acme, actor=acme_admin, name="Hook", endpoint="https://example.com/h")
+def test_the_signing_secret_is_revealed_and_reset_for_admins_only(
+    admin_api, api_for, acme, acme_admin, acme_agent
+):
+    webhook = webhook_create(
+        account=acme, actor=acme_admin, name="Hook", endpoint="https://example.com/h"
+    )
     revealed = admin_api.get(f"/api/v2/webhooks/{webhook.number}/signing_secret")
     assert revealed.status_code == 200
-    assert revealed.json() == {"signing_secret": {"algorithm": "SHA256", "secret": webhook.signing_secret}}
+    assert revealed.json() == {
+        "signing_secret": {"algorithm": "SHA256", "secret": webhook.signing_secret}
+    }
     assert revealed["Cache-Control"] == "no-store"
     reset = admin_api.post(f"/api/v2/webhooks/{webhook.number}/signing_secret")
     assert reset.status_code == 201
@@ -123,10 +140,22 @@ def test_bad_input_is_a_clear_422_never_a_500(admin_api, acme):
         ({"webhook": {"name": "x", "endpoint": "https://169.254.169.254/latest"}}, "private"),
         ({"webhook": {"name": "x", "endpoint": "https://u:p@example.com/h"}}, "credentials"),
         ({"webhook": {"name": "", "endpoint": "https://example.com/h"}}, "name"),
-        ({"webhook": {"name": "x", "endpoint": "https://example.com", "http_method": "TRACE"}}, "method"),
-        ({"webhook": {"name": "x", "endpoint": "https://example.com", "request_format": "xml"}}, "json"),
         (
-            {"webhook": {"name": "x", "endpoint": "https://example.com", "authentication": {"type": "magic"}}},
+            {"webhook": {"name": "x", "endpoint": "https://example.com", "http_method": "TRACE"}},
+            "method",
+        ),
+        (
+            {"webhook": {"name": "x", "endpoint": "https://example.com", "request_format": "xml"}},
+            "json",
+        ),
+        (
+            {
+                "webhook": {
+                    "name": "x",
+                    "endpoint": "https://example.com",
+                    "authentication": {"type": "magic"},
+                }
+            },
             "basic_auth",
         ),
         ({"webhook": "nope"}, "webhook"),
@@ -142,9 +171,16 @@ def test_bad_input_is_a_clear_422_never_a_500(admin_api, acme):
 def test_another_accounts_webhook_is_not_found_and_end_users_are_refused(
     admin_api, api_for, acme, globex, acme_user
 ):
-    theirs = webhook_create(account=globex, actor=AdminFactory(account=globex), name="Theirs", endpoint="https://example.com/g")
+    theirs = webhook_create(
+        account=globex,
+        actor=AdminFactory(account=globex),
+        name="Theirs",
+        endpoint="https://example.com/g",
+    )
     for method in ("get", "put", "patch", "delete"):
-        response = getattr(admin_api, method)(f"/api/v2/webhooks/{theirs.number}", {"webhook": {"name": "mine"}}, format="json")
+        response = getattr(admin_api, method)(
+            f"/api/v2/webhooks/{theirs.number}", {"webhook": {"name": "mine"}}, format="json"
+        )
         assert response.status_code == 404
     assert admin_api.get(f"/api/v2/webhooks/{theirs.number}/signing_secret").status_code == 404
     assert admin_api.get("/api/v2/webhooks").json()["webhooks"] == []
@@ -154,7 +190,9 @@ def test_another_accounts_webhook_is_not_found_and_end_users_are_refused(
 
 
 def test_a_test_request_is_queued(admin_api, acme, acme_admin):
-    webhook = webhook_create(account=acme, actor=acme_admin, name="Hook", endpoint="https://example.com/h")
+    webhook = webhook_create(
+        account=acme, actor=acme_admin, name="Hook", endpoint="https://example.com/h"
+    )
     response = admin_api.post(f"/api/v2/webhooks/{webhook.number}/test")
     assert response.status_code == 202
     call = WebhookCall.objects.for_account(acme).get()

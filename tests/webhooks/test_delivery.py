@@ -24,7 +24,9 @@ from webhooks.services import webhook_create, webhook_set_status, webhook_test_s
 
 pytestmark = pytest.mark.django_db
 
-BODY = '{"ticket": {"id": {{ticket.id}}, "title": "{{ticket.title}}", "who": "{{current_user.name}}"}}'
+BODY = (
+    '{"ticket": {"id": {{ticket.id}}, "title": "{{ticket.title}}", "who": "{{current_user.name}}"}}'
+)
 
 
 def on_create(account, webhook, body=BODY):
@@ -41,7 +43,9 @@ def calls(account):
 
 
 def log(webhook):
-    return list(WebhookAttempt.objects.for_account(webhook.account).filter(webhook=webhook).order_by("id"))
+    return list(
+        WebhookAttempt.objects.for_account(webhook.account).filter(webhook=webhook).order_by("id")
+    )
 
 
 def make_due(call):
@@ -228,7 +232,9 @@ def test_a_rule_never_reaches_another_accounts_webhook(
     acme, acme_agent, globex, receiver, committed
 ):
     globex_admin = AdminFactory(account=globex)
-    theirs = webhook_create(account=globex, actor=globex_admin, name="Theirs", endpoint=receiver.url)
+    theirs = webhook_create(
+        account=globex, actor=globex_admin, name="Theirs", endpoint=receiver.url
+    )
     assert theirs.number == 1
     action = {"action": "notify_webhook", "value": "1", "body": "{}"}
     with pytest.raises(ValidationError, match="No webhook with number 1"):
@@ -239,7 +245,9 @@ def test_a_rule_never_reaches_another_accounts_webhook(
             actions=[action],
         )
     # Even written past the validation, it names a number in acme only: nothing is sent.
-    trigger = on_create(acme, webhook_create(account=acme, actor=None, name="Ours", endpoint=receiver.url))
+    trigger = on_create(
+        acme, webhook_create(account=acme, actor=None, name="Ours", endpoint=receiver.url)
+    )
     Webhook.objects.for_account(acme).delete()
     Trigger.objects.for_account(acme).filter(pk=trigger.pk).update(actions=[action])
     committed(make_ticket, account=acme, submitter=acme_agent)

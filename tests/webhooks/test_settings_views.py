@@ -39,7 +39,10 @@ def test_an_admin_creates_edits_and_deletes_a_webhook_without_seeing_its_secrets
     assert "hooks.example.com/orders" in page
     assert "top-secret-token" not in page and webhook.signing_secret not in page
     # Saved again with the secret left empty: the stored one stays.
-    response = client.post(f"/agent/settings/webhooks/{webhook.number}/", {**FORM, "name": "Orders 2", "auth_secret": ""})
+    response = client.post(
+        f"/agent/settings/webhooks/{webhook.number}/",
+        {**FORM, "name": "Orders 2", "auth_secret": ""},
+    )
     assert response.status_code == 302
     webhook.refresh_from_db()
     assert (webhook.name, webhook.auth_secret) == ("Orders 2", "top-secret-token")
@@ -71,12 +74,16 @@ def test_bad_input_is_a_form_error_and_nothing_is_lost(client_for, acme, acme_ad
         assert response.status_code == 400
         page = response.content.decode()
         assert words in page and "Tell the orders system" in page
-    response = client.post("/agent/settings/webhooks/new/", {**FORM, "auth_type": "basic_auth", "auth_secret": "pw"})
+    response = client.post(
+        "/agent/settings/webhooks/new/", {**FORM, "auth_type": "basic_auth", "auth_secret": "pw"}
+    )
     assert response.status_code == 400 and "user name" in response.content.decode()
     assert not Webhook.objects.for_account(acme).exists()
 
 
-def test_send_test_and_the_delivery_log(client_for, acme, acme_admin, receiver, django_capture_on_commit_callbacks):
+def test_send_test_and_the_delivery_log(
+    client_for, acme, acme_admin, receiver, django_capture_on_commit_callbacks
+):
     webhook = webhook_create(account=acme, actor=acme_admin, name="Local", endpoint=receiver.url)
     receiver.answers = ["500"]
     client = client_for(acme_admin)
@@ -94,7 +101,12 @@ def test_agents_are_told_forbidden_and_another_accounts_webhook_is_not_found(
 ):
     from tests.factories import AdminFactory
 
-    theirs = webhook_create(account=globex, actor=AdminFactory(account=globex), name="Theirs", endpoint="https://example.com/g")
+    theirs = webhook_create(
+        account=globex,
+        actor=AdminFactory(account=globex),
+        name="Theirs",
+        endpoint="https://example.com/g",
+    )
     assert client_for(acme_agent).get("/agent/settings/webhooks/").status_code == 403
     admin = client_for(acme_admin)
     assert admin.get(f"/agent/settings/webhooks/{theirs.number}/").status_code == 404
@@ -114,7 +126,9 @@ def test_the_list_runs_a_fixed_number_of_queries(client_for, acme, acme_admin):
     webhook_create(account=acme, actor=acme_admin, name="One", endpoint="https://example.com/1")
     few = measure()
     for i in range(5):
-        webhook_create(account=acme, actor=acme_admin, name=f"More {i}", endpoint="https://example.com/m")
+        webhook_create(
+            account=acme, actor=acme_admin, name=f"More {i}", endpoint="https://example.com/m"
+        )
     assert measure() == few
     assert few <= 12
 
@@ -145,7 +159,9 @@ def test_an_imported_webhook_arrives_inactive_with_fresh_secrets(acme, acme_admi
     call_command("account_export", "acme", "--output", str(archive), stdout=io.StringIO())
     with tarfile.open(archive) as tar:
         contents = b"".join(
-            tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()  # type: ignore[union-attr]
+            tar.extractfile(m).read()
+            for m in tar.getmembers()
+            if m.isfile()  # type: ignore[union-attr]
         )
     assert b"token-123" not in contents and webhook.signing_secret.encode() not in contents
     copy, _loaded = account_import(archive=archive, subdomain="acme-moved")
