@@ -5,7 +5,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
 
 from __future__ import annotations
 
-from api import openapi_audits, openapi_merge, openapi_sla, openapi_statuses
+from api import openapi_audits, openapi_merge, openapi_sla, openapi_statuses, openapi_webhooks
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
 from api.openapi_incremental import INCREMENTAL_PATHS
 
@@ -471,6 +471,7 @@ PATHS |= openapi_audits.paths(
 PATHS |= openapi_sla.paths(op=_op, id_param=ID)
 PATHS |= openapi_merge.paths(op=_op, id_param=ID)
 PATHS |= openapi_statuses.paths(op=_op, query=_query, id_param=ID)
+PATHS |= openapi_webhooks.paths(op=_op, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -496,7 +497,8 @@ def openapi_schema(*, server_url: str) -> dict:
             "schemas": SCHEMAS
             | openapi_audits.SCHEMAS
             | openapi_sla.SCHEMAS
-            | openapi_statuses.SCHEMAS,
+            | openapi_statuses.SCHEMAS
+            | openapi_webhooks.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

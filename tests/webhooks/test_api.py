@@ -3,8 +3,11 @@ secrets never in a webhook's JSON, another account's webhook a 404."""
 
 from __future__ import annotations
 
+import jsonschema_rs
 import pytest
 
+from api.openapi import openapi_schema
+from tests.api.zendesk import _as_json_schema
 from tests.factories import AdminFactory
 from webhooks.models import Webhook, WebhookCall
 from webhooks.services import webhook_create
@@ -43,6 +46,15 @@ WEBHOOK_KEYS = {
 }
 
 
+def assert_described(body: dict, name: str) -> None:
+    """``body`` matches the schema /api/v2/openapi.json gives it (api/openapi_webhooks.py)."""
+    schemas = openapi_schema(server_url="http://acme.localhost/api/v2")["components"]["schemas"]
+    defs = {k: _as_json_schema(v) for k, v in schemas.items()}
+    validator = jsonschema_rs.Draft202012Validator({"$defs": defs, "$ref": f"#/$defs/{name}"})
+    errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(body)]
+    assert not errors, errors[:5]
+
+
 @pytest.fixture
 def admin_api(api_for, acme_admin):
     return api_for(acme_admin)
@@ -52,6 +64,8 @@ def test_create_show_list_update_and_delete_in_zendesks_shape(admin_api, acme, a
     response = admin_api.post("/api/v2/webhooks", ZENDESK_EXAMPLE, format="json")
     assert response.status_code == 201, response.content
     webhook = response.json()["webhook"]
+    assert_described(webhook, "Webhook")
+    assert_described(ZENDESK_EXAMPLE["webhook"], "WebhookWrite")
     assert WEBHOOK_KEYS | {"authentication"} == set(webhook)
     assert webhook["authentication"] == {"type": "basic_auth", "add_position": "header"}
     assert (webhook["id"], webhook["http_method"], webhook["status"]) == ("1", "GET", "active")
@@ -67,6 +81,10 @@ def test_create_show_list_update_and_delete_in_zendesks_shape(admin_api, acme, a
     assert stored.signing_secret not in shown.content.decode()
 
     listed = admin_api.get("/api/v2/webhooks")
+    paths = admin_api.get("/api/v2/openapi.json").json()["paths"]
+    assert {"/webhooks.json", "/webhooks/{id}.json", "/webhooks/{id}/signing_secret.json"} <= set(
+        paths
+    )
     assert listed.json()["webhooks"] == [webhook]
     assert listed.json()["meta"] == {"has_more": False, "after_cursor": None, "before_cursor": None}
 
@@ -119,6 +137,7 @@ def test_the_signing_secret_is_revealed_and_reset_for_admins_only(
     )
     revealed = admin_api.get(f"/api/v2/webhooks/{webhook.number}/signing_secret")
     assert revealed.status_code == 200
+    assert_described(revealed.json(), "WebhookSigningSecret")
     assert revealed.json() == {
         "signing_secret": {"algorithm": "SHA256", "secret": webhook.signing_secret}
     }
