@@ -163,25 +163,24 @@ class WebhookDetail(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _secret_json(webhook: Webhook) -> dict[str, Any]:
-    return {"signing_secret": {"algorithm": "SHA256", "secret": webhook.signing_secret}}
-
-
 class WebhookSigningSecret(ApiView):
     permission_classes = [IsAdmin]
 
-    def get(self, request, number):
+    def _answer(self, request, number, *, reset: bool) -> Response:
         webhook = webhook_for_admin(account=request.account, number=number)
-        response = Response(_secret_json(webhook))
+        secret = services.signing_secret_reveal(webhook=webhook, actor=request.user, reset=reset)
+        response = Response(
+            {"signing_secret": {"algorithm": "SHA256", "secret": secret}},
+            status=status.HTTP_201_CREATED if reset else status.HTTP_200_OK,
+        )
         response["Cache-Control"] = "no-store"
         return response
 
+    def get(self, request, number):
+        return self._answer(request, number, reset=False)
+
     def post(self, request, number):
-        webhook = webhook_for_admin(account=request.account, number=number)
-        webhook = services.signing_secret_reset(webhook=webhook, actor=request.user)
-        response = Response(_secret_json(webhook), status=status.HTTP_201_CREATED)
-        response["Cache-Control"] = "no-store"
-        return response
+        return self._answer(request, number, reset=True)
 
 
 class WebhookTest(ApiView):

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from accounts.identity_models import AuditEntry
 from accounts.models import Account, User
 from webhooks.delivery import enqueue_after_commit
 from webhooks.models import Webhook, WebhookCall, new_signing_secret
@@ -107,7 +109,18 @@ def webhook_create(*, account: Account, actor: User | None, **fields) -> Webhook
     for name, value in _clean(account, fields, None).items():
         setattr(webhook, name, value)
     webhook.save()
+    audit_record(
+        account=account,
+        actor=actor,
+        action=AuditEntry.Action.WEBHOOK_CREATED,
+        target=webhook.name,
+        changes={"endpoint": webhook.endpoint, "status": webhook.status},
+    )
     return webhook
+
+
+# What the audit log records of an edit (never a secret's value).
+AUDITED = ("name", "endpoint", "http_method", "status", "auth_type", "auth_name")
 
 
 @transaction.atomic
@@ -116,10 +129,25 @@ def webhook_update(*, webhook: Webhook, actor: User | None, **fields) -> Webhook
     values = _clean(webhook.account, fields, webhook)
     if values.get("status") == Webhook.Status.ACTIVE and not webhook.is_active:
         values.update(consecutive_failures=0, deactivated_reason="")
+    changes = {
+        name: [getattr(webhook, name), values[name]]
+        for name in AUDITED
+        if name in values and values[name] != getattr(webhook, name)
+    }
+    if values.get("auth_secret", webhook.auth_secret) != webhook.auth_secret:
+        changes["auth_secret"] = ["…", "…"]
     for name, value in values.items():
         setattr(webhook, name, value)
     webhook.updated_by, webhook.updated_at = actor, timezone.now()
     webhook.save()
+    if changes:
+        audit_record(
+            account=webhook.account,
+            actor=actor,
+            action=AuditEntry.Action.WEBHOOK_UPDATED,
+            target=webhook.name,
+            changes=changes,
+        )
     return webhook
 
 
@@ -132,16 +160,33 @@ def webhook_set_status(*, webhook: Webhook, actor: User | None, active: bool) ->
 def webhook_delete(*, webhook: Webhook, actor: User | None) -> None:
     """Its calls and their log go with it; a rule still naming it calls nothing."""
     _require_admin(actor, webhook.account)
+    audit_record(
+        account=webhook.account,
+        actor=actor,
+        action=AuditEntry.Action.WEBHOOK_DELETED,
+        target=webhook.name,
+        changes={"endpoint": webhook.endpoint},
+    )
     webhook.delete()
 
 
 @transaction.atomic
-def signing_secret_reset(*, webhook: Webhook, actor: User | None) -> Webhook:
+def signing_secret_reveal(*, webhook: Webhook, actor: User | None, reset: bool = False) -> str:
+    """The signing secret, for an admin who asked to see it (a new one first with
+    ``reset``); each time in the account's audit log."""
     _require_admin(actor, webhook.account)
-    webhook.signing_secret = new_signing_secret()
-    webhook.updated_by, webhook.updated_at = actor, timezone.now()
-    webhook.save(update_fields=["signing_secret", "updated_by", "updated_at"])
-    return webhook
+    if reset:
+        webhook.signing_secret = new_signing_secret()
+        webhook.updated_by, webhook.updated_at = actor, timezone.now()
+        webhook.save(update_fields=["signing_secret", "updated_by", "updated_at"])
+    audit_record(
+        account=webhook.account,
+        actor=actor,
+        action=AuditEntry.Action.WEBHOOK_SECRET_SHOWN,
+        target=webhook.name,
+        changes={"reset": reset},
+    )
+    return webhook.signing_secret
 
 
 @transaction.atomic

@@ -103,13 +103,14 @@ def webhook_test(request, number: int):
 def webhook_secret(request, number: int):
     """Reveal (or reset, then reveal) the signing secret: the one page that shows it."""
     webhook = webhook_for_admin(account=request.account, number=number)
-    if request.POST.get("reset") == "1":
-        webhook = services.signing_secret_reset(webhook=webhook, actor=request.user)
+    reset = request.POST.get("reset") == "1"
+    secret = services.signing_secret_reveal(webhook=webhook, actor=request.user, reset=reset)
+    if reset:
         messages.success(request, _("A new signing secret was made: update your receiver."))
     return render(
         request,
         "agent/settings/webhook_secret.html",
-        {"webhook": webhook, "secret": webhook.signing_secret, "section": SECTION},
+        {"webhook": webhook, "secret": secret, "section": SECTION},
     )
 
 

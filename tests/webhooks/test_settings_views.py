@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.identity_models import AuditEntry
 from webhooks.models import Webhook, WebhookCall
 from webhooks.services import webhook_create
 
@@ -59,6 +60,19 @@ def test_an_admin_creates_edits_and_deletes_a_webhook_without_seeing_its_secrets
     assert webhook.status == Webhook.Status.INACTIVE
     client.post(f"/agent/settings/webhooks/{webhook.number}/delete/")
     assert not Webhook.objects.for_account(acme).exists()
+    # Every step in the account's audit log, never with a secret's value.
+    entries = AuditEntry.objects.for_account(acme).filter(action__startswith="webhook.")
+    assert list(entries.order_by("id").values_list("action", flat=True)) == [
+        "webhook.created",
+        "webhook.updated",
+        "webhook.secret_shown",
+        "webhook.secret_shown",
+        "webhook.updated",
+        "webhook.deleted",
+    ]
+    logged = str(list(entries.values_list("changes", flat=True)))
+    assert "top-secret-token" not in logged and old not in logged
+    assert webhook.signing_secret not in logged
 
 
 def test_bad_input_is_a_form_error_and_nothing_is_lost(client_for, acme, acme_admin, settings):
