@@ -63,12 +63,13 @@ def _is_local(host: str) -> bool:
 
 
 def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # Multicast is "global" to ipaddress: ruled out before that question.
+    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        return False
     if ip.is_loopback:
         return _allow_localhost() or _allow_private()
     if ip.is_global:
         return True
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
-        return False
     return _allow_private()
 
 
