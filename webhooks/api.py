@@ -166,6 +166,12 @@ class WebhookDetail(ApiView):
 class WebhookSigningSecret(ApiView):
     permission_classes = [IsAdmin]
 
+    def initial(self, request, *args, **kwargs):
+        # On the primary, even for GET: the secret just reset is the one shown, and the
+        # reveal is written to the audit log.
+        self._replica_stack = None
+        super().initial(request, *args, **kwargs)
+
     def _answer(self, request, number, *, reset: bool) -> Response:
         webhook = webhook_for_admin(account=request.account, number=number)
         secret = services.signing_secret_reveal(webhook=webhook, actor=request.user, reset=reset)
