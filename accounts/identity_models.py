@@ -117,6 +117,10 @@ class AuditEntry(TenantModel):
         ORGANIZATION_CREATED = "organization.created", _("Organization created")
         ORGANIZATION_UPDATED = "organization.updated", _("Organization changed")
         ORGANIZATION_DELETED = "organization.deleted", _("Organization deleted")
+        WEBHOOK_CREATED = "webhook.created", _("Webhook created")
+        WEBHOOK_UPDATED = "webhook.updated", _("Webhook changed")
+        WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
+        WEBHOOK_SECRET_SHOWN = "webhook.secret_shown", _("Webhook signing secret shown")
 
     # The actor's name and address are copied: the entry outlives a renamed or deleted user.
     actor = models.ForeignKey(

@@ -11,6 +11,7 @@ from api import (
     openapi_satisfaction,
     openapi_sla,
     openapi_statuses,
+    openapi_webhooks,
 )
 from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
 from api.openapi_incremental import INCREMENTAL_PATHS
@@ -478,6 +479,7 @@ PATHS |= openapi_sla.paths(op=_op, id_param=ID)
 PATHS |= openapi_merge.paths(op=_op, id_param=ID)
 PATHS |= openapi_statuses.paths(op=_op, query=_query, id_param=ID)
 PATHS |= openapi_satisfaction.paths(op=_op, query=_query, id_param=ID)
+PATHS |= openapi_webhooks.paths(op=_op, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -504,7 +506,8 @@ def openapi_schema(*, server_url: str) -> dict:
             | openapi_audits.SCHEMAS
             | openapi_sla.SCHEMAS
             | openapi_statuses.SCHEMAS
-            | openapi_satisfaction.SCHEMAS,
+            | openapi_satisfaction.SCHEMAS
+            | openapi_webhooks.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     # Time-based automations and snooze (issue 20): rules run by beat every 10 minutes.
     "automations",
     "ticketlinks",
+    # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.
+    "webhooks",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
@@ -309,6 +311,7 @@ CELERY_BEAT_SCHEDULE = {
     # Time-based automations and snoozed tickets' wake-ups (automations/): every 10
     # minutes, as Zendesk's hourly pass but finer. Idempotent: two beats by mistake, or a
     # worker killed mid-pass, never apply an automation twice to a ticket.
+    "webhooks-sweep": {"task": "webhooks.tasks.webhook_calls_sweep_task", "schedule": 60.0},
     "automations-run": {
         "task": "automations.tasks.automations_run_task",
         "schedule": 10 * 60.0,
@@ -318,6 +321,16 @@ CELERY_BEAT_SCHEDULE = {
 # minutes (Zendesk: 1,000 an hour); the rest wait for the next pass, so a pass stays short
 # however many tickets match at once (an application costs ~45 ms on the bench machine
 # under load, bench/README.md: 3 accounts × 200 in well under the 2 minutes of issue 20).
+# Outgoing webhooks (webhooks/targets.py, webhooks/delivery.py; docs/webhooks.md). http://
+# to localhost only while developing (or in tests); private-network receivers only for
+# self-hosters who say so (the SSRF guard refuses them otherwise).
+WEBHOOKS_ALLOW_LOCALHOST = env.bool("WEBHOOKS_ALLOW_LOCALHOST", default=DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=False)
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=5.0)
+WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=5)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_DEACTIVATE_AFTER = env.int("WEBHOOKS_DEACTIVATE_AFTER", default=20)
 AUTOMATIONS_BATCH = env.int("AUTOMATIONS_BATCH", default=200)
 # Tickets locked and acted on per transaction (a commit per ticket cost more than its work;
 # a bigger chunk holds its tickets' rows longer while agents may be editing them).

@@ -13,6 +13,7 @@ urlpatterns = [
     path("agent/settings/schedules/", include("servicelevels.urls")),
     path("agent/settings/sla/", include("servicelevels.sla_urls")),
     path("agent/settings/fields/", include("customfields.urls")),
+    path("agent/settings/webhooks/", include("webhooks.urls")),
     path("agent/", include("tickets.urls")),
     path("hc/", include("portal.urls")),
     # Before the API's own: its last pattern answers every unknown path.
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v2/", include("servicelevels.api_urls")),
     path("api/v2/", include("ticketlinks.api_urls")),
     path("api/v2/", include("api.satisfaction_urls")),
+    path("api/v2/", include("webhooks.api_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("automations.urls")),

@@ -12,7 +12,11 @@ from notifications.models import Delivery
 from notifications.outbox import enqueue_after_commit
 from tickets.text import clean_subject
 
-KINDS = {"password_reset": Delivery.Kind.PASSWORD_RESET, "invite": Delivery.Kind.INVITE}
+KINDS = {
+    "password_reset": Delivery.Kind.PASSWORD_RESET,
+    "invite": Delivery.Kind.INVITE,
+    "webhook_deactivated": Delivery.Kind.WEBHOOK,
+}
 
 
 @transaction.atomic

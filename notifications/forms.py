@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from notifications.models import Trigger
-from notifications.triggers import ACTIONS, CONDITIONS, EMAIL_ACTIONS, OPERATOR_LABELS
+from notifications.triggers import (
+    ACTIONS,
+    APP_ACTIONS,
+    CONDITIONS,
+    EMAIL_ACTIONS,
+    OPERATOR_LABELS,
+)
 from tickets.forms import parse_emails
 
 MAX_CONDITION_ROWS = 30
@@ -63,7 +69,7 @@ class TriggerEditor:
             kind = data.get(f"act-{n}-action", "").strip()
             if kind:
                 row = {"action": kind, "value": data.get(f"act-{n}-value", "").strip()}
-                if kind in EMAIL_ACTIONS:
+                if kind in EMAIL_ACTIONS or kind in APP_ACTIONS:
                     row["subject"] = data.get(f"act-{n}-subject", "")
                     row["body"] = data.get(f"act-{n}-body", "")
                 actions.append(row)

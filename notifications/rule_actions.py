@@ -16,7 +16,7 @@ from notifications.services import (
     _delivery,
     _trigger_recipients,
 )
-from notifications.triggers import EMAIL_ACTIONS
+from notifications.triggers import APP_ACTIONS, EMAIL_ACTIONS
 from tickets.events import TicketChange
 from tickets.models import Channel, Ticket
 
@@ -31,6 +31,15 @@ def rule_actions_apply(*, ticket: Ticket, actions: list[dict], reason: str) -> T
     seen: set[str] = set()
     for action in actions:
         change = TicketChange(ticket=ticket, actor=None, channel=Channel.SYSTEM)
+        if action["action"] in APP_ACTIONS:
+            APP_ACTIONS[action["action"]].run(
+                ticket=ticket,
+                action=action,
+                actor=None,
+                conversation=_Comments(change),
+                reason=reason,
+            )
+            continue
         if action["action"] not in EMAIL_ACTIONS:
             ticket, _changes = _apply_field_action(ticket, action, change)
             continue

@@ -28,7 +28,13 @@ from notifications.recipients import (
     recipient_for_address,
     recipient_for_user,
 )
-from notifications.triggers import EMAIL_ACTIONS, Facts, conditions_hold, trigger_clean
+from notifications.triggers import (
+    APP_ACTIONS,
+    EMAIL_ACTIONS,
+    Facts,
+    conditions_hold,
+    trigger_clean,
+)
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, Ticket
 from tickets.services import NotAllowed, ticket_update
@@ -310,6 +316,15 @@ def triggers_run(*, change: TicketChange) -> list[Delivery]:
                 continue
             fired.add(trigger.pk)
             for action in trigger.actions:
+                if action["action"] in APP_ACTIONS:
+                    APP_ACTIONS[action["action"]].run(
+                        ticket=ticket,
+                        action=action,
+                        actor=current.actor,
+                        conversation=comments,
+                        reason=trigger.name,
+                    )
+                    continue
                 if action["action"] not in EMAIL_ACTIONS:
                     ticket, applied = _apply_field_action(ticket, action, current)
                     for name, (old, new) in applied.items():

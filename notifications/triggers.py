@@ -7,6 +7,7 @@ saved (``trigger_clean``) nor evaluated, so an admin's trigger is data, never co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -106,7 +107,29 @@ FIELD_ACTIONS = {
     "set_assignee": gettext_lazy("Set assignee (number or current_user)"),
     "add_tag": gettext_lazy("Add tag"),
 }
-ACTIONS = {**EMAIL_ACTIONS, **FIELD_ACTIONS}
+ACTIONS: dict[str, str | Promise] = {**EMAIL_ACTIONS, **FIELD_ACTIONS}
+
+
+@dataclass(frozen=True)
+class AppAction:
+    """An action another app performs (webhooks: "Notify webhook"), registered from its
+    AppConfig.ready with ``register_action``: the editors offer it, ``trigger_clean``
+    validates it with ``clean`` and both rule runners (triggers, automations) call ``run``
+    inside the change's transaction, where it writes its own outbox rows."""
+
+    label: str | Promise
+    # (account, raw action) → the stored action; raises ValidationError.
+    clean: Callable[[Account, dict], dict]
+    # run(ticket=, action=, actor=, conversation=, reason=): writes its rows.
+    run: Callable[..., None]
+
+
+APP_ACTIONS: dict[str, AppAction] = {}
+
+
+def register_action(key: str, action: AppAction) -> None:
+    APP_ACTIONS[key] = action
+    ACTIONS[key] = action.label
 
 
 def _err(message: str) -> ValidationError:
@@ -145,6 +168,8 @@ def _clean_action(account: Account, raw: object) -> dict:
     action = str(raw.get("action", ""))
     if action not in ACTIONS:
         raise _err(_("Unknown action “%(action)s”.") % {"action": action[:40]})
+    if action in APP_ACTIONS:
+        return APP_ACTIONS[action].clean(account, raw)
     value = str(raw.get("value", "") or "").strip()
     cleaned: dict = {"action": action, "value": ""}
     if action in EMAIL_ACTIONS:

@@ -56,6 +56,12 @@ ON_IMPORT: dict[str, tuple[str, set[str], dict[str, Any]]] = {
             "claimed_at": None,
         },
     ),
+    # A moved webhook calls nothing until an admin has checked its secrets and endpoint.
+    "webhooks.Webhook": (
+        "status",
+        {"active"},
+        {"status": "inactive", "deactivated_reason": "moved from another installation"},
+    ),
 }
 ACCOUNT_LABEL = "accounts.Account"
 # Tables whose primary key is not drawn by the database but taken from another table's

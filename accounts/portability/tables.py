@@ -34,6 +34,10 @@ EXCLUDED: dict[str, str] = {
     # history at its next change.
     "servicelevels.SlaTarget": "derived from the ticket's events, measured again",
     "servicelevels.TicketSla": "derived from the ticket's events, measured again",
+    # Outgoing webhook requests and their log: this installation's sending, like its
+    # sessions (the webhooks themselves travel; docs/webhooks.md).
+    "webhooks.WebhookCall": "this installation's outgoing requests, not the account's data",
+    "webhooks.WebhookAttempt": "this installation's outgoing requests, not the account's data",
 }
 
 # Fields holding secrets: exported only when asked (--with-passwords), and otherwise
@@ -41,6 +45,10 @@ EXCLUDED: dict[str, str] = {
 SECRETS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("password",),
     "api.ApiToken": ("digest",),
+    # A webhook's signing secret and its endpoint's password, token or key: left out, the
+    # import draws a random signing secret (revealed to the admins in its settings) and an
+    # unusable credential, to be entered again (webhooks arrive inactive: ON_IMPORT).
+    "webhooks.Webhook": ("signing_secret", "auth_secret"),
 }
 
 

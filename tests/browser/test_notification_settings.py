@@ -48,7 +48,7 @@ def test_admin_manages_triggers_and_reads_the_delivery_log(
     page.locator("#act-0-action").select_option("email_address")
     page.locator("#act-0-value").fill("boss@acme.example")
     page.get_by_label("Email subject").first.fill("Urgent: {{ticket.title}}")
-    page.get_by_label("Email body").first.fill("{{ticket.url}}")
+    page.get_by_label("Body (an email’s, or a webhook’s JSON)").first.fill("{{ticket.url}}")
     page.get_by_role("button", name="Create trigger").click()
     expect(page.get_by_role("alert")).to_contain_text("is not a value of Priority")
     screenshot(page, "notifications-trigger-invalid")

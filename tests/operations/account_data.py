@@ -37,6 +37,7 @@ from ticketlinks.services import ticket_link_add
 from tickets.services import comment_add, ticket_delete
 from tickets.services.retention import retention_policy_update
 from tickets.services.saved_views import view_create
+from webhooks.services import webhook_create
 
 
 def fill_account(account) -> None:
@@ -102,6 +103,16 @@ def fill_account(account) -> None:
         title="Org SLA",
         conditions={"all": [{"field": "organization_id", "operator": "is", "value": org.number}]},
         metrics=[{"priority": "normal", "metric": "first_reply_time", "target": 60}],
+    )
+    # A webhook (issue 23) called once by a trigger: its calls and log stay behind.
+    webhook_create(
+        account=account,
+        actor=admin,
+        name="Orders",
+        endpoint="https://hooks.example.com/orders",
+        status="inactive",
+        auth_type="bearer_token",
+        auth_secret="token-" + account.subdomain,
     )
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)

@@ -44,6 +44,8 @@ from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
 from tickets.services.saved_views import view_create
 from tickets.services.statuses import custom_status_create
+from webhooks.models import Webhook
+from webhooks.services import webhook_create
 
 INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
 PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"
@@ -259,6 +261,17 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             agent_label=f"{GLOBEX_SECRET} {i}",
             end_user_label=GLOBEX_SECRET,
         )
+    # Webhooks (issue 23): one of acme's; globex more, so its numbers are beyond acme's.
+    acme_webhook = webhook_create(
+        account=acme, actor=admin, name="Acme hook", endpoint="https://hooks.example.com/acme"
+    )
+    for i in range(2):
+        webhook_create(
+            account=globex,
+            actor=globex_admin,
+            name=f"{GLOBEX_SECRET} hook {i}",
+            endpoint=f"https://hooks.example.com/{GLOBEX_SECRET}",
+        )
     # Ticket fields (issue 19): acme's defaults; globex has more, beyond acme's numbers.
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
@@ -346,6 +359,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "holiday": office_holiday.number,
         "sla_policy": acme_sla.number,
         "globex_sla_policy": beyond_acme(SlaPolicy),
+        "webhook": acme_webhook.number,
+        "globex_webhook": beyond_acme(Webhook),
         "other_holiday": weekend_holiday.number,
         "globex_holiday": globex_holiday.number,
         "suppression": first(Suppression, acme),

@@ -177,6 +177,10 @@ SLA_POLICY_PROBES = {
     "mine": lambda i: {"number": i["sla_policy"]},
     "globex": lambda i: {"number": i["globex_sla_policy"]},
 }
+WEBHOOK_PROBES = {
+    "mine": lambda i: {"number": i["webhook"]},
+    "globex": lambda i: {"number": i["globex_webhook"]},
+}
 VIEW_PROBES = {
     "shared": lambda i: {"number": i["shared_view"]},
     "group_only": lambda i: {"number": i["group_view"]},
@@ -494,6 +498,14 @@ TABLE: dict[str, Entry] = {
     "agent/settings/sla/<int:number>/delete/": Entry(
         SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/webhooks/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/webhooks/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    **{
+        f"agent/settings/webhooks/<int:number>/{action}": Entry(
+            WEBHOOK_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for action in ("", "toggle/", "delete/", "test/", "secret/", "log/")
+    },
     "agent/settings/fields/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/fields/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/fields/<int:number>/": Entry(
@@ -581,6 +593,11 @@ TABLE: dict[str, Entry] = {
         MACRO_APPLY_PROBES, MACRO_APPLIERS, api=True
     ),
     "api/v2/slas/policies": Entry(allow=admins(), api=True),
+    "api/v2/webhooks": Entry(allow=admins(), api=True),
+    **{
+        f"api/v2/webhooks/<num:number>{rest}": Entry(WEBHOOK_PROBES, admins(("mine",)), api=True)
+        for rest in ("", "/signing_secret", "/test")
+    },
     "api/v2/slas/policies/<num:number>": Entry(SLA_POLICY_PROBES, admins(("mine",)), api=True),
     "api/v2/macros": Entry(allow=agents(), api=True),
     "api/v2/ticket_fields": Entry(allow=agents(), api=True),
@@ -748,6 +765,8 @@ def state_fingerprint() -> tuple:
         "servicelevels_schedule",
         "servicelevels_scheduleinterval",
         "servicelevels_holiday",
+        "webhooks_webhook",
+        "webhooks_webhookcall",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608
