@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from customfields.form_services import field_joins_default_form, field_leaves_forms
 from customfields.models import FieldKind, LookupTarget, TicketField, TicketFieldOption
 from customfields.values import check_regexp
 
@@ -64,6 +65,7 @@ def ticket_field_create(
         raise ValidationError(
             {"custom_field_options": _("Only drop-downs and multi-selects have options.")}
         )
+    field_joins_default_form(field)
     return field
 
 
@@ -178,4 +180,5 @@ def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None
 def ticket_field_delete(*, field: TicketField) -> None:
     """The definition goes; values stored on tickets stay in their rows, unread (a field
     made again gets a new number, so they never come back to life)."""
+    field_leaves_forms(field)
     field.delete()
