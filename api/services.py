@@ -79,6 +79,7 @@ def api_ticket_create(
                 "priority",
                 "custom_status",
                 "custom_fields",
+                "ticket_form",
             )
         },
         **args,
@@ -143,6 +144,7 @@ def api_request_create(*, account: Account, user: User, data: dict) -> Ticket:
         subject=data.get("subject") or "",
         channel=Channel.API,
         custom_fields=custom_values(data) or {},
+        ticket_form=data.get("ticket_form_id"),
         **args,
     )
 

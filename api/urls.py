@@ -14,6 +14,7 @@ from api.views import (
     search,
     tags,
     ticket_fields,
+    ticket_forms,
     ticket_views,
     tickets,
     uploads,
@@ -98,6 +99,8 @@ urlpatterns = [
     *json_path(
         "ticket_fields/<num:number>", ticket_fields.TicketFieldDetail.as_view(), "ticket_field"
     ),
+    *json_path("ticket_forms", ticket_forms.TicketFormList.as_view(), "ticket_forms"),
+    *json_path("ticket_forms/<num:number>", ticket_forms.TicketFormDetail.as_view(), "ticket_form"),
     *json_path("views", ticket_views.ViewList.as_view(), "views"),
     *json_path("views/active", ticket_views.ViewActiveList.as_view(), "views_active"),
     *json_path("views/count_many", ticket_views.ViewCountMany.as_view(), "views_count_many"),

@@ -96,6 +96,9 @@ class CustomFieldsForm(forms.Form):
                 "child_fields": [x for x in c["child_fields"] if x["id"] in keys],
             }
             for c in (current_form.conditions if current_form is not None else [])
+            # A parent the person has no input for (agent-only, on the help center)
+            # stays the server's to judge: its number and value never reach the page.
+            if c["parent_field_id"] in keys
         ]
         children = {str(x["id"]) for c in self.conditions for x in c["child_fields"]}
         for field in fields:

@@ -97,6 +97,10 @@ class TicketInput(serializers.Serializer):
     custom_fields = serializers.JSONField(required=False, allow_null=True)
     # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
     fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
+    # The ticket form's number (issue 19).
+    ticket_form_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**15 - 1
+    )
     # Zendesk's collision protection: with safe_update (true or false alike, as Zendesk
     # has it), the update is refused with 409 when the ticket changed after updated_stamp.
     safe_update = serializers.BooleanField(required=False, allow_null=True)
@@ -151,6 +155,10 @@ class RequestInput(serializers.Serializer):
     custom_fields = serializers.JSONField(required=False, allow_null=True)
     # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
     fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
+    # The ticket form's number (issue 19).
+    ticket_form_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**15 - 1
+    )
 
 
 class OrganizationByName(serializers.Serializer):

@@ -125,6 +125,7 @@ def ticket_json(
         "tags": ticket.tag_list,
         "custom_fields": (values := custom_fields_json(ticket, request)),
         "fields": values,
+        "ticket_form_id": ticket.ticket_form_number,
         "satisfaction_rating": {"score": ticket.satisfaction_rating}
         if ticket.satisfaction_rating
         else None,
@@ -178,6 +179,7 @@ def request_json(ticket: Ticket, request, *, description: str) -> dict:
         "due_at": timestamp(ticket.due_at),
         "custom_fields": (values := custom_fields_json(ticket, request)),
         "fields": values,
+        "ticket_form_id": ticket.ticket_form_number,
         "via": via(ticket.channel),
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),

@@ -20,7 +20,8 @@ from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
-from customfields.models import TicketField
+from customfields.models import TicketField, TicketForm
+from customfields.form_services import ticket_form_create
 from customfields.services import ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
@@ -248,6 +249,7 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     # Ticket fields (issue 19): acme's defaults; globex has more, beyond acme's numbers.
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
+        ticket_form_create(account=globex, name=f"{GLOBEX_SECRET} form {i}")
 
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
@@ -287,6 +289,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "internal_token": attachment(mine, "internal.pdf").token,
         "field": first(TicketField, acme),
         "globex_field": beyond_acme(TicketField),
+        "ticket_form": first(TicketForm, acme),
+        "globex_ticket_form": beyond_acme(TicketForm),
         "public_token": attachment(mine, "public.pdf").token,
         "other_token": attachment(other, "other.pdf").token,
         "private_token": attachment(private, "private.pdf").token,

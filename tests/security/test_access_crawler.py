@@ -176,6 +176,10 @@ FIELD_PROBES = {
     "mine": lambda i: {"number": i["field"]},
     "globex": lambda i: {"number": i["globex_field"]},
 }
+TICKET_FORM_PROBES = {
+    "mine": lambda i: {"number": i["ticket_form"]},
+    "globex": lambda i: {"number": i["globex_ticket_form"]},
+}
 HOLIDAY_PROBES = {
     "mine": lambda i: {"number": i["schedule"], "holiday_number": i["holiday"]},
     # Child-object IDOR: my schedule's number with another schedule's or account's holiday.
@@ -513,6 +517,16 @@ TABLE: dict[str, Entry] = {
     "hc/": Entry(allow=signed_in()),
     "hc/search/": Entry(SEARCH_PROBES, signed_in()),
     "hc/requests/new/": Entry(allow=signed_in()),
+    "agent/settings/fields/forms/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/fields/forms/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/fields/forms/<int:number>/": Entry(
+        TICKET_FORM_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/fields/forms/<int:number>/delete/": Entry(
+        TICKET_FORM_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "api/v2/ticket_forms": Entry(allow=agents(), api=True),
+    "api/v2/ticket_forms/<num:number>": Entry(TICKET_FORM_PROBES, agents(("mine",)), api=True),
     "hc/requests/<int:number>/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
     "hc/requests/<int:number>/close/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
     "hc/requests/<int:number>/feedback/": Entry(
