@@ -60,7 +60,7 @@ class TicketFormForm(forms.ModelForm):
     def __init__(self, *args: Any, fields: list[TicketField], **kwargs: Any):
         super().__init__(*args, **kwargs)
         form = self.instance
-        on_form = form.field_numbers if form.pk else [f.number for f in fields]
+        on_form = form.field_numbers if form.pk else []
         ordered = sorted(fields, key=lambda f: (f.number not in on_form, on_form.index(f.number) if f.number in on_form else 0))
         self.fields["field_numbers"].choices = [(f.number, f.label) for f in ordered]
         self.initial["field_numbers"] = on_form
