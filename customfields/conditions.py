@@ -119,7 +119,5 @@ def clean_conditions(raw: Any, fields: dict[int, TicketField]) -> list[dict]:
             children.append({"id": number, "is_required": bool(child.get("is_required"))})
         if not children:
             raise ValidationError({"conditions": _("A condition needs a field to show.")})
-        cleaned.append(
-            {"parent_field_id": parent.number, "value": value, "child_fields": children}
-        )
+        cleaned.append({"parent_field_id": parent.number, "value": value, "child_fields": children})
     return cleaned

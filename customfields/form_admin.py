@@ -31,16 +31,20 @@ EMPTY_CONDITION_ROWS = 3
 
 
 def parent_choices(fields: list[TicketField]) -> list[tuple[str, str]]:
-    """"When" choices: each option of a drop-down or multi-select, checked or not for a
+    """ "When" choices: each option of a drop-down or multi-select, checked or not for a
     checkbox (``number:value``)."""
     choices = [("", "—")]
+    checked, unchecked = _("checked"), _("not checked")
     for field in fields:
         if field.kind in (FieldKind.DROPDOWN, FieldKind.MULTISELECT):
-            choices += [(f"{field.number}:{o.value}", f"{field.label}: {o.label}") for o in field.options.all()]
+            choices += [
+                (f"{field.number}:{o.value}", f"{field.label}: {o.label}")
+                for o in field.options.all()
+            ]
         elif field.kind == FieldKind.CHECKBOX:
             choices += [
-                (f"{field.number}:true", f"{field.label}: {_('checked')}"),
-                (f"{field.number}:false", f"{field.label}: {_('not checked')}"),
+                (f"{field.number}:true", f"{field.label}: {checked}"),
+                (f"{field.number}:false", f"{field.label}: {unchecked}"),
             ]
     return choices
 
@@ -61,8 +65,16 @@ class TicketFormForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         form = self.instance
         on_form = form.field_numbers if form.pk else []
-        ordered = sorted(fields, key=lambda f: (f.number not in on_form, on_form.index(f.number) if f.number in on_form else 0))
-        self.fields["field_numbers"].choices = [(f.number, f.label) for f in ordered]
+        ordered = sorted(
+            fields,
+            key=lambda f: (
+                f.number not in on_form,
+                on_form.index(f.number) if f.number in on_form else 0,
+            ),
+        )
+        choice = self.fields["field_numbers"]
+        assert isinstance(choice, forms.TypedMultipleChoiceField)  # noqa: S101
+        choice.choices = [(f.number, f.label) for f in ordered]
         self.initial["field_numbers"] = on_form
         add_translation_inputs(self, form.translations, label=gettext_lazy("Name"))
 

@@ -7,7 +7,9 @@ from customfields.models import TicketField, TicketForm
 from customfields.services import ticket_field_create
 
 
-def test_ticket_forms_round_trip_and_ticket_form_id(acme, acme_admin, acme_agent, acme_user, api_for):
+def test_ticket_forms_round_trip_and_ticket_form_id(
+    acme, acme_admin, acme_agent, acme_user, api_for
+):
     admin = api_for(acme_admin)
     listed = admin.get("ticket_forms.json").json()
     assert {f["name"] for f in listed["ticket_forms"]} == {"Default ticket form", "Escalation"}
@@ -42,17 +44,41 @@ def test_ticket_forms_round_trip_and_ticket_form_id(acme, acme_admin, acme_agent
     number = form["id"]
     bad = admin.put(
         f"ticket_forms/{number}.json",
-        {"ticket_form": {"agent_conditions": [{"parent_field_id": impact.number, "value": "nope", "child_fields": [{"id": note.number}]}]}},
+        {
+            "ticket_form": {
+                "agent_conditions": [
+                    {
+                        "parent_field_id": impact.number,
+                        "value": "nope",
+                        "child_fields": [{"id": note.number}],
+                    }
+                ]
+            }
+        },
     )
     assert bad.status_code == 422 and "nope" in bad.content.decode()
-    assert api_for(acme_agent).put(f"ticket_forms/{number}.json", {"ticket_form": {"name": "x"}}).status_code == 403
+    assert (
+        api_for(acme_agent)
+        .put(f"ticket_forms/{number}.json", {"ticket_form": {"name": "x"}})
+        .status_code
+        == 403
+    )
     assert api_for(acme_user).get("ticket_forms.json").status_code == 403
     # Tickets name their form.
     agent = api_for(acme_agent)
     created = agent.post(
         "tickets.json",
-        {"ticket": {"subject": "Down", "comment": {"body": "x"}, "ticket_form_id": number,
-                    "custom_fields": [{"id": impact.number, "value": "low"}, {"id": note.number, "value": "hidden"}]}},
+        {
+            "ticket": {
+                "subject": "Down",
+                "comment": {"body": "x"},
+                "ticket_form_id": number,
+                "custom_fields": [
+                    {"id": impact.number, "value": "low"},
+                    {"id": note.number, "value": "hidden"},
+                ],
+            }
+        },
     )
     assert created.status_code == 201, created.content
     ticket = created.json()["ticket"]
@@ -72,7 +98,13 @@ def test_end_user_request_names_an_offered_form(acme, acme_user, api_for):
     client = api_for(acme_user)
     refused = client.post(
         "requests.json",
-        {"request": {"subject": "x", "comment": {"body": "x"}, "ticket_form_id": escalation.number}},
+        {
+            "request": {
+                "subject": "x",
+                "comment": {"body": "x"},
+                "ticket_form_id": escalation.number,
+            }
+        },
     )
     assert refused.status_code == 422
     made = client.post(

@@ -263,7 +263,9 @@ def test_admin_builds_a_form_with_a_condition_on_the_settings_page(
     assert response.status_code == 200 and "never its own field" in response.content.decode()
     assert 'value="Again"' in response.content.decode()
     assert client_for(acme_agent).get("/agent/settings/fields/forms/").status_code == 403
-    assert client_for(acme_user).get(f"/agent/settings/fields/forms/{form.number}/").status_code == 404
+    assert (
+        client_for(acme_user).get(f"/agent/settings/fields/forms/{form.number}/").status_code == 404
+    )
     from tests.factories import AdminFactory
 
     other = client_for(AdminFactory(account=globex))
@@ -276,8 +278,12 @@ def test_admin_edits_field_titles_per_language(acme, acme_admin, client_for):
     field = ticket_field_create(account=acme, kind="text", title="Serial")
     response = client_for(acme_admin).post(
         f"/agent/settings/fields/{field.number}/",
-        {"title": "Serial", "title_it": "Numero di serie", "title_es": "Número de serie",
-         "active": "on"},
+        {
+            "title": "Serial",
+            "title_it": "Numero di serie",
+            "title_es": "Número de serie",
+            "active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     field.refresh_from_db()

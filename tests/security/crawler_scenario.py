@@ -20,8 +20,8 @@ from accounts.services import group_create, organization_create
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
-from customfields.models import TicketField, TicketForm
 from customfields.form_services import ticket_form_create
+from customfields.models import TicketField, TicketForm
 from customfields.services import ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create

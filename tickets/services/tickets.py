@@ -36,8 +36,8 @@ from tickets.services.common import (
 )
 from tickets.services.field_values import (
     apply_custom_fields,
-    form_for_new_ticket,
     check_required_to_solve,
+    form_for_new_ticket,
     initial_values,
 )
 from tickets.services.status_rules import status_pair
