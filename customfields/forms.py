@@ -187,7 +187,9 @@ class TicketFieldForm(forms.ModelForm):
             self.initial["options_text"] = "\n".join(
                 f"{o.value}: {o.title}" for o in field.options.all()
             )
-            self.initial["required_for_problem_only"] = field.required_for_types == ["problem"]
+            self.initial["required_for_problem_only"] = getattr(
+                field, "required_for_types", None
+            ) == ["problem"]
 
     def translation_inputs(self) -> list:
         return translation_inputs(self)

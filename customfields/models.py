@@ -186,3 +186,55 @@ class TicketForm(NumberedTenantModel):
     @property
     def portal_name(self) -> str:
         return self.name_in_portal or self.label
+
+
+class UserField(FieldBase):
+    """A field of users' profiles (Zendesk's user field): agents see and edit it on the
+    profile page; values live in ``User.user_fields``, keyed by its number."""
+
+    class Meta(FieldBase.Meta):
+        verbose_name = _("user field")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="userfield_number_unique")
+        ]
+
+
+class UserFieldOption(OptionBase):
+    field = models.ForeignKey(UserField, on_delete=models.CASCADE, related_name="options")
+
+    class Meta(OptionBase.Meta):
+        verbose_name = _("option")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "number"], name="userfieldoption_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "field", "value"], name="userfieldoption_value"
+            ),
+        ]
+
+
+class OrganizationField(FieldBase):
+    """A field of organizations (Zendesk's organization field); values live in
+    ``Organization.organization_fields``, keyed by its number."""
+
+    class Meta(FieldBase.Meta):
+        verbose_name = _("organization field")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="orgfield_number_unique")
+        ]
+
+
+class OrganizationFieldOption(OptionBase):
+    field = models.ForeignKey(OrganizationField, on_delete=models.CASCADE, related_name="options")
+
+    class Meta(OptionBase.Meta):
+        verbose_name = _("option")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "number"], name="orgfieldoption_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "field", "value"], name="orgfieldoption_value"
+            ),
+        ]

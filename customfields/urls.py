@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customfields import form_admin, views
+from customfields import form_admin, people_admin, views
 
 app_name = "customfields"
 
@@ -16,4 +16,16 @@ urlpatterns += [
     path("forms/new/", form_admin.form_new, name="form_new"),
     path("forms/<int:number>/", form_admin.form_edit, name="form_edit"),
     path("forms/<int:number>/delete/", form_admin.form_delete, name="form_delete"),
+]
+
+urlpatterns += [
+    path("<str:target>/", people_admin.people_field_list, name="people_field_list"),
+    path("<str:target>/new/", people_admin.people_field_new, name="people_field_new"),
+    path("<str:target>/<int:number>/", people_admin.people_field_edit, name="people_field_edit"),
+    path(
+        "<str:target>/<int:number>/delete/",
+        people_admin.people_field_delete,
+        name="people_field_delete",
+    ),
+    path("<str:target>/values/<int:number>/", people_admin.people_values, name="people_values"),
 ]

@@ -177,6 +177,8 @@ class UserInput(serializers.Serializer):
         required=False, allow_blank=True, allow_null=True, max_length=64
     )
     locale = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10)
+    # Issue 19: {field key: value}, the keys being the user fields' numbers.
+    user_fields = serializers.JSONField(required=False, allow_null=True)
 
     def validate_role(self, value):
         return _choice_from_zendesk(ROLE_FROM_ZENDESK, value, "role") or None
@@ -191,7 +193,6 @@ ORGANIZATION_FIXED: dict[str, Any] = {
     "group_id": None,
     "shared_tickets": False,
     "shared_comments": False,
-    "organization_fields": {},
 }
 
 
@@ -202,6 +203,8 @@ class OrganizationInput(serializers.Serializer):
         child=serializers.CharField(max_length=253), required=False, allow_null=True, max_length=50
     )
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    # Issue 19: {field key: value}, the keys being the organization fields' numbers.
+    organization_fields = serializers.JSONField(required=False, allow_null=True)
 
     def validate(self, attrs):
         errors = {

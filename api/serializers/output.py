@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
+from customfields.people import TARGETS, people_fields, target_of
 from customfields.selectors import ticket_fields_for_viewer
 from customfields.values import api_value
 from tickets.models import Attachment, Comment, Ticket, TicketCC
@@ -223,6 +224,23 @@ def comment_json(comment: Comment, request) -> dict:
     }
 
 
+def people_values_json(row: User | Organization, request) -> dict:
+    """Zendesk's ``user_fields``/``organization_fields``: every active field by key (our
+    key: the field's number) with its value (null when unset); agents only (an end user
+    reading their own profile gets none). The fields are read once per request."""
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_agent", False):
+        return {}
+    target = target_of(row)
+    cache = getattr(request, "_people_fields", None)
+    if cache is None:
+        cache = request._people_fields = {}
+    if target not in cache:
+        cache[target] = people_fields(account=row.account, target=target, active_only=True)
+    values = getattr(row, TARGETS[target][2]) or {}
+    return {f.key: api_value(f, values.get(f.key)) for f in cache[target]}
+
+
 def user_json(user: User, request) -> dict:
     account = getattr(request._request, "account", None)
     if account is not None and user.account_id == account.pk:
@@ -244,7 +262,7 @@ def user_json(user: User, request) -> dict:
         "only_private_comments": False,
         "restricted_agent": False,
         "tags": [],
-        "user_fields": {},
+        "user_fields": people_values_json(user, request),
         "external_id": None,
         "created_at": timestamp(user.created_at),
         "updated_at": timestamp(user.created_at),
@@ -262,7 +280,7 @@ def organization_json(org: Organization, request) -> dict:
         "shared_tickets": False,
         "shared_comments": False,
         "tags": [],
-        "organization_fields": {},
+        "organization_fields": people_values_json(org, request),
         "external_id": None,
         "created_at": timestamp(org.created_at),
         "updated_at": timestamp(org.updated_at),

@@ -21,8 +21,8 @@ from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
 from customfields.form_services import ticket_form_create
-from customfields.models import TicketField, TicketForm
-from customfields.services import ticket_field_create
+from customfields.models import OrganizationField, TicketField, TicketForm, UserField
+from customfields.services import field_create, ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
@@ -250,6 +250,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
         ticket_form_create(account=globex, name=f"{GLOBEX_SECRET} form {i}")
+        for model in (UserField, OrganizationField):
+            field_create(model=model, account=globex, kind="text", title=f"{GLOBEX_SECRET} {i}")
+    for model in (UserField, OrganizationField):
+        field_create(model=model, account=acme, kind="text", title="Acme people field")
 
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
@@ -291,6 +295,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_field": beyond_acme(TicketField),
         "ticket_form": first(TicketForm, acme),
         "globex_ticket_form": beyond_acme(TicketForm),
+        "user_field": first(UserField, acme),
+        "globex_user_field": beyond_acme(UserField),
+        "org_field": first(OrganizationField, acme),
+        "globex_org_field": beyond_acme(OrganizationField),
         "public_token": attachment(mine, "public.pdf").token,
         "other_token": attachment(other, "other.pdf").token,
         "private_token": attachment(private, "private.pdf").token,
