@@ -31,9 +31,10 @@ TARGETS: dict[str, tuple[type[FieldBase], Any, str]] = {
 def people_fields(*, account: Account, target: str, active_only: bool = False) -> list[Any]:
     """The fields of ``target`` ("user" or "organization") with their options (two
     queries), in position order."""
-    model, option_model, _column = TARGETS[target]
+    model: Any = TARGETS[target][0]
+    option_model = TARGETS[target][1]
     options = option_model.objects.for_account(account).order_by("position", "number")
-    fields = (
+    fields: Any = (
         model.objects.for_account(account)
         .order_by("position", "number")
         .prefetch_related(Prefetch("options", queryset=options))
@@ -56,8 +57,9 @@ def people_values_set(*, row: User | Organization, actor: User, raw: dict) -> di
         raise PermissionError("agents only")
     target = target_of(row)
     column = TARGETS[target][2]
-    fields = people_fields(account=row.account, target=target, active_only=True)
-    cleaned = clean_values(account=row.account, fields=fields, raw=raw)
+    account: Any = row.account  # a user of an account: never the platform's
+    fields = people_fields(account=account, target=target, active_only=True)
+    cleaned = clean_values(account=account, fields=fields, raw=raw)
     values = merged(getattr(row, column) or {}, cleaned)
     if values != (getattr(row, column) or {}):
         setattr(row, column, values)

@@ -88,7 +88,7 @@ def people_field_new(request, target: str):
                 **attrs,
             )
         except ValidationError as exc:
-            add_domain_error(form, exc, aliases={"custom_field_options": "options_text"})
+            add_domain_error(form, exc, aliases={"custom_field_options": "options_text"})  # type: ignore[arg-type]  # a ModelForm: a BaseForm, as add_domain_error needs
         else:
             messages.success(request, _("Field created."))
             return redirect("customfields:people_field_edit", target, field.number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
@@ -236,7 +237,8 @@ def people_values_json(row: User | Organization, request) -> dict:
     if cache is None:
         cache = request._people_fields = {}
     if target not in cache:
-        cache[target] = people_fields(account=row.account, target=target, active_only=True)
+        account: Any = row.account
+        cache[target] = people_fields(account=account, target=target, active_only=True)
     values = getattr(row, TARGETS[target][2]) or {}
     return {f.key: api_value(f, values.get(f.key)) for f in cache[target]}
 
