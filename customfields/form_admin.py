@@ -8,13 +8,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import require_admin
 from customfields import form_services
+from customfields.access import ticket_form_for_admin
 from customfields.form_selectors import ticket_forms_for_account
 from customfields.models import FieldKind, TicketField, TicketForm
 from customfields.selectors import ticket_fields_for_account
@@ -175,11 +175,6 @@ def _save(request, ticket_form: TicketForm | None):
     return _render(request, form, ticket_form, fields, rows)
 
 
-def ticket_form_for_admin(request, number: int) -> TicketForm:
-    require_admin(request.user)
-    return get_object_or_404(TicketForm.objects.for_account(request.account), number=number)
-
-
 @admin_view
 def form_list(request):
     forms_ = ticket_forms_for_account(account=request.account)
@@ -195,13 +190,16 @@ def form_new(request):
 
 @admin_view
 def form_edit(request, number: int):
-    return _save(request, ticket_form_for_admin(request, number))
+    return _save(
+        request,
+        ticket_form_for_admin(account=request.account, viewer=request.user, number=number),
+    )
 
 
 @admin_view
 @require_POST
 def form_delete(request, number: int):
-    ticket_form = ticket_form_for_admin(request, number)
+    ticket_form = ticket_form_for_admin(account=request.account, viewer=request.user, number=number)
     try:
         form_services.ticket_form_delete(form=ticket_form)
     except ValidationError as exc:

@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import organization_for_agent, require_admin, user_for_agent
 from customfields import services
+from customfields.access import people_field_for_agent
 from customfields.forms import CustomFieldsForm, TicketFieldForm
 from customfields.models import OrganizationField, UserField
 from customfields.people import TARGETS, people_fields, people_values_set
@@ -56,7 +57,7 @@ def _target(target: str) -> str:
 
 def _field(request, target: str, number: int):
     require_admin(request.user)
-    return get_object_or_404(TARGETS[target][0].objects.for_account(request.account), number=number)
+    return people_field_for_agent(account=request.account, target=target, number=number)
 
 
 def _render(request, target, form, field=None):

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -16,6 +15,7 @@ from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView
 from api.views.ticket_fields import TARGETS as LOOKUP_TARGETS
 from customfields import services
+from customfields.access import people_field_for_agent
 from customfields.people import TARGETS, people_fields
 
 WRITABLE = ("title", "description", "active", "position")
@@ -95,8 +95,7 @@ class _PeopleFields(ApiView):
             raise PermissionDenied("Only admins change fields.")
 
     def _field(self, request, number):
-        model = TARGETS[self.target][0]
-        return get_object_or_404(model.objects.for_account(request.account), number=number)
+        return people_field_for_agent(account=request.account, target=self.target, number=number)
 
     def _reloaded(self, request, field):
         return next(

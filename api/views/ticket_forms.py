@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.response import Response
 
 from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView
 from customfields import form_services
+from customfields.access import ticket_form_for_agent
 from customfields.form_selectors import ticket_forms_for_account
 from customfields.models import TicketForm
 from customfields.selectors import ticket_fields_for_viewer
@@ -95,7 +95,7 @@ def _require_admin(request) -> None:
 
 
 def _form(request, number: int) -> TicketForm:
-    return get_object_or_404(TicketForm.objects.for_account(request.account), number=number)
+    return ticket_form_for_agent(account=request.account, number=number)
 
 
 class TicketFormList(ApiView):
