@@ -225,6 +225,11 @@ class Organization(NumberedTenantModel):
     # Set by an admin; stored lower case, one space between (as a user's tags).
     # Database defaults too: the bench's seed loads organizations with COPY.
     tags = models.CharField(_("tags"), max_length=1000, blank=True, default="", db_default="")
+    # Admin-defined organization fields' values (customfields.OrganizationField), keyed
+    # by the field's number, as tickets keep theirs (customfields/values.py).
+    organization_fields = models.JSONField(
+        _("organization fields"), default=dict, db_default={}, blank=True
+    )
     # Members see each other's requests (Zendesk's shared_tickets), and may comment on
     # them as well (shared_comments, which needs shared_tickets).
     shared_tickets = models.BooleanField(_("shared tickets"), default=False, db_default=False)
@@ -371,6 +376,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     locale = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     # Set by an admin; searched a word at a time, as a ticket's tags.
     tags = models.CharField(_("tags"), max_length=1000, blank=True)
+    # Admin-defined user fields' values (customfields.UserField), keyed by number.
+    user_fields = models.JSONField(_("user fields"), default=dict, db_default={}, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # False: deactivated (agents) or suspended (end users). Either way they cannot sign
     # in, their API tokens stop working and their emails become no tickets.

@@ -99,6 +99,8 @@ def ticket_fields_from_payload(account: Account, ticket: Ticket | None, data: di
     values = custom_values(data)
     if values:
         fields["custom_fields"] = values
+    if data.get("ticket_form_id") is not None:
+        fields["ticket_form"] = data["ticket_form_id"]
     current = ticket.tag_list if ticket is not None else []
     if "tags" in data:
         current, fields["tags"] = data["tags"], data["tags"]

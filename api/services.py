@@ -8,6 +8,8 @@ refused part leaves nothing half-done.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -29,6 +31,7 @@ from api.payloads import (
     ticket_fields_from_payload,
     user_by_number,
 )
+from customfields.people import people_values_set
 from tickets.events import TicketChange
 from tickets.models import Attachment, Channel, Comment, Ticket
 from tickets.services import (
@@ -79,6 +82,7 @@ def api_ticket_create(
                 "priority",
                 "custom_status",
                 "custom_fields",
+                "ticket_form",
             )
         },
         **args,
@@ -143,6 +147,7 @@ def api_request_create(*, account: Account, user: User, data: dict) -> Ticket:
         subject=data.get("subject") or "",
         channel=Channel.API,
         custom_fields=custom_values(data) or {},
+        ticket_form=data.get("ticket_form_id"),
         **args,
     )
 
@@ -188,7 +193,7 @@ def api_user_create(*, account: Account, actor: User, data: dict) -> User:
         raise PermissionDenied("Only admins can add agents.")
     if not data.get("email"):
         raise ValidationError({"email": _("An email address is required.")})
-    return user_create(
+    user = user_create(
         account=account,
         name=data.get("name") or data["email"].split("@")[0],
         email=data["email"],
@@ -198,6 +203,18 @@ def api_user_create(*, account: Account, actor: User, data: dict) -> User:
         time_zone=data.get("time_zone") or "",
         locale=data.get("locale") or "",
     )
+    _people_values(user, actor, data.get("user_fields"))
+    return user
+
+
+def _people_values(row: User | Organization, actor: User, raw: Any) -> None:
+    """Zendesk's ``user_fields``/``organization_fields``: {field key: value}, our keys
+    being the fields' numbers (issue 19)."""
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        raise ValidationError({"custom_fields": _("Fields are an object of key and value.")})
+    people_values_set(row=row, actor=actor, raw=raw)
 
 
 @transaction.atomic
@@ -219,16 +236,23 @@ def api_user_update(*, account: Account, actor: User, user: User, data: dict) ->
         raise ValidationError({"name": _("A name is required.")})
     user.full_clean(exclude=["password"])
     user.save()
+    _people_values(user, actor, data.get("user_fields"))
     return user
 
 
-def api_organization_create(*, account: Account, data: dict) -> Organization:
-    return organization_create(
+@transaction.atomic
+def api_organization_create(
+    *, account: Account, data: dict, actor: User | None = None
+) -> Organization:
+    org = organization_create(
         account=account,
         name=data["name"],
         domains=list(data.get("domain_names") or ()),
         details=data.get("details") or "",
     )
+    if actor is not None:
+        _people_values(org, actor, data.get("organization_fields"))
+    return org
 
 
 def api_organization_update(*, organization: Organization, actor: User, data: dict) -> Organization:
@@ -236,4 +260,7 @@ def api_organization_update(*, organization: Organization, actor: User, data: di
     fields = {name: data[name] for name in ("name", "details", "notes") if name in data}
     if "domain_names" in data:
         fields["domains"] = list(data["domain_names"] or ())
-    return organization_update(organization=organization, actor=actor, **fields)
+    with transaction.atomic():
+        organization = organization_update(organization=organization, actor=actor, **fields)
+        _people_values(organization, actor, data.get("organization_fields"))
+    return organization

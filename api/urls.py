@@ -10,10 +10,12 @@ from api.views import (
     incremental,
     openapi,
     people,
+    people_fields,
     requests,
     search,
     tags,
     ticket_fields,
+    ticket_forms,
     ticket_views,
     tickets,
     uploads,
@@ -97,6 +99,18 @@ urlpatterns = [
     *json_path("ticket_fields", ticket_fields.TicketFieldList.as_view(), "ticket_fields"),
     *json_path(
         "ticket_fields/<num:number>", ticket_fields.TicketFieldDetail.as_view(), "ticket_field"
+    ),
+    *json_path("ticket_forms", ticket_forms.TicketFormList.as_view(), "ticket_forms"),
+    *json_path("ticket_forms/<num:number>", ticket_forms.TicketFormDetail.as_view(), "ticket_form"),
+    *json_path("user_fields", people_fields.UserFieldList.as_view(), "user_fields"),
+    *json_path("user_fields/<num:number>", people_fields.UserFieldDetail.as_view(), "user_field"),
+    *json_path(
+        "organization_fields", people_fields.OrganizationFieldList.as_view(), "organization_fields"
+    ),
+    *json_path(
+        "organization_fields/<num:number>",
+        people_fields.OrganizationFieldDetail.as_view(),
+        "organization_field",
     ),
     *json_path("views", ticket_views.ViewList.as_view(), "views"),
     *json_path("views/active", ticket_views.ViewActiveList.as_view(), "views_active"),

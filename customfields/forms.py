@@ -8,9 +8,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customfields.models import FieldKind, LookupTarget, TicketField
+from customfields.models import FieldKind, LookupTarget, TicketField, TicketForm
+from customfields.translations_form import (
+    add_translation_inputs,
+    translation_inputs,
+    translations_from,
+)
 
 PREFIX = "cf"
+FORM = "ticket_form"
 
 
 def _input(field: TicketField, title: str, *, portal: bool = False) -> forms.Field:
@@ -54,7 +60,14 @@ def _input(field: TicketField, title: str, *, portal: bool = False) -> forms.Fie
 
 class CustomFieldsForm(forms.Form):
     """``fields`` as inputs named ``cf_<number>``, initially ``values``. Each carries the
-    value loaded, so only what the person changed is sent to the service."""
+    value loaded, so only what the person changed is sent to the service.
+
+    With ``ticket_forms`` (agents), a select of the form the ticket is on. ``conditions``
+    (the form's) go to the page for static/js/conditional-fields.js, and the inputs of
+    ``hidden`` fields start hidden; the services decide what hidden means for values."""
+
+    # The help center's: the form a request is submitted on (a hidden input).
+    ticket_form_number: int | None = None
 
     def __init__(
         self,
@@ -62,6 +75,9 @@ class CustomFieldsForm(forms.Form):
         fields: list[TicketField],
         values: dict,
         portal: bool = False,
+        ticket_forms: list[TicketForm] | None = None,
+        current_form: TicketForm | None = None,
+        hidden: set[str] | frozenset[str] = frozenset(),
         **kwargs: Any,
     ):
         kwargs.setdefault("prefix", PREFIX)
@@ -72,15 +88,52 @@ class CustomFieldsForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.definitions = {f.key: f for f in fields}
+        self.hidden = set(hidden)
+        keys = {f.number for f in fields}
+        self.conditions = [
+            {
+                **c,
+                "child_fields": [x for x in c["child_fields"] if x["id"] in keys],
+            }
+            for c in (current_form.conditions if current_form is not None else [])
+            # A parent the person has no input for (agent-only, on the help center)
+            # stays the server's to judge: its number and value never reach the page.
+            if c["parent_field_id"] in keys
+        ]
+        children = {str(x["id"]) for c in self.conditions for x in c["child_fields"]}
         for field in fields:
             title = field.portal_title if portal else field.label
             self.fields[field.key] = _input(field, title, portal=portal)
             self.fields[field.key].show_hidden_initial = True
+            if field.key in children:
+                # Required only while its conditions show it: the service says so.
+                self.fields[field.key].required = False
+        if ticket_forms:
+            self.fields[FORM] = forms.TypedChoiceField(
+                label=_("Form"),
+                choices=[(f.number, f.label) for f in ticket_forms],
+                coerce=int,
+                required=False,
+                initial=current_form.number if current_form is not None else None,
+            )
+            self.fields[FORM].show_hidden_initial = True
+
+    def rows(self) -> list[tuple[forms.BoundField, str, bool]]:
+        """Each field's input, its number, and whether its conditions hide it."""
+        return [(self[key], key, key in self.hidden) for key in self.definitions]
+
+    def chosen_form(self) -> int | None:
+        """The form number chosen, when the person changed it."""
+        if FORM in self.fields and FORM in self.changed_data:
+            return self.cleaned_data.get(FORM)
+        return None
 
     def raw_values(self) -> dict[int, Any]:
         """The changed inputs, as {field number: value typed}."""
         data = {}
         for key in self.changed_data:
+            if key not in self.definitions:
+                continue
             name = self.add_prefix(key)
             if self.definitions[key].kind == FieldKind.MULTISELECT:
                 data[int(key)] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
@@ -128,12 +181,18 @@ class TicketFieldForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.instance
+        add_translation_inputs(self, field.translations, label=_("Title"))
         if field.pk:
             self.fields["kind"].disabled = True
             self.initial["options_text"] = "\n".join(
                 f"{o.value}: {o.title}" for o in field.options.all()
             )
-            self.initial["required_for_problem_only"] = field.required_for_types == ["problem"]
+            self.initial["required_for_problem_only"] = getattr(
+                field, "required_for_types", None
+            ) == ["problem"]
+
+    def translation_inputs(self) -> list:
+        return translation_inputs(self)
 
     def options(self) -> list[dict] | None:
         if self.cleaned_data.get("kind", self.instance.kind) not in (
@@ -156,6 +215,7 @@ class TicketFieldForm(forms.ModelForm):
     def attributes(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
         data.pop("kind", None)
+        data["translations"] = translations_from(self, self.instance.translations)
         data["required_for_types"] = (
             ["problem"] if self.cleaned_data.get("required_for_problem_only") else []
         )

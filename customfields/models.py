@@ -143,3 +143,98 @@ class TicketFieldOption(OptionBase):
                 fields=["account", "field", "value"], name="ticketfieldoption_value"
             ),
         ]
+
+
+class TicketForm(NumberedTenantModel):
+    """A named, ordered set of ticket fields (Zendesk's ticket form), optionally offered
+    to end users in the help center under a name of its own. Fields are named by their
+    per-account numbers (``field_numbers``, in order), as tickets name their values: a
+    deleted field simply drops out, and an export carries the list unchanged.
+
+    ``conditions`` make a field show (and perhaps become required) only when another
+    field of the form has a value: ``[{"parent_field_id": 3, "value": "high",
+    "child_fields": [{"id": 5, "is_required": true}]}]`` (customfields/conditions.py);
+    the same conditions hold for agents and end users."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_in_portal = models.CharField(_("name for end users"), max_length=200, blank=True)
+    visible_in_portal = models.BooleanField(_("shown in the help center"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    # The form of a ticket that names none (one an account; the services keep it so).
+    default = models.BooleanField(_("default form"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    field_numbers = models.JSONField(default=list, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+    translations = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket form")
+        ordering = ["position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="ticketform_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return translated(self.name, self.translations)
+
+    @property
+    def portal_name(self) -> str:
+        return self.name_in_portal or self.label
+
+
+class UserField(FieldBase):
+    """A field of users' profiles (Zendesk's user field): agents see and edit it on the
+    profile page; values live in ``User.user_fields``, keyed by its number."""
+
+    class Meta(FieldBase.Meta):
+        verbose_name = _("user field")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="userfield_number_unique")
+        ]
+
+
+class UserFieldOption(OptionBase):
+    field = models.ForeignKey(UserField, on_delete=models.CASCADE, related_name="options")
+
+    class Meta(OptionBase.Meta):
+        verbose_name = _("option")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "number"], name="userfieldoption_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "field", "value"], name="userfieldoption_value"
+            ),
+        ]
+
+
+class OrganizationField(FieldBase):
+    """A field of organizations (Zendesk's organization field); values live in
+    ``Organization.organization_fields``, keyed by its number."""
+
+    class Meta(FieldBase.Meta):
+        verbose_name = _("organization field")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="orgfield_number_unique")
+        ]
+
+
+class OrganizationFieldOption(OptionBase):
+    field = models.ForeignKey(OrganizationField, on_delete=models.CASCADE, related_name="options")
+
+    class Meta(OptionBase.Meta):
+        verbose_name = _("option")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "number"], name="orgfieldoption_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "field", "value"], name="orgfieldoption_value"
+            ),
+        ]

@@ -47,6 +47,14 @@ def ticket_fields_editable_by(*, account: Account, viewer: User) -> list[TicketF
     return [f for f in fields if f.editable_in_portal]
 
 
+def editable_among(fields: list[TicketField], viewer: User) -> list[TicketField]:
+    """Of the active ``fields``, those ``viewer`` edits (ticket_fields_editable_by's rule
+    on fields already read)."""
+    if viewer.is_agent:
+        return fields
+    return [f for f in fields if f.visible_in_portal and f.editable_in_portal]
+
+
 def dropdown_options(*, account: Account) -> list[TicketFieldOption]:
     """The options of the active drop-down fields, each with its field, in the fields'
     order then the options' (one query: the lists' bulk bar)."""

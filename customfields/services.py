@@ -11,7 +11,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from customfields.models import FieldKind, LookupTarget, TicketField, TicketFieldOption
+from customfields.form_services import field_joins_default_form, field_leaves_forms
+from customfields.models import FieldBase, FieldKind, LookupTarget, TicketField
 from customfields.values import check_regexp
 
 EDITABLE = (
@@ -30,6 +31,16 @@ EDITABLE = (
     "lookup_target",
     "translations",
 )
+# User and organization fields: the same, without the ticket's end-user and solving rules.
+PEOPLE_EDITABLE = (
+    "title",
+    "description",
+    "active",
+    "position",
+    "regexp",
+    "lookup_target",
+    "translations",
+)
 MAX_OPTIONS = 500
 OPTION_VALUE = re.compile(r"[^\s]{1,100}")
 
@@ -41,10 +52,21 @@ def option_value_for(title: str) -> str:
     return value[:100]
 
 
+def ticket_field_create(**kwargs: Any) -> TicketField:
+    return field_create(model=TicketField, **kwargs)  # type: ignore[return-value]
+
+
 @transaction.atomic
-def ticket_field_create(
-    *, account: Account, kind: str, title: str, options: list[dict] | None = None, **attrs: Any
-) -> TicketField:
+def field_create(
+    *,
+    model: type[FieldBase],
+    account: Account,
+    kind: str,
+    title: str,
+    options: list[dict] | None = None,
+    **attrs: Any,
+) -> FieldBase:
+    """A ticket, user or organization field (``model``), with its options."""
     if kind not in FieldKind.values:
         raise ValidationError(
             {
@@ -53,9 +75,9 @@ def ticket_field_create(
             }
         )
     if "position" not in attrs:
-        last = TicketField.objects.for_account(account).aggregate(Max("position"))
+        last = model.objects.for_account(account).aggregate(Max("position"))
         attrs["position"] = (last["position__max"] or 0) + 1
-    field = TicketField(account=account, kind=kind)
+    field = model(account=account, kind=kind)
     _set(field, {"title": title, **attrs})
     field.save()
     if field.has_options:
@@ -64,13 +86,15 @@ def ticket_field_create(
         raise ValidationError(
             {"custom_field_options": _("Only drop-downs and multi-selects have options.")}
         )
+    if isinstance(field, TicketField):
+        field_joins_default_form(field)
     return field
 
 
 @transaction.atomic
 def ticket_field_update(
-    *, field: TicketField, options: list[dict] | None = None, **attrs: Any
-) -> TicketField:
+    *, field: FieldBase, options: list[dict] | None = None, **attrs: Any
+) -> FieldBase:
     if "kind" in attrs and attrs.pop("kind") != field.kind:
         raise ValidationError({"type": _("A field's type cannot change; create a new field.")})
     _set(field, attrs)
@@ -84,8 +108,8 @@ def ticket_field_update(
     return field
 
 
-def _set(field: TicketField, attrs: dict[str, Any]) -> None:
-    unknown = set(attrs) - set(EDITABLE)
+def _set(field: FieldBase, attrs: dict[str, Any]) -> None:
+    unknown = set(attrs) - set(EDITABLE if isinstance(field, TicketField) else PEOPLE_EDITABLE)
     if unknown:
         raise ValueError(f"not field attributes: {sorted(unknown)}")
     for name, value in attrs.items():
@@ -101,6 +125,12 @@ def _set(field: TicketField, attrs: dict[str, Any]) -> None:
         raise ValidationError(
             {"lookup_target": _("Choose whether it looks up users or organizations.")}
         )
+    if isinstance(field, TicketField):
+        _check_ticket_rules(field)
+    field.full_clean(exclude=["account", "number"], validate_unique=False)
+
+
+def _check_ticket_rules(field: TicketField) -> None:
     types = field.required_for_types or []
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise ValidationError({"required_for_types": _("A list of ticket types.")})
@@ -110,10 +140,9 @@ def _set(field: TicketField, attrs: dict[str, Any]) -> None:
         raise ValidationError(
             {"required_in_portal": _("Only a field end users can edit can be required on submit.")}
         )
-    field.full_clean(exclude=["account", "number"], validate_unique=False)
 
 
-def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None:
+def ticket_field_set_options(*, field: Any, options: list[dict]) -> None:
     """Replace the options. An option keeps its number and value (what tickets store)
     when matched by ``id`` or by ``value``; renaming it changes only its title. Changing
     a kept option's value is refused: the tickets holding it would lose their choice."""
@@ -123,7 +152,7 @@ def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None
         )
     existing = {o.number: o for o in field.options.all()}
     by_value = {o.value: o for o in existing.values()}
-    kept: list[TicketFieldOption] = []
+    kept: list[Any] = []
     seen: set[str] = set()
     for position, item in enumerate(options, start=1):
         if not isinstance(item, dict):
@@ -164,7 +193,7 @@ def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None
         option = (
             option
             or by_value.get(value)
-            or TicketFieldOption(account_id=field.account_id, field=field, value=value)
+            or field.options.model(account_id=field.account_id, field=field, value=value)
         )
         option.title, option.position = title, position
         if isinstance(item.get("translations"), dict):
@@ -175,7 +204,10 @@ def ticket_field_set_options(*, field: TicketField, options: list[dict]) -> None
 
 
 @transaction.atomic
-def ticket_field_delete(*, field: TicketField) -> None:
-    """The definition goes; values stored on tickets stay in their rows, unread (a field
-    made again gets a new number, so they never come back to life)."""
+def ticket_field_delete(*, field: FieldBase) -> None:
+    """The definition goes; values stored on tickets (users, organizations) stay in their
+    rows, unread (a field made again gets a new number, so they never come back to
+    life)."""
+    if isinstance(field, TicketField):
+        field_leaves_forms(field)
     field.delete()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
@@ -15,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
 from accounts.models import Account, User
+from customfields.form_selectors import (
+    fields_on_form,
+    form_among,
+    shown_on_form,
+    ticket_forms_for_account,
+)
 from customfields.selectors import (
+    editable_among,
     ticket_fields_editable_by,
     ticket_fields_for_viewer,
     values_shown,
@@ -349,6 +357,36 @@ def request_fields_editable(*, account: Account, viewer: User) -> list:
     """The fields an end user fills in when submitting a request: those made visible to
     and editable by end users (customfields decides)."""
     return ticket_fields_editable_by(account=account, viewer=viewer)
+
+
+@dataclass
+class RequestForm:
+    """Submit a request: the forms offered, the one chosen (None: ask which), and its
+    fields the end user fills in, with those its conditions hide at first."""
+
+    offered: list
+    chosen: Any
+    fields: list
+    hidden: set
+
+
+def request_form(*, account: Account, viewer: User, number: int | None) -> RequestForm:
+    """The form the end user fills in: the one they chose among the forms the help
+    center offers; the only one offered; else (none offered) the default form. With more
+    than one offered and none chosen (or one not offered), ``chosen`` is None: the page
+    asks which. Three queries (forms, fields, options)."""
+    forms = ticket_forms_for_account(account=account)
+    offered = [f for f in forms if f.active and f.visible_in_portal]
+    chosen = next((f for f in offered if f.number == number), None)
+    if chosen is None and len(offered) == 1:
+        chosen = offered[0]
+    if chosen is None and not offered:
+        chosen = form_among(forms, None)
+    if chosen is None and len(offered) > 1:
+        return RequestForm(offered, None, [], set())
+    every = ticket_fields_for_viewer(account=account, viewer=None, agents=True)
+    fields = fields_on_form(chosen, editable_among(every, viewer))
+    return RequestForm(offered, chosen, fields, shown_on_form(chosen, every, {}).hidden)
 
 
 def request_field_values(*, viewer: User, ticket: Ticket) -> list:

@@ -90,14 +90,22 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def request_new(request):
-    """Submit a request: a public ticket with channel "portal", the viewer its requester."""
+    """Submit a request: a public ticket with channel "portal", the viewer its requester,
+    on the form they chose (the page asks which when the help center offers several)."""
+    number = _form_number(request.POST.get("ticket_form") or request.GET.get("form"))
+    chosen = selectors.request_form(account=request.account, viewer=request.user, number=number)
+    if chosen.chosen is None:
+        return render(request, "portal/request_choose_form.html", {"forms": chosen.offered})
     form = NewRequestForm(request.POST or None, request.FILES or None)
     custom_form = CustomFieldsForm(
         request.POST or None,
-        fields=selectors.request_fields_editable(account=request.account, viewer=request.user),
+        fields=chosen.fields,
         values={},
         portal=True,
+        current_form=chosen.chosen,
+        hidden=chosen.hidden,
     )
+    custom_form.ticket_form_number = chosen.chosen.number if chosen.chosen else None
     if request.method == "POST" and form.is_valid() and custom_form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,6 +118,7 @@ def request_new(request):
                 channel=Channel.PORTAL,
                 uploads=data["attachments"],
                 custom_fields=custom_form.raw_values(),
+                ticket_form=custom_form.ticket_form_number,
             )
         except ValidationError as error:
             form.add_domain_error(error)
@@ -120,7 +129,17 @@ def request_new(request):
                 % {"number": ticket.number},
             )
             return redirect("portal:request", number=ticket.number)
-    return render(request, "portal/request_new.html", {"form": form, "custom_form": custom_form})
+    context = {
+        "form": form,
+        "custom_form": custom_form,
+        "ticket_form": chosen.chosen,
+        "other_forms": len(chosen.offered) > 1,
+    }
+    return render(request, "portal/request_new.html", context)
+
+
+def _form_number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 15 else None
 
 
 def _render_request(request, number, *, reply_form=None, feedback_form=None, status=200):

@@ -139,6 +139,9 @@ class Ticket(NumberedTenantModel):
         db_index=False,
         verbose_name=_("status"),
     )
+    # The ticket form it is on (customfields.TicketForm's per-account number, as the
+    # values name fields by number): none, or a deleted form, reads as the default form.
+    ticket_form_number = models.PositiveBigIntegerField(_("form"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=10, choices=Type, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority, blank=True)
     # Priority as its severity, for sorting (issue 18): urgent 4 > high 3 > normal 2 >

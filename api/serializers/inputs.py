@@ -97,6 +97,10 @@ class TicketInput(serializers.Serializer):
     custom_fields = serializers.JSONField(required=False, allow_null=True)
     # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
     fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
+    # The ticket form's number (issue 19).
+    ticket_form_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**15 - 1
+    )
     # Zendesk's collision protection: with safe_update (true or false alike, as Zendesk
     # has it), the update is refused with 409 when the ticket changed after updated_stamp.
     safe_update = serializers.BooleanField(required=False, allow_null=True)
@@ -151,6 +155,10 @@ class RequestInput(serializers.Serializer):
     custom_fields = serializers.JSONField(required=False, allow_null=True)
     # Zendesk's alias of custom_fields (DRF takes the declared field, not the property).
     fields = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]
+    # The ticket form's number (issue 19).
+    ticket_form_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**15 - 1
+    )
 
 
 class OrganizationByName(serializers.Serializer):
@@ -169,6 +177,8 @@ class UserInput(serializers.Serializer):
         required=False, allow_blank=True, allow_null=True, max_length=64
     )
     locale = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10)
+    # Issue 19: {field key: value}, the keys being the user fields' numbers.
+    user_fields = serializers.JSONField(required=False, allow_null=True)
 
     def validate_role(self, value):
         return _choice_from_zendesk(ROLE_FROM_ZENDESK, value, "role") or None
@@ -183,7 +193,6 @@ ORGANIZATION_FIXED: dict[str, Any] = {
     "group_id": None,
     "shared_tickets": False,
     "shared_comments": False,
-    "organization_fields": {},
 }
 
 
@@ -194,6 +203,8 @@ class OrganizationInput(serializers.Serializer):
         child=serializers.CharField(max_length=253), required=False, allow_null=True, max_length=50
     )
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    # Issue 19: {field key: value}, the keys being the organization fields' numbers.
+    organization_fields = serializers.JSONField(required=False, allow_null=True)
 
     def validate(self, attrs):
         errors = {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
+from customfields.people import TARGETS, people_fields, target_of
 from customfields.selectors import ticket_fields_for_viewer
 from customfields.values import api_value
 from tickets.models import Attachment, Comment, Ticket, TicketCC
@@ -125,6 +127,7 @@ def ticket_json(
         "tags": ticket.tag_list,
         "custom_fields": (values := custom_fields_json(ticket, request)),
         "fields": values,
+        "ticket_form_id": ticket.ticket_form_number,
         "satisfaction_rating": {"score": ticket.satisfaction_rating}
         if ticket.satisfaction_rating
         else None,
@@ -178,6 +181,7 @@ def request_json(ticket: Ticket, request, *, description: str) -> dict:
         "due_at": timestamp(ticket.due_at),
         "custom_fields": (values := custom_fields_json(ticket, request)),
         "fields": values,
+        "ticket_form_id": ticket.ticket_form_number,
         "via": via(ticket.channel),
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),
@@ -221,6 +225,24 @@ def comment_json(comment: Comment, request) -> dict:
     }
 
 
+def people_values_json(row: User | Organization, request) -> dict:
+    """Zendesk's ``user_fields``/``organization_fields``: every active field by key (our
+    key: the field's number) with its value (null when unset); agents only (an end user
+    reading their own profile gets none). The fields are read once per request."""
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_agent", False):
+        return {}
+    target = target_of(row)
+    cache = getattr(request, "_people_fields", None)
+    if cache is None:
+        cache = request._people_fields = {}
+    if target not in cache:
+        account: Any = row.account
+        cache[target] = people_fields(account=account, target=target, active_only=True)
+    values = getattr(row, TARGETS[target][2]) or {}
+    return {f.key: api_value(f, values.get(f.key)) for f in cache[target]}
+
+
 def user_json(user: User, request) -> dict:
     account = getattr(request._request, "account", None)
     if account is not None and user.account_id == account.pk:
@@ -242,7 +264,7 @@ def user_json(user: User, request) -> dict:
         "only_private_comments": False,
         "restricted_agent": False,
         "tags": [],
-        "user_fields": {},
+        "user_fields": people_values_json(user, request),
         "external_id": None,
         "created_at": timestamp(user.created_at),
         "updated_at": timestamp(user.created_at),
@@ -260,7 +282,7 @@ def organization_json(org: Organization, request) -> dict:
         "shared_tickets": False,
         "shared_comments": False,
         "tags": [],
-        "organization_fields": {},
+        "organization_fields": people_values_json(org, request),
         "external_id": None,
         "created_at": timestamp(org.created_at),
         "updated_at": timestamp(org.updated_at),

@@ -110,7 +110,9 @@ class OrganizationList(ApiView):
 
     def post(self, request):
         data = validated(OrganizationInput, request.data, envelope="organization")
-        org = services.api_organization_create(account=request.account, data=data)
+        org = services.api_organization_create(
+            account=request.account, data=data, actor=request.user
+        )
         return Response(
             {"organization": output.organization_json(org, request)},
             status=status.HTTP_201_CREATED,

@@ -16,6 +16,9 @@ from accounts.portability.tables import (
     stored_fields,
 )
 from api.tokens import api_token_create
+from customfields.models import OrganizationField, UserField
+from customfields.people import people_values_set
+from customfields.services import field_create
 from macros.services import macro_create, macro_record_use
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
@@ -58,6 +61,16 @@ def fill_account(account) -> None:
         body="with a file",
         uploads=[upload("notes.txt", f"{account.subdomain} notes\n".encode())],
     )
+    # Issue 19: user and organization fields (with options) and their values.
+    for model, row in ((UserField, user), (OrganizationField, org)):
+        field = field_create(
+            model=model,
+            account=account,
+            kind="tagger",
+            title="Tier",
+            options=[{"name": "Gold", "value": "gold"}],
+        )
+        people_values_set(row=row, actor=agent, raw={field.number: "gold"})
     second = make_ticket(account=account, submitter=admin, subject="Second", status="solved")
     ticket_link_add(ticket=second, other=ticket, kind="related", actor=agent)
     # Satisfaction (issue 26): a bad rating with a reason, and the survey's settings.

@@ -21,8 +21,9 @@ from accounts.sso_models import IdentityProvider
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
-from customfields.models import TicketField
-from customfields.services import ticket_field_create
+from customfields.form_services import ticket_form_create
+from customfields.models import OrganizationField, TicketField, TicketForm, UserField
+from customfields.services import field_create, ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
@@ -275,6 +276,11 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     # Ticket fields (issue 19): acme's defaults; globex has more, beyond acme's numbers.
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
+        ticket_form_create(account=globex, name=f"{GLOBEX_SECRET} form {i}")
+        for model in (UserField, OrganizationField):
+            field_create(model=model, account=globex, kind="text", title=f"{GLOBEX_SECRET} {i}")
+    for model in (UserField, OrganizationField):
+        field_create(model=model, account=acme, kind="text", title="Acme people field")
 
     # Satisfaction (issue 26): a reason beyond acme's numbers; a rating each, globex's
     # numbered past acme's.
@@ -322,6 +328,12 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "internal_token": attachment(mine, "internal.pdf").token,
         "field": first(TicketField, acme),
         "globex_field": beyond_acme(TicketField),
+        "ticket_form": first(TicketForm, acme),
+        "globex_ticket_form": beyond_acme(TicketForm),
+        "user_field": first(UserField, acme),
+        "globex_user_field": beyond_acme(UserField),
+        "org_field": first(OrganizationField, acme),
+        "globex_org_field": beyond_acme(OrganizationField),
         "public_token": attachment(mine, "public.pdf").token,
         "other_token": attachment(other, "other.pdf").token,
         "private_token": attachment(private, "private.pdf").token,

@@ -200,6 +200,26 @@ FIELD_PROBES = {
     "mine": lambda i: {"number": i["field"]},
     "globex": lambda i: {"number": i["globex_field"]},
 }
+USER_FIELD_PROBES = {
+    "mine": lambda i: {"target": "user", "number": i["user_field"]},
+    "globex": lambda i: {"target": "user", "number": i["globex_user_field"]},
+}
+USER_VALUES_PROBES = {
+    "mine": lambda i: {"target": "user", "number": i["end_user"].number},
+    "globex": lambda i: {"target": "user", "number": i["globex_user"].number},
+}
+API_USER_FIELD_PROBES = {
+    "mine": lambda i: {"number": i["user_field"]},
+    "globex": lambda i: {"number": i["globex_user_field"]},
+}
+API_ORG_FIELD_PROBES = {
+    "mine": lambda i: {"number": i["org_field"]},
+    "globex": lambda i: {"number": i["globex_org_field"]},
+}
+TICKET_FORM_PROBES = {
+    "mine": lambda i: {"number": i["ticket_form"]},
+    "globex": lambda i: {"number": i["globex_ticket_form"]},
+}
 HOLIDAY_PROBES = {
     "mine": lambda i: {"number": i["schedule"], "holiday_number": i["holiday"]},
     # Child-object IDOR: my schedule's number with another schedule's or account's holiday.
@@ -573,6 +593,39 @@ TABLE: dict[str, Entry] = {
     "hc/": Entry(allow=signed_in()),
     "hc/search/": Entry(SEARCH_PROBES, signed_in()),
     "hc/requests/new/": Entry(allow=signed_in()),
+    "agent/settings/fields/forms/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/fields/forms/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/fields/forms/<int:number>/": Entry(
+        TICKET_FORM_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/fields/forms/<int:number>/delete/": Entry(
+        TICKET_FORM_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "api/v2/ticket_forms": Entry(allow=agents(), api=True),
+    "agent/settings/fields/<str:target>/": Entry(
+        {"mine": lambda i: {"target": "user"}}, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/fields/<str:target>/new/": Entry(
+        {"mine": lambda i: {"target": "organization"}},
+        admins(("mine",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
+    "agent/settings/fields/<str:target>/<int:number>/": Entry(
+        USER_FIELD_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/fields/<str:target>/<int:number>/delete/": Entry(
+        USER_FIELD_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/fields/<str:target>/values/<int:number>/": Entry(
+        USER_VALUES_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "api/v2/user_fields": Entry(allow=agents(), api=True),
+    "api/v2/user_fields/<num:number>": Entry(API_USER_FIELD_PROBES, agents(("mine",)), api=True),
+    "api/v2/organization_fields": Entry(allow=agents(), api=True),
+    "api/v2/organization_fields/<num:number>": Entry(
+        API_ORG_FIELD_PROBES, agents(("mine",)), api=True
+    ),
+    "api/v2/ticket_forms/<num:number>": Entry(TICKET_FORM_PROBES, agents(("mine",)), api=True),
     "hc/requests/<int:number>/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
     "hc/requests/<int:number>/close/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
     "hc/requests/<int:number>/feedback/": Entry(

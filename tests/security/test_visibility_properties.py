@@ -34,6 +34,7 @@ from accounts.models import User
 from accounts.services import organization_create
 from automations.runs import automation_run
 from automations.services import automation_create
+from customfields.form_services import ticket_form_create
 from customfields.services import ticket_field_create
 from macros.services import macro_apply, macro_create
 from tests.api.conftest import basic_header, token_for
@@ -111,6 +112,20 @@ class VisibilityMachine(RuleBasedStateMachine):
         self.internal_texts.append(self.secret_field.title)
         self.shared_field = ticket_field_create(
             account=account, kind="text", title="Contract", visible_in_portal=True
+        )
+        # Ticket forms: an agents' form (its name hidden) holding the agent-only field,
+        # and one the help center offers.
+        self.secret_form = ticket_form_create(
+            account=account,
+            name=marker("formname"),
+            field_numbers=[self.secret_field.number, self.shared_field.number],
+        )
+        self.agent_only_texts.append(self.secret_form.name)
+        ticket_form_create(
+            account=account,
+            name="Public form",
+            visible_in_portal=True,
+            field_numbers=[self.shared_field.number],
         )
 
     def _run(self, fn, **kwargs):
@@ -416,6 +431,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         web, api = self.web[user.pk], self.api[user.pk]
         numbers = [t.number for t in self.tickets]
         paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
+        paths += ["/hc/requests/new/", f"/hc/requests/new/?form={self.secret_form.number}"]
         paths += [f"/hc/requests/{n}/" for n in numbers]
         # The views (issue 18) are the agents': an end user gets nothing from them, even
         # from "Recently updated" (view 4), which lists every ticket.
@@ -425,6 +441,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         api_paths = ["/api/v2/requests.json", f"/api/v2/search.json?query={WORD}"]
         api_paths += ["/api/v2/views.json", "/api/v2/views/4/tickets.json"]
         api_paths += ["/api/v2/custom_statuses.json", "/api/v2/custom_statuses/11.json"]
+        api_paths += ["/api/v2/ticket_forms.json"]
         for n in numbers:
             api_paths += [f"/api/v2/requests/{n}.json", f"/api/v2/requests/{n}/comments.json"]
         for path in api_paths:

@@ -37,6 +37,7 @@ from tickets.services.common import (
 from tickets.services.field_values import (
     apply_custom_fields,
     check_required_to_solve,
+    form_for_new_ticket,
     initial_values,
 )
 from tickets.services.status_rules import status_pair
@@ -66,6 +67,7 @@ def ticket_open(
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
     custom_fields: dict | None = None,
+    ticket_form: int | None = None,
 ) -> TicketChange:
     """Open a ticket, its first comment being the description; the change set it sent
     (the ticket, as the triggers left it, and that comment), for callers that answer with
@@ -82,7 +84,8 @@ def ticket_open(
         custom_status = None
     requester = requester or submitter
     check_assignment(account, assignee, group)
-    values = initial_values(account, submitter, channel, custom_fields or {})
+    form = form_for_new_ticket(account, submitter, channel, ticket_form)
+    values = initial_values(account, submitter, channel, custom_fields or {}, form)
     subject = clean_subject(subject)
     if not subject:
         raise ValidationError({"subject": _("A ticket needs a subject.")})
@@ -121,6 +124,7 @@ def ticket_open(
         status_changed_at=now,
         requester_updated_at=now if submitter.pk == requester.pk else None,
         custom_fields=values,
+        ticket_form_number=form.number if form is not None else None,
     )
     # The related objects are in hand and their account checked above: full_clean
     # would only read each of them back (a query per key) to see that it exists.
@@ -296,7 +300,12 @@ def ticket_update(
         fields["status"] = Ticket.Status.OPEN
         fields.pop("custom_status", None)  # the New one it named: Open's default instead
     raw_values = fields.pop("custom_fields", None)
-    changes = apply_custom_fields(ticket, actor, channel, raw_values) if raw_values else {}
+    form_number = fields.pop("ticket_form", None)
+    changes = (
+        apply_custom_fields(ticket, actor, channel, raw_values or {}, form_number=form_number)
+        if raw_values or form_number is not None
+        else {}
+    )
     changes |= apply_fields(ticket, actor, channel, fields)
     check_required_to_solve(ticket, actor, changes)
     change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)

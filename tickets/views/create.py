@@ -78,6 +78,7 @@ def _create(request, form: TicketCreateForm, custom_form) -> Ticket:
         ccs=ccs,
         uploads=data["attachments"],
         custom_fields=custom_form.raw_values(),
+        ticket_form=custom_form.chosen_form(),
     )
 
 

@@ -158,6 +158,8 @@ def _save_fields(request, ticket: Ticket, form: TicketFieldsForm, custom_form) -
     changes = form.field_changes()
     if custom_form.raw_values():
         changes["custom_fields"] = custom_form.raw_values()
+    if custom_form.chosen_form() is not None:
+        changes["ticket_form"] = custom_form.chosen_form()
     if changes:
         changed |= bool(ticket_update(ticket=ticket, actor=request.user, **changes).changes)
     if "ccs" in form.changed_data:

@@ -1,0 +1,130 @@
+"""Admins' changes to ticket forms (issue 19): a named, ordered set of fields, the
+conditions between them, and which one is the account's default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from customfields.conditions import clean_conditions
+from customfields.models import TicketField, TicketForm
+from customfields.selectors import ticket_fields_for_account
+
+EDITABLE = (
+    "name",
+    "name_in_portal",
+    "visible_in_portal",
+    "active",
+    "default",
+    "position",
+    "field_numbers",
+    "conditions",
+    "translations",
+)
+MAX_FIELDS = 400
+
+
+@transaction.atomic
+def ticket_form_create(*, account: Account, name: str, **attrs: Any) -> TicketForm:
+    if "position" not in attrs:
+        last = TicketForm.objects.for_account(account).aggregate(Max("position"))
+        attrs["position"] = (last["position__max"] or 0) + 1
+    form = TicketForm(account=account)
+    if not TicketForm.objects.for_account(account).filter(default=True).exists():
+        form.default = True  # an account's first form is its default
+    _set(form, {"name": name, **attrs})
+    return form
+
+
+@transaction.atomic
+def ticket_form_update(*, form: TicketForm, **attrs: Any) -> TicketForm:
+    if attrs.get("default") is False and form.default:
+        attrs.pop("default")  # another form becomes the default by being made it
+    _set(form, attrs)
+    return form
+
+
+def _set(form: TicketForm, attrs: dict[str, Any]) -> None:
+    unknown = set(attrs) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not form attributes: {sorted(unknown)}")
+    conditions = attrs.pop("conditions", None)
+    for name, value in attrs.items():
+        setattr(form, name, value)
+    form.name = (form.name or "").strip()
+    if not form.name:
+        raise ValidationError({"name": _("A form needs a name.")})
+    fields = {f.number: f for f in ticket_fields_for_account(account=form.account)}
+    numbers = form.field_numbers
+    if (
+        not isinstance(numbers, list)
+        or len(numbers) > MAX_FIELDS
+        or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
+    ):
+        raise ValidationError({"ticket_field_ids": _("A list of ticket field ids.")})
+    unknown_numbers = [n for n in numbers if n not in fields]
+    if unknown_numbers:
+        raise ValidationError(
+            {"ticket_field_ids": _("There is no ticket field %(id)s.") % {"id": unknown_numbers[0]}}
+        )
+    form.field_numbers = list(dict.fromkeys(numbers))
+    on_form = {n: fields[n] for n in form.field_numbers}
+    form.conditions = clean_conditions(
+        form.conditions if conditions is None else conditions, on_form
+    )
+    if form.default:
+        form.active = True
+    form.full_clean(exclude=["account", "number"], validate_unique=False)
+    form.save()
+    if form.default:
+        TicketForm.objects.for_account(form.account).exclude(pk=form.pk).filter(
+            default=True
+        ).update(default=False)
+
+
+@transaction.atomic
+def ticket_form_delete(*, form: TicketForm) -> None:
+    """Tickets on the form keep its number and read as on the default form (no ticket
+    is written: forms are named by number)."""
+    if form.default:
+        raise ValidationError(
+            {"default": _("The default form cannot be deleted; make another form the default.")}
+        )
+    form.delete()
+
+
+def field_joins_default_form(field: TicketField) -> None:
+    """A new field joins the default form (so it shows on tickets at once, as before
+    forms existed); an admin takes it off where it does not belong."""
+    form = (
+        TicketForm.objects.for_account(field.account)
+        .select_for_update()
+        .filter(default=True)
+        .first()
+    )
+    if form is not None and field.number not in form.field_numbers:
+        form.field_numbers = [*form.field_numbers, field.number]
+        form.save(update_fields=["field_numbers", "updated_at"])
+
+
+def field_leaves_forms(field: TicketField) -> None:
+    """A deleted field leaves every form, and the conditions naming it go."""
+    for form in TicketForm.objects.for_account(field.account).select_for_update():
+        numbers = [n for n in form.field_numbers if n != field.number]
+        conditions = [
+            {
+                **c,
+                "child_fields": [x for x in c["child_fields"] if x["id"] != field.number],
+            }
+            for c in form.conditions
+            if c["parent_field_id"] != field.number
+        ]
+        conditions = [c for c in conditions if c["child_fields"]]
+        if numbers != form.field_numbers or conditions != form.conditions:
+            form.field_numbers, form.conditions = numbers, conditions
+            form.save(update_fields=["field_numbers", "conditions", "updated_at"])
