@@ -24,7 +24,8 @@ from customfields.models import TicketField
 from customfields.services import ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
-from notifications.models import Delivery, Suppression, Trigger
+from notifications.inapp import Target, notifications_write
+from notifications.models import Delivery, Notification, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
 from servicelevels.models import SlaPolicy
@@ -249,6 +250,22 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
 
+    # Notifications (issue 22): one of the agent's, one of the admin's; globex's are
+    # numbered beyond acme's.
+    [agent_note] = notifications_write(
+        ticket=mine, actor=admin, targets=[Target(agent, "mention")], key="crawler"
+    )
+    [admin_note] = notifications_write(
+        ticket=mine, actor=agent, targets=[Target(admin, "mention")], key="crawler"
+    )
+    for i in range(40):
+        notifications_write(
+            ticket=globex_ticket,
+            actor=None,
+            targets=[Target(globex_agent, "reply")],
+            key=f"{GLOBEX_SECRET} {i}",
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -335,5 +352,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         .get(agent_label="Engineering")
         .number,
         "globex_custom_status": beyond_acme(CustomStatus),
+        "agent_note": agent_note.number,
+        "admin_note": admin_note.number,
+        "globex_note": beyond_acme(Notification),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)
