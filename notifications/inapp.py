@@ -92,8 +92,9 @@ def change_targets(change: TicketChange) -> list[Target]:
     auto_follow = [a for a in change.mentioned if a.is_agent]
     if comment is not None and actor is not None and actor.is_agent:
         auto_follow.append(actor)
-    # Followers before this change set: an agent's own first comment tells no one new.
-    followers = _followers(ticket) if comment is not None else []
+    # Followers before this change set (a ticket just created has none yet): an agent's
+    # own first comment tells no one new.
+    followers = _followers(ticket) if comment is not None and not change.created else []
     if auto_follow:
         TicketFollow.objects.bulk_create(
             [TicketFollow(account_id=account_id, ticket=ticket, agent=a) for a in auto_follow],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Account, User
 from notifications.inapp import DEFAULT_CHANNELS
 from notifications.models import Notification, NotificationPreference, TicketFollow
 from tickets.models import Ticket
@@ -40,9 +40,12 @@ def notifications_page(*, agent: User, before: int | None) -> tuple[list[Notific
     return page, (page[-1].number if more and page else None)
 
 
-def is_following(*, agent: User, ticket: Ticket) -> bool:
+def is_following(*, agent: User, ticket: Ticket, account: Account | None = None) -> bool:
+    """``account``: the request's, when in hand (the ticket's is then not read)."""
     return (
-        TicketFollow.objects.for_account(ticket.account).filter(ticket=ticket, agent=agent).exists()
+        TicketFollow.objects.for_account(account or ticket.account)
+        .filter(ticket=ticket, agent=agent)
+        .exists()
     )
 
 

@@ -16,7 +16,7 @@ def ticket_follow_button(context, ticket):
     request = context["request"]
     return {
         "ticket": ticket,
-        "following": is_following(agent=request.user, ticket=ticket),
+        "following": is_following(agent=request.user, ticket=ticket, account=request.account),
         "csrf_token": context.get("csrf_token"),
         "csp_nonce": context.get("csp_nonce"),
     }

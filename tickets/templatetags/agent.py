@@ -271,6 +271,9 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             "group": ticket.group.name if ticket.group_id else "",
             "updated": _when(ticket.updated_at),
             "viewing": ticket.pk in viewed,
+            # The version the row was rendered from: the bulk update refuses a ticket
+            # changed since (tickets.services.conflicts).
+            "stamp": ticket.updated_at.isoformat(),
         }
         # The columns a view may add (tickets.selectors.VIEW_COLUMNS), read only when shown.
         if "type" in wanted:
