@@ -86,3 +86,9 @@ def presence_beat(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
     return [Viewer(number=me, name=user.name, typing=typing, me=True)] + [
         Viewer(number=number, name=v[1], typing=v[2]) for _, number, v in others
     ]
+
+
+def viewers_state(viewers: list[Viewer]) -> str:
+    """What the presence fragment shows, in a few characters: the page sends it back with
+    its next beat, and a beat that would show the same is answered with no fragment."""
+    return ".".join(f"{v.number}{'t' if v.typing else ''}" for v in viewers)

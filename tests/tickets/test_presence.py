@@ -3,6 +3,7 @@ the beats stop (tickets.presence)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -135,3 +136,17 @@ def test_lists_without_the_cache_mark_nothing(acme, ticket, agent_client, monkey
     monkeypatch.setattr(presence.cache, "get_many", down)
     page = agent_client.get("/agent/")
     assert page.status_code == 200 and "viewing-marker" not in page.text
+
+
+def test_an_unchanged_beat_is_answered_without_a_fragment(acme, ticket, client_for, agent_client):
+    first = beat(agent_client, ticket)
+    [state] = re.findall(r'name="state" value="([^"]*)"', first.text)
+    path = f"/agent/tickets/{ticket.number}/presence/"
+    same = agent_client.post(path, {"body": "", "state": state})
+    assert same.status_code == 204 and same.content == b""
+    # Someone comes: the state differs, the fragment comes back with them.
+    beat(client_for(AgentFactory(account=acme, name="Carla Colleague")), ticket)
+    changed = agent_client.post(path, {"body": "", "state": state})
+    assert changed.status_code == 200 and "Carla Colleague" in changed.text
+    # Typing changes what the others see, and so the agent's own state too.
+    assert agent_client.post(path, {"body": "draft", "state": state}).status_code == 200
