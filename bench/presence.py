@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
         print("no tickets: run manage.py seed_demo first")
         return 1
     host = account.host
-    beats = []
+    beats: list[list] = []
     for i, user in enumerate(users):
         client = Client(HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https")
         client.force_login(user)
@@ -90,7 +90,7 @@ def main(argv: list[str]) -> int:
     def round_of(kind: str) -> float:
         started = time.process_time()
         for beat in beats:
-            client, path, state = beat
+            client, path, state = beat[0], beat[1], beat[2]
             data = {"body": ""} | ({"state": state} if kind == "steady" else {})
             response = client.post(path, data, headers={"HX-Request": "true"})
             found = STATE.search(response.content)

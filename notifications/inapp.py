@@ -40,8 +40,8 @@ DEFAULT_CHANNELS: dict[str, str] = {
     NotificationKind.REPLY: Channel.IN_APP,
     NotificationKind.SLA: Channel.IN_APP,
 }
-IN_APP = (Channel.IN_APP, Channel.BOTH)
-BY_EMAIL = (Channel.EMAIL, Channel.BOTH)
+IN_APP: tuple[str, ...] = (Channel.IN_APP, Channel.BOTH)
+BY_EMAIL: tuple[str, ...] = (Channel.EMAIL, Channel.BOTH)
 
 
 @dataclass(frozen=True)
@@ -179,15 +179,16 @@ def sla_warning_notify(*, ticket: Ticket, breach_at: dt.datetime) -> list[Notifi
     """Tell a ticket's assignee (or, unassigned, its group's agents) that an SLA target
     breaches at ``breach_at``: the service the SLA checks call (servicelevels.tasks).
     Once per ticket and breach time, whoever calls it how often."""
+    found: list[User | None]
     if ticket.assignee_id:
-        agents = [ticket.assignee]
+        found = [ticket.assignee]
     elif ticket.group_id:
-        agents = list(
+        found = list(
             User.objects.for_account(ticket.account).agents().filter(agent_groups=ticket.group_id)
         )
     else:
         return []
-    agents = [a for a in agents if a is not None and a.is_agent and a.is_active]
+    agents = [a for a in found if a is not None and a.is_agent and a.is_active]
     channels = channels_for(account=ticket.account, agents=agents)
     targets = [
         Target(agent=a, kind=NotificationKind.SLA)
@@ -228,7 +229,7 @@ def preferences_set(*, agent: User, channels: dict[str, str]) -> None:
         try:
             with transaction.atomic():
                 NotificationPreference.objects.for_account(agent.account).update_or_create(
-                    account_id=agent.account_id,
+                    account=agent.account,
                     agent=agent,
                     kind=kind,
                     defaults={"channel": channel},

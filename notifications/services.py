@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -382,7 +383,7 @@ MENTION_BODY = gettext_lazy(
 )
 # Translators: keep every {{placeholder}} exactly as it is.
 NOTIFY_SUBJECT = gettext_lazy("[Notification] #{{ticket.id}} {{ticket.title}}")
-NOTIFY_BODY = {
+NOTIFY_BODY: dict[str, Promise] = {
     NotificationKind.ASSIGNED: gettext_lazy(
         "Ticket #{{ticket.id}} was assigned to you.\n\n{{ticket.url}}"
     ),

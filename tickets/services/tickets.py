@@ -382,7 +382,7 @@ def tickets_bulk_update(
             continue
         if stamps is not None:
             try:
-                t = ticket_check_fresh(ticket=t, updated_stamp=stamps.get(t.number))  # type: ignore[arg-type]  # a ticket always has a number
+                t = ticket_check_fresh(ticket=t, updated_stamp=stamps.get(t.number))
             except TicketConflict as conflict:
                 if conflicts is None:
                     raise
