@@ -2,6 +2,8 @@
 which channel, written with the change (none lost, none doubled), read only by their
 recipient."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -197,3 +199,29 @@ def test_follow_button_and_mention_names(
     assert client_for(globex_agent).get(url("mention_agents"), {"q": "be"}).json()["agents"] == []
     assert client.get(url("mention_agents"), {"q": "uma"}).json()["agents"] == []
     assert client_for(acme_user).get(url("mention_agents")).status_code == 404
+
+
+def test_the_sla_pass_warns_the_assignee_once_per_breach(acme, acme_agent, acme_user, bea):
+    import time_machine
+
+    from servicelevels.policies import sla_policy_create
+    from servicelevels.warnings import sla_warnings_sweep
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        sla_policy_create(
+            account=acme,
+            title="Urgent first reply",
+            conditions={},
+            metrics=[{"priority": "urgent", "metric": "first_reply_time", "target": 90}],
+        )
+        ticket = make_ticket(
+            account=acme, submitter=acme_agent, requester=acme_user, priority="urgent"
+        )
+        ticket_update(ticket=ticket, actor=acme_agent, assignee=bea)
+        # Ninety minutes to breach: not yet within the hour.
+        assert sla_warnings_sweep() == {}
+        clock.shift(dt.timedelta(minutes=45))
+        assert sla_warnings_sweep() == {"acme": 1}
+        clock.shift(dt.timedelta(minutes=5))
+        assert sla_warnings_sweep() == {"acme": 0}  # the same breach time: once
+    assert kinds_of(bea) == [NotificationKind.ASSIGNED, NotificationKind.SLA]
