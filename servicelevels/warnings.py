@@ -30,8 +30,11 @@ def sla_warnings_send(*, account: Account) -> int:
     )
     written = 0
     for ticket in tickets:
+        breach_at = ticket.sla.next_breach_at
+        if breach_at is None:  # the range above excludes it; for the type checker
+            continue
         with transaction.atomic():
-            written += len(sla_warning_notify(ticket=ticket, breach_at=ticket.sla.next_breach_at))
+            written += len(sla_warning_notify(ticket=ticket, breach_at=breach_at))
     return written
 
 
