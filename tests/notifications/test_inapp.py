@@ -225,3 +225,10 @@ def test_the_sla_pass_warns_the_assignee_once_per_breach(acme, acme_agent, acme_
         clock.shift(dt.timedelta(minutes=5))
         assert sla_warnings_sweep() == {"acme": 0}  # the same breach time: once
     assert kinds_of(bea) == [NotificationKind.ASSIGNED, NotificationKind.SLA]
+
+
+def test_beat_runs_the_sla_warnings_every_five_minutes(settings):
+    from servicelevels.tasks import sla_warnings_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["sla-warnings"]
+    assert entry["task"] == sla_warnings_task.name and entry["schedule"] == 5 * 60
