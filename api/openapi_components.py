@@ -59,6 +59,8 @@ SCHEMAS = {
             "organization_id": NULLABLE_NUMBER,
             "collaborator_ids": NUMBERS,
             "email_cc_ids": NUMBERS,
+            "problem_id": NULLABLE_NUMBER,
+            "has_incidents": {"type": "boolean"},
             "tags": {"type": "array", "items": TEXT},
             "due_at": TIMESTAMP,
             "is_public": {"type": "boolean"},

@@ -316,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "automations.tasks.automations_run_task",
         "schedule": 10 * 60.0,
     },
+    # SLA warnings in the agents' bell (servicelevels/warnings.py, issue 22).
+    "sla-warnings": {"task": "servicelevels.tasks.sla_warnings_task", "schedule": 5 * 60.0},
 }
 # Tickets one automation acts on in one pass, at most: 1,200 an hour at a pass every 10
 # minutes (Zendesk: 1,000 an hour); the rest wait for the next pass, so a pass stays short

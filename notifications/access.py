@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account
-from notifications.models import Delivery, Suppression, Trigger
+from accounts.models import Account, User
+from notifications.models import Delivery, Notification, Suppression, Trigger
 
 
 def trigger_for_admin(*, account: Account, number: int) -> Trigger:
@@ -27,3 +27,11 @@ def delivery_for_admin(*, account: Account, ref: str) -> Delivery:
 def suppression_for_admin(*, account: Account, number: int) -> Suppression:
     """A suppressed address of the admin's own account."""
     return get_object_or_404(Suppression.objects.for_account(account), number=number)
+
+
+def notification_for_agent(*, viewer: User, number: int) -> Notification:
+    """One of the agent's own notifications: 404 for a colleague's, another account's
+    and one that does not exist alike."""
+    return get_object_or_404(
+        Notification.objects.for_account(viewer.account).filter(recipient=viewer), number=number
+    )

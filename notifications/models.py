@@ -73,6 +73,8 @@ class Delivery(TenantModel):
         PASSWORD_RESET = "reset", _("Password reset")
         INVITE = "invite", _("Invitation")
         WEBHOOK = "webhook", _("Webhook deactivated")
+        # An agent's own notification (notifications.inapp) they chose to get by email.
+        NOTIFY = "notify", _("Notification")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -230,3 +232,99 @@ class WebhookToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.token[:12]}…"
+
+
+class TicketFollow(TenantModel):
+    """An agent follows a ticket: replies on it reach them as notifications. Added by the
+    follow button, and by itself when the agent comments or is @mentioned."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "ticket", "agent"], name="ticketfollow_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} follows {self.ticket_id}"
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Mentions of me")
+    ASSIGNED = "assigned", _("Tickets assigned to me")
+    GROUP = "group", _("Tickets assigned to my group")
+    REPLY = "reply", _("Replies on tickets I follow")
+    SLA = "sla", _("SLA warnings on my tickets")
+
+
+class Notification(NumberedTenantModel):
+    """One in-app notification of one agent (the bell). Written in the transaction of
+    the change it tells of (the outbox principle: it exists exactly when the change
+    does); ``key`` names that change, so writing it twice keeps one row."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=NotificationKind)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "recipient", "key"], name="notification_once"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "number"], name="notification_number_unique"
+            ),
+        ]
+        indexes = [
+            # The page, newest first, seeking by number (keyset).
+            models.Index(fields=["account", "recipient", "-number"], name="notification_page"),
+            # The bell's unread count reads only unread rows.
+            models.Index(
+                fields=["account", "recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationPreference(TenantModel):
+    """How an agent gets one kind of notification; no row: the kind's default
+    (notifications.inapp.DEFAULT_CHANNELS)."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the app")
+        EMAIL = "email", _("By email")
+        BOTH = "both", _("In the app and by email")
+        NONE = "none", _("Not at all")
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=NotificationKind)
+    channel = models.CharField(max_length=10, choices=Channel)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "agent", "kind"], name="notificationpref_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.kind}: {self.channel}"

@@ -11,15 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, User
 from accounts.ordering import move_one_step
-from notifications import addresses
+from notifications import addresses, inapp
 from notifications.defaults import default_triggers_in
 from notifications.emails import compose
-from notifications.models import Delivery, Trigger
+from notifications.models import Delivery, NotificationKind, Trigger
 from notifications.outbox import enqueue_after_commit
 from notifications.recipients import (
     Recipient,
@@ -37,7 +38,7 @@ from notifications.triggers import (
 )
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, Ticket
-from tickets.services import NotAllowed, ticket_update
+from tickets.services import ticket_update
 
 logger = logging.getLogger(__name__)
 
@@ -334,7 +335,7 @@ def triggers_run(*, change: TicketChange) -> list[Delivery]:
                 deliveries += _action_deliveries(trigger, action, current, facts, seen, comments)
             if restart:
                 break
-    deliveries += _mention_deliveries(
+    deliveries += _teamwork_deliveries(
         replace(change, ticket=ticket, changes=changes), ticket, comments
     )
     # One INSERT for the change's rows (Delivery has no save() of its own to bypass).
@@ -395,31 +396,55 @@ MENTION_BODY = gettext_lazy(
     "{{current_user.name}} mentioned you in an internal note on ticket #{{ticket.id}}:\n\n"
     "{{ticket.latest_comment}}\n\n{{ticket.url}}"
 )
+# Translators: keep every {{placeholder}} exactly as it is.
+NOTIFY_SUBJECT = gettext_lazy("[Notification] #{{ticket.id}} {{ticket.title}}")
+NOTIFY_BODY: dict[str, Promise] = {
+    NotificationKind.ASSIGNED: gettext_lazy(
+        "Ticket #{{ticket.id}} was assigned to you.\n\n{{ticket.url}}"
+    ),
+    NotificationKind.GROUP: gettext_lazy(
+        "Ticket #{{ticket.id}} was assigned to your group {{ticket.group.name}}.\n\n{{ticket.url}}"
+    ),
+    NotificationKind.REPLY: gettext_lazy(
+        "{{current_user.name}} replied on ticket #{{ticket.id}}, which you follow:\n\n"
+        "{{ticket.latest_comment}}\n\n{{ticket.url}}"
+    ),
+}
 
 
-def _mention_deliveries(
+def _teamwork_deliveries(
     change: TicketChange, ticket: Ticket, comments: _Comments
 ) -> list[Delivery]:
+    """Agents' own notifications of the change set (notifications.inapp): the in-app rows
+    written here, in the change's transaction; the emails returned as outbox rows."""
+    targets = inapp.change_targets(change)
+    if not targets:
+        return []
+    channels = inapp.channels_for(account=ticket.account, agents=[t.agent for t in targets])
+    inapp.notifications_write(
+        ticket=ticket,
+        actor=change.actor,
+        targets=[t for t in targets if channels[(t.agent.pk, t.kind)] in inapp.IN_APP],
+        key=inapp.change_key(change),
+    )
     rows = []
-    for agent in {a.pk: a for a in change.mentioned}.values():
-        if change.actor is not None and agent.pk == change.actor.pk:
+    for target in targets:
+        if channels[(target.agent.pk, target.kind)] not in inapp.BY_EMAIL:
             continue
-        recipient = recipient_for_user(agent)
-        # Mentions are for agents only; the gate says so too.
-        if not recipient.is_agent or not may_receive(
-            recipient=recipient, ticket=ticket, change=change
-        ):
+        recipient = recipient_for_user(target.agent)
+        if not may_receive(recipient=recipient, ticket=ticket, change=change):
             continue
+        mention = target.kind == NotificationKind.MENTION
         rows.append(
             _delivery(
                 ticket=ticket,
                 recipient=recipient,
                 actor=change.actor,
-                subject=MENTION_SUBJECT,  # type: ignore[arg-type]  # lazy: rendered in the recipient's language
-                body=MENTION_BODY,  # type: ignore[arg-type]  # lazy: rendered in the recipient's language
-                kind=Delivery.Kind.MENTION,
+                subject=MENTION_SUBJECT if mention else NOTIFY_SUBJECT,  # type: ignore[arg-type]  # lazy: rendered in the recipient's language
+                body=MENTION_BODY if mention else NOTIFY_BODY[target.kind],  # type: ignore[arg-type]  # lazy: rendered in the recipient's language
+                kind=Delivery.Kind.MENTION if mention else Delivery.Kind.NOTIFY,
                 comments=comments,
-                reason="mention",
+                reason=str(target.kind),
             )
         )
     return rows
@@ -438,69 +463,3 @@ def ticket_changed_receiver(sender, change: TicketChange, **kwargs) -> None:
         logger.exception("Notifications for ticket %s failed", change.ticket.pk)
     finally:
         _evaluating.reset(token)
-
-
-# Forwarding ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def ticket_forward(
-    *,
-    ticket: Ticket,
-    actor: User,
-    recipients: list[str],
-    subject: str,
-    message: str,
-    include_conversation: bool = True,
-    include_history: bool = False,
-) -> list[Delivery]:
-    """An agent forwards a ticket by email. Internal notes travel only when every
-    recipient is an agent of the account; a private ticket goes to agents only."""
-    if not actor.is_agent:
-        raise NotAllowed(_("Only agents can forward tickets."))
-    people = list(
-        {
-            r.key: r
-            for r in (recipient_for_address(account=ticket.account, email=e) for e in recipients)
-        }.values()
-    )
-    if not people:
-        raise ValidationError(_("Choose at least one recipient."))
-    refused = [r.email for r in people if not may_receive(recipient=r, ticket=ticket, change=None)]
-    if refused:
-        raise NotAllowed(
-            _("This ticket is private: it can be forwarded to agents only (not %(emails)s).")
-            % {"emails": ", ".join(refused[:5])}
-        )
-    all_agents = all(r.is_agent for r in people)
-    rows = []
-    for recipient in people:
-        composed = compose(
-            ticket=ticket,
-            recipient=recipient,
-            actor=actor,
-            subject_template=subject,
-            body_template=message,
-            include_conversation=include_conversation,
-            include_history=include_history,
-            allow_internal=all_agents,
-        )
-        rows.append(
-            Delivery(
-                account_id=ticket.account_id,
-                ticket=ticket,
-                recipient=recipient.user,
-                kind=Delivery.Kind.FORWARD,
-                reason=(_("Forwarded by %(name)s") % {"name": actor.name})[:200],
-                to_email=recipient.email,
-                from_email=addresses.from_address(ticket.account),
-                # Answers go to the agent who forwarded, not into the ticket.
-                reply_to=actor.email,
-                subject=composed.subject,
-                body_text=composed.text,
-                body_html=composed.html,
-            )
-        )
-    Delivery.objects.bulk_create(rows)
-    enqueue_after_commit([d.pk for d in rows])
-    return rows

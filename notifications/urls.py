@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications import views
+from notifications import inapp_views, views
 
 app_name = "notifications"
 
@@ -28,4 +28,25 @@ urlpatterns = [
         name="suppression_lift",
     ),
     path("agent/tickets/<int:number>/forward/", views.ticket_forward, name="ticket_forward"),
+]
+urlpatterns += [
+    path("agent/notifications/", inapp_views.notification_list, name="notification_list"),
+    path("agent/notifications/bell/", inapp_views.notification_bell, name="notification_bell"),
+    path(
+        "agent/notifications/read/",
+        inapp_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "agent/notifications/settings/",
+        inapp_views.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "agent/notifications/<int:number>/", inapp_views.notification_open, name="notification_open"
+    ),
+    path(
+        "agent/tickets/<int:number>/follow/", inapp_views.ticket_follow_toggle, name="ticket_follow"
+    ),
+    path("agent/mentions/", inapp_views.mention_agents, name="mention_agents"),
 ]

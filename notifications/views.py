@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.form_errors import add_domain_error
-from notifications import services, suppressions
+from notifications import forwarding, services, suppressions
 from notifications.access import delivery_for_admin, suppression_for_admin, trigger_for_admin
 from notifications.forms import ForwardForm, TriggerEditor, vocabulary
 from notifications.models import Delivery
@@ -223,7 +223,7 @@ def ticket_forward(request, number: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rows = services.ticket_forward(
+            rows = forwarding.ticket_forward(
                 ticket=ticket,
                 actor=request.user,
                 recipients=form.recipients(),

@@ -45,6 +45,26 @@ def _key(ticket: Ticket) -> str:
     return f"presence:{ticket.account_id}:{ticket.pk}"
 
 
+def tickets_being_viewed(tickets: list[Ticket], *, viewer_number: int | None) -> set[int]:
+    """The ids of those of ``tickets`` someone other than the viewer has open now: the
+    lists' marker. One cache round trip for the whole page (get_many), none per row; a
+    cache that is down marks nothing."""
+    keys = {_key(t): t.pk for t in tickets}
+    if not keys:
+        return set()
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:  # noqa: BLE001 - presence degrades silently (module docstring)
+        logger.warning("Presence unavailable", exc_info=True)
+        return set()
+    now = time.time()
+    return {
+        keys[key]
+        for key, entries in found.items()
+        if any(v[0] > now and number != viewer_number for number, v in (entries or {}).items())
+    }
+
+
 def presence_beat(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
     """Record that ``user`` has ``ticket`` open now (and whether they are typing a
     reply), and return who has it open: the user first, then the others in the order
@@ -66,3 +86,9 @@ def presence_beat(*, ticket: Ticket, user: User, typing: bool) -> list[Viewer]:
     return [Viewer(number=me, name=user.name, typing=typing, me=True)] + [
         Viewer(number=number, name=v[1], typing=v[2]) for _, number, v in others
     ]
+
+
+def viewers_state(viewers: list[Viewer]) -> str:
+    """What the presence fragment shows, in a few characters: the page sends it back with
+    its next beat, and a beat that would show the same is answered with no fragment."""
+    return ".".join(f"{v.number}{'t' if v.typing else ''}" for v in viewers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
@@ -88,7 +88,21 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
                 .order_by("id"),
             )
         )
-        .annotate(first_body=Subquery(first_comment))
+        .annotate(
+            first_body=Subquery(first_comment),
+            # Zendesk's problem_id and has_incidents, from the links' table (ticketlinks)
+            # through the tickets' reverse relations: in the same query.
+            problem_number=Subquery(
+                Ticket.objects.for_account(account)
+                .filter(links_in__ticket=OuterRef("pk"), links_in__kind="incident")
+                .values("number")[:1]
+            ),
+            incidents_linked=Exists(
+                Ticket.objects.for_account(account).filter(
+                    links_out__other=OuterRef("pk"), links_out__kind="incident"
+                )
+            ),
+        )
     )
 
 
@@ -121,7 +135,8 @@ def ticket_json(
         "collaborator_ids": ccs,
         "follower_ids": [],
         "email_cc_ids": ccs,
-        "has_incidents": False,
+        "problem_id": getattr(ticket, "problem_number", None),
+        "has_incidents": bool(getattr(ticket, "incidents_linked", False)),
         "is_public": ticket.is_public,
         "due_at": timestamp(ticket.due_at),
         "tags": ticket.tag_list,

@@ -20,6 +20,7 @@ from customfields.models import OrganizationField, UserField
 from customfields.people import people_values_set
 from customfields.services import field_create
 from macros.services import macro_create, macro_record_use
+from notifications import inapp
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
 from satisfaction.models import SatisfactionReason
@@ -54,6 +55,9 @@ def fill_account(account) -> None:
     ticket = make_ticket(
         account=account, submitter=agent, requester=user, group=group, assignee=agent, ccs=[cc]
     )
+    # Issue 22: the admin follows it and hears of replies in the app and by email.
+    inapp.ticket_follow(ticket=ticket, agent=admin)
+    inapp.preferences_set(agent=admin, channels={"reply": "both"})
     comment_add(ticket=ticket, author=agent, body="internal", public=False)
     comment_add(
         ticket=ticket,

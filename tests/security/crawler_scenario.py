@@ -26,7 +26,8 @@ from customfields.models import OrganizationField, TicketField, TicketForm, User
 from customfields.services import field_create, ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
-from notifications.models import Delivery, Suppression, Trigger
+from notifications.inapp import Target, notifications_write
+from notifications.models import Delivery, Notification, Suppression, Trigger
 from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
 from satisfaction.links import token_for as survey_token
@@ -290,6 +291,22 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         account=globex, ticket=globex_ticket, score="bad", comment=GLOBEX_SECRET, number=99
     ).save()
 
+    # Notifications (issue 22): one of the agent's, one of the admin's; globex's are
+    # numbered beyond acme's.
+    [agent_note] = notifications_write(
+        ticket=mine, actor=admin, targets=[Target(agent, "mention")], key="crawler"
+    )
+    [admin_note] = notifications_write(
+        ticket=mine, actor=agent, targets=[Target(admin, "mention")], key="crawler"
+    )
+    for i in range(40):
+        notifications_write(
+            ticket=globex_ticket,
+            actor=None,
+            targets=[Target(globex_agent, "reply")],
+            key=f"{GLOBEX_SECRET} {i}",
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -391,5 +408,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "survey_mine": survey_token(mine),
         "survey_private": survey_token(private),
         "survey_globex": survey_token(globex_ticket),
+        "agent_note": agent_note.number,
+        "admin_note": admin_note.number,
+        "globex_note": beyond_acme(Notification),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -134,6 +134,11 @@ DELIVERY_PROBES = {
     "mine": lambda i: {"ref": i["delivery"]},
     "globex": lambda i: {"ref": i["globex_delivery"]},
 }
+NOTIFICATION_PROBES = {
+    "agent_note": lambda i: {"number": i["agent_note"]},
+    "admin_note": lambda i: {"number": i["admin_note"]},
+    "globex": lambda i: {"number": i["globex_note"]},
+}
 SUPPRESSION_PROBES = {
     "mine": lambda i: {"number": i["suppression"]},
     "globex": lambda i: {"number": i["globex_suppression"]},
@@ -414,6 +419,16 @@ TABLE: dict[str, Entry] = {
         ATTACHMENT_PROBES, agents(("public", "internal", "other", "private"))
     ),
     "agent/tickets/<int:number>/forward/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    # Issue 22: following, the bell, the agent's own notifications, @mention names.
+    "agent/tickets/<int:number>/follow/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/notifications/": Entry(queries("", "?before=junk", "?before=999999"), agents()),
+    "agent/notifications/bell/": Entry(allow=agents()),
+    "agent/notifications/read/": Entry(allow=agents()),
+    "agent/notifications/settings/": Entry(allow=agents()),
+    "agent/notifications/<int:number>/": Entry(
+        NOTIFICATION_PROBES, {"agent": {"agent_note"}, "admin": {"admin_note"}}
+    ),
+    "agent/mentions/": Entry(queries("", "?q=globex", "?q=uma", "?q=user"), agents()),
     "agent/users/new/": Entry(allow=agents()),
     "agent/users/<int:number>/": Entry(USER_PROBES, agents(("self", "other_user", "agent"))),
     # Admin settings.
@@ -808,6 +823,9 @@ def state_fingerprint() -> tuple:
         "macros_macro",
         "macros_macroapplication",
         "ticketlinks_ticketlink",
+        "notifications_notification",
+        "notifications_ticketfollow",
+        "notifications_notificationpreference",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",

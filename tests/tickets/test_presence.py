@@ -3,6 +3,7 @@ the beats stop (tickets.presence)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.cache import cache
 
 from tests.factories import AgentFactory, make_ticket
 from tickets import presence
+from tickets.models import View
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +99,54 @@ def test_a_heartbeat_costs_one_query_of_its_own(ticket, agent_client, django_ass
     # ticket, looked up by number. Presence itself is in the cache, not the database.
     with django_assert_num_queries(4):
         beat(agent_client, ticket)
+
+
+def test_lists_mark_tickets_another_agent_is_viewing_with_one_cache_read(
+    acme, ticket, client_for, agent_client, acme_agent, acme_user, monkeypatch
+):
+    quiet = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, subject="Quiet")
+    mine = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, subject="Mine")
+    beat(client_for(AgentFactory(account=acme, name="Carla Colleague")), ticket)
+    beat(agent_client, mine)  # the agent's own presence marks nothing for them
+    reads = []
+    real_get_many = presence.cache.get_many
+    monkeypatch.setattr(
+        presence.cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys)
+    )
+    unsolved = View.objects.for_account(acme).get(key="unsolved")
+    page = agent_client.get(f"/agent/views/{unsolved.number}/").text
+    rows = {
+        n: page.split(f"#{n}</td>")[1].split("</tr>")[0]
+        for n in (ticket.number, quiet.number, mine.number)
+    }
+    assert "viewing-marker" in rows[ticket.number]
+    assert "viewing-marker" not in rows[quiet.number]
+    assert "viewing-marker" not in rows[mine.number]
+    assert len(reads[-1]) >= 3  # the whole page's tickets in one get_many
+    # Once the beats stop, the marker goes.
+    later = time.time() + presence.PRESENCE_TTL + 1
+    monkeypatch.setattr(presence.time, "time", lambda: later)
+    assert "viewing-marker" not in agent_client.get(f"/agent/views/{unsolved.number}/").text
+
+
+def test_lists_without_the_cache_mark_nothing(acme, ticket, agent_client, monkeypatch):
+    def down(keys):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(presence.cache, "get_many", down)
+    page = agent_client.get("/agent/")
+    assert page.status_code == 200 and "viewing-marker" not in page.text
+
+
+def test_an_unchanged_beat_is_answered_without_a_fragment(acme, ticket, client_for, agent_client):
+    first = beat(agent_client, ticket)
+    [state] = re.findall(r'name="state" value="([^"]*)"', first.text)
+    path = f"/agent/tickets/{ticket.number}/presence/"
+    same = agent_client.post(path, {"body": "", "state": state})
+    assert same.status_code == 204 and same.content == b""
+    # Someone comes: the state differs, the fragment comes back with them.
+    beat(client_for(AgentFactory(account=acme, name="Carla Colleague")), ticket)
+    changed = agent_client.post(path, {"body": "", "state": state})
+    assert changed.status_code == 200 and "Carla Colleague" in changed.text
+    # Typing changes what the others see, and so the agent's own state too.
+    assert agent_client.post(path, {"body": "draft", "state": state}).status_code == 200

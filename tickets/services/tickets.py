@@ -4,7 +4,7 @@ update, delete. Every rule about a ticket's visibility and status lives here onc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +34,7 @@ from tickets.services.common import (
     status_fields,
     touch,
 )
+from tickets.services.conflicts import TicketConflict, ticket_check_fresh
 from tickets.services.field_values import (
     apply_custom_fields,
     check_required_to_solve,
@@ -372,16 +373,30 @@ def tickets_bulk_update(
     tickets: Iterable[Ticket],
     add_tags: Iterable[str] | str = (),
     channel: str = Channel.WEB,
+    stamps: Mapping[int, dt.datetime | None] | None = None,
+    conflicts: list[TicketConflict] | None = None,
     **fields: Any,
 ) -> list[TicketChange]:
     """The list's bulk update: the same service per ticket, each change in its history.
     Either every ticket takes the change or none does. ``add_tags`` adds tags to each
-    ticket's own (the other fields are set to the same value on every ticket)."""
+    ticket's own (the other fields are set to the same value on every ticket).
+
+    ``stamps``: ticket number → the version the list showed. A ticket changed since is
+    left as it is and its conflict appended to ``conflicts`` (a colleague's change is
+    never silently overwritten); without ``conflicts`` it is raised."""
     added = normalise_tags(add_tags).split()
     changes = []
     for t in tickets:
         if t.account_id != account.pk:
             continue
+        if stamps is not None:
+            try:
+                t = ticket_check_fresh(ticket=t, updated_stamp=stamps.get(t.number))
+            except TicketConflict as conflict:
+                if conflicts is None:
+                    raise
+                conflicts.append(conflict)
+                continue
         per_ticket = dict(fields)
         if added:
             per_ticket["tags"] = normalise_tags(t.tag_list + added)

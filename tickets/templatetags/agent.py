@@ -19,6 +19,7 @@ from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
 from tickets.models import Channel, Ticket, TicketEvent
+from tickets.presence import tickets_being_viewed
 from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.status_models import BUILT_IN_AGENT_LABELS
 from tickets.templatetags.pages import PAGE_PARAMS
@@ -181,6 +182,7 @@ def _row_words() -> dict[str, str]:
             "just_now": _("just now"),
             "select": _("Select ticket #%(number)s"),
             "ago": _("%(ago)s ago"),
+            "viewing": _("Another agent is viewing this ticket"),
         }
 
     return per_language("_row", build)
@@ -226,8 +228,8 @@ def _when(value) -> dict[str, str] | None:
     return {"iso": formatting.iso(value), "label": datetime_label(value), "ago": ago(value)}
 
 
-@register.simple_tag
-def ticket_row_values(tickets, keys=DEFAULT_COLUMNS, columns=None) -> list[dict]:
+@register.simple_tag(takes_context=True)
+def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> list[dict]:
     """``{% ticket_row_values tickets keys as rows %}``: what each row's cells print, as
     plain values (the template escapes them), for the columns in ``keys``. A dict per
     row because the template engine looks a name up in a dict before trying an
@@ -247,6 +249,11 @@ def ticket_row_values(tickets, keys=DEFAULT_COLUMNS, columns=None) -> list[dict]
     status_labels, priority_labels = _labels("status"), _labels("priority")
     wanted = set(keys)
     now = timezone.now()
+    tickets = list(tickets)
+    # Who has them open (tickets.presence): one cache round trip for the whole page.
+    request = context.get("request")
+    viewer = getattr(getattr(request, "user", None), "number", None)
+    viewed = tickets_being_viewed(tickets, viewer_number=viewer)
     rows = []
     for ticket in tickets:
         row = {
@@ -263,6 +270,10 @@ def ticket_row_values(tickets, keys=DEFAULT_COLUMNS, columns=None) -> list[dict]
             "assignee": ticket.assignee.name if ticket.assignee_id else "",
             "group": ticket.group.name if ticket.group_id else "",
             "updated": _when(ticket.updated_at),
+            "viewing": ticket.pk in viewed,
+            # The version the row was rendered from: the bulk update refuses a ticket
+            # changed since (tickets.services.conflicts).
+            "stamp": ticket.updated_at.isoformat(),
         }
         # The columns a view may add (tickets.selectors.VIEW_COLUMNS), read only when shown.
         if "type" in wanted:

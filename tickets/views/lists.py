@@ -25,7 +25,9 @@ from tickets.selectors import (
     views_for_agent,
 )
 from tickets.services import tickets_bulk_update
+from tickets.services.conflicts import TicketConflict, parse_stamp
 from tickets.views.common import agent_view, agent_views, safe_next
+from tickets.views.conflicts import conflict_summary
 
 PER_PAGE = 50
 SEARCH_LIMIT = 50
@@ -104,9 +106,17 @@ def tickets_bulk(request):
         .filter(number__in=form.cleaned_data["tickets"])
         .select_related("assignee", "group")
     )
+    # The versions the list showed: a ticket changed since is reported, not overwritten.
+    stamps = {t.number: parse_stamp(request.POST.get(f"stamp_{t.number}")) for t in tickets}
+    conflicts: list[TicketConflict] = []
     try:
         changes = tickets_bulk_update(
-            account=request.account, actor=request.user, tickets=tickets, **fields
+            account=request.account,
+            actor=request.user,
+            tickets=tickets,
+            stamps=stamps,
+            conflicts=conflicts,
+            **fields,
         )
     except ValidationError as exc:
         # All or nothing: the service rolled every ticket back.
@@ -115,11 +125,14 @@ def tickets_bulk(request):
             _("No ticket was updated: %(reason)s") % {"reason": " ".join(exc.messages)},
         )
     else:
-        messages.success(
-            request,
-            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", len(changes))
-            % {"count": len(changes)},
-        )
+        if changes or not conflicts:
+            messages.success(
+                request,
+                ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", len(changes))
+                % {"count": len(changes)},
+            )
+        for conflict in conflicts:
+            messages.warning(request, conflict_summary(conflict))
     return redirect(back)
 
 

@@ -1,0 +1,22 @@
+"""Following on the ticket page (the tickets app knows nothing of it): the follow
+button, and the @mention completion's endpoint and script."""
+
+from __future__ import annotations
+
+from django import template
+
+from notifications.inapp_selectors import is_following
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_ticket_follow.html", takes_context=True)
+def ticket_follow_button(context, ticket):
+    """One query: does the signed-in agent follow the ticket."""
+    request = context["request"]
+    return {
+        "ticket": ticket,
+        "following": is_following(agent=request.user, ticket=ticket, account=request.account),
+        "csrf_token": context.get("csrf_token"),
+        "csp_nonce": context.get("csp_nonce"),
+    }
