@@ -290,9 +290,22 @@ def _copied_users(account: Account, sender_user: User, message) -> list[User]:
 # No savepoint of its own: the webhook view's transaction holds it, and whatever escapes
 # from here rolls that back whole (Signal.send lets it through).
 @transaction.atomic(savepoint=False)
-def email_receive(*, message, esp_name: str = "", event_id: str | None = None) -> InboundResult:
-    """Turn one inbound email into a comment, a ticket, or a logged drop."""
-    account, local = _resolve_account(message)
+def email_receive(
+    *,
+    message,
+    esp_name: str = "",
+    event_id: str | None = None,
+    account: Account | None = None,
+) -> InboundResult:
+    """Turn one inbound email into a comment, a ticket, or a logged drop.
+
+    ``account``: a mailbox the account connected (mailchannels) — the mail is the
+    account's whatever it is addressed to; our reply+ address still names the ticket."""
+    if account is None:
+        account, local = _resolve_account(message)
+    else:
+        resolved, local = _resolve_account(message)
+        local = local if resolved is not None and resolved.pk == account.pk else ""
     if account is None:
         logger.warning("Inbound email (%s) for none of our addresses; dropped", esp_name)
         return InboundResult(InboundEmail.Outcome.DROPPED, "no account for the recipient")

@@ -261,7 +261,7 @@ def _delivery(
         kind=kind,
         reason=reason[:200],
         to_email=recipient.email,
-        from_email=addresses.from_address(ticket.account),
+        from_email=addresses.from_address(ticket.account, ticket),
         reply_to=addresses.reply_address(ticket),
         subject=composed.subject,
         body_text=composed.text,
@@ -478,7 +478,7 @@ def ticket_forward(
                 kind=Delivery.Kind.FORWARD,
                 reason=(_("Forwarded by %(name)s") % {"name": actor.name})[:200],
                 to_email=recipient.email,
-                from_email=addresses.from_address(ticket.account),
+                from_email=addresses.from_address(ticket.account, ticket),
                 # Answers go to the agent who forwarded, not into the ticket.
                 reply_to=actor.email,
                 subject=composed.subject,
