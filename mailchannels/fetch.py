@@ -93,7 +93,7 @@ def import_one(channel: MailboxChannel, uidvalidity: int, uid: int, raw: bytes) 
     with transaction.atomic():
         locked = (
             MailboxChannel.objects.for_account(account)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("address", "address__group", "account")
             .get(pk=channel.pk)
         )
