@@ -32,12 +32,9 @@ from django.utils import timezone
 
 from accounts.dbsession import account_context
 from mailchannels import imap
-from mailchannels.models import FetchedMessage, MailboxChannel, TicketAddress
+from mailchannels.models import FetchedMessage, MailboxChannel
 from mailchannels.senders import receiving_on
 from notifications.inbound import email_receive
-from notifications.models import InboundEmail
-from tickets.models import Channel
-from tickets.services import ticket_update
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +72,10 @@ def _receive(channel: MailboxChannel, raw: bytes) -> str:
     if not raw.strip():
         raise ValueError("empty message")
     message = AnymailInboundMessage.parse_raw_mime_bytes(raw)
-    address = channel.address
-    with receiving_on(address):
+    # The support address (TicketAddress, default group) is recorded by the received
+    # hook (mailchannels.senders.ticket_received), as for mail from the webhooks.
+    with receiving_on(channel.address):
         result = email_receive(message=message, esp_name="imap", account=channel.account)
-    if result.outcome == InboundEmail.Outcome.TICKET and result.ticket is not None:
-        TicketAddress.objects.create(account=channel.account, ticket=result.ticket, address=address)
-        if address.group_id is not None and result.ticket.group_id is None:
-            ticket_update(
-                ticket=result.ticket, actor=None, channel=Channel.SYSTEM, group=address.group
-            )
     return result.outcome
 
 

@@ -11,8 +11,11 @@ from contextvars import ContextVar
 from email.utils import formataddr
 
 from accounts.dbsession import current_account_id
+from accounts.models import Account
 from mailchannels.models import SupportAddress, TicketAddress
-from tickets.models import Ticket
+from notifications.inbound import current_message
+from tickets.models import Channel, Ticket
+from tickets.services import ticket_update
 
 _receiving: ContextVar[SupportAddress | None] = ContextVar("mailchannels_receiving", default=None)
 
@@ -30,6 +33,34 @@ def formatted(address: SupportAddress) -> str:
     return formataddr((address.display_name or address.account.name, address.email))
 
 
+def _addressed_to(account: Account, message) -> SupportAddress | None:
+    """The account's support address the mail was sent to (To, Cc, Delivered-To): a
+    forwarded or webhook-delivered mail keeps the customer's original recipients."""
+    wanted = []
+    for header in ("To", "Cc", "Delivered-To"):
+        try:
+            wanted += [a.addr_spec.lower() for a in message.get_address_header(header)][:50]
+        except Exception:  # noqa: BLE001 - a malformed header reads as absent
+            continue
+    if not wanted:
+        return None
+    found = {
+        a.email: a
+        for a in SupportAddress.objects.for_account(account)
+        .filter(email__in=wanted)
+        .select_related("account", "group")
+    }
+    return next((found[w] for w in wanted if w in found), None)
+
+
+def address_of_mail(account: Account, message) -> SupportAddress | None:
+    """The support address a mail came in on: the mailbox being read, else its recipient."""
+    current = _receiving.get()
+    if current is not None and current.account_id == account.pk:
+        return current
+    return _addressed_to(account, message) if message is not None else None
+
+
 def sender_for_ticket(ticket: Ticket) -> str | None:
     row = (
         TicketAddress.objects.for_account(ticket.account)
@@ -39,10 +70,25 @@ def sender_for_ticket(ticket: Ticket) -> str | None:
     )
     if row is not None:
         return formatted(row.address)
-    current = _receiving.get()
-    if current is not None and current.account_id == ticket.account_id:
-        return formatted(current)
-    return None
+    # The mail opening the ticket, while it is received (its first emails are composed
+    # before the received hook records the address).
+    message = current_message()
+    if message is None and _receiving.get() is None:
+        return None
+    address = address_of_mail(ticket.account, message)
+    return formatted(address) if address is not None else None
+
+
+def ticket_received(account: Account, message, result) -> None:
+    """notifications.inbound's received hook: remember the ticket's support address
+    and put the new ticket in that address's default group."""
+    address = address_of_mail(account, message)
+    if address is None:
+        return
+    ticket = result.ticket
+    TicketAddress.objects.get_or_create(account=account, ticket=ticket, defaults={"address": address})
+    if address.group_id is not None and ticket.group_id is None:
+        ticket_update(ticket=ticket, actor=None, channel=Channel.SYSTEM, group=address.group)
 
 
 def is_support_address(address: str) -> bool:
@@ -51,6 +97,7 @@ def is_support_address(address: str) -> bool:
     if account_id is None:
         return False
     return (
-        SupportAddress.objects.filter(account_id=account_id, email__iexact=address.strip())
+        SupportAddress.objects.for_account(Account(pk=account_id))
+        .filter(email=address.strip().lower())
         .exists()
     )

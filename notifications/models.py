@@ -72,6 +72,7 @@ class Delivery(TenantModel):
         FORWARD = "forward", _("Forward")
         PASSWORD_RESET = "reset", _("Password reset")
         INVITE = "invite", _("Invitation")
+        VERIFY = "verify", _("Address verification")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
