@@ -22,4 +22,5 @@ urlpatterns = [
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("automations.urls")),
+    path("", include("mailchannels.urls")),
 ]

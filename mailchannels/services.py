@@ -194,3 +194,38 @@ def channel_test(*, channel: MailboxChannel) -> tuple[bool, str]:
             verified_at=timezone.now()
         )
     return ok, message
+
+
+@transaction.atomic
+def mailbox_connect(
+    *,
+    account: Account,
+    email: str,
+    password: str,
+    display_name: str = "",
+    group: AgentGroup | None = None,
+    **fields: Any,
+) -> MailboxChannel:
+    """An IMAP channel for ``email``: its support address is created (arrival: mailbox)
+    unless the account has it already."""
+    email = _clean_email(email)
+    address = SupportAddress.objects.for_account(account).filter(email=email).first()
+    if address is None:
+        address = address_create(
+            account=account,
+            email=email,
+            display_name=display_name,
+            group=group,
+            arrival=SupportAddress.Arrival.MAILBOX,
+        )
+    return channel_create(account=account, address=address, password=password, **fields)
+
+
+@transaction.atomic
+def address_verification_resend(*, address: SupportAddress) -> None:
+    """Forwarded addresses not yet verified: a new token, a new confirmation email."""
+    if address.arrival != SupportAddress.Arrival.FORWARD or address.verified_at is not None:
+        return
+    address.verify_token = random.token_hex(16)
+    address.save(update_fields=["verify_token"])
+    _send_verification(address)

@@ -28,6 +28,7 @@ EXCLUDED: dict[str, str] = {
     # history at its next change.
     "servicelevels.SlaTarget": "derived from the ticket's events, measured again",
     "servicelevels.TicketSla": "derived from the ticket's events, measured again",
+    "mailchannels.FetchedMessage": "a mailbox's per-UID fetch log; the channel keeps last_uid",
 }
 
 # Fields holding secrets: exported only when asked (--with-passwords), and otherwise
@@ -35,6 +36,7 @@ EXCLUDED: dict[str, str] = {
 SECRETS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("password",),
     "api.ApiToken": ("digest",),
+    "mailchannels.MailboxChannel": ("password_encrypted",),
 }
 
 

@@ -107,7 +107,10 @@ def _self_signed(root: Path) -> None:
         .not_valid_after(now + dt.timedelta(days=2))
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1")),
+                ]
             ),
             critical=False,
         )
@@ -138,7 +141,9 @@ class Dovecot:
         return ssl.create_default_context(cafile=self.ca_file)
 
     @contextlib.contextmanager
-    def mailbox(self, user: str = "support@acme.example", folder: str = "INBOX") -> Iterator[MailBox]:
+    def mailbox(
+        self, user: str = "support@acme.example", folder: str = "INBOX"
+    ) -> Iterator[MailBox]:
         box = MailBox(self.host, self.port, ssl_context=self.ssl_context())
         box.login(user, USERS[user], initial_folder=folder)
         try:
@@ -146,13 +151,17 @@ class Dovecot:
         finally:
             box.logout()
 
-    def deliver(self, *raws: bytes, user: str = "support@acme.example", folder: str = "INBOX") -> None:
+    def deliver(
+        self, *raws: bytes, user: str = "support@acme.example", folder: str = "INBOX"
+    ) -> None:
         """Messages into the mailbox through IMAP APPEND (the server assigns the UIDs)."""
         with self.mailbox(user, folder) as box:
             for raw in raws:
                 box.append(raw, folder, dt=None, flag_set=())
 
-    def uids(self, user: str = "support@acme.example", folder: str = "INBOX", criteria: str = "ALL"):
+    def uids(
+        self, user: str = "support@acme.example", folder: str = "INBOX", criteria: str = "ALL"
+    ):
         with self.mailbox(user, folder) as box:
             return [int(u) for u in box.uids(criteria)]
 
@@ -175,9 +184,7 @@ def running_dovecot() -> Iterator[Dovecot]:
         (root / sub).mkdir()
     _self_signed(root)
     (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
-    (root / "dovecot.conf").write_text(
-        CONFIG.format(root=root, user=user, group=group, port=port)
-    )
+    (root / "dovecot.conf").write_text(CONFIG.format(root=root, user=user, group=group, port=port))
     os.chmod(root, 0o755)
     for path in [root, *root.rglob("*")]:
         os.chown(path, uid, gid) if os.geteuid() == 0 else None

@@ -26,6 +26,8 @@ from macros.models import Macro
 from macros.services import macro_create
 from notifications.models import Delivery, Suppression, Trigger
 from notifications.services import trigger_create
+from mailchannels.models import MailboxChannel, SupportAddress
+from mailchannels.services import address_create, mailbox_connect
 from notifications.suppressions import suppression_add
 from servicelevels.models import SlaPolicy
 from servicelevels.policies import sla_policy_create
@@ -249,6 +251,28 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     for i in range(3):
         ticket_field_create(account=globex, kind="text", title=f"{GLOBEX_SECRET} field {i}")
 
+    # Email channels (issue 24): acme's mailbox password holds the never-shown marker, so
+    # a page rendering it back fails the crawl for every role; globex has more of both.
+    acme_address = address_create(account=acme, email="help@acme.example")
+    acme_channel = mailbox_connect(
+        account=acme,
+        email="support@acme.example",
+        password=f"{GLOBEX_SECRET}-mailbox-password",
+        username="support@acme.example",
+        host="127.0.0.1",
+        port=9,
+    )
+    for i in range(3):
+        mailbox_connect(
+            account=globex,
+            email=f"support{i}@globex.example",
+            display_name=GLOBEX_SECRET,
+            password=GLOBEX_SECRET,
+            host="127.0.0.1",
+            port=9,
+            username=GLOBEX_SECRET,
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -335,5 +359,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         .get(agent_label="Engineering")
         .number,
         "globex_custom_status": beyond_acme(CustomStatus),
+        "support_address": acme_address.number,
+        "globex_support_address": beyond_acme(SupportAddress),
+        "mailbox_channel": acme_channel.number,
+        "globex_mailbox_channel": beyond_acme(MailboxChannel),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)
