@@ -22,12 +22,13 @@ _TOKEN = re.compile(r"\[sportello-verify ([0-9a-f]{32})\]")
 def verification_queue(address: SupportAddress) -> Delivery:
     account = address.account
     internal = addresses.support_address(account)
+    check = _("Sportello forwarding check")
     row = Delivery.objects.create(
         account=account,
         kind=Delivery.Kind.VERIFY,
         to_email=address.email,
         from_email=addresses.from_address(account),
-        subject=f"Sportello: {_('forwarding check')} [sportello-verify {address.verify_token}]",
+        subject=f"{check} [sportello-verify {address.verify_token}]",
         body_text=_(
             "This message checks that mail sent to %(address)s is forwarded to "
             "%(internal)s. Nothing to do: when it arrives, the address is verified."
