@@ -3,7 +3,7 @@ per second), through the whole path a beat fetch takes — IMAP UID FETCH in bul
 parsing, notifications.inbound.email_receive (threading, loop checks, the ticket and its
 first comment, the triggers' outbox rows), the per-UID bookkeeping, mark-as-read.
 
-    DATABASE_URL=postgres://…/sportello_scratch python -m bench.imap_import [--messages 1000] [--json]
+    DATABASE_URL=postgres://…/scratch python -m bench.imap_import [--messages 1000] [--json]
     make bench-imap
 
 It starts Dovecot (tests/mailchannels/dovecot.py: dovecot-imapd, unprivileged, on a free

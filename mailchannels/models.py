@@ -39,7 +39,9 @@ class SupportAddress(NumberedTenantModel):
         verbose_name_plural = _("support addresses")
         ordering = ["email", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "email"], name="supportaddress_email_unique"),
+            models.UniqueConstraint(
+                fields=["account", "email"], name="supportaddress_email_unique"
+            ),
             models.UniqueConstraint(
                 fields=["account", "number"], name="supportaddress_number_unique"
             ),
@@ -61,9 +63,7 @@ class MailboxChannel(NumberedTenantModel):
         MOVE = "move", _("Move to a folder")
         DELETE = "delete", _("Delete")
 
-    address = models.ForeignKey(
-        SupportAddress, on_delete=models.CASCADE, related_name="channels"
-    )
+    address = models.ForeignKey(SupportAddress, on_delete=models.CASCADE, related_name="channels")
     host = models.CharField(_("server"), max_length=253)
     port = models.PositiveIntegerField(_("port"), default=993)
     security = models.CharField(

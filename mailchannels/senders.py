@@ -39,9 +39,10 @@ def _addressed_to(account: Account, message) -> SupportAddress | None:
     wanted = []
     for header in ("To", "Cc", "Delivered-To"):
         try:
-            wanted += [a.addr_spec.lower() for a in message.get_address_header(header)][:50]
+            found = message.get_address_header(header)
         except Exception:  # noqa: BLE001 - a malformed header reads as absent
-            continue
+            found = []
+        wanted += [a.addr_spec.lower() for a in found][:50]
     if not wanted:
         return None
     found = {
@@ -86,7 +87,9 @@ def ticket_received(account: Account, message, result) -> None:
     if address is None:
         return
     ticket = result.ticket
-    TicketAddress.objects.get_or_create(account=account, ticket=ticket, defaults={"address": address})
+    TicketAddress.objects.get_or_create(
+        account=account, ticket=ticket, defaults={"address": address}
+    )
     if address.group_id is not None and ticket.group_id is None:
         ticket_update(ticket=ticket, actor=None, channel=Channel.SYSTEM, group=address.group)
 

@@ -54,7 +54,9 @@ def address_create(
     if arrival not in SupportAddress.Arrival.values:
         raise ValidationError(_("Choose how mail arrives."))
     if SupportAddress.objects.for_account(account).count() >= MAX_ADDRESSES:
-        raise ValidationError(_("An account has at most %(n)s support addresses.") % {"n": MAX_ADDRESSES})
+        raise ValidationError(
+            _("An account has at most %(n)s support addresses.") % {"n": MAX_ADDRESSES}
+        )
     if SupportAddress.objects.for_account(account).filter(email=email).exists():
         raise ValidationError(_("This support address exists already."))
     address = SupportAddress(
@@ -114,7 +116,10 @@ def _channel_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if after == MailboxChannel.AfterImport.MOVE and move_to == folder:
         raise ValidationError(_("Move imported messages to another folder than the one read."))
     security = fields.get("security") or MailboxChannel.Security.SSL
-    if security not in MailboxChannel.Security.values or after not in MailboxChannel.AfterImport.values:
+    if (
+        security not in MailboxChannel.Security.values
+        or after not in MailboxChannel.AfterImport.values
+    ):
         raise ValidationError(_("Choose one of the options."))
     username = str(fields.get("username", "")).strip()[:254]
     if not username:
@@ -140,7 +145,10 @@ def channel_create(
     if not password:
         raise ValidationError(_("Enter the mailbox's password."))
     channel = MailboxChannel(
-        account=account, address=address, password_encrypted=encrypt(password), **_channel_fields(fields)
+        account=account,
+        address=address,
+        password_encrypted=encrypt(password),
+        **_channel_fields(fields),
     )
     channel.save()
     if address.arrival != SupportAddress.Arrival.MAILBOX:

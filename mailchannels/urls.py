@@ -7,9 +7,7 @@ app_name = "mailchannels"
 urlpatterns = [
     path("agent/settings/email/", views.email_settings, name="email_settings"),
     path("agent/settings/email/addresses/new/", views.address_new, name="address_new"),
-    path(
-        "agent/settings/email/addresses/<int:number>/", views.address_edit, name="address_edit"
-    ),
+    path("agent/settings/email/addresses/<int:number>/", views.address_edit, name="address_edit"),
     path(
         "agent/settings/email/addresses/<int:number>/delete/",
         views.address_delete,
@@ -21,9 +19,7 @@ urlpatterns = [
         name="address_verify",
     ),
     path("agent/settings/email/channels/new/", views.channel_new, name="channel_new"),
-    path(
-        "agent/settings/email/channels/<int:number>/", views.channel_edit, name="channel_edit"
-    ),
+    path("agent/settings/email/channels/<int:number>/", views.channel_edit, name="channel_edit"),
     path(
         "agent/settings/email/channels/<int:number>/test/",
         views.channel_test,

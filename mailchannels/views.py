@@ -94,7 +94,9 @@ def address_delete(request, number: int):
 def address_verify(request, number: int):
     address = address_for_admin(account=request.account, number=number)
     services.address_verification_resend(address=address)
-    messages.success(request, _("A confirmation email is on its way to %(email)s.") % {"email": address.email})
+    messages.success(
+        request, _("A confirmation email is on its way to %(email)s.") % {"email": address.email}
+    )
     return redirect("mailchannels:email_settings")
 
 

@@ -78,12 +78,12 @@ def register_receive_hook(hook: Callable[[Account, Any], str]) -> None:
 
 # ... and each mail that opened a ticket, in its transaction (mailchannels: the support
 # address it came in on, and that address's default group).
-_received_hooks: list[Callable[[Account, Any, "InboundResult"], None]] = []
+_received_hooks: list[Callable[[Account, Any, InboundResult], None]] = []
 # The mail being received, while it is (read by outgoing mail's From: mailchannels).
 _current_message: ContextVar[Any] = ContextVar("inbound_message", default=None)
 
 
-def register_received_hook(hook: Callable[[Account, Any, "InboundResult"], None]) -> None:
+def register_received_hook(hook: Callable[[Account, Any, InboundResult], None]) -> None:
     if hook not in _received_hooks:
         _received_hooks.append(hook)
 

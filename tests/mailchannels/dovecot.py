@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import grp
+import ipaddress
 import os
 import pwd
 import shutil
@@ -109,7 +111,7 @@ def _self_signed(root: Path) -> None:
             x509.SubjectAlternativeName(
                 [
                     x509.DNSName("localhost"),
-                    x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1")),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                 ]
             ),
             critical=False,
@@ -167,11 +169,9 @@ class Dovecot:
 
 
 def _run_as() -> tuple[str, str, int, int]:
-    if os.geteuid() != 0:
-        entry = pwd.getpwuid(os.geteuid())
-    else:  # root: Dovecot runs as nobody, owning its throwaway directory
-        entry = pwd.getpwnam("nobody")
-    group = __import__("grp").getgrgid(entry.pw_gid).gr_name
+    # As root, Dovecot runs as nobody, owning its throwaway directory.
+    entry = pwd.getpwnam("nobody") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
+    group = grp.getgrgid(entry.pw_gid).gr_name
     return entry.pw_name, group, entry.pw_uid, entry.pw_gid
 
 
@@ -186,8 +186,9 @@ def running_dovecot() -> Iterator[Dovecot]:
     (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
     (root / "dovecot.conf").write_text(CONFIG.format(root=root, user=user, group=group, port=port))
     os.chmod(root, 0o755)
-    for path in [root, *root.rglob("*")]:
-        os.chown(path, uid, gid) if os.geteuid() == 0 else None
+    if os.geteuid() == 0:
+        for path in [root, *root.rglob("*")]:
+            os.chown(path, uid, gid)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
     def demote() -> None:

@@ -4,6 +4,7 @@ every message ends up exactly one ticket or one comment, and the bookkeeping agr
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections import Counter
@@ -14,7 +15,7 @@ from celery import Celery
 
 from mailchannels.models import FetchedMessage, MailboxChannel
 from notifications import addresses
-from notifications.models import Trigger
+from notifications.models import InboundEmail, Trigger
 from tests.factories import make_ticket
 from tests.mailchannels.conftest import make_channel, message
 from tests.notifications.test_celery_worker import Worker, redis_url  # noqa: F401
@@ -22,7 +23,7 @@ from tickets.models import Comment, Ticket
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-MESSAGES = 2000
+MESSAGES = int(os.environ.get("SOAK_MESSAGES", "2000"))
 REPLY_EVERY = 10  # every tenth message answers one of the existing tickets (one each:
 # more than five from one sender to one ticket in ten minutes is a burst, dropped)
 TASK = "mailchannels.tasks.mailboxes_fetch_task"
@@ -52,12 +53,15 @@ def test_two_kills_mid_fetch_still_import_every_message_exactly_once(
 ):
     # No emails (the worker would queue them on the test broker): only imports here.
     Trigger.objects.for_account(acme).update(active=False)
-    existing = make_ticket(account=acme, submitter=acme_user, subject="Ongoing")
-    root = addresses.thread_id(existing)
+    existing = [
+        make_ticket(account=acme, submitter=acme_user, subject=f"Ongoing {n}")
+        for n in range(MESSAGES // REPLY_EVERY)
+    ]
     make_channel(acme, support, dovecot)
     raws = []
     for i in range(MESSAGES):
         if i % REPLY_EVERY == 0:
+            root = addresses.thread_id(existing[i // REPLY_EVERY])
             raws.append(
                 message(subject="Re: Ongoing", text=f"soak-{i}", headers=[("References", root)])
             )
@@ -75,7 +79,7 @@ def test_two_kills_mid_fetch_still_import_every_message_exactly_once(
     worker = Worker(redis_url=redis_url, queue=queue, mail_dir=tmp_path, send_seconds=0)
     kills = []
     try:
-        for threshold in (200, 900):
+        for threshold in (MESSAGES // 10, MESSAGES * 9 // 20):
             worker.start()
             publisher.send_task(TASK, queue=queue)
             _wait(lambda t=threshold: _done(acme) >= t, f"{threshold} imports")
@@ -97,7 +101,10 @@ def test_two_kills_mid_fetch_still_import_every_message_exactly_once(
         .filter(body__startswith="soak-")
         .values_list("body", flat=True)
     )
-    assert bodies == Counter({f"soak-{i}": 1 for i in range(MESSAGES)})
+    outcomes = Counter(
+        InboundEmail.objects.for_account(acme).values_list("outcome", "reason", "ticket__subject")
+    )
+    assert bodies == Counter({f"soak-{i}": 1 for i in range(MESSAGES)}), outcomes
     replies = Comment.objects.for_account(acme).filter(
         ticket__in=existing, body__startswith="soak-"
     )

@@ -24,10 +24,10 @@ from customfields.models import TicketField
 from customfields.services import ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
-from notifications.models import Delivery, Suppression, Trigger
-from notifications.services import trigger_create
 from mailchannels.models import MailboxChannel, SupportAddress
 from mailchannels.services import address_create, mailbox_connect
+from notifications.models import Delivery, Suppression, Trigger
+from notifications.services import trigger_create
 from notifications.suppressions import suppression_add
 from servicelevels.models import SlaPolicy
 from servicelevels.policies import sla_policy_create
