@@ -26,6 +26,12 @@ def _group_field() -> _GroupField:
     )
 
 
+def _groups_of(form: AccountForm) -> None:
+    field = form.fields["group"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = AgentGroup.objects.for_account(form.account).order_by("name")
+
+
 class AddressForm(AccountForm):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     display_name = forms.CharField(
@@ -46,9 +52,7 @@ class AddressForm(AccountForm):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = AgentGroup.objects.for_account(self.account).order_by(
-            "name"
-        )
+        _groups_of(self)
         if editing:
             del self.fields["email"]
             del self.fields["arrival"]
@@ -88,9 +92,7 @@ class ChannelForm(AccountForm):
 
     def __init__(self, *args, channel: MailboxChannel | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = AgentGroup.objects.for_account(self.account).order_by(
-            "name"
-        )
+        _groups_of(self)
         if channel is not None:
             for name in ("email", "display_name", "group"):
                 del self.fields[name]

@@ -10,6 +10,7 @@ from mailchannels.tasks import mailboxes_fetch_task
 from tests.browser.conftest import screenshot, sign_in
 from tests.mailchannels.conftest import message
 from tests.mailchannels.dovecot import USERS, running_dovecot
+from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,12 +32,12 @@ def test_admin_connects_a_mailbox_and_its_mail_becomes_a_ticket(
     expect(page.get_by_text("No mailbox connected.")).to_be_visible()
     page.get_by_role("link", name="Connect an IMAP mailbox").click()
 
-    page.get_by_label("Support address").fill("support@acme.example")
-    page.get_by_label("Display name").fill("Acme Support")
-    page.get_by_label("IMAP server").fill(dovecot.host)
-    page.get_by_label("Port").fill(str(dovecot.port))
-    page.get_by_label("User name").fill("support@acme.example")
-    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_label("Support address", exact=True).fill("support@acme.example")
+    page.get_by_label("Display name", exact=True).fill("Acme Support")
+    page.get_by_label("IMAP server", exact=True).fill(dovecot.host)
+    page.get_by_label("Port", exact=True).fill(str(dovecot.port))
+    page.get_by_label("User name", exact=True).fill("support@acme.example")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
     page.get_by_role("button", name="Add mailbox").click()
     expect(page.get_by_text("Mailbox channel added: test its connection.")).to_be_visible()
 
@@ -62,11 +63,16 @@ def test_admin_connects_a_mailbox_and_its_mail_becomes_a_ticket(
     expect(page.locator(".imported-count")).to_have_text("1")
     screenshot(page, "email-channel-imported")
 
-    page.goto(f"{acme_url}/agent/")
-    page.get_by_role("link", name="Invoice is wrong").first.click()
+    ticket = Ticket.objects.for_account(acme).get(subject="Invoice is wrong")
+    assert ticket.requester.email == "wanda@customer.example"
+    page.goto(f"{acme_url}/agent/tickets/{ticket.number}/")
+    expect(page.get_by_role("heading", name="Invoice is wrong")).to_be_visible()
     expect(page.get_by_text("Wanda Writer").first).to_be_visible()
     screenshot(page, "email-channel-ticket")
 
     page.goto(f"{acme_url}/agent/settings/email/")
-    expect(page.get_by_role("cell", name="support@acme.example")).to_be_visible()
+    row = page.locator("table.mailbox-channels tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("link", name="support@acme.example")).to_be_visible()
+    expect(row.get_by_text("OK", exact=True)).to_be_visible()
     screenshot(page, "email-channels-list")
