@@ -191,7 +191,11 @@ def fetch_sweep() -> dict[str, int]:
                 .select_related("account", "address")
                 .get(pk=channel.pk)
             )
-        report = channel_fetch(fresh)
+        try:
+            report = channel_fetch(fresh)
+        except Exception:  # one broken channel never stops the others' fetch
+            logger.exception("Mailbox channel %s: fetch failed", channel.pk)
+            continue
         key = f"{channel.account.subdomain}/{channel.number}"
         imported[key] = report.imported
     return imported

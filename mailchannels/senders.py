@@ -33,6 +33,24 @@ def formatted(address: SupportAddress) -> str:
     return formataddr((address.display_name or address.account.name, address.email))
 
 
+def _account_addresses(account_id: int) -> dict[str, SupportAddress]:
+    """The account's support addresses by email (at most MAX_ADDRESSES), read once per
+    inbound mail (kept on the mail being received) and else once per call."""
+    message = current_message()
+    cached = getattr(message, "_support_addresses", None) if message is not None else None
+    if cached is not None and cached[0] == account_id:
+        return cached[1]
+    found = {
+        a.email: a
+        for a in SupportAddress.objects.for_account(Account(pk=account_id)).select_related(
+            "account", "group"
+        )
+    }
+    if message is not None:
+        message._support_addresses = (account_id, found)
+    return found
+
+
 def _addressed_to(account: Account, message) -> SupportAddress | None:
     """The account's support address the mail was sent to (To, Cc, Delivered-To): a
     forwarded or webhook-delivered mail keeps the customer's original recipients."""
@@ -45,13 +63,8 @@ def _addressed_to(account: Account, message) -> SupportAddress | None:
         wanted += [a.addr_spec.lower() for a in found][:50]
     if not wanted:
         return None
-    found = {
-        a.email: a
-        for a in SupportAddress.objects.for_account(account)
-        .filter(email__in=wanted)
-        .select_related("account", "group")
-    }
-    return next((found[w] for w in wanted if w in found), None)
+    known = _account_addresses(account.pk)
+    return next((known[w] for w in wanted if w in known), None)
 
 
 def address_of_mail(account: Account, message) -> SupportAddress | None:
@@ -62,15 +75,24 @@ def address_of_mail(account: Account, message) -> SupportAddress | None:
     return _addressed_to(account, message) if message is not None else None
 
 
+def _recorded(ticket: Ticket) -> str | None:
+    """The ticket's recorded address, formatted; read once per ticket object (a change's
+    emails to several recipients ask for it each)."""
+    if not hasattr(ticket, "_support_sender"):
+        row = (
+            TicketAddress.objects.for_account(ticket.account)
+            .filter(ticket=ticket)
+            .select_related("address", "address__account")
+            .first()
+        )
+        ticket._support_sender = formatted(row.address) if row is not None else None  # type: ignore[attr-defined]
+    return ticket._support_sender  # type: ignore[attr-defined]
+
+
 def sender_for_ticket(ticket: Ticket) -> str | None:
-    row = (
-        TicketAddress.objects.for_account(ticket.account)
-        .filter(ticket=ticket)
-        .select_related("address", "address__account")
-        .first()
-    )
-    if row is not None:
-        return formatted(row.address)
+    recorded = _recorded(ticket)
+    if recorded is not None:
+        return recorded
     # The mail opening the ticket, while it is received (its first emails are composed
     # before the received hook records the address).
     message = current_message()
@@ -87,9 +109,9 @@ def ticket_received(account: Account, message, result) -> None:
     if address is None:
         return
     ticket = result.ticket
-    TicketAddress.objects.get_or_create(
-        account=account, ticket=ticket, defaults={"address": address}
-    )
+    # A ticket just opened: no row can exist yet.
+    TicketAddress.objects.create(account=account, ticket=ticket, address=address)
+    ticket._support_sender = formatted(address)
     if address.group_id is not None and ticket.group_id is None:
         ticket_update(ticket=ticket, actor=None, channel=Channel.SYSTEM, group=address.group)
 
@@ -99,8 +121,4 @@ def is_support_address(address: str) -> bool:
     account_id = current_account_id()
     if account_id is None:
         return False
-    return (
-        SupportAddress.objects.for_account(Account(pk=account_id))
-        .filter(email=address.strip().lower())
-        .exists()
-    )
+    return address.strip().lower() in _account_addresses(account_id)
