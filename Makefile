@@ -15,7 +15,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	p=$$(command -v $$c 2>/dev/null) || continue; \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test test-pgbouncer install lint fmt bench worker messages clean
+.PHONY: run test test-pgbouncer install lint fmt bench bench-imap worker messages clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -71,6 +71,14 @@ bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --tickets $(BENCH_TICKETS) \
 		--duration $(BENCH_DURATION) $(if $(ONLY),--only $(ONLY))
+
+# Issue 24: import throughput of one worker from a local Dovecot (needs dovecot-imapd);
+# writes tickets into a throwaway account of IMAP_BENCH_DATABASE_URL (a scratch database).
+IMAP_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sportello_imap_bench
+IMAP_BENCH_MESSAGES ?= 1000
+bench-imap: install
+	DATABASE_URL=$(IMAP_BENCH_DATABASE_URL) $(PY) manage.py migrate --verbosity 0
+	DATABASE_URL=$(IMAP_BENCH_DATABASE_URL) $(PY) -m bench.imap_import --messages $(IMAP_BENCH_MESSAGES)
 
 worker: install
 	$(VENV)/bin/celery -A helpdesk worker -B -Q mail,default,imports --loglevel=info

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ticketlinks",
     # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.
     "webhooks",
+    "mailchannels",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
@@ -318,7 +319,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     # SLA warnings in the agents' bell (servicelevels/warnings.py, issue 22).
     "sla-warnings": {"task": "servicelevels.tasks.sla_warnings_task", "schedule": 5 * 60.0},
+    # Connected mailboxes (mailchannels/fetch.py): every minute; exactly-once by UID.
+    "mailboxes-fetch": {
+        "task": "mailchannels.tasks.mailboxes_fetch_task",
+        "schedule": 60.0,
+        "options": {"expires": 55.0},
+    },
 }
+# Mailbox channels (issue 24): the Fernet key of stored mailbox passwords (derived from
+# SECRET_KEY when unset), an extra CA file for private mail servers, and limits.
+MAILBOX_SECRET_KEY = env.str("MAILBOX_SECRET_KEY", default="")
+MAILBOX_CA_FILE = env.str("MAILBOX_CA_FILE", default="")
+MAILBOX_MESSAGES_PER_FETCH = env.int("MAILBOX_MESSAGES_PER_FETCH", default=500)
+MAILBOX_MAX_MESSAGE_BYTES = env.int("MAILBOX_MAX_MESSAGE_BYTES", default=30 * 1024 * 1024)
 # Tickets one automation acts on in one pass, at most: 1,200 an hour at a pass every 10
 # minutes (Zendesk: 1,000 an hour); the rest wait for the next pass, so a pass stays short
 # however many tickets match at once (an application costs ~45 ms on the bench machine

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("automations.urls")),
     path("", include("satisfaction.urls")),
+    path("", include("mailchannels.urls")),
 ]

@@ -4,6 +4,7 @@ the support address of each account, and the stable Message-ID root of a ticket.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from email.utils import formataddr
 
 from django.conf import settings
@@ -26,9 +27,32 @@ def support_address(account: Account) -> str:
     return f"{SUPPORT_LOCAL_PART}@{account_mail_domain(account)}"
 
 
-def from_address(account: Account) -> str:
-    # The platform's verified sender, shown with the account's name; replies go to the
-    # per-ticket Reply-To address.
+# Other apps answer "which address does this ticket's mail go out from?" (mailchannels:
+# the support address the ticket came in on) and "is this one of our addresses?".
+_sender_hooks: list[Callable[[Ticket], str | None]] = []
+_own_address_hooks: list[Callable[[str], bool]] = []
+
+
+def register_sender_hook(hook: Callable[[Ticket], str | None]) -> None:
+    if hook not in _sender_hooks:
+        _sender_hooks.append(hook)
+
+
+def register_own_address_hook(hook: Callable[[str], bool]) -> None:
+    if hook not in _own_address_hooks:
+        _own_address_hooks.append(hook)
+
+
+def from_address(account: Account, ticket: Ticket | None = None) -> str:
+    """The From of every email the account sends: the one place it is decided. A
+    ticket's mail goes out from the support address it came in on (a hook), else from
+    the platform's verified sender shown with the account's name; replies go to the
+    per-ticket Reply-To address either way."""
+    if ticket is not None:
+        for hook in _sender_hooks:
+            found = hook(ticket)
+            if found:
+                return found
     return formataddr((account.name, settings.DEFAULT_FROM_EMAIL))
 
 
@@ -100,7 +124,9 @@ def is_own_address(address: str) -> bool:
         return True
     domain = address.rpartition("@")[2]
     base = settings.BASE_DOMAIN
-    return domain == base or domain.endswith("." + base)
+    if domain == base or domain.endswith("." + base):
+        return True
+    return any(hook(address) for hook in _own_address_hooks)
 
 
 def is_own_message_id(message_id: str) -> bool:

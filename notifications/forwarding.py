@@ -66,7 +66,7 @@ def ticket_forward(
                 kind=Delivery.Kind.FORWARD,
                 reason=(_("Forwarded by %(name)s") % {"name": actor.name})[:200],
                 to_email=recipient.email,
-                from_email=addresses.from_address(ticket.account),
+                from_email=addresses.from_address(ticket.account, ticket),
                 # Answers go to the agent who forwarded, not into the ticket.
                 reply_to=actor.email,
                 subject=composed.subject,

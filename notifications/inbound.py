@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +64,32 @@ _QUOTE_HEADERS = [
         r"^\s*De:\s.+$",
     )
 ]
+
+
+# Other apps see each routed mail first (mailchannels: a support address's forwarding
+# confirmation coming back); a hook answering a reason takes the mail, logged as dropped.
+_receive_hooks: list[Callable[[Account, Any], str]] = []
+
+
+def register_receive_hook(hook: Callable[[Account, Any], str]) -> None:
+    if hook not in _receive_hooks:
+        _receive_hooks.append(hook)
+
+
+# ... and each mail that opened a ticket, in its transaction (mailchannels: the support
+# address it came in on, and that address's default group).
+_received_hooks: list[Callable[[Account, Any, InboundResult], None]] = []
+# The mail being received, while it is (read by outgoing mail's From: mailchannels).
+_current_message: ContextVar[Any] = ContextVar("inbound_message", default=None)
+
+
+def register_received_hook(hook: Callable[[Account, Any, InboundResult], None]) -> None:
+    if hook not in _received_hooks:
+        _received_hooks.append(hook)
+
+
+def current_message() -> Any:
+    return _current_message.get()
 
 
 @dataclass(frozen=True)
@@ -290,15 +318,36 @@ def _copied_users(account: Account, sender_user: User, message) -> list[User]:
 # No savepoint of its own: the webhook view's transaction holds it, and whatever escapes
 # from here rolls that back whole (Signal.send lets it through).
 @transaction.atomic(savepoint=False)
-def email_receive(*, message, esp_name: str = "", event_id: str | None = None) -> InboundResult:
-    """Turn one inbound email into a comment, a ticket, or a logged drop."""
-    account, local = _resolve_account(message)
+def email_receive(
+    *,
+    message,
+    esp_name: str = "",
+    event_id: str | None = None,
+    account: Account | None = None,
+) -> InboundResult:
+    """Turn one inbound email into a comment, a ticket, or a logged drop.
+
+    ``account``: a mailbox the account connected (mailchannels) — the mail is the
+    account's whatever it is addressed to; our reply+ address still names the ticket."""
+    if account is None:
+        account, local = _resolve_account(message)
+    else:
+        resolved, local = _resolve_account(message)
+        local = local if resolved is not None and resolved.pk == account.pk else ""
     if account is None:
         logger.warning("Inbound email (%s) for none of our addresses; dropped", esp_name)
         return InboundResult(InboundEmail.Outcome.DROPPED, "no account for the recipient")
     # Routed: from here on the database shows this account's rows only (row-level security).
-    with account_context(account):
-        return _receive_for_account(account, local, message)
+    token = _current_message.set(message)
+    try:
+        with account_context(account):
+            result = _receive_for_account(account, local, message)
+            if result.outcome == InboundEmail.Outcome.TICKET and result.ticket is not None:
+                for hook in _received_hooks:
+                    hook(account, message, result)
+            return result
+    finally:
+        _current_message.reset(token)
 
 
 def _receive_for_account(account: Account, local: str, message) -> InboundResult:
@@ -309,6 +358,10 @@ def _receive_for_account(account: Account, local: str, message) -> InboundResult
     sender = _text(from_address.addr_spec if from_address else "").strip().lower()
     message_id = _header(message, "Message-ID")[:255]
     subject = clean_subject(_text(message.subject), max_length=255)
+    for hook in _receive_hooks:
+        taken = hook(account, message)
+        if taken:
+            return _record(account, message_id, sender[:254], subject, "dropped", taken)
     if not sender or "@" not in sender:
         logger.info("Inbound email without a sender for %s; dropped", account.subdomain)
         return _record(account, message_id, "", subject, "dropped", "no sender")

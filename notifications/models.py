@@ -75,6 +75,7 @@ class Delivery(TenantModel):
         WEBHOOK = "webhook", _("Webhook deactivated")
         # An agent's own notification (notifications.inapp) they chose to get by email.
         NOTIFY = "notify", _("Notification")
+        VERIFY = "verify", _("Address verification")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

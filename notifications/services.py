@@ -268,7 +268,7 @@ def _delivery(
         kind=kind,
         reason=reason[:200],
         to_email=recipient.email,
-        from_email=addresses.from_address(ticket.account),
+        from_email=addresses.from_address(ticket.account, ticket),
         reply_to=addresses.reply_address(ticket),
         subject=composed.subject,
         body_text=composed.text,

@@ -38,6 +38,7 @@ EXCLUDED: dict[str, str] = {
     # sessions (the webhooks themselves travel; docs/webhooks.md).
     "webhooks.WebhookCall": "this installation's outgoing requests, not the account's data",
     "webhooks.WebhookAttempt": "this installation's outgoing requests, not the account's data",
+    "mailchannels.FetchedMessage": "a mailbox's per-UID fetch log; the channel keeps last_uid",
 }
 
 # Fields holding secrets: exported only when asked (--with-passwords), and otherwise
@@ -49,6 +50,7 @@ SECRETS: dict[str, tuple[str, ...]] = {
     # import draws a random signing secret (revealed to the admins in its settings) and an
     # unusable credential, to be entered again (webhooks arrive inactive: ON_IMPORT).
     "webhooks.Webhook": ("signing_secret", "auth_secret"),
+    "mailchannels.MailboxChannel": ("password_encrypted",),
 }
 
 

@@ -215,7 +215,8 @@ def test_api_ticket_list_and_create(acme, acme_agent, acme_user, client_for):
     # +1: the fields its custom_fields lists.
     # +1 since custom statuses: the New category's default status.
     # +1 since following (issue 22): the agent who opens it follows it (one INSERT).
-    assert len(ctx.captured_queries) == 21
+    # +1 since email channels: the support address the ticket's emails go out from.
+    assert len(ctx.captured_queries) == 22
 
 
 def test_inbound_email_opening_a_ticket(settings, acme):
@@ -239,7 +240,9 @@ def test_inbound_email_opening_a_ticket(settings, acme):
         return len(ctx.captured_queries)
 
     post(0)
-    assert post(1) == 24  # +1 SLAs: the active policies; +1 statuses: New's default
+    assert post(1) == 24 + 2  # +1 SLAs: the active policies; +1 statuses: New's default
+    # +2 email channels: the account's support addresses (read once per mail: loop check
+    # and the address it came in on) and the ticket's recorded one (its emails' From).
 
 
 def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(

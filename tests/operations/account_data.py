@@ -20,6 +20,8 @@ from customfields.models import OrganizationField, UserField
 from customfields.people import people_values_set
 from customfields.services import field_create
 from macros.services import macro_create, macro_record_use
+from mailchannels.models import TicketAddress
+from mailchannels.services import mailbox_connect
 from notifications import inapp
 from notifications.models import Delivery, InboundEmail
 from notifications.suppressions import suppression_add
@@ -104,6 +106,15 @@ def fill_account(account) -> None:
         outcome=InboundEmail.Outcome.COMMENT,
     )
     api_token_create(account=account, name="Sync", user=agent, created_by=admin)
+    channel = mailbox_connect(
+        account=account,
+        email=f"help@{account.subdomain}.example",
+        password="mailbox-password",
+        host="imap.example",
+        username="help",
+        group=group,
+    )
+    TicketAddress.objects.create(account=account, ticket=ticket, address=channel.address)
     retention_policy_update(
         account=account, actor=admin, closed_ticket_months=24, attachment_months=None
     )

@@ -183,6 +183,7 @@ def test_outbox_gauges_count_every_accounts_rows_by_kind(operator, acme, globex)
         "forward": 0,
         "reset": 0,
         "invite": 0,
+        "verify": 0,
     }
     assert gauge("sportello_outbox_failed")["reset"] == 1
     assert sum(gauge("sportello_outbox_failed").values()) == 1

@@ -26,6 +26,8 @@ from customfields.models import OrganizationField, TicketField, TicketForm, User
 from customfields.services import field_create, ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
+from mailchannels.models import MailboxChannel, SupportAddress
+from mailchannels.services import address_create, mailbox_connect
 from notifications.inapp import Target, notifications_write
 from notifications.models import Delivery, Notification, Suppression, Trigger
 from notifications.services import trigger_create
@@ -307,6 +309,28 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             key=f"{GLOBEX_SECRET} {i}",
         )
 
+    # Email channels (issue 24): acme's mailbox password holds the never-shown marker, so
+    # a page rendering it back fails the crawl for every role; globex has more of both.
+    acme_address = address_create(account=acme, email="help@acme.example")
+    acme_channel = mailbox_connect(
+        account=acme,
+        email="support@acme.example",
+        password=f"{GLOBEX_SECRET}-mailbox-password",
+        username="support@acme.example",
+        host="127.0.0.1",
+        port=9,
+    )
+    for i in range(3):
+        mailbox_connect(
+            account=globex,
+            email=f"support{i}@globex.example",
+            display_name=GLOBEX_SECRET,
+            password=GLOBEX_SECRET,
+            host="127.0.0.1",
+            port=9,
+            username=GLOBEX_SECRET,
+        )
+
     def attachment(ticket: Ticket, name: str) -> Attachment:
         return Attachment.objects.for_account(ticket.account).get(
             comment__ticket=ticket, filename=name
@@ -411,5 +435,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "agent_note": agent_note.number,
         "admin_note": admin_note.number,
         "globex_note": beyond_acme(Notification),
+        "support_address": acme_address.number,
+        "globex_support_address": beyond_acme(SupportAddress),
+        "mailbox_channel": acme_channel.number,
+        "globex_mailbox_channel": beyond_acme(MailboxChannel),
     }
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -197,6 +197,14 @@ VIEW_PROBES = {
 # in (admins manage every shared view), and each one's own personal view only.
 VIEW_READERS = {"agent": {"shared", "agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
 VIEW_EDITORS = {"agent": {"agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
+SUPPORT_ADDRESS_PROBES = {
+    "mine": lambda i: {"number": i["support_address"]},
+    "globex": lambda i: {"number": i["globex_support_address"]},
+}
+MAILBOX_PROBES = {
+    "mine": lambda i: {"number": i["mailbox_channel"]},
+    "globex": lambda i: {"number": i["globex_mailbox_channel"]},
+}
 SCHEDULE_PROBES = {
     "mine": lambda i: {"number": i["schedule"]},
     "globex": lambda i: {"number": i["globex_schedule"]},
@@ -520,6 +528,22 @@ TABLE: dict[str, Entry] = {
         HOLIDAY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/sla/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    **{
+        f"agent/settings/email/{route}": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN)
+        for route in ("", "addresses/new/", "channels/new/")
+    },
+    **{
+        f"agent/settings/email/addresses/<int:number>/{action}": Entry(
+            SUPPORT_ADDRESS_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for action in ("", "delete/", "verify/")
+    },
+    **{
+        f"agent/settings/email/channels/<int:number>/{action}": Entry(
+            MAILBOX_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for action in ("", "test/", "fetch/", "delete/")
+    },
     "agent/settings/sla/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/sla/<int:number>/": Entry(
         SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -826,6 +850,8 @@ def state_fingerprint() -> tuple:
         "notifications_notification",
         "notifications_ticketfollow",
         "notifications_notificationpreference",
+        "mailchannels_supportaddress",
+        "mailchannels_mailboxchannel",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",

@@ -1,0 +1,20 @@
+"""The only road from a number in a settings URL to a support address or a mailbox
+channel (per-account numbers; 404 alike for another account's and a missing one)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Account
+from mailchannels.models import MailboxChannel, SupportAddress
+
+
+def address_for_admin(*, account: Account, number: int) -> SupportAddress:
+    return get_object_or_404(SupportAddress.objects.for_account(account), number=number)
+
+
+def channel_for_admin(*, account: Account, number: int) -> MailboxChannel:
+    return get_object_or_404(
+        MailboxChannel.objects.for_account(account).select_related("address", "account"),
+        number=number,
+    )

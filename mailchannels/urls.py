@@ -1,0 +1,38 @@
+from django.urls import path
+
+from mailchannels import views
+
+app_name = "mailchannels"
+
+urlpatterns = [
+    path("agent/settings/email/", views.email_settings, name="email_settings"),
+    path("agent/settings/email/addresses/new/", views.address_new, name="address_new"),
+    path("agent/settings/email/addresses/<int:number>/", views.address_edit, name="address_edit"),
+    path(
+        "agent/settings/email/addresses/<int:number>/delete/",
+        views.address_delete,
+        name="address_delete",
+    ),
+    path(
+        "agent/settings/email/addresses/<int:number>/verify/",
+        views.address_verify,
+        name="address_verify",
+    ),
+    path("agent/settings/email/channels/new/", views.channel_new, name="channel_new"),
+    path("agent/settings/email/channels/<int:number>/", views.channel_edit, name="channel_edit"),
+    path(
+        "agent/settings/email/channels/<int:number>/test/",
+        views.channel_test,
+        name="channel_test",
+    ),
+    path(
+        "agent/settings/email/channels/<int:number>/fetch/",
+        views.channel_fetch_now,
+        name="channel_fetch",
+    ),
+    path(
+        "agent/settings/email/channels/<int:number>/delete/",
+        views.channel_delete,
+        name="channel_delete",
+    ),
+]

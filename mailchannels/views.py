@@ -1,0 +1,183 @@
+"""Admin settings: support addresses and IMAP mailbox channels (status, connection
+test, fetch now, the messages that could not be imported). Views parse, call one
+service or selector, render; mutations are POST only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk.form_errors import add_domain_error
+from mailchannels import services
+from mailchannels.access import address_for_admin, channel_for_admin
+from mailchannels.fetch import channel_fetch
+from mailchannels.forms import AddressForm, ChannelForm
+from mailchannels.selectors import addresses_for_account, channels_for_account, failed_messages
+from notifications import addresses as our_addresses
+from tickets.views.common import admin_view
+
+FETCH_NOW_LIMIT = 50
+
+
+@admin_view
+def email_settings(request):
+    account = request.account
+    return render(
+        request,
+        "agent/settings/email_channels.html",
+        {
+            "section": "email",
+            "addresses": addresses_for_account(account=account),
+            "channels": channels_for_account(account=account),
+            "internal_address": our_addresses.support_address(account),
+            "platform_sender": settings.DEFAULT_FROM_EMAIL,
+            "form": AddressForm(account=account),
+        },
+    )
+
+
+@admin_view
+def address_new(request):
+    form = AddressForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            address = services.address_create(account=request.account, **form.cleaned_data)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Support address %(email)s added.") % {"email": address})
+            return redirect("mailchannels:email_settings")
+    return render(
+        request,
+        "agent/settings/email_address_form.html",
+        {"section": "email", "form": form, "address": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_view
+def address_edit(request, number: int):
+    address = address_for_admin(account=request.account, number=number)
+    initial = {"display_name": address.display_name, "group": address.group}
+    form = AddressForm(request.POST or None, account=request.account, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_update(address=address, **form.cleaned_data)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Support address saved."))
+            return redirect("mailchannels:email_settings")
+    return render(
+        request,
+        "agent/settings/email_address_form.html",
+        {"section": "email", "form": form, "address": address},
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_view
+@require_POST
+def address_delete(request, number: int):
+    address = address_for_admin(account=request.account, number=number)
+    services.address_delete(address=address)
+    messages.success(request, _("Support address %(email)s removed.") % {"email": address.email})
+    return redirect("mailchannels:email_settings")
+
+
+@admin_view
+@require_POST
+def address_verify(request, number: int):
+    address = address_for_admin(account=request.account, number=number)
+    services.address_verification_resend(address=address)
+    messages.success(
+        request, _("A confirmation email is on its way to %(email)s.") % {"email": address.email}
+    )
+    return redirect("mailchannels:email_settings")
+
+
+@admin_view
+def channel_new(request):
+    form = ChannelForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.mailbox_connect(account=request.account, **form.cleaned_data)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Mailbox channel added: test its connection."))
+            return redirect("mailchannels:channel_edit", number=channel.number)
+    return render(
+        request,
+        "agent/settings/email_channel_form.html",
+        {"section": "email", "form": form, "channel": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_view
+def channel_edit(request, number: int):
+    channel = channel_for_admin(account=request.account, number=number)
+    form = ChannelForm(
+        request.POST or None,
+        account=request.account,
+        channel=channel,
+        initial=ChannelForm.initial_for(channel),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_update(channel=channel, **form.cleaned_data)
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Mailbox channel saved."))
+            return redirect("mailchannels:channel_edit", number=channel.number)
+    return render(
+        request,
+        "agent/settings/email_channel_form.html",
+        {
+            "section": "email",
+            "form": form,
+            "channel": channel,
+            "failed": list(failed_messages(channel=channel)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_view
+@require_POST
+def channel_test(request, number: int):
+    channel = channel_for_admin(account=request.account, number=number)
+    ok, message = services.channel_test(channel=channel)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("mailchannels:channel_edit", number=channel.number)
+
+
+@admin_view
+@require_POST
+def channel_fetch_now(request, number: int):
+    channel = channel_for_admin(account=request.account, number=number)
+    report = channel_fetch(channel, limit=FETCH_NOW_LIMIT)
+    if report.error:
+        messages.error(request, report.error)
+    else:
+        messages.success(
+            request,
+            _("%(imported)s messages imported, %(failed)s could not be imported.")
+            % {"imported": report.imported, "failed": report.failed},
+        )
+    return redirect("mailchannels:channel_edit", number=channel.number)
+
+
+@admin_view
+@require_POST
+def channel_delete(request, number: int):
+    channel = channel_for_admin(account=request.account, number=number)
+    services.channel_delete(channel=channel)
+    messages.success(request, _("Mailbox channel removed."))
+    return redirect("mailchannels:email_settings")

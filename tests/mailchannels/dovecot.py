@@ -1,0 +1,224 @@
+"""A real Dovecot (Debian's dovecot-imapd) for the tests and the bench: started as an
+unprivileged process on a free local port with a throwaway configuration — passwd-file
+authentication, Maildir under a temporary directory, IMAPS with a self-signed
+certificate generated here — and stopped afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import grp
+import ipaddress
+import os
+import pwd
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from imap_tools import MailBox
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+USERS = {"support@acme.example": "s3cret-imap", "billing@acme.example": "other-pass"}
+
+CONFIG = """
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {user}
+ssl = required
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={user} gid={group} home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = {port}
+    ssl = yes
+  }}
+  chroot =
+}}
+service anvil {{
+  chroot =
+}}
+service auth {{
+  user = {user}
+}}
+service auth-worker {{
+  user = {user}
+}}
+service stats {{
+  unix_listener stats-reader {{
+    user = {user}
+  }}
+  unix_listener stats-writer {{
+    user = {user}
+  }}
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Archive {{
+    auto = create
+  }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _self_signed(root: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (root / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+@dataclass
+class Dovecot:
+    root: Path
+    port: int
+    host: str = "127.0.0.1"
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.root / "cert.pem")
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_file)
+
+    @contextlib.contextmanager
+    def mailbox(
+        self, user: str = "support@acme.example", folder: str = "INBOX"
+    ) -> Iterator[MailBox]:
+        box = MailBox(self.host, self.port, ssl_context=self.ssl_context())
+        box.login(user, USERS[user], initial_folder=folder)
+        try:
+            yield box
+        finally:
+            box.logout()
+
+    def deliver(
+        self, *raws: bytes, user: str = "support@acme.example", folder: str = "INBOX"
+    ) -> None:
+        """Messages into the mailbox through IMAP APPEND (the server assigns the UIDs)."""
+        with self.mailbox(user, folder) as box:
+            for raw in raws:
+                box.append(raw, folder, dt=None, flag_set=())
+
+    def uids(
+        self, user: str = "support@acme.example", folder: str = "INBOX", criteria: str = "ALL"
+    ):
+        with self.mailbox(user, folder) as box:
+            return [int(u) for u in box.uids(criteria)]
+
+
+def _run_as() -> tuple[str, str, int, int]:
+    # As root, Dovecot runs as nobody, owning its throwaway directory.
+    entry = pwd.getpwnam("nobody") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
+    group = grp.getgrgid(entry.pw_gid).gr_name
+    return entry.pw_name, group, entry.pw_uid, entry.pw_gid
+
+
+@contextlib.contextmanager
+def running_dovecot() -> Iterator[Dovecot]:
+    root = Path(tempfile.mkdtemp(prefix="sportello-dovecot-"))
+    user, group, uid, gid = _run_as()
+    port = free_port()
+    for sub in ("run", "state", "mail"):
+        (root / sub).mkdir()
+    _self_signed(root)
+    (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
+    (root / "dovecot.conf").write_text(CONFIG.format(root=root, user=user, group=group, port=port))
+    os.chmod(root, 0o755)
+    if os.geteuid() == 0:
+        for path in [root, *root.rglob("*")]:
+            os.chown(path, uid, gid)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+    def demote() -> None:
+        if os.geteuid() == 0:
+            os.setgid(gid)
+            os.setuid(uid)
+
+    process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own config
+        [DOVECOT, "-F", "-c", str(root / "dovecot.conf")],
+        env=env,
+        preexec_fn=demote,  # noqa: PLW1509 - single-threaded at this point of the test
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                out = process.stdout.read().decode() if process.stdout else ""
+                log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
+                raise RuntimeError(f"Dovecot did not start:\n{out}\n{log}")
+            time.sleep(0.05)
+        yield Dovecot(root=root, port=port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(root, ignore_errors=True)
