@@ -90,6 +90,9 @@ class AuditEntry(TenantModel):
         ORGANIZATION_CREATED = "organization.created", _("Organization created")
         ORGANIZATION_UPDATED = "organization.updated", _("Organization changed")
         ORGANIZATION_DELETED = "organization.deleted", _("Organization deleted")
+        USERS_MERGED = "user.merged", _("Users merged")
+        USERS_IMPORTED = "user.imported", _("Users imported")
+        USER_DELETED = "user.deleted", _("User deleted")
 
     # The actor's name and address are copied: the entry outlives a renamed or deleted user.
     actor = models.ForeignKey(

@@ -123,6 +123,19 @@ def team_for_account(*, account: Account) -> QuerySet[User]:
     )
 
 
+def default_group_of(user: User) -> AgentGroup | None:
+    """The agent's default group: a ticket assigned to them without a group takes it."""
+    if user.account_id is None or not user.is_agent:
+        return None
+    membership = (
+        GroupMembership.objects.for_account(user.account)
+        .filter(user=user, is_default=True)
+        .select_related("group")
+        .first()
+    )
+    return membership.group if membership else None
+
+
 def groups_with_members(*, account: Account) -> QuerySet[AgentGroup]:
     """The account's groups by name, each with its memberships (and users) by name."""
     memberships = GroupMembership.objects.for_account(account).select_related("user")
