@@ -523,3 +523,4 @@ class SignInFailure(models.Model):
 from accounts.deletion_log import AccountDeletion  # noqa: E402, F401
 from accounts.identity_models import AuditEntry, RecoveryCode, TotpDevice, UserSession  # noqa: E402, F401
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
+from accounts.people_models import UserEmail  # noqa: E402, F401

@@ -86,7 +86,10 @@ def organization_for_email(*, account: Account, email: str) -> Organization | No
 
 
 def user_for_email(*, account: Account, email: str) -> User | None:
-    return User.objects.for_account(account).filter(email=email).first()
+    """The user with this address, primary or other (accounts/emails.py)."""
+    from accounts.emails import email_owner
+
+    return email_owner(account=account, email=email)
 
 
 def user_for_password_reset(*, account: Account, pk: int) -> User | None:

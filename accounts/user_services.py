@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import signals
 from accounts.audit import audit_record, changes_between
+from accounts.emails import check_email_free, other_emails_of
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, GroupMembership, Organization, User, UserManager
 from accounts.services import _other_active_admins, _require_admin_of, agent_deactivate, user_create
@@ -54,9 +55,11 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     if "email" in fields:
         fields["email"] = UserManager.normalize_email(fields["email"].strip())
-        taken = User.objects.for_account(_account_of(user)).filter(email__iexact=fields["email"])
-        if taken.exclude(pk=user.pk).exists():
-            raise ValidationError({"email": _("A user with this email already exists.")})
+        check_email_free(account=_account_of(user), email=fields["email"], user=user)
+        if fields["email"].lower() in other_emails_of(user):
+            raise ValidationError(
+                {"email": _("This is one of the user's other emails: make it primary there.")}
+            )
     organization: Organization | None = fields.get("organization")
     if organization is not None and organization.account_id != user.account_id:
         raise ValidationError({"organization": _("Unknown organization.")})

@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "automation": _("Automation"),
     "snoozed_until": _("Snoozed until"),
     # Links between tickets (ticketlinks): the other ticket's number is the value.
+    "user_merged": _("Users merged"),
     "merged_into": _("Merged into"),
     "merged_from": _("Merged in"),
     "related": _("Related"),

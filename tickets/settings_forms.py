@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
-from accounts.selectors import groups_for_account
+from accounts.selectors import agents_for_account, groups_for_account
 from accounts.services import ACCOUNT_SETTINGS_FIELDS
 from tickets.choice_fields import agent_field, group_field
 from tickets.forms import AccountForm
@@ -62,8 +62,9 @@ class AgentDeactivateForm(AccountForm):
 
     def __init__(self, *args, account: Account, leaving: User, **kwargs):
         super().__init__(*args, account=account, **kwargs)
-        self.fields["to_agent"] = agent_field(account, label=_("Reassign to an agent"))
-        self.fields["to_agent"].queryset = self.fields["to_agent"].queryset.exclude(pk=leaving.pk)
+        to_agent = agent_field(account, label=_("Reassign to an agent"))
+        to_agent.queryset = agents_for_account(account=account).exclude(pk=leaving.pk)
+        self.fields["to_agent"] = to_agent
         self.fields["to_group"] = group_field(account, label=_("or to a group (unassigned)"))
 
     def clean(self):

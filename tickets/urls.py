@@ -101,6 +101,10 @@ urlpatterns = [
     path("settings/users/invite/", admin_people.users_invite, name="settings_users_invite"),
     path("settings/users/<int:number>/", admin_people.user_edit, name="settings_user"),
     path(
+        "settings/users/<int:number>/emails/", admin_people.user_emails, name="settings_user_emails"
+    ),
+    path("settings/users/<int:number>/merge/", admin_people.user_merge, name="settings_user_merge"),
+    path(
         "settings/users/<int:number>/invitation/",
         admin_people.user_invitation,
         name="settings_user_invitation",

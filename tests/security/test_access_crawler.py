@@ -386,6 +386,12 @@ TABLE: dict[str, Entry] = {
     "agent/settings/users/<int:number>/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/users/<int:number>/emails/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/merge/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/users/<int:number>/invitation/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),

@@ -280,8 +280,9 @@ def ticket_update(
     ticket = Ticket.objects.for_account(account).select_for_update().get(pk=ticket.pk)
     assignee = fields.get("assignee", ticket.assignee)
     group = fields.get("group", ticket.group)
-    if fields.get("assignee") is not None and group is None and "group" not in fields:
-        group = fields["group"] = default_group_of(assignee)
+    new_assignee = fields.get("assignee")
+    if new_assignee is not None and group is None and "group" not in fields:
+        group = fields["group"] = default_group_of(new_assignee)
     if "assignee" in fields or "group" in fields:
         check_assignment(account, assignee, group)
     check_same_account(account, requester=fields.get("requester"))
