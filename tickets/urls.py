@@ -4,6 +4,7 @@ from tickets.views import (
     admin_identity,
     admin_organizations,
     admin_people,
+    admin_people_import,
     admin_settings,
     create,
     lists,
@@ -99,6 +100,7 @@ urlpatterns = [
     ),
     path("settings/users/", admin_people.users_list, name="settings_users"),
     path("settings/users/invite/", admin_people.users_invite, name="settings_users_invite"),
+    path("settings/users/import/", admin_people_import.users_import, name="settings_users_import"),
     path("settings/users/<int:number>/", admin_people.user_edit, name="settings_user"),
     path(
         "settings/users/<int:number>/emails/", admin_people.user_emails, name="settings_user_emails"

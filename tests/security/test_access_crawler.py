@@ -383,6 +383,7 @@ TABLE: dict[str, Entry] = {
         also_refuse=AGENT_TOLD_FORBIDDEN,
     ),
     "agent/settings/users/invite/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/users/import/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/users/<int:number>/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
