@@ -5,6 +5,7 @@ from tickets.views import (
     admin_organizations,
     admin_people,
     admin_people_import,
+    admin_people_privacy,
     admin_settings,
     create,
     lists,
@@ -106,6 +107,16 @@ urlpatterns = [
         "settings/users/<int:number>/emails/", admin_people.user_emails, name="settings_user_emails"
     ),
     path("settings/users/<int:number>/merge/", admin_people.user_merge, name="settings_user_merge"),
+    path(
+        "settings/users/<int:number>/export/",
+        admin_people_privacy.user_export,
+        name="settings_user_export",
+    ),
+    path(
+        "settings/users/<int:number>/delete/",
+        admin_people_privacy.user_erase,
+        name="settings_user_erase",
+    ),
     path(
         "settings/users/<int:number>/invitation/",
         admin_people.user_invitation,
