@@ -368,7 +368,7 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
     length of the conversation. The can_* flags only choose what the page offers; the
     services decide again on POST."""
     from tickets.access import ticket_for_end_user
-    from tickets.selectors import comments_visible_to
+    from tickets.selectors import comments_visible_to, only_through_shared_tickets
 
     ticket = ticket_for_end_user(viewer=viewer, number=number)
     comments = list(comments_visible_to(ticket=ticket, viewer=viewer).order_by("created_at", "id"))
@@ -378,7 +378,11 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
         ticket=ticket,
         comments=comments,
         ccs=ccs,
-        can_reply=ticket.takes_help_center_replies,
+        can_reply=ticket.takes_help_center_replies
+        and (
+            not only_through_shared_tickets(ticket=ticket, viewer=viewer)
+            or bool(viewer.organization and viewer.organization.shared_comments)
+        ),
         can_close=is_requester and not ticket.is_solved,
         can_rate=is_requester and ticket.is_solved and not ticket.satisfaction_rating,
         opened_via=request_opened_via(ticket),
