@@ -185,3 +185,16 @@ def test_the_team_page_invites_with_groups_and_a_default_group(acme, acme_admin,
     assert (
         AuditEntry.objects.for_account(acme).filter(action=AuditEntry.Action.USER_INVITED).exists()
     )
+
+
+def test_suspending_an_agent_from_their_profile_goes_through_the_hand_over(
+    acme, acme_admin, leaving, client_for
+):
+    make_ticket(account=acme, assignee=leaving)
+    client = client_for(acme_admin)
+    profile = client.get(f"/agent/settings/users/{leaving.number}/").content.decode()
+    assert f"/agent/settings/agents/{leaving.number}/deactivate/" in profile
+    response = client.post(f"/agent/settings/users/{leaving.number}/suspend/")
+    assert response["Location"].endswith(f"/agent/settings/agents/{leaving.number}/deactivate/")
+    leaving.refresh_from_db()
+    assert leaving.is_active

@@ -115,6 +115,9 @@ def user_invitation(request, number: int):
 @require_POST
 def user_suspension(request, number: int):
     person = user_for_agent(account=request.account, number=number)
+    if person.is_agent and person.is_active:
+        # An agent's open tickets are handed over first, on the deactivation page.
+        return redirect("tickets:settings_agent_deactivate", number=person.number)
     try:
         user_suspend(user=person, actor=request.user)
     except ValidationError as exc:
