@@ -121,6 +121,9 @@ class AuditEntry(TenantModel):
         WEBHOOK_UPDATED = "webhook.updated", _("Webhook changed")
         WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
         WEBHOOK_SECRET_SHOWN = "webhook.secret_shown", _("Webhook signing secret shown")
+        USERS_MERGED = "user.merged", _("Users merged")
+        USERS_IMPORTED = "user.imported", _("Users imported")
+        USER_DELETED = "user.deleted", _("User deleted")
 
     # The actor's name and address are copied: the entry outlives a renamed or deleted user.
     actor = models.ForeignKey(

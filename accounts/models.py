@@ -489,12 +489,19 @@ class AgentGroup(NumberedTenantModel):
 class GroupMembership(TenantModel):
     group = models.ForeignKey(AgentGroup, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="group_memberships")
+    # The agent's default group: a ticket assigned to them without a group takes it.
+    is_default = models.BooleanField(_("default group"), default=False, db_default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "group", "user"], name="group_membership_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["account", "user"],
+                condition=models.Q(is_default=True),
+                name="group_membership_one_default",
+            ),
         ]
 
 
@@ -529,4 +536,5 @@ from accounts.identity_models import (  # noqa: E402, F401
     UserSession,
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
+from accounts.people_models import UserEmail  # noqa: E402, F401
 from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

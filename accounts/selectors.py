@@ -86,7 +86,10 @@ def organization_for_email(*, account: Account, email: str) -> Organization | No
 
 
 def user_for_email(*, account: Account, email: str) -> User | None:
-    return User.objects.for_account(account).filter(email=email).first()
+    """The user with this address, primary or other (accounts/emails.py)."""
+    from accounts.emails import email_owner
+
+    return email_owner(account=account, email=email)
 
 
 def user_for_password_reset(*, account: Account, pk: int) -> User | None:
@@ -121,6 +124,19 @@ def team_for_account(*, account: Account) -> QuerySet[User]:
         .filter(role__in=[User.Role.AGENT, User.Role.ADMIN])
         .order_by("-is_active", "name")
     )
+
+
+def default_group_of(user: User) -> AgentGroup | None:
+    """The agent's default group: a ticket assigned to them without a group takes it."""
+    if user.account_id is None or not user.is_agent:
+        return None
+    membership = (
+        GroupMembership.objects.for_account(user.account)
+        .filter(user=user, is_default=True)
+        .select_related("group")
+        .first()
+    )
+    return membership.group if membership else None
 
 
 def groups_with_members(*, account: Account) -> QuerySet[AgentGroup]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import signals
 from accounts.audit import audit_record, changes_between
 from accounts.dbsession import account_context
+from accounts.emails import check_email_free, email_owner
 from accounts.identity_models import AuditEntry
 from accounts.models import (
     TIME_ZONE_CHOICES,
@@ -84,8 +85,7 @@ def user_create(
     """A user of the account. Email is unique per account; an end user without an
     organization joins the one that owns their email domain."""
     email = UserManager.normalize_email(email)
-    if User.objects.for_account(account).filter(email=email).exists():
-        raise ValidationError({"email": _("A user with this email already exists.")})
+    check_email_free(account=account, email=email)
     return _user_insert(
         account=account,
         name=name,
@@ -128,7 +128,7 @@ def _user_insert(
 def user_get_or_create(*, account: Account, email: str, name: str = "") -> tuple[User, bool]:
     """Find a user of the account by email, or add them as an end user."""
     email = UserManager.normalize_email(email)
-    user = User.objects.for_account(account).filter(email=email).first()
+    user = email_owner(account=account, email=email)  # an other address finds its user too
     if user is not None:
         return user, False
     try:

@@ -14,3 +14,8 @@ account_email = Signal()
 # with organization and actor. The tickets app empties its tickets' organization and
 # writes it in each ticket's Activity, answering how many tickets it changed.
 organization_deleting = Signal()
+
+# Sent inside tickets.services.privacy.person_erase's transaction, before the user's row
+# goes, with account, user and addresses (every address they had, lowercase). Apps that
+# keep personal data of their own (notifications: emails sent and received) scrub it.
+person_erasing = Signal()

@@ -6,6 +6,7 @@ account itself (pages, the API or a command may call them; none need repeat the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from accounts import signals
 from accounts.audit import audit_record, changes_between
+from accounts.emails import check_email_free, other_emails_of
 from accounts.identity_models import AuditEntry
-from accounts.models import Account, GroupMembership, Organization, User, UserManager
+from accounts.models import Account, AgentGroup, GroupMembership, Organization, User, UserManager
 from accounts.services import _other_active_admins, _require_admin_of, agent_deactivate, user_create
 
 PROFILE_FIELDS = (
@@ -53,9 +55,11 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     if "email" in fields:
         fields["email"] = UserManager.normalize_email(fields["email"].strip())
-        taken = User.objects.for_account(_account_of(user)).filter(email__iexact=fields["email"])
-        if taken.exclude(pk=user.pk).exists():
-            raise ValidationError({"email": _("A user with this email already exists.")})
+        check_email_free(account=_account_of(user), email=fields["email"], user=user)
+        if fields["email"].lower() in other_emails_of(user):
+            raise ValidationError(
+                {"email": _("This is one of the user's other emails: make it primary there.")}
+            )
     organization: Organization | None = fields.get("organization")
     if organization is not None and organization.account_id != user.account_id:
         raise ValidationError({"organization": _("Unknown organization.")})
@@ -99,15 +103,61 @@ def user_invite(
     email: str,
     role: str = User.Role.END_USER,
     organization: Organization | None = None,
+    groups: Iterable[AgentGroup] = (),
+    default_group: AgentGroup | None = None,
 ) -> User:
-    """A new user without a password, who is emailed a link to choose one."""
+    """A new user without a password, who is emailed a link to choose one. An agent
+    joins the given groups at once, one of them their default group."""
     _require_admin_of(actor, account)
     with transaction.atomic():
         user = user_create(
             account=account, name=name, email=email, role=role, organization=organization
         )
+        if groups or default_group is not None:
+            agent_set_groups(agent=user, actor=actor, groups=groups, default_group=default_group)
         invitation_send(user=user, actor=actor)
     return user
+
+
+@transaction.atomic
+def agent_set_groups(
+    *,
+    agent: User,
+    actor: User,
+    groups: Iterable[AgentGroup],
+    default_group: AgentGroup | None = None,
+) -> None:
+    """An agent's groups, replaced by the given ones; the default group is one of them
+    (a ticket assigned to the agent without a group takes it)."""
+    account = _account_of(agent)
+    _require_admin_of(actor, account)
+    groups = list(dict.fromkeys(groups))
+    if default_group is not None and default_group not in groups:
+        groups.append(default_group)
+    if groups and not agent.is_agent:
+        raise ValidationError({"groups": _("Only agents can join groups.")})
+    if any(group.account_id != account.pk for group in groups):
+        raise ValidationError({"groups": _("Unknown group.")})
+    memberships = GroupMembership.objects.for_account(account).filter(user=agent)
+    before = sorted(memberships.values_list("group__name", flat=True))
+    memberships.exclude(group__in=groups).delete()
+    memberships.update(is_default=False)
+    for group in groups:
+        GroupMembership.objects.update_or_create(
+            account_id=account.pk,
+            group=group,
+            user=agent,
+            defaults={"is_default": group == default_group},
+        )
+    after = sorted(group.name for group in groups)
+    if before != after:
+        audit_record(
+            account=account,
+            actor=actor,
+            action=AuditEntry.Action.USER_UPDATED,
+            target=agent,
+            changes={"groups": [", ".join(before), ", ".join(after)]},
+        )
 
 
 @transaction.atomic

@@ -45,7 +45,20 @@ def request_max_bytes(request: HttpRequest) -> int:
     return max(own, settings.REQUEST_MAX_BYTES)
 
 
+def bulk_upload(view):
+    """Mark a view whose file is data to import (a CSV of users), not an attachment: it
+    may be as large as the request (REQUEST_MAX_BYTES), and the view streams it."""
+    view.bulk_upload = True
+    return view
+
+
 def attachment_max_bytes(request: HttpRequest | None) -> int:
+    if getattr(getattr(request, "resolver_match", None), "func", None) is not None and getattr(
+        request.resolver_match.func,  # type: ignore[union-attr]  # checked just above
+        "bulk_upload",
+        False,
+    ):
+        return settings.REQUEST_MAX_BYTES
     account = getattr(request, "account", None)
     if account is None:
         return settings.REQUEST_MAX_BYTES

@@ -9,8 +9,8 @@ class NotificationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts.models import Account
-        from accounts.signals import account_created, account_email
-        from notifications import checks, receivers  # noqa: F401 - registers system checks
+        from accounts.signals import account_created, account_email, person_erasing
+        from notifications import checks, privacy, receivers  # noqa: F401 - registers system checks
         from tickets.events import ticket_changed
 
         ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="notifications.triggers")
@@ -20,6 +20,7 @@ class NotificationsConfig(AppConfig):
         account_email.connect(
             receivers.on_account_email, dispatch_uid="notifications.account_email"
         )
+        person_erasing.connect(privacy.on_person_erasing, dispatch_uid="notifications.privacy")
         # Accounts made any other way (the operators' admin, factories) get them too.
         post_save.connect(
             receivers.on_account_saved, sender=Account, dispatch_uid="notifications.account_saved"

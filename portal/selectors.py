@@ -407,7 +407,7 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
     services decide again on POST."""
     from satisfaction.selectors import takes_ratings
     from tickets.access import ticket_for_end_user
-    from tickets.selectors import comments_visible_to
+    from tickets.selectors import comments_visible_to, only_through_shared_tickets
 
     ticket = ticket_for_end_user(viewer=viewer, number=number)
     comments = list(comments_visible_to(ticket=ticket, viewer=viewer).order_by("created_at", "id"))
@@ -417,7 +417,11 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
         ticket=ticket,
         comments=comments,
         ccs=ccs,
-        can_reply=ticket.takes_help_center_replies,
+        can_reply=ticket.takes_help_center_replies
+        and (
+            not only_through_shared_tickets(ticket=ticket, viewer=viewer)
+            or bool(viewer.organization and viewer.organization.shared_comments)
+        ),
         can_close=is_requester and not ticket.is_solved,
         can_rate=is_requester and takes_ratings(ticket),
         opened_via=request_opened_via(ticket),

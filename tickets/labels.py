@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "sla_warning": _("SLA warning"),
     "sla_breach": _("SLA breached"),
     # Links between tickets (ticketlinks): the other ticket's number is the value.
+    "user_merged": _("Users merged"),
     "merged_into": _("Merged into"),
     "merged_from": _("Merged in"),
     "related": _("Related"),

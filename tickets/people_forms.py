@@ -76,6 +76,36 @@ class UserProfileForm(AccountForm):
         }
 
 
+class UserEmailForm(forms.Form):
+    """Add an address, or act on one of the user's other addresses."""
+
+    action = forms.ChoiceField(
+        choices=[("add", "add"), ("remove", "remove"), ("primary", "primary")],
+        widget=forms.HiddenInput,
+        initial="add",
+    )
+    email = forms.EmailField(label=_("Add an email"), max_length=254)
+
+
+class UserMergeForm(AccountForm):
+    into = forms.EmailField(
+        label=_("Merge into the user with this email"),
+        max_length=254,
+        help_text=_(
+            "Their tickets, comments and CCs move to that user, who keeps this user's "
+            "emails as other emails. This user is then removed. This cannot be undone."
+        ),
+    )
+
+    def clean_into(self) -> User:
+        from accounts.emails import email_owner
+
+        user = email_owner(account=self.account, email=self.cleaned_data["into"])
+        if user is None:
+            raise forms.ValidationError(_("No user with this email."))
+        return user
+
+
 class UserInviteForm(AccountForm):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("Email"), max_length=254)

@@ -66,8 +66,29 @@ def ticket_takes_posts_from(*, ticket: Ticket, author: User) -> bool:
         return False
     if author.is_agent or author.pk == ticket.requester_id:
         return True  # the common case, without a query
-    return (
+    involved = (
         Ticket.objects.for_account(ticket.account).filter(_involving(author), pk=ticket.pk).exists()
+    )
+    if not involved:
+        return False
+    return not only_through_shared_tickets(ticket=ticket, viewer=author) or bool(
+        author.organization.shared_comments  # type: ignore[union-attr]  # shared: an organization
+    )
+
+
+def only_through_shared_tickets(*, ticket: Ticket, viewer: User) -> bool:
+    """The end user sees this ticket only because their organization shares its tickets
+    (not requester, not CC, not the organization's manager): they may comment on it only
+    when it shares comments too (Organization.shared_comments)."""
+    return (
+        viewer.is_end_user
+        and ticket.requester_id != viewer.pk
+        and not viewer.is_org_manager
+        and viewer.organization_id is not None
+        and ticket.organization_id == viewer.organization_id
+        and not TicketCC.objects.for_account(ticket.account)
+        .filter(ticket=ticket, user=viewer)
+        .exists()
     )
 
 

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
+from accounts.selectors import agents_for_account, groups_for_account
 from accounts.services import ACCOUNT_SETTINGS_FIELDS
-from tickets.choice_fields import agent_field
+from tickets.choice_fields import agent_field, group_field
 from tickets.forms import AccountForm
 
 TEAM_ROLES = [(User.Role.AGENT, User.Role.AGENT.label), (User.Role.ADMIN, User.Role.ADMIN.label)]
@@ -40,6 +41,37 @@ class AgentAddForm(AccountForm):
         label=_("Role"),
         choices=TEAM_ROLES,
     )
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, account=account, **kwargs)
+        self.fields["groups"] = forms.ModelMultipleChoiceField(
+            groups_for_account(account=account),
+            to_field_name="number",
+            required=False,
+            label=_("Groups"),
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["default_group"] = group_field(account, label=_("Default group"))
+        self.fields["default_group"].help_text = _(
+            "A ticket assigned to them without a group goes to this group."
+        )
+
+
+class AgentDeactivateForm(AccountForm):
+    """Who takes the leaving agent's open tickets: another agent, or a group."""
+
+    def __init__(self, *args, account: Account, leaving: User, **kwargs):
+        super().__init__(*args, account=account, **kwargs)
+        to_agent = agent_field(account, label=_("Reassign to an agent"))
+        to_agent.queryset = agents_for_account(account=account).exclude(pk=leaving.pk)
+        self.fields["to_agent"] = to_agent
+        self.fields["to_group"] = group_field(account, label=_("or to a group (unassigned)"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_agent") and data.get("to_group"):
+            raise forms.ValidationError(_("Choose an agent or a group, not both."))
+        return data
 
 
 class AgentRoleForm(forms.Form):

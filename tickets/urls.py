@@ -4,6 +4,8 @@ from tickets.views import (
     admin_identity,
     admin_organizations,
     admin_people,
+    admin_people_import,
+    admin_people_privacy,
     admin_settings,
     admin_sso,
     create,
@@ -100,7 +102,22 @@ urlpatterns = [
     ),
     path("settings/users/", admin_people.users_list, name="settings_users"),
     path("settings/users/invite/", admin_people.users_invite, name="settings_users_invite"),
+    path("settings/users/import/", admin_people_import.users_import, name="settings_users_import"),
     path("settings/users/<int:number>/", admin_people.user_edit, name="settings_user"),
+    path(
+        "settings/users/<int:number>/emails/", admin_people.user_emails, name="settings_user_emails"
+    ),
+    path("settings/users/<int:number>/merge/", admin_people.user_merge, name="settings_user_merge"),
+    path(
+        "settings/users/<int:number>/export/",
+        admin_people_privacy.user_export,
+        name="settings_user_export",
+    ),
+    path(
+        "settings/users/<int:number>/delete/",
+        admin_people_privacy.user_erase,
+        name="settings_user_erase",
+    ),
     path(
         "settings/users/<int:number>/invitation/",
         admin_people.user_invitation,

@@ -371,3 +371,24 @@ def test_admins_organizations_list(
     # count and its estimate; its rows; their domains (one query for the page). A search
     # reads the matching domains' organization ids first. Next seeks the rows directly.
     assert (first, later) == expected
+
+
+def test_agent_deactivation_page(acme, acme_admin, client_for):
+    """Issue 21: the page that lists a leaving agent's open tickets before they are
+    reassigned reads the same queries however many tickets they hold (the first 50 are
+    listed, the count is exact, served by the index ticket_acct_assignee)."""
+    from tests.factories import AgentFactory, AgentGroupFactory
+
+    leaving = AgentFactory(account=acme)
+    group = AgentGroupFactory(account=acme)
+    client = client_for(acme_admin)
+    path = f"/agent/settings/agents/{leaving.number}/deactivate/"
+
+    def more_tickets():
+        for _ in range(3):
+            make_ticket(account=acme, assignee=leaving)
+            make_ticket(account=acme, assignee=None, group=group)
+
+    more_tickets()
+    count = _same_at_two_sizes(more_tickets, lambda: _queries(client, path))
+    assert count <= 12

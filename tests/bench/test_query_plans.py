@@ -285,3 +285,13 @@ def test_the_admins_organizations_list_reached_by_next_starts_at_the_cursor(
     assert "organization_account_name" in plan and re.search(
         r"Index Cond: .*name\)(::text)? >=", plan
     ), plan
+
+
+def test_the_people_pages_use_indexes(data, acme, acme_admin, acme_agent, acme_user, client_for):
+    """Issue 21: the deactivation page (the agent's open tickets, ticket_acct_assignee) and
+    the merge and profile pages of a user (their tickets, comments and CCs by the foreign
+    keys' indexes) read no big table from end to end."""
+    client = client_for(acme_admin)
+    assert _seq_scans(client, f"/agent/settings/agents/{acme_agent.number}/deactivate/") == set()
+    assert _seq_scans(client, f"/agent/settings/users/{acme_user.number}/merge/") == set()
+    assert _seq_scans(client, f"/agent/settings/users/{acme_user.number}/") == set()

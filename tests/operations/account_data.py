@@ -8,7 +8,7 @@ import json
 
 from django.db.models import FileField, JSONField
 
-from accounts.models import GroupMembership
+from accounts.models import GroupMembership, UserEmail
 from accounts.portability.tables import (
     account_models,
     foreign_keys,
@@ -53,6 +53,7 @@ def fill_account(account) -> None:
     group = AgentGroupFactory(account=account)
     GroupMembership.objects.create(account=account, group=group, user=agent)
     user = EndUserFactory(account=account, organization=org)
+    UserEmail.objects.create(account=account, user=user, email=f"other-{user.email}")
     cc = EndUserFactory(account=account)
     ticket = make_ticket(
         account=account, submitter=agent, requester=user, group=group, assignee=agent, ccs=[cc]

@@ -466,7 +466,20 @@ TABLE: dict[str, Entry] = {
         also_refuse=AGENT_TOLD_FORBIDDEN,
     ),
     "agent/settings/users/invite/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/users/import/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/users/<int:number>/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/emails/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/merge/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/export/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/settings/users/<int:number>/delete/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
     "agent/settings/users/<int:number>/invitation/": Entry(

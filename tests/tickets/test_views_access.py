@@ -25,7 +25,6 @@ ACTIONS = [
     "/agent/tickets/{ticket}/make-private/",
     "/agent/users/inline/",
     "/agent/settings/agents/{agent}/role/",
-    "/agent/settings/agents/{agent}/deactivate/",
     "/agent/settings/groups/{group}/members/",
     "/agent/settings/groups/{group}/members/{agent}/remove/",
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
+from accounts.selectors import default_group_of
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
 from tickets.services.common import (
@@ -84,6 +85,8 @@ def ticket_open(
         status, type, priority, tags, due_at = Ticket.Status.NEW, "", "", (), None
         custom_status = None
     requester = requester or submitter
+    if assignee is not None and group is None:
+        group = default_group_of(assignee)
     check_assignment(account, assignee, group)
     form = form_for_new_ticket(account, submitter, channel, ticket_form)
     values = initial_values(account, submitter, channel, custom_fields or {}, form)
@@ -282,6 +285,9 @@ def ticket_update(
     ticket = Ticket.objects.for_account(account).select_for_update().get(pk=ticket.pk)
     assignee = fields.get("assignee", ticket.assignee)
     group = fields.get("group", ticket.group)
+    new_assignee = fields.get("assignee")
+    if new_assignee is not None and group is None and "group" not in fields:
+        group = fields["group"] = default_group_of(new_assignee)
     if "assignee" in fields or "group" in fields:
         check_assignment(account, assignee, group)
     check_same_account(account, requester=fields.get("requester"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import user_for_agent
+from accounts.emails import user_email_add, user_email_make_primary, user_email_remove
 from accounts.selectors import users_for_admin
 from accounts.user_services import (
     invitation_send,
@@ -20,7 +21,14 @@ from accounts.user_services import (
 )
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.counts import TicketPaginator
-from tickets.people_forms import UserFilterForm, UserInviteForm, UserProfileForm
+from tickets.people_forms import (
+    UserEmailForm,
+    UserFilterForm,
+    UserInviteForm,
+    UserMergeForm,
+    UserProfileForm,
+)
+from tickets.services.user_merge import user_merge_counts, users_merge
 from tickets.views.common import admin_view
 
 PER_PAGE = 50
@@ -107,6 +115,9 @@ def user_invitation(request, number: int):
 @require_POST
 def user_suspension(request, number: int):
     person = user_for_agent(account=request.account, number=number)
+    if person.is_agent and person.is_active:
+        # An agent's open tickets are handed over first, on the deactivation page.
+        return redirect("tickets:settings_agent_deactivate", number=person.number)
     try:
         user_suspend(user=person, actor=request.user)
     except ValidationError as exc:
@@ -123,3 +134,57 @@ def user_reactivation(request, number: int):
     user_reactivate(user=person, actor=request.user)
     messages.success(request, _("%(name)s was reactivated.") % {"name": person.name})
     return redirect("tickets:settings_user", number=person.number)
+
+
+@admin_view
+@require_POST
+def user_emails(request, number: int):
+    """Add an other email, remove one, or make one the primary address."""
+    person = user_for_agent(account=request.account, number=number)
+    form = UserEmailForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("tickets:settings_user", number=person.number)
+    action, email = form.cleaned_data["action"], form.cleaned_data["email"]
+    change = {
+        "add": user_email_add,
+        "remove": user_email_remove,
+        "primary": user_email_make_primary,
+    }[action]
+    try:
+        change(user=person, email=email, actor=request.user)
+    except ValidationError as exc:
+        flash_domain_error(request, exc)
+    else:
+        messages.success(request, _("Emails saved."))
+    return redirect("tickets:settings_user", number=person.number)
+
+
+@admin_view
+def user_merge(request, number: int):
+    """Merge this end user into another one, after saying what will move."""
+    person = user_for_agent(account=request.account, number=number)
+    form = UserMergeForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["into"]
+        try:
+            users_merge(source=person, target=target, actor=request.user)
+        except ValidationError as exc:
+            add_domain_error(form, exc, aliases={"__all__": "into"})
+        else:
+            messages.success(
+                request,
+                _("%(source)s was merged into %(target)s.")
+                % {"source": person.name, "target": target.name},
+            )
+            return redirect("tickets:settings_user", number=target.number)
+    return render(
+        request,
+        "agent/settings/user_merge.html",
+        {
+            "form": form,
+            "person": person,
+            "counts": user_merge_counts(person),
+            "section": "users",
+        },
+    )

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import group_for_agent, user_for_agent
 from accounts.selectors import groups_with_members, team_for_account
 from accounts.services import (
     account_settings_update,
-    agent_deactivate,
     agent_set_role,
     group_add_agent,
     group_create,
     group_remove_agent,
-    user_create,
 )
+from accounts.user_services import user_invite
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.selectors import retention_policy_for
+from tickets.services.offboarding import LISTED, agent_deactivate_and_reassign, open_tickets_of
 from tickets.services.retention import retention_policy_update
 from tickets.settings_forms import (
     AccountSettingsForm,
     AgentAddForm,
+    AgentDeactivateForm,
     AgentRoleForm,
     GroupAddAgentForm,
     GroupCreateForm,
@@ -53,15 +56,21 @@ def settings_agents(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user_create(
-                account=request.account, name=data["name"], email=data["email"], role=data["role"]
+            user_invite(
+                account=request.account,
+                actor=request.user,
+                name=data["name"],
+                email=data["email"],
+                role=data["role"],
+                groups=data["groups"],
+                default_group=data["default_group"],
             )
         except ValidationError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(
                 request,
-                _("%(name)s joined the team. They set a password with “Forgot password?”.")
+                _("%(name)s joined the team. An invitation to choose a password was sent.")
                 % {"name": data["name"]},
             )
             return redirect("tickets:settings_agents")
@@ -92,16 +101,47 @@ def settings_agent_role(request, number: int):
 
 
 @admin_view
-@require_POST
 def settings_agent_deactivate(request, number: int):
+    """The leaving agent's open tickets are listed, and whoever takes them is chosen, in
+    the same step as the deactivation."""
     person = user_for_agent(account=request.account, number=number)
-    try:
-        agent_deactivate(user=person, actor=request.user)
-    except ValidationError as exc:
-        flash_domain_error(request, exc)
-    else:
-        messages.success(request, _("%(name)s was deactivated.") % {"name": person.name})
-    return redirect("tickets:settings_agents")
+    if not person.is_agent or not person.is_active:
+        raise Http404
+    posted = request.POST if request.method == "POST" else None  # an empty choice is a choice
+    form = AgentDeactivateForm(posted, account=request.account, leaving=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = agent_deactivate_and_reassign(
+                agent=person,
+                actor=request.user,
+                to_agent=form.cleaned_data["to_agent"],
+                to_group=form.cleaned_data["to_group"],
+            )
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(name)s was deactivated; %(count)d ticket was reassigned.",
+                    "%(name)s was deactivated; %(count)d tickets were reassigned.",
+                    moved,
+                )
+                % {"name": person.name, "count": moved},
+            )
+            return redirect("tickets:settings_agents")
+    open_tickets = open_tickets_of(person)
+    return render(
+        request,
+        "agent/settings/agent_deactivate.html",
+        {
+            "form": form,
+            "person": person,
+            "open_count": open_tickets.count(),
+            "open_tickets": open_tickets.select_related("group")[:LISTED],
+            "section": "agents",
+        },
+    )
 
 
 @admin_view
