@@ -24,6 +24,7 @@ from accounts.sso import oidc, saml
 from accounts.sso.services import SignInRefused, active_provider, provider_of, user_for_sign_in
 from accounts.sso_models import IdentityProvider
 from accounts.views import home_url_for
+from helpdesk.nul_characters import refuse_nul
 
 STARTED_KEY = "_sportello_sso"
 STARTED_FOR = 600
@@ -114,6 +115,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # posted by the identity provider's page; the XML signature authenticates it
+@refuse_nul
 @never_cache
 @require_POST
 def saml_acs(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,8 @@ through a form (search words, filters, sorts, pickers). Forms would refuse it to
 
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -43,6 +45,23 @@ def request_has_nul(request: HttpRequest) -> bool:
     return _in_query_dict(request.POST)
 
 
+def nul_refused(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(render_to_string("request_nul.html", request=request), status=400)
+
+
+def refuse_nul(view):
+    """The middleware's refusal for a CSRF-exempt page that is not the API (which the
+    middleware skips): the SAML assertion consumer, posted by an identity provider."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request_has_nul(request):
+            return nul_refused(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class NulCharacterMiddleware:
     """After the tenant and size-limit middleware (a multipart body is read here,
     within the account's limits), before the session middleware (which reads the cookies)."""
@@ -60,5 +79,5 @@ class NulCharacterMiddleware:
         if getattr(view_func, "csrf_exempt", False):
             return None  # the API and the ESP webhooks: see the module's docstring
         if request_has_nul(request):
-            return HttpResponse(render_to_string("request_nul.html", request=request), status=400)
+            return nul_refused(request)
         return None

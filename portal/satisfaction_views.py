@@ -18,24 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from portal.forms import FeedbackForm
 from satisfaction import selectors
-from satisfaction.links import CHOICES, read_token
+from satisfaction.links import CHOICES
 from satisfaction.services import LinkAlreadyUsed, rate
 from tickets.models import Channel, Ticket
 
 
 def _ticket_for_link(request, token: str) -> Ticket:
-    """The link's ticket in this account, while its requester is the one it was sent to;
-    otherwise (tampered, another account's, the requester changed) nothing: 404."""
-    claim = read_token(token)
-    if claim is None or claim.account_id != request.account.pk:
-        raise Http404
-    ticket = (
-        Ticket.objects.for_account(request.account)
-        .select_related("requester", "account")
-        .filter(number=claim.ticket_number, requester_id=claim.requester_id)
-        .first()
-    )
-    if ticket is None or ticket.is_private:
+    ticket = selectors.ticket_for_survey_link(account=request.account, token=token)
+    if ticket is None:
         raise Http404
     return ticket
 

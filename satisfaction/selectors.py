@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
+from satisfaction.links import read_token
 from satisfaction.models import SatisfactionRating, SatisfactionReason, SatisfactionSettings
 from tickets.models import Ticket
 
@@ -29,6 +30,39 @@ def reasons_offered(account: Account) -> list[SatisfactionReason]:
     if not settings_for(account).ask_reason:
         return []
     return list(reasons(account))
+
+
+def ticket_for_survey_link(*, account: Account, token: str) -> Ticket | None:
+    """The survey link's ticket in this account, while its requester is the one the link
+    was sent to; otherwise (tampered, another account's, the requester changed, a
+    private ticket) None."""
+    claim = read_token(token)
+    if claim is None or claim.account_id != account.pk:
+        return None
+    ticket = (
+        Ticket.objects.for_account(account)
+        .select_related("requester", "account")
+        .filter(number=claim.ticket_number, requester_id=claim.requester_id)
+        .first()
+    )
+    if ticket is None or ticket.is_private:
+        return None
+    return ticket
+
+
+def ratings_for_api(account: Account) -> QuerySet[SatisfactionRating]:
+    return SatisfactionRating.objects.for_account(account).select_related(
+        "ticket", "requester", "assignee", "group", "reason"
+    )
+
+
+def ratings_count(account: Account) -> int:
+    return SatisfactionRating.objects.for_account(account).count()
+
+
+def reason_offered(account: Account, number: int) -> SatisfactionReason | None:
+    """An active reason of the account, by its number."""
+    return reasons(account).filter(number=number).first()
 
 
 def rating_of(ticket: Ticket) -> SatisfactionRating | None:

@@ -50,6 +50,13 @@ class ApiView(ReplicaReadsMixin, APIView):
         super().initial(request, *args, **kwargs)
         # After authentication: a stranger's streamed body is not read.
         _read_streamed_body(request._request, limit)
+        # A JSON body is parsed (and refused when malformed or holding NUL characters)
+        # before any view runs, also where the view needs none of it (a POST that only
+        # acts: a webhook's test call, a new signing secret).
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type.startswith(
+            "application/json"
+        ):
+            request.data  # noqa: B018 - parsed for its refusals
 
     def handle_exception(self, exc):
         if isinstance(exc, DataError):  # a value the database cannot hold: client input

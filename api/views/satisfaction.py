@@ -20,7 +20,8 @@ from api.permissions import IsAccountUser
 from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView, query_param
 from api.views.incremental import IsAdmin
-from satisfaction.models import SatisfactionRating, SatisfactionReason
+from satisfaction import selectors
+from satisfaction.models import SatisfactionRating
 from satisfaction.services import rate
 from tickets.access import ticket_for_end_user
 from tickets.models import Channel
@@ -56,9 +57,7 @@ def rating_json(request, rating: SatisfactionRating) -> dict[str, Any]:
 
 
 def _ratings(request):
-    return SatisfactionRating.objects.for_account(request.account).select_related(
-        "ticket", "requester", "assignee", "group", "reason"
-    )
+    return selectors.ratings_for_api(request.account)
 
 
 def _epoch(request, name: str) -> dt.datetime | None:
@@ -103,7 +102,7 @@ class SatisfactionRatingCount(ApiView):
     permission_classes = [IsAdmin]
 
     def get(self, request):
-        count = SatisfactionRating.objects.for_account(request.account).count()
+        count = selectors.ratings_count(request.account)
         return Response({"count": {"value": count, "refreshed_at": None}})
 
 
@@ -142,11 +141,7 @@ class TicketSatisfactionRating(ApiView):
             reason_id = data["reason_id"]
             if not isinstance(reason_id, int) or isinstance(reason_id, bool):
                 raise ValidationError({"reason_id": "reason_id is a reason's id."})
-            reason = (
-                SatisfactionReason.objects.for_account(request.account)
-                .filter(number=reason_id, is_active=True)
-                .first()
-            )
+            reason = selectors.reason_offered(request.account, reason_id)
             if reason is None:
                 raise ValidationError({"reason_id": f"Unknown reason {reason_id}."})
         rating = rate(
