@@ -74,6 +74,13 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
         .order_by("created_at", "id")
         .values("body")[:1]
     )
+    # Zendesk's problem_id: the problem an incident is linked to (one at most: the
+    # links' constraint), read through the link's reverse relation.
+    problem = (
+        Ticket.objects.for_account(account)
+        .filter(links_in__ticket=OuterRef("pk"), links_in__kind="incident")
+        .values("number")[:1]
+    )
     return (
         qs.select_related(
             "requester", "submitter", "assignee", "group", "organization", "custom_status"
@@ -86,7 +93,7 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
                 .order_by("id"),
             )
         )
-        .annotate(first_body=Subquery(first_comment))
+        .annotate(first_body=Subquery(first_comment), problem_number=Subquery(problem))
     )
 
 
@@ -110,6 +117,7 @@ def ticket_json(
         "priority": ticket.priority or None,
         "status": ticket.status,
         "custom_status_id": _number(ticket.custom_status),
+        "problem_id": getattr(ticket, "problem_number", None),
         "recipient": None,
         "requester_id": ticket.requester.number,
         "submitter_id": ticket.submitter.number,
@@ -132,6 +140,7 @@ def ticket_json(
         "allow_attachments": True,
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),
+        "generated_timestamp": int(ticket.updated_at.timestamp()),
     }
 
 
@@ -170,6 +179,8 @@ def request_json(ticket: Ticket, request, *, description: str) -> dict:
         "requester_id": ticket.requester.number,
         "assignee_id": _number(ticket.assignee),
         "organization_id": _number(ticket.organization),
+        "group_id": _number(ticket.group),
+        "ticket_form_id": None,  # ticket forms are not built yet
         "collaborator_ids": [link.user.number for link in ticket.cc_links.all()],
         "email_cc_ids": [link.user.number for link in ticket.cc_links.all()],
         "is_public": ticket.is_public,
@@ -235,6 +246,16 @@ def user_json(user: User, request) -> dict:
         "organization_id": user.organization.number if user.organization_id else None,  # type: ignore[union-attr]  # the organization_id is checked
         "locale": user.effective_locale,
         "time_zone": user.effective_time_zone,
+        "iana_time_zone": user.effective_time_zone,  # Sportello's zones are IANA names
+        "alias": None,
+        "details": None,
+        "notes": user.notes if request.user.is_agent else None,
+        "signature": None,
+        "photo": None,
+        "role_type": None,  # no custom roles
+        "shared": False,
+        "shared_agent": False,
+        "last_login_at": timestamp(user.last_login),
         "active": user.is_active,
         "verified": True,
         "suspended": False,
@@ -259,6 +280,7 @@ def organization_json(org: Organization, request) -> dict:
         "notes": org.notes,
         "shared_tickets": False,
         "shared_comments": False,
+        "group_id": None,  # organizations route no tickets to a group here
         "tags": [],
         "organization_fields": {},
         "external_id": None,
