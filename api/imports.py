@@ -66,12 +66,12 @@ def _requester(account: Account, data: dict) -> User:
 def import_one(*, account: Account, data: dict) -> Ticket:
     """One validated payload (TicketImportInput) → the imported ticket."""
     requester = _requester(account, data)
-    author_of = {}
+    author_of: dict[int, User] = {}
     comments = []
     for item in data.get("comments") or [{"body": data.get("description") or ""}]:
         number = item.get("author_id")
         if number is not None and number not in author_of:
-            author_of[number] = user_by_number(account, number, "comments.author_id")
+            author_of[number] = user_by_number(account, number, "comments.author_id")  # type: ignore[assignment]  # a number given: a user or ValidationError
         comments.append(
             ImportedComment(
                 author=author_of[number] if number is not None else requester,

@@ -65,7 +65,7 @@ def records(path: Path, key: str) -> Iterator[dict]:
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path.name}, line {number}: not JSON ({exc.msg})") from exc
             items = value.get(key) if isinstance(value, dict) and key in value else [value]
-            for item in items:
+            for item in items if isinstance(items, list) else ():
                 if isinstance(item, dict) and item.get("id") is not None:
                     yield item
 
@@ -161,12 +161,12 @@ class ZendeskImport:
         found = User.objects.for_account(self.account).filter(email__iexact=email).first()
         if found is not None:
             return found.pk, False
-        org_pk = self.organizations.get(item.get("organization_id"))
+        org_pk = self.organizations.get(int(item.get("organization_id") or 0))
         user = user_create(
             account=self.account,
             name=(item.get("name") or email.split("@")[0])[:150],
             email=email,
-            role=ROLES.get(item.get("role"), User.Role.END_USER),
+            role=ROLES.get(str(item.get("role")), User.Role.END_USER),
             phone=(item.get("phone") or "")[:40],
             organization=Organization.objects.for_account(self.account).get(pk=org_pk)
             if org_pk
@@ -206,7 +206,7 @@ class ZendeskImport:
                 author=requester, body=item.get("description") or item.get("subject") or "-"
             )
         ]
-        status = item.get("status") if item.get("status") in STATUSES else Ticket.Status.OPEN
+        status = str(item["status"]) if item.get("status") in STATUSES else Ticket.Status.OPEN
         ticket = ticket_import(
             account=self.account,
             requester=requester,
@@ -216,7 +216,7 @@ class ZendeskImport:
             comments=comments,
             status=status,
             type=TYPE_FROM_ZENDESK.get(item.get("type") or "", ""),
-            priority=item.get("priority") if item.get("priority") in PRIORITIES else "",
+            priority=str(item["priority"]) if item.get("priority") in PRIORITIES else "",
             tags=[t for t in item.get("tags") or () if isinstance(t, str)],
             due_at=_time(item.get("due_at")),
             created_at=_time(item.get("created_at")),
@@ -250,7 +250,7 @@ class ZendeskImport:
         ):
             if path.is_file():
                 upload = SimpleUploadedFile(
-                    name, path.read_bytes(), item.get("content_type") or None
+                    name, path.read_bytes(), str(item.get("content_type") or "")
                 )
                 return attachment_upload(account=self.account, uploader=author, upload=upload).token
         raise ValueError(f"attachment {item.get('id')} ({name}) is not in the attachments folder")
