@@ -249,7 +249,7 @@ def user_json(user: User, request) -> dict:
         "iana_time_zone": user.effective_time_zone,  # Sportello's zones are IANA names
         "alias": None,
         "details": None,
-        "notes": user.notes if request.user.is_agent else None,
+        "notes": user.notes if getattr(request.user, "is_agent", False) else None,
         "signature": None,
         "photo": None,
         "role_type": None,  # no custom roles
