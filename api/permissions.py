@@ -26,3 +26,10 @@ class IsAgent(IsAccountUser):
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) and request.user.is_agent
+
+
+class IsAdmin(IsAccountUser):
+    message = "You do not have access to this page. Only admins may use it."
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.is_admin

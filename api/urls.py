@@ -6,7 +6,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api.views import (
     audits,
+    bulk,
     custom_statuses,
+    imports,
     incremental,
     openapi,
     people,
@@ -54,6 +56,8 @@ urlpatterns = [
     *json_path("tickets", tickets.TicketList.as_view(), "tickets"),
     *json_path("tickets/show_many", tickets.TicketShowMany.as_view(), "tickets_show_many"),
     *json_path("tickets/update_many", tickets.TicketUpdateMany.as_view(), "tickets_update_many"),
+    *json_path("tickets/create_many", bulk.TicketCreateMany.as_view(), "tickets_create_many"),
+    *json_path("tickets/destroy_many", bulk.TicketDestroyMany.as_view(), "tickets_destroy_many"),
     *json_path("tickets/<num:number>", tickets.TicketDetail.as_view(), "ticket"),
     *json_path(
         "tickets/<num:number>/comments", tickets.TicketComments.as_view(), "ticket_comments"
@@ -77,6 +81,10 @@ urlpatterns = [
     *json_path("users/me", people.UserMe.as_view(), "users_me"),
     *json_path("users/search", people.UserSearch.as_view(), "users_search"),
     *json_path("users/show_many", people.UserShowMany.as_view(), "users_show_many"),
+    *json_path("users/create_many", bulk.UserCreateMany.as_view(), "users_create_many"),
+    *json_path(
+        "users/create_or_update", bulk.UserCreateOrUpdate.as_view(), "users_create_or_update"
+    ),
     *json_path("users/<num:number>", people.UserDetail.as_view(), "user"),
     *json_path(
         "users/<num:number>/tickets/requested",
@@ -85,6 +93,11 @@ urlpatterns = [
     ),
     *json_path("users/<num:number>/tickets/ccd", people.UserCcdTickets.as_view(), "user_ccd"),
     *json_path("organizations", people.OrganizationList.as_view(), "organizations"),
+    *json_path(
+        "organizations/create_many",
+        bulk.OrganizationCreateMany.as_view(),
+        "organizations_create_many",
+    ),
     *json_path("organizations/<num:number>", people.OrganizationDetail.as_view(), "organization"),
     *json_path(
         "organizations/<num:number>/tickets",
@@ -119,6 +132,12 @@ urlpatterns = [
     *json_path("views/<num:number>", ticket_views.ViewDetail.as_view(), "view"),
     *json_path("views/<num:number>/tickets", ticket_views.ViewTickets.as_view(), "view_tickets"),
     *json_path("views/<num:number>/count", ticket_views.ViewCount.as_view(), "view_count"),
+    *json_path("imports/tickets", imports.TicketImport.as_view(), "imports_tickets"),
+    *json_path(
+        "imports/tickets/create_many",
+        imports.TicketImportMany.as_view(),
+        "imports_tickets_create_many",
+    ),
     *json_path("uploads", uploads.UploadCreate.as_view(), "uploads"),
     *json_path("search", search.Search.as_view(), "search"),
     *json_path("requests", requests.RequestList.as_view(), "requests"),

@@ -1,7 +1,8 @@
 """A full walk of Zendesk's cursor-based incremental ticket export, the way a data-sync
 connector reads an account: every page of ``/api/v2/incremental/tickets/cursor.json``
 from ``start_time=0`` to ``end_of_stream``, through the real view (token auth, the
-selectors, JSON of every ticket), in this process, timed.
+selectors, JSON of every ticket), timed. ``make bench`` runs it as scenario 6w over HTTP
+against its gunicorn (walk_http); run alone, it walks in this process:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sportello_bench_<you> \\
       .venv/bin/python -m bench.incremental [--per-page 1000] [--subdomain bench] [--max-pages N]
@@ -14,10 +15,46 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import os
 import time
+import urllib.request
 
 ADMIN_EMAIL = "admin@bench.example"  # bench/seed.py's admin
+
+
+WALK_TIMEOUT = 120
+
+
+def walk_http(base: str, headers: dict[str, str], *, per_page: int = 1000) -> dict:
+    """Scenario 6w: every page, over HTTP, one after the other (as a connector reads)."""
+    path = f"/api/v2/incremental/tickets/cursor.json?start_time=0&per_page={per_page}"
+    rows = pages = 0
+    slowest = 0.0
+    statuses: set[int] = set()
+    started = time.monotonic()
+    while True:
+        page_started = time.monotonic()
+        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - localhost
+        with urllib.request.urlopen(request, timeout=WALK_TIMEOUT) as response:  # noqa: S310 - localhost
+            statuses.add(response.status)
+            body = json.loads(response.read())
+        slowest = max(slowest, time.monotonic() - page_started)
+        rows += len(body["tickets"])
+        pages += 1
+        if body["end_of_stream"]:
+            break
+        path = "/" + body["after_url"].split("://", 1)[1].split("/", 1)[1]
+    elapsed = time.monotonic() - started
+    return {
+        "rows": rows,
+        "pages": pages,
+        "seconds": round(elapsed, 1),
+        "rows_per_s": round(rows / elapsed),
+        "page_ms_avg": round(elapsed / pages * 1000, 1),
+        "page_ms_max": round(slowest * 1000, 1),
+        "status": ",".join(str(s) for s in sorted(statuses)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -219,4 +219,8 @@ def scenarios(ctx: dict) -> list[dict]:
     ]
 
 
+# Not driven by wrk: one connector's full walk of /api/v2/incremental/tickets/cursor.json
+# (every ticket of the account, 1,000 a page), timed with its rows/s (bench/incremental.py).
+CURSOR_WALK_KEY = "6w"
+
 # Not driven by wrk: a Celery worker sending to an SMTP sink (bench/mail_scenarios.py).

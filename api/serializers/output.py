@@ -76,6 +76,13 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
         .order_by("created_at", "id")
         .values("body")[:1]
     )
+    # Zendesk's problem_id: the problem an incident is linked to (one at most: the
+    # links' constraint), read through the link's reverse relation.
+    problem = (
+        Ticket.objects.for_account(account)
+        .filter(links_in__ticket=OuterRef("pk"), links_in__kind="incident")
+        .values("number")[:1]
+    )
     return (
         qs.select_related(
             "requester", "submitter", "assignee", "group", "organization", "custom_status"
@@ -90,13 +97,8 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
         )
         .annotate(
             first_body=Subquery(first_comment),
-            # Zendesk's problem_id and has_incidents, from the links' table (ticketlinks)
-            # through the tickets' reverse relations: in the same query.
-            problem_number=Subquery(
-                Ticket.objects.for_account(account)
-                .filter(links_in__ticket=OuterRef("pk"), links_in__kind="incident")
-                .values("number")[:1]
-            ),
+            problem_number=Subquery(problem),
+            # Zendesk's has_incidents: any incident linked to this problem, in the same query.
             incidents_linked=Exists(
                 Ticket.objects.for_account(account).filter(
                     links_out__other=OuterRef("pk"), links_out__kind="incident"
@@ -150,6 +152,7 @@ def ticket_json(
         "allow_attachments": True,
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),
+        "generated_timestamp": int(ticket.updated_at.timestamp()),
     }
 
 
@@ -188,6 +191,7 @@ def request_json(ticket: Ticket, request, *, description: str) -> dict:
         "requester_id": ticket.requester.number,
         "assignee_id": _number(ticket.assignee),
         "organization_id": _number(ticket.organization),
+        "group_id": _number(ticket.group),
         "collaborator_ids": [link.user.number for link in ticket.cc_links.all()],
         "email_cc_ids": [link.user.number for link in ticket.cc_links.all()],
         "is_public": ticket.is_public,
@@ -272,6 +276,16 @@ def user_json(user: User, request) -> dict:
         "organization_id": user.organization.number if user.organization_id else None,  # type: ignore[union-attr]  # the organization_id is checked
         "locale": user.effective_locale,
         "time_zone": user.effective_time_zone,
+        "iana_time_zone": user.effective_time_zone,  # Sportello's zones are IANA names
+        "alias": None,
+        "details": None,
+        "notes": user.notes if getattr(request.user, "is_agent", False) else None,
+        "signature": None,
+        "photo": None,
+        "role_type": None,  # no custom roles
+        "shared": False,
+        "shared_agent": False,
+        "last_login_at": timestamp(user.last_login),
         "active": user.is_active,
         "verified": True,
         "suspended": False,
@@ -296,6 +310,7 @@ def organization_json(org: Organization, request) -> dict:
         "notes": org.notes,
         "shared_tickets": False,
         "shared_comments": False,
+        "group_id": None,  # organizations route no tickets to a group here
         "tags": [],
         "organization_fields": people_values_json(org, request),
         "external_id": None,

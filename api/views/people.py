@@ -13,6 +13,7 @@ from accounts.selectors import (
     users_search,
 )
 from api import services
+from api.bulk import api_organization_delete
 from api.pagination import paginate
 from api.permissions import IsAccountUser
 from api.serializers import output
@@ -129,6 +130,11 @@ class OrganizationDetail(ApiView):
         data = validated(OrganizationInput, request.data, envelope="organization", partial=True)
         org = services.api_organization_update(organization=org, actor=request.user, data=data)
         return Response({"organization": output.organization_json(org, request)})
+
+    def delete(self, request, number):
+        org = organization_for_agent(account=request.account, number=number)
+        api_organization_delete(organization=org, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OrganizationTickets(ApiView):

@@ -36,6 +36,11 @@ def _reread(request, ticket):
     return _rows(request, tickets_visible_to(viewer=request.user)).get(pk=ticket.pk)
 
 
+def ticket_response_of(request, ticket) -> dict:
+    """``{"ticket": ...}`` as ``GET /tickets/{id}.json`` answers it."""
+    return {"ticket": output.ticket_json(_reread(request, ticket), request)}
+
+
 def _write_response(request, ticket, ticket_json: dict, *, comment, changes, created):
     """A write's answer: the ticket as the client will read it, and the audit of the
     change (Zendesk's shape for both create and update)."""
@@ -160,10 +165,10 @@ class TicketUpdateMany(ApiView):
             )
         else:
             return not_found()
-        return Response({"job_status": _job_json(request, job)})
+        return Response({"job_status": job_json(request, job)})
 
 
-def _job_json(request, job: dict) -> dict:
+def job_json(request, job: dict) -> dict:
     return {**job, "url": output.absolute(request, f"/api/v2/job_statuses/{job['id']}.json")}
 
 
@@ -172,7 +177,7 @@ class JobStatusDetail(ApiView):
         job = jobs.api_job_status(account=request.account, job_id=job_id)
         if job is None:
             return not_found()
-        return Response({"job_status": _job_json(request, job)})
+        return Response({"job_status": job_json(request, job)})
 
 
 class TicketComments(ApiView):

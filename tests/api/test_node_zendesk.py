@@ -7,6 +7,7 @@ rather than keep an empty file. The client lives in tests/api/node (``npm ci`` t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import Organization
 from tests.api.conftest import token_for
 from tests.api.servers import serving
 from tests.factories import make_ticket
-from tickets.models import Attachment, Ticket
+from tickets.models import Attachment, DeletedTicket, Ticket, TicketEvent
+from tickets.services import ticket_delete
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,8 +46,11 @@ def node():
     return node
 
 
-def _drive(node, port, user, upload: Path, *, bulk: bool, audit_ticket: int = 0) -> dict:
+def _drive(
+    node, port, user, upload: Path, *, bulk: bool, audit_ticket: int = 0, incremental=False
+) -> dict:
     env = dict(os.environ) | {
+        "INCREMENTAL": "1" if incremental else "",
         "AUDIT_TICKET": str(audit_ticket or ""),
         "SPORTELLO_URL": f"http://127.0.0.1:{port}",
         "SPORTELLO_HOST": f"{user.account.subdomain}.localhost",
@@ -116,3 +122,34 @@ def test_node_zendesk_tags_a_ticket_and_reads_its_audits(node, tmp_path, acme, a
     assert [e["type"] for e in audits[0]["events"]] == ["Create", "Comment"]
     tagged = audits[1]["events"][0]
     assert (tagged["field_name"], tagged["value"]) == ("tags", ["node"])
+
+
+def test_node_zendesk_reads_the_incremental_exports(node, tmp_path, acme, acme_admin, acme_org):
+    from django.utils import timezone
+
+    tickets = [make_ticket(account=acme, subject=f"N{i}") for i in range(3)]
+    ticket_delete(ticket=tickets[2], actor=acme_admin)
+    # Out of the last minute, which the exports leave out.
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Ticket.objects.for_account(acme).update(updated_at=an_hour_ago)
+    DeletedTicket.objects.for_account(acme).update(updated_at=an_hour_ago)
+    TicketEvent.objects.for_account(acme).update(created_at=an_hour_ago)
+    Organization.objects.for_account(acme).update(updated_at=an_hour_ago)
+    # The exports' own limit (10 a minute) is the server's: one client's few calls fit.
+    with serving("gunicorn", media_root=tmp_path / "media") as port:
+        out = _drive(node, port, acme_admin, tmp_path, bulk=False, incremental=True)
+
+    assert out["tickets"]["ok"], out["tickets"]
+    assert sorted(t["subject"] for t in out["tickets"]["result"]) == ["N0", "N1"]
+    walked = [t for page in out["cursor_pages"] for t in page["tickets"]]
+    assert sorted((t["subject"], t["status"]) for t in walked) == [
+        ("N0", "new"),
+        ("N1", "new"),
+        ("N2", "deleted"),
+    ]
+    assert out["cursor_pages"][-1]["end_of_stream"] is True
+    assert out["organizations"]["ok"], out["organizations"]
+    assert acme_org.name in [o["name"] for o in out["organizations"]["result"]]
+    assert out["ticket_events"]["ok"], out["ticket_events"]
+    numbers = {e["ticket_id"] for e in out["ticket_events"]["result"]}
+    assert {tickets[0].number, tickets[1].number} <= numbers

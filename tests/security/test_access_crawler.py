@@ -691,6 +691,12 @@ TABLE: dict[str, Entry] = {
     "api/v2/tickets": Entry(allow=agents(), api=True),
     "api/v2/tickets/show_many": Entry(queries("?ids=1,2,3,4,5,6"), agents(), api=True),
     "api/v2/tickets/update_many": Entry(allow=agents(), api=True),
+    "api/v2/tickets/create_many": Entry(allow=agents(), api=True),
+    "api/v2/tickets/destroy_many": Entry(allow=agents(), api=True),
+    "api/v2/imports/tickets": Entry(allow=admins(), api=True, also_refuse=AGENT_TOLD_FORBIDDEN),
+    "api/v2/imports/tickets/create_many": Entry(
+        allow=admins(), api=True, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "api/v2/tickets/<num:number>": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tickets/<num:number>/comments": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tickets/<num:number>/merge": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
@@ -731,6 +737,8 @@ TABLE: dict[str, Entry] = {
     ),
     "api/v2/users": Entry(allow=agents(), api=True),
     "api/v2/users/me": Entry(allow=signed_in(), api=True),
+    "api/v2/users/create_many": Entry(allow=agents(), api=True),
+    "api/v2/users/create_or_update": Entry(allow=agents(), api=True),
     "api/v2/users/search": Entry(API_SEARCH_PROBES, agents(), api=True),
     "api/v2/users/show_many": Entry(
         queries("?ids=" + ",".join(str(n) for n in range(1, 16))), agents(), api=True
@@ -745,6 +753,7 @@ TABLE: dict[str, Entry] = {
         USER_PROBES, agents(("self", "other_user", "agent")), api=True
     ),
     "api/v2/organizations": Entry(allow=agents(), api=True),
+    "api/v2/organizations/create_many": Entry(allow=agents(), api=True),
     "api/v2/organizations/<num:number>": Entry(ORG_PROBES, agents(("mine", "other")), api=True),
     "api/v2/organizations/<num:number>/tickets": Entry(
         ORG_PROBES, agents(("mine", "other")), api=True

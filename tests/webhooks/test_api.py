@@ -47,7 +47,7 @@ WEBHOOK_KEYS = {
 
 
 def assert_described(body: dict, name: str) -> None:
-    """``body`` matches the schema /api/v2/openapi.json gives it (api/openapi_webhooks.py)."""
+    """``body`` matches the schema /api/v2/openapi.json gives it (api/openapi/webhooks.py)."""
     schemas = openapi_schema(server_url="http://acme.localhost/api/v2")["components"]["schemas"]
     defs = {k: _as_json_schema(v) for k, v in schemas.items()}
     validator = jsonschema_rs.Draft202012Validator({"$defs": defs, "$ref": f"#/$defs/{name}"})

@@ -45,6 +45,8 @@ def _as_json_schema(value):
             out[key] = _as_json_schema(item)
     if isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
+        if "enum" in out and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]  # an unset type or priority is null
     return out
 
 

@@ -30,15 +30,26 @@ SCHEMAS = [
     "TicketAuditResponse",
     "TagsResponse",
     "TagsByObjectIdResponse",
+    "TicketResponse",
+    "UsersResponse",
+    "OrganizationsResponse",
 ]
 EXAMPLES = [
     "UserRequestExample",
     "UpdateOrganizationResponseExample",
     "TagsByObjectIdResponse",
+    "TicketsCreateRequestExample",
+    "UsersCreateManyRequestExample",
+    "TicketImportRequestExample",
+    "TicketBulkImportRequestExample",
 ]
 # Example request bodies written in an operation's description, not as components.
 DESCRIPTION_EXAMPLES = {
     "UpdateOrganizationRequestExample": {"organization": {"notes": "Something interesting"}},
+    # "Create Many Organizations" gives no body in the description: the documented shape.
+    "CreateManyOrganizationsRequestExample": {
+        "organizations": [{"name": "Org Name 1"}, {"name": "Org Name 2"}]
+    },
 }
 OUT = Path(__file__).with_name("oas-extract.json")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.openapi_components import (
+from api.openapi.components import (
     NULLABLE_NUMBER,
     NULLABLE_TEXT,
     NUMBER,

@@ -3,7 +3,7 @@ Zendesk's shape (TicketMergeInput; answered with a job status)."""
 
 from __future__ import annotations
 
-from api.openapi_components import NUMBER, envelope, obj, ref
+from api.openapi.components import NUMBER, envelope, obj, ref
 
 MERGE_INPUT = obj(
     {

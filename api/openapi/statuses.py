@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.openapi_components import NUMBER, TEXT, TIMESTAMP, envelope, obj, ref
+from api.openapi.components import NUMBER, TEXT, TIMESTAMP, envelope, obj, ref
 from tickets.models import StatusCategory
 
 CATEGORY = {"type": "string", "enum": StatusCategory.values}

@@ -1,8 +1,8 @@
-"""The incremental exports' part of the OpenAPI description (api/openapi.py merges it)."""
+"""The incremental exports' part of the OpenAPI description (api/openapi merges it)."""
 
 from __future__ import annotations
 
-from api.openapi_components import NULLABLE_TEXT, TEXT, obj, ref
+from api.openapi.components import NULLABLE_TEXT, TEXT, obj, ref
 
 START_TIME = {
     "name": "start_time",

@@ -3,7 +3,7 @@ API's own; docs/webhooks.md), merged into the description by api.openapi."""
 
 from __future__ import annotations
 
-from api.openapi_components import TEXT, TIMESTAMP, envelope, obj, ref
+from api.openapi.components import TEXT, TIMESTAMP, envelope, obj, ref
 
 AUTHENTICATION = obj(
     {

@@ -3,7 +3,7 @@ API's own), merged into the description by api.openapi."""
 
 from __future__ import annotations
 
-from api.openapi_components import NUMBER, TEXT, TIMESTAMP, envelope, obj, ref
+from api.openapi.components import NUMBER, TEXT, TIMESTAMP, envelope, obj, ref
 
 METRICS = [
     "first_reply_time",

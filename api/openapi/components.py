@@ -1,4 +1,4 @@
-"""Reusable parts of the OpenAPI description (api/openapi.py): field shapes and the
+"""Reusable parts of the OpenAPI description (api/openapi): field shapes and the
 component schemas of every object the API reads or writes."""
 
 from __future__ import annotations

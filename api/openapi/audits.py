@@ -3,7 +3,7 @@ api/views/tags.py), merged into the description by api.openapi."""
 
 from __future__ import annotations
 
-from api.openapi_components import NULLABLE_TEXT, NUMBER, TEXT, TIMESTAMP, envelope, obj, ref
+from api.openapi.components import NULLABLE_TEXT, NUMBER, TEXT, TIMESTAMP, envelope, obj, ref
 
 TAG_NAMES = {"type": "array", "items": {"type": "string", "maxLength": 60}, "maxItems": 100}
 

@@ -1,121 +1,19 @@
-"""The OpenAPI 3.0 description of what the API implements, served at
-``/api/v2/openapi.json``. Written out here rather than introspected: the views take
-Zendesk's envelopes by hand, so this is the one place that states the contract, and the
-schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it."""
+"""The core paths of the OpenAPI description: tickets, people, views, uploads, search,
+requests, macros, job statuses."""
 
 from __future__ import annotations
 
-from api import (
-    openapi_audits,
-    openapi_merge,
-    openapi_satisfaction,
-    openapi_sla,
-    openapi_statuses,
-    openapi_webhooks,
+from api.openapi.components import NUMBER, TEXT, envelope, obj, ref
+from api.openapi.helpers import (
+    ID,
+    IDS,
+    INCLUDE,
+    PAGE_PARAMS,
+    SORT_PARAMS,
 )
-from api.openapi_components import NULLABLE_TEXT, NUMBER, SCHEMAS, TEXT, envelope, obj, ref
-from api.openapi_incremental import INCREMENTAL_PATHS
-
-
-def _query(name: str, schema: dict, description: str = "") -> dict:
-    param = {"name": name, "in": "query", "required": False, "schema": schema}
-    if description:
-        param["description"] = description
-    return param
-
-
-PAGE_PARAMS = [
-    _query("page", {"type": "integer", "minimum": 1}, "Offset pagination: the page number."),
-    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
-    _query("page[size]", {"type": "integer", "minimum": 1, "maximum": 100}, "Cursor pagination."),
-    _query("page[after]", TEXT),
-    _query("page[before]", TEXT),
-]
-SORT_PARAMS = [
-    _query(
-        "sort_by",
-        {"type": "string", "enum": ["id", "created_at", "updated_at", "status", "priority"]},
-    ),
-    _query("sort_order", {"type": "string", "enum": ["asc", "desc"]}),
-]
-INCLUDE = _query(
-    "include", TEXT, "Side-loads, comma separated: users, groups, organizations (ticket lists)."
-)
-IDS = {
-    "name": "ids",
-    "in": "query",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9]{1,9}(,[0-9]{1,9}){0,99}$"},
-    "description": "Comma-separated ids, at most 100.",
-}
-ID = {"name": "id", "in": "path", "required": True, "schema": NUMBER}
-
-ERRORS = {
-    "400": "Malformed request (invalid JSON, bad cursor).",
-    "401": "Missing or invalid credentials.",
-    "403": "The caller's role may not use this endpoint.",
-    "404": "No such record in this account (RecordNotFound).",
-    "411": "A streamed (chunked) body this server cannot read: send Content-Length.",
-    "413": "Request body too large.",
-    "422": "RecordInvalid, with details per field.",
-    "429": "Rate limit exceeded for this account; see Retry-After.",
-}
-
-
-def _responses(ok_status: str, ok_schema: dict | None) -> dict:
-    error = {"content": {"application/json": {"schema": ref("Error")}}}
-    responses = {code: {"description": text, **error} for code, text in ERRORS.items()}
-    if ok_schema is None:
-        responses[ok_status] = {"description": "Done."}
-    else:
-        responses[ok_status] = {
-            "description": "Success.",
-            "content": {"application/json": {"schema": ok_schema}},
-        }
-    return responses
-
-
-def _op(
-    summary: str,
-    tag: str,
-    *,
-    params: list | None = None,
-    body: dict | None = None,
-    ok: str = "200",
-    result: dict | None = None,
-    public: bool = False,
-) -> dict:
-    operation = {
-        "summary": summary,
-        "tags": [tag],
-        "parameters": params or [],
-        "responses": _responses(ok, result),
-    }
-    if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
-    if public:
-        operation["security"] = []
-    return operation
-
-
-def _list(key: str, item: str, *, extra: dict | None = None) -> dict:
-    schema = obj(
-        {
-            key: {"type": "array", "items": ref(item)},
-            "count": {"type": "integer"},
-            "next_page": NULLABLE_TEXT,
-            "previous_page": NULLABLE_TEXT,
-            "meta": {"type": "object"},
-            "links": {"type": "object"},
-            **(extra or {}),
-        },
-        required=(key,),
-    )
-    return schema
-
+from api.openapi.helpers import list_of as _list
+from api.openapi.helpers import op as _op
+from api.openapi.helpers import query as _query
 
 TICKETS = _list(
     "tickets",
@@ -248,6 +146,19 @@ PATHS = {
             "Tickets a user requested", "Users", params=[ID, *TICKET_LIST_PARAMS], result=TICKETS
         ),
     },
+    "/users/{id}/tickets/ccd.json": {
+        "get": _op(
+            "Tickets a user is copied on", "Users", params=[ID, *TICKET_LIST_PARAMS], result=TICKETS
+        ),
+    },
+    "/users/show_many.json": {
+        "get": _op(
+            "Show up to 100 users by id",
+            "Users",
+            params=[IDS, *PAGE_PARAMS],
+            result=_list("users", "User"),
+        ),
+    },
     "/organizations.json": {
         "get": _op(
             "List organizations",
@@ -277,6 +188,12 @@ PATHS = {
             body=envelope("organization", ref("OrganizationUpdate")),
             result=envelope("organization", ref("Organization")),
         ),
+        "delete": _op(
+            "Delete an organization (admins): its members stay, without it",
+            "Organizations",
+            params=[ID],
+            ok="204",
+        ),
     },
     "/organizations/{id}/tickets.json": {
         "get": _op(
@@ -284,6 +201,14 @@ PATHS = {
             "Organizations",
             params=[ID, *TICKET_LIST_PARAMS],
             result=TICKETS,
+        ),
+    },
+    "/organizations/{id}/users.json": {
+        "get": _op(
+            "An organization's users",
+            "Organizations",
+            params=[ID, *PAGE_PARAMS],
+            result=_list("users", "User"),
         ),
     },
     "/groups.json": {
@@ -472,42 +397,3 @@ PATHS |= {
         ),
     },
 }
-PATHS |= openapi_audits.paths(
-    op=_op, query=_query, page_params=PAGE_PARAMS, id_param=ID, list_of=_list
-)
-PATHS |= openapi_sla.paths(op=_op, id_param=ID)
-PATHS |= openapi_merge.paths(op=_op, id_param=ID)
-PATHS |= openapi_statuses.paths(op=_op, query=_query, id_param=ID)
-PATHS |= openapi_satisfaction.paths(op=_op, query=_query, id_param=ID)
-PATHS |= openapi_webhooks.paths(op=_op, id_param=ID)
-
-
-def openapi_schema(*, server_url: str) -> dict:
-    """The description, with the caller's own account URL as its server."""
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Sportello Tickets API (Zendesk dialect)",
-            "version": "2",
-            "description": (
-                "A subset of Zendesk's Support API: same paths, field names, envelopes and "
-                "status codes. Authenticate with HTTP basic auth as `email/token:TOKEN`, or "
-                "with `Authorization: Bearer TOKEN`. Ids are per account."
-            ),
-        },
-        "servers": [{"url": server_url}],
-        "security": [{"basicAuth": []}, {"bearerAuth": []}],
-        "components": {
-            "securitySchemes": {
-                "basicAuth": {"type": "http", "scheme": "basic"},
-                "bearerAuth": {"type": "http", "scheme": "bearer"},
-            },
-            "schemas": SCHEMAS
-            | openapi_audits.SCHEMAS
-            | openapi_sla.SCHEMAS
-            | openapi_statuses.SCHEMAS
-            | openapi_satisfaction.SCHEMAS
-            | openapi_webhooks.SCHEMAS,
-        },
-        "paths": {**PATHS, **INCREMENTAL_PATHS},
-    }
