@@ -326,9 +326,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55.0},
     },
 }
-# Mailbox channels (issue 24): the Fernet key of stored mailbox passwords (derived from
-# SECRET_KEY when unset), an extra CA file for private mail servers, and limits.
-MAILBOX_SECRET_KEY = env.str("MAILBOX_SECRET_KEY", default="")
+# Mailbox channels (issue 24): an extra CA file for private mail servers, and limits (their
+# passwords are kept encrypted with FIELD_ENCRYPTION_KEYS: accounts/field_crypto.py).
 MAILBOX_CA_FILE = env.str("MAILBOX_CA_FILE", default="")
 MAILBOX_MESSAGES_PER_FETCH = env.int("MAILBOX_MESSAGES_PER_FETCH", default=500)
 MAILBOX_MAX_MESSAGE_BYTES = env.int("MAILBOX_MAX_MESSAGE_BYTES", default=30 * 1024 * 1024)

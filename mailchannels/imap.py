@@ -24,8 +24,8 @@ from imap_tools.errors import (
     UnexpectedCommandStatusError,
 )
 
+from accounts.field_crypto import decrypt
 from mailchannels.models import MailboxChannel
-from mailchannels.secrets import decrypt
 
 TIMEOUT = 30.0
 

@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.field_crypto import encrypt
 from accounts.models import Account, AgentGroup
 from mailchannels import imap
 from mailchannels.models import MailboxChannel, SupportAddress
-from mailchannels.secrets import encrypt
 from notifications import addresses
 
 MAX_ADDRESSES = 50

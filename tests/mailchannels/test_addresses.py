@@ -8,9 +8,9 @@ import pytest
 from anymail.inbound import AnymailInboundMessage
 from django.core.exceptions import ValidationError
 
+from accounts.field_crypto import decrypt
 from mailchannels import services
 from mailchannels.models import SupportAddress, TicketAddress
-from mailchannels.secrets import decrypt
 from notifications import addresses
 from notifications.inbound import email_receive
 from notifications.models import Delivery, InboundEmail

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.field_crypto import decrypt
 from mailchannels import services
 from mailchannels.models import MailboxChannel, SupportAddress
-from mailchannels.secrets import decrypt
 from tests.mailchannels.conftest import message
 
 
