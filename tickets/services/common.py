@@ -56,6 +56,25 @@ def normalise_tags(tags: Iterable[str] | str) -> str:
     return " ".join(sorted({t.strip().lower()[:60] for t in tags if t.strip()}))
 
 
+def clean_new_ticket(ticket: Ticket) -> None:
+    """A new ticket's own values validated. Its related objects are in hand and their
+    account checked by the caller: full_clean would only read each of them back (a query
+    per key) to see that it exists."""
+    ticket.full_clean(
+        exclude=[
+            "number",
+            "reply_token",
+            "account",
+            "requester",
+            "submitter",
+            "assignee",
+            "group",
+            "organization",
+            "custom_status",
+        ]
+    )
+
+
 def check_same_account(account: Account, **objects: Any) -> None:
     for name, obj in objects.items():
         if obj is not None and obj.account_id != account.pk:

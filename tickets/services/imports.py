@@ -21,6 +21,7 @@ from tickets.models import Channel, Comment, Ticket, TicketEvent
 from tickets.services.common import (
     check_assignment,
     check_same_account,
+    clean_new_ticket,
     comment_create,
     event_for,
     normalise_tags,
@@ -109,19 +110,7 @@ def ticket_import(
         status_changed_at=solved_at if status in SOLVED else created_at,
         custom_fields=initial_values(account, submitter, Channel.API, custom_fields or {}),
     )
-    ticket.full_clean(
-        exclude=[
-            "number",
-            "reply_token",
-            "account",
-            "requester",
-            "submitter",
-            "assignee",
-            "group",
-            "organization",
-            "custom_status",
-        ]
-    )
+    clean_new_ticket(ticket)
     ticket.save()
     events = [
         _at(

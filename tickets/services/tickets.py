@@ -27,6 +27,7 @@ from tickets.services.common import (
     cc_add,
     check_assignment,
     check_same_account,
+    clean_new_ticket,
     comment_create,
     event_for,
     mentioned_agents,
@@ -130,21 +131,7 @@ def ticket_open(
         custom_fields=values,
         ticket_form_number=form.number if form is not None else None,
     )
-    # The related objects are in hand and their account checked above: full_clean
-    # would only read each of them back (a query per key) to see that it exists.
-    ticket.full_clean(
-        exclude=[
-            "number",
-            "reply_token",
-            "account",
-            "requester",
-            "submitter",
-            "assignee",
-            "group",
-            "organization",
-            "custom_status",
-        ]
-    )
+    clean_new_ticket(ticket)
     ticket.save()
     created = event_for(
         ticket, submitter, channel, TicketEvent.Kind.CREATED, new="private" if private else "public"
