@@ -6,9 +6,7 @@ certificate generated here — and stopped afterwards."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import grp
-import ipaddress
 import os
 import pwd
 import shutil
@@ -21,11 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from imap_tools import MailBox
+
+from tests.certs import self_signed
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USERS = {"support@acme.example": "s3cret-imap", "billing@acme.example": "other-pass"}
@@ -96,37 +92,9 @@ def free_port() -> int:
 
 
 def _self_signed(root: Path) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [
-                    x509.DNSName("localhost"),
-                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                ]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (root / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-    )
+    key_pem, cert_pem = self_signed("localhost", for_localhost=True)
+    (root / "cert.pem").write_text(cert_pem)
+    (root / "key.pem").write_text(key_pem)
 
 
 @dataclass
