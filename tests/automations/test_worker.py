@@ -12,12 +12,12 @@ from collections import Counter
 import pytest
 import redis
 from celery import Celery
-from django.db import connection
 
 from automations.models import Automation
 from tests.automations.conftest import age
 from tests.factories import make_ticket
 from tests.notifications.test_celery_worker import Worker, redis_url, wait_for  # noqa: F401
+from tests.slow_events import slow_event_inserts
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_update
 
@@ -27,19 +27,6 @@ TICKETS = 30
 TASK = "automations.tasks.automations_run_task"
 # Each application waits 0.15 s in the database (a trigger on its Activity line), so a
 # pass over TICKETS tickets lasts seconds: long enough to be killed, or raced, midway.
-SLOW_DOWN = """
-CREATE OR REPLACE FUNCTION test_slow_automation() RETURNS trigger AS $$
-BEGIN
-  IF NEW.field = 'automation' THEN PERFORM pg_sleep(0.15); END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER test_slow_automation BEFORE INSERT ON tickets_ticketevent
-  FOR EACH ROW EXECUTE FUNCTION test_slow_automation();
-"""
-SPEED_UP = """
-DROP TRIGGER IF EXISTS test_slow_automation ON tickets_ticketevent;
-DROP FUNCTION IF EXISTS test_slow_automation();
-"""
 
 
 @pytest.fixture
@@ -54,11 +41,8 @@ def solved_long_ago(acme, acme_agent):
 
 @pytest.fixture
 def slow_applications():
-    with connection.cursor() as cursor:
-        cursor.execute(SLOW_DOWN)
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(SPEED_UP)
+    with slow_event_inserts("automation"):
+        yield
 
 
 def _closed(acme) -> int:

@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 import redis
 from celery import Celery
-from django.db import connection
 
 from automations.models import Automation
 from notifications.models import Delivery
@@ -19,6 +18,7 @@ from notifications.services import trigger_create
 from servicelevels.policies import sla_policy_create
 from tests.factories import make_ticket
 from tests.notifications.test_celery_worker import Worker, redis_url, wait_for  # noqa: F401
+from tests.slow_events import slow_event_inserts
 from tickets.models import TicketEvent
 from tickets.services import ticket_update
 
@@ -28,19 +28,6 @@ TICKETS = 20
 TASK = "automations.tasks.automations_run_task"
 # Each alert waits 0.15 s in the database (a trigger on its Activity line): a pass lasts
 # seconds, long enough for the second one to meet the rows the first holds.
-SLOW_DOWN = """
-CREATE OR REPLACE FUNCTION test_slow_alert() RETURNS trigger AS $$
-BEGIN
-  IF NEW.field = 'sla_warning' THEN PERFORM pg_sleep(0.15); END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER test_slow_alert BEFORE INSERT ON tickets_ticketevent
-  FOR EACH ROW EXECUTE FUNCTION test_slow_alert();
-"""
-SPEED_UP = """
-DROP TRIGGER IF EXISTS test_slow_alert ON tickets_ticketevent;
-DROP FUNCTION IF EXISTS test_slow_alert();
-"""
 
 
 @pytest.fixture
@@ -66,11 +53,8 @@ def due_soon(acme, acme_agent, acme_user):
         )
         tickets.append(ticket_update(ticket=ticket, actor=acme_agent, assignee=acme_agent).ticket)
         del n
-    with connection.cursor() as cursor:
-        cursor.execute(SLOW_DOWN)
-    yield tickets, trigger
-    with connection.cursor() as cursor:
-        cursor.execute(SPEED_UP)
+    with slow_event_inserts("sla_warning"):
+        yield tickets, trigger
 
 
 def _warnings(acme) -> Counter:
