@@ -55,5 +55,9 @@ class IdentityMiddleware:
                     urlconf = getattr(request, "urlconf", None)
                     allowed = {reverse(name, urlconf=urlconf) for name in OPEN_URL_NAMES}
                     if request.path not in allowed:
+                        if request.headers.get("HX-Request"):
+                            # A fragment a page asks for itself (the bell's count):
+                            # nothing to show until then, and no page swapped into it.
+                            return HttpResponse(status=204)
                         return redirect(reverse("accounts:two_factor_setup", urlconf=urlconf))
             return self.get_response(request)

@@ -10,7 +10,17 @@ calls and imports, ticket fields, satisfaction ratings, webhooks, incremental ex
 
 from __future__ import annotations
 
-from api.openapi import audits, bulk, fields, merge, satisfaction, sla, statuses, webhooks
+from api.openapi import (
+    audits,
+    bulk,
+    fields,
+    forms,
+    merge,
+    satisfaction,
+    sla,
+    statuses,
+    webhooks,
+)
 from api.openapi.components import SCHEMAS
 from api.openapi.helpers import ID, PAGE_PARAMS, list_of, op, query
 from api.openapi.incremental import INCREMENTAL_PATHS
@@ -23,6 +33,7 @@ PATHS |= merge.paths(op=op, id_param=ID)
 PATHS |= statuses.paths(op=op, query=query, id_param=ID)
 PATHS |= bulk.PATHS
 PATHS |= fields.PATHS
+PATHS |= forms.PATHS
 PATHS |= satisfaction.paths(op=op, query=query, id_param=ID)
 PATHS |= webhooks.paths(op=op, id_param=ID)
 
@@ -53,6 +64,7 @@ def openapi_schema(*, server_url: str) -> dict:
             | statuses.SCHEMAS
             | bulk.SCHEMAS
             | fields.SCHEMAS
+            | forms.SCHEMAS
             | satisfaction.SCHEMAS
             | webhooks.SCHEMAS,
         },

@@ -240,9 +240,10 @@ def test_inbound_email_opening_a_ticket(settings, acme):
         return len(ctx.captured_queries)
 
     post(0)
-    assert post(1) == 24 + 2  # +1 SLAs: the active policies; +1 statuses: New's default
+    assert post(1) == 24 + 2 + 1  # +1 SLAs: the active policies; +1 statuses: New's default
     # +2 email channels: the account's support addresses (read once per mail: loop check
     # and the address it came in on) and the ticket's recorded one (its emails' From).
+    # +1 several emails per user (issue 21): the sender among the users' other addresses.
 
 
 def test_a_view_page_and_a_sidebar_of_twelve_views_cost_fixed_queries(
