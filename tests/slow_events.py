@@ -30,4 +30,3 @@ def slow_event_inserts(field: str, seconds: float = 0.15):
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS test_slow_event ON tickets_ticketevent")
             cursor.execute("DROP FUNCTION IF EXISTS test_slow_event()")
-
