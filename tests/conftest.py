@@ -19,37 +19,6 @@ from tests.factories import (
 )
 from tests.pgbouncer import PgBouncer, wait_until_no_backends
 
-# `make test` runs the suite on two xdist workers with ``--dist loadgroup``. Tests that
-# start servers, workers or clusters of their own, drive a browser, or share the one
-# Redis broker run one after another in one group (on one worker) while the rest spread
-# over both; a plain `pytest` (no -n) is unaffected.
-SERIAL_PATHS = (
-    "tests/browser/",
-    "tests/replica/",
-    "tests/scaling/",
-    "tests/operations/",
-    "tests/security/test_pgbouncer.py",
-    "tests/security/test_database_roles.py",
-    "tests/security/test_hardening.py",
-    "tests/notifications/test_celery_worker.py",
-    "tests/api/test_zenpy.py",
-    "tests/api/test_incremental_zenpy.py",
-    "tests/api/test_node_zendesk.py",
-    "tests/api/test_redis_down.py",
-    "tests/api/test_rate_limit_across_processes.py",
-    "tests/test_deploy.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if (
-            item.nodeid.startswith(SERIAL_PATHS)
-            or item.get_closest_marker("slow")
-            or item.get_closest_marker("replica")
-        ):
-            item.add_marker(pytest.mark.xdist_group("processes"))
-
 
 def host_of(account) -> str:
     return f"{account.subdomain}.localhost"
