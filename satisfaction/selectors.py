@@ -92,19 +92,3 @@ def takes_ratings(ticket: Ticket) -> bool:
         return True
     closes = window_closes_at(ticket, settings_for(ticket.account))
     return closes is None or timezone.now() < closes
-
-
-def ratings_page(
-    account: Account, *, score: str = "", limit: int = 100, after: tuple | None = None
-) -> list[SatisfactionRating]:
-    """Newest change first, keyset by (updated_at, number): the API's list. Served by
-    the index (account, -updated_at, -number)."""
-    qs = SatisfactionRating.objects.for_account(account).select_related("ticket", "reason")
-    if score:
-        qs = qs.filter(score=score)
-    if after is not None:
-        updated_at, number = after
-        qs = qs.filter(updated_at__lte=updated_at).exclude(
-            updated_at=updated_at, number__gte=number
-        )
-    return list(qs.order_by("-updated_at", "-number")[:limit])

@@ -13,7 +13,7 @@ from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
-from api.permissions import IsAgent
+from api.permissions import IsAdmin as AdminOnly
 from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView, query_param
 from webhooks import services
@@ -24,11 +24,8 @@ from webhooks.selectors import webhooks_page
 MAX_PAGE = 100
 
 
-class IsAdmin(IsAgent):
+class IsAdmin(AdminOnly):
     message = "Only admins manage webhooks."
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.is_admin
 
 
 def webhook_json(webhook: Webhook) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from api import selectors_incremental as incremental
 from api.pagination import page_url
-from api.permissions import IsAccountUser
+from api.permissions import IsAdmin as AdminOnly
 from api.serializers import output
 from api.throttling import AccountRateThrottle
 from api.views.base import ApiView, query_param
@@ -31,11 +31,8 @@ class InvalidValue(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
 
 
-class IsAdmin(IsAccountUser):
+class IsAdmin(AdminOnly):
     message = "You do not have access to this page. Only admins may use incremental exports."
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.is_admin
 
 
 class IncrementalExportThrottle(AccountRateThrottle):

@@ -16,10 +16,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from api.pagination import paginate
-from api.permissions import IsAccountUser
+from api.permissions import IsAccountUser, IsAdmin
 from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView, query_param
-from api.views.incremental import IsAdmin
 from satisfaction import selectors
 from satisfaction.models import SatisfactionRating
 from satisfaction.services import rate
