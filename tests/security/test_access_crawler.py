@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,8 +22,10 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts import dbsession
+from accounts.models import Account
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
+from tests.factories import AccountFactory, AgentGroupFactory
 from tests.security.crawler_scenario import (
     GLOBEX_SECRET,
     INTERNAL_NOTE,
@@ -31,6 +34,7 @@ from tests.security.crawler_scenario import (
     Scenario,
     build_scenario,
 )
+from tickets.models import Ticket
 
 ROLES = ["anonymous", "end_user", "manager", "agent", "admin", "outsider"]
 AGENTS = frozenset({"agent", "admin"})
@@ -854,8 +858,22 @@ def client_for_role(role: str, scenario: Scenario) -> TenantClient:
     return client
 
 
+# A row version this test's transaction wrote (its own statements or its requests', in
+# savepoints or not) is "in progress" until the test ends; a version another session
+# committed is not. The scenario's rows are all written in the test's transaction, so a
+# request that changes or deletes one changes the digest, while a process another test left
+# behind (a worker, a server) that commits rows of its own does not: the crawler judges the
+# requests it made, and other sessions are named in the failure message.
+# xmin is 32 bits; the current transaction id's epoch makes it comparable.
+_OURS = (
+    "pg_xact_status(((pg_current_xact_id()::text::bigint >> 32 << 32)"
+    " + r.xmin::text::bigint)::text::xid8) = 'in progress'"
+)
+
+
 def state_fingerprint() -> tuple:
-    """A digest of every row of the tables a request could change."""
+    """A digest of every row version this test's transaction wrote, per table a request
+    could change."""
     tables = [
         "tickets_ticket",
         "tickets_comment",
@@ -889,7 +907,7 @@ def state_fingerprint() -> tuple:
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608
-        f"FROM {t} r"
+        f"FROM {t} r WHERE {_OURS}"
         for t in tables
     )
     with dbsession.platform_access(), connection.cursor() as cursor:  # every account's rows
@@ -904,7 +922,8 @@ REFUSAL_REDIRECTS = ("/signin/", "/admin/login/", "/agent/", "/hc/")
 
 
 def _changed_tables(before: tuple, after: tuple) -> list[str]:
-    return [table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later]
+    pairs = zip(before, after, strict=True)
+    return [table for (table, digest), (_, later) in pairs if digest != later]
 
 
 def _is_refusal(response, entry: Entry, role: str) -> bool:
@@ -993,9 +1012,7 @@ def test_every_url_answers_each_role_as_the_table_says(role, database_role, scen
                 leaked = [m for m in NEVER_SHOWN[role] if m in text]
                 if leaked:
                     failures.append(f"leaked {leaked}: {where}")
-    assert not failures, (
-        f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
-    )
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
 
 
 def _other_sessions() -> str:
@@ -1008,3 +1025,45 @@ def _other_sessions() -> str:
         )
         rows = cursor.fetchall()
     return "\nother sessions on this database: " + repr(rows)
+
+
+def _in_another_session(work) -> None:
+    """Run ``work`` on a connection of its own, committed at once (as a process another
+    test left running would)."""
+    errors = []
+
+    def run():
+        try:
+            with dbsession.platform_access():
+                work()
+        except Exception as error:  # noqa: BLE001 - re-raised below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+def test_the_fingerprint_sees_the_tests_own_writes_and_not_another_sessions(scenario):
+    start = state_fingerprint()
+    outsider = {}
+
+    def write_elsewhere():
+        account = AccountFactory(subdomain="outsider")
+        outsider["account"] = account.pk
+        AgentGroupFactory(account=account, name="Outsiders")
+
+    _in_another_session(write_elsewhere)
+    try:
+        assert state_fingerprint() == start  # committed by someone else: not the crawl's
+        with dbsession.platform_access():
+            Ticket.all_accounts.filter(account=scenario.acme).update(subject="Changed")
+        assert state_fingerprint() != start  # a scenario row this test's requests changed
+    finally:
+        _in_another_session(
+            lambda: Account.objects.filter(pk=outsider["account"]).delete() if outsider else None
+        )
