@@ -100,6 +100,11 @@ class ChannelForm(AccountForm):
             self.fields["password"].help_text = _(
                 "A password is stored (never shown). Leave blank to keep it."
             )
+            if channel.auth != MailboxChannel.Auth.PASSWORD:
+                # Signed in with the provider's consent: no password, the consenting
+                # mailbox's name kept.
+                del self.fields["password"]
+                del self.fields["username"]
 
     @staticmethod
     def initial_for(channel: MailboxChannel) -> dict:

@@ -52,11 +52,17 @@ class SupportAddress(NumberedTenantModel):
 
 
 class MailboxChannel(NumberedTenantModel):
-    """An IMAP mailbox read every minute by Celery beat (mailchannels.fetch)."""
+    """An IMAP mailbox read every minute by Celery beat (mailchannels.fetch), signed in to
+    with a password or, for Microsoft 365 and Gmail, OAuth2 (XOAUTH2)."""
 
     class Security(models.TextChoices):
         SSL = "ssl", _("TLS (IMAPS, usually port 993)")
         STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+
+    class Auth(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        MICROSOFT = "microsoft", _("Microsoft 365 (OAuth2)")
+        GOOGLE = "google", _("Gmail (OAuth2)")
 
     class AfterImport(models.TextChoices):
         MARK_READ = "mark_read", _("Mark as read")
@@ -70,8 +76,14 @@ class MailboxChannel(NumberedTenantModel):
         _("security"), max_length=10, choices=Security, default=Security.SSL
     )
     username = models.CharField(_("user name"), max_length=254)
-    # Fernet token (mailchannels.secrets); never rendered back.
+    auth = models.CharField(_("sign-in"), max_length=10, choices=Auth, default=Auth.PASSWORD)
+    # Fernet tokens (accounts.field_crypto); never rendered back.
     password_encrypted = models.TextField(blank=True)
+    # OAuth2 (mailchannels.oauth): the refresh token from the admin's consent, and the
+    # current access token with its expiry, refreshed shortly before it.
+    oauth_refresh_encrypted = models.TextField(blank=True)
+    oauth_access_encrypted = models.TextField(blank=True)
+    oauth_expires_at = models.DateTimeField(null=True, blank=True)
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     after_import = models.CharField(
         _("after import"), max_length=10, choices=AfterImport, default=AfterImport.MARK_READ

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mailchannels import views
+from mailchannels import oauth_views, views
 
 app_name = "mailchannels"
 
@@ -17,6 +17,16 @@ urlpatterns = [
         "agent/settings/email/addresses/<int:number>/verify/",
         views.address_verify,
         name="address_verify",
+    ),
+    path(
+        "agent/settings/email/oauth/<str:provider>/start/",
+        oauth_views.oauth_start,
+        name="oauth_start",
+    ),
+    path(
+        "agent/settings/email/oauth/callback/",
+        oauth_views.oauth_callback,
+        name="oauth_callback",
     ),
     path("agent/settings/email/channels/new/", views.channel_new, name="channel_new"),
     path("agent/settings/email/channels/<int:number>/", views.channel_edit, name="channel_edit"),

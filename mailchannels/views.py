@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.form_errors import add_domain_error
-from mailchannels import services
+from mailchannels import oauth, services
 from mailchannels.access import address_for_admin, channel_for_admin
 from mailchannels.fetch import channel_fetch
 from mailchannels.forms import AddressForm, ChannelForm
@@ -36,6 +36,7 @@ def email_settings(request):
             "internal_address": our_addresses.support_address(account),
             "platform_sender": settings.DEFAULT_FROM_EMAIL,
             "form": AddressForm(account=account),
+            "oauth_providers": [(p, oauth.provider_label(p)) for p in oauth.configured()],
         },
     )
 

@@ -38,10 +38,11 @@ default_login_user = {user}
 ssl = required
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth_mechanisms}
 mail_location = maildir:{root}/mail/%u/Maildir
-passdb {{
+{oauth_passdb}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
 userdb {{
@@ -143,8 +144,26 @@ def _run_as() -> tuple[str, str, int, int]:
     return entry.pw_name, group, entry.pw_uid, entry.pw_gid
 
 
+OAUTH_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+
+# Dovecot asks the provider's introspection endpoint whether a bearer token is live and
+# whose it is (tests/mailchannels/oauth_provider.py answers it).
+OAUTH_CONF = """introspection_url = {url}
+introspection_mode = post
+username_attribute = email
+active_attribute = active
+active_value = true
+"""
+
+
 @contextlib.contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
+def running_dovecot(oauth_introspection_url: str = "") -> Iterator[Dovecot]:
+    """With ``oauth_introspection_url``, XOAUTH2 sign-in too (Dovecot's oauth2 passdb)."""
     root = Path(tempfile.mkdtemp(prefix="sportello-dovecot-"))
     user, group, uid, gid = _run_as()
     port = free_port()
@@ -152,7 +171,16 @@ def running_dovecot() -> Iterator[Dovecot]:
         (root / sub).mkdir()
     _self_signed(root)
     (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
-    (root / "dovecot.conf").write_text(CONFIG.format(root=root, user=user, group=group, port=port))
+    oauth = {"oauth_mechanisms": "", "oauth_passdb": ""}
+    if oauth_introspection_url:
+        (root / "oauth2.conf.ext").write_text(OAUTH_CONF.format(url=oauth_introspection_url))
+        oauth = {
+            "oauth_mechanisms": " xoauth2 oauthbearer",
+            "oauth_passdb": OAUTH_PASSDB.format(root=root),
+        }
+    (root / "dovecot.conf").write_text(
+        CONFIG.format(root=root, user=user, group=group, port=port, **oauth)
+    )
     os.chmod(root, 0o755)
     if os.geteuid() == 0:
         for path in [root, *root.rglob("*")]:

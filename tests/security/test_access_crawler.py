@@ -557,6 +557,13 @@ TABLE: dict[str, Entry] = {
         )
         for action in ("", "test/", "fetch/", "delete/")
     },
+    # No provider has an app registration in the crawl: the start is a 404 for admins too.
+    "agent/settings/email/oauth/<str:provider>/start/": Entry(
+        {"microsoft": lambda i: {"provider": "microsoft"}},
+        admins(("?microsoft",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
+    "agent/settings/email/oauth/callback/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/sla/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/sla/<int:number>/": Entry(
         SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -904,7 +911,9 @@ REFUSAL_REDIRECTS = ("/signin/", "/admin/login/", "/agent/", "/hc/")
 
 
 def _changed_tables(before: tuple, after: tuple) -> list[str]:
-    return [table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later]
+    return [
+        table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later
+    ]
 
 
 def _is_refusal(response, entry: Entry, role: str) -> bool:
@@ -993,9 +1002,7 @@ def test_every_url_answers_each_role_as_the_table_says(role, database_role, scen
                 leaked = [m for m in NEVER_SHOWN[role] if m in text]
                 if leaked:
                     failures.append(f"leaked {leaked}: {where}")
-    assert not failures, (
-        f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
-    )
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
 
 
 def _other_sessions() -> str:
