@@ -58,7 +58,7 @@ def ssl_context() -> ssl.SSLContext:
     return context
 
 
-def _explain(exc: BaseException, channel: MailboxChannel) -> str:
+def explain(exc: BaseException, channel: MailboxChannel) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return _("Certificate not trusted: %(detail)s") % {"detail": exc.verify_message or exc}
     if isinstance(exc, ssl.SSLError):
@@ -119,11 +119,11 @@ def opened(channel: MailboxChannel, folder: str | None = None) -> Iterator[MailB
         else:
             _xoauth2(box, channel, folder)
     except (OSError, UnexpectedCommandStatusError, ValueError) as exc:
-        raise MailboxError(_explain(exc, channel)) from exc
+        raise MailboxError(explain(exc, channel)) from exc
     try:
         yield box
     except (OSError, UnexpectedCommandStatusError) as exc:
-        raise MailboxError(_explain(exc, channel)) from exc
+        raise MailboxError(explain(exc, channel)) from exc
     finally:
         with contextlib.suppress(Exception):
             box.logout()
@@ -135,7 +135,7 @@ def check_connection(channel: MailboxChannel) -> int:
         try:
             status = box.folder.status(channel.folder, ["MESSAGES"])
         except (OSError, UnexpectedCommandStatusError) as exc:
-            raise MailboxError(_explain(exc, channel)) from exc
+            raise MailboxError(explain(exc, channel)) from exc
         return int(status.get("MESSAGES", 0))
 
 

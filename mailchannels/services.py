@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.field_crypto import encrypt
 from accounts.models import Account, AgentGroup
-from mailchannels import imap, oauth
+from mailchannels import imap, oauth, pop3
 from mailchannels.models import MailboxChannel, SupportAddress
 from notifications import addresses
 
@@ -124,7 +124,13 @@ def _channel_fields(fields: dict[str, Any]) -> dict[str, Any]:
     username = str(fields.get("username", "")).strip()[:254]
     if not username:
         raise ValidationError(_("Enter the mailbox's user name."))
+    protocol = fields.get("protocol") or MailboxChannel.Protocol.IMAP
+    if protocol not in MailboxChannel.Protocol.values:
+        raise ValidationError(_("Choose one of the options."))
+    if protocol == MailboxChannel.Protocol.POP3 and after == MailboxChannel.AfterImport.MOVE:
+        raise ValidationError(_("POP3 has no folders: leave imported messages or delete them."))
     return {
+        "protocol": protocol,
         "host": host[:253],
         "port": port,
         "security": security,
@@ -163,8 +169,11 @@ def channel_update(*, channel: MailboxChannel, password: str = "", **fields: Any
     OAuth2 channel's user name is the mailbox that gave consent: kept."""
     if channel.auth != MailboxChannel.Auth.PASSWORD or not fields.get("username"):
         fields["username"] = channel.username
+    if channel.auth != MailboxChannel.Auth.PASSWORD:
+        fields["protocol"] = MailboxChannel.Protocol.IMAP  # XOAUTH2 is signed in over IMAP
     values = _channel_fields(fields)
-    moved = (values["host"], values["username"], values["folder"]) != (
+    moved = (values["protocol"], values["host"], values["username"], values["folder"]) != (
+        channel.protocol,
         channel.host,
         channel.username,
         channel.folder,
@@ -187,7 +196,10 @@ def channel_delete(*, channel: MailboxChannel) -> None:
 def channel_test(*, channel: MailboxChannel) -> tuple[bool, str]:
     """(True, "N messages in INBOX") or (False, the clear error); recorded on the channel."""
     try:
-        count = imap.check_connection(channel)
+        if channel.protocol == MailboxChannel.Protocol.POP3:
+            count = pop3.check_connection(channel)
+        else:
+            count = imap.check_connection(channel)
     except imap.MailboxError as exc:
         message = str(exc)
         ok = False

@@ -30,7 +30,7 @@ CONFIG = """
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-protocols = imap
+protocols = imap{pop3_protocol}
 listen = 127.0.0.1
 default_internal_user = {user}
 default_internal_group = {group}
@@ -59,7 +59,7 @@ service imap-login {{
   }}
   chroot =
 }}
-service anvil {{
+{pop3_service}service anvil {{
   chroot =
 }}
 service auth {{
@@ -103,6 +103,7 @@ class Dovecot:
     root: Path
     port: int
     host: str = "127.0.0.1"
+    pop3_port: int = 0
 
     @property
     def ca_file(self) -> str:
@@ -144,6 +145,19 @@ def _run_as() -> tuple[str, str, int, int]:
     return entry.pw_name, group, entry.pw_uid, entry.pw_gid
 
 
+# Debian's dovecot-pop3d: POP3S on its own port (the plain listener off).
+POP3_SERVICE = """service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+  inet_listener pop3s {{
+    port = {port}
+    ssl = yes
+  }}
+  chroot =
+}}
+"""
+
 OAUTH_PASSDB = """passdb {{
   driver = oauth2
   mechanisms = xoauth2 oauthbearer
@@ -162,8 +176,9 @@ active_value = true
 
 
 @contextlib.contextmanager
-def running_dovecot(oauth_introspection_url: str = "") -> Iterator[Dovecot]:
-    """With ``oauth_introspection_url``, XOAUTH2 sign-in too (Dovecot's oauth2 passdb)."""
+def running_dovecot(oauth_introspection_url: str = "", pop3: bool = False) -> Iterator[Dovecot]:
+    """With ``oauth_introspection_url``, XOAUTH2 sign-in too (Dovecot's oauth2 passdb);
+    with ``pop3``, POP3S on ``pop3_port`` too."""
     root = Path(tempfile.mkdtemp(prefix="sportello-dovecot-"))
     user, group, uid, gid = _run_as()
     port = free_port()
@@ -178,8 +193,14 @@ def running_dovecot(oauth_introspection_url: str = "") -> Iterator[Dovecot]:
             "oauth_mechanisms": " xoauth2 oauthbearer",
             "oauth_passdb": OAUTH_PASSDB.format(root=root),
         }
+    pop3_port = free_port() if pop3 else 0
+    extra = {
+        "pop3_protocol": " pop3" if pop3 else "",
+        "pop3_service": POP3_SERVICE.format(port=pop3_port) if pop3 else "",
+        **oauth,
+    }
     (root / "dovecot.conf").write_text(
-        CONFIG.format(root=root, user=user, group=group, port=port, **oauth)
+        CONFIG.format(root=root, user=user, group=group, port=port, **extra)
     )
     os.chmod(root, 0o755)
     if os.geteuid() == 0:
@@ -209,7 +230,7 @@ def running_dovecot(oauth_introspection_url: str = "") -> Iterator[Dovecot]:
                 log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
                 raise RuntimeError(f"Dovecot did not start:\n{out}\n{log}")
             time.sleep(0.05)
-        yield Dovecot(root=root, port=port)
+        yield Dovecot(root=root, port=port, pop3_port=pop3_port)
     finally:
         process.terminate()
         try:
