@@ -41,6 +41,11 @@ urlpatterns = [
         name="channel_fetch",
     ),
     path(
+        "agent/settings/email/channels/<int:number>/failed/<int:uidvalidity>/<int:uid>/",
+        views.failed_message_download,
+        name="failed_message_download",
+    ),
+    path(
         "agent/settings/email/channels/<int:number>/delete/",
         views.channel_delete,
         name="channel_delete",

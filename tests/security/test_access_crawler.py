@@ -557,6 +557,19 @@ TABLE: dict[str, Entry] = {
         )
         for action in ("", "test/", "fetch/", "delete/")
     },
+    "agent/settings/email/channels/<int:number>/failed/<int:uidvalidity>/<int:uid>/": Entry(
+        {
+            "mine": lambda i: {"number": i["mailbox_channel"], "uidvalidity": 7, "uid": 3},
+            "globex": lambda i: {
+                "number": i["globex_mailbox_channel"],
+                "uidvalidity": 7,
+                "uid": 5,
+            },
+            "globex_uid": lambda i: {"number": i["mailbox_channel"], "uidvalidity": 7, "uid": 5},
+        },
+        admins(("mine",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
     # No provider has an app registration in the crawl: the start is a 404 for admins too.
     "agent/settings/email/oauth/<str:provider>/start/": Entry(
         {"microsoft": lambda i: {"provider": "microsoft"}},
@@ -881,6 +894,8 @@ def state_fingerprint() -> tuple:
         "notifications_notificationpreference",
         "mailchannels_supportaddress",
         "mailchannels_mailboxchannel",
+        "mailchannels_fetchedmessage",
+        "mailchannels_ticketaddress",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",
