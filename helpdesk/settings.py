@@ -331,6 +331,43 @@ CELERY_BEAT_SCHEDULE = {
 MAILBOX_CA_FILE = env.str("MAILBOX_CA_FILE", default="")
 MAILBOX_MESSAGES_PER_FETCH = env.int("MAILBOX_MESSAGES_PER_FETCH", default=500)
 MAILBOX_MAX_MESSAGE_BYTES = env.int("MAILBOX_MAX_MESSAGE_BYTES", default=30 * 1024 * 1024)
+# Microsoft 365 and Gmail mailboxes through OAuth2 (mailchannels/oauth.py; docs/mailboxes.md
+# has the app registration steps): one app registration per provider for the platform; a
+# provider without a client id is not offered. Endpoints overridable (sovereign clouds, tests).
+MAILBOX_OAUTH = {
+    "microsoft": {
+        "client_id": env.str("MAILBOX_OAUTH_MICROSOFT_CLIENT_ID", default=""),
+        "client_secret": env.str("MAILBOX_OAUTH_MICROSOFT_CLIENT_SECRET", default=""),
+        "authorize_url": env.str(
+            "MAILBOX_OAUTH_MICROSOFT_AUTHORIZE_URL",
+            default="https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+        ),
+        "token_url": env.str(
+            "MAILBOX_OAUTH_MICROSOFT_TOKEN_URL",
+            default="https://login.microsoftonline.com/common/oauth2/v2.0/token",
+        ),
+        "scope": "offline_access https://outlook.office.com/IMAP.AccessAsUser.All",
+        "imap_host": env.str("MAILBOX_OAUTH_MICROSOFT_IMAP_HOST", default="outlook.office365.com"),
+        "imap_port": env.int("MAILBOX_OAUTH_MICROSOFT_IMAP_PORT", default=993),
+        "extra": {},
+    },
+    "google": {
+        "client_id": env.str("MAILBOX_OAUTH_GOOGLE_CLIENT_ID", default=""),
+        "client_secret": env.str("MAILBOX_OAUTH_GOOGLE_CLIENT_SECRET", default=""),
+        "authorize_url": env.str(
+            "MAILBOX_OAUTH_GOOGLE_AUTHORIZE_URL",
+            default="https://accounts.google.com/o/oauth2/v2/auth",
+        ),
+        "token_url": env.str(
+            "MAILBOX_OAUTH_GOOGLE_TOKEN_URL", default="https://oauth2.googleapis.com/token"
+        ),
+        "scope": "https://mail.google.com/",
+        "imap_host": env.str("MAILBOX_OAUTH_GOOGLE_IMAP_HOST", default="imap.gmail.com"),
+        "imap_port": env.int("MAILBOX_OAUTH_GOOGLE_IMAP_PORT", default=993),
+        # A refresh token is only given with offline access, and again only on consent.
+        "extra": {"access_type": "offline", "prompt": "consent"},
+    },
+}
 # Tickets one automation acts on in one pass, at most: 1,200 an hour at a pass every 10
 # minutes (Zendesk: 1,000 an hour); the rest wait for the next pass, so a pass stays short
 # however many tickets match at once (an application costs ~45 ms on the bench machine

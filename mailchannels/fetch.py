@@ -22,98 +22,34 @@ Exactly-once, by (UIDVALIDITY, UID):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
-from anymail.inbound import AnymailInboundMessage
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.dbsession import account_context
 from mailchannels import imap
+from mailchannels.fetch_pop3 import fetch_pop3
+from mailchannels.importing import FetchReport, locked_channel, record
 from mailchannels.models import FetchedMessage, MailboxChannel
-from mailchannels.senders import receiving_on
-from notifications.inbound import email_receive
 
 logger = logging.getLogger(__name__)
-
-CHUNK = 50
-
-
-@dataclass
-class FetchReport:
-    imported: int = 0
-    failed: int = 0
-    skipped: int = 0
-    error: str = ""
-    outcomes: dict[str, int] = field(default_factory=dict)
-
-
-def _max_bytes() -> int:
-    return int(getattr(settings, "MAILBOX_MAX_MESSAGE_BYTES", 30 * 1024 * 1024))
 
 
 def _per_fetch() -> int:
     return int(getattr(settings, "MAILBOX_MESSAGES_PER_FETCH", 500))
 
 
-def _subject(raw: bytes) -> str:
-    for line in raw[:8192].split(b"\n"):
-        if line.lower().startswith(b"subject:"):
-            return line[8:].decode("utf-8", "replace").strip()[:255]
-    return ""
-
-
-def _receive(channel: MailboxChannel, raw: bytes) -> str:
-    """The message through the webhook path's service; its outcome. Raises on failure."""
-    if len(raw) > _max_bytes():
-        raise ValueError(f"message of {len(raw)} bytes is over the {_max_bytes()} byte limit")
-    if not raw.strip():
-        raise ValueError("empty message")
-    message = AnymailInboundMessage.parse_raw_mime_bytes(raw)
-    # The support address (TicketAddress, default group) is recorded by the received
-    # hook (mailchannels.senders.ticket_received), as for mail from the webhooks.
-    with receiving_on(channel.address):
-        result = email_receive(message=message, esp_name="imap", account=channel.account)
-    return result.outcome
+CHUNK = 50
 
 
 def import_one(channel: MailboxChannel, uidvalidity: int, uid: int, raw: bytes) -> str:
     """One message, exactly once: "imported", "failed" or "skipped" (done already)."""
-    account = channel.account
     with transaction.atomic():
-        locked = (
-            MailboxChannel.objects.for_account(account)
-            .select_for_update(of=("self",))
-            .select_related("address", "address__group", "account")
-            .get(pk=channel.pk)
-        )
+        locked = locked_channel(channel)
         if locked.uidvalidity != uidvalidity or uid <= locked.last_uid:
             return "skipped"
-        status, outcome, reason = FetchedMessage.Status.IMPORTED, "", ""
-        try:
-            with transaction.atomic():
-                outcome = _receive(locked, raw)
-        except Exception as exc:  # noqa: BLE001 - any failure is kept for the admin
-            logger.warning("Mailbox channel %s: UID %s not imported: %r", channel.pk, uid, exc)
-            status, reason = FetchedMessage.Status.FAILED, f"{type(exc).__name__}: {exc}"[:300]
-        FetchedMessage.objects.create(
-            account=account,
-            channel=locked,
-            uidvalidity=uidvalidity,
-            uid=uid,
-            status=status,
-            outcome=outcome,
-            reason=reason,
-            subject=_subject(raw),
-            raw=raw if status == FetchedMessage.Status.FAILED else None,
-        )
-        counter = "imported_count" if status == FetchedMessage.Status.IMPORTED else "failed_count"
-        MailboxChannel.objects.for_account(account).filter(pk=locked.pk).update(
-            last_uid=uid, **{counter: F(counter) + 1}
-        )
-    return str(status)
+        return record(locked, raw, uidvalidity=uidvalidity, uid=uid)
 
 
 def _failed_uids(channel: MailboxChannel, uidvalidity: int) -> set[int]:
@@ -152,6 +88,9 @@ def channel_fetch(channel: MailboxChannel, *, limit: int | None = None) -> Fetch
 
 def _fetch(channel: MailboxChannel, limit: int) -> FetchReport:
     report = FetchReport()
+    if channel.protocol == MailboxChannel.Protocol.POP3:
+        fetch_pop3(channel, limit, report)
+        return _status(channel, report)
     try:
         with imap.opened(channel) as box:
             validity = _start(box, channel)
@@ -167,6 +106,10 @@ def _fetch(channel: MailboxChannel, limit: int) -> FetchReport:
                 imap.after_import(box, channel, done)
     except imap.MailboxError as exc:
         report.error = str(exc)
+    return _status(channel, report)
+
+
+def _status(channel: MailboxChannel, report: FetchReport) -> FetchReport:
     now = timezone.now()
     status = {"last_fetch_at": now, "last_error": report.error[:300]}
     if not report.error:

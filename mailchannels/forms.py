@@ -66,7 +66,14 @@ class ChannelForm(AccountForm):
     )
     display_name = forms.CharField(label=_("Display name"), max_length=120, required=False)
     group = _group_field()
-    host = forms.CharField(label=_("IMAP server"), max_length=253)
+    protocol = forms.ChoiceField(
+        label=_("Protocol"),
+        choices=MailboxChannel.Protocol.choices,
+        initial="imap",
+        required=False,  # IMAP when not given
+        help_text=_("POP3 only where the server has no IMAP (POP3S on port 995, or STLS on 110)."),
+    )
+    host = forms.CharField(label=_("Mail server"), max_length=253)
     port = forms.IntegerField(label=_("Port"), min_value=1, max_value=65535, initial=993)
     security = forms.ChoiceField(
         label=_("Security"), choices=MailboxChannel.Security.choices, initial="ssl"
@@ -80,7 +87,10 @@ class ChannelForm(AccountForm):
     )
     folder = forms.CharField(label=_("Folder"), max_length=200, initial="INBOX")
     after_import = forms.ChoiceField(
-        label=_("After import"), choices=MailboxChannel.AfterImport.choices, initial="mark_read"
+        label=_("After import"),
+        choices=MailboxChannel.AfterImport.choices,
+        initial="mark_read",
+        help_text=_("POP3: “Mark as read” leaves the message on the server."),
     )
     move_to = forms.CharField(
         label=_("Move to folder"),
@@ -100,12 +110,19 @@ class ChannelForm(AccountForm):
             self.fields["password"].help_text = _(
                 "A password is stored (never shown). Leave blank to keep it."
             )
+            if channel.auth != MailboxChannel.Auth.PASSWORD:
+                # Signed in with the provider's consent: no password, the consenting
+                # mailbox's name kept.
+                del self.fields["password"]
+                del self.fields["username"]
+                del self.fields["protocol"]
 
     @staticmethod
     def initial_for(channel: MailboxChannel) -> dict:
         return {
             name: getattr(channel, name)
             for name in (
+                "protocol",
                 "host",
                 "port",
                 "security",

@@ -1,6 +1,6 @@
 """The IMAP side of a mailbox channel, through imap-tools (a maintained, typed wrapper
-over the standard library's imaplib: UID-based fetch in bulk, move/flag/delete helpers
-and one exception class per failed command, so errors map to clear words).
+over the standard library's imaplib: UID-based fetch in bulk, move/flag/delete helpers,
+XOAUTH2 sign-in and one exception class per failed command, so errors map to clear words).
 
 Every failure to reach, trust, sign in to or open the mailbox becomes a ``MailboxError``
 whose message is what the admin reads ("authentication failed", "certificate not
@@ -9,6 +9,7 @@ trusted", "folder INBOX not found")."""
 from __future__ import annotations
 
 import contextlib
+import imaplib
 import socket
 import ssl
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from imap_tools.errors import (
 )
 
 from accounts.field_crypto import decrypt
+from mailchannels import oauth
 from mailchannels.models import MailboxChannel
 
 TIMEOUT = 30.0
@@ -56,12 +58,14 @@ def ssl_context() -> ssl.SSLContext:
     return context
 
 
-def _explain(exc: BaseException, channel: MailboxChannel) -> str:
+def explain(exc: BaseException, channel: MailboxChannel) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return _("Certificate not trusted: %(detail)s") % {"detail": exc.verify_message or exc}
     if isinstance(exc, ssl.SSLError):
         return _("TLS failed: %(detail)s") % {"detail": exc.reason or exc}
     if isinstance(exc, MailboxLoginError):
+        if channel.auth != MailboxChannel.Auth.PASSWORD:
+            return oauth.reconnect_message(channel)
         return _("Authentication failed: check the user name and password.")
     if isinstance(exc, (MailboxFolderSelectError, MailboxFolderStatusError)):
         return _("Folder %(folder)s not found.") % {"folder": channel.folder}
@@ -79,6 +83,25 @@ def _explain(exc: BaseException, channel: MailboxChannel) -> str:
     return _("Could not reach the mailbox: %(detail)s") % {"detail": str(exc)[:200]}
 
 
+def _token(box: MailBox, channel: MailboxChannel) -> str:
+    try:
+        return oauth.access_token(channel)
+    except oauth.OAuthError as exc:
+        with contextlib.suppress(Exception):
+            box.logout()
+        raise MailboxError(str(exc)) from exc
+
+
+def _xoauth2(box: MailBox, channel: MailboxChannel, folder: str) -> None:
+    token = _token(box, channel)
+    try:
+        box.xoauth2(channel.username, token, initial_folder=folder)
+    except imaplib.IMAP4.error as exc:  # imaplib raises for a refused AUTHENTICATE
+        with contextlib.suppress(Exception):
+            box.client.shutdown()
+        raise MailboxLoginError(("AUTHENTICATE", str(exc)), "OK") from exc
+
+
 @contextlib.contextmanager
 def opened(channel: MailboxChannel, folder: str | None = None) -> Iterator[MailBox]:
     """The channel's mailbox, signed in, with its folder selected."""
@@ -91,13 +114,16 @@ def opened(channel: MailboxChannel, folder: str | None = None) -> Iterator[MailB
         else:
             box = MailBox(channel.host, channel.port, ssl_context=ssl_context(), timeout=TIMEOUT)
         box.email_message_class = _RawMessage
-        box.login(channel.username, decrypt(channel.password_encrypted), initial_folder=folder)
+        if channel.auth == MailboxChannel.Auth.PASSWORD:
+            box.login(channel.username, decrypt(channel.password_encrypted), initial_folder=folder)
+        else:
+            _xoauth2(box, channel, folder)
     except (OSError, UnexpectedCommandStatusError, ValueError) as exc:
-        raise MailboxError(_explain(exc, channel)) from exc
+        raise MailboxError(explain(exc, channel)) from exc
     try:
         yield box
     except (OSError, UnexpectedCommandStatusError) as exc:
-        raise MailboxError(_explain(exc, channel)) from exc
+        raise MailboxError(explain(exc, channel)) from exc
     finally:
         with contextlib.suppress(Exception):
             box.logout()
@@ -109,7 +135,7 @@ def check_connection(channel: MailboxChannel) -> int:
         try:
             status = box.folder.status(channel.folder, ["MESSAGES"])
         except (OSError, UnexpectedCommandStatusError) as exc:
-            raise MailboxError(_explain(exc, channel)) from exc
+            raise MailboxError(explain(exc, channel)) from exc
         return int(status.get("MESSAGES", 0))
 
 

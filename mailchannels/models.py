@@ -52,26 +52,46 @@ class SupportAddress(NumberedTenantModel):
 
 
 class MailboxChannel(NumberedTenantModel):
-    """An IMAP mailbox read every minute by Celery beat (mailchannels.fetch)."""
+    """A mailbox read every minute by Celery beat (mailchannels.fetch): IMAP, signed in to
+    with a password or, for Microsoft 365 and Gmail, OAuth2 (XOAUTH2); or POP3 with a
+    password, the fallback for servers without IMAP (mailchannels.fetch_pop3)."""
 
     class Security(models.TextChoices):
         SSL = "ssl", _("TLS (IMAPS, usually port 993)")
         STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+
+    class Auth(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        MICROSOFT = "microsoft", _("Microsoft 365 (OAuth2)")
+        GOOGLE = "google", _("Gmail (OAuth2)")
 
     class AfterImport(models.TextChoices):
         MARK_READ = "mark_read", _("Mark as read")
         MOVE = "move", _("Move to a folder")
         DELETE = "delete", _("Delete")
 
+    class Protocol(models.TextChoices):
+        IMAP = "imap", _("IMAP")
+        POP3 = "pop3", _("POP3")
+
     address = models.ForeignKey(SupportAddress, on_delete=models.CASCADE, related_name="channels")
+    protocol = models.CharField(
+        _("protocol"), max_length=4, choices=Protocol, default=Protocol.IMAP
+    )
     host = models.CharField(_("server"), max_length=253)
     port = models.PositiveIntegerField(_("port"), default=993)
     security = models.CharField(
         _("security"), max_length=10, choices=Security, default=Security.SSL
     )
     username = models.CharField(_("user name"), max_length=254)
-    # Fernet token (mailchannels.secrets); never rendered back.
+    auth = models.CharField(_("sign-in"), max_length=10, choices=Auth, default=Auth.PASSWORD)
+    # Fernet tokens (accounts.field_crypto); never rendered back.
     password_encrypted = models.TextField(blank=True)
+    # OAuth2 (mailchannels.oauth): the refresh token from the admin's consent, and the
+    # current access token with its expiry, refreshed shortly before it.
+    oauth_refresh_encrypted = models.TextField(blank=True)
+    oauth_access_encrypted = models.TextField(blank=True)
+    oauth_expires_at = models.DateTimeField(null=True, blank=True)
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     after_import = models.CharField(
         _("after import"), max_length=10, choices=AfterImport, default=AfterImport.MARK_READ
@@ -115,6 +135,9 @@ class FetchedMessage(TenantModel):
     channel = models.ForeignKey(MailboxChannel, on_delete=models.CASCADE, related_name="+")
     uidvalidity = models.BigIntegerField()
     uid = models.BigIntegerField()
+    # POP3: the server's unique id of the message (UIDL); its rows have UIDVALIDITY 0 and
+    # a UID counted by the channel.
+    uidl = models.CharField(max_length=70, blank=True)
     status = models.CharField(max_length=10, choices=Status)
     outcome = models.CharField(max_length=10, blank=True)
     reason = models.CharField(max_length=300, blank=True)
@@ -128,6 +151,11 @@ class FetchedMessage(TenantModel):
             models.UniqueConstraint(
                 fields=["account", "channel", "uidvalidity", "uid"],
                 name="fetchedmessage_uid_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "channel", "uidl"],
+                condition=~models.Q(uidl=""),
+                name="fetchedmessage_uidl_unique",
             ),
         ]
         indexes = [

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.field_crypto import encrypt
 from accounts.models import Account, AgentGroup
-from mailchannels import imap
+from mailchannels import imap, oauth, pop3
 from mailchannels.models import MailboxChannel, SupportAddress
 from notifications import addresses
 
@@ -124,7 +124,13 @@ def _channel_fields(fields: dict[str, Any]) -> dict[str, Any]:
     username = str(fields.get("username", "")).strip()[:254]
     if not username:
         raise ValidationError(_("Enter the mailbox's user name."))
+    protocol = fields.get("protocol") or MailboxChannel.Protocol.IMAP
+    if protocol not in MailboxChannel.Protocol.values:
+        raise ValidationError(_("Choose one of the options."))
+    if protocol == MailboxChannel.Protocol.POP3 and after == MailboxChannel.AfterImport.MOVE:
+        raise ValidationError(_("POP3 has no folders: leave imported messages or delete them."))
     return {
+        "protocol": protocol,
         "host": host[:253],
         "port": port,
         "security": security,
@@ -159,16 +165,22 @@ def channel_create(
 
 @transaction.atomic
 def channel_update(*, channel: MailboxChannel, password: str = "", **fields: Any) -> MailboxChannel:
-    """Blank password: keep the stored one (it is never shown, so never sent back)."""
+    """Blank password: keep the stored one (it is never shown, so never sent back). An
+    OAuth2 channel's user name is the mailbox that gave consent: kept."""
+    if channel.auth != MailboxChannel.Auth.PASSWORD or not fields.get("username"):
+        fields["username"] = channel.username
+    if channel.auth != MailboxChannel.Auth.PASSWORD:
+        fields["protocol"] = MailboxChannel.Protocol.IMAP  # XOAUTH2 is signed in over IMAP
     values = _channel_fields(fields)
-    moved = (values["host"], values["username"], values["folder"]) != (
+    moved = (values["protocol"], values["host"], values["username"], values["folder"]) != (
+        channel.protocol,
         channel.host,
         channel.username,
         channel.folder,
     )
     for name, value in values.items():
         setattr(channel, name, value)
-    if password:
+    if password and channel.auth == MailboxChannel.Auth.PASSWORD:
         channel.password_encrypted = encrypt(password)
     if moved:  # another mailbox or folder: its UIDs start afresh
         channel.uidvalidity, channel.last_uid = None, 0
@@ -184,7 +196,10 @@ def channel_delete(*, channel: MailboxChannel) -> None:
 def channel_test(*, channel: MailboxChannel) -> tuple[bool, str]:
     """(True, "N messages in INBOX") or (False, the clear error); recorded on the channel."""
     try:
-        count = imap.check_connection(channel)
+        if channel.protocol == MailboxChannel.Protocol.POP3:
+            count = pop3.check_connection(channel)
+        else:
+            count = imap.check_connection(channel)
     except imap.MailboxError as exc:
         message = str(exc)
         ok = False
@@ -237,3 +252,50 @@ def address_verification_resend(*, address: SupportAddress) -> None:
     address.verify_token = random.token_hex(16)
     address.save(update_fields=["verify_token"])
     _send_verification(address)
+
+
+@transaction.atomic
+def oauth_connect(
+    *,
+    account: Account,
+    provider: str,
+    email: str,
+    tokens: oauth.Tokens,
+    channel: MailboxChannel | None = None,
+) -> MailboxChannel:
+    """After the admin's consent: a new Microsoft 365 / Gmail channel for ``email`` (its
+    support address created unless the account has it), or, for ``channel``, its new
+    tokens (a reconnect). The refresh token is stored encrypted."""
+    conf = oauth.config(provider)
+    if conf is None:
+        raise ValidationError(_("This provider is not set up on this Sportello."))
+    if channel is not None:
+        if channel.account_id != account.pk or channel.auth != provider:
+            raise ValidationError(_("This mailbox is not connected through that provider."))
+        oauth.store(channel, tokens)
+        MailboxChannel.objects.for_account(account).filter(pk=channel.pk).update(last_error="")
+        channel.last_error = ""
+        return channel
+    email = _clean_email(email)
+    address = SupportAddress.objects.for_account(account).filter(email=email).first()
+    if address is None:
+        address = address_create(
+            account=account, email=email, arrival=SupportAddress.Arrival.MAILBOX
+        )
+    elif address.arrival != SupportAddress.Arrival.MAILBOX:
+        address.arrival = SupportAddress.Arrival.MAILBOX
+        address.save(update_fields=["arrival"])
+    channel = MailboxChannel(
+        account=account,
+        address=address,
+        auth=provider,
+        host=conf["imap_host"],
+        port=int(conf["imap_port"]),
+        security=MailboxChannel.Security.SSL,
+        username=email,
+        oauth_refresh_encrypted=encrypt(tokens.refresh),
+        oauth_access_encrypted=encrypt(tokens.access),
+        oauth_expires_at=tokens.expires_at,
+    )
+    channel.save()
+    return channel

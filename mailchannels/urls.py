@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mailchannels import views
+from mailchannels import oauth_views, views
 
 app_name = "mailchannels"
 
@@ -18,6 +18,16 @@ urlpatterns = [
         views.address_verify,
         name="address_verify",
     ),
+    path(
+        "agent/settings/email/oauth/<str:provider>/start/",
+        oauth_views.oauth_start,
+        name="oauth_start",
+    ),
+    path(
+        "agent/settings/email/oauth/callback/",
+        oauth_views.oauth_callback,
+        name="oauth_callback",
+    ),
     path("agent/settings/email/channels/new/", views.channel_new, name="channel_new"),
     path("agent/settings/email/channels/<int:number>/", views.channel_edit, name="channel_edit"),
     path(
@@ -29,6 +39,11 @@ urlpatterns = [
         "agent/settings/email/channels/<int:number>/fetch/",
         views.channel_fetch_now,
         name="channel_fetch",
+    ),
+    path(
+        "agent/settings/email/channels/<int:number>/failed/<int:uidvalidity>/<int:uid>/",
+        views.failed_message_download,
+        name="failed_message_download",
     ),
     path(
         "agent/settings/email/channels/<int:number>/delete/",

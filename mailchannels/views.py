@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.form_errors import add_domain_error
-from mailchannels import services
-from mailchannels.access import address_for_admin, channel_for_admin
+from mailchannels import oauth, services
+from mailchannels.access import address_for_admin, channel_for_admin, failed_message_for_admin
 from mailchannels.fetch import channel_fetch
 from mailchannels.forms import AddressForm, ChannelForm
 from mailchannels.selectors import addresses_for_account, channels_for_account, failed_messages
@@ -36,6 +37,7 @@ def email_settings(request):
             "internal_address": our_addresses.support_address(account),
             "platform_sender": settings.DEFAULT_FROM_EMAIL,
             "form": AddressForm(account=account),
+            "oauth_providers": [(p, oauth.provider_label(p)) for p in oauth.configured()],
         },
     )
 
@@ -181,3 +183,18 @@ def channel_delete(request, number: int):
     services.channel_delete(channel=channel)
     messages.success(request, _("Mailbox channel removed."))
     return redirect("mailchannels:email_settings")
+
+
+@admin_view
+def failed_message_download(request, number: int, uidvalidity: int, uid: int):
+    """The bytes of a message that could not be imported, as the server sent them (.eml),
+    for the admin to read or forward; never rendered inline."""
+    channel = channel_for_admin(account=request.account, number=number)
+    row = failed_message_for_admin(channel=channel, uidvalidity=uidvalidity, uid=uid)
+    response = HttpResponse(bytes(row.raw or b""), content_type="message/rfc822")
+    response["Content-Disposition"] = (
+        f'attachment; filename="mailbox-{channel.number}-{uidvalidity}-{uid}.eml"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

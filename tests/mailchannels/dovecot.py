@@ -30,7 +30,7 @@ CONFIG = """
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-protocols = imap
+protocols = imap{pop3_protocol}
 listen = 127.0.0.1
 default_internal_user = {user}
 default_internal_group = {group}
@@ -38,10 +38,11 @@ default_login_user = {user}
 ssl = required
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth_mechanisms}
 mail_location = maildir:{root}/mail/%u/Maildir
-passdb {{
+{oauth_passdb}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
 userdb {{
@@ -58,7 +59,7 @@ service imap-login {{
   }}
   chroot =
 }}
-service anvil {{
+{pop3_service}service anvil {{
   chroot =
 }}
 service auth {{
@@ -102,6 +103,7 @@ class Dovecot:
     root: Path
     port: int
     host: str = "127.0.0.1"
+    pop3_port: int = 0
 
     @property
     def ca_file(self) -> str:
@@ -143,8 +145,40 @@ def _run_as() -> tuple[str, str, int, int]:
     return entry.pw_name, group, entry.pw_uid, entry.pw_gid
 
 
+# Debian's dovecot-pop3d: POP3S on its own port (the plain listener off).
+POP3_SERVICE = """service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+  inet_listener pop3s {{
+    port = {port}
+    ssl = yes
+  }}
+  chroot =
+}}
+"""
+
+OAUTH_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+
+# Dovecot asks the provider's introspection endpoint whether a bearer token is live and
+# whose it is (tests/mailchannels/oauth_provider.py answers it).
+OAUTH_CONF = """introspection_url = {url}
+introspection_mode = post
+username_attribute = email
+active_attribute = active
+active_value = true
+"""
+
+
 @contextlib.contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
+def running_dovecot(oauth_introspection_url: str = "", pop3: bool = False) -> Iterator[Dovecot]:
+    """With ``oauth_introspection_url``, XOAUTH2 sign-in too (Dovecot's oauth2 passdb);
+    with ``pop3``, POP3S on ``pop3_port`` too."""
     root = Path(tempfile.mkdtemp(prefix="sportello-dovecot-"))
     user, group, uid, gid = _run_as()
     port = free_port()
@@ -152,7 +186,22 @@ def running_dovecot() -> Iterator[Dovecot]:
         (root / sub).mkdir()
     _self_signed(root)
     (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
-    (root / "dovecot.conf").write_text(CONFIG.format(root=root, user=user, group=group, port=port))
+    oauth = {"oauth_mechanisms": "", "oauth_passdb": ""}
+    if oauth_introspection_url:
+        (root / "oauth2.conf.ext").write_text(OAUTH_CONF.format(url=oauth_introspection_url))
+        oauth = {
+            "oauth_mechanisms": " xoauth2 oauthbearer",
+            "oauth_passdb": OAUTH_PASSDB.format(root=root),
+        }
+    pop3_port = free_port() if pop3 else 0
+    extra = {
+        "pop3_protocol": " pop3" if pop3 else "",
+        "pop3_service": POP3_SERVICE.format(port=pop3_port) if pop3 else "",
+        **oauth,
+    }
+    (root / "dovecot.conf").write_text(
+        CONFIG.format(root=root, user=user, group=group, port=port, **extra)
+    )
     os.chmod(root, 0o755)
     if os.geteuid() == 0:
         for path in [root, *root.rglob("*")]:
@@ -181,7 +230,7 @@ def running_dovecot() -> Iterator[Dovecot]:
                 log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
                 raise RuntimeError(f"Dovecot did not start:\n{out}\n{log}")
             time.sleep(0.05)
-        yield Dovecot(root=root, port=port)
+        yield Dovecot(root=root, port=port, pop3_port=pop3_port)
     finally:
         process.terminate()
         try:

@@ -160,3 +160,54 @@ def test_fetch_now_imports_and_failed_messages_are_listed(
     html = response.content.decode()
     assert "1 messages imported, 1 could not be imported." in html
     assert "Huge one" in html and "over the 2000 byte limit" in html
+
+
+def _failed(channel, uid, raw, status="failed"):
+    from mailchannels.models import FetchedMessage
+
+    return FetchedMessage.objects.create(
+        account=channel.account,
+        channel=channel,
+        uidvalidity=11,
+        uid=uid,
+        status=status,
+        reason="ValueError: empty message" if status == "failed" else "",
+        subject="Broken",
+        raw=raw if status == "failed" else None,
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_downloads_a_failed_messages_bytes_from_the_status_page(
+    acme, acme_admin, client_for, saved
+):
+    raw = b"Subject: Broken\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>\xff\r\n"
+    _failed(saved, 4, raw)
+    client = client_for(acme_admin)
+    page = client.get(url("channel_edit", saved.number)).content.decode()
+    link = url("failed_message_download", saved.number, 11, 4)
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200 and response.content == raw
+    assert response["Content-Type"] == "message/rfc822"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_imported_missing_and_other_accounts_messages_are_404s(
+    acme, globex, acme_admin, acme_agent, client_for, saved
+):
+    _failed(saved, 4, b"x")
+    _failed(saved, 5, b"", status="imported")
+    other = services.mailbox_connect(
+        account=globex, email="x@globex.example", password="p", host="h.example", username="u"
+    )
+    _failed(other, 6, b"globex secret")
+    client = client_for(acme_admin)
+    assert client.get(url("failed_message_download", saved.number, 11, 5)).status_code == 404
+    assert client.get(url("failed_message_download", saved.number, 11, 6)).status_code == 404
+    assert client.get(url("failed_message_download", saved.number, 12, 4)).status_code == 404
+    assert client.get(url("failed_message_download", other.number + 1, 11, 6)).status_code == 404
+    agent = client_for(acme_agent)
+    assert agent.get(url("failed_message_download", saved.number, 11, 4)).status_code == 403

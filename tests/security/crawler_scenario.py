@@ -26,7 +26,7 @@ from customfields.models import OrganizationField, TicketField, TicketForm, User
 from customfields.services import field_create, ticket_field_create
 from macros.models import Macro
 from macros.services import macro_create
-from mailchannels.models import MailboxChannel, SupportAddress
+from mailchannels.models import FetchedMessage, MailboxChannel, SupportAddress
 from mailchannels.services import address_create, mailbox_connect
 from notifications.inapp import Target, notifications_write
 from notifications.models import Delivery, Notification, Suppression, Trigger
@@ -329,6 +329,25 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             host="127.0.0.1",
             port=9,
             username=GLOBEX_SECRET,
+        )
+
+    # A message of each account's mailbox that could not be imported (its bytes kept).
+    for channel, uid, raw in (
+        (acme_channel, 3, b"Subject: acme failed\r\n\r\nunreadable\r\n"),
+        (
+            MailboxChannel.objects.for_account(globex).order_by("number").last(),
+            5,
+            f"Subject: {GLOBEX_SECRET}\r\n\r\n{GLOBEX_SECRET}\r\n".encode(),
+        ),
+    ):
+        FetchedMessage.objects.create(
+            account=channel.account,
+            channel=channel,
+            uidvalidity=7,
+            uid=uid,
+            status=FetchedMessage.Status.FAILED,
+            reason="ValueError: unreadable",
+            raw=raw,
         )
 
     def attachment(ticket: Ticket, name: str) -> Attachment:

@@ -561,6 +561,26 @@ TABLE: dict[str, Entry] = {
         )
         for action in ("", "test/", "fetch/", "delete/")
     },
+    "agent/settings/email/channels/<int:number>/failed/<int:uidvalidity>/<int:uid>/": Entry(
+        {
+            "mine": lambda i: {"number": i["mailbox_channel"], "uidvalidity": 7, "uid": 3},
+            "globex": lambda i: {
+                "number": i["globex_mailbox_channel"],
+                "uidvalidity": 7,
+                "uid": 5,
+            },
+            "globex_uid": lambda i: {"number": i["mailbox_channel"], "uidvalidity": 7, "uid": 5},
+        },
+        admins(("mine",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
+    # No provider has an app registration in the crawl: the start is a 404 for admins too.
+    "agent/settings/email/oauth/<str:provider>/start/": Entry(
+        {"microsoft": lambda i: {"provider": "microsoft"}},
+        admins(("?microsoft",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
+    "agent/settings/email/oauth/callback/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/sla/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/sla/<int:number>/": Entry(
         SLA_POLICY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -892,6 +912,8 @@ def state_fingerprint() -> tuple:
         "notifications_notificationpreference",
         "mailchannels_supportaddress",
         "mailchannels_mailboxchannel",
+        "mailchannels_fetchedmessage",
+        "mailchannels_ticketaddress",
         "accounts_user",
         "accounts_organization",
         "accounts_agentgroup",
