@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "automations",
     "ticketlinks",
     "escalations",
+    "calls",
     # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.
     "webhooks",
     "mailchannels",

@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("automations.urls")),
     path("", include("satisfaction.urls")),
     path("", include("escalations.urls")),
+    path("", include("calls.urls")),
     path("", include("mailchannels.urls")),
 ]

@@ -51,6 +51,8 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("Help center")
     EMAIL = "email", _("Email")
     PHONE = "phone", _("Phone")
+    # A video or in-person meeting (seed 000): carries a scheduled call (calls app).
+    MEETING = "meeting", _("Meeting")
     API = "api", _("API")
     SYSTEM = "system", _("System")
 
