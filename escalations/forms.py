@@ -24,7 +24,7 @@ class EscalateForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         groups = AgentGroup.objects.for_account(account).order_by("name")
-        self.fields["group"].choices = [("", "—"), *((g.number, g.name) for g in groups)]
+        self.fields["group"].choices = [("", "—"), *((g.number, g.name) for g in groups)]  # type: ignore[attr-defined]  # a ChoiceField
         self.account = account
 
     def clean_group(self):

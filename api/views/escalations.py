@@ -32,7 +32,7 @@ def escalation_json(escalation: Escalation, ticket_number: int) -> dict[str, Any
     return {
         "id": escalation.number,
         "ticket_id": ticket_number,
-        "group_id": escalation.group.number if escalation.group_id else None,
+        "group_id": escalation.group.number if escalation.group else None,
         "description": escalation.description,
         "stage_id": escalation.stage.number,
         "stage": str(escalation.stage.label),
@@ -46,7 +46,7 @@ def escalation_json(escalation: Escalation, ticket_number: int) -> dict[str, Any
             {
                 "stage_id": event.stage.number,
                 "stage": str(event.stage.label),
-                "author_id": event.actor.number if event.actor_id else None,
+                "author_id": event.actor.number if event.actor else None,
                 "created_at": timestamp(event.created_at),
             }
             for event in escalation.events.all()

@@ -56,9 +56,11 @@ def test_escalating_starts_at_the_first_stage_with_history_and_marks_the_ticket(
     assert [(e.stage.key, e.actor) for e in escalation.events.all()] == [("submitted", acme_agent)]
     ticket.refresh_from_db()
     assert ticket.escalation == Ticket.Escalation.OPEN
-    assert TicketEvent.objects.for_account(ticket.account).filter(
-        ticket=ticket, field="escalation", new_value="Submitted"
-    ).exists()
+    assert (
+        TicketEvent.objects.for_account(ticket.account)
+        .filter(ticket=ticket, field="escalation", new_value="Submitted")
+        .exists()
+    )
 
 
 def test_escalation_numbers_are_per_account(ticket, acme_agent, globex, globex_agent, globex_user):
@@ -137,7 +139,10 @@ def test_bad_input_on_the_ticket_page_is_a_message_not_a_500(ticket, acme_agent,
     )
     assert page.status_code == 200
     assert not Escalation.objects.for_account(ticket.account).exists()
-    assert client.post(f"/agent/tickets/{ticket.number}/escalations/7/", {"stage": "1"}).status_code == 404
+    assert (
+        client.post(f"/agent/tickets/{ticket.number}/escalations/7/", {"stage": "1"}).status_code
+        == 404
+    )
 
 
 # The help center (requester) ------------------------------------------------------------
@@ -258,7 +263,9 @@ def test_the_escalation_trigger_exists_off_by_default_and_emails_when_turned_on(
     assert sent(escalation_update, escalation=escalation, actor=acme_agent, stage=second) == []
     trigger.active = True
     trigger.save()
-    messages = sent(escalation_update, escalation=escalation, actor=acme_agent, stage=stages(acme)[2])
+    messages = sent(
+        escalation_update, escalation=escalation, actor=acme_agent, stage=stages(acme)[2]
+    )
     assert [m.to for m in messages] == [[acme_user.email]]
     assert "Escalation progress" in messages[0].subject
     assert SECRET not in messages[0].body
