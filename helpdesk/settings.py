@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     # Time-based automations and snooze (issue 20): rules run by beat every 10 minutes.
     "automations",
     "ticketlinks",
+    "escalations",
+    "calls",
     # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.
     "webhooks",
     "mailchannels",

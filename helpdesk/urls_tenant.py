@@ -21,10 +21,13 @@ urlpatterns = [
     path("api/v2/", include("servicelevels.api_urls")),
     path("api/v2/", include("ticketlinks.api_urls")),
     path("api/v2/", include("api.satisfaction_urls")),
+    path("api/v2/", include("api.escalations_urls")),
     path("api/v2/", include("webhooks.api_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("automations.urls")),
     path("", include("satisfaction.urls")),
+    path("", include("escalations.urls")),
+    path("", include("calls.urls")),
     path("", include("mailchannels.urls")),
 ]

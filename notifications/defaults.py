@@ -151,6 +151,25 @@ DEFAULT_TRIGGERS: list[dict] = [
             )
         ],
     },
+    # Seed 004: stage changes can notify the requester; off until an admin turns it on.
+    {
+        "key": "requester_escalation",
+        "name": _("Notify requester of escalation progress"),
+        "description": _("The escalation of the request moved to another stage."),
+        "active": False,
+        "conditions": [_c("escalation", "stage_changed")],
+        "actions": [
+            _email(
+                "email_requester",
+                _("[Escalation progress] {{ticket.title}}"),
+                _(
+                    "Hello {{ticket.requester.name}},\n\nThe escalation of your request "
+                    "#{{ticket.id}} has moved to a new stage. You can follow its progress "
+                    "on the request's page:\n\n{{ticket.url}}"
+                ),
+            )
+        ],
+    },
 ]
 
 

@@ -148,6 +148,7 @@ def triggers_install_defaults(*, account: Account) -> list[Trigger]:
                 conditions=spec["conditions"],
                 actions=spec["actions"],
                 default_key=spec["key"],
+                active=spec.get("active", True),
             )
         )
     return created

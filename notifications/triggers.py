@@ -68,6 +68,14 @@ CONDITIONS: dict[str, ConditionSpec] = {
         gettext_lazy("Priority"), ("is", "is_not", "changed_to"), tuple(PRIORITY_VALUES)
     ),
     "tags": ConditionSpec(gettext_lazy("Tags"), ("includes", "not_includes"), None),
+    # Escalations (seed 004): the escalation's stage changed (the escalations app sends
+    # the change set), or the ticket's escalation is open / resolved / none.
+    "escalation": ConditionSpec(
+        gettext_lazy("Escalation"),
+        ("stage_changed", "is", "is_not"),
+        ("", *Ticket.Escalation.values),
+        valueless=("stage_changed",),
+    ),
     # Issue 20: an SLA target reaching its warning time (an hour before its breach) or
     # its breach, recorded by the scheduled pass (servicelevels.alerts).
     "sla": ConditionSpec(
@@ -90,6 +98,7 @@ OPERATOR_LABELS = {
     "not_includes": gettext_lazy("does not include"),
     "warning_reached": gettext_lazy("warning reached (1 hour before breach)"),
     "breached": gettext_lazy("breached"),
+    "stage_changed": gettext_lazy("stage changed"),
 }
 
 EMAIL_ACTIONS = {
@@ -319,6 +328,10 @@ def condition_holds(condition: dict, facts: Facts, ticket: Ticket) -> bool:
         case "tags":
             present = value in ticket.tag_list
             return present if op == "includes" else not present
+        case "escalation":
+            if op == "stage_changed":
+                return change.changed("escalation_stage")
+            return (ticket.escalation == value) == (op == "is")
         case "sla":
             wanted = "warning" if op == "warning_reached" else "breached"
             return change.sla_alert == wanted

@@ -42,8 +42,14 @@ from tickets.selectors import comments_visible_across_tickets, tickets_visible_t
 
 # --- Status as the end user sees it -------------------------------------------------
 
-OPEN, AWAITING, SOLVED = "open", "awaiting", "solved"
-STATUS_LABELS = {OPEN: _("Open"), AWAITING: _("Awaiting your reply"), SOLVED: _("Solved")}
+OPEN, AWAITING, SOLVED, ESCALATED = "open", "awaiting", "solved", "escalated"
+STATUS_LABELS = {
+    OPEN: _("Open"),
+    AWAITING: _("Awaiting your reply"),
+    SOLVED: _("Solved"),
+    # Seed 004: a request with an open escalation reads "Escalated" until it is solved.
+    ESCALATED: _("Escalated"),
+}
 _END_USER_STATUS: dict[str, str] = {
     Ticket.Status.NEW: OPEN,
     Ticket.Status.OPEN: OPEN,
@@ -59,9 +65,20 @@ def end_user_status(status: str) -> str:
     return _END_USER_STATUS.get(status, OPEN)
 
 
+def end_user_status_key(ticket: Ticket) -> str:
+    """The folded status, or "escalated" while an unsolved request has an open escalation."""
+    status = end_user_status(ticket.status)
+    if status != SOLVED and ticket.escalation == Ticket.Escalation.OPEN:
+        return ESCALATED
+    return status
+
+
 def end_user_status_label(ticket: Ticket) -> str:
-    """What the end user reads as a request's status: its custom status's end-user label
+    """What the end user reads as a request's status: "Escalated" while an open
+    escalation is being worked (seed 004), else its custom status's end-user label
     (never the agents' one), or the folded status's word for a row without one."""
+    if end_user_status_key(ticket) == ESCALATED:
+        return str(STATUS_LABELS[ESCALATED])
     custom = ticket.custom_status if ticket.custom_status_id else None
     if custom is None:
         return str(STATUS_LABELS[end_user_status(ticket.status)])

@@ -125,6 +125,15 @@ FIELDS: dict[str, Field] = {
             IDENTITY,
             ("", *Ticket.Rating.values),
         ),
+        # Escalations (the escalations app keeps Ticket.escalation): open, resolved or "".
+        Field(
+            "escalation",
+            gettext_lazy("Escalation"),
+            "escalation",
+            "choice",
+            IDENTITY,
+            ("", *Ticket.Escalation.values),
+        ),
         Field("is_public", gettext_lazy("Public"), "is_public", "boolean", ("is",)),
         Field("created_at", gettext_lazy("Created"), "created_at", "time", SINCE),
         Field("updated_at", gettext_lazy("Updated"), "updated_at", "time", SINCE),

@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "organization": _("Organization"),
     "is_public": _("Visibility"),
     "satisfaction": _("Satisfaction"),
+    "escalation": _("Escalation"),
     # Issue 20: an automation's application, and a snooze, in the Activity.
     "automation": _("Automation"),
     "snoozed_until": _("Snoozed until"),

@@ -51,6 +51,8 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("Help center")
     EMAIL = "email", _("Email")
     PHONE = "phone", _("Phone")
+    # A video or in-person meeting (seed 000): carries a scheduled call (calls app).
+    MEETING = "meeting", _("Meeting")
     API = "api", _("API")
     SYSTEM = "system", _("System")
 
@@ -75,6 +77,10 @@ class Ticket(NumberedTenantModel):
         NORMAL = "normal", _("Normal")
         HIGH = "high", _("High")
         URGENT = "urgent", _("Urgent")
+
+    class Escalation(models.TextChoices):
+        OPEN = "open", _("Escalated")
+        RESOLVED = "resolved", _("Escalation resolved")
 
     class Rating(models.TextChoices):
         GOOD = "good", _("Good, I'm satisfied")
@@ -181,6 +187,12 @@ class Ticket(NumberedTenantModel):
         _("satisfaction"), max_length=4, choices=Rating, blank=True
     )
     satisfaction_comment = models.TextField(_("feedback comment"), blank=True)
+    # Escalations (the escalations app keeps them): "open" while one is being worked,
+    # "resolved" once the last reached its last stage, "" never escalated. Kept here so
+    # views, lists and My activities read a column, not the escalations' tables.
+    escalation = models.CharField(
+        _("escalation"), max_length=8, choices=Escalation, blank=True, default="", db_default=""
+    )
     satisfaction_at = models.DateTimeField(null=True, blank=True)
     # Secret part of the per-ticket reply address (reply+<number>-<token>@...).
     reply_token = models.CharField(max_length=64, default=secrets.token_hex, editable=False)

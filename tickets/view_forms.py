@@ -59,6 +59,11 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
             [(f"satisfaction:{v}", label) for v, label in Ticket.Rating.choices]
             + [("satisfaction:", _("Not rated"))],
         ),
+        (
+            _("Escalation"),
+            [(f"escalation:{v}", label) for v, label in Ticket.Escalation.choices]
+            + [("escalation:", _("Never escalated"))],
+        ),
         (_("Public"), [("bool:true", _("Public")), ("bool:false", _("Private"))]),
         *custom_value_choices(account),
     ]

@@ -6,13 +6,15 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it
 
 components: the schemas; helpers: parameters, operations, list envelopes; paths: the
 core paths; one module per further part (audits, SLA policies, merge, statuses, bulk
-calls and imports, ticket fields, satisfaction ratings, webhooks, incremental exports)."""
+calls and imports, ticket fields, satisfaction ratings, webhooks, escalations,
+incremental exports)."""
 
 from __future__ import annotations
 
 from api.openapi import (
     audits,
     bulk,
+    escalations,
     fields,
     forms,
     merge,
@@ -36,6 +38,7 @@ PATHS |= fields.PATHS
 PATHS |= forms.PATHS
 PATHS |= satisfaction.paths(op=op, query=query, id_param=ID)
 PATHS |= webhooks.paths(op=op, id_param=ID)
+PATHS |= escalations.paths(op=op, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -66,7 +69,8 @@ def openapi_schema(*, server_url: str) -> dict:
             | fields.SCHEMAS
             | forms.SCHEMAS
             | satisfaction.SCHEMAS
-            | webhooks.SCHEMAS,
+            | webhooks.SCHEMAS
+            | escalations.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

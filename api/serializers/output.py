@@ -42,6 +42,7 @@ CHANNEL_TO_ZENDESK = {
     "portal": "web",
     "email": "email",
     "phone": "voice",
+    "meeting": "voice",
     "api": "api",
     "system": "rule",
 }

@@ -4,7 +4,12 @@ from django import template
 from django.utils.functional import Promise
 
 from helpdesk.formatting import datetime_label, iso, number_url_prefix, per_language
-from portal.selectors import STATUS_LABELS, end_user_status, end_user_status_label
+from portal.selectors import (
+    STATUS_LABELS,
+    end_user_status,
+    end_user_status_key,
+    end_user_status_label,
+)
 from tickets.models import Channel
 
 register = template.Library()
@@ -23,9 +28,9 @@ def hc_status_label(ticket) -> str:
 
 
 @register.filter
-def hc_status_key(status: str) -> str:
-    """open / awaiting / solved, for the badge's class."""
-    return end_user_status(status)
+def hc_status_key(ticket) -> str:
+    """open / awaiting / solved / escalated, for the badge's class."""
+    return end_user_status_key(ticket)
 
 
 @register.filter
@@ -73,7 +78,7 @@ def request_row_values(tickets) -> list[dict]:
     )
     rows = []
     for ticket in tickets:
-        status = end_user_status(ticket.status)
+        status = end_user_status_key(ticket)
         created, activity = ticket.created_at, ticket.last_activity_at
         rows.append(
             {

@@ -18,6 +18,8 @@ DEFAULT_NAMES = [
     "Notify group of assignment",
     "Notify requester of solved request",
 ]
+# Seed 004: installed too, but off until an admin turns it on.
+INACTIVE_NAMES = ["Notify requester of escalation progress"]
 
 
 def test_account_create_installs_the_default_triggers_in_order(db):
@@ -25,7 +27,9 @@ def test_account_create_installs_the_default_triggers_in_order(db):
         subdomain="initech", name="Initech", admin_email="a@initech.example"
     )
     names = list(Trigger.objects.for_account(account).values_list("name", flat=True))
-    assert names == DEFAULT_NAMES
+    assert names == DEFAULT_NAMES + INACTIVE_NAMES
+    inactive = Trigger.objects.for_account(account).filter(active=False)
+    assert list(inactive.values_list("name", flat=True)) == INACTIVE_NAMES
 
 
 def test_accounts_made_without_the_service_get_defaults_too(db):

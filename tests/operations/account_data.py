@@ -16,9 +16,12 @@ from accounts.portability.tables import (
     stored_fields,
 )
 from api.tokens import api_token_create
+from calls.services import call_schedule
 from customfields.models import OrganizationField, UserField
 from customfields.people import people_values_set
 from customfields.services import field_create
+from escalations.models import EscalationStage
+from escalations.services import escalation_create, escalation_update
 from macros.services import macro_create, macro_record_use
 from mailchannels.models import TicketAddress
 from mailchannels.services import mailbox_connect
@@ -78,7 +81,9 @@ def fill_account(account) -> None:
             options=[{"name": "Gold", "value": "gold"}],
         )
         people_values_set(row=row, actor=agent, raw={field.number: "gold"})
-    second = make_ticket(account=account, submitter=admin, subject="Second", status="solved")
+    second = make_ticket(
+        account=account, submitter=admin, subject="Second", status="solved", channel="phone"
+    )
     ticket_link_add(ticket=second, other=ticket, kind="related", actor=agent)
     # Satisfaction (issue 26): a bad rating with a reason, and the survey's settings.
     rate(
@@ -89,6 +94,21 @@ def fill_account(account) -> None:
         reason=SatisfactionReason.objects.for_account(account).first(),
     )
     satisfaction_settings_update(account=account, days_after_close=7, ask_reason=True)
+    # Seed 004: an escalation moved a stage on (its history), and the phone ticket's call.
+    escalation = escalation_create(
+        ticket=ticket, actor=agent, group=group, description="Needs a patch"
+    )
+    escalation_update(
+        escalation=escalation,
+        actor=agent,
+        stage=EscalationStage.objects.for_account(account)[1],
+    )
+    call_schedule(
+        ticket=second,
+        actor=agent,
+        scheduled_at=dt.datetime(2030, 1, 2, 10, tzinfo=dt.UTC),
+        meeting_url="https://meet.example/demo",
+    )
     gone = make_ticket(account=account, submitter=admin, subject="Spam")
     ticket_delete(ticket=gone, actor=admin)
     delivery = Delivery.objects.for_account(account).first()

@@ -24,6 +24,8 @@ from automations.services import automation_create
 from customfields.form_services import ticket_form_create
 from customfields.models import OrganizationField, TicketField, TicketForm, UserField
 from customfields.services import field_create, ticket_field_create
+from escalations.models import Escalation, EscalationStage
+from escalations.services import escalation_create, stage_create
 from macros.models import Macro
 from macros.services import macro_create
 from mailchannels.models import FetchedMessage, MailboxChannel, SupportAddress
@@ -52,6 +54,8 @@ from webhooks.models import Webhook
 from webhooks.services import webhook_create
 
 INTERNAL_NOTE = "INTERNAL-NOTE-SECRET-7f3a"
+# An escalation's internal description (seed 004): agents only, never the requester.
+ESCALATION_DESCRIPTION = "ESCALATION-DESCRIPTION-SECRET-5b1e"
 PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"
 OTHER_USER_SUBJECT = "OTHER-USER-SECRET-4d2e"
 GLOBEX_SECRET = "GLOBEX-SECRET-c0de"
@@ -121,6 +125,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     # Issue 22: links are shown to agents only; the help center never names a linked
     # (private) ticket.
     ticket_link_add(ticket=mine, other=private, kind="related", actor=agent)
+    # Seed 004: the requester's request shows the timeline, never the description.
+    escalation_create(ticket=mine, actor=agent, group=None, description=ESCALATION_DESCRIPTION)
+    escalation_create(ticket=private, actor=agent, group=None, description=PRIVATE_SUBJECT)
 
     # Globex: fillers first, so the numbers of its real objects do not exist at acme.
     for i in range(8):
@@ -162,6 +169,11 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
             body=GLOBEX_SECRET,
             uploads=[_pdf("globex.pdf")],
         )
+
+    # Escalations and a stage of globex's whose numbers do not exist at acme.
+    for ticket in Ticket.objects.for_account(globex):
+        escalation_create(ticket=ticket, actor=globex_agent, group=None, description=GLOBEX_SECRET)
+    stage_create(account=globex, name=GLOBEX_SECRET)
 
     acme_token, _secret = api_token_create(account=acme, name="Acme script", user=agent)
     for i in range(5):
@@ -445,6 +457,11 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         .number,
         "globex_custom_status": beyond_acme(CustomStatus),
         "reason": first(SatisfactionReason, acme),
+        "escalation": Escalation.objects.for_account(acme).get(ticket=mine).number,
+        "private_escalation": Escalation.objects.for_account(acme).get(ticket=private).number,
+        "globex_escalation": beyond_acme(Escalation),
+        "stage": first(EscalationStage, acme),
+        "globex_stage": beyond_acme(EscalationStage),
         "globex_reason": beyond_acme(SatisfactionReason),
         "rating": first(SatisfactionRating, acme),
         "globex_rating": beyond_acme(SatisfactionRating),

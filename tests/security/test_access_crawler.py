@@ -27,6 +27,7 @@ from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AccountFactory, AgentGroupFactory
 from tests.security.crawler_scenario import (
+    ESCALATION_DESCRIPTION,
     GLOBEX_SECRET,
     INTERNAL_NOTE,
     OTHER_USER_SUBJECT,
@@ -43,10 +44,34 @@ WEB_DENY = frozenset({302, 404, 405})
 API_DENY = frozenset({401, 403, 404, 405})
 # Markers a role must never receive, whatever it asks for.
 NEVER_SHOWN = {
-    "anonymous": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
-    "end_user": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
-    "manager": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
-    "outsider": (INTERNAL_NOTE, PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
+    "anonymous": (
+        INTERNAL_NOTE,
+        ESCALATION_DESCRIPTION,
+        PRIVATE_SUBJECT,
+        OTHER_USER_SUBJECT,
+        GLOBEX_SECRET,
+    ),
+    "end_user": (
+        INTERNAL_NOTE,
+        ESCALATION_DESCRIPTION,
+        PRIVATE_SUBJECT,
+        OTHER_USER_SUBJECT,
+        GLOBEX_SECRET,
+    ),
+    "manager": (
+        INTERNAL_NOTE,
+        ESCALATION_DESCRIPTION,
+        PRIVATE_SUBJECT,
+        OTHER_USER_SUBJECT,
+        GLOBEX_SECRET,
+    ),
+    "outsider": (
+        INTERNAL_NOTE,
+        ESCALATION_DESCRIPTION,
+        PRIVATE_SUBJECT,
+        OTHER_USER_SUBJECT,
+        GLOBEX_SECRET,
+    ),
     "agent": (GLOBEX_SECRET,),
     "admin": (GLOBEX_SECRET,),
 }
@@ -109,6 +134,30 @@ TRIGGER_PROBES = {
 AUTOMATION_PROBES = {
     "mine": lambda i: {"number": i["automation"]},
     "globex": lambda i: {"number": i["globex_automation"]},
+}
+ESCALATION_PROBES = {
+    "mine": lambda i: {"number": i["mine"].number, "escalation_number": i["escalation"]},
+    "private": lambda i: {
+        "number": i["private"].number,
+        "escalation_number": i["private_escalation"],
+    },
+    # Child-object IDOR: my ticket's number with another ticket's (account's) escalation.
+    "private_via_mine": lambda i: {
+        "number": i["mine"].number,
+        "escalation_number": i["private_escalation"],
+    },
+    "globex": lambda i: {
+        "number": i["globex_ticket"].number,
+        "escalation_number": i["globex_escalation"],
+    },
+    "globex_via_mine": lambda i: {
+        "number": i["mine"].number,
+        "escalation_number": i["globex_escalation"],
+    },
+}
+ESCALATION_STAGE_PROBES = {
+    "mine": lambda i: {"number": i["stage"]},
+    "globex": lambda i: {"number": i["globex_stage"]},
 }
 SATISFACTION_REASON_PROBES = {
     "mine": lambda i: {"number": i["reason"]},
@@ -661,6 +710,18 @@ TABLE: dict[str, Entry] = {
     "agent/settings/satisfaction/reasons/<int:number>/": Entry(
         SATISFACTION_REASON_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    # Escalations (seed 004): agents escalate and move stages; admins edit the stages.
+    "agent/tickets/<int:number>/escalations/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/escalations/<int:escalation_number>/": Entry(
+        ESCALATION_PROBES, agents(("mine", "private"))
+    ),
+    # Calls and meetings (seeds 000, 004): agents schedule and log a ticket's call.
+    "agent/tickets/<int:number>/call/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/call/log/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/settings/escalations/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/escalations/<int:number>/": Entry(
+        ESCALATION_STAGE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     # Help center: the survey email's links, then the signed-in pages.
     "hc/satisfaction/<str:token>/": Entry(SURVEY_PROBES, {role: {"?mine"} for role in ROLES}),
     "hc/satisfaction/<str:token>/<str:choice>/": Entry(
@@ -745,6 +806,11 @@ TABLE: dict[str, Entry] = {
     ),
     "api/v2/tickets/<num:number>/tags": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
     "api/v2/tags": Entry(allow=agents(), api=True),
+    "api/v2/tickets/<num:number>/escalations": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    "api/v2/tickets/<num:number>/escalations/<num:escalation_number>": Entry(
+        ESCALATION_PROBES, agents(("mine", "private")), api=True
+    ),
+    "api/v2/escalation_stages": Entry(allow=agents(), api=True),
     "api/v2/satisfaction_ratings": Entry(allow=admins(), api=True),
     "api/v2/satisfaction_ratings/count": Entry(allow=admins(), api=True),
     "api/v2/satisfaction_ratings/<num:number>": Entry(
@@ -907,6 +973,10 @@ def state_fingerprint() -> tuple:
         "macros_macro",
         "macros_macroapplication",
         "ticketlinks_ticketlink",
+        "escalations_escalation",
+        "escalations_escalationstage",
+        "escalations_escalationevent",
+        "calls_ticketcall",
         "notifications_notification",
         "notifications_ticketfollow",
         "notifications_notificationpreference",

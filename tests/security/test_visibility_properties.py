@@ -36,7 +36,10 @@ from automations.runs import automation_run
 from automations.services import automation_create
 from customfields.form_services import ticket_form_create
 from customfields.services import ticket_field_create
+from escalations.models import Escalation, EscalationStage
+from escalations.services import escalation_create, escalation_update
 from macros.services import macro_apply, macro_create
+from notifications.models import Trigger
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AdminFactory, AgentFactory, EndUserFactory
@@ -416,6 +419,31 @@ class VisibilityMachine(RuleBasedStateMachine):
         user.is_org_manager = not user.is_org_manager
         user.save(update_fields=["is_org_manager"])
 
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), step=st.integers(0, 4))
+    def agent_escalates_or_moves_the_stage(self, index, step):
+        """Seed 004: the requester follows the stages; the description stays internal
+        (the escalation trigger is on, so its emails are checked too)."""
+        ticket = self.tickets[index % len(self.tickets)]
+        open_one = (
+            Escalation.objects.for_account(self.account)
+            .filter(ticket=ticket, resolved_at__isnull=True)
+            .first()
+        )
+        if open_one is None:
+            description = marker("escalation")
+            self.internal_texts.append(description)
+            self._run(
+                escalation_create,
+                ticket=ticket,
+                actor=self.agent,
+                group=None,
+                description=description,
+            )
+        else:
+            stage = list(EscalationStage.objects.for_account(self.account))[step]
+            self._run(escalation_update, escalation=open_one, actor=self.agent, stage=stage)
+
     # --- What an end user can get ----------------------------------------------------
 
     def _hidden_now(self) -> list[str]:
@@ -444,6 +472,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         api_paths += ["/api/v2/ticket_forms.json"]
         for n in numbers:
             api_paths += [f"/api/v2/requests/{n}.json", f"/api/v2/requests/{n}/comments.json"]
+            api_paths += [f"/api/v2/tickets/{n}/escalations.json"]
         for path in api_paths:
             yield "API " + path, api.get(path)
 
@@ -476,6 +505,8 @@ def visibility_account(acme, settings, tmp_path):
     settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
     acme.private_tickets_enabled = True
     acme.save()
+    # Seed 004's trigger on, so the escalation emails are checked too.
+    Trigger.objects.for_account(acme).filter(default_key="requester_escalation").update(active=True)
     return acme
 
 

@@ -32,6 +32,7 @@ CHOICE_LABELS = {
     "type": dict(Ticket.Type.choices),
     "priority": dict(Ticket.Priority.choices),
     "satisfaction": dict(Ticket.Rating.choices),
+    "escalation": dict(Ticket.Escalation.choices),
     # The Activity's custom statuses are recorded by their agent label: the built-in
     # ones' English labels read in the reader's language.
     "custom_status": {
@@ -284,6 +285,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             row["channel"] = str(Channel(ticket.channel).label)
         if "satisfaction" in wanted:
             row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
+        if "escalation" in wanted:
+            row["escalation"] = _labels("escalation").get(ticket.escalation, "")
         if "tags" in wanted:
             row["tags"] = ticket.tags
         if "due" in wanted:

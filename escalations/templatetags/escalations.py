@@ -1,0 +1,48 @@
+"""The escalations' pieces on the tickets' pages (the tickets app and the help center
+know nothing of escalations): the ticket page's panel, the request page's timeline."""
+
+from __future__ import annotations
+
+from django import template
+
+from escalations.forms import EscalateForm, StageForm
+from escalations.selectors import (
+    escalations_for_ticket,
+    stages_for_account,
+    timeline_for_requester,
+)
+
+register = template.Library()
+
+
+@register.inclusion_tag("escalations/_panel.html", takes_context=True)
+def escalation_panel(context, ticket):
+    account = context["request"].account
+    escalations = escalations_for_ticket(ticket=ticket)
+    stages = list(stages_for_account(account=account)) if escalations else []
+    return {
+        "ticket": ticket,
+        "escalations": [
+            (
+                e,
+                StageForm(
+                    stages=stages,
+                    initial={
+                        "stage": e.stage.number,
+                        "estimated_resolution": e.estimated_resolution,
+                    },
+                    auto_id=f"esc{e.number}_%s",
+                ),
+            )
+            for e in escalations
+        ],
+        "can_escalate": not any(e.is_open for e in escalations),
+        "form": EscalateForm(account=account, auto_id="escalate_%s"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("escalations/_timeline.html")
+def escalation_timeline(ticket):
+    """Nothing but the stages and dates: never the description (selectors)."""
+    return {"timeline": timeline_for_requester(ticket=ticket)}

@@ -1,0 +1,1 @@
+from tests.notifications.conftest import outbox, sent  # noqa: F401 - shared fixtures
