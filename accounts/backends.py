@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.dbsession import current_account_id
+from accounts.middleware import request_account
 from accounts.models import User, UserManager
 
 
@@ -48,8 +49,19 @@ class AccountEmailBackend(ModelBackend):
         # through the platform's connection. TenantUserMiddleware then checks again that
         # the user belongs to the request's account.
         account_id = current_account_id()
+        account = request_account()
         if account_id is None:
             user = User.all_accounts.filter(pk=user_id, account__isnull=True).first()
+        elif account is not None and account.pk == account_id:
+            # The request's account is already read (TenantMiddleware): the same row, not
+            # joined again (a third of the presence heartbeat's CPU, bench/README.md).
+            user = (
+                User.objects.select_related("organization")
+                .filter(account_id=account_id, pk=user_id)
+                .first()
+            )
+            if user is not None:
+                user.account = account
         else:
             user = (
                 # The organization too: whether it shares its tickets decides what an

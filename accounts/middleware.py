@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -14,6 +16,18 @@ from accounts.dbsession import account_context, in_account_context
 from accounts.language import browser_language
 from accounts.models import subdomain_validator
 from accounts.selectors import account_for_subdomain
+
+if TYPE_CHECKING:
+    from accounts.models import Account
+
+# The request's account as TenantMiddleware found it: the sign-in backend gives it to the
+# request's user instead of reading the same row again in a join (accounts.backends).
+_request_account: ContextVar[Account | None] = ContextVar("request_account", default=None)
+
+
+def request_account() -> Account | None:
+    """The account of the request being served (None outside a tenant's request)."""
+    return _request_account.get()
 
 
 def _not_found(request: HttpRequest) -> HttpResponseNotFound:
@@ -63,8 +77,12 @@ class TenantMiddleware:
         request.urlconf = settings.TENANT_URLCONF
         # The database sees only this account's rows for the rest of the request
         # (row-level security): every transaction carries the account (accounts.dbsession).
-        with account_context(account):
-            response = self.get_response(request)
+        token = _request_account.set(account)
+        try:
+            with account_context(account):
+                response = self.get_response(request)
+        finally:
+            _request_account.reset(token)
         if response.streaming and not isinstance(response, FileResponse):
             # Produced after this returns; a file streams from storage (and keeps the
             # server's sendfile), everything else may still read rows.

@@ -9,8 +9,9 @@ one's minimum (a shared machine's load moves single rounds, bench/README.md):
 
 - ``full``: the beat a page sends without the state it shows (pages older than the
   204 answer): the fragment is rendered every time;
-- ``steady``: the beat a page sends now, with the state it shows: unchanged, it is
-  answered 204 without rendering (most beats: nobody came, left or started typing).
+- ``steady``: the beat a page sends now, with the state it shows and the fragment's
+  proof of access (tickets.access.beat_ref): unchanged, it is answered 204 without
+  rendering (most beats: nobody came, left or started typing).
 
 It signs in ``agents`` agents of its own (``presence-N@…``, created when missing) and
 spreads them over 40 tickets, five to a ticket: it WRITES users and sessions, so point
@@ -31,6 +32,7 @@ from bench.run import DEFAULT_DB, _environment
 BEATS_PER_SECOND_PER_AGENT = 1 / 10
 TICKETS = 40
 STATE = re.compile(rb'name="state" value="([^"]*)"')
+REF = re.compile(rb'name="ref" value="([^"]*)"')
 
 
 def main(argv: list[str]) -> int:
@@ -83,19 +85,21 @@ def main(argv: list[str]) -> int:
     for i, user in enumerate(users):
         client = Client(HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https")
         client.force_login(user)
-        beats.append([client, f"/agent/tickets/{numbers[i % len(numbers)]}/presence/", ""])
-    for key in {path for _c, path, _s in beats}:
+        beats.append([client, f"/agent/tickets/{numbers[i % len(numbers)]}/presence/", "", ""])
+    for key in {path for _c, path, _s, _r in beats}:
         cache.delete(f"presence:{account.pk}:{key}")  # a clean start; keys are per ticket id
 
     def round_of(kind: str) -> float:
         started = time.process_time()
         for beat in beats:
-            client, path, state = beat[0], beat[1], beat[2]
-            data = {"body": ""} | ({"state": state} if kind == "steady" else {})
+            client, path, state, ref = beat
+            data = {"body": ""} | ({"state": state, "ref": ref} if kind == "steady" else {})
             response = client.post(path, data, headers={"HX-Request": "true"})
-            found = STATE.search(response.content)
+            found, proof = STATE.search(response.content), REF.search(response.content)
             if found:
                 beat[2] = found.group(1).decode()
+            if proof:  # the fragment's proof (tickets.access.beat_ref), sent back as the page does
+                beat[3] = proof.group(1).decode()
         return (time.process_time() - started) * 1000 / len(beats)
 
     round_of("full")  # warm: every agent is in, every page has its state

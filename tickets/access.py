@@ -5,6 +5,7 @@ and one the viewer may not see: a URL never tells which of these it was."""
 
 from __future__ import annotations
 
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -34,6 +35,41 @@ def ticket_ref_for_agent(*, viewer: User, number: int) -> Ticket:
     return get_object_or_404(
         tickets_visible_to(viewer=viewer).only("id", "account_id", "number"), number=number
     )
+
+
+# The presence heartbeat's proof that ticket_ref_for_agent already answered for this
+# agent, account and ticket: the fragment carries it, each beat sends it back, and a
+# beat with a valid one needs no ticket query (a quarter of a steady beat's CPU,
+# bench/README.md "Presence heartbeat"). Fresh with every fragment rendered; past its
+# age the beat looks the ticket up again and renders (a new proof), once per five minutes.
+BEAT_REF_SALT = "tickets.access.beat_ref"
+BEAT_REF_SECONDS = 300
+
+
+def beat_ref(*, viewer: User, ticket: Ticket) -> str:
+    """A signed, dated proof that ``viewer`` may beat on ``ticket`` (of their account)."""
+    return signing.dumps(
+        [viewer.account_id, viewer.pk, ticket.pk, ticket.number], salt=BEAT_REF_SALT
+    )
+
+
+def ticket_ref_for_beat(*, viewer: User, number: int, ref: str) -> Ticket | None:
+    """ticket_ref_for_agent's answer without a query, when ``ref`` is a proof
+    (beat_ref) issued less than BEAT_REF_SECONDS ago to this same agent of this same
+    account, for the ticket this URL names; None for anything else (a forged, expired or
+    replayed one: another user's, account's or ticket's), and the caller asks
+    ticket_ref_for_agent, whose 404 stands. Only the identity (id, account, number)."""
+    if not viewer.is_agent or not ref:
+        return None
+    try:
+        account_id, user_id, ticket_id, ref_number = signing.loads(
+            ref, salt=BEAT_REF_SALT, max_age=BEAT_REF_SECONDS
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if [account_id, user_id, ref_number] != [viewer.account_id, viewer.pk, number]:
+        return None
+    return Ticket(pk=ticket_id, account_id=account_id, number=number)
 
 
 def ticket_for_end_user(*, viewer: User, number: int) -> Ticket:

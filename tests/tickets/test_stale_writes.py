@@ -158,3 +158,28 @@ def test_sidebar_after_a_colleagues_change_shows_it_and_reapplies_only_mine(
     for name in ("priority", "type", "tags"):
         if name == field:
             assert getattr(ticket, name) == before[name]
+
+
+def test_the_conflict_lists_no_part_of_the_tickets_creation(
+    acme, acme_agent, acme_user, colleague, agent_client
+):
+    # A ticket nobody touched since it was created: the page's version is its creation's,
+    # and the creation's own comment is not a change made after the page was loaded.
+    fresh = make_ticket(
+        account=acme,
+        submitter=acme_agent,
+        requester=acme_user,
+        subject="Printer jam",
+        body="The creation comment",
+    )
+    stamp = reply_stamp(agent_client.get(page_of(fresh)).text)
+    ticket_update(ticket=fresh, actor=colleague, priority="urgent")
+    response = agent_client.post(
+        f"{page_of(fresh)}reply/",
+        {"comment_type": "public", "body": "My careful answer", "updated_stamp": stamp},
+    )
+    assert response.status_code == 409
+    conflict = response.text.split('class="conflict-changes"', 1)[1].split("</ul>", 1)[0]
+    assert conflict.count("<li>") == 1
+    assert "Carla Colleague" in conflict and "Urgent" in conflict
+    assert "The creation comment" not in conflict

@@ -146,10 +146,12 @@ def ticket_open(
         uploads=uploads,
         upload_tokens=upload_tokens,
     )
-    # Both events in one INSERT, in the order they happened (ids and times).
-    TicketEvent.objects.bulk_create(
-        [created, event_for(ticket, submitter, channel, TicketEvent.Kind.COMMENT, comment=comment)]
-    )
+    # Both events in one INSERT, in the order they happened (ids), at the ticket's own
+    # time: they are its creation, and the version a page loads (updated_at) must not
+    # see them as changes made after it (tickets.services.conflicts).
+    commented = event_for(ticket, submitter, channel, TicketEvent.Kind.COMMENT, comment=comment)
+    created.created_at = commented.created_at = now
+    TicketEvent.objects.bulk_create([created, commented])
     for user in ccs:
         cc_add(ticket, user, submitter, channel)
     change = TicketChange(
