@@ -289,6 +289,7 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("solved", _("Solved"), fields=("solved_at",)),
         Column("sla", _("Next SLA breach"), fields=("sla__next_breach_at",)),
         Column("satisfaction", _("Satisfaction"), sortable=False, fields=("satisfaction_rating",)),
+        Column("activity", _("Activity status"), sortable=False, fields=("activity_status",)),
     )
 }
 DEFAULT_COLUMNS = (

@@ -59,6 +59,10 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
             [(f"satisfaction:{v}", label) for v, label in Ticket.Rating.choices]
             + [("satisfaction:", _("Not rated"))],
         ),
+        (
+            _("Activity status"),
+            [(f"activity_status:{v}", label) for v, label in Ticket.ActivityStatus.choices],
+        ),
         (_("Public"), [("bool:true", _("Public")), ("bool:false", _("Private"))]),
         *custom_value_choices(account),
     ]

@@ -20,6 +20,7 @@ from accounts.models import Account, AgentGroup, User
 from accounts.selectors import default_group_of
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
+from tickets.services.activity import activity_after_comment
 from tickets.services.common import (
     DELIBERATE_CHANNELS,
     NotAllowed,
@@ -131,6 +132,7 @@ def ticket_open(
         custom_fields=values,
         ticket_form_number=form.number if form is not None else None,
     )
+    activity_after_comment(ticket=ticket, author=submitter, public=public and not private)
     clean_new_ticket(ticket)
     ticket.save()
     created = event_for(
@@ -217,6 +219,7 @@ def comment_add(
         uploads=uploads,
         upload_tokens=upload_tokens,
     )
+    activity_after_comment(ticket=ticket, author=author, public=comment.public)
     change = TicketChange(
         ticket=ticket, actor=author, channel=channel, comment=comment, became_public=became_public
     )

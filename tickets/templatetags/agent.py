@@ -32,6 +32,7 @@ CHOICE_LABELS = {
     "type": dict(Ticket.Type.choices),
     "priority": dict(Ticket.Priority.choices),
     "satisfaction": dict(Ticket.Rating.choices),
+    "activity": dict(Ticket.ActivityStatus.choices),
     # The Activity's custom statuses are recorded by their agent label: the built-in
     # ones' English labels read in the reader's language.
     "custom_status": {
@@ -284,6 +285,9 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             row["channel"] = str(Channel(ticket.channel).label)
         if "satisfaction" in wanted:
             row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
+        if "activity" in wanted:
+            row["activity"] = ticket.activity_status or ""
+            row["activity_label"] = _labels("activity").get(ticket.activity_status or "", "")
         if "tags" in wanted:
             row["tags"] = ticket.tags
         if "due" in wanted:

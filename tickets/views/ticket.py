@@ -24,6 +24,7 @@ from tickets.services import (
     ticket_update,
 )
 from tickets.services import ticket_reply as reply_to_ticket  # the view has the name
+from tickets.services.activity import ticket_mark_read
 from tickets.services.conflicts import (
     TicketConflict,
     parse_stamp,
@@ -93,6 +94,7 @@ def _page(
 @agent_view
 def ticket_detail(request, number: int):
     ticket = ticket_for_agent(viewer=request.user, number=number)
+    ticket_mark_read(ticket=ticket, viewer=request.user)  # seed 002's "Read"
     return _page(request, ticket)
 
 
