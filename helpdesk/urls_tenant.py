@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("automations.urls")),
     path("", include("satisfaction.urls")),
+    path("", include("closing.urls")),
     path("", include("mailchannels.urls")),
 ]

@@ -21,6 +21,7 @@ from accounts.selectors import default_group_of
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
 from tickets.services.activity import activity_after_comment
+from tickets.services.closing_rule import check_close_explained
 from tickets.services.common import (
     DELIBERATE_CHANNELS,
     NotAllowed,
@@ -242,6 +243,7 @@ def comment_add(
     elif status and status != ticket.status:
         change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
     check_required_to_solve(ticket, author, change.changes)
+    check_close_explained(ticket, author, change.changes)
     if author.is_end_user and ticket.snoozed_until is not None:
         # The requester wrote: a snoozed ticket wakes up now rather than at its time.
         change.changes.update(apply_fields(ticket, None, Channel.SYSTEM, {"snoozed_until": None}))
@@ -305,6 +307,7 @@ def ticket_update(
     )
     changes |= apply_fields(ticket, actor, channel, fields)
     check_required_to_solve(ticket, actor, changes)
+    check_close_explained(ticket, actor, changes)
     change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)
     if changes:
         touch(ticket, activity=False)
