@@ -425,6 +425,7 @@ TABLE: dict[str, Entry] = {
     "agent/tickets/<int:number>/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/reply/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/fields/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/read/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     # Close and Explain & Close (issue 27, closing/), and the closings report.
     "agent/tickets/<int:number>/close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/explain-close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
@@ -920,7 +921,9 @@ REFUSAL_REDIRECTS = ("/signin/", "/admin/login/", "/agent/", "/hc/")
 
 
 def _changed_tables(before: tuple, after: tuple) -> list[str]:
-    return [table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later]
+    return [
+        table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later
+    ]
 
 
 def _is_refusal(response, entry: Entry, role: str) -> bool:
@@ -1009,9 +1012,7 @@ def test_every_url_answers_each_role_as_the_table_says(role, database_role, scen
                 leaked = [m for m in NEVER_SHOWN[role] if m in text]
                 if leaked:
                     failures.append(f"leaked {leaked}: {where}")
-    assert not failures, (
-        f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
-    )
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
 
 
 def _other_sessions() -> str:

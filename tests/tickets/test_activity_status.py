@@ -27,7 +27,12 @@ def test_a_requesters_new_ticket_is_unread_until_an_agent_opens_it(
     ticket = make_ticket(account=acme, submitter=acme_user, requester=acme_user)
     assert _status(ticket) == S.UNREAD
     before = Ticket.objects.for_account(acme).get(pk=ticket.pk).updated_at
-    assert client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/").status_code == 200
+    client = client_for(acme_agent)
+    page = client.get(f"/agent/tickets/{ticket.number}/")
+    # The page changes nothing by its GET: it posts its opening once loaded.
+    assert _status(ticket) == S.UNREAD
+    assert f'hx-post="/agent/tickets/{ticket.number}/read/"' in page.text
+    assert client.post(f"/agent/tickets/{ticket.number}/read/").status_code == 204
     after = Ticket.objects.for_account(acme).get(pk=ticket.pk)
     assert after.activity_status == S.READ
     # Opening is no change of the ticket: the forms' versions stay valid.
@@ -59,7 +64,7 @@ def test_the_contacts_answer_to_an_agent_becomes_awaiting_technician_once_read(
     comment_add(ticket=ticket, author=acme_agent, body="Try turning it off", public=True)
     comment_add(ticket=ticket, author=acme_user, body="Still on fire")
     assert _status(ticket) == S.UNREAD
-    client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/")
+    client_for(acme_agent).post(f"/agent/tickets/{ticket.number}/read/")
     assert _status(ticket) == S.AWAITING_TECHNICIAN
 
 
