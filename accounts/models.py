@@ -82,6 +82,11 @@ class Account(models.Model):
     default_reply_type = models.CharField(
         _("default agent reply type"), max_length=10, choices=ReplyType, default=ReplyType.PUBLIC
     )
+    # Seed 003: closing asks for a reason, a comment and a root cause ("Explain & Close",
+    # closing/); a plain Close, or a status change to Closed, is then refused.
+    close_requires_explanation = models.BooleanField(
+        _("closing requires a reason, a comment and a root cause"), default=False, db_default=False
+    )
     # Agents without an authenticator app are sent to set one up (accounts/identity_middleware.py).
     agents_require_2fa = models.BooleanField(
         _("require two-factor sign-in for agents"), default=False, db_default=False

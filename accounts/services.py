@@ -324,6 +324,7 @@ ACCOUNT_SETTINGS_FIELDS = (
     "max_attachment_size_kb",
     "allowed_attachment_types",
     "agents_require_2fa",
+    "close_requires_explanation",
 )
 
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from automations import views
+from automations import quick_views, views
 
 app_name = "automations"
 
 urlpatterns = [
+    path("agent/tickets/<int:number>/quick/", quick_views.ticket_quick, name="ticket_quick"),
     path("agent/settings/automations/", views.automation_list, name="automation_list"),
     path("agent/settings/automations/new/", views.automation_new, name="automation_new"),
     path(

@@ -34,6 +34,7 @@ from bench.incremental import walk_http
 from bench.mail_scenarios import INBOUND_SECRET, delivery_rows
 from bench.scenarios import (
     CURSOR_WALK_KEY,
+    activity_view,
     custom_status_view,
     deep_page,
     deep_page_cursor,
@@ -171,6 +172,7 @@ def _prepare(tickets: int, comments: float) -> dict:
         "urgent_billing_view": urgent_billing_view(account).number,
         "sla_breached_view": sla_breached_view(account).number,
         "custom_status_view": custom_status_view(account).number,
+        "activity_view": activity_view(account).number,
         "host": account.host,
         "support_address": support_address(account),
         "cookies": cookies,

@@ -74,6 +74,29 @@ def custom_status_view(account):
     )
 
 
+ACTIVITY_VIEW = "Unread (bench)"
+
+
+def activity_view(account):
+    """Scenario 1u's view (issue 27): the Unread tickets, newest first, by the index
+    (account, activity_status, -updated_at, -id)."""
+    from accounts.models import User
+    from tickets.models import View
+    from tickets.services.saved_views import view_create
+
+    found = View.objects.for_account(account).filter(title=ACTIVITY_VIEW).first()
+    if found:
+        return found
+    admin = User.objects.for_account(account).filter(role=User.Role.ADMIN).first()
+    return view_create(
+        account=account,
+        actor=admin,
+        title=ACTIVITY_VIEW,
+        conditions={"all": [{"field": "activity_status", "operator": "is", "value": "unread"}]},
+        columns=["number", "subject", "requester", "activity", "updated"],
+    )
+
+
 def _unsolved_pages(agent):
     from tickets.counts import TicketPaginator
     from tickets.selectors import agent_ticket_list
@@ -149,6 +172,12 @@ def scenarios(ctx: dict) -> list[dict]:
             "key": "1t",
             "name": "View: one custom status",
             "path": f"/agent/views/{ctx['custom_status_view']}/",
+        }
+        | agent,
+        {
+            "key": "1u",
+            "name": "View: activity status Unread",
+            "path": f"/agent/views/{ctx['activity_view']}/",
         }
         | agent,
         {

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "tickets",
     # Customer satisfaction ratings (issue 26): the survey links, reasons, settings.
     "satisfaction",
+    # Seed 003's Close / Explain & Close (issue 27): close reasons, closings' root causes.
+    "closing",
     "portal",
     "notifications",
     "api",

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("satisfaction.urls")),
     path("", include("escalations.urls")),
     path("", include("calls.urls")),
+    path("", include("closing.urls")),
     path("", include("mailchannels.urls")),
 ]

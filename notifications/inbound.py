@@ -11,7 +11,8 @@ Order of decisions, each one logged:
    otherwise the mail opens a new ticket;
 4. a comment (public from end users; the service makes it internal on a private ticket;
    agents' emailed replies are internal notes, as a forged agent From must never reach
-   customers) or a new public ticket with channel "email".
+   customers, except an agent's on a ticket where they are the requester or a CC and
+   not the assignee: tickets.reply_roles) or a new public ticket with channel "email".
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from notifications.emails import REPLY_MARKER
 from notifications.models import Delivery, InboundEmail
 from tickets import attachments as attachment_rules
 from tickets.models import Channel, Ticket
+from tickets.reply_roles import emailed_reply_is_public
 from tickets.selectors import ticket_takes_posts_from
 from tickets.services import NotAllowed, ticket_add_ccs, ticket_create, ticket_reply
 from tickets.text import clean_subject, html_to_text, normalise_newlines
@@ -416,7 +418,7 @@ def _post(account, ticket, user, message, message_id, sender, subject) -> Inboun
                 ticket=ticket,
                 author=user,
                 body=body,
-                public=not user.is_agent,
+                public=emailed_reply_is_public(ticket=ticket, author=user),
                 channel=Channel.EMAIL,
                 ccs=ccs,
                 uploads=uploads,

@@ -134,6 +134,16 @@ FIELDS: dict[str, Field] = {
             IDENTITY,
             ("", *Ticket.Escalation.values),
         ),
+        # Seed 002's activity status (issue 27), kept on the ticket by the services and
+        # served by the index (account, activity_status, -updated_at).
+        Field(
+            "activity_status",
+            gettext_lazy("Activity status"),
+            "activity_status",
+            "choice",
+            IDENTITY,
+            tuple(Ticket.ActivityStatus.values),
+        ),
         Field("is_public", gettext_lazy("Public"), "is_public", "boolean", ("is",)),
         Field("created_at", gettext_lazy("Created"), "created_at", "time", SINCE),
         Field("updated_at", gettext_lazy("Updated"), "updated_at", "time", SINCE),

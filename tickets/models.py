@@ -82,6 +82,15 @@ class Ticket(NumberedTenantModel):
         OPEN = "open", _("Escalated")
         RESOLVED = "resolved", _("Escalation resolved")
 
+    class ActivityStatus(models.TextChoices):
+        """Where the conversation stands (seed 002's "Stato attività"); the rule that moves
+        it is tickets.services.activity's."""
+
+        UNREAD = "unread", _("Unread")
+        READ = "read", _("Read")
+        AWAITING_CONTACT = "awaiting_contact", _("Awaiting contact")
+        AWAITING_TECHNICIAN = "awaiting_technician", _("Awaiting technician")
+
     class Rating(models.TextChoices):
         GOOD = "good", _("Good, I'm satisfied")
         BAD = "bad", _("Bad, I'm unsatisfied")
@@ -183,6 +192,13 @@ class Ticket(NumberedTenantModel):
     # Snoozed (postponed) until then: out of the working views, into "Snoozed"; woken up
     # as Open by the automations' beat task. Its SLA clocks are not touched.
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    # Kept by the services that record a comment and the agent's opening of the ticket
+    # page (tickets.services.activity), never computed from the comments, so a list or a
+    # view filtered on it reads an index. Null: a row written around the services (the
+    # bench's bulk seed) or not yet backfilled (manage.py backfill_activity_status).
+    activity_status = models.CharField(
+        _("activity status"), max_length=20, choices=ActivityStatus, null=True, blank=True
+    )
     satisfaction_rating = models.CharField(
         _("satisfaction"), max_length=4, choices=Rating, blank=True
     )
@@ -252,6 +268,11 @@ class Ticket(NumberedTenantModel):
             models.Index(
                 fields=["account", "custom_status", "-updated_at", "-id"],
                 name="ticket_acct_custom_status",
+            ),
+            # A view of one activity status ("Unread") reads its own entries, newest first.
+            models.Index(
+                fields=["account", "activity_status", "-updated_at", "-id"],
+                name="ticket_acct_activity",
             ),
         ]
 

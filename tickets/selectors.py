@@ -290,6 +290,7 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("sla", _("Next SLA breach"), fields=("sla__next_breach_at",)),
         Column("satisfaction", _("Satisfaction"), sortable=False, fields=("satisfaction_rating",)),
         Column("escalation", _("Escalation"), sortable=False, fields=("escalation",)),
+        Column("activity", _("Activity status"), sortable=False, fields=("activity_status",)),
     )
 }
 DEFAULT_COLUMNS = (

@@ -43,6 +43,7 @@ urlpatterns = [
     path("tickets/<int:number>/reply/", ticket.ticket_reply, name="ticket_reply"),
     path("tickets/<int:number>/fields/", ticket.ticket_fields_update, name="ticket_fields"),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
+    path("tickets/<int:number>/read/", ticket.ticket_read, name="ticket_read"),
     path(
         "tickets/<int:number>/make-private/",
         ticket.ticket_make_private_view,

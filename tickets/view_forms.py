@@ -64,6 +64,10 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
             [(f"escalation:{v}", label) for v, label in Ticket.Escalation.choices]
             + [("escalation:", _("Never escalated"))],
         ),
+        (
+            _("Activity status"),
+            [(f"activity_status:{v}", label) for v, label in Ticket.ActivityStatus.choices],
+        ),
         (_("Public"), [("bool:true", _("Public")), ("bool:false", _("Private"))]),
         *custom_value_choices(account),
     ]

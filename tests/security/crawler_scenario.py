@@ -21,6 +21,8 @@ from accounts.sso_models import IdentityProvider
 from api.tokens import api_token_create
 from automations.models import Automation
 from automations.services import automation_create
+from closing.models import CloseReason
+from closing.services import reason_create as close_reason_create
 from customfields.form_services import ticket_form_create
 from customfields.models import OrganizationField, TicketField, TicketForm, UserField
 from customfields.services import field_create, ticket_field_create
@@ -300,6 +302,10 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     # Satisfaction (issue 26): a reason beyond acme's numbers; a rating each, globex's
     # numbered past acme's.
     reason_create(account=globex, title=f"{GLOBEX_SECRET} reason")
+    # Close reasons (issue 27): one of acme's, globex's numbered beyond it.
+    close_reason_create(account=acme, title="Acme close reason")
+    for i in range(2):
+        close_reason_create(account=globex, title=f"{GLOBEX_SECRET} close reason {i}")
     SatisfactionRating(account=acme, ticket=mine, requester=end_user, score="good").save()
     SatisfactionRating(
         account=globex, ticket=globex_ticket, score="bad", comment=GLOBEX_SECRET, number=99
@@ -463,6 +469,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "stage": first(EscalationStage, acme),
         "globex_stage": beyond_acme(EscalationStage),
         "globex_reason": beyond_acme(SatisfactionReason),
+        "close_reason": first(CloseReason, acme),
+        "globex_close_reason": beyond_acme(CloseReason),
         "rating": first(SatisfactionRating, acme),
         "globex_rating": beyond_acme(SatisfactionRating),
         "survey_mine": survey_token(mine),

@@ -163,6 +163,10 @@ SATISFACTION_REASON_PROBES = {
     "mine": lambda i: {"number": i["reason"]},
     "globex": lambda i: {"number": i["globex_reason"]},
 }
+CLOSE_REASON_PROBES = {
+    "mine": lambda i: {"number": i["close_reason"]},
+    "globex": lambda i: {"number": i["globex_close_reason"]},
+}
 SATISFACTION_RATING_PROBES = {
     "mine": lambda i: {"number": i["rating"]},
     "globex": lambda i: {"number": i["globex_rating"]},
@@ -474,6 +478,17 @@ TABLE: dict[str, Entry] = {
     "agent/tickets/<int:number>/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/reply/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/fields/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/read/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    # Close and Explain & Close (issue 27, closing/), and the closings report.
+    "agent/tickets/<int:number>/close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/explain-close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/reports/closures/": Entry(allow=agents()),
+    # Quick actions on hover (issue 27, automations.quick_views).
+    "agent/tickets/<int:number>/quick/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/settings/close-reasons/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/close-reasons/<int:number>/": Entry(
+        CLOSE_REASON_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/tickets/<int:number>/presence/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/make-private/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/attachments/<str:token>/": Entry(
@@ -996,6 +1011,8 @@ def state_fingerprint() -> tuple:
         "servicelevels_holiday",
         "webhooks_webhook",
         "webhooks_webhookcall",
+        "closing_closereason",
+        "closing_ticketclosure",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608

@@ -20,6 +20,8 @@ from accounts.models import Account, AgentGroup, User
 from accounts.selectors import default_group_of
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
+from tickets.services.activity import activity_after_comment
+from tickets.services.closing_rule import check_close_explained
 from tickets.services.common import (
     DELIBERATE_CHANNELS,
     NotAllowed,
@@ -131,6 +133,7 @@ def ticket_open(
         custom_fields=values,
         ticket_form_number=form.number if form is not None else None,
     )
+    activity_after_comment(ticket=ticket, author=submitter, public=public and not private)
     clean_new_ticket(ticket)
     ticket.save()
     created = event_for(
@@ -219,6 +222,7 @@ def comment_add(
         uploads=uploads,
         upload_tokens=upload_tokens,
     )
+    activity_after_comment(ticket=ticket, author=author, public=comment.public)
     change = TicketChange(
         ticket=ticket, actor=author, channel=channel, comment=comment, became_public=became_public
     )
@@ -241,6 +245,7 @@ def comment_add(
     elif status and status != ticket.status:
         change.changes.update(apply_fields(ticket, author, channel, {"status": status}))
     check_required_to_solve(ticket, author, change.changes)
+    check_close_explained(ticket, author, change.changes)
     if author.is_end_user and ticket.snoozed_until is not None:
         # The requester wrote: a snoozed ticket wakes up now rather than at its time.
         change.changes.update(apply_fields(ticket, None, Channel.SYSTEM, {"snoozed_until": None}))
@@ -304,6 +309,7 @@ def ticket_update(
     )
     changes |= apply_fields(ticket, actor, channel, fields)
     check_required_to_solve(ticket, actor, changes)
+    check_close_explained(ticket, actor, changes)
     change = TicketChange(ticket=ticket, actor=actor, channel=channel, changes=changes)
     if changes:
         touch(ticket, activity=False)

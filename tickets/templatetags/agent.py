@@ -33,6 +33,7 @@ CHOICE_LABELS = {
     "priority": dict(Ticket.Priority.choices),
     "satisfaction": dict(Ticket.Rating.choices),
     "escalation": dict(Ticket.Escalation.choices),
+    "activity": dict(Ticket.ActivityStatus.choices),
     # The Activity's custom statuses are recorded by their agent label: the built-in
     # ones' English labels read in the reader's language.
     "custom_status": {
@@ -287,6 +288,9 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
         if "escalation" in wanted:
             row["escalation"] = _labels("escalation").get(ticket.escalation, "")
+        if "activity" in wanted:
+            row["activity"] = ticket.activity_status or ""
+            row["activity_label"] = _labels("activity").get(ticket.activity_status or "", "")
         if "tags" in wanted:
             row["tags"] = ticket.tags
         if "due" in wanted:

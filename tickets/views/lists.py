@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import users_search
+from accounts.selectors import groups_for_account, users_search
 from helpdesk.read_your_writes import replica_reads
 from tickets.access import view_for_agent
 from tickets.counts import TicketPaginator
 from tickets.forms import BulkUpdateForm
+from tickets.models import Ticket
 from tickets.search import tickets_search
 from tickets.selectors import (
     tickets_visible_to,
@@ -26,6 +27,7 @@ from tickets.selectors import (
 )
 from tickets.services import tickets_bulk_update
 from tickets.services.conflicts import TicketConflict, parse_stamp
+from tickets.status_selectors import custom_statuses_for_account
 from tickets.views.common import agent_view, agent_views, safe_next
 from tickets.views.conflicts import conflict_summary
 
@@ -82,8 +84,24 @@ def _view_page(request, view):
             "page": page,
             "sort": sort,
             "bulk_form": BulkUpdateForm(account=request.account),
+            "quick": quick_menu(request, view.number),
         },
     )
+
+
+def quick_menu(request, view_number: int = 0) -> dict:
+    """What the rows' quick actions (automations.quick_views) offer: the account's groups
+    and statuses, read once per page."""
+    return {
+        "groups": list(groups_for_account(account=request.account)),
+        # Back to New is refused (tickets.services.ticket_update): not offered.
+        "statuses": list(
+            custom_statuses_for_account(account=request.account, active=True).exclude(
+                category=Ticket.Status.NEW
+            )
+        ),
+        "view": view_number,
+    }
 
 
 @agent_view

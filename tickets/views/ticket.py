@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from tickets.services import (
     ticket_update,
 )
 from tickets.services import ticket_reply as reply_to_ticket  # the view has the name
+from tickets.services.activity import ticket_mark_read
 from tickets.services.conflicts import (
     TicketConflict,
     parse_stamp,
@@ -94,6 +96,16 @@ def _page(
 def ticket_detail(request, number: int):
     ticket = ticket_for_agent(viewer=request.user, number=number)
     return _page(request, ticket)
+
+
+@agent_view
+@require_POST
+def ticket_read(request, number: int):
+    """Seed 002's "Read": the ticket page, once loaded, tells (an htmx POST on load,
+    templates/agent/_mark_read.html) that an agent opened it; a GET changes nothing."""
+    ticket = ticket_for_agent(viewer=request.user, number=number)
+    ticket_mark_read(ticket=ticket, viewer=request.user)
+    return HttpResponse(status=204)
 
 
 def _stamp(request):
