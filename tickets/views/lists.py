@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.roles import permissions_of
 from accounts.selectors import users_search
 from helpdesk.read_your_writes import replica_reads
 from tickets.access import view_for_agent
@@ -81,7 +82,9 @@ def _view_page(request, view):
             "columns": view_columns(view),
             "page": page,
             "sort": sort,
-            "bulk_form": BulkUpdateForm(account=request.account),
+            "bulk_form": BulkUpdateForm(
+                account=request.account, may_solve=permissions_of(request.user).solve
+            ),
         },
     )
 
@@ -91,7 +94,9 @@ def _view_page(request, view):
 def tickets_bulk(request):
     """Apply one change to the checked tickets, through the same service per ticket."""
     back = safe_next(request, reverse("tickets:home"))
-    form = BulkUpdateForm(request.POST, account=request.account)
+    form = BulkUpdateForm(
+        request.POST, account=request.account, may_solve=permissions_of(request.user).solve
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
