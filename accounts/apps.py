@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
-def _install_default_roles(sender, instance, created, raw=False, **kwargs) -> None:
+def _install_default_roles(
+    sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     """Every account starts with the built-in agent roles, however it is made."""
     if created and not raw:
         from accounts.dbsession import account_context

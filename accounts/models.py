@@ -546,5 +546,5 @@ from accounts.identity_models import (  # noqa: E402, F401
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
 from accounts.people_models import UserEmail  # noqa: E402, F401
-from accounts.role_models import AgentRole  # noqa: E402, F401
+from accounts.role_models import AgentRole as AgentRole  # noqa: E402
 from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -105,15 +106,18 @@ def role_label(user: User) -> str:
     """What the people pages call the user's role."""
     if user.is_agent and not user.is_admin and user.agent_role_id is not None:
         return display_name(user.agent_role)  # type: ignore[arg-type]
-    return str(user.get_role_display())  # type: ignore[attr-defined]
+    return str(user.get_role_display())
 
 
 def display_name(role: AgentRole) -> str:
-    default = BUILTIN_ROLES.get(role.builtin, {}).get("name")
-    return str(BUILTIN_NAMES[role.builtin]) if default and role.name == default else role.name
+    """A built-in role's name in the reader's language, while the admins keep it."""
+    key = AgentRole.Builtin(role.builtin) if role.builtin else None
+    if key is not None and role.name == BUILTIN_ROLES[key]["name"]:
+        return str(BUILTIN_NAMES[key])
+    return role.name
 
 
-def roles_for_account(*, account: Account):
+def roles_for_account(*, account: Account) -> QuerySet[AgentRole]:
     return AgentRole.objects.for_account(account).order_by("name", "number")
 
 
@@ -127,7 +131,7 @@ def roles_install_defaults(*, account: Account) -> None:
         for key, values in BUILTIN_ROLES.items()
         if key not in have
     ]
-    number_rows(rows)
+    number_rows(rows)  # type: ignore[arg-type]  # numbered as a NumberedTenantModel
     AgentRole.objects.for_account(account).bulk_create(rows)
 
 
@@ -158,7 +162,7 @@ def role_create(*, account: Account, actor: User, **fields_: Any) -> AgentRole:
     _require_admin(actor, account)
     _clean(account, fields_, None)
     role = AgentRole(account=account, **fields_)
-    number_rows([role])
+    number_rows([role])  # type: ignore[list-item]  # numbered as a NumberedTenantModel
     role.save()
     audit_record(
         account=account,

@@ -289,11 +289,15 @@ class ReplyForm(AccountForm):
         super().__init__(*args, account=account, **kwargs)
         # The agent's role (accounts.roles): Solved and public replies only when it may.
         if not may_solve:
-            self.fields["status"].choices = [
-                c for c in self.fields["status"].choices if c[0] != Ticket.Status.SOLVED
+            status = self.fields["status"]
+            assert isinstance(status, forms.ChoiceField)
+            status.choices = [("", _("Unchanged"))] + [
+                (s, Ticket.Status(s).label) for s in REPLY_STATUSES if s != Ticket.Status.SOLVED
             ]
         if not public_replies:
-            self.fields["comment_type"].choices = [
+            comment_type = self.fields["comment_type"]
+            assert isinstance(comment_type, forms.ChoiceField)
+            comment_type.choices = [
                 c for c in Account.ReplyType.choices if c[0] == Account.ReplyType.INTERNAL
             ]
             self.initial["comment_type"] = Account.ReplyType.INTERNAL

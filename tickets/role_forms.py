@@ -28,9 +28,8 @@ class AgentRoleForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         for name in PERMISSION_FIELDS[1:]:
-            field = AgentRole._meta.get_field(name)
             self.fields[name] = forms.BooleanField(
-                label=field.verbose_name,
+                label=AgentRole._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
                 required=False,
                 initial=kwargs.get("initial", {}).get(name, True),
                 help_text=(
