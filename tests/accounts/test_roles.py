@@ -5,7 +5,7 @@ admins define roles and give them on the profile page and in invitations."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import AgentRole, GroupMembership
+from accounts.models import AgentRole, GroupMembership, User
 from accounts.roles import EVERYTHING, permissions_of, role_create
 from accounts.user_services import user_invite
 from tests.api.conftest import ApiClient, basic_header, token_for
@@ -333,3 +333,30 @@ def test_another_accounts_role_is_refused(acme, acme_admin, acme_agent, globex):
 
     with pytest.raises(ValidationError):
         user_update(user=acme_agent, actor=acme_admin, agent_role=builtin(globex, "front_line"))
+
+
+def test_group_agents_view_counts_and_links_leave_other_groups_out(
+    acme, group_world, group_agent, acme_agent
+):
+    from ticketlinks.selectors import links_for_ticket
+    from ticketlinks.services import ticket_link_add
+    from tickets.selectors import view_counts, views_for_agent
+
+    theirs, other, assigned = group_world
+    views = list(views_for_agent(viewer=group_agent).filter(key="unsolved"))
+    assert views, "the built-in All unsolved view"
+    counts = view_counts(views=views, viewer=group_agent)
+    assert int(counts[views[0].number]) == 2
+    assert int(view_counts(views=views, viewer=acme_agent)[views[0].number]) == 3
+    ticket_link_add(ticket=theirs, other=other, kind="related", actor=acme_agent)
+    assert links_for_ticket(account=acme, ticket=theirs, viewer=group_agent) == []
+    assert len(links_for_ticket(account=acme, ticket=theirs, viewer=acme_agent)) == 1
+
+
+def test_a_role_without_end_user_management_cannot_add_users(acme, light_agent, client_for):
+    client = client_for(light_agent)
+    response = client.post(
+        "/agent/users/new/", {"name": "Pat New", "email": "pat@new.example", "phone": ""}
+    )
+    assert "Your role does not allow adding or editing end users." in response.text
+    assert not User.objects.for_account(acme).filter(email="pat@new.example").exists()

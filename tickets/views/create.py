@@ -185,6 +185,7 @@ def requester_add(request):
                 account=request.account,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
+                actor=request.user,
             )
         except ValidationError as exc:
             add_domain_error(form, exc)
