@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account, AgentGroup, Organization, User
+from accounts.models import Account, AgentGroup, AgentRole, Organization, User
 
 
 def require_agent(user: User) -> None:
@@ -40,3 +40,13 @@ def organization_for_agent(*, account: Account, number: int) -> Organization:
 
 def group_for_agent(*, account: Account, number: int) -> AgentGroup:
     return get_object_or_404(AgentGroup.objects.for_account(account), number=number)
+
+
+def role_for_admin(*, viewer: User, number: int) -> AgentRole:
+    """An agent role of the admin's account, to change; 404 for another account's number
+    and for anyone who is not an admin alike."""
+    from django.http import Http404
+
+    if not viewer.is_admin:
+        raise Http404
+    return get_object_or_404(AgentRole.objects.for_account(viewer.account), number=number)

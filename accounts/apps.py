@@ -1,4 +1,18 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _install_default_roles(
+    sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """Every account starts with the built-in agent roles, however it is made."""
+    if created and not raw:
+        from accounts.dbsession import account_context
+        from accounts.roles import roles_install_defaults
+
+        with account_context(instance):
+            roles_install_defaults(account=instance)
 
 
 class AccountsConfig(AppConfig):
@@ -18,5 +32,12 @@ class AccountsConfig(AppConfig):
         # tables: foreign-key checks ignore row-level security.
         post_migrate.connect(
             integrity.on_post_migrate, sender=self, dispatch_uid="same_account_keys"
+        )
+        from django.db.models.signals import post_save
+
+        from accounts.models import Account
+
+        post_save.connect(
+            _install_default_roles, sender=Account, dispatch_uid="accounts.default_roles"
         )
         connection_created.connect(dbsession.on_connection_created, dispatch_uid="tenant_rls_conn")

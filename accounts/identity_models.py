@@ -102,6 +102,7 @@ class AuditEntry(TenantModel):
     class Action(models.TextChoices):
         SETTINGS_CHANGED = "settings.changed", _("Settings changed")
         ROLE_CHANGED = "user.role_changed", _("Role changed")
+        AGENT_ROLE_CHANGED = "role.changed", _("Agent role defined")
         USER_UPDATED = "user.updated", _("Profile changed")
         USER_INVITED = "user.invited", _("User invited")
         USER_SUSPENDED = "user.suspended", _("User suspended")

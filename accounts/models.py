@@ -375,6 +375,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("organization"),
     )
     is_org_manager = models.BooleanField(_("organization manager"), default=False)
+    # An agent's custom role (accounts.role_models); none: the plain Agent, or an Admin.
+    agent_role = models.ForeignKey(
+        "accounts.AgentRole",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name=_("agent role"),
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True
     )
@@ -542,4 +551,5 @@ from accounts.identity_models import (  # noqa: E402, F401
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
 from accounts.people_models import UserEmail  # noqa: E402, F401
+from accounts.role_models import AgentRole as AgentRole  # noqa: E402
 from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

@@ -26,6 +26,7 @@ from accounts.models import (
     User,
     UserManager,
 )
+from accounts.roles import permissions_of
 from accounts.selectors import account_for_subdomain, organization_for_email
 
 
@@ -81,9 +82,13 @@ def user_create(
     is_org_manager: bool = False,
     time_zone: str = "",
     locale: str = "",
+    actor: User | None = None,
 ) -> User:
     """A user of the account. Email is unique per account; an end user without an
-    organization joins the one that owns their email domain."""
+    organization joins the one that owns their email domain. An agent ``actor`` (the
+    workspace's "add user") needs a role that may manage end users (accounts.roles)."""
+    if actor is not None and actor.is_agent and not permissions_of(actor).manage_end_users:
+        raise ValidationError(_("Your role does not allow adding or editing end users."))
     email = UserManager.normalize_email(email)
     check_email_free(account=account, email=email)
     return _user_insert(

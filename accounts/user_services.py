@@ -24,7 +24,15 @@ from accounts import signals
 from accounts.audit import audit_record, changes_between
 from accounts.emails import check_email_free, other_emails_of
 from accounts.identity_models import AuditEntry
-from accounts.models import Account, AgentGroup, GroupMembership, Organization, User, UserManager
+from accounts.models import (
+    Account,
+    AgentGroup,
+    AgentRole,
+    GroupMembership,
+    Organization,
+    User,
+    UserManager,
+)
 from accounts.services import _other_active_admins, _require_admin_of, agent_deactivate, user_create
 
 PROFILE_FIELDS = (
@@ -33,6 +41,7 @@ PROFILE_FIELDS = (
     "phone",
     "organization",
     "role",
+    "agent_role",
     "locale",
     "time_zone",
     "tags",
@@ -64,6 +73,11 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
     if organization is not None and organization.account_id != user.account_id:
         raise ValidationError({"organization": _("Unknown organization.")})
     role = fields.get("role", user.role)
+    agent_role = fields.get("agent_role", user.agent_role if user.agent_role_id else None)
+    if agent_role is not None and agent_role.account_id != user.account_id:
+        raise ValidationError({"agent_role": _("Unknown role.")})
+    if role != User.Role.AGENT and agent_role is not None:
+        fields["agent_role"] = None  # a custom role is an agent's; Admin has every permission
     if user.is_admin and role != User.Role.ADMIN and not _other_active_admins(user).exists():
         raise ValidationError({"role": _("The account needs at least one admin.")})
     if "tags" in fields:
@@ -105,14 +119,21 @@ def user_invite(
     organization: Organization | None = None,
     groups: Iterable[AgentGroup] = (),
     default_group: AgentGroup | None = None,
+    agent_role: AgentRole | None = None,
 ) -> User:
     """A new user without a password, who is emailed a link to choose one. An agent
-    joins the given groups at once, one of them their default group."""
+    joins the given groups at once, one of them their default group, with their custom
+    role (``agent_role``, ignored for others)."""
     _require_admin_of(actor, account)
+    if agent_role is not None and agent_role.account_id != account.pk:
+        raise ValidationError({"agent_role": _("Unknown role.")})
     with transaction.atomic():
         user = user_create(
             account=account, name=name, email=email, role=role, organization=organization
         )
+        if agent_role is not None and role == User.Role.AGENT:
+            user.agent_role = agent_role
+            user.save(update_fields=["agent_role"])
         if groups or default_group is not None:
             agent_set_groups(agent=user, actor=actor, groups=groups, default_group=default_group)
         invitation_send(user=user, actor=actor)

@@ -110,7 +110,10 @@ def record_invalid(details: dict) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, Http404 | exceptions.NotFound):
         return not_found()
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError) and isinstance(exc, PermissionDenied):
+        # A role's refusal (tickets.services.RoleRefused): Forbidden, with its reason.
+        exc = exceptions.PermissionDenied(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         return record_invalid(_details_from_django(exc))
     if isinstance(exc, RecordInvalid):
         return record_invalid(exc.details)

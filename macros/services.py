@@ -25,7 +25,13 @@ from macros.apply import MacroResult, macro_result
 from macros.models import Macro, MacroApplication, MacroAttachment, MacroGroup
 from tickets import attachments as attachment_rules
 from tickets.models import Channel, Ticket
-from tickets.services import NotAllowed, ticket_add_ccs, ticket_reply, ticket_update
+from tickets.services import (
+    NotAllowed,
+    require_permission,
+    ticket_add_ccs,
+    ticket_reply,
+    ticket_update,
+)
 
 MAX_TITLE = 255
 
@@ -35,6 +41,7 @@ def _check_may_manage(actor: User, *, shared: bool) -> None:
         raise NotAllowed(_("Only agents have macros."))
     if shared and not actor.is_admin:
         raise NotAllowed(_("Only admins manage shared macros."))
+    require_permission(actor, "manage_macros")
 
 
 def _clean_title(title: str) -> str:

@@ -40,7 +40,7 @@ from accounts.models import User
 from ticketlinks.models import TicketLink
 from ticketlinks.selectors import end_user_audience, merge_check
 from tickets.models import Attachment, Channel, Comment, Ticket, TicketEvent
-from tickets.services import NotAllowed, comment_add, ticket_add_ccs
+from tickets.services import NotAllowed, comment_add, require_permission, ticket_add_ccs
 from tickets.services.common import record_event
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class MergeResult:
 def _check(target: Ticket, sources: Sequence[Ticket], actor: User) -> None:
     if not actor.is_agent or actor.account_id != target.account_id:
         raise NotAllowed(_("Only agents can merge tickets."))
+    require_permission(actor, "merge_tickets")
     if not sources:
         raise NotAllowed(_("Choose at least one ticket to merge."))
     if len(sources) > MAX_SOURCES:

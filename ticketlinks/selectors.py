@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from accounts.models import Account, User
+from accounts.roles import ALL, permissions_of
 from ticketlinks.models import TicketLink
 from tickets.models import Ticket, TicketCC
+from tickets.selectors import tickets_visible_to
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,13 @@ class ShownLink:
         return self.kind if self.outgoing else f"{self.kind}_in"
 
 
-def links_for_ticket(*, account: Account, ticket: Ticket) -> list[ShownLink]:
+def links_for_ticket(
+    *, account: Account, ticket: Ticket, viewer: User | None = None
+) -> list[ShownLink]:
     """Every link of the ticket, from both ends, with the other tickets: one query
-    (``account`` is the request's, in hand: the ticket's would be read again)."""
+    (``account`` is the request's, in hand: the ticket's would be read again). For a
+    ``viewer`` whose role sees only some tickets (a group-only agent), only the links to
+    tickets they may open (one more query)."""
     rows = (
         TicketLink.objects.for_account(account)
         .filter(Q(ticket=ticket) | Q(other=ticket))
@@ -50,6 +56,13 @@ def links_for_ticket(*, account: Account, ticket: Ticket) -> list[ShownLink]:
                 removable=link.kind in TicketLink.MANUAL,
             )
         )
+    if viewer is not None and shown and permissions_of(viewer).ticket_access != ALL:
+        visible = set(
+            tickets_visible_to(viewer=viewer)
+            .filter(pk__in=[s.other.pk for s in shown])
+            .values_list("pk", flat=True)
+        )
+        shown = [s for s in shown if s.other.pk in visible]
     return shown
 
 

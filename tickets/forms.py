@@ -277,8 +277,30 @@ class ReplyForm(AccountForm):
         choices=[("", _("Unchanged"))] + [(s, Ticket.Status(s).label) for s in REPLY_STATUSES],
     )
 
-    def __init__(self, *args, account: Account, ticket: Ticket | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        account: Account,
+        ticket: Ticket | None = None,
+        may_solve: bool = True,
+        public_replies: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, account=account, **kwargs)
+        # The agent's role (accounts.roles): Solved and public replies only when it may.
+        if not may_solve:
+            status = self.fields["status"]
+            assert isinstance(status, forms.ChoiceField)
+            status.choices = [("", _("Unchanged"))] + [
+                (s, Ticket.Status(s).label) for s in REPLY_STATUSES if s != Ticket.Status.SOLVED
+            ]
+        if not public_replies:
+            comment_type = self.fields["comment_type"]
+            assert isinstance(comment_type, forms.ChoiceField)
+            comment_type.choices = [
+                c for c in Account.ReplyType.choices if c[0] == Account.ReplyType.INTERNAL
+            ]
+            self.initial["comment_type"] = Account.ReplyType.INTERNAL
         if not self.is_bound:
             # On a private ticket every comment is an internal note until an agent
             # deliberately chooses "Public reply", so the box starts there.
@@ -304,7 +326,9 @@ class TicketFieldsForm(AccountForm):
     tags = tags_field()
     due_date = due_date_field()
 
-    def __init__(self, *args, account: Account, ticket: Ticket, cc_emails=(), **kwargs):
+    def __init__(
+        self, *args, account: Account, ticket: Ticket, cc_emails=(), may_solve=True, **kwargs
+    ):
         initial = {
             "requester": ticket.requester.email,
             "ccs": ", ".join(cc_emails),
@@ -329,6 +353,7 @@ class TicketFieldsForm(AccountForm):
             include_new=ticket.status == Ticket.Status.NEW or self.is_bound,
             keep=ticket.custom_status_id,
             label=FIELD_LABELS["status"],
+            may_solve=may_solve,
         )
         # Each field carries the value the agent loaded, so only what they changed is
         # applied and another agent's change made meanwhile is never silently undone.
@@ -430,10 +455,14 @@ class BulkUpdateForm(AccountForm):
     )
     add_tags = forms.CharField(label=_("Add tags"), required=False, max_length=500)
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account, may_solve: bool = True, **kwargs):
         super().__init__(*args, account=account, **kwargs)
         self.fields["status"] = CustomStatusField(
-            account=account, include_new=False, required=False, empty_label=_("Status…")
+            account=account,
+            include_new=False,
+            required=False,
+            empty_label=_("Status…"),
+            may_solve=may_solve,
         )
         agents = agents_for_account(account=account)
         groups = groups_for_account(account=account)

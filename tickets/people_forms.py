@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TIME_ZONE_CHOICES, Account, User
+from accounts.roles import display_name, roles_for_account
 from accounts.selectors import organizations_for_account
 from tickets.choice_fields import AccountChoiceField
 from tickets.forms import AccountForm
@@ -19,6 +20,23 @@ def _organization_field(account: Account) -> forms.ModelChoiceField:
         required=False,
         label=_("Organization"),
         empty_label="—",
+    )
+
+
+class _RoleChoiceField(AccountChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return display_name(obj)
+
+
+def _agent_role_field(account: Account) -> forms.ModelChoiceField:
+    """An agent's custom role (issue 21); empty: a plain Agent. Ignored for others."""
+    return _RoleChoiceField(
+        roles_for_account(account=account),
+        to_field_name="number",
+        required=False,
+        label=_("Agent role"),
+        empty_label=_("Agent"),
+        help_text=_("For agents only: what they may do (Settings → Roles)."),
     )
 
 
@@ -59,7 +77,8 @@ class UserProfileForm(AccountForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
         self.fields["organization"] = _organization_field(account)
-        self.order_fields(["name", "email", "phone", "organization", "role"])
+        self.fields["agent_role"] = _agent_role_field(account)
+        self.order_fields(["name", "email", "phone", "organization", "role", "agent_role"])
 
     @classmethod
     def initial_for(cls, user: User) -> dict:
@@ -69,6 +88,7 @@ class UserProfileForm(AccountForm):
             "phone": user.phone,
             "organization": user.organization,
             "role": user.role,
+            "agent_role": user.agent_role_id and user.agent_role,
             "locale": user.locale,
             "time_zone": user.time_zone,
             "tags": user.tags,
@@ -113,6 +133,7 @@ class UserInviteForm(AccountForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
+        self.fields["agent_role"] = _agent_role_field(account)
         self.fields["organization"] = _organization_field(account)
 
 

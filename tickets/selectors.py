@@ -15,7 +15,8 @@ from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, User
+from accounts.models import Account, AgentRole, GroupMembership, User
+from accounts.roles import permissions_of
 from customfields.models import TicketField
 from customfields.selectors import ticket_fields_for_account
 from tickets import counts
@@ -45,11 +46,19 @@ def _involving(viewer: User) -> Q:
 
 
 def tickets_visible_to(*, viewer: User) -> QuerySet[Ticket]:
-    """Agents see every ticket of their account. End users see public tickets they
-    requested or are CC'd on, and organization managers their organization's public
-    tickets. Private tickets are invisible to end users until they are made public."""
+    """Agents see the tickets of their account their role gives them (accounts.roles:
+    all; their groups' and those assigned to them; only those assigned to them). End
+    users see public tickets they requested or are CC'd on, and organization managers
+    their organization's public tickets. Private tickets are invisible to end users
+    until they are made public."""
     qs = Ticket.objects.for_account(viewer.account)
     if viewer.is_agent:
+        access = permissions_of(viewer).ticket_access
+        if access == AgentRole.TicketAccess.GROUPS:
+            groups = GroupMembership.objects.for_account(viewer.account).filter(user=viewer)
+            return qs.filter(Q(group_id__in=groups.values("group_id")) | Q(assignee=viewer))
+        if access == AgentRole.TicketAccess.ASSIGNED:
+            return qs.filter(assignee=viewer)
         return qs
     return qs.filter(_involving(viewer), is_public=True)
 
@@ -448,6 +457,7 @@ def view_counts(*, views: Iterable[View], viewer: User) -> dict[int, int]:
         viewer.account_id,
         viewer.pk,
         viewer.role,
+        permissions_of(viewer).ticket_access,
         tuple((view.number, json.dumps(view.conditions, sort_keys=True)) for view in views),
     )
     return counts.capped_counts_compiled(key, Ticket, build, cap=counts.VIEW_COUNT_CAP)

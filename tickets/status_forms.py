@@ -32,9 +32,12 @@ class CustomStatusField(forms.ChoiceField):
         include_new: bool = True,
         keep: int | None = None,
         empty_label: str | Promise | None = None,
+        may_solve: bool = True,
         **kwargs,
     ):
         statuses = custom_status_choices(account=account, include_new=include_new, keep=keep)
+        if not may_solve:  # the agent's role may not solve (accounts.roles): not offered
+            statuses = [s for s in statuses if s.category != StatusCategory.SOLVED or s.pk == keep]
         self.by_value = {choice_value(s): s for s in statuses}
         # A built-in status's number is understood too (the API's custom_status_id).
         self.by_value |= {str(s.number): s for s in statuses}
@@ -43,7 +46,8 @@ class CustomStatusField(forms.ChoiceField):
             entries = [(choice_value(s), s.agent_name) for s in statuses if s.category == category]
             if entries:
                 groups.append((label, entries))
-        groups.append((Ticket.Status.CLOSED.label, [(CLOSED, Ticket.Status.CLOSED.label)]))
+        if may_solve:
+            groups.append((Ticket.Status.CLOSED.label, [(CLOSED, Ticket.Status.CLOSED.label)]))
         kwargs.setdefault("label", _("Status"))
         super().__init__(choices=groups, **kwargs)
 

@@ -12,6 +12,7 @@ from tickets.views import (
     lists,
     people,
     presence,
+    roles_admin,
     statuses_admin,
     ticket,
     view_admin,
@@ -69,6 +70,12 @@ urlpatterns = [
         name="settings_agent_deactivate",
     ),
     path("settings/views/", view_admin.shared_views, name="views_shared"),
+    path("settings/roles/", roles_admin.roles_list, name="settings_roles"),
+    path("settings/roles/new/", roles_admin.role_new, name="settings_role_new"),
+    path("settings/roles/<int:number>/", roles_admin.role_edit, name="settings_role"),
+    path(
+        "settings/roles/<int:number>/delete/", roles_admin.role_delete, name="settings_role_delete"
+    ),
     path("settings/statuses/", statuses_admin.statuses_list, name="settings_statuses"),
     path("settings/statuses/<int:number>/", statuses_admin.status_edit, name="settings_status"),
     path(

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
-from accounts.models import Account, User
+from accounts.models import Account, AgentRole, GroupMembership, User
+from accounts.roles import role_create
 from accounts.services import group_create, organization_create
 from accounts.sso_models import IdentityProvider
 from api.tokens import api_token_create
@@ -91,6 +92,16 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         account=acme, email="other@elsewhere.example", organization=other_org
     )
     group = group_create(account=acme, name="Tier 1")
+    # Issue 21's roles: a light agent (internal notes only) and a group-only agent, a
+    # member of Tier 1, which holds the end user's ticket (``mine``) and no other.
+    roles = {r.builtin: r for r in AgentRole.objects.for_account(acme).exclude(builtin="")}
+    light_agent = AgentFactory(
+        account=acme, email="light@acme.example", agent_role=roles["light_agent"]
+    )
+    group_agent = AgentFactory(
+        account=acme, email="group@acme.example", agent_role=roles["group_agent"]
+    )
+    GroupMembership.objects.create(account=acme, group=group, user=group_agent)
 
     mine = ticket_create(
         account=acme,
@@ -124,6 +135,7 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         uploads=[_pdf("private.pdf")],
     )
     assert not private.is_public, "the scenario needs a private ticket"
+    Ticket.objects.for_account(acme).filter(pk=mine.pk).update(group=group)
     # Issue 22: links are shown to agents only; the help center never names a linked
     # (private) ticket.
     ticket_link_add(ticket=mine, other=private, kind="related", actor=agent)
@@ -225,6 +237,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     globex_admin = AdminFactory(account=globex, email="admin@globex.example")
     for i in range(5):
         view_create(account=globex, actor=globex_admin, title=f"{GLOBEX_SECRET} view {i}")
+    for i in range(3):  # globex's roles outnumber acme's (see beyond_acme)
+        role_create(account=globex, actor=globex_admin, name=f"{GLOBEX_SECRET} role {i}")
     # Macros: acme's shared one and a personal one of each agent; globex's outnumber them.
     shared_macro = macro_create(account=acme, actor=admin, title="Acme::Shared", actions=[])
     admin_macro = macro_create(
@@ -397,6 +411,8 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "agent": agent,
         "admin": admin,
         "outsider": globex_agent,
+        "light_agent": light_agent,
+        "group_agent": group_agent,
     }
     ids = {
         "mine": mine,
@@ -425,6 +441,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "globex_org": globex_org,
         "group": group,
         "globex_group": globex_group,
+        # A role of acme's nobody has (deletable), and a number only globex's roles reach.
+        "role": role_create(account=acme, actor=admin, name="Crawler role").number,
+        "globex_role": beyond_acme(AgentRole),
         "globex_agent": globex_agent,
         "api_token": acme_token,
         "globex_api_token": globex_token,

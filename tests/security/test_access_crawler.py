@@ -37,9 +37,15 @@ from tests.security.crawler_scenario import (
 )
 from tickets.models import Ticket
 
-ROLES = ["anonymous", "end_user", "manager", "agent", "admin", "outsider"]
-AGENTS = frozenset({"agent", "admin"})
-SIGNED_IN = frozenset({"end_user", "manager", "agent", "admin"})
+# Issue 21's roles: a light agent (every ticket, internal notes only; it reaches what a
+# plain agent reaches, its services refuse the rest) and a group-only agent (Tier 1's
+# tickets: the end user's ``mine`` and no other). Unless an entry names them, each gets
+# the plain agent's answers, the group agent less the tickets outside its group
+# (_with_issue_21_roles, below the table).
+NEW_AGENT_ROLES = ("light_agent", "group_agent")
+ROLES = ["anonymous", "end_user", "manager", "agent", "admin", "outsider", *NEW_AGENT_ROLES]
+AGENTS = frozenset({"agent", "admin", *NEW_AGENT_ROLES})
+SIGNED_IN = frozenset({"end_user", "manager", "agent", "admin", *NEW_AGENT_ROLES})
 WEB_DENY = frozenset({302, 404, 405})
 API_DENY = frozenset({401, 403, 404, 405})
 # Markers a role must never receive, whatever it asks for.
@@ -74,6 +80,8 @@ NEVER_SHOWN = {
     ),
     "agent": (GLOBEX_SECRET,),
     "admin": (GLOBEX_SECRET,),
+    "light_agent": (GLOBEX_SECRET,),
+    "group_agent": (PRIVATE_SUBJECT, OTHER_USER_SUBJECT, GLOBEX_SECRET),
 }
 
 # Probes: name → how to fill the pattern's kwargs from the scenario's ids.
@@ -232,9 +240,21 @@ MACRO_APPLY_PROBES = {
 MACRO_APPLIERS = {
     "agent": {"mine_shared", "private_shared", "mine_agent_personal"},
     "admin": {"mine_shared", "private_shared", "mine_admin_personal"},
+    "light_agent": {"mine_shared", "private_shared"},
+    "group_agent": {"mine_shared"},
 }
-MACRO_READERS = {"agent": {"shared", "agent_personal"}, "admin": {"shared", "admin_personal"}}
-MACRO_EDITORS = {"agent": {"agent_personal"}, "admin": {"shared", "admin_personal"}}
+MACRO_READERS = {
+    "agent": {"shared", "agent_personal"},
+    "admin": {"shared", "admin_personal"},
+    "light_agent": {"shared"},
+    "group_agent": {"shared"},
+}
+MACRO_EDITORS = {
+    "agent": {"agent_personal"},
+    "admin": {"shared", "admin_personal"},
+    "light_agent": set(),
+    "group_agent": set(),
+}
 SLA_POLICY_PROBES = {
     "mine": lambda i: {"number": i["sla_policy"]},
     "globex": lambda i: {"number": i["globex_sla_policy"]},
@@ -252,8 +272,19 @@ VIEW_PROBES = {
 }
 # Who opens which view: a shared view for everyone, a view of a group the agent is not
 # in (admins manage every shared view), and each one's own personal view only.
-VIEW_READERS = {"agent": {"shared", "agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
-VIEW_EDITORS = {"agent": {"agents_own"}, "admin": {"shared", "group_only", "admins_own"}}
+# The group agent is in Tier 1: its view is theirs to work from.
+VIEW_READERS = {
+    "agent": {"shared", "agents_own"},
+    "admin": {"shared", "group_only", "admins_own"},
+    "light_agent": {"shared"},
+    "group_agent": {"shared", "group_only"},
+}
+VIEW_EDITORS = {
+    "agent": {"agents_own"},
+    "admin": {"shared", "group_only", "admins_own"},
+    "light_agent": set(),
+    "group_agent": set(),
+}
 SUPPORT_ADDRESS_PROBES = {
     "mine": lambda i: {"number": i["support_address"]},
     "globex": lambda i: {"number": i["globex_support_address"]},
@@ -300,6 +331,10 @@ HOLIDAY_PROBES = {
 CUSTOM_STATUS_PROBES = {
     "mine": lambda i: {"number": i["custom_status"]},
     "globex": lambda i: {"number": i["globex_custom_status"]},
+}
+ROLE_PROBES = {
+    "mine": lambda i: {"number": i["role"]},
+    "globex": lambda i: {"number": i["globex_role"]},
 }
 NO_KWARGS = {"-": lambda i: {}}
 
@@ -576,6 +611,15 @@ TABLE: dict[str, Entry] = {
     "agent/settings/retention/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/views/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/statuses/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    # Issue 21: agent roles, the account's admins only.
+    "agent/settings/roles/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/roles/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    **{
+        f"agent/settings/roles/<int:number>/{action}": Entry(
+            ROLE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+        )
+        for action in ("", "delete/")
+    },
     **{
         f"agent/settings/statuses/<int:number>/{action}": Entry(
             CUSTOM_STATUS_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -911,6 +955,40 @@ TABLE: dict[str, Entry] = {
 }
 
 
+# Probes naming a ticket outside Tier 1 (the group agent's one group), per probe table.
+OUTSIDE_THE_GROUP = {
+    id(TICKET_PROBES): {"other", "private"},
+    id(ATTACHMENT_PROBES): {"other", "private"},
+    id(AUDIT_PROBES): {"private"},
+    id(MACRO_APPLY_PROBES): {"private_shared"},
+}
+
+
+def _with_issue_21_roles(table: dict[str, Entry]) -> None:
+    """Each entry that does not name the new roles gives them the plain agent's answers
+    (and refusals); the group agent's leave out the tickets outside its group."""
+    for entry in table.values():
+        # Entries share some dicts (AGENT_TOLD_FORBIDDEN…): each gets its own.
+        object.__setattr__(entry, "allow", dict(entry.allow))
+        object.__setattr__(entry, "also_refuse", dict(entry.also_refuse))
+        agent_allows = entry.allow.get("agent")
+        for role in NEW_AGENT_ROLES:
+            if "agent" in entry.also_refuse and role not in entry.also_refuse:
+                entry.also_refuse[role] = entry.also_refuse["agent"]
+            if role in entry.allow or agent_allows is None:
+                continue
+            allowed = set(agent_allows)
+            hidden = OUTSIDE_THE_GROUP.get(id(entry.probes), set())
+            if role == "group_agent" and hidden:
+                if "*" in allowed:
+                    allowed = set(entry.probes)
+                allowed -= hidden
+            entry.allow[role] = allowed
+
+
+_with_issue_21_roles(TABLE)
+
+
 def _walk(patterns, prefix=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -1003,6 +1081,7 @@ def state_fingerprint() -> tuple:
         "accounts_organization",
         "accounts_agentgroup",
         "accounts_groupmembership",
+        "accounts_agentrole",
         "tickets_view",
         "tickets_viewgroup",
         "tickets_customstatus",
@@ -1070,7 +1149,7 @@ def scenario(acme, globex, settings, tmp_path, caplog):
 # security binds (as production's), so a view reading tenant rows outside its account's
 # context fails here too.
 CRAWLS = [(role, "superuser") for role in ROLES] + [
-    (role, "app_role") for role in ("end_user", "admin")
+    (role, "app_role") for role in ("end_user", "admin", "group_agent")
 ]
 
 

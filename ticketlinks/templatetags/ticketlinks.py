@@ -16,7 +16,8 @@ register = template.Library()
 def ticket_links_panel(context, ticket):
     """One query: the links from both ends, with the other tickets (their statuses give
     the problem's unsolved incidents without another read)."""
-    links = links_for_ticket(account=context["request"].account, ticket=ticket)
+    request = context["request"]
+    links = links_for_ticket(account=request.account, ticket=ticket, viewer=request.user)
     incidents = [
         link.other for link in links if link.kind == TicketLink.Kind.INCIDENT and not link.outgoing
     ]

@@ -2,7 +2,14 @@
 API and inbound email all call these, so every rule about tickets lives here once."""
 
 from tickets.services.ccs import ticket_add_ccs, ticket_set_ccs
-from tickets.services.common import DELIBERATE_CHANNELS, TRACKED_FIELDS, NotAllowed, normalise_tags
+from tickets.services.common import (
+    DELIBERATE_CHANNELS,
+    TRACKED_FIELDS,
+    NotAllowed,
+    RoleRefused,
+    normalise_tags,
+    require_permission,
+)
 from tickets.services.replies import Reply, ticket_reply
 from tickets.services.requests import request_solve_by_requester
 from tickets.services.tickets import (
@@ -22,6 +29,8 @@ __all__ = [
     "DELIBERATE_CHANNELS",
     "TRACKED_FIELDS",
     "NotAllowed",
+    "RoleRefused",
+    "require_permission",
     "Reply",
     "attachment_upload",
     "can_be_made_private",

@@ -7,14 +7,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, User
+from accounts.roles import permissions_of
 from tickets import attachments as attachment_rules
 from tickets.models import Attachment, Channel, Comment, Ticket, TicketCC, TicketEvent
 from tickets.services.status_rules import status_pair
@@ -29,6 +31,41 @@ from tickets.text import (
 
 class NotAllowed(ValidationError):
     """A rule refuses the action; the message is meant for the person who tried."""
+
+
+class RoleRefused(NotAllowed, PermissionDenied):
+    """The agent's role refuses the action (accounts.roles): a page shows the message
+    as any NotAllowed, the API answers 403 Forbidden with it."""
+
+
+# What an agent is told when their role lacks a permission.
+ROLE_REFUSALS = {
+    "solve": gettext_lazy("Your role does not allow solving or closing tickets."),
+    "edit_tickets": gettext_lazy("Your role does not allow changing tickets."),
+    "public_replies": gettext_lazy("Your role allows internal notes only, not public replies."),
+    "delete_tickets": gettext_lazy("Your role does not allow deleting tickets."),
+    "merge_tickets": gettext_lazy("Your role does not allow merging tickets."),
+    "make_private": gettext_lazy("Your role does not allow making tickets private."),
+    "manage_macros": gettext_lazy("Your role does not allow managing macros."),
+    "manage_views": gettext_lazy("Your role does not allow managing views."),
+    "manage_end_users": gettext_lazy("Your role does not allow adding or editing end users."),
+}
+
+
+def require_permission(actor: User | None, permission: str) -> None:
+    """Refuse an agent whose role lacks ``permission`` (a Permissions field). The system
+    (None) and end users are other rules' business."""
+    if actor is None or not actor.is_agent:
+        return
+    if not getattr(permissions_of(actor), permission):
+        raise RoleRefused(str(ROLE_REFUSALS[permission]), code="role")
+
+
+def check_may_set_status(actor: User | None, ticket: Ticket, status: str | None) -> None:
+    """Solved and Closed are for agents whose role may solve (seed 003: front line
+    updates, only managers close)."""
+    if status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED) and status != ticket.status:
+        require_permission(actor, "solve")
 
 
 # Channels through which an agent can deliberately choose "Public reply". A private
@@ -85,6 +122,15 @@ def check_assignment(account: Account, assignee: User | None, group: AgentGroup 
     check_same_account(account, assignee=assignee, group=group)
     if assignee is not None and not assignee.is_agent:
         raise ValidationError({"assignee": _("Only agents can be assigned tickets.")})
+    if assignee is not None and not permissions_of(assignee).assignable:
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "%(agent)s is a light agent: light agents are never assigned tickets."
+                )
+                % {"agent": assignee.name}
+            }
+        )
     if (
         assignee is not None
         and group is not None
@@ -262,6 +308,9 @@ def apply_fields(
         fields["organization"] = fields["requester"].organization if fields["requester"] else None
     if "status" in fields or "custom_status" in fields:
         status_fields(ticket, fields)
+        check_may_set_status(actor, ticket, fields["status"])
+    if fields:
+        require_permission(actor, "edit_tickets")
     changes = {}
     for name, new in fields.items():
         if name == "custom_status" and ticket.custom_status_id == new.pk:

@@ -20,7 +20,7 @@ from accounts.models import Account, AgentGroup, User
 from tickets.conditions import clean_conditions
 from tickets.models import DEFAULT_VIEW_TITLES, View, ViewGroup
 from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, VIEW_COLUMNS, VIEW_SORTS, field_columns
-from tickets.services.common import NotAllowed
+from tickets.services.common import NotAllowed, require_permission
 
 UNSOLVED = {"field": "status", "operator": "less_than", "value": "solved"}
 # A snoozed ticket leaves the working lists until it wakes up (issue 20).
@@ -81,6 +81,7 @@ def views_install_defaults(*, account: Account) -> None:
 
 
 def _require_may_edit(view: View, actor: User) -> None:
+    require_permission(actor, "manage_views")
     if view.is_personal and view.owner_id == actor.pk:
         return
     if not view.is_personal and actor.is_admin:
@@ -217,6 +218,7 @@ def view_create(*, account: Account, actor: User, **fields: Any) -> View:
     visibility an admin's view is for everyone and an agent's is personal."""
     if not actor.is_agent or actor.account_id != account.pk:
         raise NotAllowed(_("Only agents have views."))
+    require_permission(actor, "manage_views")
     fields.setdefault(
         "visibility", View.Visibility.EVERYONE if actor.is_admin else View.Visibility.PERSONAL
     )
@@ -262,6 +264,7 @@ def view_clone(*, view: View, actor: User) -> View:
     shared (with the same groups); anyone else's copy is personal."""
     if not actor.is_agent or actor.account_id != view.account_id:
         raise NotAllowed(_("Only agents have views."))
+    require_permission(actor, "manage_views")
     shared = actor.is_admin and not view.is_personal
     copy = View(
         account=view.account,

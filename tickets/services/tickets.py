@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
+from accounts.roles import permissions_of
 from accounts.selectors import default_group_of
 from tickets.events import TicketChange
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
@@ -28,6 +29,7 @@ from tickets.services.common import (
     apply_fields,
     cc_add,
     check_assignment,
+    check_may_set_status,
     check_same_account,
     clean_new_ticket,
     comment_create,
@@ -35,6 +37,7 @@ from tickets.services.common import (
     mentioned_agents,
     normalise_tags,
     record_event,
+    require_permission,
     status_fields,
     touch,
 )
@@ -105,6 +108,9 @@ def ticket_open(
         and channel != Channel.EMAIL
     )
     status, custom_status = status_pair(account, status=status, custom_status=custom_status)
+    check_may_set_status(submitter, Ticket(status=Ticket.Status.NEW), status)
+    if public and channel in DELIBERATE_CHANNELS:
+        require_permission(submitter, "public_replies")
     if status == Ticket.Status.NEW and assignee is not None:
         status, custom_status = status_pair(account, status=Ticket.Status.OPEN)
     now = timezone.now()
@@ -206,6 +212,10 @@ def comment_add(
         raise NotAllowed(_("This request is closed. Submit a new request instead."))
     if author.is_end_user:
         public, status, custom_status = True, None, None
+    elif public and not permissions_of(author).public_replies:
+        if channel in DELIBERATE_CHANNELS:
+            require_permission(author, "public_replies")
+        public = False  # a light agent's emailed reply is an internal note
     became_public = False
     if ticket.is_private:
         if public and author.is_agent and channel in DELIBERATE_CHANNELS:
@@ -275,6 +285,8 @@ def ticket_update(
     the system itself (trigger actions), allowed on the system channel only."""
     if (actor is None and channel != Channel.SYSTEM) or (actor is not None and not actor.is_agent):
         raise NotAllowed(_("Only agents can change ticket fields."))
+    if fields:
+        require_permission(actor, "edit_tickets")
     account = ticket.account
     ticket = Ticket.objects.for_account(account).select_for_update().get(pk=ticket.pk)
     assignee = fields.get("assignee", ticket.assignee)
@@ -324,6 +336,7 @@ def ticket_make_private(*, ticket: Ticket, actor: User) -> Ticket:
     turning that reply into an internal note, which can never be made public again."""
     if not actor.is_agent:
         raise NotAllowed(_("Only agents can make a ticket private."))
+    require_permission(actor, "make_private")
     ticket = Ticket.objects.for_account(ticket.account).select_for_update().get(pk=ticket.pk)
     if ticket.is_private:
         raise NotAllowed(_("This ticket is already private."))
@@ -411,6 +424,7 @@ def ticket_delete(*, ticket: Ticket, actor: User) -> None:
     its comments, history, CCs and attachments."""
     if not actor.is_agent or actor.account_id != ticket.account_id:
         raise NotAllowed(_("Only agents can delete tickets."))
+    require_permission(actor, "delete_tickets")
     with transaction.atomic():
         # The incremental export reports the deletion (status "deleted").
         DeletedTicket.objects.create(

@@ -66,6 +66,7 @@ def users_invite(request):
                 name=data["name"],
                 email=data["email"],
                 role=data["role"],
+                agent_role=data["agent_role"],
                 organization=data["organization"],
             )
         except ValidationError as exc:

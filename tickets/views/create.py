@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import user_for_agent
 from accounts.models import User
+from accounts.roles import permissions_of
 from accounts.selectors import user_for_email, users_search
 from accounts.services import user_create, user_get_or_create
 from helpdesk.form_errors import add_domain_error
@@ -120,7 +121,12 @@ def ticket_new(request):
     return render(
         request,
         TEMPLATE,
-        {"form": form, "custom_form": custom_form, "requester_user": requester},
+        {
+            "form": form,
+            "custom_form": custom_form,
+            "requester_user": requester,
+            "role_cannot_solve": not permissions_of(request.user).solve,
+        },
     )
 
 
@@ -179,6 +185,7 @@ def requester_add(request):
                 account=request.account,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
+                actor=request.user,
             )
         except ValidationError as exc:
             add_domain_error(form, exc)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.roles import permissions_of
 from accounts.selectors import groups_for_account, users_search
 from helpdesk.read_your_writes import replica_reads
 from tickets.access import view_for_agent
@@ -83,7 +84,9 @@ def _view_page(request, view):
             "columns": view_columns(view),
             "page": page,
             "sort": sort,
-            "bulk_form": BulkUpdateForm(account=request.account),
+            "bulk_form": BulkUpdateForm(
+                account=request.account, may_solve=permissions_of(request.user).solve
+            ),
             "quick": quick_menu(request, view.number),
         },
     )
@@ -92,14 +95,14 @@ def _view_page(request, view):
 def quick_menu(request, view_number: int = 0) -> dict:
     """What the rows' quick actions (automations.quick_views) offer: the account's groups
     and statuses, read once per page."""
+    statuses = custom_statuses_for_account(account=request.account, active=True).exclude(
+        category=Ticket.Status.NEW  # back to New is refused (tickets.services.ticket_update)
+    )
+    if not permissions_of(request.user).solve:  # the role's refusal (accounts.roles)
+        statuses = statuses.exclude(category__in=(Ticket.Status.SOLVED, Ticket.Status.CLOSED))
     return {
         "groups": list(groups_for_account(account=request.account)),
-        # Back to New is refused (tickets.services.ticket_update): not offered.
-        "statuses": list(
-            custom_statuses_for_account(account=request.account, active=True).exclude(
-                category=Ticket.Status.NEW
-            )
-        ),
+        "statuses": list(statuses),
         "view": view_number,
     }
 
@@ -109,7 +112,9 @@ def quick_menu(request, view_number: int = 0) -> dict:
 def tickets_bulk(request):
     """Apply one change to the checked tickets, through the same service per ticket."""
     back = safe_next(request, reverse("tickets:home"))
-    form = BulkUpdateForm(request.POST, account=request.account)
+    form = BulkUpdateForm(
+        request.POST, account=request.account, may_solve=permissions_of(request.user).solve
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

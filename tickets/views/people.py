@@ -29,6 +29,7 @@ def user_new(request):
                 email=data["email"],
                 phone=data["phone"],
                 organization=data["organization"],
+                actor=request.user,
             )
         except ValidationError as exc:
             add_domain_error(form, exc)

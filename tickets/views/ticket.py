@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import permissions_of
 from accounts.services import user_get_or_create
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.access import attachment_for_viewer, ticket_for_agent
@@ -41,6 +42,12 @@ TEMPLATE = "agent/ticket_detail.html"
 TABS = ("conversation", "activity")
 
 
+def _role(request) -> dict:
+    """The reply box as the agent's role allows (accounts.roles)."""
+    permissions = permissions_of(request.user)
+    return {"may_solve": permissions.solve, "public_replies": permissions.public_replies}
+
+
 def _requester_shown(request, ticket: Ticket, form: TicketFieldsForm):
     """The user the requester type-ahead shows as picked: the ticket's, or the one a
     re-displayed form had picked; none (the typed text instead) when that was refused,
@@ -67,14 +74,19 @@ def _page(
     custom_form = custom_form or custom_fields_form(request, ticket)
     ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("id")]
     fields_form = fields_form or TicketFieldsForm(
-        account=request.account, ticket=ticket, cc_emails=[u.email for u in ccs]
+        account=request.account,
+        ticket=ticket,
+        cc_emails=[u.email for u in ccs],
+        may_solve=permissions_of(request.user).solve,
     )
     context = {
         "ticket": ticket,
         "tab": tab,
         "ccs": ccs,
-        "reply_form": reply_form or ReplyForm(account=request.account, ticket=ticket),
+        "reply_form": reply_form
+        or ReplyForm(account=request.account, ticket=ticket, **_role(request)),
         "fields_form": fields_form,
+        "role_cannot_solve": not permissions_of(request.user).solve,
         "custom_form": custom_form,
         "field_titles": field_titles(custom_form),
         "requester_user": _requester_shown(request, ticket, fields_form),
@@ -136,7 +148,7 @@ def _reply(request, ticket: Ticket, form: ReplyForm):
 @require_POST
 def ticket_reply(request, number: int):
     ticket = ticket_for_agent(viewer=request.user, number=number)
-    form = ReplyForm(request.POST, request.FILES, account=request.account)
+    form = ReplyForm(request.POST, request.FILES, account=request.account, **_role(request))
     if form.is_valid():
         was_private = ticket.is_private
         try:
@@ -188,7 +200,13 @@ def _save_fields(request, ticket: Ticket, form: TicketFieldsForm, custom_form) -
 def ticket_fields_update(request, number: int):
     ticket = ticket_for_agent(viewer=request.user, number=number)
     ccs = [link.user.email for link in ticket.cc_links.select_related("user")]
-    form = TicketFieldsForm(request.POST, account=request.account, ticket=ticket, cc_emails=ccs)
+    form = TicketFieldsForm(
+        request.POST,
+        account=request.account,
+        ticket=ticket,
+        cc_emails=ccs,
+        may_solve=permissions_of(request.user).solve,
+    )
     custom_form = custom_fields_form(request, ticket, data=request.POST)
     try:
         with transaction.atomic():
