@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     # Time-based automations and snooze (issue 20): rules run by beat every 10 minutes.
     "automations",
     "ticketlinks",
+    # The help center's knowledge base (issue 25): articles, search, deflection.
+    "knowledge",
     # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.
     "webhooks",
     "mailchannels",
