@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Account, User
 from knowledge.access import visibilities_for
@@ -42,10 +42,15 @@ def published_for(*, account: Account, viewer: User | AnonymousUser) -> QuerySet
     )
 
 
-def _with_translations(qs: QuerySet[Article]) -> QuerySet[Article]:
-    return qs.prefetch_related(
-        Prefetch("translations", queryset=ArticleTranslation.objects.defer("search_vector"))
+def _translations(account: Account) -> Prefetch:
+    return Prefetch(
+        "translations",
+        queryset=ArticleTranslation.objects.for_account(account).defer("search_vector"),
     )
+
+
+def _with_translations(qs: QuerySet[Article], account: Account) -> QuerySet[Article]:
+    return qs.prefetch_related(_translations(account))
 
 
 @dataclass
@@ -70,11 +75,14 @@ def kb_home(*, account: Account, viewer: User | AnonymousUser, locale: str) -> d
     """Categories with their sections, and the promoted articles."""
     categories = list(
         Category.objects.for_account(account).prefetch_related(
-            Prefetch("sections", queryset=Section.objects.order_by("position", "number"))
+            Prefetch(
+                "sections",
+                queryset=Section.objects.for_account(account).order_by("position", "number"),
+            )
         )
     )
     promoted = _with_translations(
-        published_for(account=account, viewer=viewer).filter(promoted=True)
+        published_for(account=account, viewer=viewer).filter(promoted=True), account
     )
     default = account.default_locale
     return {
@@ -83,22 +91,24 @@ def kb_home(*, account: Account, viewer: User | AnonymousUser, locale: str) -> d
     }
 
 
-def section_articles(*, section: Section, viewer: User | AnonymousUser, locale: str) -> list[Shown]:
+def section_articles(
+    *, account: Account, section: Section, viewer: User | AnonymousUser, locale: str
+) -> list[Shown]:
     qs = _with_translations(
-        published_for(account=section.account, viewer=viewer).filter(section=section)
+        published_for(account=account, viewer=viewer).filter(section=section), account
     ).order_by("position", "number")
-    default = section.account.default_locale
+    default = account.default_locale
     return [shown(a, locale=locale, default=default) for a in qs]
 
 
 def category_sections(
-    *, category: Category, viewer: User | AnonymousUser, locale: str
+    *, account: Account, category: Category, viewer: User | AnonymousUser, locale: str
 ) -> list[tuple[Section, list[Shown]]]:
-    sections = list(Section.objects.for_account(category.account).filter(category=category))
+    sections = list(Section.objects.for_account(account).filter(category=category))
     articles = _with_translations(
-        published_for(account=category.account, viewer=viewer).filter(section__in=sections)
+        published_for(account=account, viewer=viewer).filter(section__in=sections), account
     ).order_by("position", "number")
-    default = category.account.default_locale
+    default = account.default_locale
     by_section: dict[int, list[Shown]] = {}
     for article in articles:
         by_section.setdefault(article.section_id, []).append(
@@ -107,14 +117,17 @@ def category_sections(
     return [(s, by_section.get(s.pk, [])) for s in sections]
 
 
-def related_articles(*, article: Article, viewer: User | AnonymousUser, locale: str) -> list[Shown]:
+def related_articles(
+    *, account: Account, article: Article, viewer: User | AnonymousUser, locale: str
+) -> list[Shown]:
     qs = _with_translations(
-        published_for(account=article.account, viewer=viewer)
+        published_for(account=account, viewer=viewer)
         .filter(section_id=article.section_id)
         .exclude(pk=article.pk)
-        .order_by("position", "number")
+        .order_by("position", "number"),
+        account,
     )[:5]
-    return [shown(a, locale=locale, default=article.account.default_locale) for a in qs]
+    return [shown(a, locale=locale, default=account.default_locale) for a in qs]
 
 
 # --- Search -----------------------------------------------------------------------------
@@ -225,7 +238,7 @@ def agents_may_edit(account: Account) -> bool:
 
 def editor_articles(*, account: Account) -> QuerySet[Article]:
     return (
-        _with_translations(Article.objects.for_account(account))
+        _with_translations(Article.objects.for_account(account), account)
         .select_related("section__category", "author")
         .exclude(status=Status.ARCHIVED)
         .order_by("section__category__position", "section__position", "position", "number")
@@ -233,7 +246,9 @@ def editor_articles(*, account: Account) -> QuerySet[Article]:
 
 
 def archived_articles(*, account: Account) -> QuerySet[Article]:
-    return _with_translations(Article.objects.for_account(account)).filter(status=Status.ARCHIVED)
+    return _with_translations(Article.objects.for_account(account), account).filter(
+        status=Status.ARCHIVED
+    )
 
 
 def translation_states(article: Article) -> list[TranslationState]:
@@ -291,16 +306,16 @@ def revision_history(*, article: Article, locale: str) -> list[RevisionRow]:
     return rows
 
 
-def vote_counts(article: Article) -> dict[str, int]:
+def vote_counts(*, account: Account, article: Article) -> dict[str, int]:
     counts = (
-        ArticleVote.objects.for_account(article.account)
+        ArticleVote.objects.for_account(account)
         .filter(article=article)
         .aggregate(
-            helpful=Count("pk", filter=Q(helpful=True)),
-            unhelpful=Count("pk", filter=Q(helpful=False)),
+            yes=Count("pk", filter=Q(helpful=True)),
+            no=Count("pk", filter=Q(helpful=False)),
         )
     )
-    return {"helpful": counts["helpful"] or 0, "unhelpful": counts["unhelpful"] or 0}
+    return {"helpful": counts["yes"] or 0, "unhelpful": counts["no"] or 0}
 
 
 def recent_deflections(*, account: Account, limit: int = 20) -> list[Deflection]:
@@ -321,3 +336,8 @@ def sections_for_editor(*, account: Account) -> QuerySet[Section]:
 
 def categories_for_editor(*, account: Account) -> QuerySet[Category]:
     return Category.objects.for_account(account)
+
+
+def shown_article(*, account: Account, article: Article, locale: str) -> Shown:
+    prefetch_related_objects([article], _translations(account))
+    return shown(article, locale=locale, default=account.default_locale)
