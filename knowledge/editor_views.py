@@ -37,7 +37,7 @@ def _to(name: str, number: int, locale: str):
     return redirect(f"{reverse(name, kwargs={'number': number})}?locale={locale}")
 
 
-def _section(request, number: int | None) -> Section:
+def _section(request, number: int) -> Section:
     section = Section.objects.for_account(request.account).filter(number=number).first()
     if section is None:
         raise ValidationError({"section": _("Choose a section.")})

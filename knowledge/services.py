@@ -168,7 +168,7 @@ def article_create(
     if section.account_id != editor.account_id:
         raise PermissionDenied
     article = Article.objects.create(
-        account=editor.account,
+        account_id=section.account_id,
         section=section,
         author=editor,
         visibility=Visibility(visibility),
