@@ -7,6 +7,7 @@ import json
 import math
 
 from bench.custom_fields import custom_field_scenarios
+from bench.knowledge import knowledge_scenarios
 from bench.mail_scenarios import inbound_scenario
 
 DEEP_PAGE = 2000
@@ -206,6 +207,7 @@ def scenarios(ctx: dict) -> list[dict]:
             "path": "/hc/search/?q=invoice+refund",
             "role": "requester",
         },
+        *knowledge_scenarios(ctx),
         {"key": "5b", "name": "Agent search", "path": "/agent/search/?q=invoice"} | agent,
         {
             "key": "6a",

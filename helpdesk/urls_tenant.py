@@ -15,6 +15,7 @@ urlpatterns = [
     path("agent/settings/fields/", include("customfields.urls")),
     path("agent/settings/webhooks/", include("webhooks.urls")),
     path("agent/", include("tickets.urls")),
+    path("hc/", include("knowledge.hc_urls")),
     path("hc/", include("portal.urls")),
     # Before the API's own: its last pattern answers every unknown path.
     path("api/v2/", include("macros.api_urls")),
@@ -30,5 +31,6 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("calls.urls")),
     path("", include("closing.urls")),
+    path("", include("knowledge.urls")),
     path("", include("mailchannels.urls")),
 ]

@@ -48,6 +48,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
+from tests.security.crawler_knowledge import build_knowledge
 from ticketlinks.services import ticket_link_add
 from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
@@ -503,4 +504,7 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "mailbox_channel": acme_channel.number,
         "globex_mailbox_channel": beyond_acme(MailboxChannel),
     }
+    ids |= build_knowledge(
+        acme, globex, admin=admin, internal_marker=INTERNAL_NOTE, globex_marker=GLOBEX_SECRET
+    )
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

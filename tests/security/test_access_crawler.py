@@ -336,6 +336,36 @@ ROLE_PROBES = {
     "mine": lambda i: {"number": i["role"]},
     "globex": lambda i: {"number": i["globex_role"]},
 }
+# The knowledge base (issue 25).
+KB_CATEGORY_PROBES = {
+    "mine": lambda i: {"number": i["kb_category"]},
+    "globex": lambda i: {"number": i["globex_kb_category"]},
+}
+KB_SECTION_PROBES = {
+    "mine": lambda i: {"number": i["kb_section"]},
+    "globex": lambda i: {"number": i["globex_kb_section"]},
+}
+KB_ARTICLE_PROBES = {
+    name: (lambda i, name=name: {"number": i[f"kb_{name}"]})
+    for name in ("public", "signed_in", "internal", "draft")
+} | {"globex": lambda i: {"number": i["globex_kb_article"]}}
+KB_REVISION_PROBES = {
+    "mine": lambda i: {"number": i["kb_public"], "revision": i["kb_revision"]},
+    # Child-object IDOR: an article's number with another article's revision.
+    "other_via_mine": lambda i: {"number": i["kb_public"], "revision": i["kb_other_revision"]},
+    "globex": lambda i: {"number": i["globex_kb_article"], "revision": i["globex_kb_revision"]},
+    "globex_via_mine": lambda i: {"number": i["kb_public"], "revision": i["globex_kb_revision"]},
+}
+KB_READERS = {
+    "anonymous": {"public"},
+    "outsider": {"public"},
+    "end_user": {"public", "signed_in"},
+    "manager": {"public", "signed_in"},
+    "agent": {"public", "signed_in", "internal"},
+    "admin": {"public", "signed_in", "internal"},
+}
+KB_MINE_FOR_ALL = {role: {"mine"} for role in ROLES}
+KB_EDITOR_ARTICLES = {"admin": {"public", "signed_in", "internal", "draft"}}
 NO_KWARGS = {"-": lambda i: {}}
 
 
@@ -787,6 +817,43 @@ TABLE: dict[str, Entry] = {
         SURVEY_CHOICE_PROBES, {role: {"?mine"} for role in ROLES}
     ),
     "hc/": Entry(allow=signed_in()),
+    "hc/kb/": Entry(allow=everyone()),
+    "hc/kb/search/": Entry(SEARCH_PROBES, everyone()),
+    "hc/kb/suggest/": Entry(SEARCH_PROBES, signed_in()),
+    "hc/kb/categories/<int:number>/": Entry(KB_CATEGORY_PROBES, KB_MINE_FOR_ALL),
+    "hc/kb/sections/<int:number>/": Entry(KB_SECTION_PROBES, KB_MINE_FOR_ALL),
+    "hc/kb/articles/<int:number>/": Entry(KB_ARTICLE_PROBES, KB_READERS),
+    # POST only: a vote without a choice changes nothing, answered by a redirect back.
+    "hc/kb/articles/<int:number>/vote/": Entry(KB_ARTICLE_PROBES, {role: {"?*"} for role in ROLES}),
+    # POST only, by end users who may read the article (agents' are not recorded).
+    "hc/kb/articles/<int:number>/deflected/": Entry(
+        KB_ARTICLE_PROBES,
+        {"end_user": {"public", "signed_in"}, "manager": {"public", "signed_in"}}
+        | AGENTS_REDIRECTED,
+    ),
+    "agent/settings/knowledge/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/knowledge/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/knowledge/articles/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/knowledge/articles/<int:number>/": Entry(
+        KB_ARTICLE_PROBES, KB_EDITOR_ARTICLES, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/knowledge/articles/<int:number>/status/": Entry(
+        KB_ARTICLE_PROBES, KB_EDITOR_ARTICLES, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/knowledge/articles/<int:number>/revisions/": Entry(
+        KB_ARTICLE_PROBES, KB_EDITOR_ARTICLES, also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/knowledge/articles/<int:number>/revisions/<int:revision>/restore/": Entry(
+        KB_REVISION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/knowledge/categories/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/knowledge/categories/<int:number>/": Entry(
+        KB_CATEGORY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    "agent/knowledge/sections/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/knowledge/sections/<int:number>/": Entry(
+        KB_SECTION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "hc/search/": Entry(SEARCH_PROBES, signed_in()),
     "hc/requests/new/": Entry(allow=signed_in()),
     "agent/settings/fields/forms/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
@@ -1092,6 +1159,14 @@ def state_fingerprint() -> tuple:
         "webhooks_webhookcall",
         "closing_closereason",
         "closing_ticketclosure",
+        "knowledge_knowledgesettings",
+        "knowledge_category",
+        "knowledge_section",
+        "knowledge_article",
+        "knowledge_articletranslation",
+        "knowledge_articlerevision",
+        "knowledge_articlevote",
+        "knowledge_deflection",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608

@@ -43,6 +43,7 @@ from notifications.models import Trigger
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AdminFactory, AgentFactory, EndUserFactory
+from tests.security.visibility_knowledge import KnowledgeRules
 from ticketlinks.merge import ticket_merge
 from ticketlinks.services import ticket_split
 from tickets.models import Comment, Ticket
@@ -67,7 +68,7 @@ def marker(kind: str) -> str:
     return f"{WORD}{kind}{next(_serial)}zz"
 
 
-class VisibilityMachine(RuleBasedStateMachine):
+class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
     account = None  # set by the test before running
 
     def __init__(self):
@@ -461,6 +462,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
         paths += ["/hc/requests/new/", f"/hc/requests/new/?form={self.secret_form.number}"]
         paths += [f"/hc/requests/{n}/" for n in numbers]
+        paths += self.knowledge_paths(WORD)  # issue 25
         # The views (issue 18) are the agents': an end user gets nothing from them, even
         # from "Recently updated" (view 4), which lists every ticket.
         paths += ["/agent/views/4/", "/agent/views/recent/", "/agent/views/8/"]

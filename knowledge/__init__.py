@@ -1,0 +1,2 @@
+"""The knowledge base of the help center (issue 25): categories, sections, articles and
+their translations, revisions, votes and deflections."""

@@ -1,0 +1,287 @@
+"""The agent workspace's knowledge base: articles, categories and sections, written per
+language, published, archived, with their revision history. Editors only
+(knowledge.access.require_editor); views parse, call one service, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from helpdesk.form_errors import add_domain_error, flash_domain_error
+from knowledge import selectors, services
+from knowledge.access import (
+    article_for_editor,
+    category_for_editor,
+    require_editor,
+    revision_for_editor,
+    section_for_editor,
+)
+from knowledge.forms import ArticleForm, NamedForm, SectionForm, locale_or_default
+from knowledge.models import ArticleTranslation, Section, Status
+from tickets.views.common import agent_view
+
+
+def _locale(request) -> str:
+    return locale_or_default(
+        request.POST.get("locale") or request.GET.get("locale"), request.account.default_locale
+    )
+
+
+def _to(name: str, number: int, locale: str):
+    return redirect(f"{reverse(name, kwargs={'number': number})}?locale={locale}")
+
+
+def _section(request, number: int) -> Section:
+    section = Section.objects.for_account(request.account).filter(number=number).first()
+    if section is None:
+        raise ValidationError({"section": _("Choose a section.")})
+    return section
+
+
+@require_GET
+@agent_view
+def editor_home(request):
+    require_editor(request.user)
+    articles = list(selectors.editor_articles(account=request.account))
+    return render(
+        request,
+        "knowledge/editor/home.html",
+        {
+            "rows": [(a, selectors.translation_states(a)) for a in articles],
+            "archived": list(selectors.archived_articles(account=request.account)),
+            "categories": list(selectors.categories_for_editor(account=request.account)),
+            "sections": list(selectors.sections_for_editor(account=request.account)),
+            "deflections": selectors.recent_deflections(account=request.account),
+            "locale": request.account.default_locale,
+        },
+    )
+
+
+def _article_page(request, *, form, article=None, locale, status=200):
+    context = {
+        "form": form,
+        "article": article,
+        "locale": locale,
+        "languages": settings.LANGUAGES,
+    }
+    if article is not None:
+        context["states"] = selectors.translation_states(article)
+        context["votes"] = selectors.vote_counts(account=request.account, article=article)
+    return render(request, "knowledge/editor/article.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@agent_view
+def article_new(request):
+    require_editor(request.user)
+    locale = _locale(request)
+    sections = selectors.sections_for_editor(account=request.account)
+    form = ArticleForm(request.POST or None, sections=sections)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            article = services.article_create(
+                editor=request.user,
+                section=_section(request, data["section"]),
+                locale=locale,
+                title=data["title"],
+                body=data["body"],
+                visibility=data["visibility"],
+                promoted=data["promoted"],
+                labels=data["labels"],
+                position=data["position"] or 0,
+            )
+        except ValidationError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Article saved as a draft."))
+            return redirect("knowledge:article", number=article.number)
+    status = 400 if request.method == "POST" else 200
+    return _article_page(request, form=form, locale=locale, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@agent_view
+def article_edit(request, number: int):
+    article = article_for_editor(viewer=request.user, number=number)
+    locale = _locale(request)
+    sections = selectors.sections_for_editor(account=request.account)
+    translation = (
+        ArticleTranslation.objects.for_account(request.account)
+        .filter(article=article, locale=locale)
+        .first()
+    )
+    initial = {
+        "title": translation.title if translation else "",
+        "body": translation.body if translation else "",
+        "section": article.section.number,
+        "visibility": article.visibility,
+        "promoted": article.promoted,
+        "labels": article.labels,
+        "position": article.position,
+    }
+    form = ArticleForm(request.POST or None, initial=initial, sections=sections)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.article_update(
+                article=article,
+                editor=request.user,
+                locale=locale,
+                title=data["title"],
+                body=data["body"],
+                section=_section(request, data["section"]),
+                visibility=data["visibility"],
+                promoted=data["promoted"],
+                labels=data["labels"],
+                position=data["position"] or 0,
+            )
+        except ValidationError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Article saved."))
+            return redirect(f"{request.path}?locale={locale}")
+    status = 400 if request.method == "POST" else 200
+    return _article_page(request, form=form, article=article, locale=locale, status=status)
+
+
+@require_POST
+@agent_view
+def article_status(request, number: int):
+    article = article_for_editor(viewer=request.user, number=number)
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        messages.error(request, _("Choose publish, unpublish or archive."))
+    else:
+        services.article_set_status(article=article, editor=request.user, status=status)
+        messages.success(
+            request,
+            {
+                Status.PUBLISHED: _("Article published."),
+                Status.DRAFT: _("Article unpublished: it is a draft again."),
+                Status.ARCHIVED: _("Article archived."),
+            }[Status(status)],
+        )
+    return redirect("knowledge:article", number=article.number)
+
+
+@require_GET
+@agent_view
+def article_revisions(request, number: int):
+    article = article_for_editor(viewer=request.user, number=number)
+    locale = _locale(request)
+    return render(
+        request,
+        "knowledge/editor/revisions.html",
+        {
+            "article": article,
+            "locale": locale,
+            "languages": settings.LANGUAGES,
+            "history": selectors.revision_history(article=article, locale=locale),
+        },
+    )
+
+
+@require_POST
+@agent_view
+def revision_restore(request, number: int, revision: int):
+    article = article_for_editor(viewer=request.user, number=number)
+    found = revision_for_editor(article=article, number=revision)
+    try:
+        services.revision_restore(revision=found, editor=request.user)
+    except ValidationError as error:
+        flash_domain_error(request, error)
+    else:
+        messages.success(request, _("Revision restored."))
+    return _to("knowledge:article", article.number, found.locale)
+
+
+def _named_page(request, *, form, obj=None, kind, locale, status=200):
+    return render(
+        request,
+        "knowledge/editor/named.html",
+        {"form": form, "obj": obj, "kind": kind, "locale": locale, "languages": settings.LANGUAGES},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@agent_view
+def category_edit(request, number: int | None = None):
+    require_editor(request.user)
+    category = category_for_editor(viewer=request.user, number=number) if number else None
+    locale = _locale(request)
+    version = category.version(locale) if category else {}
+    initial = {
+        "name": version.get("name", ""),
+        "description": version.get("description", ""),
+        "position": category.position if category else 0,
+    }
+    form = NamedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.category_save(
+                editor=request.user,
+                category=category,
+                locale=locale,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                position=form.cleaned_data["position"] or 0,
+            )
+        except ValidationError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Category saved."))
+            return _to("knowledge:category", saved.number, locale)
+    status = 400 if request.method == "POST" else 200
+    return _named_page(
+        request, form=form, obj=category, kind="category", locale=locale, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@agent_view
+def section_edit(request, number: int | None = None):
+    require_editor(request.user)
+    section = section_for_editor(viewer=request.user, number=number) if number else None
+    locale = _locale(request)
+    categories = list(selectors.categories_for_editor(account=request.account))
+    version = section.version(locale) if section else {}
+    initial = {
+        "name": version.get("name", ""),
+        "description": version.get("description", ""),
+        "position": section.position if section else 0,
+        "category": section.category.number if section else None,
+    }
+    form = SectionForm(request.POST or None, initial=initial, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = next(
+                (c for c in categories if c.number == form.cleaned_data["category"]), None
+            )
+            if category is None:
+                raise Http404
+            saved = services.section_save(
+                editor=request.user,
+                category=category,
+                section=section,
+                locale=locale,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                position=form.cleaned_data["position"] or 0,
+            )
+        except ValidationError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Section saved."))
+            return _to("knowledge:section", saved.number, locale)
+    status = 400 if request.method == "POST" else 200
+    return _named_page(
+        request, form=form, obj=section, kind="section", locale=locale, status=status
+    )

@@ -1,0 +1,256 @@
+"""Changes to the knowledge base. Every entry point (the editor, the help center, the
+API) calls these; each checks who may do it (``may_edit``) itself."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, User
+from knowledge.access import may_edit
+from knowledge.models import (
+    LOCALES,
+    SEARCH_CONFIGS,
+    Article,
+    ArticleRevision,
+    ArticleTranslation,
+    ArticleVote,
+    Category,
+    Deflection,
+    KnowledgeSettings,
+    Section,
+    Status,
+    Visibility,
+)
+from knowledge.text import MAX_BODY_CHARS, article_text, clean_article_html, clean_line
+
+
+def _require_editor(user: User) -> None:
+    if not may_edit(user):
+        raise PermissionDenied
+
+
+def _check_locale(locale: str) -> None:
+    if locale not in LOCALES:
+        raise ValidationError(_("Choose a language the help center offers."))
+
+
+@transaction.atomic
+def settings_update(*, account: Account, agents_may_edit: bool) -> None:
+    KnowledgeSettings.objects.update_or_create(
+        account=account, defaults={"agents_may_edit": agents_may_edit}
+    )
+
+
+def _set_names(obj: Category | Section, *, locale: str, name: str, description: str) -> None:
+    name = clean_line(name, max_length=200)
+    if not name:
+        raise ValidationError(_("A name is required."))
+    obj.names = {
+        **obj.names,
+        locale: {
+            "name": name,
+            "description": clean_line(description, max_length=1000),
+            "updated_at": timezone.now().isoformat(),
+        },
+    }
+
+
+@transaction.atomic
+def category_save(
+    *,
+    editor: User,
+    category: Category | None = None,
+    locale: str,
+    name: str,
+    description: str = "",
+    position: int = 0,
+) -> Category:
+    _require_editor(editor)
+    _check_locale(locale)
+    category = category or Category(account=editor.account)
+    _set_names(category, locale=locale, name=name, description=description)
+    category.position = position
+    category.save()
+    return category
+
+
+@transaction.atomic
+def section_save(
+    *,
+    editor: User,
+    category: Category,
+    section: Section | None = None,
+    locale: str,
+    name: str,
+    description: str = "",
+    position: int = 0,
+) -> Section:
+    _require_editor(editor)
+    _check_locale(locale)
+    if category.account_id != editor.account_id:
+        raise PermissionDenied
+    section = section or Section(account=editor.account)
+    section.category = category
+    _set_names(section, locale=locale, name=name, description=description)
+    section.position = position
+    section.save()
+    return section
+
+
+def _labels(value: str) -> str:
+    words = dict.fromkeys(w.lower() for w in (value or "").replace(",", " ").split())
+    return " ".join(words)[:500]
+
+
+def _save_translation(
+    *, article: Article, editor: User, locale: str, title: str, body: str
+) -> ArticleTranslation:
+    _check_locale(locale)
+    title = clean_line(title, max_length=255)
+    if not title:
+        raise ValidationError(_("A title is required."))
+    if len(body or "") > MAX_BODY_CHARS:
+        raise ValidationError(_("The article is too long."))
+    body = clean_article_html(body)
+    now = timezone.now()
+    translation, created = ArticleTranslation.objects.get_or_create(
+        account=article.account,
+        article=article,
+        locale=locale,
+        defaults={"title": title, "body": body, "updated_at": now},
+    )
+    changed = created or translation.title != title or translation.body != body
+    if not changed:
+        return translation
+    if not created:
+        translation.title, translation.body, translation.updated_at = title, body, now
+        translation.save(update_fields=["title", "body", "updated_at"])
+    if connection.vendor == "postgresql":
+        config = SEARCH_CONFIGS[locale]
+        ArticleTranslation.objects.filter(account=article.account, pk=translation.pk).update(
+            search_vector=SearchVector(Value(title), config=config, weight="A")
+            + SearchVector(Value(article_text(body)), config=config, weight="B")
+        )
+    ArticleRevision.objects.create(
+        account=article.account,
+        article=article,
+        locale=locale,
+        title=title,
+        body=body,
+        author=editor,
+    )
+    if locale == article.source_locale:
+        article.updated_at = now
+        article.save(update_fields=["updated_at"])
+    return translation
+
+
+@transaction.atomic
+def article_create(
+    *,
+    editor: User,
+    section: Section,
+    locale: str,
+    title: str,
+    body: str,
+    visibility: str = Visibility.EVERYONE,
+    promoted: bool = False,
+    labels: str = "",
+    position: int = 0,
+) -> Article:
+    _require_editor(editor)
+    _check_locale(locale)
+    if section.account_id != editor.account_id:
+        raise PermissionDenied
+    article = Article.objects.create(
+        account_id=section.account_id,
+        section=section,
+        author=editor,
+        visibility=Visibility(visibility),
+        promoted=promoted,
+        labels=_labels(labels),
+        position=position,
+        source_locale=locale,
+    )
+    _save_translation(article=article, editor=editor, locale=locale, title=title, body=body)
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    editor: User,
+    locale: str,
+    title: str,
+    body: str,
+    section: Section | None = None,
+    visibility: str | None = None,
+    promoted: bool | None = None,
+    labels: str | None = None,
+    position: int | None = None,
+) -> Article:
+    _require_editor(editor)
+    if section is not None:
+        if section.account_id != article.account_id:
+            raise PermissionDenied
+        article.section = section
+    if visibility is not None:
+        article.visibility = Visibility(visibility)
+    if promoted is not None:
+        article.promoted = promoted
+    if labels is not None:
+        article.labels = _labels(labels)
+    if position is not None:
+        article.position = position
+    article.save(update_fields=["section", "visibility", "promoted", "labels", "position"])
+    _save_translation(article=article, editor=editor, locale=locale, title=title, body=body)
+    return article
+
+
+@transaction.atomic
+def article_set_status(*, article: Article, editor: User, status: str) -> Article:
+    """Publish, unpublish (back to draft) or archive."""
+    _require_editor(editor)
+    article.status = Status(status)
+    article.save(update_fields=["status"])
+    return article
+
+
+@transaction.atomic
+def revision_restore(*, revision: ArticleRevision, editor: User) -> ArticleTranslation:
+    """The revision's title and body become the translation's again (a new revision)."""
+    _require_editor(editor)
+    return _save_translation(
+        article=revision.article,
+        editor=editor,
+        locale=revision.locale,
+        title=revision.title,
+        body=revision.body,
+    )
+
+
+@transaction.atomic
+def vote_record(*, article: Article, voter_key: str, helpful: bool) -> None:
+    """One vote per voter and article; voting again changes it."""
+    ArticleVote.objects.update_or_create(
+        account=article.account,
+        article=article,
+        voter_key=voter_key[:64],
+        defaults={"helpful": helpful},
+    )
+
+
+@transaction.atomic
+def deflection_record(*, article: Article, user: User, subject: str) -> Deflection:
+    return Deflection.objects.create(
+        account=article.account,
+        article=article,
+        user=user,
+        subject=clean_line(subject, max_length=255),
+    )

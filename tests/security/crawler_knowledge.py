@@ -1,0 +1,75 @@
+"""The knowledge base's part of the crawler's scenario (issue 25): in acme a public, a
+signed-in, an internal and a draft article in one section, a second revision of the
+public one; in globex more articles than acme's, so its numbers are beyond acme's."""
+
+from __future__ import annotations
+
+from knowledge import services
+from knowledge.models import Article, ArticleRevision, Category, Section
+from tests.factories import AdminFactory
+
+
+def build_knowledge(acme, globex, *, admin, internal_marker, globex_marker) -> dict:
+    category = services.category_save(editor=admin, locale="en", name="Acme guides")
+    section = services.section_save(editor=admin, category=category, locale="en", name="Basics")
+
+    def article(title, visibility, publish=True):
+        found = services.article_create(
+            editor=admin,
+            section=section,
+            locale="en",
+            title=title,
+            body="<p>Body</p>",
+            visibility=visibility,
+        )
+        if publish:
+            services.article_set_status(article=found, editor=admin, status="published")
+        return found
+
+    public = article("Public guide", "everyone")
+    services.article_update(
+        article=public, editor=admin, locale="en", title="Public guide", body="<p>Second</p>"
+    )
+    signed_in = article("Customers' guide", "signed_in")
+    internal = article(f"{internal_marker} internal guide", "agents")
+    draft = article("Draft guide", "everyone", publish=False)
+
+    globex_admin = AdminFactory(account=globex, email="kb-admin@globex.example")
+    globex_category = services.category_save(editor=globex_admin, locale="en", name="G")
+    services.category_save(editor=globex_admin, locale="en", name=f"{globex_marker} c")
+    globex_section = services.section_save(
+        editor=globex_admin, category=globex_category, locale="en", name="G"
+    )
+    services.section_save(
+        editor=globex_admin, category=globex_category, locale="en", name=f"{globex_marker} s"
+    )
+    for i in range(6):
+        services.article_set_status(
+            article=services.article_create(
+                editor=globex_admin,
+                section=globex_section,
+                locale="en",
+                title=f"{globex_marker} secret guide {i}",
+                body=f"<p>{globex_marker}</p>",
+            ),
+            editor=globex_admin,
+            status="published",
+        )
+
+    def last(model):
+        return model.objects.for_account(globex).order_by("number").last().number
+
+    return {
+        "kb_category": category.number,
+        "kb_section": section.number,
+        "kb_public": public.number,
+        "kb_signed_in": signed_in.number,
+        "kb_internal": internal.number,
+        "kb_draft": draft.number,
+        "kb_revision": public.revisions.order_by("number").first().number,
+        "kb_other_revision": internal.revisions.get().number,
+        "globex_kb_category": last(Category),
+        "globex_kb_section": last(Section),
+        "globex_kb_article": last(Article),
+        "globex_kb_revision": last(ArticleRevision),
+    }
