@@ -110,6 +110,23 @@ class VisibilityMachine(RuleBasedStateMachine):
             account=account, kind="text", title=marker("fieldtitle")
         )
         self.internal_texts.append(self.secret_field.title)
+        # An agent-only drop-down: My activities offers no filter on it (its title and
+        # its options' never shown), unlike the shared one.
+        self.secret_dropdown = ticket_field_create(
+            account=account,
+            kind="tagger",
+            title=marker("dropdowntitle"),
+            options=[{"name": marker("optiontitle"), "value": "risk"}],
+        )
+        self.internal_texts.append(self.secret_dropdown.title)
+        self.internal_texts.append(self.secret_dropdown.options.get().title)
+        ticket_field_create(
+            account=account,
+            kind="tagger",
+            title="Product",
+            visible_in_portal=True,
+            options=[{"name": "Printer", "value": "printer"}],
+        )
         self.shared_field = ticket_field_create(
             account=account, kind="text", title="Contract", visible_in_portal=True
         )
@@ -431,6 +448,7 @@ class VisibilityMachine(RuleBasedStateMachine):
         web, api = self.web[user.pk], self.api[user.pk]
         numbers = [t.number for t in self.tickets]
         paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
+        paths.append(f"/hc/?cf-{self.secret_dropdown.number}=risk")  # a crafted filter
         paths += ["/hc/requests/new/", f"/hc/requests/new/?form={self.secret_form.number}"]
         paths += [f"/hc/requests/{n}/" for n in numbers]
         # The views (issue 18) are the agents': an end user gets nothing from them, even
