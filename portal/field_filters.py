@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,8 @@ def field_filters(*, viewer: User, params: Mapping[str, str]) -> list[FieldFilte
     """The filters ``viewer`` is offered, each with its value from ``params`` (an unknown
     value is no filter, never an error)."""
     filters = []
-    for field in ticket_fields_for_viewer(account=viewer.account, viewer=viewer):
+    account: Any = viewer.account  # a help-center user's: never the platform's
+    for field in ticket_fields_for_viewer(account=account, viewer=viewer):
         if field.kind not in FILTER_KINDS:
             continue
         if field.kind == FieldKind.CHECKBOX:
