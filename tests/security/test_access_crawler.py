@@ -653,6 +653,14 @@ TABLE: dict[str, Entry] = {
     "agent/settings/fields/forms/<int:number>/delete/": Entry(
         TICKET_FORM_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/fields/forms/<int:number>/fields/<int:field_number>/move/": Entry(
+        {
+            "mine": lambda i: {"number": i["ticket_form"], "field_number": 1},
+            "globex": lambda i: {"number": i["globex_ticket_form"], "field_number": 1},
+        },
+        admins(("mine",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
     "api/v2/ticket_forms": Entry(allow=agents(), api=True),
     "agent/settings/fields/<str:target>/": Entry(
         {"mine": lambda i: {"target": "user"}}, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -904,7 +912,9 @@ REFUSAL_REDIRECTS = ("/signin/", "/admin/login/", "/agent/", "/hc/")
 
 
 def _changed_tables(before: tuple, after: tuple) -> list[str]:
-    return [table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later]
+    return [
+        table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later
+    ]
 
 
 def _is_refusal(response, entry: Entry, role: str) -> bool:
@@ -993,9 +1003,7 @@ def test_every_url_answers_each_role_as_the_table_says(role, database_role, scen
                 leaked = [m for m in NEVER_SHOWN[role] if m in text]
                 if leaked:
                     failures.append(f"leaked {leaked}: {where}")
-    assert not failures, (
-        f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
-    )
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
 
 
 def _other_sessions() -> str:
