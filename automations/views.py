@@ -44,7 +44,7 @@ def _editor(request, *, automation: Automation | None, form, editor, status: int
         "fields_help": [(name, f.label, f.operators) for name, f in FIELDS.items()],
         "operators_help": OPERATORS,
         "placeholders": PLACEHOLDER_HELP,
-        **vocabulary(),
+        **vocabulary(request.account),
         **trigger_reference(account=request.account),
     }
     return render(request, "agent/settings/automation_form.html", context, status=status)

@@ -140,10 +140,19 @@ def conditions_from_rows(rows: list[dict], fields: dict[int, TicketField]) -> li
     return result
 
 
+def _order(ticket_form: TicketForm | None, fields: list[TicketField]) -> list[TicketField]:
+    """The form's fields in its order (what the order list shows)."""
+    if ticket_form is None:
+        return []
+    by_number = {f.number: f for f in fields}
+    return [by_number[n] for n in ticket_form.field_numbers if n in by_number]
+
+
 def _render(request, form, ticket_form, fields, rows, status=200):
     context = {
         "form": form,
         "ticket_form": ticket_form,
+        "order": _order(ticket_form, fields),
         "rows": rows,
         "when_choices": parent_choices(fields),
         "show_choices": [("", "—")] + [(str(f.number), f.label) for f in fields],
@@ -207,3 +216,24 @@ def form_delete(request, number: int):
     else:
         messages.success(request, _("Form deleted."))
     return redirect("customfields:form_list")
+
+
+@admin_view
+@require_POST
+def form_move_field(request, number: int, field_number: int):
+    """Move one of the form's fields up or down; htmx gets the order list back (focus
+    stays on the moved field's button), a plain POST the form's page."""
+    ticket_form = ticket_form_for_admin(account=request.account, viewer=request.user, number=number)
+    ticket_form = form_services.ticket_form_move_field(
+        form=ticket_form, field_number=field_number, direction=request.POST.get("direction", "")
+    )
+    if not request.htmx:
+        return redirect("customfields:form_edit", ticket_form.number)
+    fields = list(ticket_fields_for_account(account=request.account))
+    context = {
+        "ticket_form": ticket_form,
+        "order": _order(ticket_form, fields),
+        "moved": field_number,
+        "direction": request.POST.get("direction", ""),
+    }
+    return render(request, "agent/settings/_form_field_order.html", context)

@@ -128,3 +128,21 @@ def field_leaves_forms(field: TicketField) -> None:
         if numbers != form.field_numbers or conditions != form.conditions:
             form.field_numbers, form.conditions = numbers, conditions
             form.save(update_fields=["field_numbers", "conditions", "updated_at"])
+
+
+@transaction.atomic
+def ticket_form_move_field(*, form: TicketForm, field_number: int, direction: str) -> TicketForm:
+    """Move a field of ``form`` one step "up" or "down" in the order agents and end
+    users see the form's fields. A field not on the form, the first moved up or the last
+    moved down change nothing. The form's row is locked, so two admins' moves apply one
+    after the other instead of one undoing the other."""
+    locked = TicketForm.objects.for_account(form.account).select_for_update().get(pk=form.pk)
+    numbers = list(locked.field_numbers)
+    if field_number not in numbers or direction not in ("up", "down"):
+        return locked
+    index = numbers.index(field_number)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(numbers):
+        return locked
+    numbers[index], numbers[other] = numbers[other], numbers[index]
+    return ticket_form_update(form=locked, field_numbers=numbers)

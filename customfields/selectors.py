@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Organization, User
-from customfields.models import FieldKind, TicketField, TicketFieldOption
+from customfields.models import FieldBase, FieldKind, TicketField, TicketFieldOption
 
 
 def ticket_fields_for_account(*, account: Account) -> QuerySet[TicketField]:
@@ -66,8 +66,9 @@ def dropdown_options(*, account: Account) -> list[TicketFieldOption]:
     )
 
 
-def option_values(field: TicketField) -> list[str]:
-    return [o.value for o in field.options.all()]
+def option_values(field: FieldBase) -> list[str]:
+    options: Any = field.options  # type: ignore[attr-defined]  # each kind's own options
+    return [o.value for o in options.all()]
 
 
 @dataclass(frozen=True)

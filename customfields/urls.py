@@ -16,6 +16,11 @@ urlpatterns += [
     path("forms/new/", form_admin.form_new, name="form_new"),
     path("forms/<int:number>/", form_admin.form_edit, name="form_edit"),
     path("forms/<int:number>/delete/", form_admin.form_delete, name="form_delete"),
+    path(
+        "forms/<int:number>/fields/<int:field_number>/move/",
+        form_admin.form_move_field,
+        name="form_move_field",
+    ),
 ]
 
 urlpatterns += [

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
+from customfields.models import FieldKind
 from notifications.models import Trigger
 from notifications.triggers import (
     ACTIONS,
@@ -19,6 +20,7 @@ from notifications.triggers import (
     EMAIL_ACTIONS,
     OPERATOR_LABELS,
 )
+from tickets.field_conditions import labelled_fields, operators_for
 from tickets.forms import parse_emails
 
 MAX_CONDITION_ROWS = 30
@@ -45,8 +47,8 @@ class TriggerEditor:
             name=trigger.name,
             description=trigger.description,
             active=trigger.active,
-            conditions=[dict(c) for c in trigger.conditions],
-            actions=[dict(a) for a in trigger.actions],
+            conditions=[dict(c, value=_typed(c.get("value"))) for c in trigger.conditions],
+            actions=[dict(a, value=_typed(a.get("value"))) for a in trigger.actions],
         )
 
     @classmethod
@@ -90,6 +92,45 @@ class TriggerEditor:
         return [*self.actions, *([blank] * BLANK_ACTION_ROWS)]
 
 
+def _typed(value: object) -> str:
+    """A stored value as the editor's text box holds it (custom fields store typed
+    JSON: true, a number, a multi-select's list)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(map(str, value))
+    return str(value)
+
+
+def _custom_vocabulary(account: Account) -> dict:
+    """Admin-defined fields: conditions on the ticket's, the requester's and the
+    organization's fields, and "Set <field>" for ticket fields (triggers, automations)."""
+    fields, actions, reference = [], [], []
+    for name, label, one, source in labelled_fields(account):
+        fields.append((name, label))
+        operators = operators_for(one, changes=source.target == "ticket")
+        reference.append(
+            {
+                "label": label,
+                "operators": [OPERATOR_LABELS[o] for o in operators],
+                "values": _field_values(one),
+            }
+        )
+        if source.target == "ticket":
+            actions.append((name, _("Set %(field)s") % {"field": one.label}))
+    return {"fields": fields, "actions": actions, "reference": reference}
+
+
+def _field_values(field) -> str:
+    if field.kind == FieldKind.CHECKBOX:
+        return "true, false"
+    if field.has_options:
+        return ", ".join(o.value for o in field.options.all())
+    return "—"
+
+
 def _reference_values(spec) -> str:
     if spec.values is not None:
         return ", ".join(v or "—" for v in spec.values)
@@ -98,20 +139,28 @@ def _reference_values(spec) -> str:
     return str(_("any tag"))
 
 
-def vocabulary() -> dict:
-    """The choices of the editor's selects and its reference table."""
+def vocabulary(account: Account) -> dict:
+    """The choices of the editor's selects and its reference table: the fixed
+    vocabulary, then the account's own fields."""
+    custom = _custom_vocabulary(account)
     return {
-        "condition_fields": [(key, spec.label) for key, spec in CONDITIONS.items()],
+        "condition_fields": [
+            *((key, spec.label) for key, spec in CONDITIONS.items()),
+            *custom["fields"],
+        ],
         "operators": list(OPERATOR_LABELS.items()),
-        "actions": list(ACTIONS.items()),
+        "actions": [*ACTIONS.items(), *custom["actions"]],
         "email_actions": list(EMAIL_ACTIONS),
         "reference": [
-            {
-                "label": spec.label,
-                "operators": [OPERATOR_LABELS[o] for o in spec.operators],
-                "values": _reference_values(spec),
-            }
-            for spec in CONDITIONS.values()
+            *(
+                {
+                    "label": spec.label,
+                    "operators": [OPERATOR_LABELS[o] for o in spec.operators],
+                    "values": _reference_values(spec),
+                }
+                for spec in CONDITIONS.values()
+            ),
+            *custom["reference"],
         ],
     }
 

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from customfields.people import people_fields, target_of
 from customfields.selectors import ticket_fields_for_viewer, values_shown
 from satisfaction.links import rating_url
 from satisfaction.selectors import takes_ratings
@@ -108,6 +109,7 @@ def placeholder_values(
         "current_user.name": actor.name if actor else _("System"),
         "account.name": ticket.account.name,
         **custom_field_values(ticket, for_agent=for_agent),
+        **(people_field_values(ticket) if for_agent else {}),
         **({} if for_agent else satisfaction_values(ticket)),
     }
 
@@ -153,6 +155,25 @@ def custom_field_values(ticket: Ticket, *, for_agent: bool) -> dict[str, str]:
     for item in shown:
         values[f"ticket.ticket_field_{item.field.number}"] = item.text
         values[f"ticket.ticket_field_option_title_{item.field.number}"] = item.text
+    return values
+
+
+def people_field_values(ticket: Ticket) -> dict[str, str]:
+    """Zendesk's ``{{ticket.requester.custom_fields.<key>}}`` and
+    ``{{ticket.organization.custom_fields.<key>}}`` (issue 19), the key being the user or
+    organization field's number. Agents' emails only: end users never get people's
+    fields. Read only for a requester or organization with values (two queries each)."""
+    values: dict[str, str] = {}
+    rows = (("requester", ticket.requester), ("organization", ticket.organization))
+    for prefix, row in rows:
+        if row is None:
+            continue
+        stored = getattr(row, f"{target_of(row)}_fields", None)
+        if not stored:
+            continue
+        fields = people_fields(account=ticket.account, target=target_of(row), active_only=True)
+        for item in values_shown(account=ticket.account, fields=fields, values=stored):
+            values[f"ticket.{prefix}.custom_fields.{item.field.key}"] = item.text
     return values
 
 

@@ -37,6 +37,7 @@ from notifications.triggers import (
     trigger_clean,
 )
 from tickets.events import TicketChange
+from tickets.field_conditions import PREFIX, is_custom
 from tickets.models import Channel, Comment, Ticket
 from tickets.services import ticket_update
 
@@ -207,6 +208,8 @@ def _apply_field_action(
         if value in ticket.tag_list:
             return ticket, {}
         fields["tags"] = [*ticket.tag_list, value]
+    elif is_custom(kind):  # "Set <a ticket field>", checked again by the service
+        fields["custom_fields"] = {kind[len(PREFIX) :]: value}
 
     try:
         with transaction.atomic():

@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AgentGroup, User
+from customfields.selectors import option_values
+from customfields.values import clean_value
 from tickets.events import TicketChange
+from tickets.field_conditions import (
+    PREFIX,
+    clean_custom_conditions,
+    custom_condition_holds,
+    fields_by_name,
+    is_custom,
+)
 from tickets.models import Channel, Ticket
 
 STATUS_VALUES = list(Ticket.Status.values)
@@ -99,6 +108,13 @@ OPERATOR_LABELS = {
     "warning_reached": gettext_lazy("warning reached (1 hour before breach)"),
     "breached": gettext_lazy("breached"),
     "stage_changed": gettext_lazy("stage changed"),
+    # Admin-defined fields' (tickets.field_conditions, the views' vocabulary too).
+    "is_empty": gettext_lazy("is not set"),
+    "contains": gettext_lazy("contains the text"),
+    "less_than": gettext_lazy("less than"),
+    "greater_than": gettext_lazy("greater than"),
+    "before": gettext_lazy("before (date)"),
+    "after": gettext_lazy("after (date)"),
 }
 
 EMAIL_ACTIONS = {
@@ -149,6 +165,8 @@ def _clean_condition(raw: object) -> dict:
     if not isinstance(raw, dict):
         raise _err(_("A condition must be an object."))
     field, operator = str(raw.get("field", "")), str(raw.get("operator", ""))
+    if is_custom(field):  # checked with the account's fields: clean_custom_conditions
+        return {"field": field, "operator": operator, "value": raw.get("value")}
     spec = CONDITIONS.get(field)
     if spec is None:
         raise _err(_("Unknown condition “%(field)s”.") % {"field": field[:40]})
@@ -175,6 +193,8 @@ def _clean_action(account: Account, raw: object) -> dict:
     if not isinstance(raw, dict):
         raise _err(_("An action must be an object."))
     action = str(raw.get("action", ""))
+    if action.startswith(PREFIX):
+        return _clean_field_action(account, action, raw.get("value"))
     if action not in ACTIONS:
         raise _err(_("Unknown action “%(action)s”.") % {"action": action[:40]})
     if action in APP_ACTIONS:
@@ -218,6 +238,16 @@ def _clean_action(account: Account, raw: object) -> dict:
     return cleaned
 
 
+def _clean_field_action(account: Account, action: str, value: object) -> dict:
+    """ "Set <a ticket field>" (``custom_fields.<number>``): the value as tickets store it
+    ("" clears the field), checked as the ticket page checks it."""
+    field = fields_by_name(account, people=False).get(action)
+    if field is None or not field.active:
+        raise _err(_("There is no ticket field %(field)s.") % {"field": action[:40]})
+    stored = clean_value(field, value, options=option_values(field))
+    return {"action": action, "value": "" if stored is None else stored}
+
+
 def _user(account: Account, number: int) -> User | None:
     return User.objects.for_account(account).filter(number=number, is_active=True).first()
 
@@ -239,6 +269,7 @@ def trigger_clean(*, account: Account, conditions: object, actions: object) -> t
             clean_conditions.append(_clean_condition(raw))
         except ValidationError as exc:
             errors.append(exc)
+    errors.extend(map(_err, clean_custom_conditions(account, clean_conditions, changes=True)))
     for raw in actions:
         try:
             clean_actions.append(_clean_action(account, raw))
@@ -335,6 +366,8 @@ def condition_holds(condition: dict, facts: Facts, ticket: Ticket) -> bool:
         case "sla":
             wanted = "warning" if op == "warning_reached" else "breached"
             return change.sla_alert == wanted
+    if is_custom(field):
+        return custom_condition_holds(condition, ticket, change.changes, facts.created)
     return False
 
 

@@ -53,7 +53,7 @@ def _editor_page(request, *, trigger, editor: TriggerEditor, errors: list[str]):
         "editor": editor,
         "errors": errors,
         "placeholders": PLACEHOLDER_HELP,
-        **vocabulary(),
+        **vocabulary(request.account),
         **trigger_reference(account=request.account),
     }
     return render(

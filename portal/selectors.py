@@ -137,10 +137,13 @@ def _tab_condition(viewer: User, tab: Tab) -> Q:
 
 
 def activity_list(
-    *, viewer: User, tab: Tab, status: str = "", sort: str = DEFAULT_SORT
+    *, viewer: User, tab: Tab, status: str = "", sort: str = DEFAULT_SORT, fields: Q | None = None
 ) -> QuerySet[Ticket]:
-    """One tab of My activities, filtered and sorted; the requester comes by join."""
+    """One tab of My activities, filtered (``fields``: portal.field_filters') and sorted;
+    the requester comes by join."""
     qs = tickets_visible_to(viewer=viewer).filter(_tab_condition(viewer, tab))
+    if fields is not None:
+        qs = qs.filter(fields)
     if status in STATUS_FILTERS:
         qs = qs.filter(STATUS_FILTERS[status])
     sort = normalise_sort(sort)

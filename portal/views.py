@@ -19,6 +19,7 @@ from customfields.forms import CustomFieldsForm
 from helpdesk.form_errors import flash_domain_error
 from helpdesk.read_your_writes import replica_reads
 from portal import selectors
+from portal.field_filters import field_filters, filters_q
 from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
 from satisfaction import selectors as satisfaction_selectors
 from satisfaction.services import rate
@@ -68,7 +69,10 @@ def home(request):
     status = request.GET.get("status", "")
     status = status if status in selectors.STATUS_FILTERS else ""
     sort = selectors.normalise_sort(request.GET.get("sort", ""))
-    tickets = selectors.activity_list(viewer=viewer, tab=tab, status=status, sort=sort)
+    filters = field_filters(viewer=viewer, params=request.GET)
+    tickets = selectors.activity_list(
+        viewer=viewer, tab=tab, status=status, sort=sort, fields=filters_q(filters)
+    )
     page = TicketPaginator(tickets, PER_PAGE).get_page(
         request.GET.get("page"), cursor=request.GET.get("cursor")
     )
@@ -80,6 +84,7 @@ def home(request):
         "sort": sort,
         "page": page,
         "search_form": SearchForm(),
+        "field_filters": filters,
     }
     # A boosted tab, sort or page link swaps the list only; a history restore needs the page.
     fragment = request.htmx and not request.htmx.history_restore_request

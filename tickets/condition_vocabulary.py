@@ -25,6 +25,8 @@ OPERATORS: dict[str, Promise] = {
     "less_than": gettext_lazy("less than"),
     "greater_than": gettext_lazy("greater than"),
     "includes": gettext_lazy("contains at least one of"),
+    # A text field's value (issue 19: tickets.field_conditions).
+    "contains": gettext_lazy("contains the text"),
     "not_includes": gettext_lazy("contains none of"),
     "before": gettext_lazy("before (date)"),
     "after": gettext_lazy("after (date)"),

@@ -83,7 +83,9 @@ def clean_conditions(
                     % {"field": cleaned[part][-1]["field"]}
                 )
     errors.extend(_resolve_numbers(account, cleaned))
-    errors.extend(clean_custom_conditions(account, cleaned))
+    errors.extend(
+        clean_custom_conditions(account, [c for part in ("all", "any") for c in cleaned[part]])
+    )
     if errors:
         raise ValidationError(errors)
     return cleaned

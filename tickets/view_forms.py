@@ -13,7 +13,7 @@ from accounts.models import Account, User
 from accounts.selectors import agents_for_account, groups_for_account
 from customfields.selectors import ticket_fields_for_account
 from tickets.conditions import BUSINESS, CURRENT_USER, FIELDS, OPERATORS, public_conditions
-from tickets.field_conditions import fields_by_name, is_custom
+from tickets.field_conditions import is_custom, labelled_fields
 from tickets.models import Channel, Ticket, View
 from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS, field_columns
 from tickets.status_selectors import by_category, custom_statuses_for_account
@@ -116,7 +116,7 @@ class ViewForm(forms.Form):
         fields = [
             ("", "—"),
             *((name, f.label) for name, f in FIELDS.items()),
-            *((name, f.label) for name, f in fields_by_name(account).items() if f.active),
+            *((name, label) for name, label, _field, _source in labelled_fields(account)),
         ]
         # The "N business hours" ones are the automations' (AutomationForm adds them).
         operators = [("", "—"), *((k, v) for k, v in OPERATORS.items() if k not in BUSINESS)]

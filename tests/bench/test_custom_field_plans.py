@@ -168,3 +168,44 @@ def test_new_request_form_with_twenty_fields_and_conditions_costs_fixed_queries(
         ],
     )
     assert count() == few == 6
+
+
+def test_a_view_on_the_requesters_field_finds_people_through_their_gin_index(
+    acme, acme_admin, acme_agent, client_for
+):
+    """Issue 19: "requester's plan is pro" reads the users' GIN index (accounts/migrations
+    0019), then the tickets by requester; no sequential scan of tickets."""
+    from customfields.models import UserField
+    from customfields.people import people_values_set
+    from customfields.services import field_create
+    from tests.factories import EndUserFactory
+
+    plan = field_create(
+        model=UserField, account=acme, kind="tagger", title="Plan", options=[{"name": "Pro"}]
+    )
+    pro = EndUserFactory(account=acme)
+    people_values_set(row=pro, actor=acme_agent, raw={plan.number: "pro"})
+    make_ticket(account=acme, submitter=pro)
+    view = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Pro",
+        conditions={
+            "all": [
+                {
+                    "field": f"requester.custom_fields.{plan.number}",
+                    "operator": "is",
+                    "value": "pro",
+                }
+            ]
+        },
+    )
+    client = client_for(acme_agent)
+    assert _seq_scans(client, f"/agent/views/{view.number}/") == set()
+    sql = "SELECT id FROM accounts_user WHERE user_fields @> %s::jsonb"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, [json.dumps({plan.key: "pro"})])
+        plan_text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on user_fields_gin" in plan_text, plan_text

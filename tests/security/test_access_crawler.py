@@ -864,6 +864,14 @@ TABLE: dict[str, Entry] = {
     "agent/settings/fields/forms/<int:number>/delete/": Entry(
         TICKET_FORM_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/fields/forms/<int:number>/fields/<int:field_number>/move/": Entry(
+        {
+            "mine": lambda i: {"number": i["ticket_form"], "field_number": 1},
+            "globex": lambda i: {"number": i["globex_ticket_form"], "field_number": 1},
+        },
+        admins(("mine",)),
+        also_refuse=AGENT_TOLD_FORBIDDEN,
+    ),
     "api/v2/ticket_forms": Entry(allow=agents(), api=True),
     "agent/settings/fields/<str:target>/": Entry(
         {"mine": lambda i: {"target": "user"}}, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN

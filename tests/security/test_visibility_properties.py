@@ -114,6 +114,23 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
             account=account, kind="text", title=marker("fieldtitle")
         )
         self.internal_texts.append(self.secret_field.title)
+        # An agent-only drop-down: My activities offers no filter on it (its title and
+        # its options' never shown), unlike the shared one.
+        self.secret_dropdown = ticket_field_create(
+            account=account,
+            kind="tagger",
+            title=marker("dropdowntitle"),
+            options=[{"name": marker("optiontitle"), "value": "risk"}],
+        )
+        self.internal_texts.append(self.secret_dropdown.title)
+        self.internal_texts.append(self.secret_dropdown.options.get().title)
+        ticket_field_create(
+            account=account,
+            kind="tagger",
+            title="Product",
+            visible_in_portal=True,
+            options=[{"name": "Printer", "value": "printer"}],
+        )
         self.shared_field = ticket_field_create(
             account=account, kind="text", title="Contract", visible_in_portal=True
         )
@@ -460,6 +477,7 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
         web, api = self.web[user.pk], self.api[user.pk]
         numbers = [t.number for t in self.tickets]
         paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
+        paths.append(f"/hc/?cf-{self.secret_dropdown.number}=risk")  # a crafted filter
         paths += ["/hc/requests/new/", f"/hc/requests/new/?form={self.secret_form.number}"]
         paths += [f"/hc/requests/{n}/" for n in numbers]
         paths += self.knowledge_paths(WORD)  # issue 25

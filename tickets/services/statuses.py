@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
-from tickets.models import CustomStatus, StatusCategory
+from tickets.models import CustomStatus, StatusCategory, Ticket
 from tickets.services.common import NotAllowed
 
 EDITABLE = ("agent_label", "end_user_label", "description", "end_user_description", "is_active")
@@ -87,3 +87,35 @@ def _clean(status: CustomStatus) -> None:
     if not status.agent_label:
         raise ValidationError({"agent_label": _("A status needs a label for agents.")})
     status.full_clean(exclude=["account", "number"])
+
+
+BACKFILL_BATCH = 1_000
+
+
+def custom_statuses_backfill(*, account: Account, batch: int = BACKFILL_BATCH) -> int:
+    """Give the account's tickets without a custom status their category's default
+    (Closed: Solved's), ``batch`` rows per transaction, so an upgrade never holds a lock
+    on the whole table (migration 0016 leaves them to this; until then they read as their
+    category, as a row without a custom status always has). Walks the primary key
+    forward: a scan for "custom_status IS NULL" would pass again, each batch, over the
+    rows the batches before it filled. ``updated_at`` is untouched: nothing happened to
+    the ticket. Safe to re-run and to interrupt. The number of tickets filled."""
+    defaults = {
+        s.category: s for s in CustomStatus.objects.for_account(account).filter(is_default=True)
+    }
+    if StatusCategory.SOLVED in defaults:
+        defaults["closed"] = defaults[StatusCategory.SOLVED]
+    tickets = Ticket.objects.for_account(account).filter(custom_status__isnull=True)
+    last, total = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                tickets.filter(pk__gt=last).order_by("pk").values_list("pk", "status")[:batch]
+            )
+            if not rows:
+                return total
+            last = rows[-1][0]
+            for status, custom in defaults.items():
+                ids = [pk for pk, row_status in rows if row_status == status]
+                if ids:
+                    total += tickets.filter(pk__in=ids).update(custom_status=custom)
