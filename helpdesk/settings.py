@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "tickets",
     # Customer satisfaction ratings (issue 26): the survey links, reasons, settings.
     "satisfaction",
+    # Reports (issue 26): daily rollups kept from the ticket events, the reporting page.
+    "reports",
     "portal",
     "notifications",
     "api",

@@ -886,6 +886,8 @@ def state_fingerprint() -> tuple:
         "servicelevels_holiday",
         "webhooks_webhook",
         "webhooks_webhookcall",
+        "reports_reportday",
+        "reports_reportticket",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608
