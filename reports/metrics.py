@@ -145,3 +145,18 @@ def contributions(
     if ticket.rating in ("good", "bad") and ticket.rated_at is not None:
         add(ticket.rated_at, f"csat_{ticket.rating}")
     return {day: counts for day, counts in days.items() if any(counts.values())}
+
+
+def percentile_bucket(histogram: list[int], fraction: float) -> int | None:
+    """The bucket holding the given fraction of the counted times (0.5: the median);
+    None when nothing was counted."""
+    total = sum(histogram)
+    if not total:
+        return None
+    wanted = fraction * total
+    running = 0
+    for i, n in enumerate(histogram):
+        running += n
+        if running >= wanted:
+            return i
+    return len(histogram) - 1

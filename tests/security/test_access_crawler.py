@@ -268,6 +268,10 @@ MERGE_PROBES = {
 
 # Search and pick-lists asked for words of objects the role must not see.
 SEARCH_PROBES = queries("", "?q=secret", "?q=globex", "?q=internal")
+# The reports (issue 26): the page, its CSV files, a bad range.
+REPORT_PROBES = queries(
+    "", "?export=periods", "?export=agents&period=week", "?preset=custom&start=x"
+)
 API_SEARCH_PROBES = queries("", "?query=secret", "?query=globex", "?query=type:ticket secret")
 
 
@@ -399,6 +403,7 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/macros/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/search/": Entry(SEARCH_PROBES, agents()),
+    "agent/reports/": Entry(REPORT_PROBES, agents()),
     "agent/tickets/new/": Entry(
         {
             "-": lambda i: {},
@@ -906,7 +911,9 @@ REFUSAL_REDIRECTS = ("/signin/", "/admin/login/", "/agent/", "/hc/")
 
 
 def _changed_tables(before: tuple, after: tuple) -> list[str]:
-    return [table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later]
+    return [
+        table for (table, digest), (_, later) in zip(before, after, strict=True) if digest != later
+    ]
 
 
 def _is_refusal(response, entry: Entry, role: str) -> bool:
@@ -995,9 +1002,7 @@ def test_every_url_answers_each_role_as_the_table_says(role, database_role, scen
                 leaked = [m for m in NEVER_SHOWN[role] if m in text]
                 if leaked:
                     failures.append(f"leaked {leaked}: {where}")
-    assert not failures, (
-        f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
-    )
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures) + _other_sessions()
 
 
 def _other_sessions() -> str:
