@@ -40,6 +40,10 @@ class Summary:
     counts: dict[str, int]
 
     def __getitem__(self, measure: str) -> int:
+        # Only the counts: a template's ``summary.csat_score`` must reach the property,
+        # and Django's templates try ``summary["csat_score"]`` first.
+        if measure not in metrics.MEASURES:
+            raise KeyError(measure)
         return self.counts.get(measure, 0)
 
     def _ratio(self, a: str, b: str) -> float | None:

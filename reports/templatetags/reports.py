@@ -16,8 +16,8 @@ def duration(seconds: float | None) -> str:
     if seconds < 3600:
         return _("%(n)s min") % {"n": max(1, round(seconds / 60))}
     if seconds < 2 * 86400:
-        return _("%(n)s h") % {"n": round(seconds / 3600, 1)}
-    return _("%(n)s d") % {"n": round(seconds / 86400, 1)}
+        return _("%(n)s h") % {"n": f"{round(seconds / 3600, 1):g}"}
+    return _("%(n)s d") % {"n": f"{round(seconds / 86400, 1):g}"}
 
 
 @register.filter
