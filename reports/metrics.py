@@ -1,6 +1,7 @@
 """What each reported number means, as one pure function of a ticket and its history.
 
-A ticket contributes to the rollups (reports.models.ReportDay) through
+The history read is the ticket's comments (their current visibility) and its status
+changes (TicketEvent). A ticket contributes to the rollups (reports.models.ReportDay) through
 ``contributions``: counts per day of the account's time zone, under the ticket's current
 group, assignee, channel, priority and type (a report "by group" shows the group that
 holds the ticket now, as Zendesk Explore does). The incremental path and
@@ -8,7 +9,7 @@ holds the ticket now, as Zendesk Explore does). The incremental path and
 tests/reports proves it over random histories.
 
 Definitions:
-- created: the ticket's creation event, on its day.
+- created: the ticket's creation, on its day.
 - solved: tickets whose status is Solved or Closed now, counted once, on the day of the
   last move into Solved (a reopened and solved again ticket moves to its last solve day).
 - reopened: every move from Solved back to an unsolved status, on its day.
@@ -78,6 +79,7 @@ class TicketFacts:
     dims: Dims
     rating: str = ""
     rated_at: dt.datetime | None = None
+    solved_at: dt.datetime | None = None  # kept on the ticket: when no change says
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,9 @@ def contributions(
     first_reply_done = ticket.submitter_is_agent
     replies = 0
     last_solve: dt.datetime | None = None
+    add(ticket.created_at, "created")
     for event in events:
-        if event.kind == "created":
-            add(event.at, "created")
-        elif event.kind == "comment":
+        if event.kind == "comment":
             if not opening_seen:
                 opening_seen = True  # the ticket's own description, never a reply
                 continue
@@ -135,7 +136,9 @@ def contributions(
             elif was_solved and not now_solved:
                 add(event.at, "reopened")
     if ticket.status in SOLVED_STATUSES:
-        solved_at = last_solve or ticket.created_at  # created solved: solved at once
+        # No change on record (created solved, or rows loaded in bulk): the ticket's own
+        # solved time.
+        solved_at = last_solve or ticket.solved_at or ticket.created_at
         seconds = max(0, int((solved_at - ticket.created_at).total_seconds()))
         add(solved_at, "solved")
         add(solved_at, "res_seconds", seconds)
