@@ -67,17 +67,12 @@ def report(request):
         "backlog_chart": charts.lines(labels, [[p.backlog for p in data.periods]]),
         "csat_chart": charts.lines(
             labels,
-            [
-                [
-                    s.csat_score and s.csat_score * 100 if s.csat_score is not None else None
-                    for s in summaries
-                ]
-            ],
+            [[None if s.csat_score is None else s.csat_score * 100 for s in summaries]],
             top=100,
         ),
         "frt_chart": charts.lines(
             labels,
-            [[s.frt_average / 3600 if s.frt_average is not None else None for s in summaries]],
+            [[None if s.frt_average is None else s.frt_average / 3600 for s in summaries]],
             fmt=lambda v: f"{v:g} h",
         ),
         "query": request.GET.urlencode(),

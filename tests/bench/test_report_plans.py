@@ -61,6 +61,7 @@ def test_report_page_reads_the_rollups_by_their_key_and_never_the_tickets(
     acme, acme_admin, acme_agent, acme_user, client_for, run
 ):
     group = AgentGroupFactory(account=acme)
+    group.memberships.create(account=acme, user=acme_agent)
     _history(acme, acme_agent, acme_user, group, run, 2)
     queries = _captured(client_for(acme_admin), URL + f"&group={group.number}")
     # The history is read when a ticket changes, never by the page.
