@@ -247,6 +247,21 @@ def scenarios(ctx: dict) -> list[dict]:
             "path": "/agent/settings/organizations/",
             "role": "admin",
         },
+        # The reports (issue 26): 90 days of the daily rollups, per week, for an admin
+        # (the whole account) and for an agent (their own and their groups' rows).
+        # Needs the rollups built: ``manage.py rebuild_reports`` after the seed.
+        {
+            "key": "10r",
+            "name": "Reports, 90 days (admin)",
+            "path": "/agent/reports/?preset=90&period=week",
+            "role": "admin",
+        },
+        {
+            "key": "10a",
+            "name": "Reports, 90 days (agent)",
+            "path": "/agent/reports/?preset=90&period=week",
+        }
+        | agent,
     ]
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "satisfaction",
     # Seed 003's Close / Explain & Close (issue 27): close reasons, closings' root causes.
     "closing",
+    # Reports (issue 26): daily rollups kept from the ticket events, the reporting page.
+    "reports",
     "portal",
     "notifications",
     "api",

@@ -390,6 +390,10 @@ MERGE_PROBES = {
 
 # Search and pick-lists asked for words of objects the role must not see.
 SEARCH_PROBES = queries("", "?q=secret", "?q=globex", "?q=internal")
+# The reports (issue 26): the page, its CSV files, a bad range.
+REPORT_PROBES = queries(
+    "", "?export=periods", "?export=agents&period=week", "?preset=custom&start=x"
+)
 API_SEARCH_PROBES = queries("", "?query=secret", "?query=globex", "?query=type:ticket secret")
 
 
@@ -521,6 +525,7 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/macros/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/search/": Entry(SEARCH_PROBES, agents()),
+    "agent/reports/": Entry(REPORT_PROBES, agents()),
     "agent/tickets/new/": Entry(
         {
             "-": lambda i: {},
@@ -1175,6 +1180,8 @@ def state_fingerprint() -> tuple:
         "knowledge_articlerevision",
         "knowledge_articlevote",
         "knowledge_deflection",
+        "reports_reportday",
+        "reports_reportticket",
     ]
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) "  # noqa: S608

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Reports")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from reports import receivers
+        from tickets.events import ticket_changed
+        from tickets.models import TicketEvent
+
+        # Every change set (ticket_changed), and every history row written on its own
+        # (a satisfaction rating records an event without a change set), marks the
+        # ticket for a refresh after commit. Rows written by bulk_create (imports) are
+        # caught by ``manage.py rebuild_reports``.
+        ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="reports.ticket_changed")
+        post_save.connect(
+            receivers.on_event_saved, sender=TicketEvent, dispatch_uid="reports.event_saved"
+        )

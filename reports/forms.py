@@ -1,0 +1,113 @@
+"""The reporting page's date range and filters, read from the query string. A bad value
+is a form error on the page and the default in its place, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AgentGroup, User
+from tickets.models import Channel, Ticket
+
+MAX_DAYS = 731
+PRESETS = [
+    ("7", _("Last 7 days")),
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+    ("this_month", _("This month")),
+    ("last_month", _("Last month")),
+    ("custom", _("Custom range")),
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date
+    end: dt.date  # inclusive
+    weekly: bool = False
+    group_pk: int | None = None
+    agent_pk: int | None = None
+    channel: str = ""
+    priority: str = ""
+    type: str = ""
+
+
+def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    if preset == "this_month":
+        return today.replace(day=1), today
+    if preset == "last_month":
+        end = today.replace(day=1) - dt.timedelta(days=1)
+        return end.replace(day=1), end
+    days = int(preset) if preset.isdigit() else 30
+    return today - dt.timedelta(days=days - 1), today
+
+
+class ReportForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Date range"), choices=PRESETS, required=False)
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+    period = forms.ChoiceField(
+        label=_("Per"),
+        choices=[("day", _("Day")), ("week", _("Week"))],
+        required=False,
+    )
+    group = forms.TypedChoiceField(label=_("Group"), coerce=int, required=False, empty_value=None)
+    agent = forms.TypedChoiceField(label=_("Agent"), coerce=int, required=False, empty_value=None)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any"))] + list(Channel.choices), required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=[("", _("Any"))] + list(Ticket.Priority.choices),
+        required=False,
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Any"))] + list(Ticket.Type.choices), required=False
+    )
+
+    def __init__(
+        self, data, *, groups: list[AgentGroup], agents: list[User], today: dt.date
+    ) -> None:
+        super().__init__(data)
+        self.today = today
+        self.groups = {g.number: g for g in groups}
+        self.agents = {a.number: a for a in agents}
+        self.fields["group"].choices = [("", _("Any"))] + [(g.number, g.name) for g in groups]  # type: ignore[attr-defined]
+        self.fields["agent"].choices = [("", _("Any"))] + [(a.number, a.name) for a in agents]  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("preset") == "custom":
+            start, end = data.get("start"), data.get("end")
+            if start is None or end is None:
+                raise forms.ValidationError(_("Give both dates of a custom range."))
+            if start > end:
+                raise forms.ValidationError(_("The range ends before it starts."))
+            if (end - start).days >= MAX_DAYS:
+                raise forms.ValidationError(_("Choose a range of at most two years."))
+        return data
+
+    def filters(self) -> Filters:
+        """The valid choices, the defaults (the last 30 days) in place of invalid ones."""
+        data = self.cleaned_data if self.is_valid() else {}
+        preset = data.get("preset") or "30"
+        if preset == "custom":
+            start, end = data["start"], data["end"]
+        else:
+            start, end = preset_range(preset, self.today)
+        group = self.groups.get(data.get("group") or 0)
+        agent = self.agents.get(data.get("agent") or 0)
+        return Filters(
+            start=start,
+            end=end,
+            weekly=data.get("period") == "week",
+            group_pk=group.pk if group else None,
+            agent_pk=agent.pk if agent else None,
+            channel=data.get("channel") or "",
+            priority=data.get("priority") or "",
+            type=data.get("type") or "",
+        )

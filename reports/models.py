@@ -1,0 +1,44 @@
+"""Daily rollups for the reports (issue 26): one row per account × local day × group ×
+agent × channel × priority × type, holding the counts of reports.metrics, so a report
+over 90 days sums a few thousand rows instead of scanning a million tickets.
+
+``ReportTicket`` keeps what each ticket last contributed, so a change moves exactly the
+difference (reports.services.ticket_refresh) and a ticket counted twice is impossible.
+The dimension columns are plain integers (0 for none), not foreign keys: the unique
+key then holds without NULLs, and a deleted group's history stays summed.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.tenancy import TenantModel
+from reports.metrics import MEASURES
+
+
+class ReportDay(TenantModel):
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    agent_pk = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=10, default="")
+    priority = models.CharField(max_length=10, default="")
+    type = models.CharField(max_length=10, default="")
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "agent_pk", "channel", "priority", "type"],
+                name="report_day_key",
+            )
+        ]
+
+
+class ReportTicket(TenantModel):
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="+", db_constraint=True
+    )
+    # {"dims": [group, agent, channel, priority, type], "days": {"YYYY-MM-DD": {measure: n}}}
+    counted = models.JSONField(default=dict)

@@ -1,0 +1,188 @@
+"""The reporting page's numbers, read from the daily rollups (reports.models) in a fixed
+number of queries whatever the range: the rows of the range summed per day, the backlog
+before it, the leaderboards per agent and per group, and the latest rating comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.models import Account
+from reports import metrics
+from reports.access import ReportScope
+from reports.forms import Filters
+from reports.models import ReportDay
+from satisfaction.models import SatisfactionRating
+
+FRT_HIST = [f"frt_{i}" for i in range(metrics.BUCKETS)]
+RES_HIST = [f"res_{i}" for i in range(metrics.BUCKETS)]
+
+
+@dataclass
+class Period:
+    start: dt.date
+    counts: dict[str, int] = field(default_factory=dict)
+    backlog: int = 0
+
+    def add(self, counts: dict[str, int]) -> None:
+        for m, n in counts.items():
+            self.counts[m] = self.counts.get(m, 0) + (n or 0)
+
+
+@dataclass
+class Summary:
+    """Derived numbers of a set of counts (a period, an agent, the whole range)."""
+
+    counts: dict[str, int]
+
+    def __getitem__(self, measure: str) -> int:
+        # Only the counts: a template's ``summary.csat_score`` must reach the property,
+        # and Django's templates try ``summary["csat_score"]`` first.
+        if measure not in metrics.MEASURES:
+            raise KeyError(measure)
+        return self.counts.get(measure, 0)
+
+    def _ratio(self, a: str, b: str) -> float | None:
+        return self[a] / self[b] if self[b] else None
+
+    @property
+    def replies_per_ticket(self) -> float | None:
+        return self._ratio("solved_replies", "solved")
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return self._ratio("reopened", "solved")
+
+    @property
+    def csat_score(self) -> float | None:
+        rated = self["csat_good"] + self["csat_bad"]
+        return self["csat_good"] / rated if rated else None
+
+    @property
+    def frt_average(self) -> float | None:
+        return self._ratio("frt_seconds", "frt_count")
+
+    @property
+    def res_average(self) -> float | None:
+        return self._ratio("res_seconds", "solved")
+
+    def bucket(self, names: list[str], fraction: float) -> int | None:
+        return metrics.percentile_bucket([self[n] for n in names], fraction)
+
+    @property
+    def frt_median(self) -> int | None:
+        return self.bucket(FRT_HIST, 0.5)
+
+    @property
+    def frt_p90(self) -> int | None:
+        return self.bucket(FRT_HIST, 0.9)
+
+    @property
+    def res_median(self) -> int | None:
+        return self.bucket(RES_HIST, 0.5)
+
+    @property
+    def res_p90(self) -> int | None:
+        return self.bucket(RES_HIST, 0.9)
+
+
+@dataclass
+class Report:
+    filters: Filters
+    periods: list[Period]
+    total: Summary
+    by_agent: list[tuple[int, Summary]]
+    by_group: list[tuple[int, Summary]]
+    comments: list[SatisfactionRating]
+
+
+def _sums(names) -> dict:
+    return {m: Coalesce(Sum(m), 0) for m in names}
+
+
+def _rows(account: Account, scope: ReportScope, filters: Filters) -> QuerySet[ReportDay]:
+    qs = ReportDay.objects.for_account(account).filter(scope.rollup_filter())
+    wanted = {
+        "group_pk": filters.group_pk,
+        "agent_pk": filters.agent_pk,
+        "channel": filters.channel or None,
+        "priority": filters.priority or None,
+        "type": filters.type or None,
+    }
+    return qs.filter(**{k: v for k, v in wanted.items() if v is not None})
+
+
+def _period_start(day: dt.date, weekly: bool) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if weekly else day
+
+
+def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Report:
+    rows = _rows(account, scope, filters)
+    in_range = rows.filter(day__gte=filters.start, day__lte=filters.end)
+    daily = in_range.values("day").annotate(**_sums(metrics.MEASURES)).order_by("day")
+    before = rows.filter(day__lt=filters.start).aggregate(
+        backlog=Coalesce(Sum(F("created") - F("solved")), 0)
+    )["backlog"]
+    periods: dict[dt.date, Period] = {}
+    day = filters.start
+    while day <= filters.end:
+        start = _period_start(day, filters.weekly)
+        periods.setdefault(start, Period(start=start))
+        day += dt.timedelta(days=1)
+    by_day: dict[dt.date, dict[str, int]] = {
+        row["day"]: {m: row[m] for m in metrics.MEASURES}  # type: ignore[literal-required]
+        for row in daily
+    }
+    backlog = before
+    total = Period(start=filters.start)
+    day = filters.start
+    while day <= filters.end:
+        counts = by_day.get(day, {})
+        backlog += counts.get("created", 0) - counts.get("solved", 0)
+        period = periods[_period_start(day, filters.weekly)]
+        period.add(counts)
+        period.backlog = backlog  # at the period's last day
+        total.add(counts)
+        day += dt.timedelta(days=1)
+    return Report(
+        filters=filters,
+        periods=list(periods.values()),
+        total=Summary(total.counts),
+        by_agent=_leaderboard(in_range, "agent_pk"),
+        by_group=_leaderboard(in_range, "group_pk"),
+        comments=_comments(account, scope, filters),
+    )
+
+
+def _leaderboard(rows: QuerySet[ReportDay], key: str) -> list[tuple[int, Summary]]:
+    found = rows.values(key).annotate(**_sums(metrics.MEASURES)).order_by(key)
+    # A ticket that moved on leaves zeros behind in its former row.
+    board = [(row.pop(key), Summary(row)) for row in found if any(row.values())]
+    return sorted(board, key=lambda item: (-item[1]["solved"], -item[1]["created"], item[0]))
+
+
+COMMENTS_SHOWN = 10
+
+
+def _comments(account: Account, scope: ReportScope, filters: Filters) -> list[SatisfactionRating]:
+    """The latest rating comments given in the range (the account's days), in scope."""
+    tz = ZoneInfo(account.time_zone)
+    start = dt.datetime.combine(filters.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    qs = (
+        SatisfactionRating.objects.for_account(account)
+        .filter(updated_at__gte=start, updated_at__lt=end)
+        .exclude(comment="")
+        .select_related("ticket")
+    )
+    if not scope.everything:
+        qs = qs.filter(Q(assignee_id=scope.agent_pk) | Q(group_id__in=sorted(scope.group_pks)))
+    if filters.group_pk:
+        qs = qs.filter(group_id=filters.group_pk)
+    if filters.agent_pk:
+        qs = qs.filter(assignee_id=filters.agent_pk)
+    return list(qs.order_by("-updated_at", "-number")[:COMMENTS_SHOWN])

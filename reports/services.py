@@ -1,0 +1,240 @@
+"""Keeping the rollups (reports.models) equal to what reports.metrics says of every
+ticket: ``ticket_refresh`` after each change, ``account_rebuild`` from scratch.
+
+A refresh recomputes the whole ticket from its history (a handful of events) and
+applies the difference from what the ticket counted before (ReportTicket), under a lock
+on the ticket row: two refreshes of one ticket cannot both add, and a refresh run twice
+adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+
+from accounts.dbsession import account_context
+from accounts.models import Account
+from reports import metrics
+from reports.models import ReportDay, ReportTicket
+from tickets.models import Comment, Ticket, TicketEvent
+
+KEYS = ("day", "group_pk", "agent_pk", "channel", "priority", "type")
+Row = tuple[str, metrics.Dims]  # (ISO day, dims)
+CHUNK = 2000
+
+_TICKET_FIELDS = (
+    "pk",
+    "created_at",
+    "status",
+    "submitter__role",
+    "group_id",
+    "assignee_id",
+    "channel",
+    "priority",
+    "type",
+    "satisfaction_rating",
+    "satisfaction_at",
+    "solved_at",
+)
+_EVENT_FIELDS = ("ticket_id", "kind", "field", "old_value", "new_value", "created_at")
+_COMMENT_FIELDS = ("ticket_id", "created_at", "public", "author__role")
+_AGENT_ROLES = ("agent", "admin")
+
+
+def _facts(row: dict) -> metrics.TicketFacts:
+    return metrics.TicketFacts(
+        created_at=row["created_at"],
+        status=row["status"],
+        submitter_is_agent=row["submitter__role"] in _AGENT_ROLES,
+        dims=(
+            row["group_id"] or 0,
+            row["assignee_id"] or 0,
+            row["channel"] or "",
+            row["priority"] or "",
+            row["type"] or "",
+        ),
+        rating=row["satisfaction_rating"] or "",
+        rated_at=row["satisfaction_at"],
+        solved_at=row["solved_at"],
+    )
+
+
+def _event(row: dict) -> metrics.EventFact:
+    return metrics.EventFact(
+        kind=row["kind"],
+        at=row["created_at"],
+        field=row["field"],
+        old=row["old_value"],
+        new=row["new_value"],
+    )
+
+
+def _comment(row: dict) -> metrics.EventFact:
+    return metrics.EventFact(
+        kind="comment",
+        at=row["created_at"],
+        agent_public_comment=row["public"] and row["author__role"] in _AGENT_ROLES,
+    )
+
+
+def _events(account: Account, ticket_ids: Iterable[int]) -> dict[int, list[metrics.EventFact]]:
+    """What metrics reads of each ticket's history, in the order it happened: the
+    comments (their current visibility: a reply made internal stops counting) and the
+    status changes. Comments come from their own table, which every way of writing
+    them fills (the bench's bulk load writes no comment events)."""
+    ids = list(ticket_ids)
+    found: dict[int, list[tuple[dt.datetime, int, metrics.EventFact]]] = {}
+    comments = (
+        Comment.objects.for_account(account)
+        .filter(ticket_id__in=ids)
+        .order_by("ticket_id", "created_at", "id")
+        .values(*_COMMENT_FIELDS)
+    )
+    for row in comments:
+        found.setdefault(row["ticket_id"], []).append((row["created_at"], 0, _comment(row)))
+    changes = (
+        TicketEvent.objects.for_account(account)
+        .filter(ticket_id__in=ids, kind=TicketEvent.Kind.CHANGE, field="status")
+        .order_by("ticket_id", "created_at", "id")
+        .values(*_EVENT_FIELDS)
+    )
+    for row in changes:
+        found.setdefault(row["ticket_id"], []).append((row["created_at"], 1, _event(row)))
+    # A status change written with a comment (reply and solve) comes after it.
+    return {
+        pk: [fact for _at, _order, fact in sorted(items, key=lambda i: (i[0], i[1]))]
+        for pk, items in found.items()
+    }
+
+
+def counted(facts: metrics.TicketFacts, events: list[metrics.EventFact], tz: ZoneInfo) -> dict:
+    """The ticket's contributions in ReportTicket.counted's shape."""
+    days = metrics.contributions(facts, events, tz)
+    return {
+        "dims": list(facts.dims),
+        "days": {day.isoformat(): dict(counts) for day, counts in sorted(days.items())},
+    }
+
+
+def _rows(counted_: dict, sign: int) -> dict[Row, Counter[str]]:
+    if not counted_:
+        return {}
+    dims = tuple(counted_["dims"])
+    return {
+        (day, dims): Counter({m: sign * n for m, n in counts.items()})
+        for day, counts in counted_["days"].items()
+    }
+
+
+def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
+    delta = _rows(new, 1)
+    for key, counts in _rows(old, -1).items():
+        merged = delta.setdefault(key, Counter())
+        for measure, n in counts.items():
+            merged[measure] += n
+    return {
+        key: Counter({m: n for m, n in counts.items() if n})
+        for key, counts in delta.items()
+        if any(counts.values())
+    }
+
+
+def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
+    """Add ``delta`` to the rollup rows in one INSERT … ON CONFLICT DO UPDATE."""
+    if not delta:
+        return
+    table = ReportDay._meta.db_table
+    measures = sorted({m for counts in delta.values() for m in counts})
+    columns = ["account_id", *KEYS, *metrics.MEASURES]
+    params: list[Any] = []
+    for (day, dims), counts in delta.items():
+        params += [account_id, day, *dims, *(counts.get(m, 0) for m in metrics.MEASURES)]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+    # Our own table's and columns' names only; every value is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {}".format(  # noqa: S608
+        table, ", ".join(columns), ", ".join([row] * len(delta)), ", ".join(KEYS), updates
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
+    """Bring the ticket's contribution to the rollups up to date (after its change
+    committed). A ticket deleted meanwhile keeps what it counted."""
+    with account_context(account_id), transaction.atomic():
+        account = Account.objects.get(pk=account_id)
+        row = (
+            Ticket.objects.for_account(account)
+            .select_for_update(of=("self",))
+            .filter(pk=ticket_id)
+            .values(*_TICKET_FIELDS)
+            .first()
+        )
+        if row is None:
+            return
+        events = _events(account, [ticket_id]).get(ticket_id, [])
+        new = counted(_facts(row), events, ZoneInfo(account.time_zone))
+        stored = ReportTicket.objects.for_account(account).filter(ticket_id=ticket_id).first()
+        old = stored.counted if stored else {}
+        if old == new:
+            return
+        _apply(account_id, _difference(old, new))
+        if stored is None:
+            ReportTicket.objects.create(account=account, ticket_id=ticket_id, counted=new)
+        else:
+            stored.counted = new
+            stored.save(update_fields=["counted"])
+
+
+def account_rebuild(*, account: Account) -> int:
+    """Throw the account's rollups away and count every ticket again from its history.
+    Returns the number of tickets counted."""
+    tz = ZoneInfo(account.time_zone)
+    totals: dict[Row, Counter[str]] = {}
+    done = 0
+    with account_context(account), transaction.atomic():
+        ReportDay.objects.for_account(account).delete()
+        ReportTicket.objects.for_account(account).delete()
+        last = 0
+        while True:
+            chunk = list(
+                Ticket.objects.for_account(account)
+                .filter(pk__gt=last)
+                .order_by("pk")
+                .values(*_TICKET_FIELDS)[:CHUNK]
+            )
+            if not chunk:
+                break
+            last = chunk[-1]["pk"]
+            events = _events(account, [row["pk"] for row in chunk])
+            stored = []
+            for row in chunk:
+                new = counted(_facts(row), events.get(row["pk"], []), tz)
+                stored.append(ReportTicket(account=account, ticket_id=row["pk"], counted=new))
+                for key, counts in _rows(new, 1).items():
+                    totals.setdefault(key, Counter()).update(counts)
+            ReportTicket.objects.bulk_create(stored)
+            done += len(chunk)
+        ReportDay.objects.bulk_create(
+            (
+                ReportDay(
+                    account=account,
+                    day=dt.date.fromisoformat(day),
+                    group_pk=dims[0],
+                    agent_pk=dims[1],
+                    channel=dims[2],
+                    priority=dims[3],
+                    type=dims[4],
+                    **{m: counts.get(m, 0) for m in metrics.MEASURES},
+                )
+                for (day, dims), counts in totals.items()
+            ),
+            batch_size=1000,
+        )
+    return done

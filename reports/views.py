@@ -1,0 +1,117 @@
+"""The reporting page (issue 26): a date range and filters in the query string, the
+charts and tables of reports.selectors, and each table as a CSV file (``?export=``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from reports import charts, exports, selectors
+from reports.access import agents_in_scope, groups_in_scope, report_scope
+from reports.forms import ReportForm
+from reports.templatetags.reports import at_most, duration, percent
+from tickets.views.common import agent_view
+
+EXPORTS = ("periods", "agents", "groups")
+
+
+def _label(day: dt.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+@agent_view
+def report(request):
+    viewer = request.user
+    scope = report_scope(viewer=viewer)
+    groups = groups_in_scope(viewer=viewer, scope=scope)
+    agents = agents_in_scope(viewer=viewer, scope=scope)
+    today = timezone.now().astimezone(ZoneInfo(viewer.effective_time_zone)).date()
+    form = ReportForm(request.GET or None, groups=groups, agents=agents, today=today)
+    filters = form.filters()
+    data = selectors.report_for(account=request.account, scope=scope, filters=filters)
+    agent_names = {a.pk: a.name for a in agents}
+    group_names = {g.pk: g.name for g in groups}
+    boards = {
+        "agents": [
+            (agent_names.get(pk, _("Other") if pk else _("Unassigned")), s)
+            for pk, s in data.by_agent
+        ],
+        "groups": [
+            (group_names.get(pk, _("Other") if pk else _("No group")), s) for pk, s in data.by_group
+        ],
+    }
+    export = request.GET.get("export", "")
+    if export in EXPORTS:
+        return _export(export, data, boards)
+    labels = [_label(p.start) for p in data.periods]
+    summaries = [selectors.Summary(p.counts) for p in data.periods]
+    context = {
+        "nav": "reports",
+        "form": form,
+        "filters": filters,
+        "report": data,
+        "rows": list(zip(labels, data.periods, summaries, strict=True)),
+        "by_agent": boards["agents"],
+        "by_group": boards["groups"],
+        "volume_chart": charts.bars(
+            labels,
+            [
+                [p.counts.get("created", 0) for p in data.periods],
+                [p.counts.get("solved", 0) for p in data.periods],
+            ],
+        ),
+        "backlog_chart": charts.lines(labels, [[p.backlog for p in data.periods]]),
+        "csat_chart": charts.lines(
+            labels,
+            [[None if s.csat_score is None else s.csat_score * 100 for s in summaries]],
+            top=100,
+        ),
+        "frt_chart": charts.lines(
+            labels,
+            [[None if s.frt_average is None else s.frt_average / 3600 for s in summaries]],
+            fmt=lambda v: f"{v:g} h",
+        ),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _export(kind: str, data: selectors.Report, boards: dict):
+    header = [
+        _("Created"),
+        _("Solved"),
+        _("Reopened"),
+        _("Agent replies"),
+        _("First reply time (average)"),
+        _("First reply time (median)"),
+        _("Full resolution time (average)"),
+        _("Full resolution time (median)"),
+        _("Satisfaction"),
+    ]
+
+    def numbers(s: selectors.Summary) -> list[object]:
+        return [
+            s["created"],
+            s["solved"],
+            s["reopened"],
+            s["replies"],
+            duration(s.frt_average),
+            at_most(s.frt_median),
+            duration(s.res_average),
+            at_most(s.res_median),
+            percent(s.csat_score),
+        ]
+
+    if kind == "periods":
+        rows = [
+            [p.start.isoformat(), p.backlog, *numbers(selectors.Summary(p.counts))]
+            for p in data.periods
+        ]
+        return exports.csv_response("report.csv", [_("Period"), _("Backlog"), *header], rows)
+    rows = [[name, *numbers(s)] for name, s in boards[kind]]
+    first = _("Agent") if kind == "agents" else _("Group")
+    return exports.csv_response(f"report-{kind}.csv", [first, *header], rows)

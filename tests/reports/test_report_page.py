@@ -1,0 +1,94 @@
+"""The reporting page: who sees which numbers, the filters' bad input, the CSV files."""
+
+import csv
+import io
+
+import pytest
+
+from reports.exports import safe_cell
+from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
+from tickets.services import ticket_update
+
+URL = "/agent/reports/"
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    def call(fn, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(**kwargs)
+
+    return call
+
+
+@pytest.fixture
+def two_groups(acme, acme_agent, acme_user, run):
+    """A ticket in the agent's group, and one assigned to someone else in another."""
+    mine = AgentGroupFactory(account=acme, name="Billing")
+    mine.memberships.create(account=acme, user=acme_agent)
+    other_agent = AgentFactory(account=acme, name='=HYPERLINK("http://x")')
+    theirs = AgentGroupFactory(account=acme, name="Hardware")
+    theirs.memberships.create(account=acme, user=other_agent)
+    for group, agent in ((mine, acme_agent), (theirs, other_agent), (theirs, other_agent)):
+        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+        run(ticket_update, ticket=ticket, actor=agent, group=group, assignee=agent)
+    return mine, theirs
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_admin_sees_every_ticket_counted(client_for, acme_admin, two_groups):
+    response = client_for(acme_admin).get(URL, {"export": "groups"})
+    rows = _csv(response)
+    assert {row[0]: row[1] for row in rows[1:]} == {"Billing": "1", "Hardware": "2"}
+
+
+def test_agent_sees_only_their_own_and_their_groups_numbers(client_for, acme_agent, two_groups):
+    response = client_for(acme_agent).get(URL, {"export": "groups"})
+    rows = _csv(response)
+    assert [row[0] for row in rows[1:]] == ["Billing"]
+    page = client_for(acme_agent).get(URL)
+    assert page.status_code == 200
+    assert "Hardware" not in page.content.decode()
+
+
+def test_agent_cannot_filter_by_another_group(client_for, acme_agent, two_groups):
+    _, theirs = two_groups
+    response = client_for(acme_agent).get(URL, {"group": theirs.number, "export": "groups"})
+    # Not a choice for them: the filter is refused and their own scope shown.
+    assert [row[0] for row in _csv(response)[1:]] == ["Billing"]
+
+
+def test_filter_by_group(client_for, acme_admin, two_groups):
+    mine, _ = two_groups
+    rows = _csv(client_for(acme_admin).get(URL, {"group": mine.number, "export": "agents"}))
+    assert [(row[0], row[1]) for row in rows[1:]] == [("Alan Agent", "1")]
+
+
+def test_end_users_never_reach_reports(client_for, acme_user):
+    assert client_for(acme_user).get(URL).status_code == 404
+
+
+def test_bad_dates_are_a_message_not_an_error(client_for, acme_admin):
+    response = client_for(acme_admin).get(
+        URL, {"preset": "custom", "start": "2026-05-01", "end": "2026-04-01"}
+    )
+    assert response.status_code == 200
+    assert "The range ends before it starts." in response.content.decode()
+    response = client_for(acme_admin).get(URL, {"preset": "custom", "start": "yesterday"})
+    assert response.status_code == 200
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(client_for, acme_admin, two_groups):
+    rows = _csv(client_for(acme_admin).get(URL, {"export": "agents"}))
+    names = [row[0] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://x")' in names
+    assert [safe_cell(v) for v in ("+1", "-1", "@a", "ok", 3)] == ["'+1", "'-1", "'@a", "ok", 3]
+
+
+def test_page_shows_charts_as_svg_with_tables(client_for, acme_admin, two_groups):
+    body = client_for(acme_admin).get(URL, {"period": "week", "preset": "90"}).content.decode()
+    assert body.count('<svg class="report-chart"') == 4
+    assert "<table" in body

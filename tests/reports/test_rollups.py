@@ -1,0 +1,230 @@
+"""The rollups: what each number counts (reports.metrics' definitions), in which local
+day, and the property that the rollups kept change by change equal a rebuild from the
+tickets' histories."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.dbsession import account_context
+from reports import metrics
+from reports.models import ReportDay
+from reports.services import account_rebuild
+from tests.factories import (
+    AccountFactory,
+    AgentFactory,
+    AgentGroupFactory,
+    EndUserFactory,
+    make_ticket,
+)
+from tickets.models import Ticket
+from tickets.services import NotAllowed, comment_add, ticket_update
+
+T0 = datetime(2026, 3, 27, 20, 0, tzinfo=UTC)
+
+
+def _table(account):
+    """Every non-zero count, keyed by day and dimensions."""
+    with account_context(account):
+        rows = ReportDay.objects.for_account(account).values()
+        out = {}
+        for row in rows:
+            key = (
+                row["day"],
+                row["group_pk"],
+                row["agent_pk"],
+                row["channel"],
+                row["priority"],
+                row["type"],
+            )
+            counts = {m: row[m] for m in metrics.MEASURES if row[m]}
+            if counts:
+                out[key] = counts
+        return out
+
+
+def _totals(account):
+    totals = {}
+    for counts in _table(account).values():
+        for m, n in counts.items():
+            totals[m] = totals.get(m, 0) + n
+    return totals
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Call a service as a request would: its after-commit work runs."""
+
+    def call(fn, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(**kwargs)
+
+    return call
+
+
+def test_first_reply_is_the_first_public_agent_comment_not_the_opening_one(
+    acme, acme_agent, acme_user, run
+):
+    with time_machine.travel(T0, tick=False) as clock:
+        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+        clock.shift(timedelta(minutes=10))
+        run(comment_add, ticket=ticket, author=acme_agent, body="Note", public=False)
+        run(comment_add, ticket=ticket, author=acme_user, body="Anyone?")
+        clock.shift(timedelta(minutes=20))
+        run(comment_add, ticket=ticket, author=acme_agent, body="Here")
+        clock.shift(timedelta(minutes=5))
+        run(comment_add, ticket=ticket, author=acme_agent, body="And again")
+    totals = _totals(acme)
+    assert totals["frt_count"] == 1
+    assert totals["frt_seconds"] == 30 * 60
+    assert totals[f"frt_{metrics.bucket(30 * 60)}"] == 1
+    assert totals["replies"] == 2
+    assert totals["created"] == 1
+
+
+def test_proactive_ticket_opened_by_an_agent_has_no_first_reply_time(
+    acme, acme_agent, acme_user, run
+):
+    ticket = run(make_ticket, account=acme, submitter=acme_agent, requester=acme_user)
+    run(comment_add, ticket=ticket, author=acme_agent, body="Following up")
+    totals = _totals(acme)
+    assert "frt_count" not in totals
+    assert totals["replies"] == 1
+
+
+def test_solved_counted_once_on_the_last_solve_day_and_reopen_counted(
+    acme, acme_agent, acme_user, run
+):
+    with time_machine.travel(T0, tick=False) as clock:
+        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+        run(ticket_update, ticket=ticket, actor=acme_agent, status="solved")
+        clock.shift(timedelta(days=2))
+        run(ticket_update, ticket=ticket, actor=acme_agent, status="open")
+        clock.shift(timedelta(days=1))
+        run(ticket_update, ticket=ticket, actor=acme_agent, status="solved")
+    by_day = {key[0]: counts for key, counts in _table(acme).items()}
+    assert by_day[date(2026, 3, 29)] == {"reopened": 1}
+    assert by_day[date(2026, 3, 30)]["solved"] == 1
+    assert by_day[date(2026, 3, 30)]["res_seconds"] == 3 * 86400
+    assert sum(c.get("solved", 0) for c in by_day.values()) == 1
+
+
+def test_days_are_the_accounts_local_days(acme, acme_user, run):
+    acme.time_zone = "Asia/Tokyo"
+    acme.save()
+    # 20:00 UTC on the 27th is 05:00 on the 28th in Tokyo.
+    with time_machine.travel(T0, tick=False):
+        run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+    assert [key[0] for key in _table(acme)] == [date(2026, 3, 28)]
+
+
+def test_counts_follow_the_ticket_to_its_current_group_and_agent(acme, acme_agent, acme_user, run):
+    group = AgentGroupFactory(account=acme)
+    group.memberships.create(account=acme, user=acme_agent)
+    ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+    run(ticket_update, ticket=ticket, actor=acme_agent, group=group, assignee=acme_agent)
+    ((key, counts),) = _table(acme).items()
+    assert key[1:3] == (group.pk, acme_agent.pk)
+    assert counts == {"created": 1}
+
+
+def test_satisfaction_counted_on_the_rating_day(acme, acme_agent, acme_user, run):
+    from satisfaction.services import rate
+
+    ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+    run(ticket_update, ticket=ticket, actor=acme_agent, status="solved")
+    run(rate, ticket=ticket, user=acme_user, score="bad")
+    run(rate, ticket=ticket, user=acme_user, score="good")
+    totals = _totals(acme)
+    assert totals["csat_good"] == 1
+    assert "csat_bad" not in totals
+
+
+def test_another_accounts_changes_never_reach_the_rollups(
+    acme, globex, globex_agent, globex_user, run
+):
+    run(make_ticket, account=globex, submitter=globex_user, requester=globex_user)
+    assert _table(acme) == {}
+    assert _totals(globex)["created"] == 1
+
+
+def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_user):
+    # Written without the after-commit refresh: only the rebuild counts them.
+    make_ticket(account=acme, submitter=acme_user, requester=acme_user)
+    make_ticket(account=globex, submitter=globex_user, requester=globex_user)
+    assert _table(acme) == {}
+    call_command("rebuild_reports")
+    assert _totals(acme) == {"created": 1}
+    assert _totals(globex) == {"created": 1}
+
+
+STATUSES = ["open", "pending", "hold", "solved", "closed"]
+action = st.one_of(
+    st.tuples(st.just("open"), st.booleans()),
+    st.tuples(st.just("agent_reply"), st.booleans()),
+    st.tuples(st.just("requester_reply"), st.just(True)),
+    st.tuples(st.just("status"), st.sampled_from(STATUSES)),
+    st.tuples(st.just("priority"), st.sampled_from(["low", "normal", "high", "urgent"])),
+    st.tuples(st.just("assign"), st.booleans()),
+    st.tuples(st.just("rate"), st.sampled_from(["good", "bad"])),
+)
+steps = st.lists(
+    st.tuples(action, st.integers(min_value=0, max_value=3), st.integers(0, 60 * 30)),
+    max_size=16,
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=steps, zone=st.sampled_from(["UTC", "Europe/Rome", "America/Los_Angeles"]))
+def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, zone):
+    from satisfaction.services import rate
+
+    # A fresh account per example: hypothesis reuses the test's database transaction.
+    acme = AccountFactory(time_zone=zone)
+    acme_agent, other = AgentFactory(account=acme), AgentFactory(account=acme)
+    acme_user = EndUserFactory(account=acme)
+    tickets = []
+    with time_machine.travel(T0, tick=False) as clock:
+        for (kind, value), which, minutes in sequence:
+            clock.shift(timedelta(minutes=minutes))
+            if kind == "open" or not tickets:
+                submitter = acme_agent if (kind == "open" and value) else acme_user
+                tickets.append(
+                    run(make_ticket, account=acme, submitter=submitter, requester=acme_user)
+                )
+                continue
+            ticket = tickets[which % len(tickets)]
+            try:
+                if kind == "agent_reply":
+                    run(comment_add, ticket=ticket, author=acme_agent, body="R", public=value)
+                elif kind == "requester_reply":
+                    run(comment_add, ticket=ticket, author=acme_user, body="A")
+                elif kind == "assign":
+                    run(
+                        ticket_update,
+                        ticket=ticket,
+                        actor=acme_agent,
+                        assignee=acme_agent if value else other,
+                    )
+                elif kind == "rate":
+                    run(
+                        rate,
+                        ticket=Ticket.objects.for_account(acme).get(pk=ticket.pk),
+                        user=acme_user,
+                        score=value,
+                    )
+                else:
+                    run(ticket_update, ticket=ticket, actor=acme_agent, **{kind: value})
+            except NotAllowed:
+                pass  # closed is final; rating an unsolved ticket is refused
+    incremental = _table(acme)
+    account_rebuild(account=acme)
+    assert incremental == _table(acme)
