@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Account
 from closing.models import CloseReason, TicketClosure
@@ -34,10 +34,14 @@ def root_cause_options(*, field: TicketField | None) -> list[TicketFieldOption]:
     return list(field.options.order_by("position", "number"))
 
 
-def closures_report(*, account: Account, by: str) -> list[dict]:
+def closures_report(*, account: Account, by: str, tickets: Q | None = None) -> list[dict]:
     """Explained closings counted by close reason or by root cause (``by``), most first;
-    one grouped query over the closure rows' index (account, reason|root_cause, …)."""
+    one grouped query over the closure rows' index (account, reason|root_cause, …).
+    ``tickets``: which closed tickets count (the viewer's report scope), as a filter on
+    the ticket."""
     qs = TicketClosure.objects.for_account(account)
+    if tickets is not None:
+        qs = qs.filter(tickets)
     if by == "reason":
         by_reason = qs.values("reason__title").annotate(count=Count("id")).order_by("-count")
         return [{"label": r["reason__title"], "count": r["count"]} for r in by_reason]

@@ -110,11 +110,3 @@ def explain_close(request, number: int):
     return render(
         request, "agent/explain_close.html", {"ticket": ticket, "form": form}, status=status
     )
-
-
-@agent_view
-def closures_report(request):
-    by = request.GET.get("by", "reason")
-    by = by if by in selectors.REPORT_GROUPS else "reason"
-    rows = selectors.closures_report(account=request.account, by=by)
-    return render(request, "agent/closures_report.html", {"by": by, "rows": rows})

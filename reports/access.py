@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from accounts.access import require_agent
 from accounts.models import AgentGroup, GroupMembership, User
+from accounts.roles import permissions_of
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,14 @@ class ReportScope:
     everything: bool
     agent_pk: int
     group_pks: frozenset[int]
+
+    def ticket_filter(self, prefix: str = "") -> Q:
+        """The tickets in scope (``prefix``: the path to a ticket, e.g. "ticket__")."""
+        if self.everything:
+            return Q()
+        return Q(**{f"{prefix}assignee_id": self.agent_pk}) | Q(
+            **{f"{prefix}group_id__in": sorted(self.group_pks)}
+        )
 
     def rollup_filter(self, prefix: str = "") -> Q:
         """The rollup rows (or, with a prefix, the rows about a ticket) in scope."""
@@ -32,9 +42,17 @@ class ReportScope:
         )
 
 
+def may_see_reports(viewer: User) -> bool:
+    """An agent whose role (accounts.roles) does not withhold the reports."""
+    return viewer.is_authenticated and viewer.is_agent and permissions_of(viewer).see_reports
+
+
 def report_scope(*, viewer: User) -> ReportScope:
-    """404 for end users; the admin's whole account, or the agent's own and groups'."""
+    """404 for end users, 403 for an agent whose role withholds the reports; the admin's
+    whole account, or the agent's own and groups'."""
     require_agent(viewer)
+    if not may_see_reports(viewer):
+        raise PermissionDenied
     if viewer.is_admin:
         return ReportScope(everything=True, agent_pk=viewer.pk, group_pks=frozenset())
     groups = GroupMembership.objects.for_account(viewer.account).filter(user=viewer)

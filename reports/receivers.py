@@ -2,11 +2,17 @@
 rollups once, after its transaction commits (reports.services.ticket_refresh).
 
 After commit, so the change's own queries stay as they were and a rolled-back change
-counts nothing; once per ticket and transaction however many events it wrote."""
+counts nothing; once per ticket and transaction however many events it wrote. A refresh
+that fails is logged, never turned into an error page for a change already committed:
+``rebuild_reports`` (or the ticket's next change, which recomputes it whole) mends it."""
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 class _Flush:
@@ -21,7 +27,14 @@ class _Flush:
 
         self.done = True
         for account_id, ticket_id in sorted(self.pending):
-            ticket_refresh(account_id=account_id, ticket_id=ticket_id)
+            _refresh(ticket_refresh, account_id, ticket_id)
+
+
+def _refresh(ticket_refresh, account_id: int, ticket_id: int) -> None:
+    try:
+        ticket_refresh(account_id=account_id, ticket_id=ticket_id)
+    except Exception:  # noqa: BLE001 - the change is committed; the rollup can be rebuilt
+        logger.exception("Could not refresh the reports of ticket %s", ticket_id)
 
 
 def mark(account_id: int, ticket_id: int) -> None:
@@ -29,7 +42,7 @@ def mark(account_id: int, ticket_id: int) -> None:
     if not connection.in_atomic_block:
         from reports.services import ticket_refresh
 
-        ticket_refresh(account_id=account_id, ticket_id=ticket_id)
+        _refresh(ticket_refresh, account_id, ticket_id)
         return
     # A callback registered earlier in this transaction is still listed (a rolled-back
     # savepoint removes its own).
@@ -43,7 +56,7 @@ def mark(account_id: int, ticket_id: int) -> None:
     )
     if flush is None:
         flush = _Flush()
-        transaction.on_commit(flush)
+        transaction.on_commit(flush, robust=True)
     flush.pending.add((account_id, ticket_id))
 
 

@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("closures/", views.closures, name="closures"),
 ]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from closing.selectors import REPORT_GROUPS, closures_report
 from reports import charts, exports, selectors
 from reports.access import agents_in_scope, groups_in_scope, report_scope
 from reports.forms import ReportForm
@@ -115,3 +116,14 @@ def _export(kind: str, data: selectors.Report, boards: dict):
     rows = [[name, *numbers(s)] for name, s in boards[kind]]
     first = _("Agent") if kind == "agents" else _("Group")
     return exports.csv_response(f"report-{kind}.csv", [first, *header], rows)
+
+
+@agent_view
+def closures(request):
+    """Explained closings by close reason or root cause (seed 003), over the tickets the
+    viewer's report scope holds."""
+    scope = report_scope(viewer=request.user)
+    by = request.GET.get("by", "reason")
+    by = by if by in REPORT_GROUPS else "reason"
+    rows = closures_report(account=request.account, by=by, tickets=scope.ticket_filter("ticket__"))
+    return render(request, "agent/closures_report.html", {"by": by, "rows": rows, "nav": "reports"})

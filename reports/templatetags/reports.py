@@ -3,9 +3,15 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from reports import access
 from reports.metrics import BUCKET_EDGES
 
 register = template.Library()
+
+
+@register.filter
+def may_see_reports(user) -> bool:
+    return access.may_see_reports(user)
 
 
 @register.filter
