@@ -428,6 +428,8 @@ def admins(probes=("*",)) -> dict:
 
 
 AGENT_TOLD_FORBIDDEN = {"agent": {403}}
+REPORT_READERS = {"agent": {"*"}, "admin": {"*"}, "light_agent": set()}
+NO_REPORTS = {"light_agent": {403}}
 
 
 def signed_in(probes=("*",)) -> dict:
@@ -525,7 +527,8 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/settings/macros/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/search/": Entry(SEARCH_PROBES, agents()),
-    "agent/reports/": Entry(REPORT_PROBES, agents()),
+    # The light agent's role withholds the reports (accounts.roles): told forbidden.
+    "agent/reports/": Entry(REPORT_PROBES, REPORT_READERS, also_refuse=NO_REPORTS),
     "agent/tickets/new/": Entry(
         {
             "-": lambda i: {},
@@ -552,7 +555,7 @@ TABLE: dict[str, Entry] = {
     # Close and Explain & Close (issue 27, closing/), and the closings report.
     "agent/tickets/<int:number>/close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/explain-close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
-    "agent/reports/closures/": Entry(allow=agents()),
+    "agent/reports/closures/": Entry(allow=REPORT_READERS, also_refuse=NO_REPORTS),
     # Quick actions on hover (issue 27, automations.quick_views).
     "agent/tickets/<int:number>/quick/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/settings/close-reasons/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
