@@ -51,7 +51,10 @@ def seed_report_history(account: Account, *, seed: int = 26) -> int:
         day = now - dt.timedelta(days=days_ago)
         weekend = day.weekday() >= 5
         for _ in range(rnd.randint(1, 3) if weekend else rnd.randint(4, 9)):
-            created = day.replace(hour=rnd.randint(7, 18), minute=rnd.randint(0, 59))
+            # The microsecond tells apart two tickets drawn at the same minute.
+            created = day.replace(
+                hour=rnd.randint(7, 18), minute=rnd.randint(0, 59), microsecond=len(plans)
+            )
             reply = created + dt.timedelta(minutes=rnd.lognormvariate(4.2, 1.1))
             solve = reply + dt.timedelta(hours=rnd.lognormvariate(2.5, 1.2))
             solved = solve < now - dt.timedelta(hours=6) and rnd.random() < 0.9

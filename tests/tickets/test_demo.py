@@ -55,3 +55,13 @@ def test_every_demo_ticket_page_renders(demo, client_for):
             assert client.get(f"/agent/tickets/{number}/?tab={tab}").status_code == 200
     for view in ("unsolved", "recent", "private", "solved"):
         assert client.get(f"/agent/views/{view}/", follow=True).status_code == 200
+
+
+def test_demo_knowledge_base_is_found_in_each_language(demo, client_for):
+    client = client_for(account=demo)
+    italian = client.get("/hc/kb/search/?q=rimborso", HTTP_ACCEPT_LANGUAGE="it").text
+    assert "Quando arriva il <mark>rimborso</mark>?" in italian
+    spanish = client.get("/hc/kb/search/?q=reembolso", HTTP_ACCEPT_LANGUAGE="es").text
+    assert "¿Cuándo llegará mi <mark>reembolso</mark>?" in spanish
+    # The signed-in article stays out of an anonymous visitor's results.
+    assert "Resetting your password" not in client.get("/hc/kb/search/?q=password").text

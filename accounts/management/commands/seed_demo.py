@@ -99,6 +99,9 @@ def seed_demo_tickets(account: Account) -> None:
     # Then the macros app's demo macros (in English, Italian and Spanish), if installed.
     if importlib.util.find_spec("macros.demo") is not None:
         importlib.import_module("macros.demo").seed_demo_macros(account)
+    # A small knowledge base in three languages (issue 25), if installed.
+    if importlib.util.find_spec("knowledge.demo") is not None:
+        importlib.import_module("knowledge.demo").seed_demo_articles(account)
     # And ninety days of history for the reports (issue 26), if installed.
     if importlib.util.find_spec("reports.demo") is not None:
         importlib.import_module("reports.demo").seed_report_history(account)
