@@ -8,7 +8,7 @@ Idempotent: an account that already has a category is left alone."""
 from __future__ import annotations
 
 from accounts.models import Account, User
-from knowledge.models import Category, Status, Visibility
+from knowledge.models import Category, Section, Status, Visibility
 from knowledge.services import (
     article_create,
     article_set_status,
@@ -107,7 +107,7 @@ def seed_demo_articles(account: Account) -> None:
     for locale, name in CATEGORY.items():
         category = category_save(editor=editor, category=category, locale=locale, name=name)
     assert category is not None
-    sections = {}
+    sections: dict[str, Section] = {}
     for position, (key, names) in enumerate(SECTIONS.items()):
         section = None
         for locale, name in names.items():
@@ -119,6 +119,7 @@ def seed_demo_articles(account: Account) -> None:
                 name=name,
                 position=position,
             )
+        assert section is not None
         sections[key] = section
     for position, (key, visibility, promoted, texts) in enumerate(ARTICLES):
         title, body = texts["en"]

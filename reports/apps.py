@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from accounts.portability.importing import account_imported
         from reports import receivers
         from tickets.events import ticket_changed
         from tickets.models import TicketEvent
@@ -21,4 +22,8 @@ class ReportsConfig(AppConfig):
         ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="reports.ticket_changed")
         post_save.connect(
             receivers.on_event_saved, sender=TicketEvent, dispatch_uid="reports.event_saved"
+        )
+        # An imported account's rollups are counted from its imported history.
+        account_imported.connect(
+            receivers.on_account_imported, dispatch_uid="reports.account_imported"
         )

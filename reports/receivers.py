@@ -67,3 +67,9 @@ def on_ticket_changed(sender, change, **kwargs) -> None:
 def on_event_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
         mark(instance.account_id, instance.ticket_id)
+
+
+def on_account_imported(sender, account, **kwargs) -> None:
+    from reports.services import account_rebuild
+
+    account_rebuild(account=account)

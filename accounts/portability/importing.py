@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Max, Model
+from django.dispatch import Signal
 
 from accounts.dbsession import account_context, platform_access
 from accounts.import_mapping import ImportedRow
@@ -39,6 +40,11 @@ from accounts.portability.tables import (
 from accounts.selectors import account_for_subdomain
 
 logger = logging.getLogger("sportello.operations")
+
+# Sent once an archive is loaded (account=): tables an export leaves out because they are
+# derived from others (tables.EXCLUDED, e.g. the reports' rollups) are rebuilt by their
+# apps' receivers.
+account_imported = Signal()
 
 BATCH = 500
 
@@ -94,6 +100,7 @@ def account_import(*, archive: Path, subdomain: str) -> tuple[Account, dict[str,
             with account_context(account):
                 for model in account_models():
                     loaded[model._meta.label] = _load_table(model, root, account, manifest)
+    account_imported.send(sender=Account, account=account)
     logger.info(
         "account imported",
         extra={"account": account.subdomain, "archive": str(archive), "rows": loaded},

@@ -17,11 +17,13 @@ from accounts.portability.tables import (
 )
 from api.tokens import api_token_create
 from calls.services import call_schedule
+from closing.services import reason_create, ticket_explain_and_close
 from customfields.models import OrganizationField, UserField
 from customfields.people import people_values_set
 from customfields.services import field_create
 from escalations.models import EscalationStage
 from escalations.services import escalation_create, escalation_update
+from knowledge import services as knowledge
 from macros.services import macro_create, macro_record_use
 from mailchannels.models import TicketAddress
 from mailchannels.services import mailbox_connect
@@ -163,8 +165,34 @@ def fill_account(account) -> None:
         auth_type="bearer_token",
         auth_secret="token-" + account.subdomain,
     )
+    # Seed 003: a close reason, and the solved ticket closed with it and an explanation.
+    ticket_explain_and_close(
+        ticket=second,
+        actor=agent,
+        reason=reason_create(account=account, title="Fixed"),
+        root_cause="network",
+        explanation="Replaced the switch.",
+    )
+    fill_knowledge(account, admin=admin, user=user)
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
+
+
+def fill_knowledge(account, *, admin, user) -> None:
+    """Issue 25: a category, a section, an article in two languages (two revisions), a
+    vote, a deflection and the account's knowledge-base settings."""
+    knowledge.settings_update(account=account, agents_may_edit=True)
+    category = knowledge.category_save(editor=admin, locale="en", name="Billing")
+    section = knowledge.section_save(editor=admin, category=category, locale="en", name="Refunds")
+    article = knowledge.article_create(
+        editor=admin, section=section, locale="en", title="Refunds", body="<p>5 days.</p>"
+    )
+    knowledge.article_update(
+        article=article, editor=admin, locale="it", title="Rimborsi", body="<p>5 giorni.</p>"
+    )
+    knowledge.article_set_status(article=article, editor=admin, status="published")
+    knowledge.vote_record(article=article, voter_key=f"user:{user.pk}", helpful=True)
+    knowledge.deflection_record(article=article, user=user, subject="Where is my refund?")
 
 
 def fill_views_and_macros(account, *, admin, agent, group, org, user, ticket) -> None:

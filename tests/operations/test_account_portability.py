@@ -30,6 +30,7 @@ from api.models import ApiToken
 from macros.models import Macro, MacroAttachment
 from mailchannels.models import MailboxChannel
 from notifications.models import Delivery
+from reports.models import ReportTicket
 from tests.operations.account_data import fill_account, snapshot
 from tickets.conditions import FIELDS, RELATED
 from tickets.models import Attachment, DeletedTicket, Ticket, View
@@ -138,6 +139,8 @@ def test_import_under_a_new_subdomain_gives_the_same_tables(filled, tmp_path, se
         assert not any(u.has_usable_password() for u in User.objects.filter(account=copy))
         # Numbers stay as they were; files are copies, readable under their rows.
         assert sorted(Ticket.objects.for_account(copy).values_list("number", flat=True)) == [1, 2]
+        # The reports' rollups, left out of the archive, are counted from its history.
+        assert ReportTicket.objects.for_account(copy).count() == 2
         # A deleted ticket's record keeps its number under an id of its own, one no
         # ticket has (the incremental export orders tickets and deletions by id).
         [deleted] = DeletedTicket.objects.for_account(copy)

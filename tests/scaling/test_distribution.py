@@ -55,6 +55,12 @@ ALLOWED_WITHOUT_ACCOUNT = {
 }
 ALLOWED_UNIQUE_WITHOUT_ACCOUNT = {
     "operator_email_unique": "unique email among operators only (WHERE account_id IS NULL)",
+    # One row per ticket (a one-to-one field): ticket_id is the ticket's identity value,
+    # unique in every account by construction, as servicelevels_ticketsla's primary key
+    # (below); under Citus re-keyed to (account_id, ticket_id).
+    "calls_ticketcall_ticket_id_key": "one row per ticket, by the ticket's identity id",
+    "closing_ticketclosure_ticket_id_key": "one row per ticket, by the ticket's identity id",
+    "reports_reportticket_ticket_id_key": "one row per ticket, by the ticket's identity id",
 }
 
 
