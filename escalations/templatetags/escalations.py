@@ -18,7 +18,8 @@ register = template.Library()
 @register.inclusion_tag("escalations/_panel.html", takes_context=True)
 def escalation_panel(context, ticket):
     account = context["request"].account
-    escalations = escalations_for_ticket(ticket=ticket)
+    # Ticket.escalation says whether there was ever one: no query for the others.
+    escalations = escalations_for_ticket(ticket=ticket) if ticket.escalation else []
     stages = list(stages_for_account(account=account)) if escalations else []
     return {
         "ticket": ticket,

@@ -96,7 +96,7 @@ def test_ticket_page_with_twenty_fields_costs_fixed_queries(
         )
     }
     ticket_update(ticket=ticket, actor=acme_agent, custom_fields=values)
-    assert count() == empty == 21  # the ticket page's budget (tests/bench/test_query_budgets.py)
+    assert count() == empty == 22  # the ticket page's budget (tests/bench/test_query_budgets.py)
     activity = client.get(f"/agent/tickets/{ticket.number}/?tab=activity")
     assert "Option 2" in activity.content.decode()
 

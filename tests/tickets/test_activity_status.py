@@ -93,13 +93,18 @@ def test_list_column_and_view_condition_show_the_status(acme, acme_admin, acme_u
     assert _seq_scans(client_for(agent), f"/agent/views/{view.number}/") == set()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(
             "EXPLAIN SELECT id FROM tickets_ticket WHERE account_id = %s "
             "AND activity_status = 'unread' ORDER BY updated_at DESC, id DESC LIMIT 50",
             [acme.pk],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert re.search(r"ticket_acct_activity", plan), plan
+    # With a handful of rows either index in (account, …, updated_at) serves it, the
+    # planner's pick; at a million tickets bench scenario 1u shows which.
+    assert re.search(r"Index Scan using ticket_acct_(activity|updated)", plan), plan
+    assert "Seq Scan" not in plan and "Sort" not in plan, plan
 
 
 def test_the_status_reads_in_italian(acme, acme_user, acme_agent, client_for):
