@@ -125,7 +125,10 @@ class AxeWatch:
         missed = self.missed.pop(context, {})
         if not missed or context.browser is None or not context.browser.is_connected():
             return
-        page = context.new_page()
+        try:
+            page = context.new_page()
+        except Error:  # closed since (its pages were checked as it closed): nothing to open
+            return
         for url in missed:
             # A page that answered a POST itself (a signing secret shown once) cannot be
             # opened again by its URL: its GET is refused, and there is nothing to check.

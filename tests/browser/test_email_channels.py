@@ -34,7 +34,7 @@ def test_admin_connects_a_mailbox_and_its_mail_becomes_a_ticket(
 
     page.get_by_label("Support address", exact=True).fill("support@acme.example")
     page.get_by_label("Display name", exact=True).fill("Acme Support")
-    page.get_by_label("IMAP server", exact=True).fill(dovecot.host)
+    page.get_by_label("Mail server", exact=True).fill(dovecot.host)  # IMAP, the default protocol
     page.get_by_label("Port", exact=True).fill(str(dovecot.port))
     page.get_by_label("User name", exact=True).fill("support@acme.example")
     page.get_by_label("Password", exact=True).fill("not-the-password")
