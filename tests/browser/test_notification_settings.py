@@ -22,7 +22,7 @@ def test_admin_manages_triggers_and_reads_the_delivery_log(
     page.goto(f"{acme_url}/agent/settings/triggers/")
     expect(page.get_by_role("link", name="Triggers")).to_have_attribute("aria-current", "page")
     rows = page.locator("table.triggers tbody tr")
-    expect(rows).to_have_count(7)
+    expect(rows).to_have_count(8)  # the defaults (notifications.defaults), one per row
     screenshot(page, "notifications-triggers")
 
     group_row = rows.filter(has_text="Notify group of assignment")
