@@ -1044,6 +1044,7 @@ OUTSIDE_THE_GROUP = {
     id(ATTACHMENT_PROBES): {"other", "private"},
     id(AUDIT_PROBES): {"private"},
     id(MACRO_APPLY_PROBES): {"private_shared"},
+    id(ESCALATION_PROBES): {"private"},
 }
 
 
