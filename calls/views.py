@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from calls import services
 from calls.forms import CallForm, CallLogForm
+from helpdesk.form_errors import flash_domain_error
 from tickets.access import ticket_for_agent
 from tickets.views.common import agent_view
 
@@ -19,9 +20,8 @@ def _back(number: int):
     return redirect(reverse("tickets:ticket_detail", args=[number]) + "#call")
 
 
-def _refuse(request, form=None, error: ValidationError | None = None) -> None:
-    errors = error.messages if error else [e for es in form.errors.values() for e in es]
-    messages.error(request, " ".join(str(e) for e in errors))
+def _refuse(request, form) -> None:
+    messages.error(request, " ".join(str(e) for es in form.errors.values() for e in es))
 
 
 @agent_view
@@ -35,7 +35,7 @@ def call_schedule(request, number: int):
     try:
         services.call_schedule(ticket=ticket, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _refuse(request, error=error)
+        flash_domain_error(request, error)
     else:
         messages.success(request, _("Call saved."))
     return _back(number)
@@ -52,7 +52,7 @@ def call_log(request, number: int):
     try:
         services.call_log(ticket=ticket, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _refuse(request, error=error)
+        flash_domain_error(request, error)
     else:
         messages.success(request, _("Call logged."))
     return _back(number)
