@@ -22,8 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import groups_for_account
 from automations import snooze
 from tickets.access import ticket_for_agent, view_for_agent
-from tickets.models import Ticket
-from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, for_list_rows, view_columns
+from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, list_row, view_columns
 from tickets.services import ticket_update
 from tickets.services.conflicts import TicketConflict, parse_stamp, ticket_check_fresh
 from tickets.status_selectors import custom_statuses_for_account
@@ -69,8 +68,7 @@ def _row(request, number: int, *, error: str = "", status: int = 200) -> HttpRes
         columns = view_columns(view_for_agent(viewer=request.user, number=view_number))
     ticket = ticket_for_agent(viewer=request.user, number=number)
     extra = [name for column in columns for name in column.fields]
-    found = Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk)
-    tickets = list(for_list_rows(found, extra))
+    tickets = [list_row(ticket, extra)]
     return render(
         request,
         "agent/_quick_row.html",

@@ -23,7 +23,7 @@ from knowledge.access import (
     section_for_editor,
 )
 from knowledge.forms import ArticleForm, NamedForm, SectionForm, locale_or_default
-from knowledge.models import ArticleTranslation, Section, Status
+from knowledge.models import Section, Status
 from tickets.views.common import agent_view
 
 
@@ -38,7 +38,7 @@ def _to(name: str, number: int, locale: str):
 
 
 def _section(request, number: int) -> Section:
-    section = Section.objects.for_account(request.account).filter(number=number).first()
+    section = selectors.section_for_editor(account=request.account, number=number)
     if section is None:
         raise ValidationError({"section": _("Choose a section.")})
     return section
@@ -112,10 +112,8 @@ def article_edit(request, number: int):
     article = article_for_editor(viewer=request.user, number=number)
     locale = _locale(request)
     sections = selectors.sections_for_editor(account=request.account)
-    translation = (
-        ArticleTranslation.objects.for_account(request.account)
-        .filter(article=article, locale=locale)
-        .first()
+    translation = selectors.article_translation(
+        account=request.account, article=article, locale=locale
     )
     initial = {
         "title": translation.title if translation else "",

@@ -341,3 +341,19 @@ def categories_for_editor(*, account: Account) -> QuerySet[Category]:
 def shown_article(*, account: Account, article: Article, locale: str) -> Shown:
     prefetch_related_objects([article], _translations(account))
     return shown(article, locale=locale, default=account.default_locale)
+
+
+def section_for_editor(*, account: Account, number: int) -> Section | None:
+    """The account's section by its number, or None (the editor's form says which)."""
+    return Section.objects.for_account(account).filter(number=number).first()
+
+
+def article_translation(
+    *, account: Account, article: Article, locale: str
+) -> ArticleTranslation | None:
+    """The article's version in ``locale``, if written."""
+    return (
+        ArticleTranslation.objects.for_account(account)
+        .filter(article=article, locale=locale)
+        .first()
+    )

@@ -248,6 +248,13 @@ def for_list_rows(tickets: QuerySet[Ticket], extra: Iterable[str] = ()) -> Query
     return tickets.select_related(*related).only(*ROW_FIELDS, *extra)
 
 
+def list_row(ticket: Ticket, extra: Iterable[str] = ()) -> Ticket:
+    """One ticket as a list row reads it (a row redrawn after a quick action)."""
+    return for_list_rows(
+        Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk), extra
+    ).get()
+
+
 def tickets_for_user_profile(*, viewer: User, user: User) -> QuerySet[Ticket]:
     return for_list_rows(tickets_visible_to(viewer=viewer).filter(requester=user)).order_by(
         "-created_at"

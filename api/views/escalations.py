@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework.response import Response
 
-from accounts.models import AgentGroup
+from accounts.access import group_for_agent
 from api.serializers.output import timestamp
 from api.views.base import ApiView
 from escalations.access import escalation_for_agent
@@ -113,9 +113,10 @@ class TicketEscalations(ApiView):
         group = None
         group_id = _number(data, "group_id")
         if group_id is not None:
-            group = AgentGroup.objects.for_account(request.account).filter(number=group_id).first()
-            if group is None:
-                raise ValidationError({"group_id": f"Unknown group {group_id}."})
+            try:
+                group = group_for_agent(account=request.account, number=group_id)
+            except Http404:
+                raise ValidationError({"group_id": f"Unknown group {group_id}."}) from None
         estimate, _clear = _date(data)
         escalation = escalation_create(
             ticket=ticket,
