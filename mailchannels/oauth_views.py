@@ -40,7 +40,7 @@ def allow_consent_pages(response: HttpResponse) -> HttpResponse:
         if parts.scheme in ("https", "http") and parts.netloc:
             origins.append(f"{parts.scheme}://{parts.netloc}")
     if origins:
-        policy = dict(settings.SECURE_CSP)
+        policy: dict = dict(settings.SECURE_CSP)
         policy["form-action"] = [*policy.get("form-action", []), *sorted(set(origins))]
         response._csp_config = policy  # type: ignore[attr-defined]
     return response
