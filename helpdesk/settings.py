@@ -354,7 +354,10 @@ MAILBOX_OAUTH = {
             "MAILBOX_OAUTH_MICROSOFT_TOKEN_URL",
             default="https://login.microsoftonline.com/common/oauth2/v2.0/token",
         ),
-        "scope": "offline_access https://outlook.office.com/IMAP.AccessAsUser.All",
+        "scope": (
+            "offline_access https://outlook.office.com/IMAP.AccessAsUser.All"
+            " https://outlook.office.com/POP.AccessAsUser.All"
+        ),
         "imap_host": env.str("MAILBOX_OAUTH_MICROSOFT_IMAP_HOST", default="outlook.office365.com"),
         "imap_port": env.int("MAILBOX_OAUTH_MICROSOFT_IMAP_PORT", default=993),
         "extra": {},

@@ -111,11 +111,10 @@ class ChannelForm(AccountForm):
                 "A password is stored (never shown). Leave blank to keep it."
             )
             if channel.auth != MailboxChannel.Auth.PASSWORD:
-                # Signed in with the provider's consent: no password, the consenting
-                # mailbox's name kept.
+                # Signed in with the provider's consent (XOAUTH2, over IMAP or POP3): no
+                # password, the consenting mailbox's name kept.
                 del self.fields["password"]
                 del self.fields["username"]
-                del self.fields["protocol"]
 
     @staticmethod
     def initial_for(channel: MailboxChannel) -> dict:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import secrets
 import time
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,6 +27,23 @@ from tickets.views.common import admin_view
 
 STARTED_KEY = "_sportello_mailbox_oauth"
 STARTED_FOR = 600
+
+
+def allow_consent_pages(response: HttpResponse) -> HttpResponse:
+    """For the pages whose forms start a consent (Connect, Reconnect): their policy lets
+    a form's POST end on the registered providers' consent pages. ``form-action 'self'``
+    alone makes browsers block the redirect oauth_start answers with (CSP applies
+    form-action to a submission's redirects too), and nothing happens on Connect."""
+    origins = []
+    for provider in oauth.configured():
+        parts = urlsplit((oauth.config(provider) or {}).get("authorize_url", ""))
+        if parts.scheme in ("https", "http") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    if origins:
+        policy: dict = dict(settings.SECURE_CSP)
+        policy["form-action"] = [*policy.get("form-action", []), *sorted(set(origins))]
+        response._csp_config = policy  # type: ignore[attr-defined]
+    return response
 
 
 def redirect_uri(request: HttpRequest) -> str:

@@ -169,8 +169,6 @@ def channel_update(*, channel: MailboxChannel, password: str = "", **fields: Any
     OAuth2 channel's user name is the mailbox that gave consent: kept."""
     if channel.auth != MailboxChannel.Auth.PASSWORD or not fields.get("username"):
         fields["username"] = channel.username
-    if channel.auth != MailboxChannel.Auth.PASSWORD:
-        fields["protocol"] = MailboxChannel.Protocol.IMAP  # XOAUTH2 is signed in over IMAP
     values = _channel_fields(fields)
     moved = (values["protocol"], values["host"], values["username"], values["folder"]) != (
         channel.protocol,

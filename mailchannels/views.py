@@ -17,6 +17,7 @@ from mailchannels import oauth, services
 from mailchannels.access import address_for_admin, channel_for_admin, failed_message_for_admin
 from mailchannels.fetch import channel_fetch
 from mailchannels.forms import AddressForm, ChannelForm
+from mailchannels.oauth_views import allow_consent_pages
 from mailchannels.selectors import addresses_for_account, channels_for_account, failed_messages
 from notifications import addresses as our_addresses
 from tickets.views.common import admin_view
@@ -27,7 +28,7 @@ FETCH_NOW_LIMIT = 50
 @admin_view
 def email_settings(request):
     account = request.account
-    return render(
+    response = render(
         request,
         "agent/settings/email_channels.html",
         {
@@ -40,6 +41,7 @@ def email_settings(request):
             "oauth_providers": [(p, oauth.provider_label(p)) for p in oauth.configured()],
         },
     )
+    return allow_consent_pages(response)  # Connect Microsoft 365 / Gmail
 
 
 @admin_view
@@ -138,7 +140,7 @@ def channel_edit(request, number: int):
         else:
             messages.success(request, _("Mailbox channel saved."))
             return redirect("mailchannels:channel_edit", number=channel.number)
-    return render(
+    response = render(
         request,
         "agent/settings/email_channel_form.html",
         {
@@ -149,6 +151,7 @@ def channel_edit(request, number: int):
         },
         status=400 if form.errors else 200,
     )
+    return allow_consent_pages(response)  # Reconnect
 
 
 @admin_view

@@ -99,6 +99,39 @@ def test_docker_compose_checks_the_web_service_with_readyz(docker_compose):
     assert "PROMETHEUS_MULTIPROC_DIR" not in services["migrate"]["environment"]
 
 
+def test_docker_compose_runs_the_imap_idle_watcher(docker_compose):
+    # Issue 24: `manage.py mailboxes_idle` is a service of its own, started after the
+    # migrations, with the app's environment (the keys that open stored mailbox secrets
+    # and the OAuth2 apps' credentials passed through when set).
+    import yaml
+
+    env = clean_env(
+        SECRET_KEY="x" * 50,
+        BASE_DOMAIN="helpdesk.example.com",
+        POSTGRES_PASSWORD="pw",
+        APP_DB_PASSWORD="pw2",
+        PLATFORM_DB_PASSWORD="pw3",
+        FIELD_ENCRYPTION_KEYS="k1,k2",
+        MAILBOX_OAUTH_MICROSOFT_CLIENT_ID="ms-client",
+    )
+    result = subprocess.run(
+        [docker_compose, "-f", "docker-compose.yml", "config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    idle = yaml.safe_load(result.stdout)["services"]["mailbox-idle"]
+    assert idle["command"] == ["python", "manage.py", "mailboxes_idle"]
+    assert idle["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert idle["environment"]["FIELD_ENCRYPTION_KEYS"] == "k1,k2"
+    assert idle["environment"]["MAILBOX_OAUTH_MICROSOFT_CLIENT_ID"] == "ms-client"
+    assert idle["environment"]["DATABASE_URL"].startswith("postgres://sportello_app:")
+    assert (ROOT / "mailchannels" / "management" / "commands" / "mailboxes_idle.py").is_file()
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "PLATFORM_DB_PASSWORD"])
 def test_docker_compose_refuses_to_start_without_a_required_variable(docker_compose, missing):
     env = clean_env(

@@ -201,3 +201,26 @@ def test_the_sweep_reads_every_accounts_channels_under_its_own_account(
     assert sorted(result.values()) == [1, 1]
     assert [t.subject for t in tickets(acme)] == ["For Acme"]
     assert [t.subject for t in tickets(globex)] == ["For Globex"]
+
+
+def test_reply_tokens_thread_and_email_never_makes_a_private_ticket(
+    acme, acme_agent, acme_user, channel, dovecot
+):
+    acme.private_tickets_enabled = True
+    acme.save()
+    private = make_ticket(
+        account=acme, submitter=acme_agent, requester=acme_user, public=False, body="Internal"
+    )
+    dovecot.deliver(
+        # Our reply address (its token), no References: threads into the private ticket
+        # as an internal note.
+        message(sender=acme_user.email, to=addresses.reply_address(private), text="Hello?"),
+        message(sender="new@customer.example", subject="Brand new", text="Help"),
+    )
+    assert channel_fetch(channel).imported == 2
+    note = Comment.objects.for_account(acme).filter(ticket=private).order_by("pk").last()
+    assert (note.body, note.public) == ("Hello?", False)
+    private.refresh_from_db()
+    assert private.is_private
+    new = Ticket.objects.for_account(acme).get(subject="Brand new")
+    assert not new.is_private

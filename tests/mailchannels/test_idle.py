@@ -130,3 +130,21 @@ def test_the_supervisor_watches_the_active_imap_channels(acme, support, dovecot)
         assert supervisor.threads == {}
     finally:
         supervisor.stop.set()
+
+
+def test_mail_already_waiting_when_idle_would_start_is_fetched_at_once(
+    acme, channel, dovecot, settings
+):
+    # IDLE announces only what arrives after it starts. One message per fetch and three
+    # waiting: the two the first fetch leaves are found before IDLE, not an hour later.
+    settings.MAILBOX_MESSAGES_PER_FETCH = 1
+    dovecot.deliver(*(message(subject=f"Waiting {n}") for n in range(3)))
+    thread, stop, idling = start(channel, idle_seconds=3600.0)
+    try:
+        assert eventually(lambda: Ticket.objects.for_account(acme).count() == 3)
+        assert idling.wait(PATIENCE)  # then idling, once nothing is left
+        assert idling.count == 1
+    finally:
+        stop.set()
+        thread.join(PATIENCE)
+    assert not thread.is_alive()

@@ -202,3 +202,19 @@ def test_the_provider_declining_consent_leaves_nothing(
     ).content.decode()
     assert "did not give access" in page
     assert not MailboxChannel.objects.for_account(acme).exists()
+
+
+@pytest.mark.django_db
+def test_the_pages_that_start_a_consent_let_their_forms_reach_the_provider(
+    acme, acme_admin, client_for, provider, oauth_dovecot
+):
+    # CSP form-action applies to a submission's redirects: with 'self' only, the browser
+    # blocks oauth_start's redirect to the consent page and Connect does nothing.
+    client = client_for(acme_admin)
+    policy = client.get(url("email_settings"))["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if "form-action" in p).split()
+    assert form_action == ["form-action", "'self'", provider.url]
+    channel = connected(client, provider, acme)
+    policy = client.get(url("channel_edit", channel.number))["Content-Security-Policy"]
+    assert provider.url in policy  # Reconnect
+    assert "'self'" in policy and "script-src 'self' 'nonce-" in policy  # the rest unchanged

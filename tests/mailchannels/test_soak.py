@@ -29,13 +29,22 @@ REPLY_EVERY = 10  # every tenth message answers one of the existing tickets (one
 TASK = "mailchannels.tasks.mailboxes_fetch_task"
 
 
-def _wait(predicate, what: str, seconds: float = 600) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
+STALL_SECONDS = 180.0  # no import at all for this long: the worker is stuck, give up
+
+
+def _wait(predicate, what: str, progress=lambda: 0) -> None:
+    """Waits until ``predicate()``; gives up only when ``progress()`` (the imports so far)
+    has not moved for STALL_SECONDS. A fixed deadline failed this test under load (at
+    ~3 imports/s 2,000 messages take longer than any deadline chosen on a quiet machine);
+    a stall is what a real failure looks like."""
+    last, moved = progress(), time.monotonic()
+    while not predicate():
+        now, seen = time.monotonic(), progress()
+        if seen != last:
+            last, moved = seen, now
+        elif now - moved > STALL_SECONDS:
+            pytest.fail(f"gave up waiting for {what}: stuck at {seen} for {STALL_SECONDS:.0f} s")
         time.sleep(0.2)
-    pytest.fail(f"gave up waiting for {what}")
 
 
 def _done(account) -> int:
@@ -82,13 +91,21 @@ def test_two_kills_mid_fetch_still_import_every_message_exactly_once(
         for threshold in (MESSAGES // 10, MESSAGES * 9 // 20):
             worker.start()
             publisher.send_task(TASK, queue=queue)
-            _wait(lambda t=threshold: _done(acme) >= t, f"{threshold} imports")
+            _wait(
+                lambda t=threshold: _done(acme) >= t,
+                f"{threshold} imports",
+                progress=lambda: _done(acme),
+            )
             worker.kill()
             kills.append(_done(acme))
         worker.start()
         publisher.send_task(TASK, queue=queue)  # the next beat
-        _wait(lambda: _done(acme) == MESSAGES, "every message")
-        _wait(lambda: broker.llen(queue) == 0, "the queue to drain")
+        _wait(lambda: _done(acme) == MESSAGES, "every message", progress=lambda: _done(acme))
+        _wait(
+            lambda: broker.llen(queue) == 0,
+            "the queue to drain",
+            progress=lambda: broker.llen(queue),
+        )
         time.sleep(1)
     finally:
         worker.kill()
