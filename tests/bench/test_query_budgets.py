@@ -44,6 +44,7 @@ def small_caps(monkeypatch):
     counts, estimated list counts, ids-first deep pages."""
     monkeypatch.setattr(counts, "NAV_CAP", 2)
     monkeypatch.setattr(counts, "VIEW_COUNT_CAP", 2)
+    monkeypatch.setattr(counts, "SIDEBAR_COUNT_CAP", 2)
     monkeypatch.setattr(counts, "EXACT_UP_TO", 3)
     monkeypatch.setattr(counts, "DEFERRED_JOIN_FROM", 0)
 
