@@ -137,11 +137,19 @@ def _tab_condition(viewer: User, tab: Tab) -> Q:
 
 
 def activity_list(
-    *, viewer: User, tab: Tab, status: str = "", sort: str = DEFAULT_SORT, fields: Q | None = None
+    *,
+    viewer: User,
+    tab: Tab,
+    status: str = "",
+    sort: str = DEFAULT_SORT,
+    fields: Q | None = None,
+    visible: QuerySet[Ticket] | None = None,
 ) -> QuerySet[Ticket]:
     """One tab of My activities, filtered (``fields``: portal.field_filters') and sorted;
-    the requester comes by join."""
-    qs = tickets_visible_to(viewer=viewer).filter(_tab_condition(viewer, tab))
+    the requester comes by join. ``visible``: tickets_visible_to(viewer), when the caller
+    has it already (its CC'd ticket ids are a query of their own)."""
+    visible = tickets_visible_to(viewer=viewer) if visible is None else visible
+    qs = visible.filter(_tab_condition(viewer, tab))
     if fields is not None:
         qs = qs.filter(fields)
     if status in STATUS_FILTERS:
@@ -152,12 +160,12 @@ def activity_list(
     return qs.select_related("requester", "custom_status").order_by(prefix + column, prefix + "id")
 
 
-def activity_counts(*, viewer: User) -> dict[str, int]:
+def activity_counts(*, viewer: User, visible: QuerySet[Ticket] | None = None) -> dict[str, int]:
     """Tab counts in one query, over visible tickets only; each tab's count reads its own
-    index and stops at tickets.counts.NAV_CAP ("1000+")."""
+    index and stops at tickets.counts.NAV_CAP ("1000+"). ``visible`` as activity_list's."""
     from tickets.counts import capped_counts
 
-    visible = tickets_visible_to(viewer=viewer)
+    visible = tickets_visible_to(viewer=viewer) if visible is None else visible
     return capped_counts(
         {tab.key: visible.filter(_tab_condition(viewer, tab)) for tab in tabs_for(viewer)}
     )

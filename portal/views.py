@@ -27,6 +27,7 @@ from tickets.access import attachment_for_viewer
 from tickets.attachments import attachment_response
 from tickets.counts import TicketPaginator
 from tickets.models import Channel
+from tickets.selectors import tickets_visible_to
 from tickets.services import request_solve_by_requester, ticket_create, ticket_reply
 
 PER_PAGE = 25
@@ -70,13 +71,15 @@ def home(request):
     status = status if status in selectors.STATUS_FILTERS else ""
     sort = selectors.normalise_sort(request.GET.get("sort", ""))
     filters = field_filters(viewer=viewer, params=request.GET)
+    # The list and the tab counts share one visibility (its CC'd ids read once, not twice).
+    visible = tickets_visible_to(viewer=viewer)
     tickets = selectors.activity_list(
-        viewer=viewer, tab=tab, status=status, sort=sort, fields=filters_q(filters)
+        viewer=viewer, tab=tab, status=status, sort=sort, fields=filters_q(filters), visible=visible
     )
     page = TicketPaginator(tickets, PER_PAGE).get_page(
         request.GET.get("page"), cursor=request.GET.get("cursor")
     )
-    counts = selectors.activity_counts(viewer=viewer)
+    counts = selectors.activity_counts(viewer=viewer, visible=visible)
     context = {
         "tab": tab,
         "tabs": [(t, counts[t.key]) for t in selectors.tabs_for(viewer)],

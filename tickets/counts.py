@@ -26,8 +26,11 @@ from django.utils.translation import gettext
 from tickets import keyset
 
 NAV_CAP = 1000
-# The sidebar's view counts: exact up to here, then "10k+" (issue 18).
+# A view's count (the API's views/count.json): exact up to here, then "10k+" (issue 18).
 VIEW_COUNT_CAP = 10_000
+# The sidebar's badges: exact up to here, then "1,000+" (issue 17's steering decision; the
+# list page's own count stays exact to EXACT_UP_TO). Each reads at most 1,001 entries.
+SIDEBAR_COUNT_CAP = 1_000
 EXACT_UP_TO = 10_000
 DEFERRED_JOIN_FROM = 500  # rows skipped before a page switches to ids-first
 

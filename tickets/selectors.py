@@ -447,18 +447,20 @@ def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ti
     )
 
 
-def view_counts(*, views: Iterable[View], viewer: User) -> dict[int, int]:
-    """{view number: count} for the sidebar, in one query for any number of views: each
-    exact up to VIEW_COUNT_CAP and "10k+" beyond (an index range, never a full scan).
+def view_counts(*, views: Iterable[View], viewer: User, cap: int | None = None) -> dict[int, int]:
+    """{view number: count}, in one query for any number of views: each exact up to
+    ``cap`` (the API's VIEW_COUNT_CAP, "10k+" beyond; the sidebar's SIDEBAR_COUNT_CAP,
+    "1,000+") and read as a LIMIT cap + 1 subquery (an index range, never a full scan).
     Views whose conditions do not depend on the time are compiled once per agent and
     process, until one of them is edited (counts.capped_counts_compiled)."""
     views = list(views)
+    cap = counts.VIEW_COUNT_CAP if cap is None else cap
 
     def build() -> dict[int, QuerySet[Ticket]]:
         return {view.number: view_matching(view=view, viewer=viewer) for view in views}
 
     if not all(timeless(view.conditions) for view in views):
-        return counts.capped_counts(build(), cap=counts.VIEW_COUNT_CAP)
+        return counts.capped_counts(build(), cap=cap)
     key = (
         "view_counts",
         viewer.account_id,
@@ -467,20 +469,21 @@ def view_counts(*, views: Iterable[View], viewer: User) -> dict[int, int]:
         permissions_of(viewer).ticket_access,
         tuple((view.number, json.dumps(view.conditions, sort_keys=True)) for view in views),
     )
-    return counts.capped_counts_compiled(key, Ticket, build, cap=counts.VIEW_COUNT_CAP)
+    return counts.capped_counts_compiled(key, Ticket, build, cap=cap)
 
 
 def view_counts_cached(*, views: Iterable[View], viewer: User) -> dict[int, int]:
     """view_counts for the sidebar, each kept VIEW_COUNT_CACHE_SECONDS in the shared cache
     per (account, agent, view, version of the view): on a page after the first, one
-    cache read instead of one query counting up to VIEW_COUNT_CAP entries per view
+    cache read instead of one query counting up to SIDEBAR_COUNT_CAP entries per view
     (bench/README.md, "Sort by priority, and the sidebar counts"). A count may lag the
     tickets by that long, as Zendesk's do; editing a view changes its key. Without the
     cache (Redis down), counted."""
     views = list(views)
     seconds = settings.VIEW_COUNT_CACHE_SECONDS
+    cap = counts.SIDEBAR_COUNT_CAP
     if seconds <= 0 or not views:
-        return view_counts(views=views, viewer=viewer)
+        return view_counts(views=views, viewer=viewer, cap=cap)
     keys = {
         f"view-count:{viewer.account_id}:{viewer.pk}:{v.number}:"
         f"{int(v.updated_at.timestamp() * 1000)}": v
@@ -490,14 +493,13 @@ def view_counts_cached(*, views: Iterable[View], viewer: User) -> dict[int, int]
         found = cache.get_many(list(keys))
     except Exception:  # noqa: BLE001 - any cache failure: count instead
         found = {}
-    cap = counts.VIEW_COUNT_CAP
     result = {
         keys[key].number: counts.CappedCount(cap) if value > cap else value
         for key, value in found.items()
     }
     missing = [v for v in views if v.number not in result]
     if missing:
-        fresh = view_counts(views=missing, viewer=viewer)
+        fresh = view_counts(views=missing, viewer=viewer, cap=cap)
         result.update(fresh)
         stored = {
             key: int(fresh[v.number]) + isinstance(fresh[v.number], counts.CappedCount)

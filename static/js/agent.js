@@ -103,6 +103,24 @@
     });
   }
 
+  // Quick actions on list rows: the page renders the group, stage and postpone options
+  // once (<template id="quick-menus">); a row's selects get a copy when the pointer enters
+  // the row (which shows its actions) or the keyboard focus does, before a menu can open.
+  function copyQuickMenus(event) {
+    var row = event.target.closest && event.target.closest(".ticket-row");
+    var actions = row && row.querySelector(".quick-actions");
+    var menus = document.getElementById("quick-menus");
+    if (!actions || !menus) return;
+    actions.querySelectorAll("select[data-quick-menu]:not([data-quick-filled])").forEach(function (select) {
+      var source = menus.content.querySelector('[data-quick-menu="' + select.getAttribute("data-quick-menu") + '"]');
+      if (!source) return;
+      select.append.apply(select, Array.prototype.map.call(source.options, function (o) { return o.cloneNode(true); }));
+      select.setAttribute("data-quick-filled", "");
+    });
+  }
+  document.addEventListener("pointerover", copyQuickMenus);
+  document.addEventListener("focusin", copyQuickMenus);
+
   document.addEventListener("keydown", onTypeaheadKey);
   document.addEventListener("htmx:afterSettle", function (event) {
     syncExpanded();

@@ -72,3 +72,24 @@ def test_bad_input_is_a_clear_400(acme, acme_agent, acme_user, client_for):
     client = client_for(acme_agent)
     assert _post(client, ticket, quick_action="group", quick_group="nope").status_code == 400
     assert _post(client, ticket, quick_action="explode").status_code == 400
+
+
+def test_the_menus_are_rendered_once_per_page_and_copied_into_rows(
+    acme, acme_agent, acme_user, client_for
+):
+    """The groups, stages and postpone choices are the page's (one <template>), not each
+    row's: 50 rows no longer repeat them (bench/README.md, ninth round)."""
+    first, second = _ticket(acme, acme_user), _ticket(acme, acme_user)
+    group = AgentGroup.objects.for_account(acme).first() or AgentGroup.objects.create(
+        account=acme, name="Billing"
+    )
+    page = client_for(acme_agent).get("/agent/views/unsolved/", follow=True).text
+    for ticket in (first, second):
+        assert f'id="quick-group-{ticket.number}"' in page
+        assert f'<label class="visually-hidden" for="quick-status-{ticket.number}">' in page
+    assert page.count('id="quick-menus"') == 1
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    menus = page.split('id="quick-menus"')[1].split("</template>")[0]
+    assert f'<option value="{group.number}">{group.name}</option>' in menus
+    assert '<option value="1:days">' in menus
+    assert group.name not in rows and "1:days" not in rows

@@ -212,6 +212,32 @@ def test_counts_are_one_query_for_many_views_and_capped(
     assert str(counts.CappedCount(10_000)) == "10k+"
 
 
+def test_sidebar_badges_are_capped_at_a_thousand_and_localised(
+    acme, acme_agent, client_for, monkeypatch, settings
+):
+    """Issue 17's decision: the sidebar's badges read at most 1,001 entries each and show
+    "1,000+" beyond (in the agent's language), while the API's views/count.json and the
+    list page's own count keep their caps (10,000)."""
+    from django.utils import translation
+
+    from tickets import counts
+
+    settings.VIEW_COUNT_CACHE_SECONDS = 0
+    assert counts.SIDEBAR_COUNT_CAP == 1_000 and counts.VIEW_COUNT_CAP == 10_000
+    expected = {"en": "1,000+", "it": "1.000+", "es": "1\xa0000+"}
+    for language, text in expected.items():
+        with translation.override(language):
+            assert str(counts.CappedCount(counts.SIDEBAR_COUNT_CAP)) == text
+    for i in range(3):
+        make_ticket(account=acme, submitter=acme_agent, subject=f"T{i}")
+    monkeypatch.setattr(counts, "SIDEBAR_COUNT_CAP", 2)
+    page = client_for(acme_agent).get("/agent/views/unsolved/", follow=True).text
+    assert "2+" in page.split("</nav>")[0]  # the sidebar's badge
+    assert "3 tickets" in page  # the list's own count, exact
+    views = list(views_for_agent(viewer=acme_agent))
+    assert max(view_counts(views=views, viewer=acme_agent).values()) == 3  # the API's cap
+
+
 def test_sidebar_counts_are_kept_briefly_per_agent_and_view(
     acme, acme_admin, acme_agent, django_assert_num_queries, settings, monkeypatch
 ):

@@ -94,7 +94,8 @@ def _view_page(request, view):
 
 def quick_menu(request, view_number: int = 0) -> dict:
     """What the rows' quick actions (automations.quick_views) offer: the account's groups
-    and statuses, read once per page."""
+    and statuses, read once per page, and the selects' labels, translated once per page
+    (the options themselves are rendered once, agent/_quick_menus.html)."""
     statuses = custom_statuses_for_account(account=request.account, active=True).exclude(
         category=Ticket.Status.NEW  # back to New is refused (tickets.services.ticket_update)
     )
@@ -104,6 +105,11 @@ def quick_menu(request, view_number: int = 0) -> dict:
         "groups": list(groups_for_account(account=request.account)),
         "statuses": list(statuses),
         "view": view_number,
+        "texts": {
+            "group": _("Assign to group"),
+            "status": _("Change stage"),
+            "snooze": _("Postpone"),
+        },
     }
 
 
