@@ -126,13 +126,19 @@ _DIMS = (
     "COALESCE(t.type, '')",
 )
 _SUMS = ", ".join(f"COALESCE(sum(x.amount) FILTER (WHERE x.measure = '{m}'), 0)" for m in MEASURES)
+# Summed per day, dimensions and measure first (few rows), then turned into columns.
 _DAYS = f"""
 INSERT INTO reports_reportday
     (account_id, day, group_pk, agent_pk, channel, priority, type, {", ".join(MEASURES)})
-SELECT %(account)s, x.day, {", ".join(_DIMS)}, {_SUMS}
-FROM report_rebuild x JOIN tickets_ticket t ON t.id = x.ticket_id
-WHERE t.account_id = %(account)s
-GROUP BY x.day, {", ".join(f"{n + 3}" for n in range(len(_DIMS)))}
+SELECT %(account)s, x.day, x.g, x.a, x.c, x.p, x.t, {_SUMS}
+FROM (
+    SELECT x.day, {", ".join(f"{d} AS {n}" for d, n in zip(_DIMS, "gacpt", strict=True))},
+           x.measure, sum(x.amount) AS amount
+    FROM report_rebuild x JOIN tickets_ticket t ON t.id = x.ticket_id
+    WHERE t.account_id = %(account)s
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+) x
+GROUP BY x.day, x.g, x.a, x.c, x.p, x.t
 """  # noqa: S608 - constants only
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
 _TICKETS = f"""
@@ -159,6 +165,7 @@ def account_rebuild(*, account: Account) -> int:
         cursor.execute("DELETE FROM reports_reportday WHERE account_id = %s", [account.pk])
         cursor.execute("DELETE FROM reports_reportticket WHERE account_id = %s", [account.pk])
         cursor.execute(_CONTRIBUTIONS, params)
+        cursor.execute("ANALYZE report_rebuild")  # no autovacuum for temporary tables
         cursor.execute(_DAYS, params)
         cursor.execute(_TICKETS, params)
         return cursor.rowcount
