@@ -160,6 +160,9 @@ def account_rebuild(*, account: Account) -> int:
     in one transaction. Returns the number of tickets counted."""
     params = {"account": account.pk, "zone": account.time_zone}
     with account_context(account), transaction.atomic(), connection.cursor() as cursor:
+        # Sorts and hashes of millions of rows in memory rather than on disk (this
+        # transaction only; a maintenance command, one at a time).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         # A rebuild inside an outer transaction (tests) leaves its table to the next.
         cursor.execute("DROP TABLE IF EXISTS report_rebuild")
         cursor.execute("DELETE FROM reports_reportday WHERE account_id = %s", [account.pk])
