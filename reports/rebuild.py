@@ -158,7 +158,7 @@ GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type
 def account_rebuild(*, account: Account) -> int:
     """Throw the account's rollups away and count every ticket again from its history,
     in one transaction. Returns the number of tickets counted."""
-    params = {"account": account.pk, "zone": account.time_zone}
+    params: dict[str, int | str] = {"account": account.pk, "zone": account.time_zone}
     with account_context(account), transaction.atomic(), connection.cursor() as cursor:
         # Sorts and hashes of millions of rows in memory rather than on disk (this
         # transaction only; a maintenance command, one at a time).
