@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from accounts.dbsession import account_context
 from reports import metrics
-from reports.models import ReportDay
+from reports.models import ReportDay, ReportTicket
 from reports.services import account_rebuild
 from tests.factories import (
     AccountFactory,
@@ -45,6 +45,21 @@ def _table(account):
             if counts:
                 out[key] = counts
         return out
+
+
+def _counted(account):
+    """Each ticket's ReportTicket.counted, zero counts left out."""
+    with account_context(account):
+        return {
+            row.ticket_id: {
+                "dims": row.counted["dims"],
+                "days": {
+                    day: {m: n for m, n in counts.items() if n}
+                    for day, counts in row.counted["days"].items()
+                },
+            }
+            for row in ReportTicket.objects.for_account(account)
+        }
 
 
 def _totals(account):
@@ -225,6 +240,8 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                     run(ticket_update, ticket=ticket, actor=acme_agent, **{kind: value})
             except NotAllowed:
                 pass  # closed is final; rating an unsolved ticket is refused
-    incremental = _table(acme)
+    incremental, counted = _table(acme), _counted(acme)
     account_rebuild(account=acme)
     assert incremental == _table(acme)
+    # What each ticket counted too: the next change's refresh subtracts it.
+    assert counted == _counted(acme)

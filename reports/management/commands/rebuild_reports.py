@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.management.base import BaseCommand
 
 from accounts.dbsession import platform_access
@@ -22,5 +24,7 @@ class Command(BaseCommand):
                 accounts = accounts.filter(subdomain=options["account"])
             found = list(accounts)
         for account in found:
+            started = time.monotonic()
             n = account_rebuild(account=account)
-            self.stdout.write(f"{account.subdomain}: {n} tickets counted")
+            took = time.monotonic() - started
+            self.stdout.write(f"{account.subdomain}: {n} tickets counted in {took:.1f} s")
