@@ -29,19 +29,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
-from api.serializers.output import attachment_json, timestamp, via
+from api.serializers.output import AUDIT_FIELD_NAMES, attachment_json, timestamp, via
 from tickets.models import Attachment, Channel, Ticket, TicketEvent
 
 CHANGE_SET_GAP = dt.timedelta(seconds=2)
 
-# History rows name the model's fields; Zendesk's audits name the API's.
-FIELD_NAMES = {
-    "assignee": "assignee_id",
-    "group": "group_id",
-    "requester": "requester_id",
-    "organization": "organization_id",
-    "satisfaction": "satisfaction_score",
-}
 # Foreign keys are recorded by display name: turned back into the API's numbers.
 # (A CC added or removed is recorded alone, by name: its event gives that person's number.)
 NAMED: dict[str, Any] = {
@@ -186,7 +178,7 @@ def event_json(event: TicketEvent, request, numbers: Numbers, *, audit_id: int) 
     return {
         **base,
         "type": "Change",
-        "field_name": FIELD_NAMES.get(name, name),
+        "field_name": AUDIT_FIELD_NAMES.get(name, name),
         "value": value,
         "previous_value": previous,
     }
