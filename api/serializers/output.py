@@ -297,7 +297,7 @@ def user_json(user: User, request) -> dict:
         "user_fields": people_values_json(user, request),
         "external_id": None,
         "created_at": timestamp(user.created_at),
-        "updated_at": timestamp(user.created_at),
+        "updated_at": timestamp(user.updated_at),
     }
 
 

@@ -169,8 +169,9 @@ class TicketCursorExport(CursorExport):
 
 
 class UserCursorExport(CursorExport):
-    """Users keyed on created_at: Sportello keeps no updated_at for users (their
-    ``updated_at`` in the API is their creation time too)."""
+    """Users in (updated_at, id) order: a changed user is exported again (its
+    updated_at moves on every change, a database trigger seeing to writes that bypass
+    save())."""
 
     key = "users"
 
@@ -179,7 +180,6 @@ class UserCursorExport(CursorExport):
             incremental.users_changed(account=request.account),
             key=key,
             per_page=_per_page(request),
-            field="created_at",
         )
 
     def rows_json(self, request, rows):

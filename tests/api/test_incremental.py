@@ -258,6 +258,31 @@ def test_users_organizations_and_events_in_zendesks_shape(admin_api, acme, acme_
     assert (ticket.number, "Create") in kinds and (ticket.number, "Change") in kinds
 
 
+def test_a_user_changed_after_the_walk_passed_is_exported_again(admin_api, acme, acme_user):
+    """The users' cursor follows updated_at: a sync tool sees a renamed user, whether
+    the change went through save(), save(update_fields=…) or QuerySet.update()."""
+    body = admin_api.get(f"incremental/users/cursor.json?start_time={LONG_AGO}").json()
+    assert body["end_of_stream"] and acme_user.email in {u["email"] for u in body["users"]}
+    created = User.objects.for_account(acme).get(pk=acme_user.pk).updated_at
+    User.objects.for_account(acme).filter(pk=acme_user.pk).update(name="Renamed by update")
+    after_update = User.objects.for_account(acme).get(pk=acme_user.pk)
+    assert after_update.updated_at > created
+    again = admin_api.get(body["after_url"]).json()
+    assert_matches(again, "CursorBasedExportIncrementalUsersResponse")
+    assert [(u["id"], u["name"]) for u in again["users"]] == [
+        (acme_user.number, "Renamed by update")
+    ]
+    after_update.notes = "Prefers phone"
+    after_update.save(update_fields=["notes"])
+    assert User.objects.for_account(acme).get(pk=acme_user.pk).updated_at > (
+        after_update.updated_at
+    )
+    # A write that changes nothing moves nothing.
+    same = User.objects.for_account(acme).get(pk=acme_user.pk)
+    User.objects.for_account(acme).filter(pk=acme_user.pk).update(notes="Prefers phone")
+    assert User.objects.for_account(acme).get(pk=acme_user.pk).updated_at == same.updated_at
+
+
 ENDPOINTS = [
     "incremental/tickets/cursor.json",
     "incremental/tickets.json",
