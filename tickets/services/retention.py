@@ -144,11 +144,10 @@ def _delete_in_batches(account: Account, queryset: QuerySet[Ticket] | QuerySet[A
         attachments = Attachment.objects.for_account(account).filter(**{key: ids})
         with transaction.atomic():
             files = [a.file for a in attachments if a.file.name]
-            rows = model.objects.for_account(account).filter(pk__in=ids)
             if model is Ticket:  # the incremental exports report each deletion
-                tickets_delete_recorded(rows)
+                tickets_delete_recorded(Ticket.objects.for_account(account).filter(pk__in=ids))
             else:
-                rows.delete()
+                model.objects.for_account(account).filter(pk__in=ids).delete()
         for file in files:
             file.storage.delete(str(file.name))
         deleted += len(ids)
