@@ -398,6 +398,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Sync tools read changes since their last updated_at (Zendesk's watermark; the
+    # incremental users export walks it). On PostgreSQL a trigger also moves it for
+    # writes that bypass save() (QuerySet.update, save(update_fields=...)): migration 0022.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
     # Every account's users and the operators: on the platform's connection (users are
@@ -427,6 +431,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.Index(fields=["account", "role", "name"], name="user_account_role"),
             # The admins' list of users, by name, in keyset pages (tests/bench).
             models.Index(fields=["account", "name", "id"], name="user_account_name"),
+            # The incremental users export's keyset walk (account, updated_at, id).
+            models.Index(fields=["account", "updated_at", "id"], name="user_acct_updated"),
         ]
 
     def __str__(self) -> str:

@@ -29,19 +29,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
-from api.serializers.output import attachment_json, timestamp, via
+from api.serializers.output import AUDIT_FIELD_NAMES, attachment_json, timestamp, via
+from tickets.audit_extras import extras_between
 from tickets.models import Attachment, Channel, Ticket, TicketEvent
 
 CHANGE_SET_GAP = dt.timedelta(seconds=2)
 
-# History rows name the model's fields; Zendesk's audits name the API's.
-FIELD_NAMES = {
-    "assignee": "assignee_id",
-    "group": "group_id",
-    "requester": "requester_id",
-    "organization": "organization_id",
-    "satisfaction": "satisfaction_score",
-}
 # Foreign keys are recorded by display name: turned back into the API's numbers.
 # (A CC added or removed is recorded alone, by name: its event gives that person's number.)
 NAMED: dict[str, Any] = {
@@ -186,7 +179,7 @@ def event_json(event: TicketEvent, request, numbers: Numbers, *, audit_id: int) 
     return {
         **base,
         "type": "Change",
-        "field_name": FIELD_NAMES.get(name, name),
+        "field_name": AUDIT_FIELD_NAMES.get(name, name),
         "value": value,
         "previous_value": previous,
     }
@@ -198,4 +191,25 @@ def _is_public(event: TicketEvent) -> bool:
 
 def audits_json(audits: list[Audit], ticket: Ticket, request) -> list[dict]:
     numbers = Numbers(ticket.account, audits)
-    return [audit_json(audit, ticket, request, numbers) for audit in audits]
+    out = [audit_json(audit, ticket, request, numbers) for audit in audits]
+    _add_extras(audits, out, ticket)
+    return out
+
+
+def _add_extras(audits: list[Audit], out: list[dict], ticket: Ticket) -> None:
+    """Other apps' events (the emails triggers sent: Notification) join the change set
+    that was being recorded when they were: the latest audit begun at or before them,
+    within CHANGE_SET_GAP of its last row. One query for the page."""
+    if not audits:
+        return
+    by_time = sorted(zip(audits, out, strict=True), key=lambda pair: pair[0].first.created_at)
+    start = by_time[0][0].first.created_at
+    end = max(a.events[-1].created_at for a in audits) + CHANGE_SET_GAP
+    for extra in extras_between(ticket, start, end):
+        owner = None
+        for audit, body in by_time:
+            if audit.first.created_at > extra.at:
+                break
+            owner = (audit, body)
+        if owner and extra.at - owner[0].events[-1].created_at <= CHANGE_SET_GAP:
+            owner[1]["events"].append(extra.event)

@@ -133,6 +133,22 @@ def time_page(qs: QuerySet, *, start_time: int, per_page: int, field: str) -> Ti
     return TimePage(rows, last_second + 1, not more)
 
 
+def time_pages_merged(first: TimePage, second: TimePage, *, field: str) -> TimePage:
+    """Two streams' pages from one start_time as one page (live tickets and deletions):
+    each page holds all of its stream's rows before its end_time, so the merged page
+    ends at the earlier end of a stream that has more, and keeps the rows before it from
+    both; the rest come in the next page. Both at their end: everything."""
+    open_ends = [p.end_time for p in (first, second) if not p.end_of_stream]
+    rows = [*first.rows, *second.rows]
+    if not open_ends:
+        end = max(first.end_time, second.end_time)
+    else:
+        end = min(open_ends)
+        rows = [r for r in rows if getattr(r, field).timestamp() < end]
+    rows.sort(key=lambda r: (getattr(r, field), r.pk))
+    return TimePage(rows, end, not open_ends)
+
+
 def tickets_changed(*, account: Account) -> QuerySet[Ticket]:
     return Ticket.objects.for_account(account)
 

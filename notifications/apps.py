@@ -14,6 +14,10 @@ class NotificationsConfig(AppConfig):
         from tickets.events import ticket_changed
 
         ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="notifications.triggers")
+        from notifications.audit_events import trigger_notifications
+        from tickets.audit_extras import register_reader
+
+        register_reader(trigger_notifications)  # the audits' Notification events
         account_created.connect(
             receivers.on_account_created, dispatch_uid="notifications.account_created"
         )

@@ -297,7 +297,7 @@ def user_json(user: User, request) -> dict:
         "user_fields": people_values_json(user, request),
         "external_id": None,
         "created_at": timestamp(user.created_at),
-        "updated_at": timestamp(user.created_at),
+        "updated_at": timestamp(user.updated_at),
     }
 
 
@@ -376,6 +376,17 @@ def sideloads(tickets: list[Ticket], request) -> dict:
     return out
 
 
+# History rows and services name the model's fields; Zendesk's audits name the API's
+# (the write endpoints' audits and api.audits' history read alike).
+AUDIT_FIELD_NAMES = {
+    "assignee": "assignee_id",
+    "group": "group_id",
+    "requester": "requester_id",
+    "organization": "organization_id",
+    "satisfaction": "satisfaction_score",
+}
+
+
 def audit_json(
     ticket: Ticket, request, *, actor: User, comment: Comment | None, changes: dict, created: bool
 ) -> dict:
@@ -397,7 +408,7 @@ def audit_json(
         events.append(
             {
                 "type": "Create" if created else "Change",
-                "field_name": name,
+                "field_name": AUDIT_FIELD_NAMES.get(name, name),
                 "value": _event_value(new),
                 "previous_value": None if created else _event_value(old),
             }

@@ -169,8 +169,9 @@ class TicketCursorExport(CursorExport):
 
 
 class UserCursorExport(CursorExport):
-    """Users keyed on created_at: Sportello keeps no updated_at for users (their
-    ``updated_at`` in the API is their creation time too)."""
+    """Users in (updated_at, id) order: a changed user is exported again (its
+    updated_at moves on every change, a database trigger seeing to writes that bypass
+    save())."""
 
     key = "users"
 
@@ -179,7 +180,6 @@ class UserCursorExport(CursorExport):
             incremental.users_changed(account=request.account),
             key=key,
             per_page=_per_page(request),
-            field="created_at",
         )
 
     def rows_json(self, request, rows):
@@ -196,13 +196,16 @@ class TimeExport(IncrementalView):
     def rows_json(self, request, rows: list) -> list:
         raise NotImplementedError
 
+    def time_page(self, request, start: int) -> incremental.TimePage:
+        return incremental.time_page(
+            self.queryset(request), start_time=start, per_page=_per_page(request), field=self.field
+        )
+
     def get(self, request):
         start = _start_time(request)
         if isinstance(start, Response):
             return start
-        page = incremental.time_page(
-            self.queryset(request), start_time=start, per_page=_per_page(request), field=self.field
-        )
+        page = self.time_page(request, start)
         rows = self.rows_json(request, page.rows)
         return Response(
             {
@@ -216,9 +219,21 @@ class TimeExport(IncrementalView):
 
 
 class TicketTimeExport(TimeExport):
-    """Live tickets only: the deleted are reported by the cursor-based export."""
+    """Live tickets and deleted ones (status "deleted", at the time of their deletion),
+    one time order through both, as the cursor-based export gives them."""
 
     key = "tickets"
+
+    def time_page(self, request, start: int) -> incremental.TimePage:
+        per_page = _per_page(request)
+        live = super().time_page(request, start)
+        gone = incremental.time_page(
+            incremental.tickets_deleted(account=request.account),
+            start_time=start,
+            per_page=per_page,
+            field=self.field,
+        )
+        return incremental.time_pages_merged(live, gone, field=self.field)
 
     def queryset(self, request):
         account = request.account

@@ -205,3 +205,34 @@ def test_listing_audits_is_a_fixed_number_of_queries(agent_api, acme, acme_agent
         return len(queries)
 
     assert count_for_history_of(1) == count_for_history_of(8)
+
+
+def test_the_emails_triggers_sent_are_notification_events_of_their_change_set(
+    agent_api, acme, acme_agent, acme_user
+):
+    from notifications.models import Delivery
+
+    ticket = make_ticket(account=acme, submitter=acme_user, body="Help", channel="portal")
+    later(ticket, 5)
+    Delivery.objects.for_account(acme).update(created_at=F("created_at") - dt.timedelta(minutes=5))
+    comment_add(ticket=ticket, author=acme_agent, body="Here to help.", public=True)
+    sent = Delivery.objects.for_account(acme).filter(ticket=ticket, kind="trigger")
+    reply_email = sent.filter(recipient=acme_user).latest("created_at")
+
+    body = agent_api.get(f"tickets/{ticket.number}/audits.json").json()
+    assert_matches(body, "TicketAuditsResponseNoneCursor")
+    *_, reply = body["audits"]
+    notes = [e for e in reply["events"] if e["type"] == "Notification"]
+    assert [e["type"] for e in reply["events"]][0] == "Comment"
+    assert any(
+        n["recipients"] == [acme_user.number]
+        and n["subject"] == reply_email.subject
+        and n["via"]["channel"] == "rule"
+        and n["via"]["source"]["rel"] == "trigger"
+        for n in notes
+    ), notes
+    # Every email of the ticket is in exactly one audit.
+    everywhere = [e for a in body["audits"] for e in a["events"] if e["type"] == "Notification"]
+    assert sum(len(n["recipients"]) for n in everywhere) == sent.exclude(recipient=None).count()
+    shown = agent_api.get(f"tickets/{ticket.number}/audits/{reply['id']}.json").json()
+    assert shown["audit"]["events"] == reply["events"]

@@ -19,8 +19,9 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from tests.api.zendesk import _as_json_schema
 from tests.factories import make_ticket
-from tickets.models import Ticket
+from tickets.models import DeletedTicket, Ticket
 from tickets.services import ticket_delete, ticket_update
+from tickets.services.retention import retention_policy_update, retention_run
 
 EXTRACT = Path(__file__).parent / "zendesk" / "oas-incremental.json"
 LONG_AGO = int(time.time()) - 3600
@@ -179,6 +180,57 @@ def test_time_based_ticket_export(admin_api, acme):
     assert [t["subject"] for t in rows] == [f"T{i}" for i in range(5)]
 
 
+def _backdate_deletion(ticket, minutes: int) -> None:
+    at = timezone.now() - dt.timedelta(minutes=minutes)
+    DeletedTicket.objects.for_account(ticket.account).filter(pk=ticket.pk).update(updated_at=at)
+
+
+def test_time_based_export_reports_deleted_tickets_in_time_order(admin_api, acme, acme_agent):
+    tickets = [make_ticket(account=acme, subject=f"T{i}") for i in range(6)]
+    for i, ticket in enumerate(tickets):
+        _backdate(ticket, 50 - i)
+    for i in (1, 4):  # deleted, at minutes 30 and 20 before now: after every live row
+        ticket_delete(ticket=tickets[i], actor=acme_agent)
+        _backdate_deletion(tickets[i], 30 - 10 * (i // 4))
+    rows, url = [], f"incremental/tickets.json?start_time={LONG_AGO}&per_page=2"
+    for _ in range(10):
+        body = admin_api.get(url).json()
+        assert_matches(body, "TimeBasedExportIncrementalTicketsResponse")
+        rows += body["tickets"]
+        if body["end_of_stream"]:
+            break
+        url = body["next_page"]
+    assert [(t["subject"], t["status"]) for t in rows] == [
+        ("T0", "new"),
+        ("T2", "new"),
+        ("T3", "new"),
+        ("T5", "new"),
+        ("T1", "deleted"),
+        ("T4", "deleted"),
+    ]
+
+
+def test_tickets_the_retention_pass_deletes_are_reported(admin_api, acme, acme_admin):
+    kept = make_ticket(account=acme, subject="Kept")
+    gone = make_ticket(account=acme, subject="Expired")
+    old = timezone.now() - dt.timedelta(days=800)
+    Ticket.objects.for_account(acme).filter(pk=gone.pk).update(
+        status="closed", last_activity_at=old
+    )
+    retention_policy_update(
+        account=acme, actor=acme_admin, closed_ticket_months=12, attachment_months=None
+    )
+    assert retention_run(account=acme, dry_run=False).tickets == 1
+    for url in (
+        f"incremental/tickets.json?start_time={LONG_AGO}",
+        f"incremental/tickets/cursor.json?start_time={LONG_AGO}",
+    ):
+        body = admin_api.get(url).json()
+        assert ("Expired", "deleted") in [(t["subject"], t["status"]) for t in body["tickets"]]
+        assert ("Kept", "new") in [(t["subject"], t["status"]) for t in body["tickets"]]
+    assert kept.number != gone.number
+
+
 def test_time_based_pages_never_loop_on_one_busy_second(admin_api, acme):
     at = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10)
     for i in range(4):
@@ -204,6 +256,31 @@ def test_users_organizations_and_events_in_zendesks_shape(admin_api, acme, acme_
     assert_matches(events, "ExportIncrementalTicketEventsResponse")
     kinds = [(e["ticket_id"], e["child_events"][0]["event_type"]) for e in events["ticket_events"]]
     assert (ticket.number, "Create") in kinds and (ticket.number, "Change") in kinds
+
+
+def test_a_user_changed_after_the_walk_passed_is_exported_again(admin_api, acme, acme_user):
+    """The users' cursor follows updated_at: a sync tool sees a renamed user, whether
+    the change went through save(), save(update_fields=…) or QuerySet.update()."""
+    body = admin_api.get(f"incremental/users/cursor.json?start_time={LONG_AGO}").json()
+    assert body["end_of_stream"] and acme_user.email in {u["email"] for u in body["users"]}
+    created = User.objects.for_account(acme).get(pk=acme_user.pk).updated_at
+    User.objects.for_account(acme).filter(pk=acme_user.pk).update(name="Renamed by update")
+    after_update = User.objects.for_account(acme).get(pk=acme_user.pk)
+    assert after_update.updated_at > created
+    again = admin_api.get(body["after_url"]).json()
+    assert_matches(again, "CursorBasedExportIncrementalUsersResponse")
+    assert [(u["id"], u["name"]) for u in again["users"]] == [
+        (acme_user.number, "Renamed by update")
+    ]
+    after_update.notes = "Prefers phone"
+    after_update.save(update_fields=["notes"])
+    assert User.objects.for_account(acme).get(pk=acme_user.pk).updated_at > (
+        after_update.updated_at
+    )
+    # A write that changes nothing moves nothing.
+    same = User.objects.for_account(acme).get(pk=acme_user.pk)
+    User.objects.for_account(acme).filter(pk=acme_user.pk).update(notes="Prefers phone")
+    assert User.objects.for_account(acme).get(pk=acme_user.pk).updated_at == same.updated_at
 
 
 ENDPOINTS = [

@@ -96,3 +96,14 @@ def test_the_event_export_reads_events_by_time_from_an_index(api_for, acme, acme
         r"\s+Index Cond: \(\(account_id = \d+\) AND \(created_at >=",
         joined,
     ), joined
+
+
+def test_the_user_export_walks_its_updated_at_index(api_for, acme, acme_admin):
+    api = api_for(acme_admin)
+    first = api.get(f"incremental/users/cursor.json?start_time={LONG_AGO}&per_page=1").json()
+    joined = "\n".join(_plans(api, first["after_url"]))
+    assert re.search(
+        r"using user_acct_updated on accounts_user[^\n]*\n"
+        r"\s+Index Cond: \(\(account_id = \d+\) AND \(ROW\(updated_at, id\) >",
+        joined,
+    ), joined

@@ -160,7 +160,17 @@ def test_update_fields_and_audit_lists_changes(agent_api, acme, acme_agent):
     assert ticket["tags"] == ["billing"]
     assert ticket["due_at"] == "2026-12-24T10:00:00Z"
     changed = {e["field_name"] for e in response.json()["audit"]["events"] if e["type"] == "Change"}
-    assert {"status", "priority", "assignee", "group", "tags"} <= changed
+    # Zendesk's names, as the ticket's audits read from the history give them.
+    assert {"status", "priority", "assignee_id", "group_id", "tags"} <= changed
+    events = {e["field_name"]: e for e in response.json()["audit"]["events"]}
+    assert events["assignee_id"]["value"] == acme_agent.number
+    assert events["group_id"]["value"] == group.number
+    number = response.json()["ticket"]["id"]
+    history = agent_api.get(f"tickets/{number}/audits.json").json()["audits"][-1]
+    assert {e["field_name"] for e in history["events"] if e["type"] == "Change"} >= {
+        "assignee_id",
+        "group_id",
+    }
 
 
 def test_audit_ids_are_unique_and_grow(agent_api, acme, acme_agent):

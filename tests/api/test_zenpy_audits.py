@@ -27,7 +27,9 @@ def test_zenpy_reads_audits_and_changes_tags(zenpy):  # noqa: F811
 
     assert len(audits) == 4
     created, updated, added, removed = audits
-    assert [e["type"] for e in created.events] == ["Create", "Comment"]
+    # The requester's "request received" email, as Zendesk lists it: a Notification.
+    assert [e["type"] for e in created.events] == ["Create", "Comment", "Notification"]
+    assert created.events[2]["via"]["source"]["rel"] == "trigger"
     comment = next(e for e in updated.events if e["type"] == "Comment")
     assert comment["body"] == "Internal: firmware" and comment["public"] is False
     assert {"field_name": "priority", "value": "high"}.items() <= next(

@@ -25,6 +25,7 @@ from accounts.dbsession import account_context
 from accounts.models import Account, User
 from tickets.models import Attachment, RetentionPolicy, Ticket
 from tickets.selectors import retention_policy_for
+from tickets.services.tickets import tickets_delete_recorded
 
 logger = logging.getLogger("sportello.operations")
 
@@ -143,7 +144,10 @@ def _delete_in_batches(account: Account, queryset: QuerySet[Ticket] | QuerySet[A
         attachments = Attachment.objects.for_account(account).filter(**{key: ids})
         with transaction.atomic():
             files = [a.file for a in attachments if a.file.name]
-            model.objects.for_account(account).filter(pk__in=ids).delete()
+            if model is Ticket:  # the incremental exports report each deletion
+                tickets_delete_recorded(Ticket.objects.for_account(account).filter(pk__in=ids))
+            else:
+                model.objects.for_account(account).filter(pk__in=ids).delete()
         for file in files:
             file.storage.delete(str(file.name))
         deleted += len(ids)

@@ -418,6 +418,31 @@ def tickets_bulk_update(
     return changes
 
 
+def tickets_delete_recorded(tickets: QuerySet[Ticket]) -> int:
+    """Delete the tickets, leaving for each a DeletedTicket row, so the incremental
+    exports (cursor and time-based) report the deletion with status "deleted" and a sync
+    tool removes its copy: an agent's delete and the retention pass alike. Call it inside
+    the transaction that deletes."""
+    rows = list(
+        tickets.values_list(
+            "account_id", "pk", "number", "subject", "requester__number", "created_at"
+        )
+    )
+    DeletedTicket.objects.bulk_create(
+        DeletedTicket(
+            account_id=account_id,
+            id=pk,
+            number=number,
+            subject=subject,
+            requester_number=requester,
+            created_at=created,
+        )
+        for account_id, pk, number, subject, requester, created in rows
+    )
+    tickets.filter(pk__in=[row[1] for row in rows]).delete()
+    return len(rows)
+
+
 @transaction.atomic
 def ticket_delete(*, ticket: Ticket, actor: User) -> None:
     """Agents of the ticket's account delete it (Zendesk's default agent role may), with
@@ -426,16 +451,7 @@ def ticket_delete(*, ticket: Ticket, actor: User) -> None:
         raise NotAllowed(_("Only agents can delete tickets."))
     require_permission(actor, "delete_tickets")
     with transaction.atomic():
-        # The incremental export reports the deletion (status "deleted").
-        DeletedTicket.objects.create(
-            account_id=ticket.account_id,
-            id=ticket.pk,
-            number=ticket.number,
-            subject=ticket.subject,
-            requester_number=ticket.requester.number,
-            created_at=ticket.created_at,
-        )
-        Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).delete()
+        tickets_delete_recorded(Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk))
         audit_record(
             account=ticket.account,
             actor=actor,

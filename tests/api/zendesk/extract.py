@@ -33,6 +33,14 @@ SCHEMAS = [
     "TicketResponse",
     "UsersResponse",
     "OrganizationsResponse",
+    "CustomStatusesResponse",
+    "TicketFieldsResponse",
+    "TicketFormsResponse",
+    "UserFieldsResponse",
+    "OrganizationFieldsResponse",
+    "ViewsResponse",
+    "ViewCountResponse",
+    "SLAPoliciesResponse",
 ]
 EXAMPLES = [
     "UserRequestExample",
