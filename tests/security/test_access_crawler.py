@@ -364,6 +364,12 @@ KB_READERS = {
     "agent": {"public", "signed_in", "internal"},
     "admin": {"public", "signed_in", "internal"},
 }
+# An article's image: whoever may read the article, and editors (a draft's too).
+KB_IMAGE_PROBES = {
+    name: (lambda i, name=name: {"token": i[f"kb_image_{name}"]})
+    for name in ("public", "signed_in", "internal", "draft")
+} | {"globex": lambda i: {"token": i["globex_kb_image"]}}
+KB_IMAGE_READERS = KB_READERS | {"admin": {"public", "signed_in", "internal", "draft"}}
 KB_MINE_FOR_ALL = {role: {"mine"} for role in ROLES}
 KB_EDITOR_ARTICLES = {"admin": {"public", "signed_in", "internal", "draft"}}
 NO_KWARGS = {"-": lambda i: {}}
@@ -831,6 +837,7 @@ TABLE: dict[str, Entry] = {
     "hc/kb/categories/<int:number>/": Entry(KB_CATEGORY_PROBES, KB_MINE_FOR_ALL),
     "hc/kb/sections/<int:number>/": Entry(KB_SECTION_PROBES, KB_MINE_FOR_ALL),
     "hc/kb/articles/<int:number>/": Entry(KB_ARTICLE_PROBES, KB_READERS),
+    "hc/kb/images/<str:token>/": Entry(KB_IMAGE_PROBES, KB_IMAGE_READERS),
     # POST only: a vote without a choice changes nothing, answered by a redirect back.
     "hc/kb/articles/<int:number>/vote/": Entry(KB_ARTICLE_PROBES, {role: {"?*"} for role in ROLES}),
     # POST only, by end users who may read the article (agents' are not recorded).
@@ -1184,6 +1191,7 @@ def state_fingerprint() -> tuple:
         "knowledge_articlerevision",
         "knowledge_articlevote",
         "knowledge_deflection",
+        "knowledge_articleimage",
         "reports_reportday",
         "reports_reportticket",
     ]
