@@ -6,6 +6,8 @@ deflections)."""
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -128,6 +130,34 @@ def related_articles(
         account,
     )[:5]
     return [shown(a, locale=locale, default=account.default_locale) for a in qs]
+
+
+# An article's address in a comment, as "Link an article" inserts it.
+_ARTICLE_LINK = re.compile(r"/hc/kb/articles/(\d{1,9})/")
+SHARED = 10
+
+
+def shared_articles(
+    *, account: Account, viewer: User | AnonymousUser, texts: Iterable[str], locale: str
+) -> list[Shown]:
+    """Seed 004's "Shared resources": the articles linked in the given comments (the
+    request page's, public ones) that the viewer may read, in the order first shared.
+    No query when no comment links one."""
+    numbers: dict[int, None] = {}
+    for text in texts:
+        for match in _ARTICLE_LINK.finditer(text or ""):
+            numbers.setdefault(int(match.group(1)), None)
+    if not numbers:
+        return []
+    wanted = list(numbers)[:SHARED]
+    found = {
+        a.number: a
+        for a in _with_translations(
+            published_for(account=account, viewer=viewer).filter(number__in=wanted), account
+        )
+    }
+    default = account.default_locale
+    return [shown(found[n], locale=locale, default=default) for n in wanted if n in found]
 
 
 # --- Search -----------------------------------------------------------------------------

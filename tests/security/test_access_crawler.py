@@ -861,6 +861,8 @@ TABLE: dict[str, Entry] = {
     "agent/knowledge/articles/<int:number>/revisions/<int:revision>/restore/": Entry(
         KB_REVISION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    # The reply box's "Link an article": any agent, the published articles agents read.
+    "agent/knowledge/links/": Entry(SEARCH_PROBES, agents()),
     "agent/knowledge/categories/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/knowledge/categories/<int:number>/": Entry(
         KB_CATEGORY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
