@@ -387,3 +387,44 @@ def article_translation(
         .filter(article=article, locale=locale)
         .first()
     )
+
+
+# --- The Help Center API (api/views/help_center.py) -------------------------------------
+
+
+def api_articles(*, account: Account, viewer: User) -> QuerySet[Article]:
+    """What the API lists: editors every article but archived ones (drafts too, as
+    Zendesk's agents see them), anyone else the published ones they may read."""
+    from knowledge.access import may_edit
+
+    qs = (
+        Article.objects.for_account(account).exclude(status=Status.ARCHIVED)
+        if may_edit(viewer)
+        else published_for(account=account, viewer=viewer)
+    )
+    return _with_translations(
+        qs.select_related("section", "author").order_by("position", "number"), account
+    )
+
+
+def api_article(*, account: Account, viewer: User, number: int) -> Article | None:
+    return api_articles(account=account, viewer=viewer).filter(number=number).first()
+
+
+def api_sections(*, account: Account) -> QuerySet[Section]:
+    return (
+        Section.objects.for_account(account)
+        .select_related("category")
+        .order_by("position", "number")
+    )
+
+
+def api_categories(*, account: Account) -> QuerySet[Category]:
+    return Category.objects.for_account(account).order_by("position", "number")
+
+
+def api_articles_by_pk(*, account: Account, viewer: User, pks: list[int]) -> dict[int, Article]:
+    """The search hits' articles with what the API shows of them (two queries)."""
+    if not pks:
+        return {}
+    return {a.pk: a for a in api_articles(account=account, viewer=viewer).filter(pk__in=pks)}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchVector
-from django.core.files.uploadedfile import UploadedFile
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Value
 from django.utils import timezone
@@ -19,8 +19,8 @@ from knowledge.models import (
     LOCALES,
     SEARCH_CONFIGS,
     Article,
-    ArticleRevision,
     ArticleImage,
+    ArticleRevision,
     ArticleTranslation,
     ArticleVote,
     Category,

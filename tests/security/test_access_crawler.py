@@ -371,6 +371,26 @@ KB_IMAGE_PROBES = {
 } | {"globex": lambda i: {"token": i["globex_kb_image"]}}
 KB_IMAGE_READERS = KB_READERS | {"admin": {"public", "signed_in", "internal", "draft"}}
 KB_MINE_FOR_ALL = {role: {"mine"} for role in ROLES}
+# The Help Center API: token users read what the help center shows them, editors drafts too.
+KB_API_READERS = {
+    role: names for role, names in KB_READERS.items() if role not in ("anonymous", "outsider")
+} | {"admin": {"public", "signed_in", "internal", "draft"}}
+
+
+def kb_api(entries: dict) -> dict:
+    """Each Help Center API route twice: without a locale, and with one (Italian)."""
+    table = {}
+    for route, entry in entries.items():
+        table[f"api/v2/help_center/{route}"] = entry
+        probes = {
+            name: (lambda i, of=of: of(i) | {"locale": "it"}) for name, of in entry.probes.items()
+        }
+        table[f"api/v2/help_center/<hclocale:locale>/{route}"] = Entry(
+            probes, entry.allow, api=True
+        )
+    return table
+
+
 KB_EDITOR_ARTICLES = {"admin": {"public", "signed_in", "internal", "draft"}}
 NO_KWARGS = {"-": lambda i: {}}
 
@@ -970,6 +990,17 @@ TABLE: dict[str, Entry] = {
     # POST only, by the ticket's requester (a GET is 405 for everyone).
     "api/v2/tickets/<num:number>/satisfaction_rating": Entry(
         TICKET_PROBES, {"end_user": {"mine"}}, api=True
+    ),
+    **kb_api(
+        {
+            "articles": Entry(allow=signed_in(), api=True),
+            "articles/search": Entry(API_SEARCH_PROBES, signed_in(), api=True),
+            "articles/<num:number>": Entry(KB_ARTICLE_PROBES, KB_API_READERS, api=True),
+            # POST only, by editors; an empty body changes nothing (422).
+            "sections/<num:number>/articles": Entry(KB_SECTION_PROBES, {"admin": {"?*"}}, api=True),
+            "sections": Entry(allow=signed_in(), api=True),
+            "categories": Entry(allow=signed_in(), api=True),
+        }
     ),
     "api/v2/custom_statuses": Entry(allow=agents(), api=True),
     "api/v2/custom_statuses/<num:number>": Entry(CUSTOM_STATUS_PROBES, agents(("mine",)), api=True),
