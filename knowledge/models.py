@@ -225,7 +225,7 @@ def image_upload_to(instance: ArticleImage, filename: str) -> str:
 class ArticleImage(TenantModel):
     """An image uploaded into an article's body, under the account's attachment rules
     (tickets.attachments) and answered as tickets' files are. Its address
-    (``/kb/images/<token>/``) is the only image source an article body keeps
+    (``/hc/kb/images/<token>/``) is the only image source an article body keeps
     (knowledge.text); it is served to whoever may read its article, and to editors."""
 
     article = models.ForeignKey(

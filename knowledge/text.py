@@ -34,11 +34,11 @@ MAX_BODY_CHARS = 200_000
 # The only image source a body keeps: an image uploaded to the account
 # (knowledge.models.ArticleImage, served by knowledge.hc_views.image on the account's
 # own subdomain, so a relative address cannot point at another account's files).
-IMAGE_SRC = re.compile(r"/kb/images/[A-Za-z0-9_-]{16,64}/")
+IMAGE_SRC = re.compile(r"/hc/kb/images/[A-Za-z0-9_-]{16,64}/")
 
 
 def image_url(token: str) -> str:
-    return f"/kb/images/{token}/"
+    return f"/hc/kb/images/{token}/"
 
 
 def _keep(tag: str, attribute: str, value: str) -> str | None:
@@ -68,7 +68,7 @@ def clean_line(value: str, *, max_length: int) -> str:
 
 def image_tokens(body: str) -> set[str]:
     """The uploaded images a (sanitised) body shows."""
-    return {m.group(0).split("/")[3] for m in IMAGE_SRC.finditer(body or "")}
+    return {m.group(0).split("/")[4] for m in IMAGE_SRC.finditer(body or "")}
 
 
 def article_text(body: str) -> str:

@@ -38,7 +38,7 @@ def test_editor_uploads_an_image_into_the_body_and_readers_get_it(
     image = ArticleImage.objects.for_account(acme).get()
     assert image.article == article
     body = ArticleTranslation.objects.for_account(acme).get(article=article).body
-    assert f'<img src="/kb/images/{image.token}/"' in body
+    assert f'<img src="/hc/kb/images/{image.token}/"' in body
     url = f"/hc/kb/images/{image.token}/"
     served = client_for(acme_user).get(url)
     assert served.status_code == 200
@@ -88,8 +88,8 @@ def test_body_keeps_only_the_accounts_own_image_sources(acme, acme_admin, articl
         body=(
             '<p><img src="https://tracker.example/pixel.gif" alt="a">'
             '<img src="data:image/png;base64,AAAA" alt="b">'
-            '<img src="//evil.example/kb/images/abcdefghijklmnopqrst/" alt="c">'
-            '<img src="/kb/images/abcdefghijklmnopqrst/" alt="d" onerror="alert(1)"></p>'
+            '<img src="//evil.example/hc/kb/images/abcdefghijklmnopqrst/" alt="c">'
+            '<img src="/hc/kb/images/abcdefghijklmnopqrst/" alt="d" onerror="alert(1)"></p>'
         ),
     )
     body = ArticleTranslation.objects.for_account(acme).get(article=article).body
@@ -97,7 +97,7 @@ def test_body_keeps_only_the_accounts_own_image_sources(acme, acme_admin, articl
     assert "data:" not in body
     assert "evil.example" not in body
     assert "onerror" not in body
-    assert '<img src="/kb/images/abcdefghijklmnopqrst/" alt="d">' in body
+    assert '<img src="/hc/kb/images/abcdefghijklmnopqrst/" alt="d">' in body
 
 
 def test_another_accounts_image_is_not_found(acme, globex, acme_admin, client_for):
