@@ -1,4 +1,4 @@
-"""The OpenAPI paths and schemas of the Help Center API (api/views/help_center.py, issue
+"""The OpenAPI paths and schemas of the Help Center API (knowledge/api.py, issue
 25): Zendesk Guide's articles, sections, categories and article search, each path with
 and without a ``{locale}`` segment; merged into the description by api.openapi."""
 

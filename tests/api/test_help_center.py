@@ -10,9 +10,7 @@ from tests.knowledge.conftest import make_article
 pytestmark = pytest.mark.django_db
 
 
-def test_articles_sections_and_categories_in_zendesks_shape(
-    acme, acme_admin, acme_user, api_for
-):
+def test_articles_sections_and_categories_in_zendesks_shape(acme, acme_admin, acme_user, api_for):
     article = make_article(acme_admin, title="Resetting your password", promoted=True)
     make_article(acme_admin, title="Agents' runbook", visibility="agents")
     make_article(acme_admin, title="Unpublished", publish=False)

@@ -74,7 +74,9 @@ def test_article_written_translated_found_suggested_and_shared(
     expect(suggestion).to_be_visible()
     screenshot(user_page, "kb-suggested-while-typing")
     suggestion.click()
-    expect(user_page.get_by_role("link", name="I still need help: submit a request")).to_be_visible()
+    expect(
+        user_page.get_by_role("link", name="I still need help: submit a request")
+    ).to_be_visible()
     expect(user_page.locator(".kb-body img")).to_be_visible()
     user_page.wait_for_load_state("networkidle")
     assert Deflection.objects.for_account(acme).count() == 1

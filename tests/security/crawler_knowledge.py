@@ -10,7 +10,6 @@ from knowledge import services
 from knowledge.models import Article, ArticleImage, ArticleRevision, Category, Section
 from tests.factories import AdminFactory
 
-
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

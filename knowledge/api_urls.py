@@ -4,7 +4,7 @@ each with and without a locale (``/help_center/it/articles.json``) and ``.json``
 from django.urls import register_converter
 
 from api.urls import json_path
-from api.views import help_center as views
+from knowledge import api as views
 
 
 class LocaleConverter:

@@ -156,7 +156,7 @@ class SectionArticles(HelpCenterView):
             account=request.account, viewer=request.user, number=article.number
         )
         return Response(
-            {"article": article_json(found, request, locale)},  # type: ignore[arg-type]
+            {"article": article_json(found, request, locale)},
             status=status.HTTP_201_CREATED,
         )
 
