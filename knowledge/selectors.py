@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 
+from accounts.dbsession import account_context
 from accounts.models import Account, User
 from knowledge.access import visibilities_for
 from knowledge.models import (
@@ -241,13 +242,17 @@ def search_articles(
         )
         .order_by("-rank", "-article__updated_at", "-id")
     )[window]
+    # The function answers for the account the session works for (a request's already;
+    # a caller outside one, such as a test or a command, gets it here).
+    with account_context(account.pk):
+        found = list(rows)
     return [
         ArticleHit(
             article=t.article,
             title_parts=marked_parts(t.title_headline),
             snippet_parts=marked_parts(article_text(t.body_headline)),
         )
-        for t in rows
+        for t in found
     ]
 
 
