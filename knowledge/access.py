@@ -19,6 +19,7 @@ from accounts.access import require_agent
 from accounts.models import Account, User
 from knowledge.models import (
     Article,
+    ArticleImage,
     ArticleRevision,
     Category,
     KnowledgeSettings,
@@ -126,3 +127,28 @@ def section_for_editor(*, viewer: User, number: int) -> Section:
     if section is None:
         raise Http404
     return section
+
+
+def image_for_visitor(
+    *, account: Account, viewer: User | AnonymousUser, token: str
+) -> ArticleImage:
+    """An article's image, for whoever may read the article (editors: every image of the
+    account, a draft's too, and one not saved into an article yet); 404 otherwise."""
+    image = (
+        ArticleImage.objects.for_account(account)
+        .filter(token=token)
+        .select_related("article")
+        .first()
+    )
+    if image is None:
+        raise Http404
+    if viewer.is_authenticated and viewer.is_agent and may_edit(viewer):
+        return image
+    article = image.article
+    if (
+        article is None
+        or article.status != Status.PUBLISHED
+        or article.visibility not in visibilities_for(viewer)
+    ):
+        raise Http404
+    return image

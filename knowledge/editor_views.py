@@ -82,7 +82,7 @@ def article_new(request):
     require_editor(request.user)
     locale = _locale(request)
     sections = selectors.sections_for_editor(account=request.account)
-    form = ArticleForm(request.POST or None, sections=sections)
+    form = ArticleForm(request.POST or None, request.FILES or None, sections=sections)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,6 +96,7 @@ def article_new(request):
                 promoted=data["promoted"],
                 labels=data["labels"],
                 position=data["position"] or 0,
+                images=data["images"],
             )
         except ValidationError as error:
             add_domain_error(form, error)
@@ -124,7 +125,9 @@ def article_edit(request, number: int):
         "labels": article.labels,
         "position": article.position,
     }
-    form = ArticleForm(request.POST or None, initial=initial, sections=sections)
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, initial=initial, sections=sections
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,6 +142,7 @@ def article_edit(request, number: int):
                 promoted=data["promoted"],
                 labels=data["labels"],
                 position=data["position"] or 0,
+                images=data["images"],
             )
         except ValidationError as error:
             add_domain_error(form, error)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Visibility
 from knowledge.text import MAX_BODY_CHARS
+from tickets.forms import MultipleFileField
 
 
 class NamedForm(forms.Form):
@@ -32,6 +33,13 @@ class ArticleForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("HTML: headings, lists, links, code, images and tables are kept."),
+    )
+    images = MultipleFileField(
+        label=_("Add images"),
+        help_text=_(
+            "PNG, JPEG or GIF, under the account's attachment rules; added at the end of "
+            "the body, move them where they belong."
+        ),
     )
     section = forms.TypedChoiceField(label=_("Section"), coerce=int)
     visibility = forms.ChoiceField(label=_("Visible to"), choices=Visibility)

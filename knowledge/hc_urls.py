@@ -12,5 +12,6 @@ urlpatterns = [
     path("kb/sections/<int:number>/", hc_views.section, name="section"),
     path("kb/articles/<int:number>/", hc_views.article, name="article"),
     path("kb/articles/<int:number>/vote/", hc_views.article_vote, name="vote"),
+    path("kb/images/<str:token>/", hc_views.image, name="image"),
     path("kb/articles/<int:number>/deflected/", hc_views.article_deflected, name="deflected"),
 ]

@@ -17,10 +17,12 @@ from knowledge import selectors, services
 from knowledge.access import (
     article_for_visitor,
     category_for_visitor,
+    image_for_visitor,
     may_edit,
     section_for_visitor,
 )
 from knowledge.forms import locale_or_default
+from tickets.attachments import attachment_response
 
 SEARCH_PAGE = 20
 VOTER_COOKIE = "kb_voter"
@@ -173,3 +175,10 @@ def suggest(request):
         account=request.account, viewer=request.user, locale=_locale(request), subject=subject
     )
     return render(request, "knowledge/hc/_suggestions.html", {"hits": hits, "subject": subject})
+
+
+@require_GET
+def image(request, token: str):
+    """An image of an article the viewer may read, answered as tickets' files are."""
+    found = image_for_visitor(account=request.account, viewer=request.user, token=token)
+    return attachment_response(found)  # type: ignore[arg-type]  # the same file fields

@@ -9,6 +9,7 @@ language's own text-search configuration and each keeps its revision history.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -214,3 +215,37 @@ class Deflection(TenantModel):
         indexes = [
             models.Index(fields=["account", "-created_at"], name="kb_deflection_recent"),
         ]
+
+
+def image_upload_to(instance: ArticleImage, filename: str) -> str:
+    # As tickets' attachments: an unguessable storage key, the name lives in the row.
+    return f"attachments/{instance.account_id}/kb-{secrets.token_urlsafe(24)}"
+
+
+class ArticleImage(TenantModel):
+    """An image uploaded into an article's body, under the account's attachment rules
+    (tickets.attachments) and answered as tickets' files are. Its address
+    (``/hc/kb/images/<token>/``) is the only image source an article body keeps
+    (knowledge.text); it is served to whoever may read its article, and to editors."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="images"
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=image_upload_to, max_length=200)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    token = models.CharField(max_length=48, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("article image")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "token"], name="kb_image_token_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

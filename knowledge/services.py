@@ -3,8 +3,11 @@ API) calls these; each checks who may do it (``may_edit``) itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Value
 from django.utils import timezone
@@ -16,6 +19,7 @@ from knowledge.models import (
     LOCALES,
     SEARCH_CONFIGS,
     Article,
+    ArticleImage,
     ArticleRevision,
     ArticleTranslation,
     ArticleVote,
@@ -26,7 +30,20 @@ from knowledge.models import (
     Status,
     Visibility,
 )
-from knowledge.text import MAX_BODY_CHARS, article_text, clean_article_html, clean_line
+from knowledge.text import (
+    MAX_BODY_CHARS,
+    article_text,
+    clean_article_html,
+    clean_line,
+    image_tokens,
+    image_url,
+)
+from tickets.attachments import (
+    SAFE_INLINE_IMAGE_TYPES,
+    content_type_for,
+    safe_filename,
+    validate_uploads,
+)
 
 
 def _require_editor(user: User) -> None:
@@ -107,8 +124,47 @@ def _labels(value: str) -> str:
     return " ".join(words)[:500]
 
 
+def _store_images(*, account: Account, editor: User, uploads: Sequence[UploadedFile]) -> str:
+    """Images uploaded with a save, under the account's attachment rules (how many, how
+    big, which extensions, content matching the extension) and plain images only; the
+    HTML that shows them, appended to the body."""
+    if not uploads:
+        return ""
+    validate_uploads(account=account, files=uploads)
+    refused = [
+        safe_filename(u.name or "")
+        for u in uploads
+        if content_type_for(safe_filename(u.name or "")) not in SAFE_INLINE_IMAGE_TYPES
+    ]
+    if refused:
+        raise ValidationError(
+            _("Only PNG, JPEG and GIF images can be added to an article: %(names)s.")
+            % {"names": ", ".join(refused)}
+        )
+    html = []
+    for upload in uploads:
+        name = safe_filename(upload.name or "")
+        image = ArticleImage(
+            account=account,
+            uploader=editor,
+            filename=name,
+            content_type=content_type_for(name),
+            size=upload.size or 0,
+        )
+        image.file.save(name, upload, save=False)
+        image.save()
+        html.append(f'<p><img src="{image_url(image.token)}" alt=""></p>')
+    return "\n".join(html)
+
+
 def _save_translation(
-    *, article: Article, editor: User, locale: str, title: str, body: str
+    *,
+    article: Article,
+    editor: User,
+    locale: str,
+    title: str,
+    body: str,
+    images: Sequence[UploadedFile] = (),
 ) -> ArticleTranslation:
     _check_locale(locale)
     title = clean_line(title, max_length=255)
@@ -116,7 +172,12 @@ def _save_translation(
         raise ValidationError(_("A title is required."))
     if len(body or "") > MAX_BODY_CHARS:
         raise ValidationError(_("The article is too long."))
-    body = clean_article_html(body)
+    added = _store_images(account=article.account, editor=editor, uploads=images)
+    body = clean_article_html("\n".join(filter(None, [body, added])))
+    # The images the body shows belong to this article (their readers are its readers).
+    ArticleImage.objects.for_account(article.account).filter(
+        token__in=image_tokens(body), article__isnull=True
+    ).update(article=article)
     now = timezone.now()
     translation, created = ArticleTranslation.objects.get_or_create(
         account=article.account,
@@ -162,6 +223,7 @@ def article_create(
     promoted: bool = False,
     labels: str = "",
     position: int = 0,
+    images: Sequence[UploadedFile] = (),
 ) -> Article:
     _require_editor(editor)
     _check_locale(locale)
@@ -177,7 +239,9 @@ def article_create(
         position=position,
         source_locale=locale,
     )
-    _save_translation(article=article, editor=editor, locale=locale, title=title, body=body)
+    _save_translation(
+        article=article, editor=editor, locale=locale, title=title, body=body, images=images
+    )
     return article
 
 
@@ -194,6 +258,7 @@ def article_update(
     promoted: bool | None = None,
     labels: str | None = None,
     position: int | None = None,
+    images: Sequence[UploadedFile] = (),
 ) -> Article:
     _require_editor(editor)
     if section is not None:
@@ -209,7 +274,9 @@ def article_update(
     if position is not None:
         article.position = position
     article.save(update_fields=["section", "visibility", "promoted", "labels", "position"])
-    _save_translation(article=article, editor=editor, locale=locale, title=title, body=body)
+    _save_translation(
+        article=article, editor=editor, locale=locale, title=title, body=body, images=images
+    )
     return article
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from knowledge import editor_views, settings_views
+from knowledge import editor_views, link_views, settings_views
 
 app_name = "knowledge"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("agent/knowledge/categories/<int:number>/", editor_views.category_edit, name="category"),
     path("agent/knowledge/sections/new/", editor_views.section_edit, name="section_new"),
     path("agent/knowledge/sections/<int:number>/", editor_views.section_edit, name="section"),
+    path("agent/knowledge/links/", link_views.article_links, name="links"),
 ]

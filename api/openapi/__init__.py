@@ -7,7 +7,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it
 components: the schemas; helpers: parameters, operations, list envelopes; paths: the
 core paths; one module per further part (audits, SLA policies, merge, statuses, bulk
 calls and imports, ticket fields, satisfaction ratings, webhooks, escalations,
-incremental exports)."""
+the Help Center, incremental exports)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from api.openapi import (
     escalations,
     fields,
     forms,
+    help_center,
     merge,
     satisfaction,
     sla,
@@ -39,6 +40,7 @@ PATHS |= forms.PATHS
 PATHS |= satisfaction.paths(op=op, query=query, id_param=ID)
 PATHS |= webhooks.paths(op=op, id_param=ID)
 PATHS |= escalations.paths(op=op, id_param=ID)
+PATHS |= help_center.paths(op=op, query=query, id_param=ID, page_params=PAGE_PARAMS)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -70,7 +72,8 @@ def openapi_schema(*, server_url: str) -> dict:
             | forms.SCHEMAS
             | satisfaction.SCHEMAS
             | webhooks.SCHEMAS
-            | escalations.SCHEMAS,
+            | escalations.SCHEMAS
+            | help_center.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import translation
 
+from knowledge import selectors
+from knowledge.forms import locale_or_default
 from knowledge.models import Category, Section
 
 register = template.Library()
@@ -16,3 +19,16 @@ def named(obj: Category | Section, locale: str) -> str:
 @register.filter
 def described(obj: Category | Section, locale: str) -> str:
     return str(obj.version(locale).get("description") or "")
+
+
+@register.simple_tag(takes_context=True)
+def shared_resources(context, comments) -> list[selectors.Shown]:
+    """The articles shared in a request's comments that the viewer may read."""
+    request = context["request"]
+    account = request.account
+    return selectors.shared_articles(
+        account=account,
+        viewer=request.user,
+        texts=[part for c in comments for part in (c.body, c.html_body)],
+        locale=locale_or_default(translation.get_language(), account.default_locale),
+    )

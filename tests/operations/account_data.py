@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import FileField, JSONField
 
 from accounts.models import GroupMembership, UserEmail
@@ -188,7 +189,12 @@ def fill_knowledge(account, *, admin, user) -> None:
         editor=admin, section=section, locale="en", title="Refunds", body="<p>5 days.</p>"
     )
     knowledge.article_update(
-        article=article, editor=admin, locale="it", title="Rimborsi", body="<p>5 giorni.</p>"
+        article=article,
+        editor=admin,
+        locale="it",
+        title="Rimborsi",
+        body="<p>5 giorni.</p>",
+        images=[SimpleUploadedFile("refund.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)],
     )
     knowledge.article_set_status(article=article, editor=admin, status="published")
     knowledge.vote_record(article=article, voter_key=f"user:{user.pk}", helpful=True)

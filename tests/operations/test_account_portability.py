@@ -256,7 +256,7 @@ def test_delete_needs_confirmation_and_then_removes_everything(filled, globex, t
         "ops-anna",
     )
     assert record.rows["tickets.Ticket"] == 2 and record.rows["notifications.Delivery"] > 0
-    assert record.files == 2 and record.cache_keys >= 1
+    assert record.files == 3 and record.cache_keys >= 1  # 2 attachments, 1 article image
     assert record.total_rows == sum(record.rows.values())
     assert cache.get(f"api-throttle:{filled.pk}") is None
     assert cache.get(f"api-throttle:{globex.pk}") == [1.0]

@@ -4,9 +4,13 @@ public one; in globex more articles than acme's, so its numbers are beyond acme'
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from knowledge import services
-from knowledge.models import Article, ArticleRevision, Category, Section
+from knowledge.models import Article, ArticleImage, ArticleRevision, Category, Section
 from tests.factories import AdminFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def build_knowledge(acme, globex, *, admin, internal_marker, globex_marker) -> dict:
@@ -21,6 +25,7 @@ def build_knowledge(acme, globex, *, admin, internal_marker, globex_marker) -> d
             title=title,
             body="<p>Body</p>",
             visibility=visibility,
+            images=[SimpleUploadedFile("shot.png", PNG, content_type="image/png")],
         )
         if publish:
             services.article_set_status(article=found, editor=admin, status="published")
@@ -51,6 +56,7 @@ def build_knowledge(acme, globex, *, admin, internal_marker, globex_marker) -> d
                 locale="en",
                 title=f"{globex_marker} secret guide {i}",
                 body=f"<p>{globex_marker}</p>",
+                images=[SimpleUploadedFile("g.png", PNG, content_type="image/png")],
             ),
             editor=globex_admin,
             status="published",
@@ -59,7 +65,15 @@ def build_knowledge(acme, globex, *, admin, internal_marker, globex_marker) -> d
     def last(model):
         return model.objects.for_account(globex).order_by("number").last().number
 
+    def image(found):
+        return ArticleImage.objects.for_account(found.account).get(article=found).token
+
     return {
+        "kb_image_public": image(public),
+        "kb_image_signed_in": image(signed_in),
+        "kb_image_internal": image(internal),
+        "kb_image_draft": image(draft),
+        "globex_kb_image": ArticleImage.objects.for_account(globex).first().token,
         "kb_category": category.number,
         "kb_section": section.number,
         "kb_public": public.number,

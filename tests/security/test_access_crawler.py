@@ -364,7 +364,33 @@ KB_READERS = {
     "agent": {"public", "signed_in", "internal"},
     "admin": {"public", "signed_in", "internal"},
 }
+# An article's image: whoever may read the article, and editors (a draft's too).
+KB_IMAGE_PROBES = {
+    name: (lambda i, name=name: {"token": i[f"kb_image_{name}"]})
+    for name in ("public", "signed_in", "internal", "draft")
+} | {"globex": lambda i: {"token": i["globex_kb_image"]}}
+KB_IMAGE_READERS = KB_READERS | {"admin": {"public", "signed_in", "internal", "draft"}}
 KB_MINE_FOR_ALL = {role: {"mine"} for role in ROLES}
+# The Help Center API: token users read what the help center shows them, editors drafts too.
+KB_API_READERS = {
+    role: names for role, names in KB_READERS.items() if role not in ("anonymous", "outsider")
+} | {"admin": {"public", "signed_in", "internal", "draft"}}
+
+
+def kb_api(entries: dict) -> dict:
+    """Each Help Center API route twice: without a locale, and with one (Italian)."""
+    table = {}
+    for route, entry in entries.items():
+        table[f"api/v2/help_center/{route}"] = entry
+        probes = {
+            name: (lambda i, of=of: of(i) | {"locale": "it"}) for name, of in entry.probes.items()
+        }
+        table[f"api/v2/help_center/<hclocale:locale>/{route}"] = Entry(
+            probes, entry.allow, api=True
+        )
+    return table
+
+
 KB_EDITOR_ARTICLES = {"admin": {"public", "signed_in", "internal", "draft"}}
 NO_KWARGS = {"-": lambda i: {}}
 
@@ -831,6 +857,7 @@ TABLE: dict[str, Entry] = {
     "hc/kb/categories/<int:number>/": Entry(KB_CATEGORY_PROBES, KB_MINE_FOR_ALL),
     "hc/kb/sections/<int:number>/": Entry(KB_SECTION_PROBES, KB_MINE_FOR_ALL),
     "hc/kb/articles/<int:number>/": Entry(KB_ARTICLE_PROBES, KB_READERS),
+    "hc/kb/images/<str:token>/": Entry(KB_IMAGE_PROBES, KB_IMAGE_READERS),
     # POST only: a vote without a choice changes nothing, answered by a redirect back.
     "hc/kb/articles/<int:number>/vote/": Entry(KB_ARTICLE_PROBES, {role: {"?*"} for role in ROLES}),
     # POST only, by end users who may read the article (agents' are not recorded).
@@ -854,6 +881,8 @@ TABLE: dict[str, Entry] = {
     "agent/knowledge/articles/<int:number>/revisions/<int:revision>/restore/": Entry(
         KB_REVISION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    # The reply box's "Link an article": any agent, the published articles agents read.
+    "agent/knowledge/links/": Entry(SEARCH_PROBES, agents()),
     "agent/knowledge/categories/new/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/knowledge/categories/<int:number>/": Entry(
         KB_CATEGORY_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -961,6 +990,17 @@ TABLE: dict[str, Entry] = {
     # POST only, by the ticket's requester (a GET is 405 for everyone).
     "api/v2/tickets/<num:number>/satisfaction_rating": Entry(
         TICKET_PROBES, {"end_user": {"mine"}}, api=True
+    ),
+    **kb_api(
+        {
+            "articles": Entry(allow=signed_in(), api=True),
+            "articles/search": Entry(API_SEARCH_PROBES, signed_in(), api=True),
+            "articles/<num:number>": Entry(KB_ARTICLE_PROBES, KB_API_READERS, api=True),
+            # POST only, by editors; an empty body changes nothing (422).
+            "sections/<num:number>/articles": Entry(KB_SECTION_PROBES, {"admin": {"?*"}}, api=True),
+            "sections": Entry(allow=signed_in(), api=True),
+            "categories": Entry(allow=signed_in(), api=True),
+        }
     ),
     "api/v2/custom_statuses": Entry(allow=agents(), api=True),
     "api/v2/custom_statuses/<num:number>": Entry(CUSTOM_STATUS_PROBES, agents(("mine",)), api=True),
@@ -1184,6 +1224,7 @@ def state_fingerprint() -> tuple:
         "knowledge_articlerevision",
         "knowledge_articlevote",
         "knowledge_deflection",
+        "knowledge_articleimage",
         "reports_reportday",
         "reports_reportticket",
     ]
