@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calls.models import TicketCall
-from tickets.models import Channel, Comment, Ticket
+from tickets.events import TicketChange
+from tickets.models import Channel, Comment, Ticket, TicketEvent
 from tickets.services import comment_add
-from tickets.services.common import NotAllowed
+from tickets.services.common import NotAllowed, record_event
 
 CALL_CHANNELS = (Channel.PHONE, Channel.MEETING)
 _https = URLValidator(schemes=["https"])
@@ -41,6 +42,24 @@ def clean_meeting_url(value: str) -> str:
     return value
 
 
+def _status_of(ticket: Ticket) -> str:
+    found = TicketCall.objects.for_account(ticket.account).filter(ticket=ticket)
+    return found.values_list("status", flat=True).first() or ""
+
+
+def _announce(ticket: Ticket, actor: User, old: str, new: str) -> None:
+    """A changed call status: its Activity line, and a change set the triggers see (the
+    condition "Call status changed to")."""
+    if old == new:
+        return
+    record_event(
+        ticket, actor, Channel.WEB, TicketEvent.Kind.CHANGE, field="call", old=old, new=new
+    )
+    TicketChange(
+        ticket=ticket, actor=actor, channel=Channel.WEB, changes={"call": (old, new)}
+    ).send()
+
+
 @transaction.atomic
 def call_schedule(
     *,
@@ -54,6 +73,7 @@ def call_schedule(
     _check(ticket, actor)
     if status not in TicketCall.Status.values:
         raise ValidationError({"status": _("Choose scheduled, held or missed.")})
+    old = _status_of(ticket)
     call, _created = TicketCall.objects.for_account(ticket.account).update_or_create(
         ticket=ticket,
         defaults={
@@ -64,6 +84,7 @@ def call_schedule(
             "updated_at": timezone.now(),
         },
     )
+    _announce(ticket, actor, old, status)
     return call
 
 
@@ -78,6 +99,7 @@ def call_log(
         raise ValidationError({"status": _("Choose held or missed.")})
     if not (body or "").strip():
         raise ValidationError({"body": _("Write what was said, or why the call was missed.")})
+    old = _status_of(ticket)
     comment = comment_add(
         ticket=ticket, author=actor, body=body, public=public, channel=Channel.PHONE
     )
@@ -85,4 +107,5 @@ def call_log(
         ticket=ticket,
         defaults={"account": ticket.account, "status": status, "updated_at": timezone.now()},
     )
+    _announce(ticket, actor, old, status)
     return comment

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ticketlinks",
     "escalations",
     "calls",
+    "timeworked",
     # The help center's knowledge base (issue 25): articles, search, deflection.
     "knowledge",
     # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.

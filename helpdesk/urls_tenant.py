@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("satisfaction.urls")),
     path("", include("escalations.urls")),
     path("", include("calls.urls")),
+    path("", include("timeworked.urls")),
     path("", include("closing.urls")),
     path("", include("knowledge.urls")),
     path("", include("mailchannels.urls")),

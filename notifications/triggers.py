@@ -85,6 +85,11 @@ CONDITIONS: dict[str, ConditionSpec] = {
         ("", *Ticket.Escalation.values),
         valueless=("stage_changed",),
     ),
+    # Calls and meetings (seeds 000, 004): the ticket's call was scheduled, held or
+    # missed (the calls app sends the change set; logging a call is also channel phone).
+    "call": ConditionSpec(
+        gettext_lazy("Call status"), ("changed_to",), ("scheduled", "held", "missed")
+    ),
     # Issue 20: an SLA target reaching its warning time (an hour before its breach) or
     # its breach, recorded by the scheduled pass (servicelevels.alerts).
     "sla": ConditionSpec(
@@ -363,6 +368,8 @@ def condition_holds(condition: dict, facts: Facts, ticket: Ticket) -> bool:
             if op == "stage_changed":
                 return change.changed("escalation_stage")
             return (ticket.escalation == value) == (op == "is")
+        case "call":
+            return change.changed("call") and change.changes["call"][1] == value
         case "sla":
             wanted = "warning" if op == "warning_reached" else "breached"
             return change.sla_alert == wanted

@@ -19,7 +19,7 @@ from tickets import attachments as attachment_rules
 from tickets.bulk_fields import BulkFieldChoice
 from tickets.choice_fields import AccountChoiceField, agent_field, group_field
 from tickets.labels import FIELD_LABELS
-from tickets.models import Ticket
+from tickets.models import Channel, Ticket
 from tickets.status_forms import CustomStatusField, status_change, status_value
 
 BLANK = [("", "—")]
@@ -30,6 +30,7 @@ SUBMIT_STATUSES = (
     Ticket.Status.SOLVED,
 )
 REPLY_STATUSES = (Ticket.Status.OPEN, Ticket.Status.PENDING, Ticket.Status.SOLVED)
+NEW_TICKET_CHANNELS = (Channel.WEB, Channel.PHONE, Channel.MEETING)
 
 
 def parse_emails(value: str) -> list[str]:
@@ -218,6 +219,14 @@ class TicketCreateForm(AccountForm):
     attachments = MultipleFileField(label=_("Attachments"))
     status = forms.ChoiceField(
         required=False, choices=[(s, Ticket.Status(s).label) for s in SUBMIT_STATUSES]
+    )
+    # How the request came in (seeds 000, 004): a phone call or a meeting is logged by an
+    # agent, and such a ticket carries its scheduled call (the calls app).
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        initial=Channel.WEB,
+        choices=[(c, Channel(c).label) for c in NEW_TICKET_CHANNELS],
     )
 
     def __init__(self, *args, account: Account, **kwargs):

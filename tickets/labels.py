@@ -29,6 +29,9 @@ FIELD_LABELS = {
     "is_public": _("Visibility"),
     "satisfaction": _("Satisfaction"),
     "escalation": _("Escalation"),
+    # Calls and meetings (calls app): the call's status; time worked (timeworked app).
+    "call": _("Call"),
+    "time_worked": _("Time worked"),
     # Issue 20: an automation's application, and a snooze, in the Activity.
     "automation": _("Automation"),
     "snoozed_until": _("Snoozed until"),

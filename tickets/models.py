@@ -209,6 +209,9 @@ class Ticket(NumberedTenantModel):
     escalation = models.CharField(
         _("escalation"), max_length=8, choices=Escalation, blank=True, default="", db_default=""
     )
+    # Time worked (seed 002; the timeworked app keeps it): the seconds agents logged on
+    # the ticket, so lists, views and the API read a column, not the entries.
+    time_worked = models.PositiveIntegerField(_("time worked"), default=0, db_default=0)
     satisfaction_at = models.DateTimeField(null=True, blank=True)
     # Secret part of the per-ticket reply address (reply+<number>-<token>@...).
     reply_token = models.CharField(max_length=64, default=secrets.token_hex, editable=False)

@@ -307,6 +307,7 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("satisfaction", _("Satisfaction"), sortable=False, fields=("satisfaction_rating",)),
         Column("escalation", _("Escalation"), sortable=False, fields=("escalation",)),
         Column("activity", _("Activity status"), sortable=False, fields=("activity_status",)),
+        Column("time_worked", _("Time worked"), sortable=False, fields=("time_worked",)),
     )
 }
 DEFAULT_COLUMNS = (

@@ -65,6 +65,25 @@ SCHEMAS = {
             "due_at": TIMESTAMP,
             "is_public": {"type": "boolean"},
             "via": ref("Via"),
+            # Sportello's own fields (Zendesk has none): the call or meeting of a ticket
+            # of channel phone or meeting (via.channel "voice"; a meeting's
+            # via.source.rel is "meeting"), null when none was scheduled or logged.
+            "call": {
+                "type": "object",
+                "nullable": True,
+                "description": "Sportello-specific: the ticket's call or meeting.",
+                "properties": {
+                    "status": {"type": "string", "enum": ["scheduled", "held", "missed"]},
+                    "scheduled_at": TIMESTAMP,
+                    "meeting_url": NULLABLE_TEXT,
+                },
+            },
+            # Time worked (seed 002): the total agents logged on the ticket, in seconds.
+            "time_worked": obj(
+                {"total_seconds": {"type": "integer", "minimum": 0}},
+                required=("total_seconds",),
+            )
+            | {"description": "Sportello-specific: the time agents logged on the ticket."},
             "created_at": TIMESTAMP,
             "updated_at": TIMESTAMP,
         },

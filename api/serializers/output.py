@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
+from calls.models import TicketCall
 from customfields.people import TARGETS, people_fields, target_of
 from customfields.selectors import ticket_fields_for_viewer
 from customfields.values import api_value
@@ -63,9 +64,10 @@ def _number(obj) -> int | None:
 
 
 def via(channel: str) -> dict:
+    # Zendesk has no meeting channel: a meeting is "voice" whose source.rel says so.
     return {
         "channel": CHANNEL_TO_ZENDESK.get(channel, "web"),
-        "source": {"from": {}, "to": {}, "rel": None},
+        "source": {"from": {}, "to": {}, "rel": "meeting" if channel == "meeting" else None},
     }
 
 
@@ -84,6 +86,7 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
         .filter(links_in__ticket=OuterRef("pk"), links_in__kind="incident")
         .values("number")[:1]
     )
+    call = TicketCall.objects.for_account(account).filter(ticket=OuterRef("pk"))
     return (
         qs.select_related(
             "requester", "submitter", "assignee", "group", "organization", "custom_status"
@@ -99,6 +102,10 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
         .annotate(
             first_body=Subquery(first_comment),
             problem_number=Subquery(problem),
+            # Sportello's "call" object (calls and meetings, seeds 000 and 004).
+            call_status=Subquery(call.values("status")[:1]),
+            call_scheduled_at=Subquery(call.values("scheduled_at")[:1]),
+            call_meeting_url=Subquery(call.values("meeting_url")[:1]),
             # Zendesk's has_incidents: any incident linked to this problem, in the same query.
             incidents_linked=Exists(
                 Ticket.objects.for_account(account).filter(
@@ -150,10 +157,25 @@ def ticket_json(
         if ticket.satisfaction_rating
         else None,
         "via": via(ticket.channel),
+        # Sportello's own (no Zendesk field): the ticket's call or meeting, and the time
+        # agents logged on it (timeworked), in seconds.
+        "call": call_json(ticket),
+        "time_worked": {"total_seconds": ticket.time_worked},
         "allow_attachments": True,
         "created_at": timestamp(ticket.created_at),
         "updated_at": timestamp(ticket.updated_at),
         "generated_timestamp": int(ticket.updated_at.timestamp()),
+    }
+
+
+def call_json(ticket: Ticket) -> dict | None:
+    status = getattr(ticket, "call_status", None)
+    if not status:
+        return None
+    return {
+        "status": status,
+        "scheduled_at": timestamp(getattr(ticket, "call_scheduled_at", None)),
+        "meeting_url": getattr(ticket, "call_meeting_url", None) or None,
     }
 
 

@@ -32,7 +32,9 @@ from tickets.services import comment_add, ticket_add_ccs
 # 21 since following (issue 22): the ticket page's follow button, in one query.
 # 22 since escalations (issue 27): the ticket page's "Escalate" form offers the account's
 # groups, in one query (the ticket's escalations are read only when it has had one).
-BUDGET = 22
+# 23 since time worked (seed 002): the ticket page reads the agent's running timer, in
+# one query (the per-agent split is read only when the ticket has time logged).
+BUDGET = 23
 # The lists' rows offer quick actions (issue 27): the account's groups and statuses,
 # read once per page (two queries), whatever the number of rows.
 QUICK = 2

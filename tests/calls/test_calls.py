@@ -112,3 +112,46 @@ def test_a_bad_link_on_the_ticket_page_is_a_message_not_a_500(meeting, acme_agen
 def test_the_web_ticket_page_shows_no_call_panel(acme, acme_agent, acme_user, client_for):
     web = make_ticket(account=acme, submitter=acme_agent, requester=acme_user, channel="web")
     assert 'id="call"' not in client_for(acme_agent).get(f"/agent/tickets/{web.number}/").text
+
+
+def test_the_new_ticket_form_offers_phone_and_meeting(acme, acme_agent, client_for):
+    client = client_for(acme_agent)
+    form = client.get("/agent/tickets/new/").text
+    assert 'value="meeting"' in form and 'value="phone"' in form
+    client.post(
+        "/agent/tickets/new/",
+        {
+            "subject": "Demo call",
+            "body": "Weekly demo.",
+            "comment_type": "public",
+            "channel": "meeting",
+        },
+    )
+    from tickets.models import Ticket
+
+    ticket = Ticket.objects.for_account(acme).get(subject="Demo call")
+    assert ticket.channel == "meeting"
+    assert 'id="call"' in client.get(f"/agent/tickets/{ticket.number}/").text
+
+
+def test_a_call_status_change_is_in_the_activity_and_fires_a_trigger(
+    acme, acme_admin, phone, acme_agent
+):
+    from notifications.services import trigger_create
+    from tickets.models import TicketEvent
+
+    trigger_create(
+        account=acme,
+        name="Missed call",
+        conditions=[{"field": "call", "operator": "changed_to", "value": "missed"}],
+        actions=[{"action": "add_tag", "value": "missed_call"}],
+    )
+    call_schedule(ticket=phone, actor=acme_agent, scheduled_at=WHEN)
+    call_log(ticket=phone, actor=acme_agent, body="No answer.", status="missed")
+    events = TicketEvent.objects.for_account(acme).filter(ticket=phone, field="call")
+    assert [(e.old_value, e.new_value) for e in events] == [
+        ("", "scheduled"),
+        ("scheduled", "missed"),
+    ]
+    phone.refresh_from_db()
+    assert "missed_call" in phone.tag_list

@@ -49,6 +49,7 @@ from ticketlinks.services import ticket_link_add
 from tickets.services import comment_add, ticket_delete
 from tickets.services.retention import retention_policy_update
 from tickets.services.saved_views import view_create
+from timeworked.services import time_log, timer_start
 from webhooks.services import webhook_create
 
 
@@ -112,6 +113,9 @@ def fill_account(account) -> None:
         scheduled_at=dt.datetime(2030, 1, 2, 10, tzinfo=dt.UTC),
         meeting_url="https://meet.example/demo",
     )
+    # Seed 002: time worked, logged and on a running timer.
+    time_log(ticket=ticket, actor=agent, seconds=1800)
+    timer_start(ticket=second, actor=agent)
     gone = make_ticket(account=account, submitter=admin, subject="Spam")
     ticket_delete(ticket=gone, actor=admin)
     delivery = Delivery.objects.for_account(account).first()

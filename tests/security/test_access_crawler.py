@@ -841,6 +841,10 @@ TABLE: dict[str, Entry] = {
     # Calls and meetings (seeds 000, 004): agents schedule and log a ticket's call.
     "agent/tickets/<int:number>/call/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/call/log/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    # Time worked (seed 002): agents log time and run a timer; the report as the others.
+    "agent/tickets/<int:number>/time/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/time/timer/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/reports/time/": Entry(allow=REPORT_READERS, also_refuse=NO_REPORTS),
     "agent/settings/escalations/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/escalations/<int:number>/": Entry(
         ESCALATION_STAGE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -1194,6 +1198,8 @@ def state_fingerprint() -> tuple:
         "escalations_escalationstage",
         "escalations_escalationevent",
         "calls_ticketcall",
+        "timeworked_timeentry",
+        "timeworked_timetimer",
         "notifications_notification",
         "notifications_ticketfollow",
         "notifications_notificationpreference",

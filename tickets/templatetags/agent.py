@@ -288,6 +288,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
         if "escalation" in wanted:
             row["escalation"] = _labels("escalation").get(ticket.escalation, "")
+        if "time_worked" in wanted:
+            row["time_worked"] = _hours_minutes(ticket.time_worked)
         if "activity" in wanted:
             row["activity"] = ticket.activity_status or ""
             row["activity_label"] = _labels("activity").get(ticket.activity_status or "", "")
@@ -409,3 +411,11 @@ def comment_values(comments, ticket) -> list[dict]:
             }
         )
     return items
+
+
+def _hours_minutes(seconds: int) -> str:
+    """Time worked as the timeworked app shows it ("1h 30m", "45m"); "" for none."""
+    if not seconds:
+        return ""
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"

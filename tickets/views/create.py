@@ -68,7 +68,7 @@ def _create(request, form: TicketCreateForm, custom_form) -> Ticket:
         body=data["body"],
         public=form.public,
         requester=requester,
-        channel=Channel.WEB,
+        channel=data["channel"] or Channel.WEB,
         status=data["status"] or Ticket.Status.NEW,
         type=data["type"],
         priority=data["priority"],
