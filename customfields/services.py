@@ -153,6 +153,7 @@ def ticket_field_set_options(*, field: Any, options: list[dict]) -> None:
     existing = {o.number: o for o in field.options.all()}
     by_value = {o.value: o for o in existing.values()}
     kept: list[Any] = []
+    new: list[Any] = []
     seen: set[str] = set()
     for position, item in enumerate(options, start=1):
         if not isinstance(item, dict):
@@ -198,8 +199,13 @@ def ticket_field_set_options(*, field: Any, options: list[dict]) -> None:
         option.title, option.position = title, position
         if isinstance(item.get("translations"), dict):
             option.translations = item["translations"]
-        option.save()
+        if option.pk is None:
+            new.append(option)
+        else:
+            option.save()
         kept.append(option)
+    # New options in one statement (numbered in order, as one save() each would).
+    field.options.model.objects.bulk_create(new)
     field.options.exclude(pk__in=[o.pk for o in kept]).delete()
 
 
