@@ -373,10 +373,10 @@ def can_be_made_private(ticket: Ticket) -> bool:
     """For the page: does rule 7 allow "Make private" here? (The service decides again.)"""
     if ticket.is_private:
         return False
-    first_public = [c for c in ticket.comments.all() if c.public]
-    all_comments = list(ticket.comments.all())
-    # An empty list (falsy) when there are no comments.
-    return len(first_public) == 1 and all_comments and first_public[0] == all_comments[0]  # type: ignore[return-value]
+    # One query for the comments' public flags in conversation order: the only public
+    # comment must be the first one.
+    flags = list(ticket.comments.order_by("created_at", "id").values_list("public", flat=True))
+    return bool(flags) and flags[0] and sum(flags) == 1
 
 
 @transaction.atomic
