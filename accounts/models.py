@@ -437,7 +437,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.account_id and self.number is None:
             # account_id is set, so the account is there.
             self.number = Sequence.next_value(account=self.account, name="accounts.user")  # type: ignore[arg-type]
+        fields = kwargs.get("update_fields")
+        joins = self.organization_id is not None and (
+            self._state.adding or self.organization_id != getattr(self, "_loaded_org", None)
+        )
         super().save(*args, **kwargs)
+        if joins and (fields is None or "organization" in fields or "organization_id" in fields):
+            # The default organization is one of the user's memberships (issue 21).
+            from accounts.memberships import membership_ensure
+
+            membership_ensure(user=self, organization_id=self.organization_id)  # type: ignore[arg-type]
+        self._loaded_org = self.organization_id
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_shared_org_ids", None)  # accounts.memberships' cache
+        super().refresh_from_db(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> User:
+        user = super().from_db(db, field_names, values, **kwargs)
+        user._loaded_org = user.__dict__.get("organization_id")
+        return user
 
     @property
     def tag_list(self) -> list[str]:
@@ -445,11 +465,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def sees_organization_requests(self) -> bool:
-        """Their organization's requests: as its manager, or as a member of one that
-        shares its tickets (Organization.shared_tickets)."""
-        if not self.organization_id:
-            return False
-        return self.is_org_manager or self.organization.shared_tickets  # type: ignore[union-attr]
+        """Organizations' requests: their default one's as its manager, or those of each
+        of their organizations that shares its tickets (accounts.memberships)."""
+        from accounts.memberships import shared_organization_ids
+
+        return bool(shared_organization_ids(user=self))
 
     @property
     def is_agent(self) -> bool:
@@ -550,6 +570,6 @@ from accounts.identity_models import (  # noqa: E402, F401
     UserSession,
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
-from accounts.people_models import UserEmail  # noqa: E402, F401
+from accounts.people_models import OrganizationMembership, UserEmail  # noqa: E402, F401
 from accounts.role_models import AgentRole as AgentRole  # noqa: E402
 from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

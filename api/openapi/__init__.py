@@ -17,6 +17,7 @@ from api.openapi import (
     escalations,
     fields,
     forms,
+    memberships,
     merge,
     satisfaction,
     sla,
@@ -39,6 +40,7 @@ PATHS |= forms.PATHS
 PATHS |= satisfaction.paths(op=op, query=query, id_param=ID)
 PATHS |= webhooks.paths(op=op, id_param=ID)
 PATHS |= escalations.paths(op=op, id_param=ID)
+PATHS |= memberships.paths(op=op, id_param=ID, list_of=list_of)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -70,7 +72,8 @@ def openapi_schema(*, server_url: str) -> dict:
             | forms.SCHEMAS
             | satisfaction.SCHEMAS
             | webhooks.SCHEMAS
-            | escalations.SCHEMAS,
+            | escalations.SCHEMAS
+            | memberships.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }
