@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Organization, OrganizationMembership, User, number_rows
@@ -41,25 +41,9 @@ def organizations_of(*, user: User) -> list[Organization]:
 
 
 def shared_organization_ids(*, user: User) -> list[int]:
-    """The organizations whose requests the end user sees: each of theirs that shares
-    its tickets, and the default one when they manage it. One query, cached on the user
-    object; none for a user without an organization."""
-    cached = getattr(user, "_shared_org_ids", None)
-    if cached is not None:
-        return cached
-    ids: list[int] = []
-    if user.organization_id is not None:
-        found = Q(memberships__user=user, shared_tickets=True)
-        if user.is_org_manager:
-            found |= Q(pk=user.organization_id)
-        ids = list(
-            Organization.objects.for_account(user.account)
-            .filter(found)
-            .values_list("pk", flat=True)
-            .distinct()
-        )
-    user._shared_org_ids = ids  # type: ignore[attr-defined]
-    return ids
+    """The organizations whose requests the end user sees (User.shared_organization_ids:
+    one query, cached on the user object)."""
+    return user.shared_organization_ids()
 
 
 def organization_for_request(*, requester: User, number: int | None) -> Organization | None:
@@ -74,7 +58,7 @@ def organization_for_request(*, requester: User, number: int | None) -> Organiza
 
 
 def membership_ensure(*, user: User, organization_id: int) -> None:
-    """The user is a member of the organization (User.save, for the default one)."""
+    """The user is a member of the organization (once)."""
     account = Account(pk=user.account_id)
     memberships = OrganizationMembership.objects.for_account(account)
     if not memberships.filter(user=user, organization_id=organization_id).exists():

@@ -443,10 +443,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         )
         super().save(*args, **kwargs)
         if joins and (fields is None or "organization" in fields or "organization_id" in fields):
-            # The default organization is one of the user's memberships (issue 21).
-            from accounts.memberships import membership_ensure
-
-            membership_ensure(user=self, organization_id=self.organization_id)  # type: ignore[arg-type]
+            self._ensure_membership()
         self._loaded_org = self.organization_id
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
@@ -467,9 +464,42 @@ class User(AbstractBaseUser, PermissionsMixin):
     def sees_organization_requests(self) -> bool:
         """Organizations' requests: their default one's as its manager, or those of each
         of their organizations that shares its tickets (accounts.memberships)."""
-        from accounts.memberships import shared_organization_ids
+        return bool(self.shared_organization_ids())
 
-        return bool(shared_organization_ids(user=self))
+    def shared_organization_ids(self) -> list[int]:
+        """The organizations whose requests this end user sees: each of theirs that
+        shares its tickets, and the default one when they manage it (issue 21). One
+        query, cached on the object; none for a user without an organization."""
+        cached: list[int] | None = self.__dict__.get("_shared_org_ids")
+        if cached is not None:
+            return cached
+        ids: list[int] = []
+        if self.organization_id is not None:
+            found = Q(memberships__user=self, shared_tickets=True)
+            if self.is_org_manager:
+                found |= Q(pk=self.organization_id)
+            ids = list(
+                Organization.objects.for_account(self.account)
+                .filter(found)
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+        self.__dict__["_shared_org_ids"] = ids
+        return ids
+
+    def _ensure_membership(self) -> None:
+        """The default organization is one of the user's memberships (issue 21;
+        accounts.memberships)."""
+        if self.organization_id is None:
+            return
+        account = Account(pk=self.account_id)
+        memberships = OrganizationMembership.objects.for_account(account)
+        if not memberships.filter(user=self, organization_id=self.organization_id).exists():
+            row = OrganizationMembership(
+                account=account, user=self, organization_id=self.organization_id
+            )
+            number_rows([row])  # type: ignore[list-item]  # numbered as a NumberedTenantModel
+            row.save()
 
     @property
     def is_agent(self) -> bool:
@@ -570,6 +600,7 @@ from accounts.identity_models import (  # noqa: E402, F401
     UserSession,
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
-from accounts.people_models import OrganizationMembership, UserEmail  # noqa: E402, F401
+from accounts.people_models import OrganizationMembership as OrganizationMembership  # noqa: E402
+from accounts.people_models import UserEmail  # noqa: E402, F401
 from accounts.role_models import AgentRole as AgentRole  # noqa: E402
 from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

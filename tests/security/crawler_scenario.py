@@ -404,12 +404,13 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         """A membership number globex has and acme has not (globex's users join more of
         globex's organizations until its numbers pass acme's)."""
         rows = OrganizationMembership.objects
-        while True:
+        for extra_number in range(1000):
             last = rows.for_account(globex).order_by("number").last()
             if last and not rows.for_account(acme).filter(number=last.number).exists():
                 return last.number
-            extra = organization_create(account=globex, name=f"Globex extra {rows.count()}")
+            extra = organization_create(account=globex, name=f"Globex extra {extra_number}")
             membership_ensure(user=globex_user, organization_id=extra.pk)
+        raise AssertionError("no globex membership number beyond acme's")
 
     def delivery_ref(account):  # a delivery is named in URLs by its Message-ID
         row = Delivery.objects.for_account(account).order_by("pk").first()
