@@ -68,6 +68,16 @@ class MembershipList(ApiView):
         return Response(body)
 
     def post(self, request, user_number=None, organization_number=None):
+        # The path's user or organization first: 404 for another account's, whatever
+        # the body.
+        path_user = (
+            user_for_agent(account=request.account, number=user_number) if user_number else None
+        )
+        path_org = (
+            organization_for_agent(account=request.account, number=organization_number)
+            if organization_number
+            else None
+        )
         data = (
             request.data.get("organization_membership") if isinstance(request.data, dict) else None
         )
@@ -75,10 +85,12 @@ class MembershipList(ApiView):
             raise ValidationError(
                 {"organization_membership": 'Send {"organization_membership": {…}}.'}
             )
-        user_key = user_number or _number(data.get("user_id"), "user_id")
-        user = user_for_agent(account=request.account, number=user_key)
-        org_key = organization_number or _number(data.get("organization_id"), "organization_id")
-        org = organization_for_agent(account=request.account, number=org_key)
+        user = path_user or user_for_agent(
+            account=request.account, number=_number(data.get("user_id"), "user_id")
+        )
+        org = path_org or organization_for_agent(
+            account=request.account, number=_number(data.get("organization_id"), "organization_id")
+        )
         default = data.get("default") is True
         membership = membership_add(
             user=user, organization=org, actor=request.user, default=default
