@@ -9,7 +9,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account, AgentGroup, AgentRole, Organization, User
+from accounts.models import (
+    Account,
+    AgentGroup,
+    AgentRole,
+    Organization,
+    OrganizationMembership,
+    User,
+)
 
 
 def require_agent(user: User) -> None:
@@ -50,3 +57,12 @@ def role_for_admin(*, viewer: User, number: int) -> AgentRole:
     if not viewer.is_admin:
         raise Http404
     return get_object_or_404(AgentRole.objects.for_account(viewer.account), number=number)
+
+
+def membership_for_agent(*, account: Account, number: int) -> OrganizationMembership:
+    """An organization membership of the account (the API's id is its number); 404
+    across accounts."""
+    return get_object_or_404(
+        OrganizationMembership.objects.for_account(account).select_related("user", "organization"),
+        number=number,
+    )

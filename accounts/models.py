@@ -443,7 +443,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.account_id and self.number is None:
             # account_id is set, so the account is there.
             self.number = Sequence.next_value(account=self.account, name="accounts.user")  # type: ignore[arg-type]
+        fields = kwargs.get("update_fields")
+        joins = self.organization_id is not None and (
+            self._state.adding or self.organization_id != getattr(self, "_loaded_org", None)
+        )
         super().save(*args, **kwargs)
+        if joins and (fields is None or "organization" in fields or "organization_id" in fields):
+            self._ensure_membership()
+        self._loaded_org = self.organization_id
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_shared_org_ids", None)  # accounts.memberships' cache
+        super().refresh_from_db(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> User:
+        user = super().from_db(db, field_names, values, **kwargs)
+        user._loaded_org = user.__dict__.get("organization_id")
+        return user
 
     @property
     def tag_list(self) -> list[str]:
@@ -451,11 +468,44 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def sees_organization_requests(self) -> bool:
-        """Their organization's requests: as its manager, or as a member of one that
-        shares its tickets (Organization.shared_tickets)."""
-        if not self.organization_id:
-            return False
-        return self.is_org_manager or self.organization.shared_tickets  # type: ignore[union-attr]
+        """Organizations' requests: their default one's as its manager, or those of each
+        of their organizations that shares its tickets (accounts.memberships)."""
+        return bool(self.shared_organization_ids())
+
+    def shared_organization_ids(self) -> list[int]:
+        """The organizations whose requests this end user sees: each of theirs that
+        shares its tickets, and the default one when they manage it (issue 21). One
+        query, cached on the object; none for a user without an organization."""
+        cached: list[int] | None = self.__dict__.get("_shared_org_ids")
+        if cached is not None:
+            return cached
+        ids: list[int] = []
+        if self.organization_id is not None:
+            found = Q(memberships__user=self, shared_tickets=True)
+            if self.is_org_manager:
+                found |= Q(pk=self.organization_id)
+            ids = list(
+                Organization.objects.for_account(self.account)
+                .filter(found)
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+        self.__dict__["_shared_org_ids"] = ids
+        return ids
+
+    def _ensure_membership(self) -> None:
+        """The default organization is one of the user's memberships (issue 21;
+        accounts.memberships)."""
+        if self.organization_id is None:
+            return
+        account = Account(pk=self.account_id)
+        memberships = OrganizationMembership.objects.for_account(account)
+        if not memberships.filter(user=self, organization_id=self.organization_id).exists():
+            row = OrganizationMembership(
+                account=account, user=self, organization_id=self.organization_id
+            )
+            number_rows([row])  # type: ignore[list-item]  # numbered as a NumberedTenantModel
+            row.save()
 
     @property
     def is_agent(self) -> bool:
@@ -556,6 +606,7 @@ from accounts.identity_models import (  # noqa: E402, F401
     UserSession,
 )
 from accounts.import_mapping import ImportedRow  # noqa: E402, F401
+from accounts.people_models import OrganizationMembership as OrganizationMembership  # noqa: E402
 from accounts.people_models import UserEmail  # noqa: E402, F401
 from accounts.role_models import AgentRole as AgentRole  # noqa: E402
 from accounts.sso_models import IdentityProvider, SamlAssertionSeen  # noqa: E402, F401

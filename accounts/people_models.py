@@ -29,3 +29,33 @@ class UserEmail(TenantModel):
 
     def __str__(self) -> str:
         return self.email
+
+
+class OrganizationMembership(TenantModel):
+    """A user's membership of an organization (Zendesk's organization memberships):
+    a user may belong to several; the default one is ``User.organization`` (kept a
+    membership by User.save). Numbered per account like a NumberedTenantModel, by the
+    services (accounts.memberships, through accounts.models.number_rows): the API's id."""
+
+    number = models.PositiveBigIntegerField(_("number"), editable=False)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="organization_memberships"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+            models.UniqueConstraint(fields=["account", "number"], name="membership_number_unique"),
+        ]
+        indexes = [
+            # An organization's members (the API's organizations/{id}/organization_memberships).
+            models.Index(fields=["account", "organization", "id"], name="membership_acct_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.organization_id}"

@@ -10,6 +10,7 @@ from api.views import (
     custom_statuses,
     imports,
     incremental,
+    memberships,
     openapi,
     people,
     people_fields,
@@ -99,6 +100,37 @@ urlpatterns = [
         "organizations_create_many",
     ),
     *json_path("organizations/<num:number>", people.OrganizationDetail.as_view(), "organization"),
+    # Several organizations per user (issue 21).
+    *json_path(
+        "organization_memberships",
+        memberships.MembershipList.as_view(),
+        "organization_memberships",
+    ),
+    *json_path(
+        "organization_memberships/<num:number>",
+        memberships.MembershipDetail.as_view(),
+        "organization_membership",
+    ),
+    *json_path(
+        "users/<num:user_number>/organization_memberships",
+        memberships.MembershipList.as_view(),
+        "user_organization_memberships",
+    ),
+    *json_path(
+        "users/<num:user_number>/organization_memberships/<num:number>",
+        memberships.MembershipDetail.as_view(),
+        "user_organization_membership",
+    ),
+    *json_path(
+        "users/<num:user_number>/organization_memberships/<num:number>/make_default",
+        memberships.MembershipMakeDefault.as_view(),
+        "user_organization_membership_default",
+    ),
+    *json_path(
+        "organizations/<num:organization_number>/organization_memberships",
+        memberships.MembershipList.as_view(),
+        "organization_organization_memberships",
+    ),
     *json_path(
         "organizations/<num:number>/tickets",
         people.OrganizationTickets.as_view(),

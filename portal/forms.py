@@ -57,10 +57,20 @@ class ReplyForm(MessageForm):
 class NewRequestForm(MessageForm):
     subject = forms.CharField(label=_("Subject"), max_length=255)
 
-    field_order = ["subject", "body", "html_body", "attachments"]
+    field_order = ["subject", "organization", "body", "html_body", "attachments"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if len(organizations) > 1:
+            # Several organizations (issue 21): which one the request is for; the default
+            # one first and preselected.
+            self.fields["organization"] = forms.TypedChoiceField(
+                label=_("Organization"),
+                choices=[(org.number, org.name) for org in organizations],
+                coerce=int,
+                initial=organizations[0].number,
+                help_text=_("Which of your organizations this request is for."),
+            )
         self.fields["body"].label = _("Description")
         self.fields["body"].help_text = _(
             "Tell us what happened, what you expected, and any steps to reproduce it."

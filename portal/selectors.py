@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dbsession import account_context
+from accounts.memberships import shared_organization_ids
 from accounts.models import Account, User
 from customfields.form_selectors import (
     fields_on_form,
@@ -132,7 +133,7 @@ def _tab_condition(viewer: User, tab: Tab) -> Q:
         ccd = TicketCC.objects.for_account(viewer.account).filter(user=viewer)
         return Q(pk__in=ccd.values("ticket_id"))
     if tab is TAB_ORGANIZATION:
-        return Q(organization_id=viewer.organization_id)
+        return Q(organization_id__in=shared_organization_ids(user=viewer))
     return Q(requester=viewer)
 
 
@@ -448,7 +449,7 @@ def request_page(*, viewer: User, number: int) -> RequestPage:
         can_reply=ticket.takes_help_center_replies
         and (
             not only_through_shared_tickets(ticket=ticket, viewer=viewer)
-            or bool(viewer.organization and viewer.organization.shared_comments)
+            or bool(ticket.organization and ticket.organization.shared_comments)
         ),
         can_close=is_requester and not ticket.is_solved,
         can_rate=is_requester and takes_ratings(ticket),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.memberships import organizations_of
 from customfields.forms import CustomFieldsForm
 from helpdesk.form_errors import flash_domain_error
 from helpdesk.read_your_writes import replica_reads
@@ -104,7 +105,11 @@ def request_new(request):
     chosen = selectors.request_form(account=request.account, viewer=request.user, number=number)
     if chosen.chosen is None:
         return render(request, "portal/request_choose_form.html", {"forms": chosen.offered})
-    form = NewRequestForm(request.POST or None, request.FILES or None)
+    form = NewRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        organizations=organizations_of(user=request.user),
+    )
     custom_form = CustomFieldsForm(
         request.POST or None,
         fields=chosen.fields,
@@ -127,6 +132,7 @@ def request_new(request):
                 uploads=data["attachments"],
                 custom_fields=custom_form.raw_values(),
                 ticket_form=custom_form.ticket_form_number,
+                organization_number=data.get("organization"),
             )
         except ValidationError as error:
             form.add_domain_error(error)

@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,7 @@ from tickets.condition_vocabulary import (  # noqa: F401 - re-exported: the cond
     Field,
 )
 from tickets.field_conditions import clean_custom_conditions, custom_condition_q, is_custom
+from tickets.models import CustomStatus
 
 # --- Validation: the public shape (numbers) in, the stored shape (keys) out ------------
 
@@ -329,6 +330,12 @@ def _condition_q(
         if value == CURRENT_USER:
             value = viewer.pk
         q = Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
+        if field.kind == "custom_status" and value is not None:
+            # No custom status yet means "not filled", not "none" (_unfilled_default).
+            unfilled = Q(custom_status__isnull=True)
+            if operator == "is_not":
+                return (~unfilled & ~q) | (unfilled & ~_reads_as_default(value))
+            return q | (unfilled & _reads_as_default(value))
         if operator == "is_not":
             # "Group is not Billing" keeps the tickets with no group, as Zendesk does.
             return ~q if value is None else ~q | Q(**{f"{column}__isnull": True})
@@ -354,6 +361,20 @@ def _condition_q(
     else:
         q = _time_q(column, operator, value, now, zone)
     return q & Q(status=field.status) if field.status else q
+
+
+def _reads_as_default(status_key: int) -> Q:
+    """The tickets that read as this custom status when they have none: until
+    ``manage.py backfill_custom_statuses`` has filled them (tickets.services.statuses), a
+    ticket of a category shows as its default status (Closed: Solved's), so a view on a
+    default status finds them too. Subqueries, no query here. Measured on the bench
+    (1M tickets, all filled): "custom status is New" 0.06 ms → 4.5 ms for the first page
+    (the planner walks (account, updated_at) instead of (account, custom_status, ...)).
+    """
+    default = CustomStatus.objects.filter(pk=status_key, is_default=True)
+    return Q(status__in=Subquery(default.values("category"))) | Q(
+        Exists(default.filter(category="solved")), status="closed"
+    )
 
 
 def _has_tag(tag: str) -> Q:

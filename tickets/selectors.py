@@ -15,6 +15,7 @@ from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.memberships import shared_organization_ids
 from accounts.models import Account, AgentRole, GroupMembership, User
 from accounts.roles import permissions_of
 from customfields.models import TicketField
@@ -40,8 +41,9 @@ def _involving(viewer: User) -> Q:
     so even a search over a million tickets starts from the viewer's few hundred."""
     ccd = TicketCC.objects.for_account(viewer.account).filter(user=viewer)
     mine = Q(requester=viewer) | Q(pk__in=list(ccd.values_list("ticket_id", flat=True)))
-    if viewer.sees_organization_requests:
-        mine |= Q(organization_id=viewer.organization_id)
+    shared = shared_organization_ids(user=viewer)
+    if shared:
+        mine |= Q(organization_id__in=shared)
     return mine
 
 
@@ -81,7 +83,7 @@ def ticket_takes_posts_from(*, ticket: Ticket, author: User) -> bool:
     if not involved:
         return False
     return not only_through_shared_tickets(ticket=ticket, viewer=author) or bool(
-        author.organization.shared_comments  # type: ignore[union-attr]  # shared: an organization
+        ticket.organization.shared_comments  # type: ignore[union-attr]  # shared: an organization
     )
 
 
@@ -92,9 +94,9 @@ def only_through_shared_tickets(*, ticket: Ticket, viewer: User) -> bool:
     return (
         viewer.is_end_user
         and ticket.requester_id != viewer.pk
-        and not viewer.is_org_manager
-        and viewer.organization_id is not None
-        and ticket.organization_id == viewer.organization_id
+        and ticket.organization_id is not None
+        and not (viewer.is_org_manager and ticket.organization_id == viewer.organization_id)
+        and ticket.organization_id in shared_organization_ids(user=viewer)
         and not TicketCC.objects.for_account(ticket.account)
         .filter(ticket=ticket, user=viewer)
         .exists()

@@ -36,3 +36,17 @@ def custom_status_choices(
     if not include_new:
         chosen = [s for s in chosen if s.category != "new"]
     return by_category(chosen)
+
+
+def default_status_numbers(*, account: Account) -> dict[str, int]:
+    """Each ticket status's default custom status number (Closed: Solved's): what a
+    ticket without a custom status reads as until ``manage.py backfill_custom_statuses``
+    has filled it (tickets.services.statuses)."""
+    numbers = dict(
+        CustomStatus.objects.for_account(account)
+        .filter(is_default=True)
+        .values_list("category", "number")
+    )
+    if "solved" in numbers:
+        numbers["closed"] = numbers["solved"]
+    return numbers

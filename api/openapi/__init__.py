@@ -18,6 +18,7 @@ from api.openapi import (
     fields,
     forms,
     help_center,
+    memberships,
     merge,
     satisfaction,
     sla,
@@ -41,6 +42,7 @@ PATHS |= satisfaction.paths(op=op, query=query, id_param=ID)
 PATHS |= webhooks.paths(op=op, id_param=ID)
 PATHS |= escalations.paths(op=op, id_param=ID)
 PATHS |= help_center.paths(op=op, query=query, id_param=ID, page_params=PAGE_PARAMS)
+PATHS |= memberships.paths(op=op, id_param=ID, list_of=list_of)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -74,6 +76,7 @@ def openapi_schema(*, server_url: str) -> dict:
             | webhooks.SCHEMAS
             | escalations.SCHEMAS
             | help_center.SCHEMAS,
+            | memberships.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

@@ -8,12 +8,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.html import escape, linebreaks
 
-from accounts.models import AgentGroup, Organization, User
+from accounts.models import Account, AgentGroup, Organization, User
 from calls.models import TicketCall
 from customfields.people import TARGETS, people_fields, target_of
 from customfields.selectors import ticket_fields_for_viewer
 from customfields.values import api_value
 from tickets.models import Attachment, Comment, Ticket, TicketCC
+from tickets.status_selectors import default_status_numbers
 
 # Our ticket types in Zendesk's words and back (question ↔ request, task ↔ change).
 TYPE_TO_ZENDESK = {
@@ -61,6 +62,19 @@ def absolute(request, path: str) -> str:
 
 def _number(obj) -> int | None:
     return obj.number if obj is not None else None
+
+
+def _custom_status_number(ticket: Ticket, request) -> int | None:
+    """The ticket's custom status, or, while the backfill has not filled it, its
+    category's default (tickets.status_selectors): read once per request, and only when
+    such a ticket is met."""
+    if ticket.custom_status_id is not None:
+        return ticket.custom_status.number  # type: ignore[union-attr]
+    defaults = getattr(request, "_default_status_numbers", None)
+    if defaults is None:
+        defaults = default_status_numbers(account=Account(pk=ticket.account_id))
+        request._default_status_numbers = defaults
+    return defaults.get(ticket.status)
 
 
 def via(channel: str) -> dict:
@@ -135,7 +149,7 @@ def ticket_json(
         "description": description,
         "priority": ticket.priority or None,
         "status": ticket.status,
-        "custom_status_id": _number(ticket.custom_status),
+        "custom_status_id": _custom_status_number(ticket, request),
         "recipient": None,
         "requester_id": ticket.requester.number,
         "submitter_id": ticket.submitter.number,

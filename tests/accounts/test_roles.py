@@ -360,3 +360,28 @@ def test_a_role_without_end_user_management_cannot_add_users(acme, light_agent, 
     )
     assert "Your role does not allow adding or editing end users." in response.text
     assert not User.objects.for_account(acme).filter(email="pat@new.example").exists()
+
+
+def test_merge_and_make_private_are_not_offered_to_roles_that_refuse_them(
+    acme, front_line, light_agent, acme_agent, client_for
+):
+    """The buttons follow the role (the services refuse anyway, tested above): the
+    ticket page's "Make private" and "Merge into another ticket", the list's bulk "Merge…".
+    Deleting a ticket has no button on the pages (API only, refused there by the role)."""
+    ticket = make_ticket(account=acme, submitter=acme_agent)
+    merge_link = "/agent/tickets/merge/?tickets="
+    for refused in (front_line, light_agent):
+        client = client_for(refused)
+        page = client.get(f"/agent/tickets/{ticket.number}/").text
+        assert merge_link not in page
+        listing = client.get("/agent/views/unsolved/", follow=True).text
+        assert 'formaction="/agent/tickets/merge/"' not in listing
+    page = client_for(light_agent).get(f"/agent/tickets/{ticket.number}/").text
+    assert "/make-private/" not in page
+    # Front line may make private (only solving, deleting and merging are refused).
+    assert "/make-private/" in client_for(front_line).get(f"/agent/tickets/{ticket.number}/").text
+    client = client_for(acme_agent)
+    page = client.get(f"/agent/tickets/{ticket.number}/").text
+    assert merge_link in page and "/make-private/" in page
+    listing = client.get("/agent/views/unsolved/", follow=True).text
+    assert 'formaction="/agent/tickets/merge/"' in listing

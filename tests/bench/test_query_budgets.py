@@ -117,8 +117,9 @@ def _next_link(client, path) -> str:
         # +1: the bulk bar's drop-down fields (issue 19)
         ("agent", "/agent/views/3/", 13 + QUICK),
         # 4. the same in My activities (+1: the fields end users filter on, issue 19;
-        # -1: the CC'd ticket ids read once for the list and the tab counts)
-        ("user", "/hc/", 9),
+        # -1: the CC'd ticket ids read once for the list and the tab counts; +1: the
+        # organizations whose requests they see, accounts.memberships, issue 21)
+        ("user", "/hc/", 10),
     ],
 )
 def test_pages_reached_by_next(
@@ -180,9 +181,11 @@ def test_help_center_activities(small_caps, acme, acme_agent, acme_user, acme_ma
     _tickets(acme, acme_agent, acme_user, 5)
     grow = lambda: _tickets(acme, acme_agent, acme_user, 4)  # noqa: E731
     # +1: the fields end users filter on (issue 19; their options only when there are some)
-    # -1: the CC'd ticket ids, read once for the list and the tab counts (issue 17)
-    assert _same_at_two_sizes(grow, lambda: _queries(client, "/hc/")) == 10
-    assert _same_at_two_sizes(grow, lambda: _queries(manager, "/hc/?tab=organization")) == 10
+    # -1: the CC'd ticket ids, read once for the list and the tab counts (issue 17);
+    # +1: the organizations whose requests they see (accounts.memberships; issue 21: a
+    # user may belong to several, each sharing or not; none for a user without one)
+    assert _same_at_two_sizes(grow, lambda: _queries(client, "/hc/")) == 11
+    assert _same_at_two_sizes(grow, lambda: _queries(manager, "/hc/?tab=organization")) == 11
 
 
 def test_searches(acme, acme_agent, acme_user, client_for):
@@ -191,7 +194,8 @@ def test_searches(acme, acme_agent, acme_user, client_for):
     grow = lambda: _tickets(acme, acme_agent, acme_user, 4)  # noqa: E731
     # portal.selectors: the planner's estimate (the road: the requester's own comments
     # one by one, or the index's matches through tickets/migrations/0005), then the page.
-    assert _same_at_two_sizes(grow, lambda: _queries(requester, "/hc/search/?q=invoice")) == 7
+    # +1: the organizations whose requests they see (accounts.memberships, issue 21).
+    assert _same_at_two_sizes(grow, lambda: _queries(requester, "/hc/search/?q=invoice")) == 8
     # tickets.search: the planner's estimate, then the index pass (SET work_mem, the ids,
     # RESET, the page) at this size; at a million tickets the walk (estimate, walk) = 8.
     assert _same_at_two_sizes(grow, lambda: _queries(agent, "/agent/search/?q=invoice")) == 12

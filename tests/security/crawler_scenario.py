@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
-from accounts.models import Account, AgentRole, GroupMembership, User
+from accounts.memberships import membership_ensure
+from accounts.models import Account, AgentRole, GroupMembership, OrganizationMembership, User
 from accounts.roles import role_create
 from accounts.services import group_create, organization_create
 from accounts.sso_models import IdentityProvider
@@ -399,6 +400,18 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         assert last and not model.objects.for_account(acme).filter(number=last.number).exists()
         return last.number
 
+    def globex_membership():
+        """A membership number globex has and acme has not (globex's users join more of
+        globex's organizations until its numbers pass acme's)."""
+        rows = OrganizationMembership.objects
+        for extra_number in range(1000):
+            last = rows.for_account(globex).order_by("number").last()
+            if last and not rows.for_account(acme).filter(number=last.number).exists():
+                return last.number
+            extra = organization_create(account=globex, name=f"Globex extra {extra_number}")
+            membership_ensure(user=globex_user, organization_id=extra.pk)
+        raise AssertionError("no globex membership number beyond acme's")
+
     def delivery_ref(account):  # a delivery is named in URLs by its Message-ID
         row = Delivery.objects.for_account(account).order_by("pk").first()
         return row.ref if row else "none@example.invalid"
@@ -440,6 +453,11 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "org": org,
         "other_org": other_org,
         "globex_org": globex_org,
+        # The end user's membership of their (default) organization, and a globex one.
+        "membership": OrganizationMembership.objects.for_account(acme)
+        .get(user=end_user, organization=org)
+        .number,
+        "globex_membership": globex_membership(),
         "group": group,
         "globex_group": globex_group,
         # A role of acme's nobody has (deletable), and a number only globex's roles reach.

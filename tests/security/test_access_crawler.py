@@ -120,6 +120,24 @@ ORG_PROBES = {
     "other": lambda i: {"number": i["other_org"].number},
     "globex": lambda i: {"number": i["globex_org"].number},
 }
+MEMBERSHIP_PROBES = {
+    "mine": lambda i: {"number": i["membership"]},
+    "globex": lambda i: {"number": i["globex_membership"]},
+}
+USER_MEMBERSHIP_PROBES = {
+    "mine": lambda i: {"user_number": i["end_user"].number, "number": i["membership"]},
+    # Child-object IDOR: another user's number with the end user's membership.
+    "mine_via_other": lambda i: {"user_number": i["other_user"].number, "number": i["membership"]},
+    "globex": lambda i: {"user_number": i["globex_user"].number, "number": i["globex_membership"]},
+}
+USER_NUMBER_PROBES = {
+    "self": lambda i: {"user_number": i["end_user"].number},
+    "globex": lambda i: {"user_number": i["globex_user"].number},
+}
+ORG_NUMBER_PROBES = {
+    "mine": lambda i: {"organization_number": i["org"].number},
+    "globex": lambda i: {"organization_number": i["globex_org"].number},
+}
 GROUP_PROBES = {
     "mine": lambda i: {"number": i["group"].number},
     "globex": lambda i: {"number": i["globex_group"].number},
@@ -1036,6 +1054,23 @@ TABLE: dict[str, Entry] = {
     ),
     "api/v2/organizations/<num:number>/users": Entry(
         ORG_PROBES, agents(("mine", "other")), api=True
+    ),
+    # Organization memberships (issue 21).
+    "api/v2/organization_memberships": Entry(allow=agents(), api=True),
+    "api/v2/organization_memberships/<num:number>": Entry(
+        MEMBERSHIP_PROBES, agents(("mine",)), api=True
+    ),
+    "api/v2/users/<num:user_number>/organization_memberships": Entry(
+        USER_NUMBER_PROBES, agents(("self",)), api=True
+    ),
+    "api/v2/users/<num:user_number>/organization_memberships/<num:number>": Entry(
+        USER_MEMBERSHIP_PROBES, agents(("mine",)), api=True
+    ),
+    "api/v2/users/<num:user_number>/organization_memberships/<num:number>/make_default": Entry(
+        USER_MEMBERSHIP_PROBES, agents(("mine",)), api=True
+    ),
+    "api/v2/organizations/<num:organization_number>/organization_memberships": Entry(
+        ORG_NUMBER_PROBES, agents(("mine",)), api=True
     ),
     "api/v2/groups": Entry(allow=agents(), api=True),
     "api/v2/groups/<num:number>": Entry(GROUP_PROBES, agents(("mine",)), api=True),

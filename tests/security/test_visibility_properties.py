@@ -431,6 +431,30 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
         org.shared_tickets = not org.shared_tickets
         org.save(update_fields=["shared_tickets"])
 
+    @rule(who=st.integers(0, 2), default=st.booleans())
+    def membership_changes(self, who, default):
+        """Issue 21: an end user joins (as their default or not) or leaves a second
+        organization that shares its tickets; what they see follows."""
+        from accounts.memberships import membership_add, membership_remove
+        from accounts.models import OrganizationMembership
+
+        if not hasattr(self, "second_org"):
+            self.second_org = organization_create(
+                account=self.account, name=f"Org {next(_serial)}", shared_tickets=True
+            )
+        user = User.objects.for_account(self.account).get(pk=self.end_users[who].pk)
+        row = (
+            OrganizationMembership.objects.for_account(self.account)
+            .filter(user=user, organization=self.second_org)
+            .first()
+        )
+        if row is None:
+            membership_add(
+                user=user, organization=self.second_org, actor=self.admin, default=default
+            )
+        else:
+            membership_remove(membership=row, actor=self.admin)
+
     @rule(who=st.integers(0, 2))
     def manager_flag_changes(self, who):
         user = User.objects.for_account(self.account).get(pk=self.end_users[who].pk)

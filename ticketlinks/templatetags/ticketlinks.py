@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from accounts.roles import permissions_of
 from ticketlinks.forms import LinkForm
 from ticketlinks.models import TicketLink
 from ticketlinks.selectors import links_for_ticket
@@ -26,11 +27,14 @@ def ticket_links_panel(context, ticket):
         "links": links,
         "link_form": LinkForm(auto_id="link_%s"),
         "unsolved_incidents": [t for t in incidents if not t.is_solved],
+        # The merge button only for a role that may merge (the service refuses the rest).
+        "may_merge": permissions_of(request.user).merge_tickets,
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
 
 
-@register.inclusion_tag("ticketlinks/_bulk_merge.html")
-def merge_bulk_button():
-    return {}
+@register.inclusion_tag("ticketlinks/_bulk_merge.html", takes_context=True)
+def merge_bulk_button(context):
+    """Shown only to a role that may merge (accounts.roles; ticketlinks.merge refuses)."""
+    return {"may_merge": permissions_of(context["request"].user).merge_tickets}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.identity_models import AuditEntry
+from accounts.memberships import organization_for_request
 from accounts.models import Account, AgentGroup, User
 from accounts.roles import permissions_of
 from accounts.selectors import default_group_of
@@ -76,6 +77,7 @@ def ticket_open(
     upload_tokens: Sequence[str] = (),
     custom_fields: dict | None = None,
     ticket_form: int | None = None,
+    organization_number: int | None = None,
 ) -> TicketChange:
     """Open a ticket, its first comment being the description; the change set it sent
     (the ticket, as the triggers left it, and that comment), for callers that answer with
@@ -121,7 +123,8 @@ def ticket_open(
         submitter=submitter,
         assignee=assignee,
         group=group,
-        organization=requester.organization,
+        # The one picked among the requester's organizations, else their default.
+        organization=organization_for_request(requester=requester, number=organization_number),
         status=status,
         custom_status=custom_status,
         type=type,

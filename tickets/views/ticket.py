@@ -91,7 +91,10 @@ def _page(
         "field_titles": field_titles(custom_form),
         "requester_user": _requester_shown(request, ticket, fields_form),
         # can_be_made_private reads the comments; a private ticket needs no reading.
-        "can_make_private": ticket.is_public and can_be_made_private(ticket),
+        # and only for a role that may (accounts.roles; the service refuses the rest).
+        "can_make_private": permissions_of(request.user).make_private
+        and ticket.is_public
+        and can_be_made_private(ticket),
         # The version both forms carry (tickets.services.conflicts), and what changed
         # after the version a refused form carried.
         "updated_stamp": ticket_stamp(ticket),
