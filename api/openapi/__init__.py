@@ -75,7 +75,7 @@ def openapi_schema(*, server_url: str) -> dict:
             | satisfaction.SCHEMAS
             | webhooks.SCHEMAS
             | escalations.SCHEMAS
-            | help_center.SCHEMAS,
+            | help_center.SCHEMAS
             | memberships.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
