@@ -33,35 +33,45 @@ SCHEMAS = {
 def paths(*, op: Callable, id_param: dict, list_of: Callable) -> dict:
     one = envelope("organization_membership", ref("OrganizationMembership"))
     many = list_of("organization_memberships", "OrganizationMembership")
-    create = op(
-        "Add a user to an organization (the first one, or default: true, is the default)",
-        TAG,
-        body=envelope("organization_membership", ref("OrganizationMembershipCreate")),
-        ok="201",
-        result=one,
-    )
     user = {"name": "user_id", "in": "path", "required": True, "schema": NUMBER}
     org = {"name": "organization_id", "in": "path", "required": True, "schema": NUMBER}
-    show = op("Show an organization membership", TAG, params=[id_param], result=one)
-    remove = op(
-        "Remove a user from an organization (their oldest other one becomes the default)",
-        TAG,
-        params=[id_param],
-        ok="204",
-    )
+
+    # Each path names its own parameters: the nested forms carry the user's or the
+    # organization's id besides the membership's.
+    def create(*params: dict) -> dict:
+        return op(
+            "Add a user to an organization (the first one, or default: true, is the default)",
+            TAG,
+            params=list(params),
+            body=envelope("organization_membership", ref("OrganizationMembershipCreate")),
+            ok="201",
+            result=one,
+        )
+
+    def show(*params: dict) -> dict:
+        return op("Show an organization membership", TAG, params=[*params, id_param], result=one)
+
+    def remove(*params: dict) -> dict:
+        return op(
+            "Remove a user from an organization (their oldest other one becomes the default)",
+            TAG,
+            params=[*params, id_param],
+            ok="204",
+        )
+
     return {
         "/organization_memberships.json": {
             "get": op("List organization memberships", TAG, result=many),
-            "post": create,
+            "post": create(),
         },
-        "/organization_memberships/{id}.json": {"get": show, "delete": remove},
+        "/organization_memberships/{id}.json": {"get": show(), "delete": remove()},
         "/users/{user_id}/organization_memberships.json": {
             "get": op("List a user's organization memberships", TAG, params=[user], result=many),
-            "post": create,
+            "post": create(user),
         },
         "/users/{user_id}/organization_memberships/{id}.json": {
-            "get": show,
-            "delete": remove,
+            "get": show(user),
+            "delete": remove(user),
         },
         "/users/{user_id}/organization_memberships/{id}/make_default.json": {
             "put": op(
@@ -73,6 +83,6 @@ def paths(*, op: Callable, id_param: dict, list_of: Callable) -> dict:
         },
         "/organizations/{organization_id}/organization_memberships.json": {
             "get": op("List an organization's memberships", TAG, params=[org], result=many),
-            "post": create,
+            "post": create(org),
         },
     }
