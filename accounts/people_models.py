@@ -49,7 +49,9 @@ class OrganizationMembership(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["account", "user", "organization"], name="membership_unique"
+            ),
             models.UniqueConstraint(fields=["account", "number"], name="membership_number_unique"),
         ]
         indexes = [

@@ -44,7 +44,9 @@ class TimeTimer(TenantModel):
     class Meta:
         verbose_name = _("timer")
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "agent"], name="timetimer_one_per_agent")
+            models.UniqueConstraint(
+                fields=["account", "ticket", "agent"], name="timetimer_one_per_agent"
+            )
         ]
 
     def __str__(self) -> str:

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['created_at', 'id'],
                 'indexes': [models.Index(fields=['account', 'organization', 'id'], name='membership_acct_org')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'organization'), name='membership_unique'), models.UniqueConstraint(fields=('account', 'number'), name='membership_number_unique')],
+                'constraints': [models.UniqueConstraint(fields=('account', 'user', 'organization'), name='membership_unique'), models.UniqueConstraint(fields=('account', 'number'), name='membership_number_unique')],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

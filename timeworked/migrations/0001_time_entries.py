@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'timer',
-                'constraints': [models.UniqueConstraint(fields=('ticket', 'agent'), name='timetimer_one_per_agent')],
+                'constraints': [models.UniqueConstraint(fields=('account', 'ticket', 'agent'), name='timetimer_one_per_agent')],
             },
         ),
     ]
