@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from knowledge import selectors, services
@@ -40,7 +41,12 @@ def _context(request, **extra):
 @require_GET
 def kb_home(request):
     data = selectors.kb_home(account=request.account, viewer=request.user, locale=_locale(request))
-    return render(request, "knowledge/hc/home.html", _context(request, **data))
+    # htmx asks for the panel alone ("My activities"): a whole page swapped in would
+    # bring its head's <style>, whose nonce is not the page's, and the CSP blocks it.
+    template = "knowledge/hc/_kb_panel.html" if request.htmx else "knowledge/hc/home.html"
+    response = render(request, template, _context(request, **data))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

@@ -196,3 +196,20 @@ def test_one_vote_per_user_or_browser(acme, acme_admin, acme_user, client_for, a
     assert votes.count() == 2
     assert votes.filter(helpful=False).count() == 1
     assert client_for(account=acme).post(url, {"helpful": "maybe"}).status_code == 302
+
+
+def test_my_activities_gets_the_knowledge_base_panel_alone(
+    acme, acme_admin, acme_user, client_for, article_factory
+):
+    """htmx loads the panel into "My activities": a fragment, not a page whose head (a
+    <style> under another response's nonce) the page's CSP would refuse."""
+    article = article_factory(acme_admin, promoted=True)
+    client = client_for(acme_user)
+    assert 'hx-get="/hc/kb/"' in client.get("/hc/").content.decode()
+    panel = client.get("/hc/kb/", headers={"HX-Request": "true"})
+    body = panel.content.decode()
+    assert body.lstrip().startswith('<div id="kb-home-panel"'), body[:200]
+    assert "<style" not in body and "<html" not in body
+    assert f"/hc/kb/articles/{article.number}/" in body
+    assert "HX-Request" in panel["Vary"]
+    assert "<html" in client.get("/hc/kb/").content.decode()
