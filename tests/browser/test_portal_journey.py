@@ -180,14 +180,15 @@ def test_search_finds_a_request_by_a_reply_word_highlighted(
     page, acme_url, acme_user, proactive, password
 ):
     sign_in(page, acme_url, acme_user.email, password)
-    page.get_by_role("searchbox").fill("pick-up")
-    page.get_by_role("button", name="Search").click()
+    requests_search = page.get_by_role("searchbox", name="Search your requests")
+    requests_search.fill("pick-up")
+    requests_search.press("Enter")
     result = page.locator(".hc-result")
     expect(result).to_have_count(1)
     expect(result.locator("mark").first).to_be_visible()
     screenshot(page, "portal-search")
-    page.get_by_role("searchbox").fill("delay")
-    page.get_by_role("button", name="Search").click()
+    requests_search.fill("delay")
+    requests_search.press("Enter")
     expect(page.get_by_text("No requests match your search.")).to_be_visible()
 
 
