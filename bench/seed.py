@@ -223,7 +223,7 @@ class Loader:
         cols = (
             "id, account_id, number, password, is_superuser, name, email, phone, role, "
             "organization_id, is_org_manager, time_zone, locale, is_active, is_staff, created_at, "
-            "tags, notes"
+            "updated_at, tags, notes"
         )
         created = _ts(self.now - TWO_YEARS - 86400)
         with pg.copy(f"COPY accounts_user ({cols}) FROM STDIN") as copy:  # noqa: S608
@@ -234,7 +234,7 @@ class Loader:
                 password = self.password_hash if usable else "!bench"
                 copy.write_row(
                     (pk, account.pk, number, password, False, name, email, phone, role)
-                    + (org, manager, "", "", True, False, created, "", "")
+                    + (org, manager, "", "", True, False, created, created, "", "")
                 )
 
             pk = first
@@ -267,6 +267,15 @@ class Loader:
                     people.org_of[pk] = org
                 pk += 1
         self._set_sequence(account, "accounts.user", number)
+        # Each member's default organization is one of their memberships (issue 21), as
+        # User.save keeps it: the help center reads memberships for what they may see.
+        with pg.copy(
+            "COPY accounts_organizationmembership "
+            "(account_id, number, user_id, organization_id, created_at) FROM STDIN"
+        ) as copy:
+            for n, (user, org) in enumerate(people.org_of.items(), start=1):
+                copy.write_row((account.pk, n, user, org, created))
+        self._set_sequence(account, "accounts.organizationmembership", len(people.org_of))
         return people
 
     def _groups(self, account: Account, agents: list[int]) -> list[int]:

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 
 from accounts.models import Account, Organization, User
 from accounts.services import organization_create, user_create
@@ -75,6 +75,12 @@ def test_visibility_through_selectors(loaded):
     assert manager.is_org_manager
     org_tickets = tickets_visible_to(viewer=manager).filter(organization=manager.organization)
     assert org_tickets.count() >= 12
+    # Every member's default organization is one of their memberships (issue 21).
+    members = User.objects.for_account(first).filter(organization__isnull=False)
+    assert members.count() > 2
+    assert not members.exclude(
+        organization_memberships__organization=models.F("organization")
+    ).exists()
     # End users never read internal notes; agents read them all.
     ticket = Ticket.objects.for_account(first).get(number=1)
     agent = User.objects.for_account(first).agents().first()
