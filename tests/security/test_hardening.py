@@ -243,8 +243,9 @@ CSRF_EXEMPT_ALLOWED = {
     "macros.api.",
     "servicelevels.api.",
     "ticketlinks.api.",
-    # The webhooks' API (issue 23): ApiView subclasses too.
+    # The webhooks' API (issue 23) and the Help Center API (issue 25): ApiView subclasses too.
     "webhooks.api.",
+    "knowledge.api.",
     # ESP webhooks, authenticated by the webhook secret (HTTP basic) or signature.
     "notifications.webhooks.",
     # SAML's assertion consumer service: posted by the identity provider's page, its
