@@ -5,10 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # PostgreSQL for tests; override with `make test DATABASE_URL=...`.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sportello
-# Two workers (this machine's cores), tests handed out one by one: the tests that start
-# servers take free ports, and the fuzz test's generated cases share one node id, which
-# xdist's scope and group schedulers would merge into one. TEST_WORKERS= runs in one process.
-TEST_WORKERS ?= -n 2
+# Two workers (this machine's cores). worksteal: a worker that runs out takes queued tests
+# from the other, so a long test near the end (the restore drill, a crawl) does not leave
+# one core idle for minutes behind it, as `load`'s fixed queues did (the last CI run: ten
+# minutes). The fuzz test's generated cases share one node id, which xdist's scope and
+# group schedulers would merge into one; load and worksteal hand out items, not ids.
+# TEST_WORKERS= runs in one process.
+TEST_WORKERS ?= -n 2 --dist worksteal
 PORT ?= 8000
 
 # Django 6.1 needs Python 3.12+. Take PYTHON= if given, else the first suitable interpreter.
