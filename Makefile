@@ -46,11 +46,13 @@ test: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The security tests again, every connection through PgBouncer in transaction mode
-# (Debian's pgbouncer, started by the suite: tests/pgbouncer.py).
+# (Debian's pgbouncer, started by the suite: tests/pgbouncer.py; one per xdist worker,
+# in front of that worker's test database). Two workers, as `make test`: the crawls are
+# most of it, and one process left a core idle for all of them.
 test-pgbouncer: install
 	$(PY) manage.py compile_catalogues
 	TEST_THROUGH_PGBOUNCER=1 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
-		$(PY) -m pytest tests/security -p no:randomly $(PYTEST_ARGS)
+		$(PY) -m pytest tests/security $(TEST_WORKERS) -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
