@@ -113,6 +113,12 @@ class Account(models.Model):
         default=DEFAULT_ATTACHMENT_TYPES,
         help_text=_("File extensions separated by spaces."),
     )
+    # Some of its tickets may still have no custom status (tickets/migrations/0016 left
+    # them to ``manage.py backfill_custom_statuses``): only while this is set do views read
+    # such tickets as their category's default (tickets.conditions), a slower query. Kept
+    # exact by the database (tickets/migrations/0023): writing a ticket without a custom
+    # status sets it, and clearing it is undone while one is left.
+    custom_statuses_unfilled = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

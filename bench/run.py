@@ -33,6 +33,7 @@ from bench.custom_fields import custom_field_context
 from bench.incremental import walk_http
 from bench.knowledge import knowledge_context
 from bench.mail_scenarios import INBOUND_SECRET, delivery_rows
+from bench.people_fields import people_field_context
 from bench.scenarios import (
     CURSOR_WALK_KEY,
     activity_view,
@@ -186,6 +187,7 @@ def _prepare(tickets: int, comments: float) -> dict:
         "long_thread": LONG_THREAD_NUMBER,
         "deep_cursor": encode_cursor(numbers.first() // 2),  # type: ignore[operator]  # the bench seeds tickets first
         **custom_field_context(account),  # issue 19: 20 fields with values, a filtered view
+        **people_field_context(account),  # issue 19: views on people's fields
         **knowledge_context(account),  # issue 25: 50,000 articles
     }
 

@@ -9,6 +9,7 @@ import math
 from bench.custom_fields import custom_field_scenarios
 from bench.knowledge import knowledge_scenarios
 from bench.mail_scenarios import inbound_scenario
+from bench.people_fields import people_field_scenarios
 
 DEEP_PAGE = 2000
 URGENT_BILLING = "Urgent billing (bench)"
@@ -232,6 +233,7 @@ def scenarios(ctx: dict) -> list[dict]:
         inbound_scenario(ctx),
         {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
         *custom_field_scenarios(ctx),
+        *people_field_scenarios(ctx),
         # The admins' audit log (issue 21): newest first, keyset pages over audit_account_*.
         {
             "key": "9",

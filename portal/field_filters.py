@@ -1,5 +1,6 @@
-"""My activities filtered on ticket fields (issue 19): the drop-down and checkbox fields
-made visible to end users each offer a filter (``?cf-<number>=<value>``). Which fields
+"""My activities and the help center's search filtered on ticket fields (issue 19): the
+drop-down, checkbox and multi-select fields made visible to end users each offer a filter
+(``?cf-<number>=<value>``; a multi-select's: the requests whose values include it). Which fields
 is decided by ``ticket_fields_for_viewer``, so an agent-only field is never offered and
 a crafted ``cf-<its number>`` is ignored: its values cannot be probed by filtering. The
 condition is the views' own (tickets.field_conditions), the GIN index serving it."""
@@ -18,7 +19,7 @@ from customfields.models import FieldKind, TicketField
 from customfields.selectors import ticket_fields_for_viewer
 from tickets.field_conditions import PREFIX, custom_condition_q
 
-FILTER_KINDS = (FieldKind.DROPDOWN, FieldKind.CHECKBOX)
+FILTER_KINDS = (FieldKind.DROPDOWN, FieldKind.CHECKBOX, FieldKind.MULTISELECT)
 CHECKBOX_CHOICES = (("true", _("Yes")), ("false", _("No")))
 
 
@@ -56,8 +57,11 @@ def filters_q(filters: list[FieldFilter]) -> Q:
         if not item.value:
             continue
         value: object = item.value
+        operator = "is"
         if item.field.kind == FieldKind.CHECKBOX:
             value = item.value == "true"
-        condition = {"field": PREFIX + item.field.key, "operator": "is", "value": value}
+        elif item.field.kind == FieldKind.MULTISELECT:
+            operator, value = "includes", [item.value]
+        condition = {"field": PREFIX + item.field.key, "operator": operator, "value": value}
         q &= custom_condition_q(condition)
     return q

@@ -190,25 +190,27 @@ class SearchHit:
 
 
 def search_requests(
-    *, viewer: User, query: str, limit: int = 50, offset: int = 0
+    *, viewer: User, query: str, limit: int = 50, offset: int = 0, fields: Q | None = None
 ) -> list[SearchHit]:
     """The viewer's visible requests whose subject or public comments contain the words
-    (every word, as a prefix), best first, `limit` of them from `offset`. PostgreSQL:
+    (every word, as a prefix), best first, `limit` of them from `offset`; ``fields``: the
+    help center's filters on ticket fields (portal.field_filters' filters_q). PostgreSQL:
     full-text search on indexed tsvectors, ranked and highlighted; elsewhere (SQLite for
     `make run`) a plain substring match."""
     terms = search_terms(query)
     if not terms:
         return []
     window = slice(offset, offset + limit)
+    fields = fields or Q()
     if connection.vendor == "postgresql":
         # The index functions answer for the account the session works for (a request's
         # already; a caller outside one, such as a test or a command, gets it here).
         with account_context(viewer.account_id):
-            return _search_postgres(viewer, terms, window)
-    return _search_fallback(viewer, terms, window)
+            return _search_postgres(viewer, terms, window, fields)
+    return _search_fallback(viewer, terms, window, fields)
 
 
-def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[SearchHit]:
+def _search_postgres(viewer: User, terms: list[str], window: slice, fields: Q) -> list[SearchHit]:
     from django.contrib.postgres.search import (
         SearchHeadline,
         SearchRank,
@@ -242,7 +244,7 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
         tickets_visible_to(viewer=viewer)
         .select_related("custom_status")
         .annotate(subject_vector=subject_vector)
-        .filter(matches)
+        .filter(matches, fields)
         .annotate(
             subject_rank=SearchRank(subject_vector, tsquery),
             comment_rank=Coalesce(
@@ -283,7 +285,7 @@ def _search_postgres(viewer: User, terms: list[str], window: slice) -> list[Sear
     ]
 
 
-def _search_fallback(viewer: User, terms: list[str], window: slice) -> list[SearchHit]:
+def _search_fallback(viewer: User, terms: list[str], window: slice, fields: Q) -> list[SearchHit]:
     comment_match = Q()
     subject_match = Q()
     for term in terms:
@@ -294,7 +296,7 @@ def _search_fallback(viewer: User, terms: list[str], window: slice) -> list[Sear
     qs = (
         tickets_visible_to(viewer=viewer)
         .select_related("custom_status")
-        .filter(subject_match | Q(pk__in=comments.values("ticket_id")))
+        .filter(subject_match | Q(pk__in=comments.values("ticket_id")), fields)
         .annotate(
             snippet=Subquery(first_comment.annotate(s=Substr("body", 1, 2000)).values("s")[:1])
         )

@@ -259,10 +259,17 @@ def search(request):
     query = form.cleaned_data["q"] if valid else ""
     page = form.cleaned_data["page"] if valid else 1
     offset = (page - 1) * SEARCH_PAGE_SIZE
+    # The end-user-visible fields' filters (never an agent-only field's: not offered, and
+    # a crafted parameter for one is ignored).
+    filters = field_filters(viewer=request.user, params=request.GET)
     # One row more than a page tells whether there is a next page, without a count.
     hits = (
         selectors.search_requests(
-            viewer=request.user, query=query, limit=SEARCH_PAGE_SIZE + 1, offset=offset
+            viewer=request.user,
+            query=query,
+            limit=SEARCH_PAGE_SIZE + 1,
+            offset=offset,
+            fields=filters_q(filters),
         )
         if query
         else []
@@ -276,5 +283,7 @@ def search(request):
         "has_next": len(hits) > SEARCH_PAGE_SIZE,
         "first": offset + 1,
         "last": offset + min(len(hits), SEARCH_PAGE_SIZE),
+        "field_filters": filters,
+        "filtered": any(f.value for f in filters),
     }
     return render(request, "portal/search.html", context)

@@ -330,7 +330,7 @@ def _condition_q(
         if value == CURRENT_USER:
             value = viewer.pk
         q = Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
-        if field.kind == "custom_status" and value is not None:
+        if field.kind == "custom_status" and value is not None and reads_unfilled(viewer):
             # No custom status yet means "not filled", not "none" (_unfilled_default).
             unfilled = Q(custom_status__isnull=True)
             if operator == "is_not":
@@ -361,6 +361,15 @@ def _condition_q(
     else:
         q = _time_q(column, operator, value, now, zone)
     return q & Q(status=field.status) if field.status else q
+
+
+def reads_unfilled(viewer: User) -> bool:
+    """Whether the viewer's account may still have tickets without a custom status
+    (``Account.custom_statuses_unfilled``, exact in the database): only then does a
+    condition on a custom status read them as their category's default (_reads_as_default).
+    The account as the request read it (no query); without one, the careful reading."""
+    account = viewer.account if viewer.account_id is not None else None
+    return account is None or account.custom_statuses_unfilled
 
 
 def _reads_as_default(status_key: int) -> Q:

@@ -21,7 +21,7 @@ from accounts.roles import permissions_of
 from customfields.models import TicketField
 from customfields.selectors import ticket_fields_for_account
 from tickets import counts
-from tickets.conditions import conditions_q, timeless
+from tickets.conditions import conditions_q, reads_unfilled, timeless
 from tickets.models import (
     Attachment,
     Comment,
@@ -470,6 +470,7 @@ def view_counts(*, views: Iterable[View], viewer: User, cap: int | None = None) 
         viewer.pk,
         viewer.role,
         permissions_of(viewer).ticket_access,
+        reads_unfilled(viewer),  # the custom-status fallback is in the SQL or not
         tuple((view.number, json.dumps(view.conditions, sort_keys=True)) for view in views),
     )
     return counts.capped_counts_compiled(key, Ticket, build, cap=cap)

@@ -1,8 +1,8 @@
 """Ticket forms and conditional fields in Chromium (issue 19): an admin creates a
 drop-down and a field shown only for one of its options, puts both on a form the help
 center offers; an end user submits that form (the conditional field appears as they
-choose); the agent sees the values on the ticket and a view filtered by the drop-down
-finds it."""
+choose) and finds it through the help center's search filtered on the drop-down; the
+agent sees the values on the ticket and a view filtered by the drop-down finds it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -76,6 +76,17 @@ def test_admin_builds_a_form_end_user_submits_it_agent_filters_by_it(
     screenshot(user_page, "ticket-forms-help-center")
     user_page.get_by_role("button", name="Submit").click()
     expect(user_page.get_by_text("was submitted")).to_be_visible()
+    # The help center's search narrows the results by the same drop-down.
+    user_page.goto(f"{acme_url}/hc/search/?q=printer")
+    filters = user_page.get_by_role("form", name="Filter results by field")
+    filters.get_by_label("Device").select_option(label="Laptop")
+    filters.get_by_role("button", name="Filter").click()
+    expect(user_page.get_by_text("No requests match your search and filters.")).to_be_visible()
+    filters = user_page.get_by_role("form", name="Filter results by field")
+    filters.get_by_label("Device").select_option(label="Printer")
+    filters.get_by_role("button", name="Filter").click()
+    expect(user_page.get_by_role("link", name="The printer jams")).to_be_visible()
+    screenshot(user_page, "help-center-search-filters")
     user.close()
     ticket = Ticket.objects.for_account(acme).get(subject="The printer jams")
     assert ticket.custom_fields == {device.key: "printer", model.key: "LaserJet 4000"}

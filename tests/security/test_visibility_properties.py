@@ -502,6 +502,8 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
         numbers = [t.number for t in self.tickets]
         paths = ["/hc/", "/hc/?tab=ccd", "/hc/?tab=organization", f"/hc/search/?q={WORD}"]
         paths.append(f"/hc/?cf-{self.secret_dropdown.number}=risk")  # a crafted filter
+        # The search's filters (issue 19): the visible fields' only, a crafted one ignored.
+        paths.append(f"/hc/search/?q={WORD}&cf-{self.secret_dropdown.number}=risk")
         paths += ["/hc/requests/new/", f"/hc/requests/new/?form={self.secret_form.number}"]
         paths += [f"/hc/requests/{n}/" for n in numbers]
         paths += self.knowledge_paths(WORD)  # issue 25

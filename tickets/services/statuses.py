@@ -96,7 +96,8 @@ def custom_statuses_backfill(*, account: Account, batch: int = BACKFILL_BATCH) -
     """Give the account's tickets without a custom status their category's default
     (Closed: Solved's), ``batch`` rows per transaction, so an upgrade never holds a lock
     on the whole table (migration 0016 leaves them to this; until then they read as their
-    category, as a row without a custom status always has). Walks the primary key
+    category, as a row without a custom status always has; views do so only until this
+    ends, ``Account.custom_statuses_unfilled``). Walks the primary key
     forward: a scan for "custom_status IS NULL" would pass again, each batch, over the
     rows the batches before it filled. ``updated_at`` is untouched: nothing happened to
     the ticket. Safe to re-run and to interrupt. The number of tickets filled."""
@@ -113,6 +114,10 @@ def custom_statuses_backfill(*, account: Account, batch: int = BACKFILL_BATCH) -
                 tickets.filter(pk__gt=last).order_by("pk").values_list("pk", "status")[:batch]
             )
             if not rows:
+                # Views stop reading unfilled tickets as their default (tickets.
+                # conditions); the database keeps the flag while one is left
+                # (tickets/migrations/0023), a concurrent write included.
+                Account.objects.filter(pk=account.pk).update(custom_statuses_unfilled=False)
                 return total
             last = rows[-1][0]
             for status, custom in defaults.items():
