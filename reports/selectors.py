@@ -1,6 +1,11 @@
 """The reporting page's numbers, read from the daily rollups (reports.models) in a fixed
 number of queries whatever the range: the rows of the range summed per day, the backlog
-before it, the leaderboards per agent and per group, and the latest rating comments."""
+before it, the leaderboards per agent and per group, and the latest rating comments.
+
+The rows are the coarse ones (ReportAgentDay: day × group × agent, a few hundred a day
+whatever the volume) unless a channel, priority or type filter asks for the fine ones
+(ReportDay). The backlog is a running total: the created-minus-solved deltas summed
+before the range (one index-only sum), then day by day through it."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from accounts.models import Account
 from reports import metrics
 from reports.access import ReportScope
 from reports.forms import Filters
-from reports.models import ReportDay
+from reports.models import ReportAgentDay, ReportDay
 from satisfaction.models import SatisfactionRating
 
 FRT_HIST = [f"frt_{i}" for i in range(metrics.BUCKETS)]
@@ -104,15 +109,15 @@ def _sums(names) -> dict:
     return {m: Coalesce(Sum(m), 0) for m in names}
 
 
-def _rows(account: Account, scope: ReportScope, filters: Filters) -> QuerySet[ReportDay]:
-    qs = ReportDay.objects.for_account(account).filter(scope.rollup_filter())
-    wanted = {
-        "group_pk": filters.group_pk,
-        "agent_pk": filters.agent_pk,
+def _rows(account: Account, scope: ReportScope, filters: Filters) -> QuerySet:
+    fine = {
         "channel": filters.channel or None,
         "priority": filters.priority or None,
         "type": filters.type or None,
     }
+    model = ReportDay if any(v is not None for v in fine.values()) else ReportAgentDay
+    qs = model.objects.for_account(account).filter(scope.rollup_filter())
+    wanted = {"group_pk": filters.group_pk, "agent_pk": filters.agent_pk, **fine}
     return qs.filter(**{k: v for k, v in wanted.items() if v is not None})
 
 
@@ -134,7 +139,7 @@ def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Rep
         periods.setdefault(start, Period(start=start))
         day += dt.timedelta(days=1)
     by_day: dict[dt.date, dict[str, int]] = {
-        row["day"]: {m: row[m] for m in metrics.MEASURES}  # type: ignore[literal-required]
+        row["day"]: {m: row[m] for m in metrics.MEASURES}
         for row in daily
     }
     backlog = before
@@ -158,7 +163,7 @@ def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Rep
     )
 
 
-def _leaderboard(rows: QuerySet[ReportDay], key: str) -> list[tuple[int, Summary]]:
+def _leaderboard(rows: QuerySet, key: str) -> list[tuple[int, Summary]]:
     found = rows.values(key).annotate(**_sums(metrics.MEASURES)).order_by(key)
     # A ticket that moved on leaves zeros behind in its former row.
     board = [(row.pop(key), Summary(row)) for row in found if any(row.values())]

@@ -20,10 +20,11 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports import metrics, rebuild
-from reports.models import ReportDay, ReportTicket
+from reports.models import ReportAgentDay, ReportDay, ReportTicket
 from tickets.models import Comment, Ticket, TicketEvent
 
 KEYS = ("day", "group_pk", "agent_pk", "channel", "priority", "type")
+COARSE_KEYS = ("day", "group_pk", "agent_pk")
 Row = tuple[str, metrics.Dims]  # (ISO day, dims)
 
 _TICKET_FIELDS = (
@@ -143,24 +144,42 @@ def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
     }
 
 
-def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
-    """Add ``delta`` to the rollup rows in one INSERT … ON CONFLICT DO UPDATE."""
+def _coarse(delta: dict[Row, Counter[str]]) -> dict[tuple, Counter[str]]:
+    """The fine difference summed per day, group and agent (ReportAgentDay's key)."""
+    summed: dict[tuple, Counter[str]] = {}
+    for (day, dims), counts in delta.items():
+        merged = summed.setdefault((day, dims[0], dims[1]), Counter())
+        for measure, n in counts.items():
+            merged[measure] += n
+    return {key: counts for key, counts in summed.items() if any(counts.values())}
+
+
+def _upsert(model, keys: tuple[str, ...], account_id: int, delta: dict[tuple, Counter[str]]):
+    """Add ``delta`` (rows keyed by ``keys``' values) in one INSERT … ON CONFLICT."""
     if not delta:
         return
-    table = ReportDay._meta.db_table
+    table = model._meta.db_table
     measures = sorted({m for counts in delta.values() for m in counts})
-    columns = ["account_id", *KEYS, *metrics.MEASURES]
+    columns = ["account_id", *keys, *metrics.MEASURES]
     params: list[Any] = []
-    for (day, dims), counts in delta.items():
-        params += [account_id, day, *dims, *(counts.get(m, 0) for m in metrics.MEASURES)]
+    for key, counts in delta.items():
+        params += [account_id, *key, *(counts.get(m, 0) for m in metrics.MEASURES)]
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
     # Our own table's and columns' names only; every value is a parameter.
     sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {}".format(  # noqa: S608
-        table, ", ".join(columns), ", ".join([row] * len(delta)), ", ".join(KEYS), updates
+        table, ", ".join(columns), ", ".join([row] * len(delta)), ", ".join(keys), updates
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
+    """Add ``delta`` to the fine rollup rows and to the coarse ones, in the caller's
+    transaction: both move together or not at all."""
+    fine = {(day, *dims): counts for (day, dims), counts in delta.items()}
+    _upsert(ReportDay, KEYS, account_id, fine)
+    _upsert(ReportAgentDay, COARSE_KEYS, account_id, _coarse(delta))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
@@ -208,6 +227,7 @@ def _rebuild_in_python(account: Account) -> int:
     done = 0
     with account_context(account), transaction.atomic():
         ReportDay.objects.for_account(account).delete()
+        ReportAgentDay.objects.for_account(account).delete()
         ReportTicket.objects.for_account(account).delete()
         last = 0
         while True:
@@ -242,6 +262,19 @@ def _rebuild_in_python(account: Account) -> int:
                     **{m: counts.get(m, 0) for m in metrics.MEASURES},
                 )
                 for (day, dims), counts in totals.items()
+            ),
+            batch_size=1000,
+        )
+        ReportAgentDay.objects.bulk_create(
+            (
+                ReportAgentDay(
+                    account=account,
+                    day=dt.date.fromisoformat(day),
+                    group_pk=group_pk,
+                    agent_pk=agent_pk,
+                    **{m: counts.get(m, 0) for m in metrics.MEASURES},
+                )
+                for (day, group_pk, agent_pk), counts in _coarse(totals).items()
             ),
             batch_size=1000,
         )

@@ -57,17 +57,34 @@ def test_report_page_queries_do_not_grow_with_the_data_or_the_range(
     assert first <= BUDGET
 
 
+@pytest.mark.parametrize(
+    ("role", "query", "table"),
+    [
+        # No filter, a group, an agent, an agent's scope: the coarse rows.
+        ("admin", "", "reports_reportagentday"),
+        ("admin", "&group={group}", "reports_reportagentday"),
+        ("admin", "&agent={agent}", "reports_reportagentday"),
+        ("agent", "", "reports_reportagentday"),
+        # A channel, priority or type needs the fine rows.
+        ("admin", "&channel=web", "reports_reportday"),
+        ("admin", "&priority=high", "reports_reportday"),
+    ],
+)
 def test_report_page_reads_the_rollups_by_their_key_and_never_the_tickets(
-    acme, acme_admin, acme_agent, acme_user, client_for, run
+    role, query, table, acme, acme_admin, acme_agent, acme_user, client_for, run
 ):
     group = AgentGroupFactory(account=acme)
     group.memberships.create(account=acme, user=acme_agent)
     _history(acme, acme_agent, acme_user, group, run, 2)
-    queries = _captured(client_for(acme_admin), URL + f"&group={group.number}")
+    client = client_for(acme_admin if role == "admin" else acme_agent)
+    path = URL + query.format(group=group.number, agent=acme_agent.number)
+    queries = _captured(client, path)
     # The history is read when a ticket changes, never by the page.
     assert not [q for q in queries if re.search(r"tickets_(comment|ticketevent)", q["sql"])]
-    rollup = [q["sql"] for q in queries if '"reports_reportday"' in q["sql"]]
-    assert len(rollup) == 4  # the days, the backlog before, per agent, per group
+    rollup = [q["sql"] for q in queries if re.search(r'"reports_report(agent)?day"', q["sql"])]
+    # The days, the backlog before, per agent, per group: all from the one table.
+    assert len(rollup) == 4
+    assert all(f'"{table}"' in sql for sql in rollup), rollup
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         for sql in rollup:

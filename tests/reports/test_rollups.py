@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from accounts.dbsession import account_context
 from reports import metrics
-from reports.models import ReportDay, ReportTicket
-from reports.services import account_rebuild
+from reports.models import ReportAgentDay, ReportDay, ReportTicket
+from reports.services import _rebuild_in_python, account_rebuild
 from tests.factories import (
     AccountFactory,
     AgentFactory,
@@ -45,6 +45,27 @@ def _table(account):
             if counts:
                 out[key] = counts
         return out
+
+
+def _coarse(account):
+    """ReportAgentDay's non-zero counts, keyed by day, group and agent."""
+    with account_context(account):
+        out = {}
+        for row in ReportAgentDay.objects.for_account(account).values():
+            counts = {m: row[m] for m in metrics.MEASURES if row[m]}
+            if counts:
+                out[(row["day"], row["group_pk"], row["agent_pk"])] = counts
+        return out
+
+
+def _summed(table):
+    """The fine table summed per day, group and agent: what the coarse one must hold."""
+    out = {}
+    for key, counts in table.items():
+        merged = out.setdefault(key[:3], {})
+        for m, n in counts.items():
+            merged[m] = merged.get(m, 0) + n
+    return {key: counts for key, counts in out.items() if any(counts.values())}
 
 
 def _counted(account):
@@ -175,6 +196,8 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
     call_command("rebuild_reports")
     assert _totals(acme) == {"created": 1}
     assert _totals(globex) == {"created": 1}
+    assert list(_coarse(acme).values()) == [{"created": 1}]
+    assert list(_coarse(globex).values()) == [{"created": 1}]
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]
@@ -240,8 +263,15 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                     run(ticket_update, ticket=ticket, actor=acme_agent, **{kind: value})
             except NotAllowed:
                 pass  # closed is final; rating an unsolved ticket is refused
-    incremental, counted = _table(acme), _counted(acme)
+    incremental, counted, coarse = _table(acme), _counted(acme), _coarse(acme)
+    # The coarse rows kept change by change are the fine ones summed...
+    assert coarse == _summed(incremental)
     account_rebuild(account=acme)
     assert incremental == _table(acme)
+    # ...and equal what the rebuild writes.
+    assert coarse == _coarse(acme)
+    # The Python pass (SQLite's rebuild) writes the same fine and coarse rows.
+    _rebuild_in_python(acme)
+    assert (incremental, coarse, counted) == (_table(acme), _coarse(acme), _counted(acme))
     # What each ticket counted too: the next change's refresh subtracts it.
     assert counted == _counted(acme)

@@ -1272,6 +1272,7 @@ def state_fingerprint() -> tuple:
         "knowledge_deflection",
         "knowledge_articleimage",
         "reports_reportday",
+        "reports_reportagentday",
         "reports_reportticket",
     ]
     sql = " UNION ALL ".join(
