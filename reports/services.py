@@ -20,11 +20,16 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports import metrics, rebuild
-from reports.models import ReportAgentDay, ReportDay, ReportTicket
+from reports.models import ReportAgentDay, ReportDay, ReportGroupDay, ReportTicket
 from tickets.models import Comment, Ticket, TicketEvent
 
 KEYS = ("day", "group_pk", "agent_pk", "channel", "priority", "type")
-COARSE_KEYS = ("day", "group_pk", "agent_pk")
+# The coarse tables, each with its key after the account and how many of the fine key's
+# leading columns (day, group, agent) it keeps.
+COARSE: tuple[tuple[type[ReportAgentDay | ReportGroupDay], tuple[str, ...]], ...] = (
+    (ReportAgentDay, KEYS[:3]),
+    (ReportGroupDay, KEYS[:2]),
+)
 Row = tuple[str, metrics.Dims]  # (ISO day, dims)
 
 _TICKET_FIELDS = (
@@ -144,11 +149,12 @@ def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
     }
 
 
-def _coarse(delta: dict[Row, Counter[str]]) -> dict[tuple, Counter[str]]:
-    """The fine difference summed per day, group and agent (ReportAgentDay's key)."""
+def _coarse(delta: dict[Row, Counter[str]], width: int) -> dict[tuple, Counter[str]]:
+    """The fine rows summed per their key's first ``width`` columns: (day, group, agent)
+    for ReportAgentDay, (day, group) for ReportGroupDay."""
     summed: dict[tuple, Counter[str]] = {}
     for (day, dims), counts in delta.items():
-        merged = summed.setdefault((day, dims[0], dims[1]), Counter())
+        merged = summed.setdefault((day, *dims)[:width], Counter())
         for measure, n in counts.items():
             merged[measure] += n
     return {key: counts for key, counts in summed.items() if any(counts.values())}
@@ -179,7 +185,8 @@ def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
     transaction: both move together or not at all."""
     fine = {(day, *dims): counts for (day, dims), counts in delta.items()}
     _upsert(ReportDay, KEYS, account_id, fine)
-    _upsert(ReportAgentDay, COARSE_KEYS, account_id, _coarse(delta))
+    for model, keys in COARSE:
+        _upsert(model, keys, account_id, _coarse(delta, len(keys)))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
@@ -227,7 +234,8 @@ def _rebuild_in_python(account: Account) -> int:
     done = 0
     with account_context(account), transaction.atomic():
         ReportDay.objects.for_account(account).delete()
-        ReportAgentDay.objects.for_account(account).delete()
+        for model, _keys in COARSE:
+            model.objects.for_account(account).delete()
         ReportTicket.objects.for_account(account).delete()
         last = 0
         while True:
@@ -265,17 +273,15 @@ def _rebuild_in_python(account: Account) -> int:
             ),
             batch_size=1000,
         )
-        ReportAgentDay.objects.bulk_create(
-            (
-                ReportAgentDay(
+        for model, keys in COARSE:
+            coarse: list[Any] = [
+                model(
                     account=account,
-                    day=dt.date.fromisoformat(day),
-                    group_pk=group_pk,
-                    agent_pk=agent_pk,
+                    day=dt.date.fromisoformat(key[0]),
+                    **dict(zip(keys[1:], key[1:], strict=True)),
                     **{m: counts.get(m, 0) for m in metrics.MEASURES},
                 )
-                for (day, group_pk, agent_pk), counts in _coarse(totals).items()
-            ),
-            batch_size=1000,
-        )
+                for key, counts in _coarse(totals, len(keys)).items()
+            ]
+            model.objects.bulk_create(coarse, batch_size=1000)
     return done

@@ -1273,6 +1273,7 @@ def state_fingerprint() -> tuple:
         "knowledge_articleimage",
         "reports_reportday",
         "reports_reportagentday",
+        "reports_reportgroupday",
         "reports_reportticket",
     ]
     sql = " UNION ALL ".join(
