@@ -1,4 +1,5 @@
-"""``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay) and what each
+"""``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay, and the coarse
+ReportAgentDay and ReportGroupDay summed from it) and what each
 ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
 from the tickets, their comments and their status changes.
 
@@ -140,6 +141,20 @@ FROM (
 ) x
 GROUP BY x.day, x.g, x.a, x.c, x.p, x.t
 """  # noqa: S608 - constants only
+# The coarse rows (ReportAgentDay): the fine ones just written, summed per day, group and
+# agent (a row whose sums are all zero is left out, as the incremental path does).
+_AGENT_DAYS = f"""
+INSERT INTO reports_reportagentday (account_id, day, group_pk, agent_pk, {", ".join(MEASURES)})
+SELECT %(account)s, day, group_pk, agent_pk, {", ".join(f"sum({m})" for m in MEASURES)}
+FROM reports_reportday WHERE account_id = %(account)s
+GROUP BY day, group_pk, agent_pk
+"""  # noqa: S608 - constants only
+_GROUP_DAYS = f"""
+INSERT INTO reports_reportgroupday (account_id, day, group_pk, {", ".join(MEASURES)})
+SELECT %(account)s, day, group_pk, {", ".join(f"sum({m})" for m in MEASURES)}
+FROM reports_reportagentday WHERE account_id = %(account)s
+GROUP BY day, group_pk
+"""  # noqa: S608 - constants only
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
 _TICKETS = f"""
 INSERT INTO reports_reportticket (account_id, ticket_id, counted)
@@ -166,9 +181,13 @@ def account_rebuild(*, account: Account) -> int:
         # A rebuild inside an outer transaction (tests) leaves its table to the next.
         cursor.execute("DROP TABLE IF EXISTS report_rebuild")
         cursor.execute("DELETE FROM reports_reportday WHERE account_id = %s", [account.pk])
+        cursor.execute("DELETE FROM reports_reportagentday WHERE account_id = %s", [account.pk])
+        cursor.execute("DELETE FROM reports_reportgroupday WHERE account_id = %s", [account.pk])
         cursor.execute("DELETE FROM reports_reportticket WHERE account_id = %s", [account.pk])
         cursor.execute(_CONTRIBUTIONS, params)
         cursor.execute("ANALYZE report_rebuild")  # no autovacuum for temporary tables
         cursor.execute(_DAYS, params)
+        cursor.execute(_AGENT_DAYS, params)
+        cursor.execute(_GROUP_DAYS, params)
         cursor.execute(_TICKETS, params)
         return cursor.rowcount

@@ -1,6 +1,14 @@
 """The reporting page's numbers, read from the daily rollups (reports.models) in a fixed
 number of queries whatever the range: the rows of the range summed per day, the backlog
-before it, the leaderboards per agent and per group, and the latest rating comments."""
+before it, the leaderboards per agent and per group, and the latest rating comments.
+
+Each query reads the coarsest rollup that answers it (``_rows``): ReportGroupDay (day ×
+group, a handful of rows a day) for an admin's series, backlog and group leaderboard;
+ReportAgentDay (day × group × agent, a few hundred a day whatever the volume) for the
+agent leaderboard, an agent filter or an agent's scope; the fine ReportDay only when a
+channel, priority or type filter asks for it. The backlog is a running total: the
+created-minus-solved deltas summed before the range (a few thousand ReportGroupDay rows
+for an admin), then day by day through it."""
 
 from __future__ import annotations
 
@@ -15,7 +23,7 @@ from accounts.models import Account
 from reports import metrics
 from reports.access import ReportScope
 from reports.forms import Filters
-from reports.models import ReportDay
+from reports.models import ReportAgentDay, ReportDay, ReportGroupDay
 from satisfaction.models import SatisfactionRating
 
 FRT_HIST = [f"frt_{i}" for i in range(metrics.BUCKETS)]
@@ -104,15 +112,22 @@ def _sums(names) -> dict:
     return {m: Coalesce(Sum(m), 0) for m in names}
 
 
-def _rows(account: Account, scope: ReportScope, filters: Filters) -> QuerySet[ReportDay]:
-    qs = ReportDay.objects.for_account(account).filter(scope.rollup_filter())
-    wanted = {
-        "group_pk": filters.group_pk,
-        "agent_pk": filters.agent_pk,
+def _rows(account: Account, scope: ReportScope, filters: Filters, *, by_agent: bool) -> QuerySet:
+    """The coarsest rollup that answers: ReportDay when a channel, priority or type is
+    asked; else ReportGroupDay when neither the scope, the filter nor the reading
+    (``by_agent``) needs the agent; else ReportAgentDay."""
+    fine = {
         "channel": filters.channel or None,
         "priority": filters.priority or None,
         "type": filters.type or None,
     }
+    model: type[ReportDay | ReportAgentDay | ReportGroupDay] = ReportAgentDay
+    if any(v is not None for v in fine.values()):
+        model = ReportDay
+    elif scope.everything and filters.agent_pk is None and not by_agent:
+        model = ReportGroupDay
+    qs = model.objects.for_account(account).filter(scope.rollup_filter())
+    wanted = {"group_pk": filters.group_pk, "agent_pk": filters.agent_pk, **fine}
     return qs.filter(**{k: v for k, v in wanted.items() if v is not None})
 
 
@@ -121,8 +136,10 @@ def _period_start(day: dt.date, weekly: bool) -> dt.date:
 
 
 def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Report:
-    rows = _rows(account, scope, filters)
+    rows = _rows(account, scope, filters, by_agent=False)
     in_range = rows.filter(day__gte=filters.start, day__lte=filters.end)
+    agents = _rows(account, scope, filters, by_agent=True)
+    agents_in_range = agents.filter(day__gte=filters.start, day__lte=filters.end)
     daily = in_range.values("day").annotate(**_sums(metrics.MEASURES)).order_by("day")
     before = rows.filter(day__lt=filters.start).aggregate(
         backlog=Coalesce(Sum(F("created") - F("solved")), 0)
@@ -134,8 +151,7 @@ def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Rep
         periods.setdefault(start, Period(start=start))
         day += dt.timedelta(days=1)
     by_day: dict[dt.date, dict[str, int]] = {
-        row["day"]: {m: row[m] for m in metrics.MEASURES}  # type: ignore[literal-required]
-        for row in daily
+        row["day"]: {m: row[m] for m in metrics.MEASURES} for row in daily
     }
     backlog = before
     total = Period(start=filters.start)
@@ -152,13 +168,13 @@ def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Rep
         filters=filters,
         periods=list(periods.values()),
         total=Summary(total.counts),
-        by_agent=_leaderboard(in_range, "agent_pk"),
+        by_agent=_leaderboard(agents_in_range, "agent_pk"),
         by_group=_leaderboard(in_range, "group_pk"),
         comments=_comments(account, scope, filters),
     )
 
 
-def _leaderboard(rows: QuerySet[ReportDay], key: str) -> list[tuple[int, Summary]]:
+def _leaderboard(rows: QuerySet, key: str) -> list[tuple[int, Summary]]:
     found = rows.values(key).annotate(**_sums(metrics.MEASURES)).order_by(key)
     # A ticket that moved on leaves zeros behind in its former row.
     board = [(row.pop(key), Summary(row)) for row in found if any(row.values())]

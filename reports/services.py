@@ -20,10 +20,16 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports import metrics, rebuild
-from reports.models import ReportDay, ReportTicket
+from reports.models import ReportAgentDay, ReportDay, ReportGroupDay, ReportTicket
 from tickets.models import Comment, Ticket, TicketEvent
 
 KEYS = ("day", "group_pk", "agent_pk", "channel", "priority", "type")
+# The coarse tables, each with its key after the account and how many of the fine key's
+# leading columns (day, group, agent) it keeps.
+COARSE: tuple[tuple[type[ReportAgentDay | ReportGroupDay], tuple[str, ...]], ...] = (
+    (ReportAgentDay, KEYS[:3]),
+    (ReportGroupDay, KEYS[:2]),
+)
 Row = tuple[str, metrics.Dims]  # (ISO day, dims)
 
 _TICKET_FIELDS = (
@@ -143,24 +149,44 @@ def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
     }
 
 
-def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
-    """Add ``delta`` to the rollup rows in one INSERT … ON CONFLICT DO UPDATE."""
+def _coarse(delta: dict[Row, Counter[str]], width: int) -> dict[tuple, Counter[str]]:
+    """The fine rows summed per their key's first ``width`` columns: (day, group, agent)
+    for ReportAgentDay, (day, group) for ReportGroupDay."""
+    summed: dict[tuple, Counter[str]] = {}
+    for (day, dims), counts in delta.items():
+        merged = summed.setdefault((day, *dims)[:width], Counter())
+        for measure, n in counts.items():
+            merged[measure] += n
+    return {key: counts for key, counts in summed.items() if any(counts.values())}
+
+
+def _upsert(model, keys: tuple[str, ...], account_id: int, delta: dict[tuple, Counter[str]]):
+    """Add ``delta`` (rows keyed by ``keys``' values) in one INSERT … ON CONFLICT."""
     if not delta:
         return
-    table = ReportDay._meta.db_table
+    table = model._meta.db_table
     measures = sorted({m for counts in delta.values() for m in counts})
-    columns = ["account_id", *KEYS, *metrics.MEASURES]
+    columns = ["account_id", *keys, *metrics.MEASURES]
     params: list[Any] = []
-    for (day, dims), counts in delta.items():
-        params += [account_id, day, *dims, *(counts.get(m, 0) for m in metrics.MEASURES)]
+    for key, counts in delta.items():
+        params += [account_id, *key, *(counts.get(m, 0) for m in metrics.MEASURES)]
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
     # Our own table's and columns' names only; every value is a parameter.
     sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {}".format(  # noqa: S608
-        table, ", ".join(columns), ", ".join([row] * len(delta)), ", ".join(KEYS), updates
+        table, ", ".join(columns), ", ".join([row] * len(delta)), ", ".join(keys), updates
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
+    """Add ``delta`` to the fine rollup rows and to the coarse ones, in the caller's
+    transaction: both move together or not at all."""
+    fine = {(day, *dims): counts for (day, dims), counts in delta.items()}
+    _upsert(ReportDay, KEYS, account_id, fine)
+    for model, keys in COARSE:
+        _upsert(model, keys, account_id, _coarse(delta, len(keys)))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
@@ -208,6 +234,8 @@ def _rebuild_in_python(account: Account) -> int:
     done = 0
     with account_context(account), transaction.atomic():
         ReportDay.objects.for_account(account).delete()
+        for model, _keys in COARSE:
+            model.objects.for_account(account).delete()
         ReportTicket.objects.for_account(account).delete()
         last = 0
         while True:
@@ -245,4 +273,15 @@ def _rebuild_in_python(account: Account) -> int:
             ),
             batch_size=1000,
         )
+        for model, keys in COARSE:
+            coarse: list[Any] = [
+                model(
+                    account=account,
+                    day=dt.date.fromisoformat(key[0]),
+                    **dict(zip(keys[1:], key[1:], strict=True)),
+                    **{m: counts.get(m, 0) for m in metrics.MEASURES},
+                )
+                for key, counts in _coarse(totals, len(keys)).items()
+            ]
+            model.objects.bulk_create(coarse, batch_size=1000)
     return done

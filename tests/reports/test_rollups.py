@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from accounts.dbsession import account_context
 from reports import metrics
-from reports.models import ReportDay, ReportTicket
-from reports.services import account_rebuild
+from reports.models import ReportAgentDay, ReportDay, ReportGroupDay, ReportTicket
+from reports.services import _rebuild_in_python, account_rebuild
 from tests.factories import (
     AccountFactory,
     AgentFactory,
@@ -45,6 +45,32 @@ def _table(account):
             if counts:
                 out[key] = counts
         return out
+
+
+def _coarse(account, model=ReportAgentDay, keys=("day", "group_pk", "agent_pk")):
+    """A coarse table's non-zero counts, keyed by its key (day, group[, agent])."""
+    with account_context(account):
+        out = {}
+        for row in model.objects.for_account(account).values():
+            counts = {m: row[m] for m in metrics.MEASURES if row[m]}
+            if counts:
+                out[tuple(row[k] for k in keys)] = counts
+        return out
+
+
+def _coarse_tables(account):
+    return (_coarse(account), _coarse(account, ReportGroupDay, ("day", "group_pk")))
+
+
+def _summed(table, width):
+    """The fine table summed per its key's first ``width`` columns: what a coarse one
+    must hold."""
+    out = {}
+    for key, counts in table.items():
+        merged = out.setdefault(key[:width], {})
+        for m, n in counts.items():
+            merged[m] = merged.get(m, 0) + n
+    return {key: counts for key, counts in out.items() if any(counts.values())}
 
 
 def _counted(account):
@@ -175,6 +201,9 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
     call_command("rebuild_reports")
     assert _totals(acme) == {"created": 1}
     assert _totals(globex) == {"created": 1}
+    for account in (acme, globex):
+        agent_days, group_days = _coarse_tables(account)
+        assert list(agent_days.values()) == list(group_days.values()) == [{"created": 1}]
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]
@@ -240,8 +269,15 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                     run(ticket_update, ticket=ticket, actor=acme_agent, **{kind: value})
             except NotAllowed:
                 pass  # closed is final; rating an unsolved ticket is refused
-    incremental, counted = _table(acme), _counted(acme)
+    incremental, counted, coarse = _table(acme), _counted(acme), _coarse_tables(acme)
+    # The coarse rows kept change by change are the fine ones summed...
+    assert coarse == (_summed(incremental, 3), _summed(incremental, 2))
     account_rebuild(account=acme)
     assert incremental == _table(acme)
+    # ...and equal what the rebuild writes.
+    assert coarse == _coarse_tables(acme)
+    # The Python pass (SQLite's rebuild) writes the same fine and coarse rows.
+    _rebuild_in_python(acme)
+    assert (incremental, coarse, counted) == (_table(acme), _coarse_tables(acme), _counted(acme))
     # What each ticket counted too: the next change's refresh subtracts it.
     assert counted == _counted(acme)

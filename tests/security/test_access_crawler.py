@@ -150,6 +150,8 @@ FINGERPRINT_TABLES = (
     "knowledge_deflection",
     "knowledge_articleimage",
     "reports_reportday",
+    "reports_reportagentday",
+    "reports_reportgroupday",
     "reports_reportticket",
 )
 
