@@ -34,6 +34,8 @@ class ComposedEmail:
     subject: str
     text: str
     html: str
+    # The message carries the satisfaction survey's links (issue 26: the survey offered).
+    offers_survey: bool = False
 
 
 def conversation_for(
@@ -104,6 +106,8 @@ def compose(
         )
         subject = clean_subject(render_placeholders(subject_template, values), max_length=255)
         message = render_placeholders(body_template, values).strip()
+        survey = (values.get("satisfaction.good_url"), values.get("satisfaction.rating_url"))
+        offers_survey = any(url and url in message for url in survey)
         history = history_for(ticket, recipient) if include_history else []
         if not (allow_internal and recipient.is_agent):
             history = [e for e in history if e.comment_id is None or e.comment.public]  # type: ignore[union-attr]  # the comment_id is checked
@@ -121,7 +125,9 @@ def compose(
         }
         text = render_to_string("emails/ticket/body.txt", context)
         html = render_to_string("emails/ticket/body.html", context)
-    return ComposedEmail(subject=subject or ticket.subject, text=text, html=html)
+    return ComposedEmail(
+        subject=subject or ticket.subject, text=text, html=html, offers_survey=offers_survey
+    )
 
 
 def ticket_link(ticket: Ticket, recipient: Recipient) -> str:

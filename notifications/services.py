@@ -36,6 +36,7 @@ from notifications.triggers import (
     conditions_hold,
     trigger_clean,
 )
+from satisfaction.services import survey_offer
 from tickets.events import TicketChange
 from tickets.field_conditions import PREFIX, is_custom
 from tickets.models import Channel, Comment, Ticket
@@ -275,6 +276,8 @@ def _delivery(
         body_template=body,
         comments=comments(),
     )
+    if composed.offers_survey and recipient.user and recipient.user.pk == ticket.requester_id:
+        survey_offer(ticket=ticket)
     root = addresses.thread_id(ticket)
     return Delivery(
         account_id=ticket.account_id,

@@ -117,25 +117,25 @@ def seed_report_history(account: Account, *, seed: int = 26) -> int:
                 )
             )
         events.append(_event(ticket, "change", solved_at, field="status", old="open", new="solved"))
+        # Every solved request was emailed the survey (offered); about half answer it.
+        rating = SatisfactionRating(
+            account=account,
+            ticket=ticket,
+            requester=ticket.requester,
+            assignee=ticket.assignee,
+            group=ticket.group,
+            score="offered",
+            created_at=solved_at,
+            updated_at=solved_at,
+        )
+        ratings.append(rating)
         if rnd.random() < 0.45:
             rated = solved_at + dt.timedelta(hours=rnd.randint(1, 20))
             score = "good" if rnd.random() < 0.84 else "bad"
             ticket.satisfaction_rating, ticket.satisfaction_at = score, rated
             feedback = rnd.choice(COMMENTS) if rnd.random() < 0.3 else ""
             ticket.satisfaction_comment = feedback
-            ratings.append(
-                SatisfactionRating(
-                    account=account,
-                    ticket=ticket,
-                    requester=ticket.requester,
-                    assignee=ticket.assignee,
-                    group=ticket.group,
-                    score=score,
-                    comment=feedback,
-                    created_at=rated,
-                    updated_at=rated,
-                )
-            )
+            rating.score, rating.comment, rating.updated_at = score, feedback, rated
     TicketEvent.objects.for_account(account).bulk_create(events)
     Ticket.objects.for_account(account).bulk_update(
         [t for t in tickets if t.satisfaction_rating],

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from closing.selectors import REPORT_GROUPS, closures_report
-from reports import charts, exports, selectors
+from reports import charts, csat, exports, selectors, sla
 from reports.access import agents_in_scope, groups_in_scope, report_scope
 from reports.forms import ReportForm
 from reports.templatetags.reports import at_most, duration, percent
@@ -77,6 +77,10 @@ def report(request):
             fmt=lambda v: f"{v:g} h",
         ),
         "query": request.GET.urlencode(),
+        "response_rate": csat.response_rate_for(
+            account=request.account, scope=scope, filters=filters
+        ),
+        "sla_rows": sla.sla_achievement_for(account=request.account, scope=scope, filters=filters),
     }
     return render(request, "reports/report.html", context)
 

@@ -19,8 +19,23 @@ from accounts.tenancy import TenantModel
 
 
 class Score(models.TextChoices):
+    """What a requester may give."""
+
     GOOD = "good", _("Good, I'm satisfied")
     BAD = "bad", _("Bad, I'm unsatisfied")
+
+
+class State(models.TextChoices):
+    """A rating row's score, as Zendesk's API names it: "offered" from the survey email
+    going out until the requester answers (the row keeps its id when they do). Zendesk's
+    "unoffered" is a ticket never surveyed: it has no row."""
+
+    OFFERED = "offered", _("Offered")
+    GOOD = "good", _("Good, I'm satisfied")
+    BAD = "bad", _("Bad, I'm unsatisfied")
+
+
+RECEIVED = (State.GOOD, State.BAD)
 
 
 # Zendesk's standard reasons. Stored in English and shown in the reader's language
@@ -84,13 +99,15 @@ class SatisfactionRating(NumberedTenantModel):
     group = models.ForeignKey(
         "accounts.AgentGroup", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    score = models.CharField(_("rating"), max_length=4, choices=Score)
+    score = models.CharField(_("rating"), max_length=8, choices=State)
     comment = models.TextField(_("comment"), blank=True)
     reason = models.ForeignKey(
         SatisfactionReason, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # The survey email's links already followed ("good", "bad"): each works once.
     links_used = models.CharField(max_length=20, blank=True, default="")
+    # When the survey was offered (the first email with its links), or, for a rating
+    # given without one (the help center, the API), when it was given.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -107,10 +124,16 @@ class SatisfactionRating(NumberedTenantModel):
         ]
         indexes = [
             models.Index(fields=["account", "-updated_at", "-number"], name="satisfaction_recent"),
+            # The reports' response rate: the surveys offered in a date range.
+            models.Index(fields=["account", "created_at"], name="satisfaction_offered"),
         ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.score}"
+
+    @property
+    def is_received(self) -> bool:
+        return self.score in RECEIVED
 
     def link_used(self, choice: str) -> bool:
         return choice in self.links_used.split()

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from accounts.models import Account
 from satisfaction.links import read_token
-from satisfaction.models import SatisfactionRating, SatisfactionReason, SatisfactionSettings
+from satisfaction.models import (
+    RECEIVED,
+    SatisfactionRating,
+    SatisfactionReason,
+    SatisfactionSettings,
+)
 from tickets.models import Ticket
 
 
@@ -66,10 +71,11 @@ def reason_offered(account: Account, number: int) -> SatisfactionReason | None:
 
 
 def rating_of(ticket: Ticket) -> SatisfactionRating | None:
+    """The requester's rating, once given (a survey only offered is none yet)."""
     return (
         SatisfactionRating.objects.for_account(ticket.account)
         .select_related("reason")
-        .filter(ticket=ticket)
+        .filter(ticket=ticket, score__in=RECEIVED)
         .first()
     )
 

@@ -15,6 +15,7 @@ from satisfaction.models import (
     SatisfactionReason,
     SatisfactionSettings,
     Score,
+    State,
 )
 from satisfaction.selectors import takes_ratings
 from tickets.models import Channel, Ticket, TicketEvent
@@ -68,7 +69,7 @@ def rate(
             group_id=ticket.group_id,
             created_at=now,
         )
-    old_score = rating.score
+    old_score = rating.score if rating.is_received else ""
     rating.score = score
     if comment is not None:
         rating.comment = normalise_newlines(comment).strip()[:COMMENT_LIMIT]
@@ -93,6 +94,24 @@ def rate(
             new=score,
         )
     return rating
+
+
+def survey_offer(*, ticket: Ticket) -> None:
+    """Record that the survey was offered: an email with its links is going to the
+    requester (its outbox row is written in the same transaction). The ticket's one
+    rating row is made now, score "offered", and keeps its id when the requester answers;
+    a ticket already offered or rated keeps its row as it is."""
+    ratings = SatisfactionRating.objects.for_account(ticket.account)
+    if ratings.filter(ticket=ticket).exists():
+        return
+    SatisfactionRating(
+        account=ticket.account,
+        ticket=ticket,
+        requester_id=ticket.requester_id,
+        assignee_id=ticket.assignee_id,
+        group_id=ticket.group_id,
+        score=State.OFFERED,
+    ).save()
 
 
 # Admins ---------------------------------------------------------------------------------

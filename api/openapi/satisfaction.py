@@ -16,7 +16,9 @@ from api.openapi.components import (
     ref,
 )
 
-SCORE = {"type": "string", "enum": ["good", "bad"]}
+# A rating row reads "offered" from the survey email until the requester answers.
+SCORE = {"type": "string", "enum": ["offered", "good", "bad"]}
+GIVEN_SCORE = {"type": "string", "enum": ["good", "bad"]}
 SCORE_FILTERS = [
     "offered",
     "unoffered",
@@ -50,7 +52,7 @@ SCHEMAS = {
         required=("id", "ticket_id", "score"),
     ),
     "SatisfactionRatingCreate": obj(
-        {"score": SCORE, "comment": TEXT, "reason_id": NUMBER}, required=("score",)
+        {"score": GIVEN_SCORE, "comment": TEXT, "reason_id": NUMBER}, required=("score",)
     ),
 }
 

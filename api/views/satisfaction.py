@@ -20,21 +20,26 @@ from api.permissions import IsAccountUser, IsAdmin
 from api.serializers.output import absolute, timestamp
 from api.views.base import ApiView, query_param
 from satisfaction import selectors
-from satisfaction.models import SatisfactionRating
+from satisfaction.models import RECEIVED, SatisfactionRating, State
 from satisfaction.services import rate
 from tickets.access import ticket_for_end_user
 from tickets.models import Channel
 
+_RECEIVED = Q(score__in=RECEIVED)
+# Zendesk's score filter. "offered": the survey went out, no answer yet; "unoffered" is
+# a ticket never surveyed, which has no rating row, so it lists none.
 SCORES = {
+    "offered": Q(score=State.OFFERED),
+    "unoffered": Q(pk__in=[]),
     "good": Q(score="good"),
     "bad": Q(score="bad"),
-    "received": Q(),
+    "received": _RECEIVED,
     "good_with_comment": Q(score="good") & ~Q(comment=""),
     "good_without_comment": Q(score="good", comment=""),
     "bad_with_comment": Q(score="bad") & ~Q(comment=""),
     "bad_without_comment": Q(score="bad", comment=""),
-    "received_with_comment": ~Q(comment=""),
-    "received_without_comment": Q(comment=""),
+    "received_with_comment": _RECEIVED & ~Q(comment=""),
+    "received_without_comment": _RECEIVED & Q(comment=""),
 }
 
 
@@ -76,10 +81,7 @@ class SatisfactionRatingList(ApiView):
         qs = _ratings(request)
         score = query_param(request, "score")
         if score:
-            if score in ("offered", "unoffered"):
-                # Offers are not recorded apart: a rating exists once it is received.
-                qs = qs.none()
-            elif score in SCORES:
+            if score in SCORES:
                 qs = qs.filter(SCORES[score])
             else:
                 raise ValidationError({"score": f"Unknown score {score!r}."})

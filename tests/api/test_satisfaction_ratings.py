@@ -140,3 +140,20 @@ def test_another_accounts_rating_is_not_found(api_for, acme, globex, acme_agent,
     globex_admin = api_for(AdminFactory(account=globex))
     assert globex_admin.get(f"satisfaction_ratings/{rating.number}.json").status_code == 404
     assert globex_admin.get("satisfaction_ratings.json").json()["satisfaction_ratings"] == []
+
+
+def test_a_survey_emailed_lists_as_offered_until_answered(admin_api, acme, acme_agent, acme_user):
+    ticket = solved(acme, acme_agent, acme_user)  # the solved email offers the survey
+
+    def listed(score):
+        body = admin_api.get("satisfaction_ratings.json", {"score": score}).json()
+        assert_matches(body, "SatisfactionRatingsResponse")
+        return [(r["id"], r["ticket_id"], r["score"]) for r in body["satisfaction_ratings"]]
+
+    [(rating_id, ticket_id, score)] = listed("offered")
+    assert (ticket_id, score) == (ticket.number, "offered")
+    assert listed("received") == [] and listed("unoffered") == []
+    rate(ticket=ticket, user=acme_user, score="bad", comment="")
+    assert listed("offered") == []
+    assert listed("received") == [(rating_id, ticket.number, "bad")]  # the same id
+    assert listed("received_without_comment") == [(rating_id, ticket.number, "bad")]

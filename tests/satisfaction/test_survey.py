@@ -52,7 +52,8 @@ def test_one_click_records_the_rating_without_sign_in(ticket, acme, acme_agent, 
     page = client.get(url)
     # The page records on load (its script submits the form); scanners fetch only.
     assert page.status_code == 200 and "data-autosubmit" in page.text
-    assert not SatisfactionRating.objects.for_account(acme).exists()
+    # Offered by the solved email, not answered by the fetch.
+    assert SatisfactionRating.objects.for_account(acme).get().score == "offered"
     response = client.post(url, follow=True)
     assert response.status_code == 200
     ticket.refresh_from_db()
@@ -190,3 +191,41 @@ def test_the_agent_sees_the_rating_on_the_ticket(ticket, acme, acme_agent, clien
     client_for(account=acme).post(f"/hc/satisfaction/{token_for(ticket)}/bad/")
     page = client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/").text
     assert "satisfaction-bad" in page
+
+
+def test_the_survey_is_offered_when_the_solved_email_goes_out(
+    ticket, acme, acme_agent, acme_user, sent
+):
+    sent(solve, ticket, acme_agent)
+    offered = SatisfactionRating.objects.for_account(acme).get(ticket=ticket)
+    assert (offered.score, offered.requester, offered.assignee_id) == (
+        "offered",
+        acme_user,
+        ticket.assignee_id,
+    )
+    ticket.refresh_from_db()
+    assert ticket.satisfaction_rating == ""  # offered is not a rating
+    rating = rate_via_link(ticket, acme, "good")
+    assert rating.pk == offered.pk and rating.score == "good"  # the same row, answered
+
+
+def rate_via_link(ticket, acme, choice):
+    from satisfaction.services import rate
+
+    rate(ticket=ticket, user=ticket.requester, score=choice, link_choice=choice)
+    return SatisfactionRating.objects.for_account(acme).get(ticket=ticket)
+
+
+def test_no_survey_is_offered_when_the_solved_email_is_off(ticket, acme, acme_agent, sent):
+    from notifications.models import Trigger
+
+    triggers = Trigger.objects.for_account(acme).filter(default_key="requester_solved")
+    assert triggers.update(active=False) == 1
+    assert sent(solve, ticket, acme_agent) == []
+    assert not SatisfactionRating.objects.for_account(acme).exists()
+
+
+def test_an_offered_survey_shows_no_rating_on_its_page(ticket, acme, acme_agent, client_for, sent):
+    sent(solve, ticket, acme_agent)
+    page = client_for(account=acme).get(f"/hc/satisfaction/{token_for(ticket)}/").text
+    assert "Rate your request" in page and "You rated this request" not in page
