@@ -1223,6 +1223,7 @@ def state_fingerprint() -> tuple:
     could change."""
     tables = [
         "tickets_ticket",
+        "tickets_tagcount",
         "tickets_comment",
         "tickets_attachment",
         "tickets_ticketcc",
