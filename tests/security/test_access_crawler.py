@@ -1249,6 +1249,7 @@ def state_fingerprint() -> tuple:
         "mailchannels_fetchedmessage",
         "mailchannels_ticketaddress",
         "accounts_user",
+        "accounts_deleteduser",
         "accounts_organization",
         "accounts_agentgroup",
         "accounts_groupmembership",
