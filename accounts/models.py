@@ -603,6 +603,7 @@ class SignInFailure(models.Model):
 
 
 # Registered with the app's models (accounts/import_mapping.py, accounts/deletion_log.py).
+from accounts.deleted_user_models import DeletedUser as DeletedUser  # noqa: E402
 from accounts.deletion_log import AccountDeletion  # noqa: E402, F401
 from accounts.identity_models import (  # noqa: E402, F401
     AuditEntry,

@@ -34,7 +34,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.models import Account, Organization, User
+from accounts.models import Account, DeletedUser, Organization, User
 from tickets.models import DeletedTicket, Ticket, TicketEvent
 
 MAX_PER_PAGE = 1000
@@ -155,6 +155,10 @@ def tickets_changed(*, account: Account) -> QuerySet[Ticket]:
 
 def tickets_deleted(*, account: Account) -> QuerySet[DeletedTicket]:
     return DeletedTicket.objects.for_account(account)
+
+
+def users_deleted(*, account: Account) -> QuerySet[DeletedUser]:
+    return DeletedUser.objects.for_account(account)
 
 
 def users_changed(*, account: Account) -> QuerySet[User]:

@@ -230,6 +230,8 @@ def scenarios(ctx: dict) -> list[dict]:
             "body": create,
         }
         | api,
+        # The account's tags with their counts (tickets_tagcount, kept by triggers).
+        {"key": "6t", "name": "API tags with counts", "path": "/api/v2/tags.json"} | api,
         inbound_scenario(ctx),
         {"key": "8", "name": "Agent home", "path": "/agent/"} | agent,
         *custom_field_scenarios(ctx),

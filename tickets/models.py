@@ -15,6 +15,7 @@ from accounts.tenancy import TenantModel
 from tickets.db_functions import CurrentTransactionId
 from tickets.status_models import CustomStatus as CustomStatus
 from tickets.status_models import StatusCategory as StatusCategory
+from tickets.tag_models import TagCount as TagCount
 from tickets.view_models import DEFAULT_VIEW_TITLES as DEFAULT_VIEW_TITLES
 from tickets.view_models import View as View
 from tickets.view_models import ViewGroup as ViewGroup

@@ -73,7 +73,10 @@ ACCOUNT_LABEL = "accounts.Account"
 # Tables whose primary key is not drawn by the database but taken from another table's
 # (a deleted ticket keeps its ticket's id, never reused): an import draws a new one from
 # that table's sequence, so it stays unused by any row there.
-KEY_FROM: dict[str, str] = {"tickets.DeletedTicket": "tickets.Ticket"}
+KEY_FROM: dict[str, str] = {
+    "tickets.DeletedTicket": "tickets.Ticket",
+    "accounts.DeletedUser": "accounts.User",
+}
 
 
 class ImportRefused(Exception):

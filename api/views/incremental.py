@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from accounts.models import DeletedUser
 from api import selectors_incremental as incremental
 from api.pagination import page_url
 from api.permissions import IsAdmin as AdminOnly
@@ -169,21 +170,50 @@ class TicketCursorExport(CursorExport):
 
 
 class UserCursorExport(CursorExport):
-    """Users in (updated_at, id) order: a changed user is exported again (its
-    updated_at moves on every change, a database trigger seeing to writes that bypass
-    save())."""
+    """Users and deleted users in (updated_at, id) order: a changed user is exported
+    again (its updated_at moves on every change, a database trigger seeing to writes
+    that bypass save()), a deleted one once more, inactive, as Zendesk reports it."""
 
     key = "users"
 
     def page(self, request, key):
-        return incremental.cursor_page(
-            incremental.users_changed(account=request.account),
-            key=key,
-            per_page=_per_page(request),
+        per_page = _per_page(request)
+        account = request.account
+        live = incremental.cursor_page(
+            incremental.users_changed(account=account), key=key, per_page=per_page
         )
+        gone = incremental.cursor_page(
+            incremental.users_deleted(account=account), key=key, per_page=per_page
+        )
+        rows = sorted([*live.rows, *gone.rows], key=lambda r: (r.updated_at, r.pk))
+        more = len(rows) > per_page or not live.end_of_stream or not gone.end_of_stream
+        rows = rows[:per_page]
+        after = incremental.Key(rows[-1].updated_at, rows[-1].pk) if rows else key
+        return incremental.CursorPage(rows, after, not more)
 
     def rows_json(self, request, rows):
-        return [output.user_json(u, request) for u in rows]
+        return [
+            _deleted_user_json(u, request)
+            if isinstance(u, DeletedUser)
+            else output.user_json(u, request)
+            for u in rows
+        ]
+
+
+def _deleted_user_json(row: DeletedUser, request) -> dict:
+    """Zendesk's permanently deleted user: inactive, personal data null."""
+    return {
+        "id": row.number,
+        "url": output.absolute(request, f"/api/v2/users/{row.number}.json"),
+        "name": "Permanently Deleted User",
+        "email": None,
+        "phone": None,
+        "role": output.ROLE_TO_ZENDESK.get(row.role, "end-user"),
+        "organization_id": None,
+        "active": False,
+        "created_at": output.timestamp(row.created_at),
+        "updated_at": output.timestamp(row.updated_at),
+    }
 
 
 class TimeExport(IncrementalView):

@@ -49,6 +49,7 @@ from ticketlinks.services import ticket_link_add
 from tickets.services import comment_add, ticket_delete
 from tickets.services.retention import retention_policy_update
 from tickets.services.saved_views import view_create
+from tickets.services.user_merge import users_merge
 from timeworked.services import time_log, timer_start
 from webhooks.services import webhook_create
 
@@ -118,6 +119,11 @@ def fill_account(account) -> None:
     timer_start(ticket=second, actor=agent)
     gone = make_ticket(account=account, submitter=admin, subject="Spam")
     ticket_delete(ticket=gone, actor=admin)
+    # A user merged into another: its record for the users' incremental export.
+    twin = EndUserFactory(account=account, email="twin@acme.example", name="Twin")
+    users_merge(
+        source=twin, target=EndUserFactory(account=account, email="one@acme.example"), actor=admin
+    )
     delivery = Delivery.objects.for_account(account).first()
     suppression_add(
         account_id=account.pk,

@@ -149,6 +149,8 @@ def test_a_tenant_tables_primary_key_is_its_identity_id_or_includes_account_id()
         identity_id = {row[0] for row in cursor.fetchall()}
     # A deleted ticket's record keeps its ticket's id, drawn from tickets_ticket's identity.
     identity_id.add("tickets_deletedticket")
+    # A deleted user's record likewise keeps its user's id (accounts_user's identity).
+    identity_id.add("accounts_deleteduser")
     primary_is_ticket_id = {"servicelevels_ticketsla"}  # one row per ticket, keyed by its id
     primary = {table: columns for table, _, is_pk, columns in _unique_indexes() if is_pk}
     assert set(primary) == _tables_with_account(), "a tenant table without a primary key"

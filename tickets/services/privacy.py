@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts import signals
 from accounts.audit import audit_record
+from accounts.deleted_user_models import user_delete_recorded
 from accounts.emails import other_emails_of
 from accounts.identity_models import AuditEntry
 from accounts.models import Account, User
@@ -211,7 +212,7 @@ def person_erase(*, person: User, actor: User) -> dict[str, int]:
     signals.person_erasing.send(sender=User, account=account, user=person, addresses=addresses)
     tickets.filter(pk__in=ticket_ids).update(updated_at=timezone.now())
     UserEmail.objects.for_account(account).filter(user=person).delete()
-    person.delete()
+    user_delete_recorded(person)
     counts = {"comments redacted": redacted, "attachments removed": removed_files}
     audit_record(
         account=account,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
+from accounts.deleted_user_models import user_delete_recorded
 from accounts.identity_models import AuditEntry
 from accounts.models import User
 from accounts.people_models import UserEmail
@@ -66,7 +67,7 @@ def users_merge(*, source: User, target: User, actor: User) -> User:
         target.organization_id = source.organization_id
         target.save(update_fields=["organization"])
     description = f"{source.name} <{source.email}>"
-    source.delete()  # its other addresses, sessions and tokens with it
+    user_delete_recorded(source)  # its other addresses, sessions and tokens with it
     UserEmail.objects.bulk_create(
         UserEmail(account=account, user=target, email=email)
         for email in addresses
