@@ -81,7 +81,10 @@ def rate(
     rating.save()
     ticket.satisfaction_rating = score
     ticket.satisfaction_comment = rating.comment
-    ticket.satisfaction_at = now
+    if old_score != score:
+        # When the requester rated as they rate now: a comment added later, or the same
+        # choice clicked again, keeps the day the reports count the rating on.
+        ticket.satisfaction_at = now
     ticket.save(update_fields=["satisfaction_rating", "satisfaction_comment", "satisfaction_at"])
     if old_score != score:
         record_event(

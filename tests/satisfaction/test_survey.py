@@ -229,3 +229,25 @@ def test_an_offered_survey_shows_no_rating_on_its_page(ticket, acme, acme_agent,
     sent(solve, ticket, acme_agent)
     page = client_for(account=acme).get(f"/hc/satisfaction/{token_for(ticket)}/").text
     assert "Rate your request" in page and "You rated this request" not in page
+
+
+def test_a_comment_added_later_keeps_the_day_the_rating_counts_on(
+    ticket, acme, acme_agent, client_for
+):
+    """The reports count a rating on ticket.satisfaction_at: the same score given again
+    (a comment added the next day) leaves it, a changed score moves it."""
+    import time_machine
+
+    solve(ticket, acme_agent)
+    client = client_for(account=acme)
+    token = token_for(ticket)
+    client.post(f"/hc/satisfaction/{token}/good/")
+    ticket.refresh_from_db()
+    rated_at = ticket.satisfaction_at
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        client.post(f"/hc/satisfaction/{token}/", {"rating": "good", "comment": "Thanks!"})
+        ticket.refresh_from_db()
+        assert (ticket.satisfaction_comment, ticket.satisfaction_at) == ("Thanks!", rated_at)
+        client.post(f"/hc/satisfaction/{token}/", {"rating": "bad", "comment": "Broke again"})
+        ticket.refresh_from_db()
+        assert ticket.satisfaction_rating == "bad" and ticket.satisfaction_at > rated_at
