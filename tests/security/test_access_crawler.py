@@ -961,6 +961,9 @@ TABLE: dict[str, Entry] = {
     "hc/requests/<int:number>/feedback/": Entry(
         TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED
     ),
+    "hc/requests/<int:number>/support-access/": Entry(
+        TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED
+    ),
     "hc/requests/<int:number>/attachments/<str:token>/": Entry(
         ATTACHMENT_PROBES, {"end_user": {"public"}, "manager": {"public"}} | AGENTS_REDIRECTED
     ),
