@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Organization, OrganizationMembership, User, number_rows
@@ -112,6 +112,25 @@ def membership_remove(*, membership: OrganizationMembership, actor: User) -> Non
         user.organization_id = nxt.organization_id if nxt else None
         user.is_org_manager = False
         user.save(update_fields=["organization", "is_org_manager"])
+
+
+def defaults_move_off(*, organization: Organization) -> int:
+    """The organization is going: each member whose default it is gets their oldest other
+    membership as the default (none left: no organization), and manages nothing (they
+    managed this one). One UPDATE; the number of users moved."""
+    account = Account(pk=organization.account_id)
+    other = (
+        OrganizationMembership.objects.for_account(account)
+        .filter(user=OuterRef("pk"))
+        .exclude(organization=organization)
+        .order_by("id")
+        .values("organization_id")[:1]
+    )
+    return (
+        User.objects.for_account(account)
+        .filter(organization=organization)
+        .update(organization_id=Subquery(other), is_org_manager=False)
+    )
 
 
 @transaction.atomic
