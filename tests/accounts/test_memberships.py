@@ -184,3 +184,37 @@ def test_deleting_an_organization_moves_its_members_default_to_another_membershi
     assert only.organization is None and organizations_of(user=only) == []
     assert elsewhere.organization == shared_org  # not their default: untouched
     assert organizations_of(user=elsewhere) == [shared_org]
+
+
+def test_an_admin_adds_removes_and_sets_the_default_organization_on_the_profile(
+    acme, acme_admin, acme_agent, acme_user, acme_org, shared_org, client_for
+):
+    admin = client_for(acme_admin)
+    url = f"/agent/settings/users/{acme_user.number}/organizations/"
+    page = admin.get(f"/agent/settings/users/{acme_user.number}/")
+    assert b"Add to an organization" in page.content and b"Beta Partners" in page.content
+
+    assert admin.post(url, {"action": "add", "organization": shared_org.number}).status_code == 302
+    assert organizations_of(user=acme_user) == [acme_org, shared_org]
+    admin.post(url, {"action": "default", "organization": shared_org.number})
+    acme_user.refresh_from_db()
+    assert acme_user.organization == shared_org
+    admin.post(url, {"action": "remove", "organization": shared_org.number})
+    acme_user.refresh_from_db()
+    assert acme_user.organization == acme_org  # the other one became the default
+    assert organizations_of(user=acme_user) == [acme_org]
+
+    # Bad input: a clear message, no change, never a 500.
+    for data in (
+        {"action": "add", "organization": "x"},
+        {"action": "add", "organization": 999999},
+        {"action": "remove", "organization": shared_org.number},
+        {"action": "steal", "organization": shared_org.number},
+    ):
+        response = admin.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert b"alert" in response.content or b"error" in response.content
+    assert organizations_of(user=acme_user) == [acme_org]
+    # A plain agent is refused.
+    client_for(acme_agent).post(url, {"action": "add", "organization": shared_org.number})
+    assert organizations_of(user=acme_user) == [acme_org]

@@ -661,6 +661,9 @@ TABLE: dict[str, Entry] = {
     "agent/settings/users/<int:number>/merge/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/users/<int:number>/organizations/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/users/<int:number>/export/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
