@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Organization, OrganizationMembership, User, number_rows
@@ -114,6 +114,25 @@ def membership_remove(*, membership: OrganizationMembership, actor: User) -> Non
         user.save(update_fields=["organization", "is_org_manager"])
 
 
+def defaults_move_off(*, organization: Organization) -> int:
+    """The organization is going: each member whose default it is gets their oldest other
+    membership as the default (none left: no organization), and manages nothing (they
+    managed this one). One UPDATE; the number of users moved."""
+    account = Account(pk=organization.account_id)
+    other = (
+        OrganizationMembership.objects.for_account(account)
+        .filter(user=OuterRef("pk"))
+        .exclude(organization=organization)
+        .order_by("id")
+        .values("organization_id")[:1]
+    )
+    return (
+        User.objects.for_account(account)
+        .filter(organization=organization)
+        .update(organization_id=Subquery(other), is_org_manager=False)
+    )
+
+
 @transaction.atomic
 def membership_make_default(*, membership: OrganizationMembership, actor: User) -> User:
     _require_manager(actor, membership.account_id)
@@ -123,3 +142,43 @@ def membership_make_default(*, membership: OrganizationMembership, actor: User) 
         user.is_org_manager = False  # they managed the former default
         user.save(update_fields=["organization", "is_org_manager"])
     return user
+
+
+MEMBERSHIP_ACTIONS = ("add", "remove", "default")
+
+
+def membership_change(*, user: User, organization_number: int, action: str, actor: User) -> None:
+    """The admin page's one entry (a user's profile, Organizations): ``action`` "add",
+    "remove" or "default" on the user's membership of the organization with that number
+    (of the user's account; another's, or an unknown one, is "Unknown organization.")."""
+    account = Account(pk=user.account_id)
+    organization = (
+        Organization.objects.for_account(account).filter(number=organization_number).first()
+    )
+    if organization is None or action not in MEMBERSHIP_ACTIONS:
+        raise ValidationError({"organization": _("Unknown organization.")})
+    if action == "add":
+        membership_add(user=user, organization=organization, actor=actor)
+        return
+    membership = (
+        OrganizationMembership.objects.for_account(account)
+        .filter(user=user, organization=organization)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(
+            {
+                "organization": _("This user is not a member of %(name)s.")
+                % {"name": organization.name}
+            }
+        )
+    if action == "remove":
+        membership_remove(membership=membership, actor=actor)
+    else:
+        membership_make_default(membership=membership, actor=actor)
+
+
+def organizations_offered(*, account: Account) -> list[Organization]:
+    """The organizations the profile's "Add to an organization" offers, by name."""
+    return list(Organization.objects.for_account(account).order_by("name", "id"))

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts import signals
 from accounts.audit import audit_record, changes_between
 from accounts.identity_models import AuditEntry
+from accounts.memberships import defaults_move_off
 from accounts.models import Account, Organization, User
 from accounts.services import _require_admin_of, organization_create, organization_update
 
@@ -102,7 +103,8 @@ def organization_delete(*, organization: Organization, actor: User) -> None:
     account = organization.account
     _require_admin_of(actor, account)
     summary = _summary(organization)
-    User.objects.for_account(account).filter(organization=organization).update(is_org_manager=False)
+    # Members whose default it was move to another of their organizations (or none).
+    defaults_move_off(organization=organization)
     answers = signals.organization_deleting.send(
         sender=Organization, organization=organization, actor=actor
     )

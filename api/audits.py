@@ -25,13 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils.html import escape, linebreaks
 
 from accounts.models import AgentGroup, Organization, User
 from api.serializers.output import AUDIT_FIELD_NAMES, attachment_json, timestamp, via
 from tickets.audit_extras import extras_between
 from tickets.models import Attachment, Channel, Ticket, TicketEvent
+from tickets.support_access import blank_bodies, bodies_withheld
 
 CHANGE_SET_GAP = dt.timedelta(seconds=2)
 
@@ -76,16 +77,22 @@ class Audit:
         return event.actor_id == self.first.actor_id
 
 
-def history_rows(ticket: Ticket) -> QuerySet[TicketEvent]:
-    """Every history row of the ticket, with what the audit shows, in three queries."""
+def history_rows(ticket: Ticket, *, viewer: User) -> list[TicketEvent]:
+    """Every history row of the ticket, with what the audit shows, in three queries; the
+    comments' bodies and files left out where support access withholds them."""
     attachments = Attachment.objects.for_account(ticket.account).order_by("id")
-    return (
+    if bodies_withheld(ticket=ticket, viewer=viewer):
+        attachments = attachments.none()
+    events = list(
         TicketEvent.objects.for_account(ticket.account)
         .filter(ticket=ticket)
         .select_related("actor", "comment__author")
         .prefetch_related(Prefetch("comment__attachments", queryset=attachments))
         .order_by("created_at", "id")
     )
+    if bodies_withheld(ticket=ticket, viewer=viewer):
+        blank_bodies([event.comment for event in events if event.comment is not None])
+    return events
 
 
 def audits_of(events: Iterable[TicketEvent]) -> list[Audit]:

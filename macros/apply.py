@@ -22,6 +22,7 @@ from macros.actions import CURRENT_USER, action_value, action_values, custom_num
 from macros.models import Macro, MacroAttachment
 from notifications.rendering import placeholder_values, render_placeholders
 from tickets.models import Comment, CustomStatus, Ticket
+from tickets.selectors import comments_visible_to
 from tickets.services import normalise_tags
 
 # Placeholders that read the conversation: the comments are loaded only for them.
@@ -143,12 +144,8 @@ def macro_result(*, macro: Macro, ticket: Ticket, actor: User) -> MacroResult:
 def _values(ticket: Ticket, actor: User, template: str, *, public: bool) -> dict[str, str]:
     conversation: list[Comment] = []
     if any(name in template for name in _CONVERSATION_PLACEHOLDERS):
-        comments = (
-            Comment.objects.for_account(ticket.account)
-            .filter(ticket=ticket)
-            .select_related("author")
-            .order_by("created_at", "id")
-        )
+        # What the applying agent may read (support access may withhold it all).
+        comments = comments_visible_to(ticket=ticket, viewer=actor).order_by("created_at", "id")
         conversation = [c for c in comments if c.public or not public]
     # A public reply is read by the requester: its links lead to the help center.
     return placeholder_values(

@@ -11,6 +11,11 @@ urlpatterns = [
     path("requests/<int:number>/", views.request_detail, name="request"),
     path("requests/<int:number>/close/", views.request_close, name="request_close"),
     path("requests/<int:number>/feedback/", views.request_feedback, name="request_feedback"),
+    path(
+        "requests/<int:number>/support-access/",
+        views.request_support_access,
+        name="request_support_access",
+    ),
     # The satisfaction survey email's links (no sign-in: the signed token is the claim).
     path("satisfaction/<str:token>/", satisfaction_views.satisfaction, name="satisfaction"),
     path(

@@ -30,6 +30,7 @@ from tickets.counts import TicketPaginator
 from tickets.models import Channel
 from tickets.selectors import tickets_visible_to
 from tickets.services import request_solve_by_requester, ticket_create, ticket_reply
+from tickets.services.support_access import support_access_set
 
 PER_PAGE = 25
 SEARCH_PAGE_SIZE = 20
@@ -215,6 +216,27 @@ def request_close(request, number):
         request_solve_by_requester(ticket=page.ticket, user=request.user)
     except ValidationError as error:
         flash_domain_error(request, error)
+    return redirect("portal:request", number=number)
+
+
+@require_POST
+@portal_view
+def request_support_access(request, number):
+    """The requester's "support access" switch (seed 004): "grant" or "revoke"."""
+    page = selectors.request_page(viewer=request.user, number=number)
+    choice = request.POST.get("access", "")
+    if choice not in ("grant", "revoke"):
+        messages.error(request, _("Choose whether to grant or revoke support access."))
+        return redirect("portal:request", number=number)
+    try:
+        support_access_set(ticket=page.ticket, user=request.user, granted=choice == "grant")
+    except ValidationError as error:
+        flash_domain_error(request, error)
+    else:
+        if choice == "grant":
+            messages.success(request, _("Support access granted for this request."))
+        else:
+            messages.success(request, _("Support access revoked for this request."))
     return redirect("portal:request", number=number)
 
 

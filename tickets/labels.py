@@ -48,6 +48,8 @@ FIELD_LABELS = {
     "incidents": _("Incident"),
     "split_from": _("Split from"),
     "split_into": _("Split into"),
+    # The requester's switch (seed 004; tickets.services.support_access).
+    "support_access": _("Support access"),
 }
 
 SUBMIT_AS: dict[str, str | Promise] = {

@@ -214,6 +214,11 @@ class Ticket(NumberedTenantModel):
     # the ticket, so lists, views and the API read a column, not the entries.
     time_worked = models.PositiveIntegerField(_("time worked"), default=0, db_default=0)
     satisfaction_at = models.DateTimeField(null=True, blank=True)
+    # Support access (seed 004, "accesso proxy al supporto"): the requester's per-ticket
+    # permission for the support team to read the conversation. While it is revoked,
+    # agents other than the assignee see the ticket's fields but no comment's body
+    # (tickets.support_access, the one rule every reader of comments goes through).
+    support_access = models.BooleanField(_("support access"), default=True, db_default=True)
     # Secret part of the per-ticket reply address (reply+<number>-<token>@...).
     reply_token = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
     # Admin-defined fields' values, keyed by field number (customfields/values.py: the
@@ -251,6 +256,13 @@ class Ticket(NumberedTenantModel):
             ),
             models.Index(fields=["account", "organization", "-created_at"], name="ticket_acct_org"),
             models.Index(fields=["account", "is_public", "-updated_at"], name="ticket_acct_public"),
+            # The few tickets whose requester revoked support access: what the comment
+            # readers leave out (tickets.support_access), read without touching the rest.
+            models.Index(
+                fields=["account", "assignee"],
+                name="ticket_support_access_off",
+                condition=models.Q(support_access=False),
+            ),
             # Time-based automations (issue 20): "pending for more than 72 hours" and the
             # like read a range of one status's entries, never the account's tickets.
             models.Index(

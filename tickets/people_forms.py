@@ -107,6 +107,17 @@ class UserEmailForm(forms.Form):
     email = forms.EmailField(label=_("Add an email"), max_length=254)
 
 
+class MembershipForm(forms.Form):
+    """Add the user to an organization (by its number), or act on one membership."""
+
+    action = forms.ChoiceField(
+        choices=[("add", "add"), ("remove", "remove"), ("default", "default")],
+        widget=forms.HiddenInput,
+        initial="add",
+    )
+    organization = forms.IntegerField(min_value=1, max_value=2**62)
+
+
 class UserMergeForm(AccountForm):
     into = forms.EmailField(
         label=_("Merge into the user with this email"),

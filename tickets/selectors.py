@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,12 @@ from tickets.models import (
     TicketEvent,
     View,
     ViewGroup,
+)
+from tickets.support_access import (
+    blank_bodies,
+    bodies_withheld,
+    readable_comments,
+    readable_tickets_q,
 )
 
 
@@ -104,8 +110,11 @@ def only_through_shared_tickets(*, ticket: Ticket, viewer: User) -> bool:
 
 
 def comments_visible_to(*, ticket: Ticket, viewer: User) -> QuerySet[Comment]:
-    """Agents see every comment; anyone else only public replies (never internal notes)."""
+    """Agents see every comment; anyone else only public replies (never internal notes).
+    None for an agent the requester withheld the conversation from (support access)."""
     qs = ticket.comments.select_related("author").prefetch_related("attachments")
+    if bodies_withheld(ticket=ticket, viewer=viewer):
+        return qs.none()
     return qs if viewer.is_agent else qs.filter(public=True)
 
 
@@ -147,19 +156,23 @@ def conversation_rows(*, ticket: Ticket, viewer: User) -> list[dict]:
 def comments_readable_by(comments: Iterable[Comment], viewer: User | None) -> list[Comment]:
     """comments_visible_to for comments already read (one read for a change's several
     recipients): agents every comment; anyone else, or a bare address (None), only public
-    replies."""
+    replies. None for an agent the requester withheld the conversation from."""
     if viewer is not None and viewer.is_agent:
-        return list(comments)
+        comments = list(comments)
+        if comments and bodies_withheld(ticket=comments[0].ticket, viewer=viewer):
+            return []
+        return comments
     return [comment for comment in comments if comment.public]
 
 
 def comments_visible_across_tickets(*, viewer: User) -> QuerySet[Comment]:
     """comments_visible_to for every ticket the viewer may see at once (search): agents
-    every comment of their account; anyone else only public replies on visible tickets."""
+    every comment of their account (but those support access withholds from them);
+    anyone else only public replies on visible tickets."""
     qs = Comment.objects.for_account(viewer.account).filter(
         ticket__in=tickets_visible_to(viewer=viewer)
     )
-    return qs if viewer.is_agent else qs.filter(public=True)
+    return readable_comments(qs, viewer=viewer) if viewer.is_agent else qs.filter(public=True)
 
 
 def attachments_visible_to(*, viewer: User) -> QuerySet[Attachment]:
@@ -167,11 +180,18 @@ def attachments_visible_to(*, viewer: User) -> QuerySet[Attachment]:
     qs = Attachment.objects.for_account(viewer.account).filter(
         comment__ticket__in=tickets_visible_to(viewer=viewer)
     )
-    return qs if viewer.is_agent else qs.filter(comment__public=True)
+    if viewer.is_agent:
+        return readable_comments(qs, viewer=viewer, path="comment__ticket_id")
+    return qs.filter(comment__public=True)
 
 
-def events_for_agent(*, ticket: Ticket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("actor", "comment").order_by("-created_at", "-id")
+def events_for_agent(*, ticket: Ticket, viewer: User) -> list[TicketEvent]:
+    """The Activity, newest first; the comments' bodies left out where support access
+    withholds them from the viewer (the rows still say a reply or note was added)."""
+    events = list(ticket.events.select_related("actor", "comment").order_by("-created_at", "-id"))
+    if bodies_withheld(ticket=ticket, viewer=viewer):
+        blank_bodies([event.comment for event in events if event.comment is not None])
+    return events
 
 
 def latest_public_comment(ticket: Ticket) -> Comment | None:
@@ -442,8 +462,15 @@ def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ti
     return (
         for_list_rows(view_matching(view=view, viewer=viewer), extra)
         .annotate(
-            latest_comment=Subquery(
-                latest.annotate(excerpt=Substr("body", 1, 200)).values("excerpt")[:1]
+            latest_comment=Case(
+                When(
+                    readable_tickets_q(viewer=viewer),
+                    then=Subquery(
+                        latest.annotate(excerpt=Substr("body", 1, 200)).values("excerpt")[:1]
+                    ),
+                ),
+                default=Value(""),
+                output_field=TextField(),
             )
         )
         .order_by(*ordering)

@@ -117,6 +117,11 @@ urlpatterns = [
     ),
     path("settings/users/<int:number>/merge/", admin_people.user_merge, name="settings_user_merge"),
     path(
+        "settings/users/<int:number>/organizations/",
+        admin_people.user_organizations,
+        name="settings_user_organizations",
+    ),
+    path(
         "settings/users/<int:number>/export/",
         admin_people_privacy.user_export,
         name="settings_user_export",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.utils.html import escape, linebreaks
 
 from accounts.models import Account, AgentGroup, Organization, User
@@ -15,6 +25,7 @@ from customfields.selectors import ticket_fields_for_viewer
 from customfields.values import api_value
 from tickets.models import Attachment, Comment, Ticket, TicketCC
 from tickets.status_selectors import default_status_numbers
+from tickets.support_access import readable_tickets_q
 
 # Our ticket types in Zendesk's words and back (question ↔ request, task ↔ change).
 TYPE_TO_ZENDESK = {
@@ -85,8 +96,9 @@ def via(channel: str) -> dict:
     }
 
 
-def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
-    """What ticket_json reads, in a fixed number of queries."""
+def ticket_rows(qs: QuerySet[Ticket], *, account, viewer: User) -> QuerySet[Ticket]:
+    """What ticket_json reads, in a fixed number of queries. The description (the first
+    comment's body) is empty where support access withholds it from the viewer."""
     first_comment = (
         Comment.objects.for_account(account)
         .filter(ticket=OuterRef("pk"))
@@ -114,7 +126,11 @@ def ticket_rows(qs: QuerySet[Ticket], *, account) -> QuerySet[Ticket]:
             )
         )
         .annotate(
-            first_body=Subquery(first_comment),
+            first_body=Case(
+                When(readable_tickets_q(viewer=viewer), then=Subquery(first_comment)),
+                default=Value(""),
+                output_field=TextField(),
+            ),
             problem_number=Subquery(problem),
             # Sportello's "call" object (calls and meetings, seeds 000 and 004).
             call_status=Subquery(call.values("status")[:1]),

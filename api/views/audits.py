@@ -19,7 +19,7 @@ from tickets.access import ticket_for_agent
 
 def _ticket_audits(request, number: int):
     ticket = ticket_for_agent(viewer=request.user, number=number)
-    return ticket, audits_of(history_rows(ticket))
+    return ticket, audits_of(history_rows(ticket, viewer=request.user))
 
 
 class TicketAudits(ApiView):

@@ -152,12 +152,16 @@ class TicketCursorExport(CursorExport):
         per_page = _per_page(request)
         account = request.account
         live = incremental.cursor_page(
-            output.ticket_rows(incremental.tickets_changed(account=account), account=account),
+            output.ticket_rows(
+                incremental.tickets_changed(account=account), account=account, viewer=request.user
+            ),
             key=key,
             per_page=per_page,
         )
         gone = incremental.cursor_page(
-            incremental.tickets_deleted(account=account), key=key, per_page=per_page
+            incremental.tickets_deleted(account=account),
+            key=key,
+            per_page=per_page,
         )
         rows = sorted([*live.rows, *gone.rows], key=lambda r: (r.updated_at, r.pk))
         more = len(rows) > per_page or not live.end_of_stream or not gone.end_of_stream
@@ -267,7 +271,9 @@ class TicketTimeExport(TimeExport):
 
     def queryset(self, request):
         account = request.account
-        return output.ticket_rows(incremental.tickets_changed(account=account), account=account)
+        return output.ticket_rows(
+            incremental.tickets_changed(account=account), account=account, viewer=request.user
+        )
 
     def rows_json(self, request, rows):
         return _ticket_rows_json(request, rows)

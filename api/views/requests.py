@@ -36,7 +36,7 @@ def _request(user, number):
     ticket = ticket_for_end_user(viewer=user, number=number)
     if user.is_agent and ticket.requester_id != user.pk:
         raise Http404
-    return output.ticket_rows(_requests(user), account=user.account).get(pk=ticket.pk)
+    return output.ticket_rows(_requests(user), account=user.account, viewer=user).get(pk=ticket.pk)
 
 
 class RequestList(ApiView):
@@ -47,7 +47,10 @@ class RequestList(ApiView):
         wanted = [s for s in query_param(request, "status").split(",") if s in REQUEST_STATUSES]
         if wanted:
             qs = qs.filter(status__in=wanted)
-        page = paginate(request, output.ticket_rows(qs.order_by("number"), account=request.account))
+        page = paginate(
+            request,
+            output.ticket_rows(qs.order_by("number"), account=request.account, viewer=request.user),
+        )
         body = {
             "requests": [
                 output.request_json(t, request, description=_description(t, request.user))

@@ -30,6 +30,7 @@ class Search(ApiView):
                     sort_order=query_param(request, "sort_order"),
                 ),
                 account=request.account,
+                viewer=viewer,
             )
             render = output.ticket_json
         # Search pages by offset only, as Zendesk's does.

@@ -28,7 +28,7 @@ TICKET_SORTS = {
 
 
 def _rows(request, qs):
-    return output.ticket_rows(qs, account=request.user.account)
+    return output.ticket_rows(qs, account=request.user.account, viewer=request.user)
 
 
 def _reread(request, ticket):

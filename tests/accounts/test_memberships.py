@@ -158,3 +158,63 @@ def test_the_api_refuses_bad_input_end_users_and_other_accounts(
         {"organization_membership": {"user_id": acme_user.number, "organization_id": 99999}},
     )
     assert missing.status_code == 404
+
+
+def test_deleting_an_organization_moves_its_members_default_to_another_membership(
+    acme, acme_admin, acme_org, shared_org, client_for
+):
+    """Issue 21: a member whose default organization goes gets their oldest other
+    membership as the default; one with no other has none; nobody manages anything."""
+    both = EndUserFactory(account=acme, organization=acme_org, is_org_manager=True)
+    third = OrganizationFactory(account=acme, name="Gamma")
+    membership_add(user=both, organization=shared_org, actor=acme_admin)
+    membership_add(user=both, organization=third, actor=acme_admin)
+    only = EndUserFactory(account=acme, organization=acme_org)
+    elsewhere = EndUserFactory(account=acme, organization=shared_org)
+    membership_add(user=elsewhere, organization=acme_org, actor=acme_admin)
+
+    response = client_for(acme_admin).post(
+        f"/agent/settings/organizations/{acme_org.number}/delete/"
+    )
+    assert response.status_code == 302
+    for user in (both, only, elsewhere):
+        user.refresh_from_db()
+    assert (both.organization, both.is_org_manager) == (shared_org, False)
+    assert organizations_of(user=both) == [shared_org, third]
+    assert only.organization is None and organizations_of(user=only) == []
+    assert elsewhere.organization == shared_org  # not their default: untouched
+    assert organizations_of(user=elsewhere) == [shared_org]
+
+
+def test_an_admin_adds_removes_and_sets_the_default_organization_on_the_profile(
+    acme, acme_admin, acme_agent, acme_user, acme_org, shared_org, client_for
+):
+    admin = client_for(acme_admin)
+    url = f"/agent/settings/users/{acme_user.number}/organizations/"
+    page = admin.get(f"/agent/settings/users/{acme_user.number}/")
+    assert b"Add to an organization" in page.content and b"Beta Partners" in page.content
+
+    assert admin.post(url, {"action": "add", "organization": shared_org.number}).status_code == 302
+    assert organizations_of(user=acme_user) == [acme_org, shared_org]
+    admin.post(url, {"action": "default", "organization": shared_org.number})
+    acme_user.refresh_from_db()
+    assert acme_user.organization == shared_org
+    admin.post(url, {"action": "remove", "organization": shared_org.number})
+    acme_user.refresh_from_db()
+    assert acme_user.organization == acme_org  # the other one became the default
+    assert organizations_of(user=acme_user) == [acme_org]
+
+    # Bad input: a clear message, no change, never a 500.
+    for data in (
+        {"action": "add", "organization": "x"},
+        {"action": "add", "organization": 999999},
+        {"action": "remove", "organization": shared_org.number},
+        {"action": "steal", "organization": shared_org.number},
+    ):
+        response = admin.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert b"alert" in response.content or b"error" in response.content
+    assert organizations_of(user=acme_user) == [acme_org]
+    # A plain agent is refused.
+    client_for(acme_agent).post(url, {"action": "add", "organization": shared_org.number})
+    assert organizations_of(user=acme_user) == [acme_org]

@@ -250,6 +250,9 @@ WEB_TABLE: dict[str, Entry] = {
     "agent/settings/users/<int:number>/merge/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
+    "agent/settings/users/<int:number>/organizations/": Entry(
+        USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
     "agent/settings/users/<int:number>/export/": Entry(
         USER_PROBES, admins(ACME_USERS), also_refuse=AGENT_TOLD_FORBIDDEN
     ),
@@ -548,6 +551,9 @@ WEB_TABLE: dict[str, Entry] = {
     "hc/requests/<int:number>/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
     "hc/requests/<int:number>/close/": Entry(TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED),
     "hc/requests/<int:number>/feedback/": Entry(
+        TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED
+    ),
+    "hc/requests/<int:number>/support-access/": Entry(
         TICKET_PROBES, END_USER_TICKETS | AGENTS_REDIRECTED
     ),
     "hc/requests/<int:number>/attachments/<str:token>/": Entry(

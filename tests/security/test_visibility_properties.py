@@ -488,6 +488,70 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
 
     # --- What an end user can get ----------------------------------------------------
 
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), grant=st.booleans())
+    def requester_switches_support_access(self, index, grant):
+        """Seed 004: the requester grants or revokes support access on the request page
+        (whoever else tries is refused, and the page still answers)."""
+        ticket = Ticket.objects.for_account(self.account).get(
+            pk=self.tickets[index % len(self.tickets)].pk
+        )
+        for user in self.end_users:
+            response = self.web[user.pk].post(
+                f"/hc/requests/{ticket.number}/support-access/",
+                {"access": "grant" if grant else "revoke"},
+            )
+            assert response.status_code in (302, 404), response.status_code
+
+    def _withheld_bodies(self) -> list[str]:
+        """The comment markers of tickets whose requester revoked support access, that
+        no ticket still open to the admin (never an assignee here) carries too (merges
+        and splits copy comments)."""
+        comments = Comment.objects.for_account(self.account).filter(body__startswith=WORD)
+        withheld = set(comments.filter(ticket__support_access=False).values_list("body", flat=True))
+        readable = set(comments.filter(ticket__support_access=True).values_list("body", flat=True))
+        return sorted(withheld - readable)
+
+    def _agent_answers(self, agent):
+        web, api = self.agent_web, self.agent_api
+        revoked = Ticket.objects.for_account(self.account).filter(
+            pk__in=[t.pk for t in self.tickets], support_access=False
+        )
+        for ticket in revoked.exclude(assignee=agent):
+            n = ticket.number
+            for path in (f"/agent/tickets/{n}/", f"/agent/tickets/{n}/?tab=activity"):
+                yield path, web.get(path)
+            for path in (
+                f"/api/v2/tickets/{n}.json",
+                f"/api/v2/tickets/{n}/comments.json",
+                f"/api/v2/tickets/{n}/audits.json",
+            ):
+                yield "API " + path, api.get(path)
+        yield "search", web.get(f"/agent/search/?q={WORD}")
+        yield "views", web.get("/agent/views/recent/")
+        yield "API search", api.get(f"/api/v2/search.json?query={WORD}")
+        yield "API tickets", api.get("/api/v2/tickets.json")
+
+    @invariant()
+    def other_agents_read_no_comment_while_support_access_is_revoked(self):
+        if not getattr(self, "end_users", None):
+            return
+        if not hasattr(self, "agent_web"):
+            self.agent_web = TenantClient(self.account)
+            self.agent_web.force_login(self.admin)
+            self.agent_api = TenantClient(self.account)
+            self.agent_api.defaults["HTTP_AUTHORIZATION"] = basic_header(
+                self.admin.email, token_for(self.admin)
+            )
+        withheld = self._withheld_bodies()
+        if not withheld:
+            return
+        for where, response in self._agent_answers(self.admin):
+            assert response.status_code < 500, (where, response.status_code)
+            text = response.content.decode()
+            leaked = [h for h in withheld if h in text]
+            assert not leaked, f"the admin got {leaked} from {where}"
+
     def _hidden_now(self) -> list[str]:
         private = set(
             Ticket.objects.for_account(self.account)

@@ -129,6 +129,8 @@ def event_value(value: str, field: str) -> str:
         return date_format(timezone.localtime(parsed), "DATETIME_FORMAT") if parsed else value
     if field == "is_public":
         return _("Public") if value == "public" else _("Private")
+    if field == "support_access":
+        return _("Granted") if value == "granted" else _("Revoked")
     return value
 
 

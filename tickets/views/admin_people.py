@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import user_for_agent
 from accounts.emails import user_email_add, user_email_make_primary, user_email_remove
+from accounts.memberships import membership_change, organizations_of, organizations_offered
 from accounts.selectors import users_for_admin
 from accounts.user_services import (
     invitation_send,
@@ -22,6 +24,7 @@ from accounts.user_services import (
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.counts import TicketPaginator
 from tickets.people_forms import (
+    MembershipForm,
     UserEmailForm,
     UserFilterForm,
     UserInviteForm,
@@ -95,7 +98,13 @@ def user_edit(request, number: int):
     return render(
         request,
         "agent/settings/user_edit.html",
-        {"form": form, "person": person, "section": "users"},
+        {
+            "form": form,
+            "person": person,
+            "section": "users",
+            "memberships": organizations_of(user=person),
+            "organizations": organizations_offered(account=request.account),
+        },
     )
 
 
@@ -159,6 +168,29 @@ def user_emails(request, number: int):
     else:
         messages.success(request, _("Emails saved."))
     return redirect("tickets:settings_user", number=person.number)
+
+
+@admin_view
+@require_POST
+def user_organizations(request, number: int):
+    """Add the user to an organization, remove a membership, or make one the default."""
+    person = user_for_agent(account=request.account, number=number)
+    form = MembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an organization."))
+        return redirect("tickets:settings_user", number=person.number)
+    try:
+        membership_change(
+            user=person,
+            organization_number=form.cleaned_data["organization"],
+            action=form.cleaned_data["action"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        flash_domain_error(request, exc)
+    else:
+        messages.success(request, _("Organizations saved."))
+    return redirect(f"{reverse('tickets:settings_user', args=[person.number])}#organizations")
 
 
 @admin_view

@@ -103,7 +103,7 @@ def _page(
     if tab == "conversation":
         context["comments"] = conversation_rows(ticket=ticket, viewer=request.user)
     else:
-        context["events"] = events_for_agent(ticket=ticket)
+        context["events"] = events_for_agent(ticket=ticket, viewer=request.user)
     return render(request, TEMPLATE, context, status=status)
 
 
