@@ -288,3 +288,30 @@ def test_requests_are_the_askers_own(acme, globex, acme_agent, acme_user, ticket
     )
     assert client_for(acme_user).get("/agent/settings/writing-help/").status_code == 404
     assert client_for(acme_agent).get("/agent/settings/writing-help/").status_code == 403
+
+
+def test_built_in_suggestions_on_the_demo_data(django_capture_on_commit_callbacks):
+    """The built-in provider on the demo account: the password ticket gets a draft from
+    the demo's macros and articles, never an empty box."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account, User
+    from tickets.models import Ticket
+
+    call_command("seed_demo", stdout=StringIO())
+    demo = Account.objects.get(subdomain="demo")
+    agent = User.objects.for_account(demo).agents().get(email="admin@demo.example")
+    drafted = 0
+    for ticket in Ticket.objects.for_account(demo).filter(is_public=True)[:6]:
+        with django_capture_on_commit_callbacks(execute=True):
+            request = services.request_create(
+                ticket=ticket, actor=agent, feature="generate", text=""
+            )
+        request.refresh_from_db()
+        assert request.state in ("done", "failed")
+        if request.state == "done":
+            assert request.result.strip()
+            drafted += 1
+    assert drafted >= 1

@@ -217,6 +217,15 @@ DELIVERY_PROBES = {
     "mine": lambda i: {"ref": i["delivery"]},
     "globex": lambda i: {"ref": i["globex_delivery"]},
 }
+# Writing help (issue 28): a ticket's feature, and a request's token (the asker's own).
+ASSIST_FEATURE_PROBES = {
+    name: (lambda i, f=f: {**f(i), "feature": "generate"}) for name, f in TICKET_PROBES.items()
+} | {"mine_unknown_feature": lambda i: {"number": i["mine"].number, "feature": "nope"}}
+ASSIST_RESULT_PROBES = {
+    "agent_assist": lambda i: {"token": i["agent_assist"]},
+    "admin_assist": lambda i: {"token": i["admin_assist"]},
+    "globex_assist": lambda i: {"token": i["globex_assist"]},
+}
 NOTIFICATION_PROBES = {
     "agent_note": lambda i: {"number": i["agent_note"]},
     "admin_note": lambda i: {"number": i["admin_note"]},
@@ -859,6 +868,21 @@ TABLE: dict[str, Entry] = {
     # Calls and meetings (seeds 000, 004): agents schedule and log a ticket's call.
     "agent/tickets/<int:number>/call/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/call/log/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    # Writing help (issue 28): agents ask on a ticket they see; a request is the asker's.
+    "agent/tickets/<int:number>/assist/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/assist/<str:feature>/": Entry(
+        ASSIST_FEATURE_PROBES, agents((*ACME_TICKETS, "mine_unknown_feature"))
+    ),
+    "agent/assist/<str:token>/": Entry(
+        ASSIST_RESULT_PROBES,
+        {
+            "agent": {"agent_assist"},
+            "admin": {"admin_assist"},
+            "light_agent": set(),
+            "group_agent": set(),
+        },
+    ),
+    "agent/settings/writing-help/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     # Time worked (seed 002): agents log time and run a timer; the report as the others.
     "agent/tickets/<int:number>/time/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/time/timer/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
@@ -1124,6 +1148,7 @@ OUTSIDE_THE_GROUP = {
     id(AUDIT_PROBES): {"private"},
     id(MACRO_APPLY_PROBES): {"private_shared"},
     id(ESCALATION_PROBES): {"private"},
+    id(ASSIST_FEATURE_PROBES): {"other", "private"},
 }
 
 
