@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     # Outgoing webhooks (issue 23): called by triggers and automations through an outbox.
     "webhooks",
     "mailchannels",
+    # Writing help for agents (issue 28): built in, or an OpenAI-compatible server.
+    "assist",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.

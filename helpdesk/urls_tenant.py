@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("calls.urls")),
     path("", include("timeworked.urls")),
+    path("", include("assist.urls")),
     path("", include("closing.urls")),
     path("", include("knowledge.urls")),
     path("", include("mailchannels.urls")),

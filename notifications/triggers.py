@@ -85,6 +85,11 @@ CONDITIONS: dict[str, ConditionSpec] = {
         ("", *Ticket.Escalation.values),
         valueless=("stage_changed",),
     ),
+    # Issue 28: the sentiment of the requester side's latest comment (this update's, when
+    # it brings one): "negative" sends angry mail to a senior group.
+    "sentiment": ConditionSpec(
+        gettext_lazy("Sentiment"), ("is", "is_not"), ("", *Ticket.Sentiment.values)
+    ),
     # Calls and meetings (seeds 000, 004): the ticket's call was scheduled, held or
     # missed (the calls app sends the change set; logging a call is also channel phone).
     "call": ConditionSpec(
@@ -368,6 +373,8 @@ def condition_holds(condition: dict, facts: Facts, ticket: Ticket) -> bool:
             if op == "stage_changed":
                 return change.changed("escalation_stage")
             return (ticket.escalation == value) == (op == "is")
+        case "sentiment":
+            return (ticket.sentiment == value) == (op == "is")
         case "call":
             return change.changed("call") and change.changes["call"][1] == value
         case "sla":

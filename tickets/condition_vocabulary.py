@@ -127,6 +127,15 @@ FIELDS: dict[str, Field] = {
             IDENTITY,
             ("", *Ticket.Rating.values),
         ),
+        # Issue 28: the sentiment of the requester side's latest comment, or "" (none yet).
+        Field(
+            "sentiment",
+            gettext_lazy("Sentiment"),
+            "sentiment",
+            "choice",
+            IDENTITY,
+            ("", *Ticket.Sentiment.values),
+        ),
         # Escalations (the escalations app keeps Ticket.escalation): open, resolved or "".
         Field(
             "escalation",

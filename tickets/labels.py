@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "is_public": _("Visibility"),
     "satisfaction": _("Satisfaction"),
     "escalation": _("Escalation"),
+    "sentiment": _("Sentiment"),
     # Calls and meetings (calls app): the call's status; time worked (timeworked app).
     "call": _("Call"),
     "time_worked": _("Time worked"),

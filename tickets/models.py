@@ -96,6 +96,11 @@ class Ticket(NumberedTenantModel):
         GOOD = "good", _("Good, I'm satisfied")
         BAD = "bad", _("Bad, I'm unsatisfied")
 
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
     UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
     SOLVED_OR_CLOSED = (Status.SOLVED, Status.CLOSED)
 
@@ -213,6 +218,11 @@ class Ticket(NumberedTenantModel):
     # Time worked (seed 002; the timeworked app keeps it): the seconds agents logged on
     # the ticket, so lists, views and the API read a column, not the entries.
     time_worked = models.PositiveIntegerField(_("time worked"), default=0, db_default=0)
+    # Issue 28: the sentiment of the requester side's latest comment (tickets.sentiment,
+    # set with the comment), "" before any; views, triggers and lists read it.
+    sentiment = models.CharField(
+        _("sentiment"), max_length=8, choices=Sentiment, blank=True, default="", db_default=""
+    )
     satisfaction_at = models.DateTimeField(null=True, blank=True)
     # Support access (seed 004, "accesso proxy al supporto"): the requester's per-ticket
     # permission for the support team to read the conversation. While it is revoked,
@@ -346,6 +356,8 @@ class Comment(TenantModel):
     made_internal = models.BooleanField(default=False)
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Issue 28: an end user's comment's sentiment (tickets.sentiment); "" for agents'.
+    sentiment = models.CharField(max_length=8, blank=True, default="", db_default="")
     # The body's full-text vector, kept by PostgreSQL and GIN-indexed (comment_body_fts,
     # tickets/migrations/0004): the searches match and rank on it rather than parse each
     # comment again (tickets.search.matching_comments).

@@ -135,6 +135,7 @@ def conversation_rows(*, ticket: Ticket, viewer: User) -> list[dict]:
             "html_body",
             "public",
             "created_at",
+            "sentiment",
             author_name=F("author__name"),
             author_role=F("author__role"),
         )
@@ -328,6 +329,7 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("sla", _("Next SLA breach"), fields=("sla__next_breach_at",)),
         Column("satisfaction", _("Satisfaction"), sortable=False, fields=("satisfaction_rating",)),
         Column("escalation", _("Escalation"), sortable=False, fields=("escalation",)),
+        Column("sentiment", _("Sentiment"), sortable=False, fields=("sentiment",)),
         Column("activity", _("Activity status"), sortable=False, fields=("activity_status",)),
         Column("time_worked", _("Time worked"), sortable=False, fields=("time_worked",)),
     )

@@ -65,6 +65,11 @@ def value_choices(account: Account) -> list[tuple[Any, Any]]:
             + [("escalation:", _("Never escalated"))],
         ),
         (
+            _("Sentiment"),
+            [(f"sentiment:{v}", label) for v, label in Ticket.Sentiment.choices]
+            + [("sentiment:", _("No comment from the requester"))],
+        ),
+        (
             _("Activity status"),
             [(f"activity_status:{v}", label) for v, label in Ticket.ActivityStatus.choices],
         ),

@@ -194,6 +194,15 @@ DELIVERY_PROBES = {
     "mine": lambda i: {"ref": i["delivery"]},
     "globex": lambda i: {"ref": i["globex_delivery"]},
 }
+# Writing help (issue 28): a ticket's feature, and a request's token (the asker's own).
+ASSIST_FEATURE_PROBES = {
+    name: (lambda i, f=f: {**f(i), "feature": "generate"}) for name, f in TICKET_PROBES.items()
+} | {"mine_unknown_feature": lambda i: {"number": i["mine"].number, "feature": "nope"}}
+ASSIST_RESULT_PROBES = {
+    "agent_assist": lambda i: {"token": i["agent_assist"]},
+    "admin_assist": lambda i: {"token": i["admin_assist"]},
+    "globex_assist": lambda i: {"token": i["globex_assist"]},
+}
 NOTIFICATION_PROBES = {
     "agent_note": lambda i: {"number": i["agent_note"]},
     "admin_note": lambda i: {"number": i["admin_note"]},
@@ -470,6 +479,7 @@ OUTSIDE_THE_GROUP = {
     id(AUDIT_PROBES): {"private"},
     id(MACRO_APPLY_PROBES): {"private_shared"},
     id(ESCALATION_PROBES): {"private"},
+    id(ASSIST_FEATURE_PROBES): {"other", "private"},
 }
 
 

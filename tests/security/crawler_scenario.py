@@ -21,6 +21,7 @@ from accounts.roles import role_create
 from accounts.services import group_create, organization_create
 from accounts.sso_models import IdentityProvider
 from api.tokens import api_token_create
+from assist.models import AssistRequest
 from automations.models import Automation
 from automations.services import automation_create
 from closing.models import CloseReason
@@ -65,6 +66,19 @@ PRIVATE_SUBJECT = "PRIVATE-TICKET-SECRET-91bc"
 OTHER_USER_SUBJECT = "OTHER-USER-SECRET-4d2e"
 GLOBEX_SECRET = "GLOBEX-SECRET-c0de"
 PDF = b"%PDF-1.4\n" + b"0" * 64
+
+
+def assist_token(ticket, agent) -> str:
+    """A writing-help request of ``agent``'s on ``ticket``, answered (issue 28)."""
+    return AssistRequest.objects.create(
+        account=ticket.account,
+        ticket=ticket,
+        agent=agent,
+        feature="generate",
+        provider="offline",
+        state="done",
+        result="Draft",
+    ).token
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -514,6 +528,9 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         "survey_mine": survey_token(mine),
         "survey_private": survey_token(private),
         "survey_globex": survey_token(globex_ticket),
+        "agent_assist": assist_token(mine, agent),
+        "admin_assist": assist_token(mine, admin),
+        "globex_assist": assist_token(globex_ticket, globex_agent),
         "agent_note": agent_note.number,
         "admin_note": admin_note.number,
         "globex_note": beyond_acme(Notification),

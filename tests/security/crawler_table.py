@@ -13,6 +13,8 @@ from tests.security.crawler_probes import (
     API_ORG_FIELD_PROBES,
     API_TOKEN_PROBES,
     API_USER_FIELD_PROBES,
+    ASSIST_FEATURE_PROBES,
+    ASSIST_RESULT_PROBES,
     ATTACHMENT_PROBES,
     AUTOMATION_PROBES,
     CLOSE_REASON_PROBES,
@@ -454,6 +456,21 @@ WEB_TABLE: dict[str, Entry] = {
     # Time worked (seed 002): agents log time and run a timer; the report as the others.
     "agent/tickets/<int:number>/time/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/time/timer/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    # Writing help (issue 28): agents ask on a ticket they see; a request is the asker's.
+    "agent/tickets/<int:number>/assist/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
+    "agent/tickets/<int:number>/assist/<str:feature>/": Entry(
+        ASSIST_FEATURE_PROBES, agents((*ACME_TICKETS, "mine_unknown_feature"))
+    ),
+    "agent/assist/<str:token>/": Entry(
+        ASSIST_RESULT_PROBES,
+        {
+            "agent": {"agent_assist"},
+            "admin": {"admin_assist"},
+            "light_agent": set(),
+            "group_agent": set(),
+        },
+    ),
+    "agent/settings/writing-help/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/reports/time/": Entry(allow=REPORT_READERS, also_refuse=NO_REPORTS),
     "agent/settings/escalations/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/escalations/<int:number>/": Entry(

@@ -119,6 +119,8 @@ FINGERPRINT_TABLES = (
     "calls_ticketcall",
     "timeworked_timeentry",
     "timeworked_timetimer",
+    "assist_assistrequest",
+    "assist_assistsettings",
     "notifications_notification",
     "notifications_ticketfollow",
     "notifications_notificationpreference",

@@ -19,6 +19,7 @@ from accounts.models import Account, AgentGroup, User
 from accounts.roles import permissions_of
 from tickets import attachments as attachment_rules
 from tickets.models import Attachment, Channel, Comment, Ticket, TicketCC, TicketEvent
+from tickets.sentiment import sentiment_of
 from tickets.services.status_rules import status_pair
 from tickets.text import (
     clean_html,
@@ -250,6 +251,10 @@ def comment_create(
     body, truncated = truncate_body(body)
     if truncated:
         html_body = ""  # the rich version would no longer match the cut text
+    # Issue 28: the requester side's comments carry their sentiment, and the ticket
+    # the latest one's (in memory too: the triggers of this change set read it).
+    locale = author.locale or account.default_locale
+    sentiment = sentiment_of(body, locale) if not author.is_agent else ""
     comment = Comment.objects.create(
         account_id=ticket.account_id,
         ticket=ticket,
@@ -258,7 +263,11 @@ def comment_create(
         html_body=html_body,
         public=public,
         channel=channel,
+        sentiment=sentiment,
     )
+    if sentiment and ticket.pk and ticket.sentiment != sentiment:
+        Ticket.objects.for_account(account).filter(pk=ticket.pk).update(sentiment=sentiment)
+        ticket.sentiment = sentiment
     for upload in uploads:
         store_upload(account_id=ticket.account_id, comment=comment, uploader=author, upload=upload)
     if upload_tokens:

@@ -33,6 +33,7 @@ CHOICE_LABELS = {
     "priority": dict(Ticket.Priority.choices),
     "satisfaction": dict(Ticket.Rating.choices),
     "escalation": dict(Ticket.Escalation.choices),
+    "sentiment": dict(Ticket.Sentiment.choices),
     "activity": dict(Ticket.ActivityStatus.choices),
     # The Activity's custom statuses are recorded by their agent label: the built-in
     # ones' English labels read in the reader's language.
@@ -290,6 +291,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
         if "escalation" in wanted:
             row["escalation"] = _labels("escalation").get(ticket.escalation, "")
+        if "sentiment" in wanted:
+            row["sentiment"] = _labels("sentiment").get(ticket.sentiment, "")
         if "time_worked" in wanted:
             row["time_worked"] = _hours_minutes(ticket.time_worked)
         if "activity" in wanted:
@@ -400,6 +403,8 @@ def comment_values(comments, ticket) -> list[dict]:
                 "label": datetime_label(created),
                 "html_body": comment["html_body"],
                 "body": comment["body"],
+                "sentiment": comment.get("sentiment", ""),
+                "sentiment_label": _labels("sentiment").get(comment.get("sentiment", ""), ""),
                 "files": [
                     {
                         "url": reverse(
