@@ -222,6 +222,14 @@ def mentioned_agents(account: Account, body: str) -> list[User]:
     return found
 
 
+def comment_sentiment(*, author: User, account: Account, text: str) -> str:
+    """The sentiment of a comment by ``author`` (tickets.sentiment): the requester side's
+    only, in the author's language; "" for agents'."""
+    if author.is_agent:
+        return ""
+    return sentiment_of(text, author.locale or account.default_locale)
+
+
 # Its callers (ticket_open, comment_add) hold a savepoint already: a refused upload
 # token rolls back to theirs, so this one would only cost two round trips.
 @transaction.atomic(savepoint=False)
@@ -253,8 +261,7 @@ def comment_create(
         html_body = ""  # the rich version would no longer match the cut text
     # Issue 28: the requester side's comments carry their sentiment, and the ticket
     # the latest one's (in memory too: the triggers of this change set read it).
-    locale = author.locale or account.default_locale
-    sentiment = sentiment_of(body, locale) if not author.is_agent else ""
+    sentiment = comment_sentiment(author=author, account=account, text=body)
     comment = Comment.objects.create(
         account_id=ticket.account_id,
         ticket=ticket,

@@ -34,6 +34,7 @@ from tickets.services.common import (
     check_same_account,
     clean_new_ticket,
     comment_create,
+    comment_sentiment,
     event_for,
     mentioned_agents,
     normalise_tags,
@@ -50,7 +51,7 @@ from tickets.services.field_values import (
     initial_values,
 )
 from tickets.services.status_rules import status_pair
-from tickets.text import clean_subject
+from tickets.text import clean_subject, html_to_text
 
 
 @transaction.atomic
@@ -141,6 +142,10 @@ def ticket_open(
         requester_updated_at=now if submitter.pk == requester.pk else None,
         custom_fields=values,
         ticket_form_number=form.number if form is not None else None,
+        # Saved with the ticket: comment_create then finds it already right (no UPDATE).
+        sentiment=comment_sentiment(
+            author=submitter, account=account, text=body or html_to_text(html_body)
+        ),
     )
     activity_after_comment(ticket=ticket, author=submitter, public=public and not private)
     clean_new_ticket(ticket)
