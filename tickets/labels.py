@@ -48,6 +48,8 @@ FIELD_LABELS = {
     "incidents": _("Incident"),
     "split_from": _("Split from"),
     "split_into": _("Split into"),
+    # Issue 25: an article written from the ticket's answer (knowledge capture).
+    "knowledge_article": _("Article created"),
 }
 
 SUBMIT_AS: dict[str, str | Promise] = {

@@ -374,6 +374,17 @@ KB_REVISION_PROBES = {
     "globex": lambda i: {"number": i["globex_kb_article"], "revision": i["globex_kb_revision"]},
     "globex_via_mine": lambda i: {"number": i["kb_public"], "revision": i["globex_kb_revision"]},
 }
+# Knowledge capture: a solved ticket's public agent answer (the 2nd comment); its
+# description (an end user's), an internal note, an unsolved ticket's comment, another
+# account's are 404 alike.
+KB_CAPTURE_PROBES = {
+    "answer": lambda i: {"number": i["capture_ticket"], "comment": 2},
+    "description": lambda i: {"number": i["capture_ticket"], "comment": 1},
+    "note": lambda i: {"number": i["capture_ticket"], "comment": 3},
+    "beyond": lambda i: {"number": i["capture_ticket"], "comment": 99},
+    "unsolved": lambda i: {"number": i["mine"].number, "comment": 1},
+    "globex": lambda i: {"number": i["globex_capture_ticket"], "comment": 2},
+}
 KB_READERS = {
     "anonymous": {"public"},
     "outsider": {"public"},
@@ -902,6 +913,10 @@ TABLE: dict[str, Entry] = {
     ),
     "agent/knowledge/articles/<int:number>/revisions/<int:revision>/restore/": Entry(
         KB_REVISION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    # Knowledge capture: editors only; agents without the right get 404 (no action shown).
+    "agent/knowledge/articles/from-ticket/<int:number>/<int:comment>/": Entry(
+        KB_CAPTURE_PROBES, admins(("answer",))
     ),
     # The reply box's "Link an article": any agent, the published articles agents read.
     "agent/knowledge/links/": Entry(SEARCH_PROBES, agents()),
