@@ -48,6 +48,11 @@ def published_for(*, account: Account, viewer: User | AnonymousUser) -> QuerySet
     )
 
 
+def has_public_articles(*, account: Account) -> bool:
+    """Whether anonymous visitors have anything to read (the help center's public home)."""
+    return published_for(account=account, viewer=AnonymousUser()).exists()
+
+
 def _translations(account: Account) -> Prefetch:
     return Prefetch(
         "translations",

@@ -883,7 +883,9 @@ TABLE: dict[str, Entry] = {
     "hc/satisfaction/<str:token>/<str:choice>/": Entry(
         SURVEY_CHOICE_PROBES, {role: {"?mine"} for role in ROLES}
     ),
-    "hc/": Entry(allow=signed_in()),
+    # Issue 25: anonymous visitors (and another account's users, anonymous here) get the
+    # knowledge base's public home, as acme has public articles.
+    "hc/": Entry(allow=everyone()),
     "hc/kb/": Entry(allow=everyone()),
     "hc/kb/search/": Entry(SEARCH_PROBES, everyone()),
     "hc/kb/suggest/": Entry(SEARCH_PROBES, signed_in()),
