@@ -157,6 +157,7 @@ def image_for_visitor(
 
 
 CAPTURE_STATUSES = ("solved", "closed")
+MAX_POSITION = 1_000_000
 
 
 def capture_source(*, viewer: User, ticket_number: int, position: int) -> tuple[Ticket, Comment]:
@@ -173,7 +174,8 @@ def capture_source(*, viewer: User, ticket_number: int, position: int) -> tuple[
         .select_related("requester")
         .first()
     )
-    if ticket is None or position < 1:
+    # A position past any conversation is 404 here, not an OFFSET PostgreSQL refuses.
+    if ticket is None or not 1 <= position <= MAX_POSITION:
         raise Http404
     found = list(
         Comment.objects.for_account(viewer.account)

@@ -108,6 +108,12 @@ def test_only_solved_tickets_public_agent_answers(client_for, acme, acme_admin, 
     assert "from-ticket" not in client.get(f"/agent/tickets/{ticket.number}/").content.decode()
 
 
+def test_positions_past_the_conversation_are_404(client_for, acme_admin, solved):
+    client = client_for(acme_admin)
+    for position in (0, 4, 10**20):
+        assert client.get(capture_url(solved, position)).status_code == 404
+
+
 def test_end_user_and_other_account_get_404(client_for, acme_user, globex_agent, solved):
     assert client_for(acme_user).get(capture_url(solved)).status_code == 404
     assert client_for(globex_agent).get(capture_url(solved)).status_code == 404
@@ -117,3 +123,15 @@ def test_invalid_post_is_a_form_error_not_500(client_for, acme_admin, solved, se
     r = client_for(acme_admin).post(capture_url(solved), {"title": "", "section": "999"})
     assert r.status_code == 400
     assert not Article.objects.for_account(solved.account).exists()
+
+
+def test_what_the_stripping_keeps():
+    from knowledge.capture import Person, draft_body
+
+    person = Person(name="Anna Rossi", email="anna@example.com", phone="")
+    body = draft_body(
+        body="Anna: on 2024-01-02 Annabel fixed order 12345 (ticket #1234567).",
+        html_body="",
+        person=person,
+    )
+    assert "[…]: on 2024-01-02 Annabel fixed order 12345 (ticket #1234567)." in body
