@@ -27,6 +27,8 @@ from knowledge.models import (
     Status,
     Visibility,
 )
+from tickets.models import Comment, Ticket
+from tickets.selectors import tickets_visible_to
 
 
 def visibilities_for(viewer: User | AnonymousUser) -> list[str]:
@@ -92,7 +94,7 @@ def article_for_editor(*, viewer: User, number: int) -> Article:
     article = (
         Article.objects.for_account(viewer.account)
         .filter(number=number)
-        .select_related("section__category", "author")
+        .select_related("section__category", "author", "source_ticket")
         .first()
     )
     if article is None:
@@ -152,3 +154,35 @@ def image_for_visitor(
     ):
         raise Http404
     return image
+
+
+CAPTURE_STATUSES = ("solved", "closed")
+MAX_POSITION = 1_000_000
+
+
+def capture_source(*, viewer: User, ticket_number: int, position: int) -> tuple[Ticket, Comment]:
+    """Knowledge capture's ticket and reply: a solved or closed ticket the editor sees
+    (tickets_visible_to: their account's, narrowed by their role) and a public reply an
+    agent wrote on it (``position``: its place in the conversation, 1 the description, as
+    the ticket page's ``#comment-N``). 404 for anyone who may not write articles (the
+    action is not shown to them) and for any other ticket or comment."""
+    if not (viewer.is_authenticated and viewer.is_agent and may_edit(viewer)):
+        raise Http404
+    ticket = (
+        tickets_visible_to(viewer=viewer)
+        .filter(number=ticket_number, status__in=CAPTURE_STATUSES)
+        .select_related("requester")
+        .first()
+    )
+    # A position past any conversation is 404 here, not an OFFSET PostgreSQL refuses.
+    if ticket is None or not 1 <= position <= MAX_POSITION:
+        raise Http404
+    found = list(
+        Comment.objects.for_account(viewer.account)
+        .filter(ticket=ticket)
+        .order_by("created_at", "id")
+        .select_related("author")[position - 1 : position]
+    )
+    if not found or not found[0].public or not found[0].author.is_agent:
+        raise Http404
+    return ticket, found[0]

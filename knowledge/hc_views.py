@@ -49,6 +49,17 @@ def kb_home(request):
     return response
 
 
+def public_home(request) -> HttpResponse | None:
+    """``/hc/`` for an anonymous visitor (registered with portal.public_home): the
+    knowledge base's home, its search box and the sign-in link first, when the account
+    has articles visible to everyone; None otherwise (the sign-in page, as before)."""
+    account = request.account
+    if not selectors.has_public_articles(account=account):
+        return None
+    data = selectors.kb_home(account=account, viewer=request.user, locale=_locale(request))
+    return render(request, "knowledge/hc/public_home.html", _context(request, **data))
+
+
 @require_GET
 def category(request, number: int):
     found = category_for_visitor(account=request.account, number=number)

@@ -114,6 +114,11 @@ class Article(NumberedTenantModel):
     source_locale = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Knowledge capture: the solved ticket whose answer the article was written from
+    # (knowledge.capture); the ticket's Activity records the article too.
+    source_ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("article")

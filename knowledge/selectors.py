@@ -15,10 +15,11 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
+from django.utils.text import Truncator
 
 from accounts.dbsession import account_context
 from accounts.models import Account, User
-from knowledge.access import visibilities_for
+from knowledge.access import CAPTURE_STATUSES, may_edit, visibilities_for
 from knowledge.models import (
     LOCALES,
     SEARCH_CONFIGS,
@@ -34,6 +35,7 @@ from knowledge.models import (
 )
 from knowledge.text import article_text
 from portal.selectors import _START, _STOP, excerpt, mark_terms, marked_parts
+from tickets.models import Ticket
 from tickets.search import search_terms
 
 SUGGESTIONS = 5
@@ -44,6 +46,11 @@ def published_for(*, account: Account, viewer: User | AnonymousUser) -> QuerySet
     return Article.objects.for_account(account).filter(
         status=Status.PUBLISHED, visibility__in=visibilities_for(viewer)
     )
+
+
+def has_public_articles(*, account: Account) -> bool:
+    """Whether anonymous visitors have anything to read (the help center's public home)."""
+    return published_for(account=account, viewer=AnonymousUser()).exists()
 
 
 def _translations(account: Account) -> Prefetch:
@@ -451,3 +458,26 @@ def api_articles_by_pk(*, account: Account, viewer: User, pks: list[int]) -> dic
     if not pks:
         return {}
     return {a.pk: a for a in api_articles(account=account, viewer=viewer).filter(pk__in=pks)}
+
+
+CAPTURE_CHOICES = 5
+
+
+def capture_replies(*, viewer: User, ticket: Ticket, rows: list[dict]) -> list[dict]:
+    """The ticket page's conversation rows (tickets.selectors.conversation_rows, every
+    comment for an agent) that knowledge capture offers: public replies by agents on a
+    solved or closed ticket, the newest ``CAPTURE_CHOICES``, each with its place in the
+    conversation (``counter``, the URL's number) and a short excerpt."""
+    if ticket.status not in CAPTURE_STATUSES or not may_edit(viewer):
+        return []
+    agent_roles = {User.Role.AGENT, User.Role.ADMIN}
+    choices = [
+        {
+            "counter": counter,
+            "author": row["author_name"],
+            "excerpt": Truncator(" ".join(str(row["body"]).split())).chars(80),
+        }
+        for counter, row in enumerate(rows, start=1)
+        if row["public"] and row["author_role"] in agent_roles
+    ]
+    return choices[::-1][:CAPTURE_CHOICES]

@@ -44,6 +44,11 @@ from tickets.attachments import (
     safe_filename,
     validate_uploads,
 )
+from tickets.models import Channel, Ticket, TicketEvent
+from tickets.services.common import record_event
+
+# The ticket's Activity line (tickets.labels.FIELD_LABELS: "Article created").
+CAPTURE_EVENT_FIELD = "knowledge_article"
 
 
 def _require_editor(user: User) -> None:
@@ -321,3 +326,48 @@ def deflection_record(*, article: Article, user: User, subject: str) -> Deflecti
         user=user,
         subject=clean_line(subject, max_length=255),
     )
+
+
+@transaction.atomic
+def article_capture(
+    *,
+    editor: User,
+    ticket: Ticket,
+    section: Section,
+    locale: str,
+    title: str,
+    body: str,
+    visibility: str = Visibility.EVERYONE,
+    promoted: bool = False,
+    labels: str = "",
+    position: int = 0,
+    images: Sequence[UploadedFile] = (),
+) -> Article:
+    """Knowledge capture: a draft article written from a solved ticket's reply
+    (knowledge.capture prefilled the editor), which remembers the ticket, and a line in
+    the ticket's Activity naming the article."""
+    if ticket.account_id != editor.account_id:
+        raise PermissionDenied
+    article = article_create(
+        editor=editor,
+        section=section,
+        locale=locale,
+        title=title,
+        body=body,
+        visibility=visibility,
+        promoted=promoted,
+        labels=labels,
+        position=position,
+        images=images,
+    )
+    article.source_ticket = ticket
+    article.save(update_fields=["source_ticket"])
+    record_event(
+        ticket,
+        editor,
+        Channel.WEB,
+        TicketEvent.Kind.CHANGE,
+        field=CAPTURE_EVENT_FIELD,
+        new=f"#{article.number}",
+    )
+    return article

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from knowledge import editor_views, link_views, settings_views
+from knowledge import capture_views, editor_views, link_views, settings_views
 
 app_name = "knowledge"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("agent/settings/knowledge/", settings_views.knowledge_settings, name="settings"),
     path("agent/knowledge/", editor_views.editor_home, name="home"),
     path("agent/knowledge/articles/new/", editor_views.article_new, name="article_new"),
+    path(
+        "agent/knowledge/articles/from-ticket/<int:number>/<int:comment>/",
+        capture_views.article_from_ticket,
+        name="article_from_ticket",
+    ),
     path("agent/knowledge/articles/<int:number>/", editor_views.article_edit, name="article"),
     path(
         "agent/knowledge/articles/<int:number>/status/",

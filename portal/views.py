@@ -19,7 +19,7 @@ from accounts.memberships import organizations_of
 from customfields.forms import CustomFieldsForm
 from helpdesk.form_errors import flash_domain_error
 from helpdesk.read_your_writes import replica_reads
-from portal import selectors
+from portal import public_home, selectors
 from portal.field_filters import field_filters, filters_q
 from portal.forms import FeedbackForm, NewRequestForm, ReplyForm, SearchForm
 from satisfaction import selectors as satisfaction_selectors
@@ -63,9 +63,20 @@ def portal_view(view):
 
 
 @require_GET
+def home(request):
+    """The help center's home: "My activities" for a signed-in user; for an anonymous
+    visitor the account's public home when it has one (portal.public_home: the
+    knowledge base's, with the sign-in link), else the sign-in page as before."""
+    if not request.user.is_authenticated:
+        response = public_home.respond(request)
+        if response is not None:
+            return response
+    return my_activities(request)
+
+
 @portal_view
 @replica_reads
-def home(request):
+def my_activities(request):
     """My activities: the viewer's requests by tab, filtered, sorted and paginated."""
     viewer = request.user
     tab = selectors.tab_for(viewer, request.GET.get("tab", ""))

@@ -51,6 +51,8 @@ FIELD_LABELS = {
     "split_into": _("Split into"),
     # The requester's switch (seed 004; tickets.services.support_access).
     "support_access": _("Support access"),
+    # Issue 25: an article written from the ticket's answer (knowledge capture).
+    "knowledge_article": _("Article created"),
 }
 
 SUBMIT_AS: dict[str, str | Promise] = {

@@ -32,3 +32,11 @@ def shared_resources(context, comments) -> list[selectors.Shown]:
         texts=[part for c in comments for part in (c.body, c.html_body)],
         locale=locale_or_default(translation.get_language(), account.default_locale),
     )
+
+
+@register.simple_tag(takes_context=True)
+def capture_replies(context, ticket, comments) -> list[dict]:
+    """Knowledge capture's choices on the ticket page: the public replies agents wrote on a
+    solved or closed ticket, newest first, for an agent who may write articles (none for
+    anyone else, and no query for a ticket that is not solved)."""
+    return selectors.capture_replies(viewer=context["request"].user, ticket=ticket, rows=comments)

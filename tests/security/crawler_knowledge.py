@@ -87,3 +87,22 @@ def build_knowledge(acme, globex, *, admin, internal_marker, globex_marker) -> d
         "globex_kb_article": last(Article),
         "globex_kb_revision": last(ArticleRevision),
     }
+
+
+def build_capture(ids: dict, *, admin) -> dict:
+    """Knowledge capture's tickets: acme's "other" request solved with a public answer
+    (its 2nd comment) after an internal note (its 3rd), globex's ticket solved with an
+    answer too (the same places)."""
+    from accounts.models import User
+    from tickets.services import comment_add
+
+    other, globex_ticket = ids["other"], ids["globex_ticket"]
+    globex_agent = (
+        User.objects.for_account(globex_ticket.account)
+        .filter(role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .earliest("pk")
+    )
+    for ticket, author in ((other, admin), (globex_ticket, globex_agent)):
+        comment_add(ticket=ticket, author=author, body="Restart the printer.", public=True)
+        comment_add(ticket=ticket, author=author, body="Note", public=False, status="solved")
+    return {"capture_ticket": other.number, "globex_capture_ticket": globex_ticket.number}

@@ -360,6 +360,17 @@ KB_REVISION_PROBES = {
     "globex": lambda i: {"number": i["globex_kb_article"], "revision": i["globex_kb_revision"]},
     "globex_via_mine": lambda i: {"number": i["kb_public"], "revision": i["globex_kb_revision"]},
 }
+# Knowledge capture: a solved ticket's public agent answer (the 2nd comment); its
+# description (an end user's), an internal note, an unsolved ticket's comment, another
+# account's are 404 alike.
+KB_CAPTURE_PROBES = {
+    "answer": lambda i: {"number": i["capture_ticket"], "comment": 2},
+    "description": lambda i: {"number": i["capture_ticket"], "comment": 1},
+    "note": lambda i: {"number": i["capture_ticket"], "comment": 3},
+    "beyond": lambda i: {"number": i["capture_ticket"], "comment": 99},
+    "unsolved": lambda i: {"number": i["mine"].number, "comment": 1},
+    "globex": lambda i: {"number": i["globex_capture_ticket"], "comment": 2},
+}
 KB_READERS = {
     "anonymous": {"public"},
     "outsider": {"public"},

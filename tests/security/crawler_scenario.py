@@ -50,7 +50,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
-from tests.security.crawler_knowledge import build_knowledge
+from tests.security.crawler_knowledge import build_capture, build_knowledge
 from ticketlinks.services import ticket_link_add
 from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
 from tickets.services import comment_add, ticket_create
@@ -542,4 +542,5 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     ids |= build_knowledge(
         acme, globex, admin=admin, internal_marker=INTERNAL_NOTE, globex_marker=GLOBEX_SECRET
     )
+    ids |= build_capture(ids, admin=admin)
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -27,6 +27,7 @@ from tests.security.crawler_probes import (
     GROUP_PROBES,
     HOLIDAY_PROBES,
     KB_ARTICLE_PROBES,
+    KB_CAPTURE_PROBES,
     KB_CATEGORY_PROBES,
     KB_EDITOR_ARTICLES,
     KB_IMAGE_PROBES,
@@ -481,7 +482,9 @@ WEB_TABLE: dict[str, Entry] = {
     "hc/satisfaction/<str:token>/<str:choice>/": Entry(
         SURVEY_CHOICE_PROBES, {role: {"?mine"} for role in ROLES}
     ),
-    "hc/": Entry(allow=signed_in()),
+    # Issue 25: anonymous visitors (and another account's users, anonymous here) get the
+    # knowledge base's public home, as acme has public articles.
+    "hc/": Entry(allow=everyone()),
     "hc/kb/": Entry(allow=everyone()),
     "hc/kb/search/": Entry(SEARCH_PROBES, everyone()),
     "hc/kb/suggest/": Entry(SEARCH_PROBES, signed_in()),
@@ -511,6 +514,10 @@ WEB_TABLE: dict[str, Entry] = {
     ),
     "agent/knowledge/articles/<int:number>/revisions/<int:revision>/restore/": Entry(
         KB_REVISION_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
+    ),
+    # Knowledge capture: editors only; agents without the right get 404 (no action shown).
+    "agent/knowledge/articles/from-ticket/<int:number>/<int:comment>/": Entry(
+        KB_CAPTURE_PROBES, admins(("answer",))
     ),
     # The reply box's "Link an article": any agent, the published articles agents read.
     "agent/knowledge/links/": Entry(SEARCH_PROBES, agents()),

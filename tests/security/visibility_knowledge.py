@@ -6,7 +6,7 @@ suggestions."""
 from __future__ import annotations
 
 from hypothesis import strategies as st
-from hypothesis.stateful import rule
+from hypothesis.stateful import invariant, rule
 
 from knowledge import services
 
@@ -40,6 +40,8 @@ class KnowledgeRules:
             services.article_set_status(article=article, editor=self.admin, status="published")
         if hidden:
             self.agent_only_texts += [title, f"{title}body"]
+        elif visibility == "signed_in":
+            self.kb_signed_in_texts = [*getattr(self, "kb_signed_in_texts", []), title]
         self.kb_numbers = [*getattr(self, "kb_numbers", []), article.number]
 
     def knowledge_paths(self, word: str) -> list[str]:
@@ -47,3 +49,23 @@ class KnowledgeRules:
         if self.kb_section is not None:
             paths.append(f"/hc/kb/sections/{self.kb_section.number}/")
         return paths + [f"/hc/kb/articles/{n}/" for n in getattr(self, "kb_numbers", [])]
+
+    @invariant()
+    def anonymous_visitors_read_only_public_articles(self):
+        """The help center's home (/hc/ is the knowledge base's public home once there
+        are public articles) and the knowledge base's pages, for a visitor who is not
+        signed in: no signed-in-only, internal or draft article, no request of anyone's."""
+        from tests.conftest import TenantClient
+        from tests.security.test_visibility_properties import WORD
+
+        if not getattr(self, "end_users", None):
+            return
+        hidden = self._hidden_now() + getattr(self, "kb_signed_in_texts", [])
+        hidden += list(self.subject_of.values())
+        visitor = TenantClient(self.account)
+        for path in ["/hc/", *self.knowledge_paths(WORD)]:
+            response = visitor.get(path)
+            assert response.status_code < 500, (path, response.status_code)
+            text = response.content.decode()
+            leaked = [h for h in hidden if h in text]
+            assert not leaked, f"an anonymous visitor got {leaked} from {path}"
