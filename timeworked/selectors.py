@@ -24,6 +24,28 @@ def time_by_agent_on_ticket(*, ticket: Ticket) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def entries_for_ticket(*, ticket: Ticket) -> list[dict]:
+    """The ticket's time entries, oldest first, as the API shows them."""
+    rows = (
+        TimeEntry.objects.for_account(ticket.account)
+        .filter(ticket=ticket)
+        .order_by("created_at", "id")
+        .values("agent__number", "seconds", "comment_id", "created_at")
+    )
+    return list(rows)
+
+
+def comment_seconds(*, ticket: Ticket) -> dict[int, int]:
+    """{comment id: seconds logged with it} for the ticket's comments."""
+    rows = (
+        TimeEntry.objects.for_account(ticket.account)
+        .filter(ticket=ticket, comment__isnull=False)
+        .values("comment_id")
+        .annotate(seconds=Sum("seconds"))
+    )
+    return {row["comment_id"]: row["seconds"] for row in rows}
+
+
 def running_timer(*, ticket: Ticket, agent: User) -> TimeTimer | None:
     return TimeTimer.objects.for_account(ticket.account).filter(ticket=ticket, agent=agent).first()
 

@@ -17,7 +17,7 @@ from helpdesk.form_errors import flash_domain_error
 from reports.access import report_scope
 from reports.exports import csv_response
 from tickets.access import ticket_for_agent
-from tickets.views.common import agent_view
+from tickets.views.common import admin_view, agent_view
 from timeworked import services
 from timeworked.forms import REPORT_DAYS, TimeLogForm
 from timeworked.selectors import time_totals
@@ -86,3 +86,21 @@ def time_report(request):
         )
     context = {"by": by, "days": days, "choices": REPORT_DAYS, "rows": rows, "first": first}
     return render(request, "timeworked/report.html", context | {"nav": "reports"})
+
+
+@admin_view
+def time_settings(request):
+    """The account's "require time spent on every update"."""
+    if request.method == "POST":
+        services.time_settings_update(
+            account=request.account,
+            actor=request.user,
+            require_on_update=request.POST.get("require_on_update") in ("on", "true", "1"),
+        )
+        messages.success(request, _("Settings saved."))
+        return redirect("timeworked:settings")
+    context = {
+        "section": "time_worked",
+        "require_on_update": services.time_required(request.account),
+    }
+    return render(request, "timeworked/settings.html", context)
