@@ -100,9 +100,12 @@ def test_only_admins_change_the_setting(acme, acme_agent, acme_admin, client_for
     assert client_for(acme_agent).get("/agent/settings/time-worked/").status_code == 403
     admin = client_for(acme_admin)
     assert "Require time spent on every update" in admin.get("/agent/settings/time-worked/").text
-    assert admin.post("/agent/settings/time-worked/", {"require_on_update": "on"}).status_code == 302
-    assert 'checked' in admin.get("/agent/settings/time-worked/").text
+    assert (
+        admin.post("/agent/settings/time-worked/", {"require_on_update": "on"}).status_code == 302
+    )
+    assert "checked" in admin.get("/agent/settings/time-worked/").text
     admin.post("/agent/settings/time-worked/", {})
-    assert 'id="time-require" name="require_on_update">' in admin.get(
-        "/agent/settings/time-worked/"
-    ).text
+    assert (
+        'id="time-require" name="require_on_update">'
+        in admin.get("/agent/settings/time-worked/").text
+    )

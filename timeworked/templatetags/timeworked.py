@@ -6,8 +6,8 @@ from django import template
 
 from accounts.roles import permissions_of
 from timeworked.forms import TimeLogForm
-from timeworked.selectors import comment_seconds, running_timer, time_by_agent_on_ticket
-from timeworked.services import format_duration, may_log_time, time_required
+from timeworked.selectors import comment_seconds, ticket_page_time, time_by_agent_on_ticket
+from timeworked.services import format_duration, may_log_time
 
 register = template.Library()
 
@@ -17,6 +17,15 @@ def worked(seconds: int) -> str:
     return format_duration(seconds)
 
 
+def _page_time(request, ticket) -> dict:
+    """ticket_page_time, read once per request (the panel and the reply box share it)."""
+    cache = getattr(request, "_timeworked_page", None)
+    if cache is None or cache[0] != ticket.pk:
+        cache = (ticket.pk, ticket_page_time(ticket=ticket, agent=request.user))
+        request._timeworked_page = cache
+    return cache[1]
+
+
 @register.inclusion_tag("timeworked/_panel.html", takes_context=True)
 def time_panel(context, ticket):
     user = context["request"].user
@@ -24,7 +33,7 @@ def time_panel(context, ticket):
         "ticket": ticket,
         # The per-agent split only when there is time to split (no query otherwise).
         "by_agent": time_by_agent_on_ticket(ticket=ticket) if ticket.time_worked else [],
-        "timer": running_timer(ticket=ticket, agent=user),
+        "timer_started": _page_time(context["request"], ticket)["timer_started"],
         "may_log": permissions_of(user).edit_tickets,
         "form": TimeLogForm(auto_id="time_%s"),
         "csrf_token": context.get("csrf_token"),
@@ -52,6 +61,6 @@ def reply_time_field(context, ticket):
     may_log = may_log_time(request.user)
     return {
         "may_log": may_log,
-        "required": may_log and time_required(ticket.account),
+        "required": may_log and _page_time(request, ticket)["required"],
         "value": request.POST.get("time_spent", "") if request.method == "POST" else "",
     }
