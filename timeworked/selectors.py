@@ -32,7 +32,7 @@ def entries_for_ticket(*, ticket: Ticket) -> list[dict]:
         .order_by("created_at", "id")
         .values("agent__number", "seconds", "comment_id", "created_at")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def comment_seconds(*, ticket: Ticket) -> dict[int, int]:
@@ -52,7 +52,7 @@ def ticket_page_time(*, ticket: Ticket, agent: User) -> dict:
     spent on every update."""
     timers = TimeTimer.objects.for_account(ticket.account).filter(ticket=ticket, agent=agent)
     required = TimeSettings.objects.for_account(ticket.account).filter(require_on_update=True)
-    return (
+    row = (
         Account.objects.filter(pk=ticket.account_id)
         .annotate(
             timer_started=Subquery(timers.values("started_at")[:1]),
@@ -62,6 +62,7 @@ def ticket_page_time(*, ticket: Ticket, agent: User) -> dict:
         .values("timer_started", "required")
         .get()
     )
+    return dict(row)
 
 
 def running_timer(*, ticket: Ticket, agent: User) -> TimeTimer | None:

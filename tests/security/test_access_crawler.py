@@ -863,6 +863,7 @@ TABLE: dict[str, Entry] = {
     "agent/tickets/<int:number>/time/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/time/timer/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/reports/time/": Entry(allow=REPORT_READERS, also_refuse=NO_REPORTS),
+    "agent/settings/time-worked/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/escalations/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/escalations/<int:number>/": Entry(
         ESCALATION_STAGE_PROBES, admins(("mine",)), also_refuse=AGENT_TOLD_FORBIDDEN
@@ -1004,6 +1005,10 @@ TABLE: dict[str, Entry] = {
         ESCALATION_PROBES, agents(("mine", "private")), api=True
     ),
     "api/v2/escalation_stages": Entry(allow=agents(), api=True),
+    # Time worked (seed 002): a ticket's time entries, agents who see the ticket.
+    "api/v2/tickets/<num:number>/time_entries": Entry(
+        TICKET_PROBES, agents(ACME_TICKETS), api=True
+    ),
     "api/v2/satisfaction_ratings": Entry(allow=admins(), api=True),
     "api/v2/satisfaction_ratings/count": Entry(allow=admins(), api=True),
     "api/v2/satisfaction_ratings/<num:number>": Entry(
@@ -1240,6 +1245,7 @@ def state_fingerprint() -> tuple:
         "calls_ticketcall",
         "timeworked_timeentry",
         "timeworked_timetimer",
+        "timeworked_timesettings",
         "notifications_notification",
         "notifications_ticketfollow",
         "notifications_notificationpreference",

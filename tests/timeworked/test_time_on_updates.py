@@ -3,7 +3,10 @@ takes the time spent with a reply or a note, logged as a time entry of that comm
 shown on it; an account can require it on every agent's update, and then refuses an
 update without it with a clear message, the typed reply kept in the form."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from accounts.role_models import AgentRole
 from tests.factories import AgentFactory, make_ticket
@@ -109,3 +112,43 @@ def test_only_admins_change_the_setting(acme, acme_agent, acme_admin, client_for
         'id="time-require" name="require_on_update">'
         in admin.get("/agent/settings/time-worked/").text
     )
+
+
+def test_the_report_marks_the_chosen_preset_or_custom_period(
+    ticket, acme_agent, acme_admin, client_for
+):
+    from timeworked.services import time_log
+
+    time_log(ticket=ticket, actor=acme_agent, seconds=1800)
+    client = client_for(acme_admin)
+    preset = client.get("/agent/reports/time/?days=90").text
+    assert 'href="?by=agent&amp;days=90" aria-current="true"' in preset
+    assert 'href="?by=agent&amp;days=30" aria-current="true"' not in preset
+    today = timezone.localdate()
+    start = (today - datetime.timedelta(days=3)).isoformat()
+    custom = client.get(f"/agent/reports/time/?from={start}&to={today.isoformat()}").text
+    assert 'aria-current="true">Custom period' in custom
+    assert f'value="{start}"' in custom and "30m" in custom
+    assert 'days=90" aria-current' not in custom
+    csv = client.get(f"/agent/reports/time/?from={start}&to={today}&format=csv").content
+    assert f"{acme_agent.name},1,30" in csv.decode()
+    past = client.get("/agent/reports/time/?from=2020-01-01&to=2020-01-31").text
+    assert "No time was logged in this period." in past
+    bad = client.get("/agent/reports/time/?from=someday", follow=True)
+    assert bad.status_code == 200 and "2026-12-01" in bad.text
+
+
+def test_seed_demo_logs_some_time_once(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Account
+
+    call_command("seed_demo", stdout=StringIO())
+    demo = Account.objects.get(subdomain="demo")
+    entries = TimeEntry.objects.for_account(demo)
+    count = entries.count()
+    assert count >= 3 and entries.filter(comment__isnull=False).exists()
+    call_command("seed_demo", stdout=StringIO())
+    assert entries.count() == count
