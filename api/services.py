@@ -111,6 +111,13 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
         )
     ccs = cc_users(account, data, {link.user_id for link in ticket.cc_links.all()})
     if not data.get("comment"):
+        if data.get("time_entry") is not None:
+            raise ValidationError(
+                {
+                    "time_entry": "time_entry is logged with a comment; without one, POST "
+                    "it to /api/v2/tickets/{id}/time_entries.json."
+                }
+            )
         if ccs is not None:
             changes.update(
                 ticket_set_ccs(ticket=ticket, actor=actor, users=ccs, channel=Channel.API).changes
@@ -127,6 +134,8 @@ def api_ticket_update(*, ticket: Ticket, actor: User, data: dict) -> tuple[Comme
         channel=Channel.API,
         ccs=ccs or (),
         ccs_replace=ccs is not None,
+        # The ticket's other objects sent with the comment (``time_entry``: timeworked).
+        extras=data,
         **comment_args(payload),
     )
     changes.update(reply.changes)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v2/", include("api.satisfaction_urls")),
     path("api/v2/", include("api.escalations_urls")),
     path("api/v2/", include("knowledge.api_urls")),
+    path("api/v2/", include("timeworked.api_urls")),
     path("api/v2/", include("webhooks.api_urls")),
     path("api/v2/", include("api.urls")),
     path("", include("notifications.urls")),

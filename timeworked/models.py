@@ -20,6 +20,10 @@ class TimeEntry(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     seconds = models.PositiveIntegerField(_("time worked"))
+    # The comment the time was logged with (the reply box's "Time spent"), when it was.
+    comment = models.ForeignKey(
+        "tickets.Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -51,3 +55,16 @@ class TimeTimer(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.agent_id}"
+
+
+class TimeSettings(TenantModel):
+    """The account's time-worked settings (one row per account, made on first save)."""
+
+    require_on_update = models.BooleanField(_("require time spent on every update"), default=False)
+
+    class Meta:
+        verbose_name = _("time worked settings")
+        constraints = [models.UniqueConstraint(fields=["account"], name="timesettings_one")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.require_on_update}"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
 from accounts.models import Account, User
 from tickets.models import Ticket
-from timeworked.models import TimeEntry, TimeTimer
+from timeworked.models import TimeEntry, TimeSettings, TimeTimer
 
 
 def time_by_agent_on_ticket(*, ticket: Ticket) -> list[dict]:
@@ -22,6 +22,47 @@ def time_by_agent_on_ticket(*, ticket: Ticket) -> list[dict]:
         .order_by("-seconds", "agent__name")
     )
     return [dict(row) for row in rows]
+
+
+def entries_for_ticket(*, ticket: Ticket) -> list[dict]:
+    """The ticket's time entries, oldest first, as the API shows them."""
+    rows = (
+        TimeEntry.objects.for_account(ticket.account)
+        .filter(ticket=ticket)
+        .order_by("created_at", "id")
+        .values("agent__number", "seconds", "comment_id", "created_at")
+    )
+    return [dict(row) for row in rows]
+
+
+def comment_seconds(*, ticket: Ticket) -> dict[int, int]:
+    """{comment id: seconds logged with it} for the ticket's comments."""
+    rows = (
+        TimeEntry.objects.for_account(ticket.account)
+        .filter(ticket=ticket, comment__isnull=False)
+        .values("comment_id")
+        .annotate(seconds=Sum("seconds"))
+    )
+    return {row["comment_id"]: row["seconds"] for row in rows}
+
+
+def ticket_page_time(*, ticket: Ticket, agent: User) -> dict:
+    """What the ticket page needs of time worked, in one query: when the agent's timer on
+    the ticket started (None: not running) and whether the account requires the time
+    spent on every update."""
+    timers = TimeTimer.objects.for_account(ticket.account).filter(ticket=ticket, agent=agent)
+    required = TimeSettings.objects.for_account(ticket.account).filter(require_on_update=True)
+    row = (
+        Account.objects.filter(pk=ticket.account_id)
+        .annotate(
+            timer_started=Subquery(timers.values("started_at")[:1]),
+            # OuterRef keeps the subquery correlated (the account's own row).
+            required=Exists(required.filter(account=OuterRef("pk"))),
+        )
+        .values("timer_started", "required")
+        .get()
+    )
+    return dict(row)
 
 
 def running_timer(*, ticket: Ticket, agent: User) -> TimeTimer | None:

@@ -17,7 +17,7 @@ from helpdesk.form_errors import flash_domain_error
 from reports.access import report_scope
 from reports.exports import csv_response
 from tickets.access import ticket_for_agent
-from tickets.views.common import agent_view
+from tickets.views.common import admin_view, agent_view
 from timeworked import services
 from timeworked.forms import REPORT_DAYS, TimeLogForm
 from timeworked.selectors import time_totals
@@ -61,20 +61,47 @@ def timer(request, number: int):
     return _back(number)
 
 
-@agent_view
-def time_report(request):
-    """The time logged per agent or per organization over the last days, on the tickets
-    the viewer's report scope holds; ``?format=csv`` downloads it."""
-    scope = report_scope(viewer=request.user)
-    by = "organization" if request.GET.get("by") == "organization" else "agent"
+def _range(request) -> dict:
+    """The report's period: a preset (``days``: the last 7, 30, 90 or 365 days) or a
+    custom one (``from`` and ``to``, dates in the account's days, both included)."""
+    start_text, end_text = request.GET.get("from", ""), request.GET.get("to", "")
+    today = timezone.localdate()
+    if start_text or end_text:
+        try:
+            start = datetime.date.fromisoformat(start_text) if start_text else today
+            end = datetime.date.fromisoformat(end_text) if end_text else today
+        except ValueError:
+            messages.error(request, _("Use dates like 2026-12-01."))
+        else:
+            if start > end:
+                start, end = end, start
+            if (end - start).days > 366:
+                messages.error(request, _("A custom period is at most a year."))
+            else:
+                zone = timezone.get_current_timezone()
+                since = datetime.datetime.combine(start, datetime.time.min, zone)
+                until = datetime.datetime.combine(end, datetime.time.min, zone)
+                until += datetime.timedelta(days=1)
+                return {"since": since, "until": until, "days": None, "start": start, "end": end}
     days_text = request.GET.get("days", "")
     days = int(days_text) if days_text.isdigit() and int(days_text) in REPORT_DAYS else 30
     until = timezone.now()
+    since = until - datetime.timedelta(days=days)
+    return {"since": since, "until": until, "days": days, "start": None, "end": None}
+
+
+@agent_view
+def time_report(request):
+    """The time logged per agent or per organization over a preset or custom period, on
+    the tickets the viewer's report scope holds; ``?format=csv`` downloads it."""
+    scope = report_scope(viewer=request.user)
+    by = "organization" if request.GET.get("by") == "organization" else "agent"
+    period = _range(request)
     rows = time_totals(
         account=request.account,
         by=by,
-        since=until - datetime.timedelta(days=days),
-        until=until,
+        since=period["since"],
+        until=period["until"],
         tickets=scope.ticket_filter("ticket__"),
     )
     first = _("Agent") if by == "agent" else _("Organization")
@@ -84,5 +111,38 @@ def time_report(request):
             [first, _("Tickets"), _("Time worked (minutes)")],
             [[row["name"], row["tickets"], row["seconds"] // 60] for row in rows],
         )
-    context = {"by": by, "days": days, "choices": REPORT_DAYS, "rows": rows, "first": first}
+    if period["days"]:
+        query = f"days={period['days']}"
+    else:
+        query = f"from={period['start'].isoformat()}&to={period['end'].isoformat()}"
+    context = {
+        "by": by,
+        "period": period,
+        "query": query,
+        "choices": REPORT_DAYS,
+        "rows": rows,
+        "first": first,
+        "shown_until": (period["until"] - datetime.timedelta(seconds=1)).date()
+        if period["days"] is None
+        else timezone.localdate(period["until"]),
+        "shown_since": timezone.localdate(period["since"]) if period["days"] else period["start"],
+    }
     return render(request, "timeworked/report.html", context | {"nav": "reports"})
+
+
+@admin_view
+def time_settings(request):
+    """The account's "require time spent on every update"."""
+    if request.method == "POST":
+        services.time_settings_update(
+            account=request.account,
+            actor=request.user,
+            require_on_update=request.POST.get("require_on_update") in ("on", "true", "1"),
+        )
+        messages.success(request, _("Settings saved."))
+        return redirect("timeworked:settings")
+    context = {
+        "section": "time_worked",
+        "require_on_update": services.time_required(request.account),
+    }
+    return render(request, "timeworked/settings.html", context)

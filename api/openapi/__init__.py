@@ -6,7 +6,7 @@ schema-driven fuzz test (tests/api/test_fuzz.py) holds the views to it
 
 components: the schemas; helpers: parameters, operations, list envelopes; paths: the
 core paths; one module per further part (audits, SLA policies, merge, statuses, bulk
-calls and imports, ticket fields, satisfaction ratings, webhooks, escalations,
+calls and imports, ticket fields, satisfaction ratings, webhooks, escalations, time entries,
 the Help Center, incremental exports)."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from api.openapi import (
     satisfaction,
     sla,
     statuses,
+    time_entries,
     webhooks,
 )
 from api.openapi.components import SCHEMAS
@@ -43,6 +44,7 @@ PATHS |= webhooks.paths(op=op, id_param=ID)
 PATHS |= escalations.paths(op=op, id_param=ID)
 PATHS |= help_center.paths(op=op, query=query, id_param=ID, page_params=PAGE_PARAMS)
 PATHS |= memberships.paths(op=op, id_param=ID, list_of=list_of)
+PATHS |= time_entries.paths(op=op, id_param=ID)
 
 
 def openapi_schema(*, server_url: str) -> dict:
@@ -76,7 +78,8 @@ def openapi_schema(*, server_url: str) -> dict:
             | webhooks.SCHEMAS
             | escalations.SCHEMAS
             | help_center.SCHEMAS
-            | memberships.SCHEMAS,
+            | memberships.SCHEMAS
+            | time_entries.SCHEMAS,
         },
         "paths": {**PATHS, **INCREMENTAL_PATHS},
     }

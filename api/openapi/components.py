@@ -129,6 +129,9 @@ SCHEMAS = {
             "due_at": TIMESTAMP,
             "collaborator_ids": {"type": "array", "items": NUMBER, "maxItems": 100},
             "email_ccs": {"type": "array", "items": ref("EmailCc"), "maxItems": 100},
+            # Sportello-specific (seed 002): the time spent, logged with the update's
+            # comment (an update without a comment refuses it; api/openapi/time_entries.py).
+            "time_entry": ref("TimeEntryWrite"),
         }
     ),
     # One ticket of the bulk update's list form: its id and its change.

@@ -62,6 +62,12 @@ def _choice_from_zendesk(mapping: dict, value, what: str):
     return mapping[value]
 
 
+class TimeEntryInput(serializers.Serializer):
+    """Sportello-specific (seed 002): the time spent, logged with the update's comment."""
+
+    minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+
+
 class TicketInput(serializers.Serializer):
     subject = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=255
@@ -104,6 +110,8 @@ class TicketInput(serializers.Serializer):
     # Zendesk's collision protection: with safe_update (true or false alike, as Zendesk
     # has it), the update is refused with 409 when the ticket changed after updated_stamp.
     safe_update = serializers.BooleanField(required=False, allow_null=True)
+    # The time spent with the comment (timeworked.services.reply_time).
+    time_entry = TimeEntryInput(required=False, allow_null=True)
     updated_stamp = serializers.DateTimeField(
         required=False, allow_null=True, input_formats=["iso-8601"]
     )

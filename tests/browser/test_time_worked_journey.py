@@ -34,3 +34,27 @@ def test_timer_survives_a_reload_and_a_typed_duration_adds_up(
     page.goto(f"{acme_url}/agent/reports/time/")
     expect(page.locator("table.time-report")).to_contain_text("1h 30m")
     screenshot(page, "time-worked-report")
+
+
+def test_time_spent_with_a_note_and_the_required_setting(
+    page, acme_url, acme, acme_admin, acme_user, password
+):
+    """The reply box's "Time spent": required by the account, an update without it comes
+    back with the typed note; with it, the note shows its time."""
+    from timeworked.services import time_settings_update
+
+    time_settings_update(account=acme, actor=acme_admin, require_on_update=True)
+    ticket = make_ticket(account=acme, submitter=acme_user, requester=acme_user, subject="VPN")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, acme_url, acme_admin.email, password)
+    page.goto(f"{acme_url}/agent/tickets/{ticket.number}/")
+    page.locator("label.seg-internal").click()
+    page.locator("#reply textarea[name=body]").fill("Checked the VPN logs.")
+    page.locator("#reply button[type=submit]").first.click()
+    expect(page.locator("#reply .alert-error")).to_contain_text("time spent on every update")
+    expect(page.locator("#reply textarea[name=body]")).to_have_value("Checked the VPN logs.")
+    screenshot(page, "time-spent-required")
+    page.fill("#reply-time-spent", "25m")
+    page.locator("#reply button[type=submit]").first.click()
+    expect(page.locator(".comment-time-spent")).to_contain_text("25m")
+    screenshot(page, "time-spent-on-note")

@@ -472,6 +472,7 @@ WEB_TABLE: dict[str, Entry] = {
         },
     ),
     "agent/settings/writing-help/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
+    "agent/settings/time-worked/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/reports/time/": Entry(allow=REPORT_READERS, also_refuse=NO_REPORTS),
     "agent/settings/escalations/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),
     "agent/settings/escalations/<int:number>/": Entry(

@@ -72,6 +72,10 @@ API_TABLE: dict[str, Entry] = {
     "api/v2/macros/active": Entry(allow=agents(), api=True),
     "api/v2/macros/<num:number>": Entry(MACRO_PROBES, MACRO_READERS, api=True),
     "api/v2/tickets/<num:number>/audits": Entry(TICKET_PROBES, agents(ACME_TICKETS), api=True),
+    # Time worked (seed 002): a ticket's time entries, agents who see the ticket.
+    "api/v2/tickets/<num:number>/time_entries": Entry(
+        TICKET_PROBES, agents(ACME_TICKETS), api=True
+    ),
     "api/v2/tickets/<num:number>/audits/<num:audit_id>": Entry(
         AUDIT_PROBES, agents(("mine", "private")), api=True
     ),

@@ -119,6 +119,7 @@ FINGERPRINT_TABLES = (
     "calls_ticketcall",
     "timeworked_timeentry",
     "timeworked_timetimer",
+    "timeworked_timesettings",
     "assist_assistrequest",
     "assist_assistsettings",
     "notifications_notification",

@@ -53,9 +53,11 @@ from tickets.services import (
     ticket_add_ccs,
     ticket_create,
     ticket_make_private,
+    ticket_reply,
     ticket_update,
 )
 from tickets.services.statuses import custom_status_create
+from timeworked.services import time_log
 
 MAX_TICKETS = 4
 # Every marker is one word starting with this, so one prefix search finds all of them
@@ -486,6 +488,28 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
             stage = list(EscalationStage.objects.for_account(self.account))[step]
             self._run(escalation_update, escalation=open_one, actor=self.agent, stage=stage)
 
+    @precondition(lambda self: self.tickets)
+    @rule(index=st.integers(0, MAX_TICKETS - 1), public=st.booleans())
+    def agent_logs_time(self, index, public):
+        """Seed 002: time spent, with a reply (public or not) or on its own, is agents'
+        data: the requester sees the reply, never the time (nor any total)."""
+        ticket = self.tickets[index % len(self.tickets)]
+        body = marker("timed")
+        reply = self._run(
+            ticket_reply,
+            ticket=ticket,
+            author=self.agent,
+            body=body,
+            public=public,
+            extras={"time_spent": "13h 37m"},
+        )
+        if reply is not None and not reply.comment.public:
+            self.internal_texts.append(body)
+        self._run(time_log, ticket=ticket, actor=self.agent, seconds=7 * 3600 + 41 * 60)
+        for text in ("13h 37m", "7h 41m", "Time spent", "time_entries", "total_seconds"):
+            if text not in self.agent_only_texts:
+                self.agent_only_texts.append(text)
+
     # --- What an end user can get ----------------------------------------------------
 
     @precondition(lambda self: self.tickets)
@@ -583,6 +607,7 @@ class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
         for n in numbers:
             api_paths += [f"/api/v2/requests/{n}.json", f"/api/v2/requests/{n}/comments.json"]
             api_paths += [f"/api/v2/tickets/{n}/escalations.json"]
+            api_paths += [f"/api/v2/tickets/{n}/time_entries.json"]
         for path in api_paths:
             yield "API " + path, api.get(path)
 

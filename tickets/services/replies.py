@@ -3,8 +3,9 @@ for the agent workspace, the help center, the API and inbound email."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tickets.models import Channel, Comment, CustomStatus, Ticket
+from tickets.reply_extras import run_reply_handlers
 from tickets.selectors import ticket_takes_posts_from
 from tickets.services.ccs import ticket_add_ccs, ticket_set_ccs
 from tickets.services.common import NotAllowed
@@ -42,6 +44,7 @@ def ticket_reply(
     custom_status: CustomStatus | None = None,
     uploads: Sequence[UploadedFile] = (),
     upload_tokens: Sequence[str] = (),
+    extras: Mapping[str, Any] | None = None,
 ) -> Reply:
     """Reply to a ticket, in this order (all or nothing):
 
@@ -57,6 +60,9 @@ def ticket_reply(
        before) and the status, in one change set (comment_add, whose rules hold: end
        users change no status and write public replies only, Closed takes nothing, a
        private ticket takes internal notes).
+    4. ``extras`` (what the agent reply box or the API sent beside the comment) to the
+       other apps' handlers (tickets.reply_extras): the time spent. Channels that offer
+       none of it (email, the help center) send no extras.
     """
     actor = actor or author
     if actor != author:
@@ -82,4 +88,6 @@ def ticket_reply(
         status=status,
         custom_status=custom_status,
     )
+    if extras is not None:
+        run_reply_handlers(ticket, actor, comment, extras)
     return Reply(comment=comment, changes=changes)

@@ -395,6 +395,7 @@ def comment_values(comments, ticket) -> list[dict]:
         items.append(
             {
                 "counter": str(counter),
+                "id": comment["id"],
                 "public": comment["public"],
                 "agent": comment["author_role"] in agent_roles,
                 "initial": author[:1].upper(),

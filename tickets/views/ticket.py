@@ -144,6 +144,8 @@ def _reply(request, ticket: Ticket, form: ReplyForm):
         ccs=ccs,
         uploads=form.cleaned_data["attachments"],
         status=form.cleaned_data["status"] or None,
+        # The other apps' fields of the reply box (the time spent: timeworked).
+        extras=request.POST,
     ).comment
 
 

@@ -105,6 +105,9 @@ def seed_demo_tickets(account: Account) -> None:
     # And ninety days of history for the reports (issue 26), if installed.
     if importlib.util.find_spec("reports.demo") is not None:
         importlib.import_module("reports.demo").seed_report_history(account)
+    # Some time worked (seed 002), if installed.
+    if importlib.util.find_spec("timeworked.demo") is not None:
+        importlib.import_module("timeworked.demo").seed_demo_time(account)
 
 
 class Command(BaseCommand):
