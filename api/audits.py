@@ -32,7 +32,7 @@ from accounts.models import AgentGroup, Organization, User
 from api.serializers.output import AUDIT_FIELD_NAMES, attachment_json, timestamp, via
 from tickets.audit_extras import extras_between
 from tickets.models import Attachment, Channel, Ticket, TicketEvent
-from tickets.support_access import blank_bodies, bodies_withheld
+from tickets.support_access import WITHHELD_BODY, blank_bodies, bodies_withheld
 
 CHANGE_SET_GAP = dt.timedelta(seconds=2)
 
@@ -199,14 +199,15 @@ def _is_public(event: TicketEvent) -> bool:
 def audits_json(audits: list[Audit], ticket: Ticket, request) -> list[dict]:
     numbers = Numbers(ticket.account, audits)
     out = [audit_json(audit, ticket, request, numbers) for audit in audits]
-    _add_extras(audits, out, ticket)
+    _add_extras(audits, out, ticket, withheld=bodies_withheld(ticket=ticket, viewer=request.user))
     return out
 
 
-def _add_extras(audits: list[Audit], out: list[dict], ticket: Ticket) -> None:
+def _add_extras(audits: list[Audit], out: list[dict], ticket: Ticket, *, withheld: bool) -> None:
     """Other apps' events (the emails triggers sent: Notification) join the change set
     that was being recorded when they were: the latest audit begun at or before them,
-    within CHANGE_SET_GAP of its last row. One query for the page."""
+    within CHANGE_SET_GAP of its last row. One query for the page. Where support access
+    withholds the comments' bodies, an email's body (which quotes them) goes too."""
     if not audits:
         return
     by_time = sorted(zip(audits, out, strict=True), key=lambda pair: pair[0].first.created_at)
@@ -219,4 +220,7 @@ def _add_extras(audits: list[Audit], out: list[dict], ticket: Ticket) -> None:
                 break
             owner = (audit, body)
         if owner and extra.at - owner[0].events[-1].created_at <= CHANGE_SET_GAP:
-            owner[1]["events"].append(extra.event)
+            event = extra.event
+            if withheld and "body" in event:
+                event = {**event, "body": WITHHELD_BODY}
+            owner[1]["events"].append(event)
