@@ -13,7 +13,7 @@ import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from webhooks.targets import TargetRefused, target_resolve
+from webhooks.targets import TargetRefused, connection_pool, host_header, target_resolve
 
 MAX_ANSWER_BYTES = 256 * 1024
 MAX_RESULT_CHARS = 20_000
@@ -60,30 +60,14 @@ def chat(*, base_url: str, model: str, api_key: str, system: str, user: str) -> 
             "temperature": 0.3,
         }
     ).encode()
-    default_port = 443 if target.scheme == "https" else 80
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Sportello-Assist/1.0",
-        "Host": target.host if target.port == default_port else f"{target.host}:{target.port}",
+        "Host": host_header(target),
     }
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
-    pool: urllib3.HTTPConnectionPool
-    if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            target.address,
-            target.port,
-            timeout=_timeout(),
-            retries=False,
-            maxsize=1,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(
-            target.address, target.port, timeout=_timeout(), retries=False, maxsize=1
-        )
+    pool = connection_pool(target, _timeout())
     try:
         with pool:
             response = pool.urlopen(

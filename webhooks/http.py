@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from webhooks.models import Webhook, WebhookCall
-from webhooks.targets import TargetRefused, target_resolve
+from webhooks.targets import TargetRefused, connection_pool, host_header, target_resolve
 
 EXCERPT_CHARS = 1000
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -91,24 +91,8 @@ def request_send(webhook: Webhook, call: WebhookCall) -> Outcome:
     except TargetRefused as exc:
         return Outcome(False, None, ms(), "", str(exc)[:500], permanent=True)
     headers = _headers(webhook, call, body)
-    default_port = 443 if target.scheme == "https" else 80
-    headers["Host"] = target.host if target.port == default_port else f"{target.host}:{target.port}"
-    pool: urllib3.HTTPConnectionPool
-    if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            target.address,
-            target.port,
-            timeout=_timeout(),
-            retries=False,
-            maxsize=1,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(
-            target.address, target.port, timeout=_timeout(), retries=False, maxsize=1
-        )
+    headers["Host"] = host_header(target)
+    pool = connection_pool(target, _timeout())
     try:
         with pool:
             response = pool.urlopen(

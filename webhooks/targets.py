@@ -22,6 +22,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -131,3 +132,28 @@ def target_resolve(endpoint: str) -> Target:
     if parts.query:
         path += "?" + parts.query
     return Target(parts.scheme, host, port, path, addresses[0])
+
+
+def host_header(target: Target) -> str:
+    """The Host header for the target: its name, with the port when not the scheme's."""
+    default_port = 443 if target.scheme == "https" else 80
+    return target.host if target.port == default_port else f"{target.host}:{target.port}"
+
+
+def connection_pool(target: Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
+    """One connection to the checked address (never a fresh lookup of the name), no
+    retries; HTTPS verifies the certificate against the name as written."""
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            target.address,
+            target.port,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+        )
+    return urllib3.HTTPConnectionPool(
+        target.address, target.port, timeout=timeout, retries=False, maxsize=1
+    )
