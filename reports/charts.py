@@ -24,6 +24,7 @@ class Bar:
     series: int
     value: float
     label: str
+    href: str = ""  # the tickets behind the bar (reports.links), when it has a list
 
 
 @dataclass
@@ -63,8 +64,14 @@ def _x_labels(chart: Chart, labels: list[str], slot: float) -> None:
     ]
 
 
-def bars(labels: list[str], series: list[list[float]], fmt=lambda v: f"{v:g}") -> Chart:
-    """Grouped bars: one group per label, one bar per series."""
+def bars(
+    labels: list[str],
+    series: list[list[float]],
+    fmt=lambda v: f"{v:g}",
+    links: list[list[str]] | None = None,
+) -> Chart:
+    """Grouped bars: one group per label, one bar per series; ``links``, per series and
+    label, the URL a bar leads to ("" for none)."""
     chart = Chart()
     top = _frame(chart, max((v for s in series for v in s), default=0), fmt)
     plot = chart.baseline - TOP
@@ -82,6 +89,7 @@ def bars(labels: list[str], series: list[list[float]], fmt=lambda v: f"{v:g}") -
                     series=j,
                     value=values[i],
                     label=label,
+                    href=links[j][i] if links else "",
                 )
             )
     _x_labels(chart, labels, slot)

@@ -14,6 +14,7 @@ from closing.selectors import REPORT_GROUPS, closures_report
 from reports import charts, csat, exports, selectors, sla
 from reports.access import agents_in_scope, groups_in_scope, report_scope
 from reports.forms import ReportForm
+from reports.links import LinkMaker
 from reports.templatetags.reports import at_most, duration, percent
 from tickets.views.common import agent_view
 
@@ -50,19 +51,36 @@ def report(request):
         return _export(export, data, boards)
     labels = [_label(p.start) for p in data.periods]
     summaries = [selectors.Summary(p.counts) for p in data.periods]
+    maker = LinkMaker(
+        filters,
+        group_numbers={g.pk: g.number for g in groups},
+        agent_numbers={a.pk: a.number for a in agents},
+    )
+    period_links = [maker.period(p.start) for p in data.periods]
     context = {
         "nav": "reports",
         "form": form,
         "filters": filters,
         "report": data,
-        "rows": list(zip(labels, data.periods, summaries, strict=True)),
-        "by_agent": boards["agents"],
-        "by_group": boards["groups"],
+        "rows": list(zip(labels, data.periods, summaries, period_links, strict=True)),
+        "total_links": maker.whole_range(),
+        "by_agent": [
+            (name, s, maker.whole_range(agent_pk=pk))
+            for (pk, _s), (name, s) in zip(data.by_agent, boards["agents"], strict=True)
+        ],
+        "by_group": [
+            (name, s, maker.whole_range(group_pk=pk))
+            for (pk, _s), (name, s) in zip(data.by_group, boards["groups"], strict=True)
+        ],
         "volume_chart": charts.bars(
             labels,
             [
                 [p.counts.get("created", 0) for p in data.periods],
                 [p.counts.get("solved", 0) for p in data.periods],
+            ],
+            links=[
+                [links.created if links else "" for links in period_links],
+                [links.solved if links else "" for links in period_links],
             ],
         ),
         "backlog_chart": charts.lines(labels, [[p.backlog for p in data.periods]]),

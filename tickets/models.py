@@ -284,6 +284,17 @@ class Ticket(NumberedTenantModel):
                 name="ticket_acct_solved_at",
                 condition=models.Q(status="solved"),
             ),
+            # The reports' click-through (reports.clickthrough, issue 26): the tickets
+            # created in a range, read from the range's entries newest first instead of
+            # the account's tickets (no other index leads with the creation time).
+            models.Index(fields=["account", "created_at", "id"], name="ticket_acct_created"),
+            # ...and the tickets solved in a range: solved or closed, by the solve time
+            # (ticket_acct_solved_at above holds the Solved ones only).
+            models.Index(
+                fields=["account", "solved_at", "id"],
+                name="ticket_acct_solved_range",
+                condition=models.Q(status__in=["solved", "closed"]),
+            ),
             # The Snoozed view and the wake-up pass: only snoozed tickets are in it.
             models.Index(
                 fields=["account", "snoozed_until"],

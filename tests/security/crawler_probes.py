@@ -435,6 +435,25 @@ SEARCH_PROBES = queries("", "?q=secret", "?q=globex", "?q=internal")
 REPORT_PROBES = queries(
     "", "?export=periods", "?export=agents&period=week", "?preset=custom&start=x"
 )
+# The tickets behind a report's number (issue 26's click-through): a day's created and
+# solved, a group and unassigned, bad values, and globex's group by its number.
+REPORT_TICKETS_PROBES = {
+    **queries(
+        "",
+        "?metric=created&start=2026-01-01&end=2026-12-31",
+        "?metric=solved&start=2026-01-01&end=2026-12-31&agent=none&export=csv",
+        "?metric=created&start=2026-01-01&end=2026-12-31&group=none&priority=high&export=csv",
+        "?metric=bogus&start=x&end=2026-01-01&channel=<b>",
+        "?metric=created&start=2026-05-01&end=2026-01-01",
+    ),
+    "group": lambda i: {
+        "_query": f"?metric=created&start=2026-01-01&end=2026-12-31&group={i['group'].number}"
+    },
+    "globex_group": lambda i: {
+        "_query": "?metric=created&start=2026-01-01&end=2026-12-31&export=csv"
+        f"&group={i['globex_group'].number}"
+    },
+}
 API_SEARCH_PROBES = queries("", "?query=secret", "?query=globex", "?query=type:ticket secret")
 
 

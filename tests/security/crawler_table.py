@@ -48,6 +48,7 @@ from tests.security.crawler_probes import (
     ORG_PROBES,
     REPORT_PROBES,
     REPORT_READERS,
+    REPORT_TICKETS_PROBES,
     ROLE_PROBES,
     ROLES,
     SATISFACTION_REASON_PROBES,
@@ -192,6 +193,9 @@ WEB_TABLE: dict[str, Entry] = {
     "agent/tickets/<int:number>/close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/tickets/<int:number>/explain-close/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/reports/closures/": Entry(allow=REPORT_READERS, also_refuse=NO_REPORTS),
+    # The tickets behind a report's number: the report's readers and scope (a group
+    # outside it, globex's among them, is a message), the light agent told forbidden.
+    "agent/reports/tickets/": Entry(REPORT_TICKETS_PROBES, REPORT_READERS, also_refuse=NO_REPORTS),
     # Quick actions on hover (issue 27, automations.quick_views).
     "agent/tickets/<int:number>/quick/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
     "agent/settings/close-reasons/": Entry(allow=admins(), also_refuse=AGENT_TOLD_FORBIDDEN),

@@ -348,7 +348,12 @@ def apply_fields(
             new=event_value(new),
         )
     if "status" in changes:
-        ticket.solved_at = timezone.now() if ticket.is_solved else None
+        # When it was solved: kept through Solved → Closed, so a closed ticket's solve
+        # day is the one the reports count (reports.metrics: the last move into Solved).
+        if not ticket.is_solved:
+            ticket.solved_at = None
+        elif changes["status"][0] not in Ticket.SOLVED_OR_CLOSED or ticket.solved_at is None:
+            ticket.solved_at = timezone.now()
         ticket.status_changed_at = timezone.now()
     if changes and actor is not None and actor.pk == ticket.assignee_id:
         ticket.assignee_updated_at = timezone.now()

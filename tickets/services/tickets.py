@@ -137,7 +137,7 @@ def ticket_open(
         created_at=now,
         updated_at=now,
         last_activity_at=now,
-        solved_at=now if status == Ticket.Status.SOLVED else None,
+        solved_at=now if status in Ticket.SOLVED_OR_CLOSED else None,
         status_changed_at=now,
         requester_updated_at=now if submitter.pk == requester.pk else None,
         custom_fields=values,
