@@ -61,6 +61,8 @@ SECRETS: dict[str, tuple[str, ...]] = {
     # unusable credential, to be entered again (webhooks arrive inactive: ON_IMPORT).
     "webhooks.Webhook": ("signing_secret", "auth_secret"),
     "mailchannels.MailboxChannel": ("password_encrypted",),
+    # Writing help's AI server key (issue 28), encrypted with this installation's key.
+    "assist.AssistSettings": ("api_key_encrypted",),
 }
 
 

@@ -17,6 +17,8 @@ from accounts.portability.tables import (
     stored_fields,
 )
 from api.tokens import api_token_create
+from assist.models import AssistRequest
+from assist.services import settings_update as assist_settings_update
 from calls.services import call_schedule
 from closing.services import reason_create, ticket_explain_and_close
 from customfields.models import OrganizationField, UserField
@@ -50,7 +52,7 @@ from tickets.services import comment_add, ticket_delete
 from tickets.services.retention import retention_policy_update
 from tickets.services.saved_views import view_create
 from tickets.services.user_merge import users_merge
-from timeworked.services import time_log, timer_start
+from timeworked.services import time_log, time_settings_update, timer_start
 from webhooks.services import webhook_create
 
 
@@ -185,6 +187,27 @@ def fill_account(account) -> None:
         explanation="Replaced the switch.",
     )
     fill_knowledge(account, admin=admin, user=user)
+    # Writing help (issue 28): an AI server (its key a secret) and a request answered.
+    assist_settings_update(
+        account=account,
+        provider="openai",
+        base_url="https://llm.example.com/v1",
+        model="llama-3",
+        api_key="sk-" + account.subdomain,
+    )
+    AssistRequest.objects.create(
+        account=account,
+        ticket=ticket,
+        agent=agent,
+        feature="shorter",
+        provider="openai",
+        state="done",
+        text="A long reply.",
+        sent="Make it shorter: A long reply.",
+        result="Short reply.",
+    )
+    # Seed 002: time required on every update (last: the updates above log none).
+    time_settings_update(account=account, actor=admin, require_on_update=True)
     # Sent, as they are once the worker is done (the tests' transaction holds them back).
     Delivery.objects.for_account(account).update(state=Delivery.State.SENT)
 

@@ -246,6 +246,8 @@ CSRF_EXEMPT_ALLOWED = {
     # The webhooks' API (issue 23) and the Help Center API (issue 25): ApiView subclasses too.
     "webhooks.api.",
     "knowledge.api.",
+    # Time entries' API (seed 002): ApiView subclasses in the timeworked app.
+    "timeworked.api.",
     # ESP webhooks, authenticated by the webhook secret (HTTP basic) or signature.
     "notifications.webhooks.",
     # SAML's assertion consumer service: posted by the identity provider's page, its
