@@ -117,6 +117,9 @@ def test_admin_builds_urgent_billing_and_an_agent_works_a_ticket_from_it_with_a_
     # A ticket from the view, worked with a macro applied to the form.
     page.get_by_role("link", name="Refund not received").click()
     expect(page.get_by_role("heading", name="Refund not received")).to_be_visible()
+    # The picker listens once its deferred script has run: typing before the page's load
+    # event (a slow static file on a busy machine) would go unheard.
+    page.wait_for_load_state("load")
     undo = page.get_by_role("button", name="Undo macros")
     expect(undo).to_be_hidden()
     picker = page.get_by_role("combobox", name="Apply macro")
