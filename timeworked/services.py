@@ -60,6 +60,13 @@ def _check(ticket: Ticket, actor: User) -> None:
         raise RoleRefused(_("Your role does not let you log time worked."))
 
 
+def _check_open(ticket: Ticket) -> None:
+    """A closed ticket is read-only (its follow-up takes new work), its time included. A
+    timer left running when it closed may still be stopped: that work was done before."""
+    if ticket.is_closed:
+        raise ValidationError({"duration": _("A closed ticket takes no more time worked.")})
+
+
 def _add(ticket: Ticket, actor: User, seconds: int, comment: Comment | None = None) -> TimeEntry:
     if seconds <= 0:
         raise ValidationError({"duration": _("Log at least one minute.")})
@@ -91,6 +98,7 @@ def time_log(
     """A typed duration, added to the ticket's total (linked to the comment it was
     logged with, when it was)."""
     _check(ticket, actor)
+    _check_open(ticket)
     return _add(ticket, actor, seconds, comment)
 
 
@@ -98,6 +106,7 @@ def time_log(
 def timer_start(*, ticket: Ticket, actor: User) -> TimeTimer:
     """Start the agent's timer on the ticket (a running one keeps its start)."""
     _check(ticket, actor)
+    _check_open(ticket)
     timer, _created = TimeTimer.objects.for_account(ticket.account).get_or_create(
         ticket=ticket, agent=actor, defaults={"account": ticket.account}
     )

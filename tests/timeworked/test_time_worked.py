@@ -157,3 +157,28 @@ def test_a_role_without_reports_gets_no_time_report(acme, client_for):
         agent_role=AgentRole.objects.for_account(acme).get(builtin="light_agent"),
     )
     assert client_for(light).get("/agent/reports/time/").status_code == 403
+
+
+def test_a_closed_ticket_takes_no_more_time(ticket, acme_agent, acme_admin, client_for):
+    time_log(ticket=ticket, actor=acme_agent, seconds=600)
+    Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).update(status="closed")
+    ticket.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed ticket"):
+        time_log(ticket=ticket, actor=acme_agent, seconds=600)
+    page = client_for(acme_agent).post(
+        f"/agent/tickets/{ticket.number}/time/", {"duration": "10m"}, follow=True
+    )
+    assert "A closed ticket takes no more time worked." in page.text
+    ticket.refresh_from_db()
+    assert ticket.time_worked == 600
+
+
+def test_a_timer_left_running_when_the_ticket_closed_still_stops(ticket, acme_agent):
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=30)):
+        timer_start(ticket=ticket, actor=acme_agent)
+    Ticket.objects.for_account(ticket.account).filter(pk=ticket.pk).update(status="closed")
+    ticket.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed ticket"):
+        timer_start(ticket=ticket, actor=acme_agent)
+    entry = timer_stop(ticket=ticket, actor=acme_agent)
+    assert entry is not None and entry.seconds >= 29 * 60
