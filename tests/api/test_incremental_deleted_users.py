@@ -39,6 +39,9 @@ def test_erased_and_merged_users_are_exported_inactive(
     # (The erasure's placeholder author, a live inactive user, comes along too.)
     gone = {u["id"]: u for u in again["users"] if u["name"] == "Permanently Deleted User"}
     assert set(gone) == {erased.number, merged.number}  # not the other account's
+    # The merge's target gained the source's address: listed again, active.
+    [target] = [u for u in again["users"] if u["id"] == kept.number]
+    assert target["active"] is True
     for row in gone.values():
         assert row["name"] == "Permanently Deleted User"
         assert row["email"] is None and row["phone"] is None

@@ -89,6 +89,10 @@ def users_merge(*, source: User, target: User, actor: User) -> User:
         for ticket in touched_rows
     )
     tickets.filter(pk__in=touched).update(updated_at=now)
+    # The target gained addresses (and maybe an organization): the users' incremental
+    # export lists it again, after the source's deletion.
+    User.objects.for_account(account).filter(pk=target.pk).update(updated_at=now)
+    target.updated_at = now
     audit_record(
         account=account,
         actor=actor,
