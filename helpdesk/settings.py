@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "mailchannels",
     # Writing help for agents (issue 28): built in, or an OpenAI-compatible server.
     "assist",
+    # Events pushed to open pages over WebSockets (issue 28's live chat): Django Channels.
+    "channels",
+    "realtime",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.
@@ -271,6 +274,16 @@ CACHES = {
 # after the first reads them from the cache instead of counting up to 10,000 index
 # entries per view (tickets.selectors.view_counts_cached). 0 counts on every page.
 VIEW_COUNT_CACHE_SECONDS = env.int("VIEW_COUNT_CACHE_SECONDS", default=30)
+# Realtime pushes (realtime/publish.py): Redis when configured, so every ASGI process
+# hears every other's events; in memory otherwise (make run: one process).
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
