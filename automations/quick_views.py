@@ -79,6 +79,7 @@ def _row(request, number: int, *, error: str = "", status: int = 200) -> HttpRes
             "quick_error": error,
         },
         status=status,
+        using="jinja2",  # the list page's rows (templates/jinja2/agent/_ticket_rows.html)
     )
 
 

@@ -147,6 +147,23 @@ TEMPLATES = [
             ],
         },
     },
+    # The pages converted to Jinja2 (issue 17; bench/README.md, "Tenth round"): rendered
+    # with ``using="jinja2"``, each page wholly in one language.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "helpdesk.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "helpdesk.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "accounts.context_processors.tenant",
+            ],
+        },
+    },
 ]
 
 # Django's form renderer, with <select> and <input> written out in Python

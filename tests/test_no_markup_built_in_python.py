@@ -1,8 +1,9 @@
-"""Lint rule (issue 17): no HTML is built in Python and then declared safe. ``mark_safe``
-or ``SafeString`` applied to an f-string, a ``%`` or ``.format()`` result, a
-concatenation or a ``"".join(...)`` — directly or through a local variable holding one —
-fails here, in every module outside tests/. Markup belongs in templates, where escaping
-is the default; ``format_html`` (which escapes its arguments) stays allowed."""
+"""Lint rule (issue 17): no HTML is built in Python and then declared safe. ``mark_safe``,
+``SafeString`` or MarkupSafe's ``Markup`` (the Jinja2 pages' safe string) applied to an
+f-string, a ``%`` or ``.format()`` result, a concatenation or a ``"".join(...)`` —
+directly or through a local variable holding one — fails here, in every module outside
+tests/. Markup belongs in templates, where escaping is the default; ``format_html``
+(which escapes its arguments) stays allowed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {"tests", "node_modules", "staticfiles", "media", "var", "tmp"}
-SAFE_MAKERS = {"mark_safe", "SafeString", "SafeText"}
+SAFE_MAKERS = {"mark_safe", "SafeString", "SafeText", "Markup"}
+SAFE_MODULES = {"django.utils.safestring", "markupsafe", "jinja2"}
 
 
 def python_sources() -> list[Path]:
@@ -26,10 +28,10 @@ def python_sources() -> list[Path]:
 
 
 def _safe_maker_names(tree: ast.Module) -> set[str]:
-    """The names mark_safe/SafeString go by in this module (``import … as …`` too)."""
+    """The names mark_safe/SafeString/Markup go by in this module (``import … as …`` too)."""
     names = set(SAFE_MAKERS)
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.safestring":
+        if isinstance(node, ast.ImportFrom) and node.module in SAFE_MODULES:
             names |= {alias.asname for alias in node.names if alias.asname}
     return names
 
@@ -118,6 +120,13 @@ def test_no_module_declares_a_built_string_safe():
         'from django.utils import safestring\nsafestring.mark_safe("<i>" + x)',
         "from django.utils.safestring import mark_safe\n"
         "def f(x):\n    html = '<p>'\n    html += x\n    return mark_safe(html)",
+        # The Jinja2 pages' safe string (helpdesk/jinja2.py), by every road.
+        'from markupsafe import Markup\nMarkup(f"<b>{name}</b>")',
+        'from markupsafe import Markup\nMarkup("<b>%s</b>" % name)',
+        'from markupsafe import Markup\nMarkup("<b>{}</b>".format(name))',
+        'from jinja2 import Markup as M\nM("<b>" + name)',
+        'import markupsafe\nmarkupsafe.Markup(f"<i>{x}</i>")',
+        "from markupsafe import Markup\ndef f(x):\n    html = f'<p>{x}'\n    return Markup(html)",
     ],
 )
 def test_the_rule_catches(source):
@@ -131,6 +140,10 @@ def test_the_rule_catches(source):
         'from django.utils.html import format_html\nformat_html("<b>{}</b>", name)',
         "from django.utils.safestring import mark_safe\n"
         "def f(comment):\n    return mark_safe(comment.html_body)  # sanitised on write",
+        # Markup's own % and format escape their values; an escaped value may be Markup.
+        'from markupsafe import Markup\nMarkup("<b>%s</b>") % name',
+        'from markupsafe import Markup\nMarkup("<b>{}</b>").format(name)',
+        "import html\nfrom markupsafe import Markup\nMarkup(html.escape(str(value)))",
     ],
 )
 def test_the_rule_lets_through(source):
@@ -141,4 +154,5 @@ def test_the_rule_reads_the_whole_code_base():
     sources = {str(p.relative_to(ROOT)) for p in python_sources()}
     assert "tickets/templatetags/agent.py" in sources
     assert "portal/selectors.py" in sources
+    assert "helpdesk/jinja2.py" in sources
     assert not [s for s in sources if s.startswith("tests/")]

@@ -17,18 +17,23 @@ def _macros(context) -> list:
     # choice print (no owner, no groups: their join and prefetch were ~1.5 ms a page),
     # compiled once per agent and process (accounts.compiled: ~2 ms a page).
     if "_agent_macros" not in context.render_context:
-        user = context["request"].user
-        context.render_context["_agent_macros"] = compiled.rows(
-            Macro,
-            ("macros_for_agent", user.account_id, user.pk, user.role),
-            lambda: (
-                macros_for_agent(viewer=user)
-                .select_related(None)
-                .prefetch_related(None)
-                .only("number", "title", "description")
-            ),
-        )
+        context.render_context["_agent_macros"] = macros_for_page(context["request"])
     return context.render_context["_agent_macros"]
+
+
+def macros_for_page(request) -> list:
+    """The agent's macros as the pickers print them (also the Jinja2 pages' global)."""
+    user = request.user
+    return compiled.rows(
+        Macro,
+        ("macros_for_agent", user.account_id, user.pk, user.role),
+        lambda: (
+            macros_for_agent(viewer=user)
+            .select_related(None)
+            .prefetch_related(None)
+            .only("number", "title", "description")
+        ),
+    )
 
 
 @register.inclusion_tag("macros/_picker.html", takes_context=True)

@@ -37,4 +37,9 @@ def ticket_links_panel(context, ticket):
 @register.inclusion_tag("ticketlinks/_bulk_merge.html", takes_context=True)
 def merge_bulk_button(context):
     """Shown only to a role that may merge (accounts.roles; ticketlinks.merge refuses)."""
-    return {"may_merge": permissions_of(context["request"].user).merge_tickets}
+    return {"may_merge": may_merge(context["request"])}
+
+
+def may_merge(request) -> bool:
+    """Whether the request's agent may merge (also the Jinja2 pages' global)."""
+    return permissions_of(request.user).merge_tickets

@@ -44,7 +44,9 @@ def home(request):
     views = agent_views(request)
     first = views[0] if views else None
     if first is None:
-        return render(request, "agent/ticket_list.html", {"view": None, "page": None})
+        return render(
+            request, "agent/ticket_list.html", {"view": None, "page": None}, using="jinja2"
+        )
     return _view_page(request, first)
 
 
@@ -89,6 +91,8 @@ def _view_page(request, view):
             ),
             "quick": quick_menu(request, view.number),
         },
+        # templates/jinja2/agent/ticket_list.html (issue 17, bench/README.md "Tenth round").
+        using="jinja2",
     )
 
 
