@@ -262,7 +262,10 @@ def _search_postgres(viewer: User, terms: list[str], window: slice, fields: Q) -
     # The subject index's exact expression (tickets/migrations/0002); comments match and
     # rank on their stored vector, as in the agent search (tickets.search).
     subject_vector = SearchVector("subject", config="simple")
-    visible = comments_visible_across_tickets(viewer=viewer)
+    # The viewer's tickets built once, for the comments and the hits (the CC'd ids read
+    # once, not twice).
+    tickets = tickets_visible_to(viewer=viewer)
+    visible = comments_visible_across_tickets(viewer=viewer, tickets=tickets)
     comments = matching_comments(viewer=viewer, tsquery=tsquery, visible=visible)
     best_comment = (
         comments.filter(ticket=OuterRef("pk"))
@@ -282,8 +285,7 @@ def _search_postgres(viewer: User, terms: list[str], window: slice, fields: Q) -
             pk__in=in_comments.values("ticket_id")
         )
     qs = (
-        tickets_visible_to(viewer=viewer)
-        .select_related("custom_status")
+        tickets.select_related("custom_status")
         .only(*SEARCH_HIT_FIELDS)
         .annotate(subject_vector=subject_vector)
         .filter(matches, fields)
