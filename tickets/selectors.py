@@ -166,13 +166,16 @@ def comments_readable_by(comments: Iterable[Comment], viewer: User | None) -> li
     return [comment for comment in comments if comment.public]
 
 
-def comments_visible_across_tickets(*, viewer: User) -> QuerySet[Comment]:
+def comments_visible_across_tickets(
+    *, viewer: User, tickets: QuerySet[Ticket] | None = None
+) -> QuerySet[Comment]:
     """comments_visible_to for every ticket the viewer may see at once (search): agents
     every comment of their account (but those support access withholds from them);
-    anyone else only public replies on visible tickets."""
-    qs = Comment.objects.for_account(viewer.account).filter(
-        ticket__in=tickets_visible_to(viewer=viewer)
-    )
+    anyone else only public replies on visible tickets. ``tickets``:
+    tickets_visible_to(viewer), when the caller has it already (an end user's CC'd
+    ticket ids are a query of their own)."""
+    tickets = tickets_visible_to(viewer=viewer) if tickets is None else tickets
+    qs = Comment.objects.for_account(viewer.account).filter(ticket__in=tickets)
     return readable_comments(qs, viewer=viewer) if viewer.is_agent else qs.filter(public=True)
 
 
