@@ -59,6 +59,7 @@ def new_token() -> str:
 class AssistRequest(TenantModel):
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -77,6 +78,8 @@ class AssistRequest(TenantModel):
     result = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker claimed it (assist.services._claim); the provider is asked after.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

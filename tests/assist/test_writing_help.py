@@ -141,6 +141,9 @@ class FakeLLM(BaseHTTPRequestHandler):
 
     mode = "ok"
     seen: list = []
+    # "hang": the server holds the answer until the test lets it go.
+    arrived = threading.Event()
+    release = threading.Event()
 
     def do_POST(self):  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
@@ -148,6 +151,9 @@ class FakeLLM(BaseHTTPRequestHandler):
         FakeLLM.seen.append((self.path, self.headers.get("Authorization"), payload))
         if FakeLLM.mode == "slow":
             time.sleep(2)
+        if FakeLLM.mode == "hang":
+            FakeLLM.arrived.set()
+            FakeLLM.release.wait(10)
         if FakeLLM.mode == "error":
             self.send_response(500)
             self.end_headers()
@@ -181,7 +187,10 @@ def llm(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     FakeLLM.mode, FakeLLM.seen = "ok", []
+    FakeLLM.arrived.clear()
+    FakeLLM.release.clear()
     yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    FakeLLM.release.set()
     server.shutdown()
 
 
@@ -315,3 +324,49 @@ def test_built_in_suggestions_on_the_demo_data(django_capture_on_commit_callback
             assert request.result.strip()
             drafted += 1
     assert drafted >= 1
+
+
+def test_a_hanging_provider_holds_no_lock_and_one_worker_runs_a_request(
+    transactional_db, acme, acme_agent, ticket, llm, settings
+):
+    """The provider is asked outside any transaction: while it hangs, the row can be
+    written by others, and a second worker given the same request leaves it."""
+    from django.db import connection, transaction
+
+    settings.ASSIST_READ_TIMEOUT = 10
+    _use_server(acme, llm)
+    FakeLLM.mode = "hang"
+    request = AssistRequest.objects.create(
+        account=acme,
+        ticket=ticket,
+        agent=acme_agent,
+        feature="shorter",
+        provider="openai",
+        text="A long reply.",
+    )
+    outcome = {}
+
+    def first_worker():
+        try:
+            outcome["first"] = services.request_run(account_id=acme.pk, pk=request.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=first_worker)
+    worker.start()
+    try:
+        assert FakeLLM.arrived.wait(5)
+        assert services.request_run(account_id=acme.pk, pk=request.pk) == "skipped"
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            AssistRequest.objects.for_account(acme).filter(pk=request.pk).update(
+                text="A long reply, edited."
+            )
+    finally:
+        FakeLLM.release.set()
+        worker.join(15)
+    assert outcome["first"] == "done"
+    assert len(FakeLLM.seen) == 1
+    request.refresh_from_db()
+    assert (request.state, request.result) == ("done", "Dear customer, thank you.")
