@@ -329,7 +329,14 @@ VIEW_COLUMNS: dict[str, Column] = {
         Column("sla", _("Next SLA breach"), fields=("sla__next_breach_at",)),
         Column("satisfaction", _("Satisfaction"), sortable=False, fields=("satisfaction_rating",)),
         Column("escalation", _("Escalation"), sortable=False, fields=("escalation",)),
-        Column("sentiment", _("Sentiment"), sortable=False, fields=("sentiment",)),
+        # With support_access (and assignee_id, always read): the cell is blank where the
+        # viewer may not read the bodies (tickets.support_access), the tone being theirs.
+        Column(
+            "sentiment",
+            _("Sentiment"),
+            sortable=False,
+            fields=("sentiment", "support_access", "assignee_id"),
+        ),
         Column("activity", _("Activity status"), sortable=False, fields=("activity_status",)),
         Column("time_worked", _("Time worked"), sortable=False, fields=("time_worked",)),
     )

@@ -22,6 +22,7 @@ from tickets.models import Channel, Ticket, TicketEvent
 from tickets.presence import tickets_being_viewed
 from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.status_models import BUILT_IN_AGENT_LABELS
+from tickets.support_access import bodies_withheld
 from tickets.templatetags.pages import PAGE_PARAMS
 from tickets.views.common import agent_views
 
@@ -259,6 +260,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
     request = context.get("request")
     viewer = getattr(getattr(request, "user", None), "number", None)
     viewed = tickets_being_viewed(tickets, viewer_number=viewer)
+    # Support access: the sentiment cell of a ticket whose bodies the agent may not read.
+    reader = request.user if getattr(getattr(request, "user", None), "is_agent", False) else None
     rows = []
     for ticket in tickets:
         row = {
@@ -292,7 +295,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
         if "escalation" in wanted:
             row["escalation"] = _labels("escalation").get(ticket.escalation, "")
         if "sentiment" in wanted:
-            row["sentiment"] = _labels("sentiment").get(ticket.sentiment, "")
+            withheld = bodies_withheld(ticket=ticket, viewer=reader)
+            row["sentiment"] = "" if withheld else _labels("sentiment").get(ticket.sentiment, "")
         if "time_worked" in wanted:
             row["time_worked"] = _hours_minutes(ticket.time_worked)
         if "activity" in wanted:
