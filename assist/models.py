@@ -29,6 +29,12 @@ class Feature(models.TextChoices):
     SHORTER = "shorter", _("Shorter")
     SPELLING = "spelling", _("Fix spelling")
     SUMMARISE = "summarise", _("Summarise")
+    # Not the agent's: an end user's comment scored by the remote provider (assist.sentiment).
+    SENTIMENT = "sentiment", _("Sentiment")
+
+
+# What the reply box offers an agent.
+AGENT_FEATURES = tuple(f for f in Feature if f != Feature.SENTIMENT)
 
 
 class AssistSettings(TenantModel):

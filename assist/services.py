@@ -17,7 +17,7 @@ from accounts import field_crypto
 from accounts.dbsession import account_context
 from accounts.models import Account, User
 from assist import offline, prompts, remote, selectors
-from assist.models import AssistRequest, AssistSettings, Feature, Provider
+from assist.models import AGENT_FEATURES, AssistRequest, AssistSettings, Feature, Provider
 from helpdesk.celery import task_enqueue
 from tickets.models import Comment, Ticket
 from tickets.services.common import NotAllowed
@@ -65,7 +65,7 @@ def settings_update(
 def request_create(*, ticket: Ticket, actor: User, feature: str, text: str) -> AssistRequest:
     if not actor.is_agent or actor.account_id != ticket.account_id:
         raise NotAllowed(_("Only agents use writing help."))
-    if feature not in Feature.values:
+    if feature not in AGENT_FEATURES:
         raise ValidationError(_("Unknown writing help."))
     settings = selectors.assist_settings(ticket.account)
     if not dict(selectors.features_for(settings))[Feature(feature)]:
@@ -172,9 +172,8 @@ def _claim(pk: int) -> dt.datetime | None:
     claimable = Q(state=AssistRequest.State.PENDING) | Q(
         state=AssistRequest.State.RUNNING, started_at__lt=now - CLAIM_LEASE
     )
-    claimed = (
-        AssistRequest.all_accounts.filter(claimable, pk=pk)
-        .update(state=AssistRequest.State.RUNNING, started_at=now)
+    claimed = AssistRequest.all_accounts.filter(claimable, pk=pk).update(
+        state=AssistRequest.State.RUNNING, started_at=now
     )
     return now if claimed else None
 

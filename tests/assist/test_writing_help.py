@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from assist import services
 from assist.models import AssistRequest
 from macros.services import macro_create
+from tests.assist.conftest import FakeLLM
+from tests.assist.conftest import use_server as _use_server
 from tests.factories import make_ticket
 from tests.knowledge.conftest import make_article
 
@@ -134,70 +134,6 @@ def test_rewrites_are_unavailable_without_a_server(acme, acme_agent, ticket, cli
 def test_text_features_need_text(acme, acme_agent, ticket, client_for):
     page = _ask(client_for(acme_agent), ticket, "spelling", "   ")
     assert "Type a reply first" in page
-
-
-class FakeLLM(BaseHTTPRequestHandler):
-    """An OpenAI-compatible server: answers per the test's mode."""
-
-    mode = "ok"
-    seen: list = []
-    # "hang": the server holds the answer until the test lets it go.
-    arrived = threading.Event()
-    release = threading.Event()
-
-    def do_POST(self):  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        payload = json.loads(self.rfile.read(length))
-        FakeLLM.seen.append((self.path, self.headers.get("Authorization"), payload))
-        if FakeLLM.mode == "slow":
-            time.sleep(2)
-        if FakeLLM.mode == "hang":
-            FakeLLM.arrived.set()
-            FakeLLM.release.wait(10)
-        if FakeLLM.mode == "error":
-            self.send_response(500)
-            self.end_headers()
-            return
-        body = (
-            b"not json at all"
-            if FakeLLM.mode == "garbage"
-            else json.dumps(
-                {
-                    "choices": [
-                        {"message": {"role": "assistant", "content": "Dear customer, thank you."}}
-                    ]
-                }
-            ).encode()
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def llm(settings):
-    settings.WEBHOOKS_ALLOW_LOCALHOST = True
-    settings.ASSIST_READ_TIMEOUT = 0.5
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeLLM)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    FakeLLM.mode, FakeLLM.seen = "ok", []
-    FakeLLM.arrived.clear()
-    FakeLLM.release.clear()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    FakeLLM.release.set()
-    server.shutdown()
-
-
-def _use_server(acme, url, **kwargs):
-    services.settings_update(
-        account=acme, provider="openai", base_url=url, model="llama-3", api_key="sk-test", **kwargs
-    )
 
 
 def test_remote_server_rewrites_and_the_log_shows_what_was_sent(
