@@ -418,7 +418,7 @@ def _time_q(column: str, operator: str, value: Any, now: dt.datetime, zone: Zone
 
 # The kinds whose Q is a function of the stored condition and the viewer alone (never of
 # "now", the zone, or rows read while building it): a view made only of these compiles to
-# the same SQL until it is edited (tickets.selectors.view_counts compiles it once).
+# the same SQL until it is edited (tickets.view_selectors.view_counts compiles it once).
 TIMELESS_KINDS = frozenset({"choice", "ordered", "boolean", "presence", "tags", *RELATED})
 
 

@@ -20,10 +20,10 @@ from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
 from tickets.models import Channel, Ticket, TicketEvent
 from tickets.presence import tickets_being_viewed
-from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.status_models import BUILT_IN_AGENT_LABELS
 from tickets.support_access import bodies_withheld
 from tickets.templatetags.pages import PAGE_PARAMS
+from tickets.view_selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.views.common import agent_views
 
 register = template.Library()
@@ -204,7 +204,7 @@ def row_texts() -> dict[str, str]:
 @register.simple_tag
 def row_columns(columns=None, hide_requester=False) -> list[str]:
     """``{% row_columns columns hide_requester as keys %}``: the keys of the cells a row
-    prints (a view's choice of tickets.selectors.VIEW_COLUMNS, else DEFAULT_COLUMNS)."""
+    prints (a view's choice of tickets.view_selectors.VIEW_COLUMNS, else DEFAULT_COLUMNS)."""
     keys = [getattr(c, "key", c) for c in columns] if columns else list(DEFAULT_COLUMNS)
     return [key for key in keys if key != "requester"] if hide_requester else keys
 
@@ -283,7 +283,7 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             # changed since (tickets.services.conflicts).
             "stamp": ticket.updated_at.isoformat(),
         }
-        # The columns a view may add (tickets.selectors.VIEW_COLUMNS), read only when shown.
+        # The columns a view may add (tickets.view_selectors.VIEW_COLUMNS), read only when shown.
         if "type" in wanted:
             row["type"] = _labels("type").get(ticket.type, ticket.type)
         if "organization" in wanted:
