@@ -29,6 +29,12 @@ class Feature(models.TextChoices):
     SHORTER = "shorter", _("Shorter")
     SPELLING = "spelling", _("Fix spelling")
     SUMMARISE = "summarise", _("Summarise")
+    # Not the agent's: an end user's comment scored by the remote provider (assist.sentiment).
+    SENTIMENT = "sentiment", _("Sentiment")
+
+
+# What the reply box offers an agent.
+AGENT_FEATURES = tuple(f for f in Feature if f != Feature.SENTIMENT)
 
 
 class AssistSettings(TenantModel):
@@ -59,6 +65,7 @@ def new_token() -> str:
 class AssistRequest(TenantModel):
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -77,6 +84,8 @@ class AssistRequest(TenantModel):
     result = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker claimed it (assist.services._claim); the provider is asked after.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

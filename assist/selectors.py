@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Account, User
-from assist.models import AssistRequest, AssistSettings, Feature, Provider
+from assist.models import AGENT_FEATURES, AssistRequest, AssistSettings, Feature, Provider
 from assist.offline import AVAILABLE as OFFLINE_FEATURES
 
 LOG_ROWS = 100
@@ -28,7 +28,7 @@ def is_remote(settings: AssistSettings) -> bool:
 def features_for(settings: AssistSettings) -> list[tuple[Feature, bool]]:
     """Every feature, and whether the account's provider can do it."""
     remote = is_remote(settings)
-    return [(f, remote or f in OFFLINE_FEATURES) for f in Feature]
+    return [(f, remote or f in OFFLINE_FEATURES) for f in AGENT_FEATURES]
 
 
 def request_for_agent(*, viewer: User, token: str) -> AssistRequest:
@@ -65,3 +65,9 @@ def request_log(account: Account) -> QuerySet[AssistRequest]:
         .select_related("agent", "ticket")
         .order_by("-created_at", "-id")[:LOG_ROWS]
     )
+
+
+def assist_settings_by_id(account_id: int) -> AssistSettings | None:
+    """The account's saved settings by its id (a task or an after-commit hook has no
+    Account loaded); None when it saved none (the built-in provider)."""
+    return AssistSettings.all_accounts.filter(account_id=account_id).first()

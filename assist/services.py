@@ -4,10 +4,12 @@ only ever fills the row: the agent puts it into the box, edits it and sends it."
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ from accounts import field_crypto
 from accounts.dbsession import account_context
 from accounts.models import Account, User
 from assist import offline, prompts, remote, selectors
-from assist.models import AssistRequest, AssistSettings, Feature, Provider
+from assist.models import AGENT_FEATURES, AssistRequest, AssistSettings, Feature, Provider
 from helpdesk.celery import task_enqueue
 from tickets.models import Comment, Ticket
 from tickets.services.common import NotAllowed
@@ -26,6 +28,8 @@ logger = logging.getLogger(__name__)
 RUN_TASK = "assist.tasks.assist_request_run_task"
 MAX_TEXT = 20_000
 MAX_CONVERSATION = 12_000
+# Past the task's soft time limit (assist.tasks: 90 s): a claim this old lost its worker.
+CLAIM_LEASE = dt.timedelta(minutes=3)
 
 
 def settings_update(
@@ -61,7 +65,7 @@ def settings_update(
 def request_create(*, ticket: Ticket, actor: User, feature: str, text: str) -> AssistRequest:
     if not actor.is_agent or actor.account_id != ticket.account_id:
         raise NotAllowed(_("Only agents use writing help."))
-    if feature not in Feature.values:
+    if feature not in AGENT_FEATURES:
         raise ValidationError(_("Unknown writing help."))
     settings = selectors.assist_settings(ticket.account)
     if not dict(selectors.features_for(settings))[Feature(feature)]:
@@ -157,17 +161,49 @@ def _offline(request: AssistRequest, agent: User) -> tuple[str, str]:
     return draft.text, ""
 
 
+def _claim(pk: int) -> dt.datetime | None:
+    """Mark the request running, in its own short transaction; the claim's time, or None
+    when another worker has it or it is answered. A conditional UPDATE, so two workers
+    given the same request cannot both run it, and no lock outlives the statement: the
+    provider may take its 30 s (ASSIST_READ_TIMEOUT) with nothing held in the database.
+    A claim older than CLAIM_LEASE (past the task's time limit: its worker died) may be
+    taken again; the stale worker's answer is then refused (_store)."""
+    now = timezone.now()
+    claimable = Q(state=AssistRequest.State.PENDING) | Q(
+        state=AssistRequest.State.RUNNING, started_at__lt=now - CLAIM_LEASE
+    )
+    claimed = AssistRequest.all_accounts.filter(claimable, pk=pk).update(
+        state=AssistRequest.State.RUNNING, started_at=now
+    )
+    return now if claimed else None
+
+
+def _store(request: AssistRequest, *, claimed_at: dt.datetime, text: str, error: str) -> str:
+    """The answer, kept only by the worker whose claim still stands."""
+    state = AssistRequest.State.FAILED if error else AssistRequest.State.DONE
+    stored = AssistRequest.all_accounts.filter(
+        pk=request.pk, state=AssistRequest.State.RUNNING, started_at=claimed_at
+    ).update(
+        result=text,
+        error=error[:300],
+        state=state,
+        sent=request.sent,
+        finished_at=timezone.now(),
+    )
+    return str(state) if stored else "skipped"
+
+
 def request_run(*, account_id: int, pk: int) -> str:
-    """Answer one pending request (idempotent: a request answered already is left)."""
-    with account_context(account_id), transaction.atomic():
-        request = (
-            AssistRequest.all_accounts.select_for_update(skip_locked=True, of=("self",))
-            .select_related("account", "ticket__requester", "ticket__account", "agent")
-            .filter(pk=pk, state=AssistRequest.State.PENDING)
-            .first()
-        )
-        if request is None:
+    """Answer one pending request (idempotent: a request claimed or answered already is
+    left). Three steps, none holding a transaction across the provider's call: claim,
+    ask, store."""
+    with account_context(account_id):
+        claimed_at = _claim(pk)
+        if claimed_at is None:
             return "skipped"
+        request = AssistRequest.all_accounts.select_related(
+            "account", "ticket__requester", "ticket__account", "agent"
+        ).get(pk=pk)
         if request.agent is None:
             text, error = "", _("The agent who asked is gone.")
         elif request.provider == Provider.OPENAI:
@@ -175,8 +211,4 @@ def request_run(*, account_id: int, pk: int) -> str:
             text, error = _remote(request, request.agent, settings)
         else:
             text, error = _offline(request, request.agent)
-        request.result, request.error = text, error[:300]
-        request.state = AssistRequest.State.FAILED if error else AssistRequest.State.DONE
-        request.finished_at = timezone.now()
-        request.save(update_fields=["result", "error", "state", "finished_at", "sent"])
-        return str(request.state)
+        return _store(request, claimed_at=claimed_at, text=text, error=error)

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import groups_for_account
 from automations import snooze
 from tickets.access import ticket_for_agent, view_for_agent
-from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, list_row, view_columns
+from tickets.selectors import list_row
 from tickets.services import ticket_update
 from tickets.services.conflicts import TicketConflict, parse_stamp, ticket_check_fresh
 from tickets.status_selectors import custom_statuses_for_account
+from tickets.view_selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, view_columns
 from tickets.views.common import agent_view
 from tickets.views.lists import quick_menu
 

@@ -102,7 +102,7 @@ def activity_view(account):
 
 def _unsolved_pages(agent):
     from tickets.counts import TicketPaginator
-    from tickets.selectors import agent_ticket_list
+    from tickets.view_selectors import agent_ticket_list
     from tickets.views.lists import PER_PAGE
 
     return TicketPaginator(agent_ticket_list(viewer=agent, view_key="unsolved"), PER_PAGE)

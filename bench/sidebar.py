@@ -1,5 +1,5 @@
 """``python -m bench.sidebar [rounds]``: the database time of the agent sidebar's view
-counts (tickets.selectors.view_counts, uncached: what a page pays every
+counts (tickets.view_selectors.view_counts, uncached: what a page pays every
 VIEW_COUNT_CACHE_SECONDS) on the bench database, as the bench agent, with the API's cap
 (10,000, "10k+") and the sidebar's (1,000, "1,000+"), alternated; each cap's minimum and
 median. Read-only."""
@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     from accounts.models import Account, User
     from bench.seed import ROLE_EMAILS
     from tickets import counts
-    from tickets.selectors import view_counts, views_for_agent
+    from tickets.view_selectors import view_counts, views_for_agent
 
     account = Account.objects.get(subdomain="bench")
     with account_context(account):

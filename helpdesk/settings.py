@@ -289,7 +289,7 @@ CACHES = {
 }
 # The sidebar's view counts are kept this long per (account, agent, view): a page
 # after the first reads them from the cache instead of counting up to 10,000 index
-# entries per view (tickets.selectors.view_counts_cached). 0 counts on every page.
+# entries per view (tickets.view_selectors.view_counts_cached). 0 counts on every page.
 VIEW_COUNT_CACHE_SECONDS = env.int("VIEW_COUNT_CACHE_SECONDS", default=30)
 # Realtime pushes (realtime/publish.py): Redis when configured, so every ASGI process
 # hears every other's events; in memory otherwise (make run: one process).

@@ -17,13 +17,16 @@ from helpdesk.form_errors import add_domain_error, flash_domain_error
 from knowledge import selectors, services
 from knowledge.access import (
     article_for_editor,
+    capture_source,
     category_for_editor,
     require_editor,
     revision_for_editor,
     section_for_editor,
 )
+from knowledge.capture import Person, draft_body, draft_title
 from knowledge.forms import ArticleForm, NamedForm, SectionForm, locale_or_default
 from knowledge.models import Section, Status
+from tickets.models import Comment, Ticket
 from tickets.views.common import agent_view
 
 
@@ -63,12 +66,13 @@ def editor_home(request):
     )
 
 
-def _article_page(request, *, form, article=None, locale, status=200):
+def _article_page(request, *, form, article=None, locale, status=200, source_ticket=None):
     context = {
         "form": form,
         "article": article,
         "locale": locale,
         "languages": settings.LANGUAGES,
+        "source_ticket": source_ticket,
     }
     if article is not None:
         context["states"] = selectors.translation_states(article)
@@ -76,35 +80,62 @@ def _article_page(request, *, form, article=None, locale, status=200):
     return render(request, "knowledge/editor/article.html", context, status=status)
 
 
+def _capture_initial(ticket: Ticket, reply: Comment) -> dict:
+    """The editor prefilled from the reply, the requester's details left out
+    (knowledge.capture)."""
+    requester = ticket.requester
+    person = Person(name=requester.name, email=requester.email, phone=requester.phone)
+    return {
+        "title": draft_title(ticket.subject, person),
+        "body": draft_body(body=reply.body, html_body=reply.html_body, person=person),
+        "visibility": "everyone",
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @agent_view
-def article_new(request):
-    require_editor(request.user)
+def article_new(request, number: int | None = None, comment: int | None = None):
+    """A new article, blank, or (knowledge capture, issue 25: ``number`` and ``comment``
+    given) prefilled from a solved ticket's public reply; saving makes a draft, from a
+    ticket one that remembers it. Editors only; capture also 404s for a ticket or reply
+    the editor may not take it from (knowledge.access.capture_source)."""
+    ticket, initial = None, None
+    if number is None or comment is None:
+        require_editor(request.user)
+    else:
+        ticket, reply = capture_source(viewer=request.user, ticket_number=number, position=comment)
+        initial = _capture_initial(ticket, reply)
     locale = _locale(request)
     sections = selectors.sections_for_editor(account=request.account)
-    form = ArticleForm(request.POST or None, request.FILES or None, sections=sections)
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, initial=initial, sections=sections
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            article = services.article_create(
-                editor=request.user,
-                section=_section(request, data["section"]),
-                locale=locale,
-                title=data["title"],
-                body=data["body"],
-                visibility=data["visibility"],
-                promoted=data["promoted"],
-                labels=data["labels"],
-                position=data["position"] or 0,
-                images=data["images"],
-            )
+            fields = {
+                "editor": request.user,
+                "section": _section(request, data["section"]),
+                "locale": locale,
+                "title": data["title"],
+                "body": data["body"],
+                "visibility": data["visibility"],
+                "promoted": data["promoted"],
+                "labels": data["labels"],
+                "position": data["position"] or 0,
+                "images": data["images"],
+            }
+            if ticket is None:
+                article = services.article_create(**fields)
+            else:
+                article = services.article_capture(ticket=ticket, **fields)
         except ValidationError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("Article saved as a draft."))
             return redirect("knowledge:article", number=article.number)
     status = 400 if request.method == "POST" else 200
-    return _article_page(request, form=form, locale=locale, status=status)
+    return _article_page(request, form=form, locale=locale, status=status, source_ticket=ticket)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from knowledge import capture_views, editor_views, link_views, settings_views
+from knowledge import editor_views, link_views, settings_views
 
 app_name = "knowledge"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("agent/knowledge/articles/new/", editor_views.article_new, name="article_new"),
     path(
         "agent/knowledge/articles/from-ticket/<int:number>/<int:comment>/",
-        capture_views.article_from_ticket,
+        editor_views.article_new,
         name="article_from_ticket",
     ),
     path("agent/knowledge/articles/<int:number>/", editor_views.article_edit, name="article"),

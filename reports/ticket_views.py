@@ -24,7 +24,7 @@ from reports.clickthrough import (
 )
 from tickets.counts import TicketPaginator
 from tickets.models import Channel, Ticket
-from tickets.selectors import VIEW_COLUMNS
+from tickets.view_selectors import VIEW_COLUMNS
 from tickets.views.common import agent_view
 
 PER_PAGE = 50

@@ -12,7 +12,8 @@ from tests.commands import manage
 WALK_PAGES = """
 from accounts.models import Account, User
 from tickets.counts import TicketPaginator
-from tickets.selectors import TICKET_SORTS, agent_ticket_list
+from tickets.selectors import TICKET_SORTS
+from tickets.view_selectors import agent_ticket_list
 account = Account.objects.get(subdomain="demo")
 agent = User.objects.for_account(account).filter(role="agent").first()
 for sort in [s for key in TICKET_SORTS for s in (key, "-" + key)]:

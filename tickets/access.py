@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from tickets.models import Attachment, CustomStatus, Ticket, View
-from tickets.selectors import attachments_visible_to, tickets_visible_to, views_for_agent
+from tickets.selectors import attachments_visible_to, tickets_visible_to
+from tickets.view_selectors import views_for_agent
 
 
 def ticket_for_agent(*, viewer: User, number: int) -> Ticket:

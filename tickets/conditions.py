@@ -49,6 +49,7 @@ from tickets.condition_vocabulary import (  # noqa: F401 - re-exported: the cond
 )
 from tickets.field_conditions import clean_custom_conditions, custom_condition_q, is_custom
 from tickets.models import CustomStatus
+from tickets.support_access import readable_tickets_q
 
 # --- Validation: the public shape (numbers) in, the stored shape (keys) out ------------
 
@@ -262,7 +263,12 @@ def conditions_q(
     before = business_before or calendar_before
 
     def q(condition: dict) -> Q:
-        return _condition_q(condition, viewer, now, zone, before)
+        found = _condition_q(condition, viewer, now, zone, before)
+        if condition["field"] == "sentiment" and viewer.is_agent:
+            # The tone is read from the words: where support access withholds them from
+            # the viewer, no sentiment condition matches (a view would tell it otherwise).
+            found &= readable_tickets_q(viewer=viewer)
+        return found
 
     every = [q(c) for c in conditions.get("all", [])]
     some = [q(c) for c in conditions.get("any", [])]
@@ -412,7 +418,7 @@ def _time_q(column: str, operator: str, value: Any, now: dt.datetime, zone: Zone
 
 # The kinds whose Q is a function of the stored condition and the viewer alone (never of
 # "now", the zone, or rows read while building it): a view made only of these compiles to
-# the same SQL until it is edited (tickets.selectors.view_counts compiles it once).
+# the same SQL until it is edited (tickets.view_selectors.view_counts compiles it once).
 TIMELESS_KINDS = frozenset({"choice", "ordered", "boolean", "presence", "tags", *RELATED})
 
 

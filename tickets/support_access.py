@@ -57,7 +57,9 @@ def readable_comments(qs: QuerySet, *, viewer: User, path: str = "ticket_id") ->
 
 def blank_bodies(comments: list[Comment]) -> list[Comment]:
     """Comments already read, their bodies left out (in memory only): for a page that
-    shows that a comment was added (the Activity) but not what it said."""
+    shows that a comment was added (the Activity) but not what it said, nor its tone
+    (the sentiment marker is read from the words)."""
     for comment in comments:
         comment.body = comment.html_body = WITHHELD_BODY
+        comment.sentiment = ""
     return comments

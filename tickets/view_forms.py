@@ -15,8 +15,8 @@ from customfields.selectors import ticket_fields_for_account
 from tickets.conditions import BUSINESS, CURRENT_USER, FIELDS, OPERATORS, public_conditions
 from tickets.field_conditions import is_custom, labelled_fields
 from tickets.models import Channel, Ticket, View
-from tickets.selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS, field_columns
 from tickets.status_selectors import by_category, custom_statuses_for_account
+from tickets.view_selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_SORTS, field_columns
 
 ROWS = {"all": 6, "any": 4}
 NONE = "none"

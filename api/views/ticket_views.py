@@ -17,17 +17,17 @@ from api.views.tickets import tickets_page
 from tickets.access import view_for_agent, view_for_editing
 from tickets.conditions import public_conditions_many
 from tickets.models import View
-from tickets.selectors import (
+from tickets.selectors import ordering_for
+from tickets.services import NotAllowed
+from tickets.services import saved_views as services
+from tickets.view_selectors import (
     VIEW_COLUMNS,
-    ordering_for,
     view_columns,
     view_counts,
     view_matching,
     view_sort,
     views_readable_by,
 )
-from tickets.services import NotAllowed
-from tickets.services import saved_views as services
 
 
 def _views_json(request, views: list[View]) -> list[dict]:

@@ -340,7 +340,7 @@ def test_group_agents_view_counts_and_links_leave_other_groups_out(
 ):
     from ticketlinks.selectors import links_for_ticket
     from ticketlinks.services import ticket_link_add
-    from tickets.selectors import view_counts, views_for_agent
+    from tickets.view_selectors import view_counts, views_for_agent
 
     theirs, other, assigned = group_world
     views = list(views_for_agent(viewer=group_agent).filter(key="unsolved"))

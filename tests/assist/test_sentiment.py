@@ -110,3 +110,21 @@ def test_a_trigger_acts_on_it_in_the_same_update(acme, acme_user, acme_agent):
     comment_add(ticket=calm, author=acme_user, body="Still broken. I am furious.")
     calm.refresh_from_db()
     assert (calm.sentiment, calm.priority) == ("negative", "urgent")
+
+
+@pytestmark_db
+def test_a_new_ticket_scores_its_first_comment_once(acme, acme_user, monkeypatch):
+    from tickets.services import common
+
+    calls = []
+
+    def counting(text, locale="en"):
+        calls.append(text)
+        return sentiment_of(text, locale)
+
+    monkeypatch.setattr(common, "sentiment_of", counting)
+    ticket = make_ticket(
+        account=acme, submitter=acme_user, requester=acme_user, body="This is unacceptable!"
+    )
+    assert len(calls) == 1
+    assert ticket.comments.get().sentiment == "negative"

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from assist import services
 from assist.models import AssistRequest
 from macros.services import macro_create
+from tests.assist.conftest import FakeLLM
+from tests.assist.conftest import use_server as _use_server
 from tests.factories import make_ticket
 from tests.knowledge.conftest import make_article
 
@@ -134,61 +134,6 @@ def test_rewrites_are_unavailable_without_a_server(acme, acme_agent, ticket, cli
 def test_text_features_need_text(acme, acme_agent, ticket, client_for):
     page = _ask(client_for(acme_agent), ticket, "spelling", "   ")
     assert "Type a reply first" in page
-
-
-class FakeLLM(BaseHTTPRequestHandler):
-    """An OpenAI-compatible server: answers per the test's mode."""
-
-    mode = "ok"
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        payload = json.loads(self.rfile.read(length))
-        FakeLLM.seen.append((self.path, self.headers.get("Authorization"), payload))
-        if FakeLLM.mode == "slow":
-            time.sleep(2)
-        if FakeLLM.mode == "error":
-            self.send_response(500)
-            self.end_headers()
-            return
-        body = (
-            b"not json at all"
-            if FakeLLM.mode == "garbage"
-            else json.dumps(
-                {
-                    "choices": [
-                        {"message": {"role": "assistant", "content": "Dear customer, thank you."}}
-                    ]
-                }
-            ).encode()
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def llm(settings):
-    settings.WEBHOOKS_ALLOW_LOCALHOST = True
-    settings.ASSIST_READ_TIMEOUT = 0.5
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeLLM)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    FakeLLM.mode, FakeLLM.seen = "ok", []
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-
-
-def _use_server(acme, url, **kwargs):
-    services.settings_update(
-        account=acme, provider="openai", base_url=url, model="llama-3", api_key="sk-test", **kwargs
-    )
 
 
 def test_remote_server_rewrites_and_the_log_shows_what_was_sent(
@@ -315,3 +260,49 @@ def test_built_in_suggestions_on_the_demo_data(django_capture_on_commit_callback
             assert request.result.strip()
             drafted += 1
     assert drafted >= 1
+
+
+def test_a_hanging_provider_holds_no_lock_and_one_worker_runs_a_request(
+    transactional_db, acme, acme_agent, ticket, llm, settings
+):
+    """The provider is asked outside any transaction: while it hangs, the row can be
+    written by others, and a second worker given the same request leaves it."""
+    from django.db import connection, transaction
+
+    settings.ASSIST_READ_TIMEOUT = 10
+    _use_server(acme, llm)
+    FakeLLM.mode = "hang"
+    request = AssistRequest.objects.create(
+        account=acme,
+        ticket=ticket,
+        agent=acme_agent,
+        feature="shorter",
+        provider="openai",
+        text="A long reply.",
+    )
+    outcome = {}
+
+    def first_worker():
+        try:
+            outcome["first"] = services.request_run(account_id=acme.pk, pk=request.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=first_worker)
+    worker.start()
+    try:
+        assert FakeLLM.arrived.wait(5)
+        assert services.request_run(account_id=acme.pk, pk=request.pk) == "skipped"
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            AssistRequest.objects.for_account(acme).filter(pk=request.pk).update(
+                text="A long reply, edited."
+            )
+    finally:
+        FakeLLM.release.set()
+        worker.join(15)
+    assert outcome["first"] == "done"
+    assert len(FakeLLM.seen) == 1
+    request.refresh_from_db()
+    assert (request.state, request.result) == ("done", "Dear customer, thank you.")

@@ -14,8 +14,8 @@ from notifications.models import Delivery
 from tests.automations.conftest import age
 from tests.conftest import TenantClient
 from tickets.models import Ticket, TicketEvent, View
-from tickets.selectors import view_matching
 from tickets.services import comment_add, ticket_update
+from tickets.view_selectors import view_matching
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from bench.scenarios import deep_page, deep_page_cursor
 from tests.factories import make_ticket
 from tickets import counts
 from tickets.counts import EstimatedCount, TicketPaginator
-from tickets.selectors import agent_ticket_list
+from tickets.view_selectors import agent_ticket_list
 from tickets.views import lists
 
 

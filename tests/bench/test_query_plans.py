@@ -124,8 +124,8 @@ def test_a_view_with_three_conditions_and_its_own_sort_uses_indexes(
     """Issue 18: a view's query (group, unsolved, urgent or high; oldest first), its count
     and the sidebar's counts of a dozen views are each served by an index."""
     from accounts.services import group_create
-    from tickets.selectors import view_ticket_list
     from tickets.services.saved_views import view_create
+    from tickets.view_selectors import view_ticket_list
 
     billing = group_create(account=acme, name="Billing", agents=[acme_agent])
     view = view_create(

@@ -11,9 +11,9 @@ from customfields.models import TicketField
 from customfields.services import ticket_field_create
 from tests.factories import make_ticket
 from tickets.models import Ticket
-from tickets.selectors import view_matching
 from tickets.services import comment_add, ticket_update
 from tickets.services.saved_views import view_create
+from tickets.view_selectors import view_matching
 
 
 @pytest.fixture

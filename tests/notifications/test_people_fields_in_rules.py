@@ -12,9 +12,9 @@ from customfields.services import field_create
 from notifications.services import trigger_create
 from tests.factories import EndUserFactory, OrganizationFactory, make_ticket
 from tests.notifications.conftest import by_recipient
-from tickets.selectors import view_matching
 from tickets.services import comment_add
 from tickets.services.saved_views import view_create
+from tickets.view_selectors import view_matching
 
 PROBE = "probe@acme.example"
 

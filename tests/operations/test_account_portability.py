@@ -33,7 +33,7 @@ from reports.models import ReportTicket
 from tests.operations.account_data import fill_account, snapshot
 from tickets.conditions import FIELDS, RELATED
 from tickets.models import Attachment, DeletedTicket, Ticket, View
-from tickets.selectors import view_matching
+from tickets.view_selectors import view_matching
 
 
 @pytest.fixture

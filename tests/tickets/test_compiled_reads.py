@@ -12,9 +12,9 @@ from accounts.services import group_add_agent, group_create, group_remove_agent
 from macros.services import macro_create
 from tests.factories import AgentFactory, make_ticket
 from tickets.models import View
-from tickets.selectors import view_counts, views_for_agent
 from tickets.services import ticket_update
 from tickets.services.saved_views import view_create, view_update
+from tickets.view_selectors import view_counts, views_for_agent
 
 UNSOLVED = "/agent/views/3/"
 CONDITIONS = {"all": [{"field": "status", "operator": "less_than", "value": "solved"}]}

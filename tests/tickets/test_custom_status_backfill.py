@@ -58,8 +58,8 @@ def test_before_the_backfill_views_and_the_api_read_unfilled_tickets_as_their_de
     finds them (Closed under Solved's default), one on another status of the category
     does not, "is not" leaves them out; the API answers the default's number, not null."""
     from tests.api.conftest import ApiClient, basic_header, token_for
-    from tickets.selectors import view_matching
     from tickets.services.saved_views import view_create
+    from tickets.view_selectors import view_matching
 
     pending = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
     ticket_update(ticket=pending, actor=acme_agent, status="pending")
@@ -127,7 +127,7 @@ def test_views_read_unfilled_tickets_as_their_default_only_while_the_account_has
     status is written, undoes a clearing while one is left, and the backfill clears it;
     the view's SQL has the fallback exactly while the flag is set, and its answer is
     right throughout."""
-    from tickets.selectors import view_matching
+    from tickets.view_selectors import view_matching
 
     first = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
     second = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
@@ -164,7 +164,7 @@ def test_sidebar_counts_compiled_without_the_fallback_are_not_reused_once_it_is_
     """view_counts compiles a timeless view once per process: whether the fallback is in
     its SQL is part of what it is kept under, so a count compiled while the account had
     no unfilled ticket is not reused once it has one."""
-    from tickets.selectors import view_counts
+    from tickets.view_selectors import view_counts
 
     ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
     view = _new_view(acme, acme_admin)

@@ -340,8 +340,8 @@ def test_lists_show_the_agent_label(acme, acme_agent, agent_client):
 
 def test_a_view_filters_by_custom_status(acme, acme_admin, acme_agent):
     from tickets.conditions import public_conditions
-    from tickets.selectors import view_matching
     from tickets.services.saved_views import view_create
+    from tickets.view_selectors import view_matching
 
     engineering = named(acme, "Engineering")
     hot = make_ticket(account=acme, submitter=acme_agent, custom_status=engineering)

@@ -18,8 +18,9 @@ from accounts.models import GroupMembership
 from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
 from tickets import keyset
 from tickets.models import Ticket
-from tickets.selectors import TICKET_SORTS, agent_ticket_list
+from tickets.selectors import TICKET_SORTS
 from tickets.services import ticket_update
+from tickets.view_selectors import agent_ticket_list
 
 PER_PAGE = 3
 AGENT_ROW = re.compile(r'class="col-id muted">#(\d+)<')

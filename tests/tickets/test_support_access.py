@@ -10,7 +10,7 @@ from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AgentFactory, make_ticket
 from tickets.models import Comment, Ticket, TicketEvent
-from tickets.services import comment_add
+from tickets.services import comment_add, ticket_update
 
 SECRET = "qksecretbodyzz"
 # Words of the bodies that no search box echoes back (the searches ask for SECRET).
@@ -138,3 +138,48 @@ def test_emails_to_other_agents_carry_no_body_while_revoked(
     )
     assert conversation_for(ticket, Recipient(user=other, email=other.email), everything) == []
     assert len(conversation_for(ticket, Recipient(user=acme_agent, email=acme_agent.email))) == 2
+
+
+def test_while_revoked_other_agents_see_no_sentiment_either(
+    client_for, acme, acme_admin, acme_user, acme_agent
+):
+    """The sentiment marker is read from the words: withheld with them (the ticket
+    page, a view's column, a view's condition), still there for the assignee."""
+    from tickets.services.saved_views import view_create
+
+    angry = make_ticket(
+        account=acme,
+        submitter=acme_user,
+        requester=acme_user,
+        subject="Angry one",
+        body="This is unacceptable, terrible service.",
+    )
+    ticket_update(ticket=angry, actor=acme_agent, assignee=acme_agent)
+    every = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Everything",
+        conditions={"all": [{"field": "status", "operator": "less_than", "value": "closed"}]},
+        columns=["number", "subject", "sentiment"],
+    )
+    unhappy = view_create(
+        account=acme,
+        actor=acme_admin,
+        title="Unhappy customers",
+        conditions={"all": [{"field": "sentiment", "operator": "is", "value": "negative"}]},
+        columns=["number", "subject"],
+    )
+    other = AgentFactory(account=acme)
+
+    def seen_by(agent):
+        client = client_for(agent)
+        page = client.get(f"/agent/tickets/{angry.number}/").text
+        column = client.get(f"/agent/views/{every.number}/").text
+        filtered = client.get(f"/agent/views/{unhappy.number}/").text
+        assert "Angry one" in column
+        return ("sentiment-negative" in page, "Negative" in column, "Angry one" in filtered)
+
+    assert seen_by(other) == (True, True, True)
+    switch(client_for, acme_user, angry, "revoke")
+    assert seen_by(other) == (False, False, False)
+    assert seen_by(acme_agent) == (True, True, True)

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from tests.factories import AgentFactory, EndUserFactory, make_ticket
-from tickets.selectors import DEFAULT_COLUMNS
 from tickets.services import ticket_update
 from tickets.services.saved_views import view_create
+from tickets.view_selectors import DEFAULT_COLUMNS
 
 UNSOLVED = "/agent/views/3/"
 

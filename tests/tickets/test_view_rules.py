@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from tests.factories import AccountFactory, AgentFactory, AgentGroupFactory, make_ticket
 from tickets.models import Ticket, View
-from tickets.selectors import view_counts, view_matching, views_for_agent
 from tickets.services import NotAllowed, ticket_update
 from tickets.services.saved_views import (
     view_clone,
@@ -21,6 +20,7 @@ from tickets.services.saved_views import (
     view_update,
     views_reorder,
 )
+from tickets.view_selectors import view_counts, view_matching, views_for_agent
 
 
 def subjects(view, viewer) -> set[str]:
@@ -246,7 +246,7 @@ def test_sidebar_counts_are_kept_briefly_per_agent_and_view(
     has counts of their own; a failing cache only means counting."""
     from django.core.cache import cache
 
-    from tickets.selectors import view_counts_cached
+    from tickets.view_selectors import view_counts_cached
 
     settings.VIEW_COUNT_CACHE_SECONDS = 30
     cache.clear()
@@ -337,7 +337,7 @@ def test_sorting_by_priority_goes_by_severity_not_alphabet(
 ):
     """urgent > high > normal > low > none, both ways, and a keyset page boundary inside
     one priority keeps the order (Ticket.priority_rank)."""
-    from tickets.selectors import view_ticket_list
+    from tickets.view_selectors import view_ticket_list
 
     for priority in ("low", "urgent", "", "normal", "high", "urgent"):
         make_ticket(

@@ -7,27 +7,9 @@ tickets are filled in afterwards, in batches of ids each its own short transacti
 ``manage.py backfill_activity_status`` (tickets.services.activity.activity_backfill);
 until then their status reads as not set ("—" in a list, matched by no condition)."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """CONCURRENTLY on PostgreSQL; a plain index on SQLite (``make run``), which has no
-    such option."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_backwards(app_label, schema_editor, from_state, to_state)
+from helpdesk.migration_ops import AddIndexConcurrentlyOnPostgres
 
 
 class Migration(migrations.Migration):

@@ -3,27 +3,9 @@ in a date range, and the tickets solved (or since closed) in one, each read from
 index instead of the account's tickets. Built CONCURRENTLY (``atomic = False``): at a
 million tickets writes go on while they build."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """CONCURRENTLY on PostgreSQL; a plain index on SQLite (``make run``), which has no
-    such option."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-        return super().database_backwards(app_label, schema_editor, from_state, to_state)
+from helpdesk.migration_ops import AddIndexConcurrentlyOnPostgres
 
 
 class Migration(migrations.Migration):

@@ -243,8 +243,12 @@ def comment_create(
     channel: str,
     uploads: Sequence[UploadedFile],
     upload_tokens: Sequence[str] = (),
+    sentiment: str | None = None,
 ) -> Comment:
-    """Store a comment with the body limit and the attachment rules applied."""
+    """Store a comment with the body limit and the attachment rules applied.
+
+    ``sentiment``: the one its caller scored already (ticket_open, which saves it on the
+    new ticket); None scores it here."""
     if html_body:
         html_body = clean_html(html_body)
         body = html_to_text(html_body)
@@ -261,7 +265,8 @@ def comment_create(
         html_body = ""  # the rich version would no longer match the cut text
     # Issue 28: the requester side's comments carry their sentiment, and the ticket
     # the latest one's (in memory too: the triggers of this change set read it).
-    sentiment = comment_sentiment(author=author, account=account, text=body)
+    if sentiment is None:
+        sentiment = comment_sentiment(author=author, account=account, text=body)
     comment = Comment.objects.create(
         account_id=ticket.account_id,
         ticket=ticket,

@@ -19,8 +19,14 @@ from accounts.identity_models import AuditEntry
 from accounts.models import Account, AgentGroup, User
 from tickets.conditions import clean_conditions
 from tickets.models import DEFAULT_VIEW_TITLES, View, ViewGroup
-from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, VIEW_COLUMNS, VIEW_SORTS, field_columns
 from tickets.services.common import NotAllowed, require_permission
+from tickets.view_selectors import (
+    DEFAULT_COLUMNS,
+    FIELD_COLUMN,
+    VIEW_COLUMNS,
+    VIEW_SORTS,
+    field_columns,
+)
 
 UNSOLVED = {"field": "status", "operator": "less_than", "value": "solved"}
 # A snoozed ticket leaves the working lists until it wakes up (issue 20).

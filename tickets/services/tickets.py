@@ -162,6 +162,7 @@ def ticket_open(
         channel=channel,
         uploads=uploads,
         upload_tokens=upload_tokens,
+        sentiment=ticket.sentiment,  # scored once, above
     )
     # Both events in one INSERT, in the order they happened (ids), at the ticket's own
     # time: they are its creation, and the version a page loads (updated_at) must not

@@ -20,9 +20,10 @@ from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
 from tickets.models import Channel, Ticket, TicketEvent
 from tickets.presence import tickets_being_viewed
-from tickets.selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.status_models import BUILT_IN_AGENT_LABELS
+from tickets.support_access import bodies_withheld
 from tickets.templatetags.pages import PAGE_PARAMS
+from tickets.view_selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.views.common import agent_views
 
 register = template.Library()
@@ -203,7 +204,7 @@ def row_texts() -> dict[str, str]:
 @register.simple_tag
 def row_columns(columns=None, hide_requester=False) -> list[str]:
     """``{% row_columns columns hide_requester as keys %}``: the keys of the cells a row
-    prints (a view's choice of tickets.selectors.VIEW_COLUMNS, else DEFAULT_COLUMNS)."""
+    prints (a view's choice of tickets.view_selectors.VIEW_COLUMNS, else DEFAULT_COLUMNS)."""
     keys = [getattr(c, "key", c) for c in columns] if columns else list(DEFAULT_COLUMNS)
     return [key for key in keys if key != "requester"] if hide_requester else keys
 
@@ -259,6 +260,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
     request = context.get("request")
     viewer = getattr(getattr(request, "user", None), "number", None)
     viewed = tickets_being_viewed(tickets, viewer_number=viewer)
+    # Support access: the sentiment cell of a ticket whose bodies the agent may not read.
+    reader = request.user if getattr(getattr(request, "user", None), "is_agent", False) else None
     rows = []
     for ticket in tickets:
         row = {
@@ -280,7 +283,7 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
             # changed since (tickets.services.conflicts).
             "stamp": ticket.updated_at.isoformat(),
         }
-        # The columns a view may add (tickets.selectors.VIEW_COLUMNS), read only when shown.
+        # The columns a view may add (tickets.view_selectors.VIEW_COLUMNS), read only when shown.
         if "type" in wanted:
             row["type"] = _labels("type").get(ticket.type, ticket.type)
         if "organization" in wanted:
@@ -292,7 +295,8 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
         if "escalation" in wanted:
             row["escalation"] = _labels("escalation").get(ticket.escalation, "")
         if "sentiment" in wanted:
-            row["sentiment"] = _labels("sentiment").get(ticket.sentiment, "")
+            withheld = bodies_withheld(ticket=ticket, viewer=reader)
+            row["sentiment"] = "" if withheld else _labels("sentiment").get(ticket.sentiment, "")
         if "time_worked" in wanted:
             row["time_worked"] = _hours_minutes(ticket.time_worked)
         if "activity" in wanted:

@@ -12,7 +12,7 @@ from accounts import compiled
 from accounts.access import require_admin, require_agent
 from accounts.models import User
 from tickets.models import View
-from tickets.selectors import views_for_agent
+from tickets.view_selectors import views_for_agent
 
 
 def agent_view(view):

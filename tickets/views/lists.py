@@ -19,16 +19,11 @@ from tickets.counts import TicketPaginator
 from tickets.forms import BulkUpdateForm
 from tickets.models import Ticket
 from tickets.search import tickets_search
-from tickets.selectors import (
-    tickets_visible_to,
-    view_columns,
-    view_sort,
-    view_ticket_list,
-    views_for_agent,
-)
+from tickets.selectors import tickets_visible_to
 from tickets.services import tickets_bulk_update
 from tickets.services.conflicts import TicketConflict, parse_stamp
 from tickets.status_selectors import custom_statuses_for_account
+from tickets.view_selectors import view_columns, view_sort, view_ticket_list, views_for_agent
 from tickets.views.common import agent_view, agent_views, safe_next
 from tickets.views.conflicts import conflict_summary
 

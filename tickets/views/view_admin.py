@@ -15,9 +15,9 @@ from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.access import view_for_agent, view_for_editing
 from tickets.conditions import BUSINESS, FIELDS, OPERATORS
 from tickets.models import View
-from tickets.selectors import views_personal, views_shared
 from tickets.services import saved_views as services
 from tickets.view_forms import ViewForm, initial_for
+from tickets.view_selectors import views_personal, views_shared
 from tickets.views.common import admin_view, agent_view
 
 
