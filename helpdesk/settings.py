@@ -44,6 +44,8 @@ SITE_PORT = env.str("SITE_PORT", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}"])
 
 INSTALLED_APPS = [
+    # First: its runserver serves helpdesk.asgi (pages and sockets) for `make run`.
+    "daphne",
     # django.contrib.admin, its site wholly on the platform's connection (accounts.rls).
     "accounts.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
@@ -154,6 +156,8 @@ TEMPLATES = [
 FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"
 
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+# Sockets (realtime/): daphne in production beside gunicorn; runserver in development.
+ASGI_APPLICATION = "helpdesk.asgi.application"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
