@@ -15,6 +15,4 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from realtime.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {"http": django_application, "websocket": websocket_application()}
-)
+application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application()})

@@ -89,7 +89,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self._send({"refused": topic})
             return
         try:
-            await self.channel_layer.group_add(group_name(self.account.pk, topic), self.channel_name)
+            await self.channel_layer.group_add(
+                group_name(self.account.pk, topic), self.channel_name
+            )
         except Exception:  # noqa: BLE001 - Redis away: the client polls and reconnects later
             logger.warning("Realtime subscription to %s failed", topic, exc_info=True)
             await self.close(code=CLOSE_UNAVAILABLE)

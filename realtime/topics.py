@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # Letters, digits and ``_.-:`` (a signed token fits: django.core.signing's output is
 # URL-safe base64 and colons), at most this long.
 MAX_TOPIC_LENGTH = 200
-TOPIC_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,%d}" % MAX_TOPIC_LENGTH)
+TOPIC_PATTERN = re.compile(rf"[A-Za-z0-9_.:-]{{1,{MAX_TOPIC_LENGTH}}}")
 
 
 @dataclass(frozen=True)

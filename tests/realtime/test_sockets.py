@@ -255,7 +255,9 @@ def test_ping_pong_bad_messages_and_the_limits(acme, acme_socket_cookie):
         assert await socket.receive_json_from(timeout=3) == {"error": "bad message"}
         assert await ask(socket, {"what": 1}) == {"error": "bad message"}
         for n in range(MAX_TOPICS):
-            assert await ask(socket, {"subscribe": f"rt-test:{n}"}) == {"subscribed": f"rt-test:{n}"}
+            assert await ask(socket, {"subscribe": f"rt-test:{n}"}) == {
+                "subscribed": f"rt-test:{n}"
+            }
         assert await ask(socket, {"subscribe": "rt-test:one-too-many"}) == {
             "refused": "rt-test:one-too-many"
         }
