@@ -71,6 +71,12 @@ def register(prefix: str, rule: TopicRule, *, anonymous: bool = False) -> None:
     _RULES[prefix] = _Registered(rule, anonymous)
 
 
+def registered() -> dict[str, bool]:
+    """Every registered prefix, and whether anonymous sockets may ask its rule (the
+    security tests list them: tests/security/test_realtime_topics.py)."""
+    return {prefix: entry.anonymous for prefix, entry in sorted(_RULES.items())}
+
+
 def valid_topic(topic: object) -> bool:
     return isinstance(topic, str) and TOPIC_PATTERN.fullmatch(topic) is not None
 
