@@ -12,7 +12,8 @@ from realtime.topics import Subscriber, register
 # sets to BENCH_REALTIME_REDIS_URL), under the bench's own prefix.
 if CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":  # noqa: F405
     raise RuntimeError("bench.realtime_settings needs REDIS_URL (the Redis channel layer)")
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "bench-realtime"  # noqa: F405
+_LAYER: dict = CHANNEL_LAYERS["default"]  # noqa: F405
+_LAYER["CONFIG"]["prefix"] = "bench-realtime"
 
 
 def _bench_chat(subscriber: Subscriber, rest: str) -> bool:
