@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -54,6 +54,31 @@ def subdomain_from_host(host: str) -> str | None:
     return None
 
 
+class HostAccount(NamedTuple):
+    """What a host names: no account at all (``known`` False: a 404, a socket closed),
+    the base domain (``known``, no account) or an account's subdomain."""
+
+    known: bool
+    account: Account | None
+
+
+def account_for_host(host: str) -> HostAccount:
+    """The account a request's (or a socket's) ``Host`` names; one rule for both."""
+    subdomain = subdomain_from_host(host)
+    if subdomain is None:
+        return HostAccount(False, None)
+    if subdomain == "":
+        return HostAccount(True, None)
+    account = account_for_subdomain(subdomain)
+    return HostAccount(account is not None, account)
+
+
+def user_may_stay(user: Any, account: Account | None) -> bool:
+    """Whether a session's user may act on ``account``'s host: anonymous, or a user of
+    that very account (never one of another account, nor an operator on a subdomain)."""
+    return not user.is_authenticated or user.account_id == getattr(account, "pk", None)
+
+
 class TenantMiddleware:
     """Sets ``request.account`` (None on the base domain) and the matching URLconf."""
 
@@ -61,18 +86,15 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        subdomain = subdomain_from_host(request.get_host())
-        if subdomain is None:
+        known, account = account_for_host(request.get_host())
+        if not known:
             return _not_found(request)
-        if subdomain == "":
+        if account is None:
             request.account = None  # type: ignore[attr-defined]  # the tenant's, set here
             # The base domain works for no account: tenant tables look empty there
             # (the operators' admin crosses accounts through ``all_accounts``).
             with account_context(None):
                 return self.get_response(request)
-        account = account_for_subdomain(subdomain)
-        if account is None:
-            return _not_found(request)
         request.account = account  # type: ignore[attr-defined]  # the tenant's, set here
         request.urlconf = settings.TENANT_URLCONF
         # The database sees only this account's rows for the rest of the request
@@ -99,7 +121,6 @@ class TenantUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and user.account_id != getattr(request.account, "pk", None):  # type: ignore[attr-defined]
+        if not user_may_stay(request.user, request.account):  # type: ignore[attr-defined]  # TenantMiddleware's
             logout(request)
         return self.get_response(request)

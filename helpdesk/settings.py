@@ -44,6 +44,8 @@ SITE_PORT = env.str("SITE_PORT", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}"])
 
 INSTALLED_APPS = [
+    # First: its runserver serves helpdesk.asgi (pages and sockets) for `make run`.
+    "daphne",
     # django.contrib.admin, its site wholly on the platform's connection (accounts.rls).
     "accounts.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
@@ -171,6 +173,8 @@ TEMPLATES = [
 FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"
 
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+# Sockets (realtime/): daphne in production beside gunicorn; runserver in development.
+ASGI_APPLICATION = "helpdesk.asgi.application"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -293,9 +297,21 @@ CACHES = {
 VIEW_COUNT_CACHE_SECONDS = env.int("VIEW_COUNT_CACHE_SECONDS", default=30)
 # Realtime pushes (realtime/publish.py): Redis when configured, so every ASGI process
 # hears every other's events; in memory otherwise (make run: one process).
+# socket_timeout: channels-redis waits for a process's messages with a 5 s BZPOPMIN,
+# and redis-py 8 reads with a 5 s timeout by default; the two raced, and the socket
+# whose receive lost died (1011; 4 of 400 in bench/realtime.py's first run). A read
+# past 10 s means Redis is gone. capacity: messages waiting for one process before
+# group sends skip it (a doorbell dropped; the page's poll still finds the row);
+# 100, the default, was reached at 200 messages/s on this loaded machine.
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+                "capacity": 1000,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )

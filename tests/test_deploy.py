@@ -231,3 +231,29 @@ def test_the_app_reaches_postgresql_through_pgbouncer_in_transaction_mode():
     entrypoint = (ROOT / "deploy/pgbouncer/entrypoint.sh").read_text()
     assert "sportello_app" in entrypoint and "sportello_platform" in entrypoint
     assert "POSTGRES_PASSWORD" not in entrypoint
+
+
+def test_docker_compose_serves_the_sockets_with_daphne_behind_the_proxys_ws_route():
+    # Issue 28: sockets on daphne (helpdesk.asgi) beside gunicorn, through PgBouncer and
+    # Redis like web; the proxy example sends /ws/ there with the Upgrade handshake.
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    realtime = services["realtime"]
+    command = realtime["command"]
+    assert command[0] == "daphne" and command[-1] == "helpdesk.asgi:application"
+    port = command[command.index("-p") + 1]
+    assert realtime["environment"]["HEALTHCHECK_PORT"] == port
+    assert "@pgbouncer:6432/sportello" in realtime["environment"]["DATABASE_URL"]
+    assert realtime["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert realtime["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "redis" in realtime["depends_on"]
+    nginx = (ROOT / "deploy/proxy/nginx.conf").read_text()
+    ws = nginx[nginx.index("location /ws/") :].split("}", 1)[0]
+    assert "proxy_pass http://sportello_realtime;" in ws
+    assert f"server 127.0.0.1:{port};" in nginx
+    assert "proxy_http_version 1.1;" in ws
+    assert "proxy_set_header Upgrade $http_upgrade;" in ws
+    assert "proxy_set_header Connection $connection_upgrade;" in ws
+    # The account is the host: the socket must see the browser's.
+    assert "proxy_set_header Host $host;" in ws

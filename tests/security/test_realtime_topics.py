@@ -1,0 +1,47 @@
+"""The sockets' topics, as the crawler treats pages: every topic prefix an app registers
+is listed here with who may hear it, and a socket without a session, or with another
+account's session, is refused every topic not registered for anonymous visitors,
+whatever is crafted after the prefix (realtime/topics.py, realtime/connection.py)."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from realtime import topics
+from tests.realtime.conftest import ask, cookie_of, open_socket
+
+# prefix -> who may subscribe: "signed-in" (users of the socket's account, per the rule)
+# or "anonymous" (the rule identifies a help-center visitor by session or signed token).
+# A new prefix goes here, with its rule's tests beside the app's.
+REALTIME_TOPICS: dict[str, str] = {}
+
+CRAFTED_RESTS = ["", "1", "0", "-1", "999999999", "a1.x", "../1", "1:2", "x" * 150]
+
+
+def test_every_registered_topic_is_listed_with_who_may_hear_it():
+    listed = {p: kind == "anonymous" for p, kind in REALTIME_TOPICS.items()}
+    assert topics.registered() == listed
+
+
+def _topics(prefix: str) -> list[str]:
+    return [prefix] + [f"{prefix}:{rest}" for rest in CRAFTED_RESTS]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sockets_without_a_session_of_this_account_hear_only_anonymous_topics(
+    acme, globex_agent, client_for
+):
+    signed_in_only = [p for p, anonymous in topics.registered().items() if not anonymous]
+    foreign = cookie_of(client_for(globex_agent))
+
+    async def scenario(cookie: str) -> None:
+        socket, connected = await open_socket("acme.localhost", cookie=cookie)
+        assert connected
+        for prefix in signed_in_only:
+            for topic in _topics(prefix):
+                assert await ask(socket, {"subscribe": topic}) == {"refused": topic}
+        await socket.disconnect()
+
+    async_to_sync(scenario)("")
+    async_to_sync(scenario)(foreign)
