@@ -6,3 +6,8 @@ class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Live chat")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from chat import topics
+
+        topics.register()

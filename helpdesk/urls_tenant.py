@@ -16,6 +16,7 @@ urlpatterns = [
     path("agent/settings/webhooks/", include("webhooks.urls")),
     path("agent/reports/", include("reports.urls")),
     path("agent/", include("tickets.urls")),
+    path("hc/chat/", include("chat.hc_urls")),
     path("hc/", include("knowledge.hc_urls")),
     path("hc/", include("portal.urls")),
     # Before the API's own: its last pattern answers every unknown path.
