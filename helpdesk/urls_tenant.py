@@ -14,6 +14,7 @@ urlpatterns = [
     path("agent/settings/sla/", include("servicelevels.sla_urls")),
     path("agent/settings/fields/", include("customfields.urls")),
     path("agent/settings/webhooks/", include("webhooks.urls")),
+    path("agent/settings/chat/", include("chat.settings_urls")),
     path("agent/reports/", include("reports.urls")),
     path("agent/", include("tickets.urls")),
     path("hc/chat/", include("chat.hc_urls")),
