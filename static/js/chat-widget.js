@@ -18,7 +18,8 @@
     const launcher = root.querySelector(".chat-launcher");
     const errorBox = root.querySelector(".chat-error");
     const list = root.querySelector(".chat-messages");
-    const marker = root.querySelector(".chat-marker");
+    const marker = document.createElement("span");
+    marker.className = "chat-marker muted small";
     const typingLine = root.querySelector(".chat-typing");
     const stateLine = root.querySelector(".chat-state");
     const compose = root.querySelector(".chat-compose");
@@ -135,7 +136,7 @@
           open(true);
         }
         showMarkers(answer.markers);
-        typingLine.textContent = answer.typing ? d.textTyping.replace("%(name)s", answer.typing) : "";
+        typingLine.textContent = answer.typing ? d.textTyping.replace("{name}", answer.typing) : "";
         setState(answer.state);
         if (fresh) markRead();
         later(poll, interval());
@@ -157,7 +158,10 @@
       list.append(item);
       list.scrollTop = list.scrollHeight;
       after = Math.max(after, m.seq);
-      if (m.kind === "visitor") lastMine = m.seq;
+      if (m.kind === "visitor") {
+        lastMine = m.seq;
+        item.append(marker); // "Delivered" / "Read" under the visitor's last message
+      }
     }
     function showMarkers(markers) {
       if (!lastMine) return (marker.textContent = "");
