@@ -59,8 +59,9 @@ def status(request):
     enabled = settings.enabled and not agent
     chats = (
         list(
-            selectors.visitor_chats(account=account, user=user, session=request.session)
-            .values_list("number", flat=True)[:5]
+            selectors.visitor_chats(
+                account=account, user=user, session=request.session
+            ).values_list("number", flat=True)[:5]
         )
         if enabled
         else []
@@ -96,14 +97,11 @@ def start(request):
 
 @require_GET
 def poll(request, number: int):
-    """Messages after ``?after=<seq>``, the agents' markers, who is typing, the state;
-    what it returns counts as delivered to the visitor."""
+    """Messages after ``?after=<seq>``, the agents' markers, who is typing, the state.
+    A GET writes nothing: the page says what it received and showed by POSTing ``read``."""
     chat = _chat(request, number)
     _beat(request)
-    answer = selectors.poll(chat=chat, after=_int(request.GET.get("after")))
-    if answer["messages"]:
-        services.visitor_seen_upto(chat=chat, seq=answer["messages"][-1]["seq"], read=False)
-    return JsonResponse(answer)
+    return JsonResponse(selectors.poll(chat=chat, after=_int(request.GET.get("after"))))
 
 
 @require_POST
@@ -125,10 +123,13 @@ def typing(request, number: int):
 
 @require_POST
 def read(request, number: int):
+    """The page received (``shown=0``: delivered) or showed (read) messages up to ``seq``."""
     chat = services.visitor_seen_upto(
-        chat=_chat(request, number), seq=_int(request.POST.get("seq")), read=True
+        chat=_chat(request, number),
+        seq=_int(request.POST.get("seq")),
+        read=request.POST.get("shown", "1") != "0",
     )
-    return JsonResponse({"read": chat.visitor_read_seq})
+    return JsonResponse({"delivered": chat.visitor_delivered_seq, "read": chat.visitor_read_seq})
 
 
 @require_POST

@@ -40,11 +40,10 @@ MAX_SUBJECT = 150
 
 
 def chat_settings(account: Account) -> ChatSettings:
-    """The account's chat settings (made, disabled, on first read)."""
+    """The account's chat settings; unsaved defaults (chat off) until an admin saves
+    them, so reading them (every help-center page asks) never writes."""
     found = ChatSettings.objects.for_account(account).select_related("schedule").first()
-    if found is None:
-        found, _created = ChatSettings.objects.get_or_create(account=account)
-    return found
+    return found if found is not None else ChatSettings(account=account)
 
 
 def within_hours(account: Account, settings: ChatSettings, at=None) -> bool:

@@ -138,7 +138,7 @@
         showMarkers(answer.markers);
         typingLine.textContent = answer.typing ? d.textTyping.replace("{name}", answer.typing) : "";
         setState(answer.state);
-        if (fresh) markRead();
+        if (fresh) markSeen();
         later(poll, interval());
       }, () => later(poll, interval()));
     }
@@ -174,9 +174,15 @@
       endButton.hidden = ended;
       newButton.hidden = !ended;
     }
+    // Delivered once the page has the messages; read once the visitor can see them.
+    function markSeen() {
+      if (chat === null || !after) return;
+      const shown = !(dialog.hidden || document.hidden);
+      send(chatUrl(chat, "read"), { seq: after, shown: shown ? "1" : "0" });
+    }
     function markRead() {
       if (chat === null || dialog.hidden || document.hidden || !after) return;
-      send(chatUrl(chat, "read"), { seq: after });
+      send(chatUrl(chat, "read"), { seq: after, shown: "1" });
     }
 
     // --- the visitor's acts ---------------------------------------------------------

@@ -18,11 +18,20 @@ def test_an_admin_turns_chat_on_for_chosen_groups(acme, acme_admin, client_for):
     assert b"Live chat" in client.get(URL).content
     reply = client.post(
         URL,
-        {"enabled": "on", "anonymous_allowed": "on", "max_chats_per_agent": "4", "groups": [desk.number]},
+        {
+            "enabled": "on",
+            "anonymous_allowed": "on",
+            "max_chats_per_agent": "4",
+            "groups": [desk.number],
+        },
     )
     assert reply.status_code == 302
     settings = ChatSettings.objects.for_account(acme).get()
-    assert (settings.enabled, settings.anonymous_allowed, settings.max_chats_per_agent) == (True, True, 4)
+    assert (settings.enabled, settings.anonymous_allowed, settings.max_chats_per_agent) == (
+        True,
+        True,
+        4,
+    )
     assert list(ChatGroup.objects.for_account(acme).values_list("group_id", flat=True)) == [desk.pk]
 
 

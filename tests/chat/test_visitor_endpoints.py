@@ -54,9 +54,7 @@ def test_a_signed_in_end_user_starts_writes_polls_and_ends(
     assert presence.visitor_online(acme.pk, acme_user.pk)
 
 
-def test_an_anonymous_visitor_chats_by_their_session_only(
-    anonymous_chat_desk, acme, client_for
-):
+def test_an_anonymous_visitor_chats_by_their_session_only(anonymous_chat_desk, acme, client_for):
     client = client_for(account=acme)
     reply = start(client, name="Vera Visitor", email="vera@visitor.example")
     number = reply.json()["chat"]
@@ -158,8 +156,12 @@ def test_markers_delivered_and_read_travel_both_ways(
     message_post(chat=chat, author=acme_agent, body="Hi", kind="agent")
     client.get(f"{BASE}{number}/?after=1")
     chat.refresh_from_db()
-    assert (chat.visitor_delivered_seq, chat.visitor_read_seq) == (2, 1)
-    assert client.post(f"{BASE}{number}/read/", {"seq": "99"}).json() == {"read": 2}
+    assert (chat.visitor_delivered_seq, chat.visitor_read_seq) == (1, 1)  # a GET writes nothing
+    delivered = client.post(f"{BASE}{number}/read/", {"seq": "2", "shown": "0"}).json()
+    assert delivered == {"delivered": 2, "read": 1}
+    # Never past the last message, never backwards.
+    assert client.post(f"{BASE}{number}/read/", {"seq": "99"}).json() == {"delivered": 2, "read": 2}
+    assert client.post(f"{BASE}{number}/read/", {"seq": "1"}).json() == {"delivered": 2, "read": 2}
     Chat.objects.for_account(acme).filter(pk=chat.pk).update(
         agent_delivered_seq=2, agent_read_seq=2
     )
@@ -178,7 +180,9 @@ def test_typing_shows_to_the_other_side(chat_desk, acme, acme_user, client_for):
     assert client.get(f"{BASE}{number}/").json()["typing"] == "Alan Agent"
 
 
-def test_the_poll_never_returns_a_ticket_comment(chat_desk, acme, acme_user, acme_agent, client_for):
+def test_the_poll_never_returns_a_ticket_comment(
+    chat_desk, acme, acme_user, acme_agent, client_for
+):
     client = client_for(acme_user)
     number = start(client).json()["chat"]
     chat = Chat.objects.for_account(acme).get(number=number)
