@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     # Events pushed to open pages over WebSockets (issue 28's live chat): Django Channels.
     "channels",
     "realtime",
+    # Live chat in the help center (issue 28): queued to chat-enabled groups, every chat a ticket.
+    "chat",
 ]
 # The bench's commands (seed_load) where the bench runs: development and bench/settings.py,
 # never production, where seed_load would make administrators with a published password.

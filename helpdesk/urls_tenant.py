@@ -14,8 +14,10 @@ urlpatterns = [
     path("agent/settings/sla/", include("servicelevels.sla_urls")),
     path("agent/settings/fields/", include("customfields.urls")),
     path("agent/settings/webhooks/", include("webhooks.urls")),
+    path("agent/settings/chat/", include("chat.settings_urls")),
     path("agent/reports/", include("reports.urls")),
     path("agent/", include("tickets.urls")),
+    path("hc/chat/", include("chat.hc_urls")),
     path("hc/", include("knowledge.hc_urls")),
     path("hc/", include("portal.urls")),
     # Before the API's own: its last pattern answers every unknown path.

@@ -55,6 +55,8 @@ class Channel(models.TextChoices):
     # A video or in-person meeting (seed 000): carries a scheduled call (calls app).
     MEETING = "meeting", _("Meeting")
     API = "api", _("API")
+    # A live chat from the help center (issue 28): its transcript is the first comment.
+    CHAT = "chat", _("Chat")
     SYSTEM = "system", _("System")
 
 

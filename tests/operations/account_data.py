@@ -46,6 +46,7 @@ from tests.factories import (
     OrganizationFactory,
     make_ticket,
 )
+from tests.operations.account_chat import fill_chat
 from tests.tickets.conftest import upload
 from ticketlinks.services import ticket_link_add
 from tickets.services import comment_add, ticket_delete
@@ -206,6 +207,7 @@ def fill_account(account) -> None:
         sent="Make it shorter: A long reply.",
         result="Short reply.",
     )
+    fill_chat(account, agent=agent, group=group, user=user, ticket=ticket)
     # Seed 002: time required on every update (last: the updates above log none).
     time_settings_update(account=account, actor=admin, require_on_update=True)
     # Sent, as they are once the worker is done (the tests' transaction holds them back).

@@ -50,6 +50,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
+from tests.security.crawler_chat import build_chats
 from tests.security.crawler_knowledge import build_capture, build_knowledge
 from ticketlinks.services import ticket_link_add
 from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
@@ -543,4 +544,13 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         acme, globex, admin=admin, internal_marker=INTERNAL_NOTE, globex_marker=GLOBEX_SECRET
     )
     ids |= build_capture(ids, admin=admin)
+    ids |= build_chats(
+        acme,
+        globex,
+        end_user=end_user,
+        other_user=other_user,
+        globex_user=globex_user,
+        other_marker=OTHER_USER_SUBJECT,
+        globex_marker=GLOBEX_SECRET,
+    )
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

@@ -4,6 +4,7 @@ patterns are in crawler_table_api.py."""
 
 from __future__ import annotations
 
+from tests.security.crawler_chat import CHAT_PROBES
 from tests.security.crawler_probes import (
     ACME_TICKETS,
     ACME_USERS,
@@ -590,5 +591,24 @@ WEB_TABLE: dict[str, Entry] = {
     ),
 }
 
-TABLE: dict[str, Entry] = WEB_TABLE | API_TABLE
+# Live chat (issue 28): the help center's widget endpoints and the admins' settings.
+CHAT_VISITOR = {"end_user": {"mine"}}
+# Starting a chat or leaving a message while the account offers no chat (the crawler's
+# acme): refused with a message, 400, and nothing written.
+TOLD_NOT_OFFERED = {role: {400} for role in everyone()}
+
+CHAT_WEB_TABLE: dict[str, Entry] = {
+    "hc/chat/status/": Entry(allow=everyone()),
+    "hc/chat/start/": Entry(also_refuse=TOLD_NOT_OFFERED),
+    "hc/chat/message/": Entry(also_refuse=TOLD_NOT_OFFERED),
+    "hc/chat/<int:number>/": Entry(CHAT_PROBES, CHAT_VISITOR),
+    "hc/chat/<int:number>/post/": Entry(CHAT_PROBES, CHAT_VISITOR),
+    "hc/chat/<int:number>/typing/": Entry(CHAT_PROBES, CHAT_VISITOR),
+    "hc/chat/<int:number>/read/": Entry(CHAT_PROBES, CHAT_VISITOR),
+    "hc/chat/<int:number>/end/": Entry(CHAT_PROBES, CHAT_VISITOR),
+    "agent/settings/chat/": Entry(allow=admins(), also_refuse={"agent": {403}}),
+}
+
+
+TABLE: dict[str, Entry] = WEB_TABLE | CHAT_WEB_TABLE | API_TABLE
 _with_issue_21_roles(TABLE)

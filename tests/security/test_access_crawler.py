@@ -158,6 +158,12 @@ FINGERPRINT_TABLES = (
     "reports_reportagentday",
     "reports_reportgroupday",
     "reports_reportticket",
+    "chat_chatsettings",
+    "chat_chatgroup",
+    "chat_agentchatstatus",
+    "chat_chat",
+    "chat_chatparticipant",
+    "chat_chatmessage",
 )
 
 

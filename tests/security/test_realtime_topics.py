@@ -14,7 +14,12 @@ from tests.realtime.conftest import ask, cookie_of, open_socket
 # prefix -> who may subscribe: "signed-in" (users of the socket's account, per the rule)
 # or "anonymous" (the rule identifies a help-center visitor by session or signed token).
 # A new prefix goes here, with its rule's tests beside the app's.
-REALTIME_TOPICS: dict[str, str] = {}
+REALTIME_TOPICS: dict[str, str] = {
+    # Live chat (chat.topics): a chat's visitor, signed in or by the session that started
+    # it, and the agents who may see it; the waiting queue for chat agents.
+    "chat": "anonymous",
+    "chat-queue": "signed-in",
+}
 
 CRAFTED_RESTS = ["", "1", "0", "-1", "999999999", "a1.x", "../1", "1:2", "x" * 150]
 

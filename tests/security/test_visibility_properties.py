@@ -43,6 +43,7 @@ from notifications.models import Trigger
 from tests.api.conftest import basic_header, token_for
 from tests.conftest import TenantClient
 from tests.factories import AdminFactory, AgentFactory, EndUserFactory
+from tests.security.visibility_chat import ChatRules
 from tests.security.visibility_knowledge import KnowledgeRules
 from ticketlinks.merge import ticket_merge
 from ticketlinks.services import ticket_split
@@ -70,7 +71,7 @@ def marker(kind: str) -> str:
     return f"{WORD}{kind}{next(_serial)}zz"
 
 
-class VisibilityMachine(KnowledgeRules, RuleBasedStateMachine):
+class VisibilityMachine(ChatRules, KnowledgeRules, RuleBasedStateMachine):
     account = None  # set by the test before running
 
     def __init__(self):

@@ -1,0 +1,61 @@
+"""Who may see a chat. One place for the rule: the pages, the polling endpoints and
+the realtime topics (``chat:<number>``, ``chat-queue``) all ask here.
+
+- The visitor: a signed-in end user follows their own chats; an anonymous visitor only
+  the chats their session started (``SESSION_KEY``), never the account's other rows of
+  the person their email names.
+- Agents: admins every chat; an agent the chats they are or were on, and the waiting
+  chats of their chat-enabled groups (a chat queued with no group: of any such group).
+- Nobody of another account, whatever number they guess (the callers look chats up
+  inside the request's account only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import GroupMembership, User
+from chat.models import Chat, ChatGroup, ChatParticipant
+
+SESSION_KEY = "chat_ids"  # an anonymous visitor's chats: ids, kept server-side
+
+
+def chat_group_ids(account: Any) -> list[int]:
+    return list(ChatGroup.objects.for_account(account).values_list("group_id", flat=True))
+
+
+def is_chat_agent(agent: User) -> bool:
+    """An admin, or a member of one of the account's chat-enabled groups."""
+    if not agent.is_agent or not agent.is_active:
+        return False
+    if agent.is_admin:
+        return True
+    return (
+        GroupMembership.objects.for_account(agent.account)
+        .filter(user=agent, group_id__in=chat_group_ids(agent.account))
+        .exists()
+    )
+
+
+def visitor_may_follow(user: Any, session: Any, chat: Chat) -> bool:
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    if signed_in and user.pk == chat.visitor_id and chat.visitor_signed_in and user.is_end_user:
+        return True
+    ids = session.get(SESSION_KEY, []) if session is not None else []
+    return not chat.visitor_signed_in and chat.pk in ids
+
+
+def agent_may_see(agent: User, chat: Chat) -> bool:
+    if not agent.is_agent or not agent.is_active or agent.account_id != chat.account_id:
+        return False
+    if agent.is_admin:
+        return True
+    if ChatParticipant.objects.for_account(chat.account).filter(chat=chat, agent=agent).exists():
+        return True
+    if chat.state != Chat.State.QUEUED:
+        return False
+    groups = [chat.group_id] if chat.group_id else chat_group_ids(chat.account)
+    return (
+        GroupMembership.objects.for_account(chat.account)
+        .filter(user=agent, group_id__in=groups)
+        .exists()
+    )

@@ -1,0 +1,154 @@
+"""The help center's chat widget endpoints (JSON): status, start, poll, post, typing,
+read, end, and the offline "leave a message". Signed-in end users and, when the account
+allows it, anonymous visitors (their chats remembered in their session). A chat that is
+not the visitor's answers 404, whatever the reason (chat.selectors.chat_for_visitor).
+POSTs carry Django's CSRF token like every help-center form. Every call of a signed-in
+visitor is a presence beat (the agent's ticket page offers "Start chat" to the online)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from chat import presence, selectors
+from chat.models import Chat
+from chat.services import visitor as services
+
+
+def _user(request):
+    user = request.user
+    return user if user.is_authenticated else None
+
+
+def _beat(request) -> None:
+    user = _user(request)
+    if user is not None and user.is_end_user:
+        presence.visitor_seen(request.account.pk, user.pk)
+
+
+def _refused(error: ValidationError) -> JsonResponse:
+    fields = error.message_dict if hasattr(error, "error_dict") else {}
+    return JsonResponse({"errors": fields, "message": " ".join(error.messages)}, status=400)
+
+
+def _chat(request, number: int) -> Chat:
+    try:
+        return selectors.chat_for_visitor(
+            account=request.account, user=_user(request), session=request.session, number=number
+        )
+    except Chat.DoesNotExist:
+        raise Http404 from None
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+@require_GET
+def status(request):
+    """Whether chat is offered and open now, and the visitor's running chats."""
+    _beat(request)
+    account = request.account
+    settings = services.chat_settings(account)
+    user = _user(request)
+    agent = user is not None and not user.is_end_user
+    enabled = settings.enabled and not agent
+    chats = (
+        list(
+            selectors.visitor_chats(
+                account=account, user=user, session=request.session
+            ).values_list("number", flat=True)[:5]
+        )
+        if enabled
+        else []
+    )
+    return JsonResponse(
+        {
+            "enabled": enabled,
+            "open": enabled and services.chat_is_open(account, settings),
+            "signed_in": user is not None,
+            "may_chat": enabled and (user is not None or settings.anonymous_allowed),
+            "chats": chats,
+        }
+    )
+
+
+@require_POST
+def start(request):
+    try:
+        chat = services.chat_start(
+            account=request.account,
+            user=_user(request),
+            session=request.session,
+            name=request.POST.get("name", ""),
+            email=request.POST.get("email", ""),
+            first_message=request.POST.get("body", ""),
+            page_url=request.POST.get("page_url", ""),
+        )
+    except ValidationError as error:
+        return _refused(error)
+    _beat(request)
+    return JsonResponse({"chat": chat.number, "state": chat.state})
+
+
+@require_GET
+def poll(request, number: int):
+    """Messages after ``?after=<seq>``, the agents' markers, who is typing, the state.
+    A GET writes nothing: the page says what it received and showed by POSTing ``read``."""
+    chat = _chat(request, number)
+    _beat(request)
+    return JsonResponse(selectors.poll(chat=chat, after=_int(request.GET.get("after"))))
+
+
+@require_POST
+def post(request, number: int):
+    chat = _chat(request, number)
+    try:
+        message = services.visitor_post(chat=chat, body=request.POST.get("body", ""))
+    except ValidationError as error:
+        return _refused(error)
+    _beat(request)
+    return JsonResponse({"seq": message.seq})
+
+
+@require_POST
+def typing(request, number: int):
+    services.visitor_typing(chat=_chat(request, number))
+    return JsonResponse({"ok": True})
+
+
+@require_POST
+def read(request, number: int):
+    """The page received (``shown=0``: delivered) or showed (read) messages up to ``seq``."""
+    chat = services.visitor_seen_upto(
+        chat=_chat(request, number),
+        seq=_int(request.POST.get("seq")),
+        read=request.POST.get("shown", "1") != "0",
+    )
+    return JsonResponse({"delivered": chat.visitor_delivered_seq, "read": chat.visitor_read_seq})
+
+
+@require_POST
+def end(request, number: int):
+    chat = services.visitor_end(chat=_chat(request, number))
+    return JsonResponse({"chat": chat.number, "state": chat.state})
+
+
+@require_POST
+def leave_message(request):
+    try:
+        services.leave_message(
+            account=request.account,
+            user=_user(request),
+            name=request.POST.get("name", ""),
+            email=request.POST.get("email", ""),
+            subject=request.POST.get("subject", ""),
+            body=request.POST.get("body", ""),
+        )
+    except ValidationError as error:
+        return _refused(error)
+    return JsonResponse({"ok": True})

@@ -1,0 +1,41 @@
+"""The realtime topics' rules (chat.topics, registered in realtime.topics): a chat's topic
+for its visitor (signed in, or by the session that started it) and for agents who may
+see it; the queue for chat agents; nobody of another account."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from chat.access import SESSION_KEY
+from chat.models import Chat
+from realtime.topics import may_subscribe
+from tests.factories import EndUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_chats_topic_is_its_visitors_and_its_agents(
+    chat_desk, acme, acme_user, acme_agent, acme_admin, globex, globex_agent
+):
+    chat = Chat.objects.create(account=acme, visitor=acme_user, group=chat_desk)
+    topic = f"chat:{chat.number}"
+    assert may_subscribe(acme_user, acme, topic)
+    assert may_subscribe(acme_agent, acme, topic)  # queued to their group
+    assert may_subscribe(acme_admin, acme, topic)
+    assert not may_subscribe(EndUserFactory(account=acme), acme, topic)
+    assert not may_subscribe(globex_agent, globex, topic)  # globex has no such chat
+    assert not may_subscribe(globex_agent, acme, topic)
+    assert not may_subscribe(acme_user, acme, "chat:nonsense")
+
+
+def test_an_anonymous_visitor_hears_the_chat_their_session_started(chat_desk, acme, acme_user):
+    chat = Chat.objects.create(account=acme, visitor=acme_user, visitor_signed_in=False)
+    topic = f"chat:{chat.number}"
+    assert may_subscribe(AnonymousUser(), acme, topic, session={SESSION_KEY: [chat.pk]})
+    assert not may_subscribe(AnonymousUser(), acme, topic, session={})
+    assert not may_subscribe(AnonymousUser(), acme, "chat-queue", session={SESSION_KEY: [chat.pk]})
+
+
+def test_the_queue_is_the_chat_agents(chat_desk, acme, acme_user, acme_agent, globex_agent):
+    assert may_subscribe(acme_agent, acme, "chat-queue")
+    assert not may_subscribe(acme_user, acme, "chat-queue")
+    assert not may_subscribe(globex_agent, acme, "chat-queue")
