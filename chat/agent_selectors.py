@@ -1,0 +1,176 @@
+"""What the agents' chat workspace reads: the queue, the agent's own chats, a chat's
+messages after a seq (with the markers and whether the visitor is typing), and the
+colleagues a chat may go to. Each read is served by an index of chat.models: the open
+chats by ``chat_acct_open`` (account, started_at WHERE state <> 'ended'), an agent's
+running chats by ``chatparticipant_current``, the available agents by
+``agentchatstatus_available``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import GroupMembership, User
+from chat import access, presence
+from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
+
+QUEUE_SHOWN = 50
+MESSAGES_SHOWN = 200
+
+
+def chat_for_agent(*, agent: User, number: int) -> Chat:
+    """A chat of the agent's account that access.agent_may_see allows; 404 alike for
+    another account's chat, a missing number and one the agent may not see."""
+    if not agent.is_agent:
+        raise Http404
+    chat = get_object_or_404(
+        Chat.objects.for_account(agent.account).select_related("visitor", "ticket", "group"),
+        number=number,
+    )
+    if not access.agent_may_see(agent, chat):
+        raise Http404
+    return chat
+
+
+def _queue_qs(agent: User) -> QuerySet[Chat]:
+    """Waiting chats the agent may take: every one for an admin; for an agent those of
+    their chat-enabled groups (and the ones queued with no group, if they are in one)."""
+    qs = Chat.objects.for_account(agent.account).filter(state=Chat.State.QUEUED)
+    if agent.is_admin:
+        return qs
+    groups = list(
+        GroupMembership.objects.for_account(agent.account)
+        .filter(user=agent, group_id__in=access.chat_group_ids(agent.account))
+        .values_list("group_id", flat=True)
+    )
+    if not groups:
+        return qs.none()
+    return qs.filter(Q(group_id__in=groups) | Q(group__isnull=True))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    chat: Chat
+    waited: timedelta
+
+
+def queue_for_agent(*, agent: User, now: datetime | None = None) -> list[Waiting]:
+    """The waiting chats, oldest first, with how long each has waited."""
+    now = now or timezone.now()
+    rows = (
+        _queue_qs(agent)
+        .exclude(state=Chat.State.ENDED)  # the index's predicate, spelled for the planner
+        .select_related("visitor")
+        .order_by("started_at")[:QUEUE_SHOWN]
+    )
+    return [Waiting(chat=row, waited=now - row.started_at) for row in rows]
+
+
+def queue_count(*, agent: User) -> int:
+    return _queue_qs(agent).exclude(state=Chat.State.ENDED).count()
+
+
+def chats_of_agent(*, agent: User) -> list[Chat]:
+    """The chats the agent is on now (as owner or guest), oldest first."""
+    return list(
+        Chat.objects.for_account(agent.account)
+        .filter(
+            participants__agent=agent,
+            participants__left_at__isnull=True,
+        )
+        .exclude(state=Chat.State.ENDED)
+        .select_related("visitor", "ticket")
+        .order_by("started_at")
+    )
+
+
+def role_on(*, agent: User, chat: Chat) -> str:
+    """"owner", "guest", or "" when the agent is not on the chat now."""
+    row = (
+        ChatParticipant.objects.for_account(chat.account)
+        .filter(chat=chat, agent=agent, left_at__isnull=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return row or ""
+
+
+@dataclass(frozen=True)
+class ChatUpdate:
+    chat: Chat
+    messages: list[ChatMessage]
+    visitor_typing: str
+    others_typing: str
+
+
+def chat_update(*, agent: User, chat: Chat, after: int = 0) -> ChatUpdate:
+    """Messages after ``after`` (the last MESSAGES_SHOWN of them), the chat's markers
+    (fresh from its row) and who of the visitor's side is typing."""
+    qs = (
+        ChatMessage.objects.for_account(chat.account)
+        .filter(chat=chat, seq__gt=max(after, 0))
+        .select_related("author")
+        .order_by("-seq")[:MESSAGES_SHOWN]
+    )
+    messages = sorted(qs, key=lambda m: m.seq)
+    agent_typing = presence.typing_of(chat.account_id, chat.pk, "agent")
+    return ChatUpdate(
+        chat=chat,
+        messages=messages,
+        visitor_typing=presence.typing_of(chat.account_id, chat.pk, "visitor"),
+        others_typing="" if agent_typing == agent.name else agent_typing,
+    )
+
+
+def agents_for_handover(*, chat: Chat, exclude: User) -> list[User]:
+    """Chat agents who are available and under the limit, other than ``exclude`` and
+    those already on the chat: whom the chat may be transferred to or shared with."""
+    account = chat.account
+    limit = (
+        ChatSettings.objects.for_account(account)
+        .values_list("max_chats_per_agent", flat=True)
+        .first()
+    )
+    if limit is None:
+        limit = ChatSettings._meta.get_field("max_chats_per_agent").get_default()
+    available = list(
+        AgentChatStatus.objects.for_account(account)
+        .filter(available=True)
+        .values_list("agent_id", flat=True)
+    )
+    running = dict(
+        ChatParticipant.objects.for_account(account)
+        .filter(agent_id__in=available, left_at__isnull=True)
+        .exclude(chat__state=Chat.State.ENDED)
+        .values("agent_id")
+        .annotate(n=Count("id"))
+        .values_list("agent_id", "n")
+    )
+    on_chat = set(
+        ChatParticipant.objects.for_account(account)
+        .filter(chat=chat, left_at__isnull=True)
+        .values_list("agent_id", flat=True)
+    )
+    members = set(
+        GroupMembership.objects.for_account(account)
+        .filter(group_id__in=access.chat_group_ids(account), user_id__in=available)
+        .values_list("user_id", flat=True)
+    )
+    candidates = (
+        User.objects.for_account(account)
+        .filter(pk__in=available, is_active=True, role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .order_by("name")
+    )
+    return [
+        user
+        for user in candidates
+        if user.pk != exclude.pk
+        and user.pk not in on_chat
+        and running.get(user.pk, 0) < limit
+        and (user.is_admin or user.pk in members)
+    ]
