@@ -7,6 +7,7 @@ running chats by ``chatparticipant_current``, the available agents by
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +36,21 @@ def chat_for_agent(*, agent: User, number: int) -> Chat:
     if not access.agent_may_see(agent, chat):
         raise Http404
     return chat
+
+
+def chat_for_accept(*, agent: User, number: int) -> Chat:
+    """chat_for_agent's rule, and also a chat the agent could have taken while it
+    waited (one of their groups') that someone else has accepted since: the agent
+    pressed Accept a moment too late and is told so (chat_accept), not shown a 404."""
+    try:
+        return chat_for_agent(agent=agent, number=number)
+    except Http404:
+        chat = get_object_or_404(Chat.objects.for_account(agent.account), number=number)
+        probe = copy.copy(chat)
+        probe.state = Chat.State.QUEUED
+        if chat.state == Chat.State.QUEUED or not access.agent_may_see(agent, probe):
+            raise
+        return chat
 
 
 def _queue_qs(agent: User) -> QuerySet[Chat]:
