@@ -53,8 +53,9 @@ def chat_for_accept(*, agent: User, number: int) -> Chat:
         return chat
 
 
-def _queue_qs(agent: User) -> QuerySet[Chat]:
-    """Waiting chats the agent may take: every one for an admin; for an agent those of
+def waiting_chats(agent: User) -> QuerySet[Chat]:
+    """The queue's rows, unordered (tests/bench/test_chat_plans.py explains it).
+    Waiting chats the agent may take: every one for an admin; for an agent those of
     their chat-enabled groups (and the ones queued with no group, if they are in one)."""
     qs = Chat.objects.for_account(agent.account).filter(state=Chat.State.QUEUED)
     if agent.is_admin:
@@ -79,7 +80,7 @@ def queue_for_agent(*, agent: User, now: datetime | None = None) -> list[Waiting
     """The waiting chats, oldest first, with how long each has waited."""
     now = now or timezone.now()
     rows = (
-        _queue_qs(agent)
+        waiting_chats(agent)
         .exclude(state=Chat.State.ENDED)  # the index's predicate, spelled for the planner
         .select_related("visitor")
         .order_by("started_at")[:QUEUE_SHOWN]
@@ -88,7 +89,7 @@ def queue_for_agent(*, agent: User, now: datetime | None = None) -> list[Waiting
 
 
 def queue_count(*, agent: User) -> int:
-    return _queue_qs(agent).exclude(state=Chat.State.ENDED).count()
+    return waiting_chats(agent).exclude(state=Chat.State.ENDED).count()
 
 
 def chats_of_agent(*, agent: User) -> list[Chat]:
@@ -106,7 +107,7 @@ def chats_of_agent(*, agent: User) -> list[Chat]:
 
 
 def role_on(*, agent: User, chat: Chat) -> str:
-    """"owner", "guest", or "" when the agent is not on the chat now."""
+    """ "owner", "guest", or "" when the agent is not on the chat now."""
     row = (
         ChatParticipant.objects.for_account(chat.account)
         .filter(chat=chat, agent=agent, left_at__isnull=True)
@@ -143,10 +144,73 @@ def chat_update(*, agent: User, chat: Chat, after: int = 0) -> ChatUpdate:
     )
 
 
+@dataclass(frozen=True)
+class Pane:
+    chat: Chat
+    update: ChatUpdate
+    role: str
+    handover: list[User]
+
+
+def workspace_panes(*, agent: User) -> list[Pane]:
+    """The agent's chats, each with its last messages, the agent's role on it and the
+    colleagues it may go to: a fixed number of queries whatever the number of chats
+    (the messages of every chat in one, the participants of every chat in one)."""
+    chats = chats_of_agent(agent=agent)
+    if not chats:
+        return []
+    account = agent.account
+    window = Q()
+    for chat in chats:
+        window |= Q(chat=chat, seq__gt=chat.last_seq - MESSAGES_SHOWN)
+    by_chat: dict[int, list[ChatMessage]] = {chat.pk: [] for chat in chats}
+    for message in (
+        ChatMessage.objects.for_account(account)
+        .filter(window)
+        .select_related("author")
+        .order_by("chat_id", "seq")
+    ):
+        by_chat[message.chat_id].append(message)
+    on: dict[int, dict[int, str]] = {chat.pk: {} for chat in chats}
+    for chat_id, agent_id, role in (
+        ChatParticipant.objects.for_account(account)
+        .filter(chat__in=chats, left_at__isnull=True)
+        .values_list("chat_id", "agent_id", "role")
+    ):
+        on[chat_id][agent_id] = role
+    colleagues = handover_candidates(account=account, exclude=agent)
+    panes = []
+    for chat in chats:
+        typing = presence.typing_of(chat.account_id, chat.pk, "agent")
+        update = ChatUpdate(
+            chat=chat,
+            messages=by_chat[chat.pk],
+            visitor_typing=presence.typing_of(chat.account_id, chat.pk, "visitor"),
+            others_typing="" if typing == agent.name else typing,
+        )
+        handover = [user for user in colleagues if user.pk not in on[chat.pk]]
+        panes.append(Pane(chat, update, on[chat.pk].get(agent.pk, ""), handover))
+    return panes
+
+
 def agents_for_handover(*, chat: Chat, exclude: User) -> list[User]:
     """Chat agents who are available and under the limit, other than ``exclude`` and
     those already on the chat: whom the chat may be transferred to or shared with."""
-    account = chat.account
+    on_chat = set(
+        ChatParticipant.objects.for_account(chat.account)
+        .filter(chat=chat, left_at__isnull=True)
+        .values_list("agent_id", flat=True)
+    )
+    return [
+        user
+        for user in handover_candidates(account=chat.account, exclude=exclude)
+        if user.pk not in on_chat
+    ]
+
+
+def handover_candidates(*, account, exclude: User) -> list[User]:
+    """Chat agents (admins, members of a chat group) who are available and under the
+    limit, other than ``exclude``."""
     limit = (
         ChatSettings.objects.for_account(account)
         .values_list("max_chats_per_agent", flat=True)
@@ -167,11 +231,6 @@ def agents_for_handover(*, chat: Chat, exclude: User) -> list[User]:
         .annotate(n=Count("id"))
         .values_list("agent_id", "n")
     )
-    on_chat = set(
-        ChatParticipant.objects.for_account(account)
-        .filter(chat=chat, left_at__isnull=True)
-        .values_list("agent_id", flat=True)
-    )
     members = set(
         GroupMembership.objects.for_account(account)
         .filter(group_id__in=access.chat_group_ids(account), user_id__in=available)
@@ -186,7 +245,6 @@ def agents_for_handover(*, chat: Chat, exclude: User) -> list[User]:
         user
         for user in candidates
         if user.pk != exclude.pk
-        and user.pk not in on_chat
         and running.get(user.pk, 0) < limit
         and (user.is_admin or user.pk in members)
     ]

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from chat import access
 from chat.agent_selectors import (
-    agents_for_handover,
     chat_for_accept,
     chat_for_agent,
     chat_update,
@@ -29,11 +28,12 @@ from chat.agent_selectors import (
     queue_count,
     queue_for_agent,
     role_on,
+    workspace_panes,
 )
 from chat.models import Chat
 from chat.services import agents
 from tickets.access import ticket_for_agent
-from tickets.views.common import agent_view
+from tickets.views.common import agent_view, safe_next
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -65,16 +65,6 @@ def _refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return redirect("chatdesk:workspace")
 
 
-def _pane(agent: User, chat: Chat) -> dict:
-    update = chat_update(agent=agent, chat=chat)
-    return {
-        "chat": chat,
-        "update": update,
-        "role": role_on(agent=agent, chat=chat),
-        "handover": agents_for_handover(chat=chat, exclude=agent),
-    }
-
-
 @agent_view
 @require_GET
 def workspace(request):
@@ -84,7 +74,7 @@ def workspace(request):
         "chat/agent/workspace.html",
         {
             "queue": queue_for_agent(agent=agent),
-            "panes": [_pane(agent, chat) for chat in chats_of_agent(agent=agent)],
+            "panes": workspace_panes(agent=agent),
             "available": agents.is_available(agent),
             "chat_agent": access.is_chat_agent(agent),
             "queue_topic": "chat-queue",
@@ -105,9 +95,7 @@ def queue_poll(request):
                 "mine": [chat.number for chat in chats_of_agent(agent=agent)],
             }
         )
-    return render(
-        request, "chat/agent/_queue.html", {"queue": queue_for_agent(agent=agent)}
-    )
+    return render(request, "chat/agent/_queue.html", {"queue": queue_for_agent(agent=agent)})
 
 
 @agent_view
@@ -121,7 +109,7 @@ def availability(request):
         except ValidationError as error:
             return _refused(request, error)
         if not request.htmx:
-            return redirect(request.POST.get("next") or "chatdesk:workspace")
+            return redirect(safe_next(request, reverse("chatdesk:workspace")))
     chat_agent = access.is_chat_agent(agent)
     return render(
         request,
@@ -257,9 +245,7 @@ def transfer(request, number: int):
     return _act(
         request,
         number,
-        lambda chat: agents.chat_transfer(
-            agent=request.user, chat=chat, other=_colleague(request)
-        ),
+        lambda chat: agents.chat_transfer(agent=request.user, chat=chat, other=_colleague(request)),
         _("Chat transferred."),
     )
 
@@ -296,4 +282,3 @@ def start_from_ticket(request, number: int):
         messages.error(request, " ".join(error.messages))
         return redirect("tickets:ticket_detail", number=number)
     return redirect(reverse("chatdesk:workspace") + f"#chat-{chat.number}")
-

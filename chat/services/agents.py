@@ -111,7 +111,7 @@ def availability_set(*, agent: User, available: bool) -> AgentChatStatus:
     status.available = available
     status.changed_at = timezone.now()
     status.save()
-    publish(agent.account_id, QUEUE_TOPIC, {"kind": "agents"})
+    publish(status.account_id, QUEUE_TOPIC, {"kind": "agents"})
     return status
 
 
@@ -186,8 +186,9 @@ def chat_transfer(*, agent: User, chat: Chat, other: User) -> Chat:
         )
     _say(
         chat,
-        lambda: _("%(old)s transferred the chat to %(new)s")
-        % {"old": agent.name, "new": other.name},
+        lambda: (
+            _("%(old)s transferred the chat to %(new)s") % {"old": agent.name, "new": other.name}
+        ),
     )
     ring(chat, "state", state=chat.state)
     return chat
@@ -261,9 +262,7 @@ def chat_start_from_ticket(*, agent: User, ticket: Ticket) -> Chat:
         raise ValidationError(_("This ticket is not for you."))
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError(_("This ticket is closed."))
-    if not requester.is_end_user or not presence.visitor_online(
-        ticket.account_id, requester.pk
-    ):
+    if not requester.is_end_user or not presence.visitor_online(ticket.account_id, requester.pk):
         raise ValidationError(_("The requester is not on the help center now."))
     open_chat = (
         Chat.objects.for_account(ticket.account)
@@ -291,8 +290,10 @@ def chat_start_from_ticket(*, agent: User, ticket: Ticket) -> Chat:
     )
     _say(
         chat,
-        lambda: _("%(name)s started a chat about ticket #%(number)s")
-        % {"name": agent.name, "number": ticket.number},
+        lambda: (
+            _("%(name)s started a chat about ticket #%(number)s")
+            % {"name": agent.name, "number": ticket.number}
+        ),
     )
     ring(chat, "state", state=chat.state)
     return chat

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def reverse(name, args=()):
     return _reverse(name, args=args, urlconf="helpdesk.urls_tenant")
+
+
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 CHAT_URLS = ["chat_poll", "accept", "post", "typing", "seen", "invite", "transfer", "leave", "end"]
@@ -105,9 +107,10 @@ def test_a_bad_colleague_number_is_a_message(client_for, queued, desk_agent):
 def test_an_agent_of_another_group_cannot_see_the_queued_chat(client_for, acme, queued):
     other = AgentFactory(account=acme)
     client = client_for(other)
-    assert reverse("chatdesk:accept", args=[queued.number]) not in client.get(
-        url("workspace")
-    ).content.decode()
+    assert (
+        reverse("chatdesk:accept", args=[queued.number])
+        not in client.get(url("workspace")).content.decode()
+    )
     for name in CHAT_URLS:
         method = client.get if name == "chat_poll" else client.post
         assert method(url(name, queued)).status_code == 404, name

@@ -31,7 +31,9 @@ def current(chat):
 
 def bodies(chat):
     return list(
-        ChatMessage.objects.for_account(chat.account).filter(chat=chat).values_list("body", flat=True)
+        ChatMessage.objects.for_account(chat.account)
+        .filter(chat=chat)
+        .values_list("body", flat=True)
     )
 
 
@@ -194,9 +196,7 @@ def test_only_an_agent_on_the_chat_may_write_or_end_it(acme, queued, desk_agent,
     assert agents.agent_end(agent=desk_agent, chat=chat).state == Chat.State.ENDED
 
 
-def test_markers_move_forward_only_and_never_past_the_last_message(
-    queued, desk_agent, acme_user
-):
+def test_markers_move_forward_only_and_never_past_the_last_message(queued, desk_agent, acme_user):
     chat = agents.chat_accept(agent=desk_agent, chat=queued)
     message_post(chat=chat, author=acme_user, body="Hi", kind="visitor")
     chat = agents.agent_seen_upto(agent=desk_agent, chat=chat, delivered=99, read=2)
@@ -211,9 +211,7 @@ def test_typing_is_shown_to_the_other_side(queued, desk_agent):
     assert presence.typing_of(chat.account_id, chat.pk, "agent") == desk_agent.name
 
 
-def test_start_from_a_ticket_is_refused_while_the_requester_is_offline(
-    acme, acme_user, desk_agent
-):
+def test_start_from_a_ticket_is_refused_while_the_requester_is_offline(acme, acme_user, desk_agent):
     ticket = make_ticket(account=acme, requester=acme_user)
     with pytest.raises(ValidationError, match="not on the help center"):
         agents.chat_start_from_ticket(agent=desk_agent, ticket=ticket)

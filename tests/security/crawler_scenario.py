@@ -50,6 +50,7 @@ from tests.factories import (
     AgentFactory,
     EndUserFactory,
 )
+from tests.security.crawler_chat_desk import build_chat_desk
 from tests.security.crawler_knowledge import build_capture, build_knowledge
 from ticketlinks.services import ticket_link_add
 from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
@@ -543,4 +544,5 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         acme, globex, admin=admin, internal_marker=INTERNAL_NOTE, globex_marker=GLOBEX_SECRET
     )
     ids |= build_capture(ids, admin=admin)
+    ids |= build_chat_desk(acme, globex, agent=agent, end_user=end_user)
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)
