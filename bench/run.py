@@ -228,6 +228,7 @@ def _headers(ctx: dict, scenario: dict) -> dict[str, str]:
         headers["Cookie"] = ctx["cookies"][scenario["role"]]
     if scenario.get("htmx"):
         headers["HX-Request"] = "true"
+    headers |= scenario.get("headers", {})  # e.g. a poll asking for JSON
     return headers
 
 

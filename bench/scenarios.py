@@ -282,6 +282,18 @@ def scenarios(ctx: dict) -> list[dict]:
             "path": f"/agent/reports/tickets/?metric=solved&{_last_90_days()}",
             "role": "admin",
         },
+        # Live chat (issue 28): the agents' workspace (the queue from chat_acct_open,
+        # the agent's chats from chatparticipant_current; a fixed number of queries,
+        # tests/bench/test_chat_plans.py) and the queue's JSON poll every workspace
+        # sends every 3 s without a socket.
+        {"key": "11c", "name": "Chat workspace (admin)", "path": "/agent/chats/", "role": "admin"},
+        {
+            "key": "11q",
+            "name": "Chat queue poll (admin)",
+            "path": "/agent/chats/queue/",
+            "role": "admin",
+            "headers": {"Accept": "application/json"},
+        },
     ]
 
 

@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("closing.urls")),
     path("", include("knowledge.urls")),
     path("", include("mailchannels.urls")),
+    path("", include("chat.agent_urls")),
 ]

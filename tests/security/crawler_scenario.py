@@ -51,6 +51,7 @@ from tests.factories import (
     EndUserFactory,
 )
 from tests.security.crawler_chat import build_chats
+from tests.security.crawler_chat_desk import build_chat_desk
 from tests.security.crawler_knowledge import build_capture, build_knowledge
 from ticketlinks.services import ticket_link_add
 from tickets.models import Attachment, CustomStatus, Ticket, TicketEvent, View
@@ -553,4 +554,5 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
         other_marker=OTHER_USER_SUBJECT,
         globex_marker=GLOBEX_SECRET,
     )
+    ids |= build_chat_desk(acme, globex, agent=agent, end_user=end_user)
     return Scenario(acme=acme, globex=globex, users=users, ids=ids)

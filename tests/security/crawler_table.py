@@ -5,6 +5,7 @@ patterns are in crawler_table_api.py."""
 from __future__ import annotations
 
 from tests.security.crawler_chat import CHAT_PROBES
+from tests.security.crawler_chat_desk import CHAT_DESK_PROBES, CHAT_DESK_READERS
 from tests.security.crawler_probes import (
     ACME_TICKETS,
     ACME_USERS,
@@ -589,6 +590,26 @@ WEB_TABLE: dict[str, Entry] = {
     "hc/requests/<int:number>/attachments/<str:token>/": Entry(
         ATTACHMENT_PROBES, {"end_user": {"public"}, "manager": {"public"}} | AGENTS_REDIRECTED
     ),
+    # The agents' chat workspace (issue 28): pages of every agent (one outside the chat
+    # groups sees an empty one), each chat by its number (crawler_chat_desk.py).
+    "agent/chats/": Entry(allow=agents()),
+    "agent/chats/queue/": Entry(allow=agents()),
+    "agent/chats/availability/": Entry(allow=agents()),
+    **{
+        f"agent/chats/<int:number>/{action}": Entry(CHAT_DESK_PROBES, CHAT_DESK_READERS)
+        for action in (
+            "",
+            "accept/",
+            "messages/",
+            "typing/",
+            "seen/",
+            "invite/",
+            "transfer/",
+            "leave/",
+            "end/",
+        )
+    },
+    "agent/tickets/<int:number>/chat/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
 }
 
 # Live chat (issue 28): the help center's widget endpoints and the admins' settings.

@@ -1,0 +1,49 @@
+"""The agents' chat workspace's part of the crawler (issue 28): in acme a chat-enabled
+group ("Chat desk", the plain agent in it, available), a chat waiting for it and one the
+agent has accepted; in globex more chats than acme's, so its number is beyond acme's.
+The admin sees every chat; the light and group agents are in no chat group: 404."""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+from accounts.models import GroupMembership
+from accounts.services import group_create
+from chat.models import AgentChatStatus, Chat, ChatGroup
+from chat.services.agents import chat_accept
+from tests.factories import EndUserFactory
+
+CHAT_DESK_PROBES = {
+    "queued": lambda i: {"number": i["chat_queued"]},
+    "active": lambda i: {"number": i["chat_active"]},
+    "globex": lambda i: {"number": i["globex_chat"]},
+}
+# The plain agent is on the desk; the admin sees every chat; issue 21's roles are in no
+# chat group, so neither chat is theirs.
+CHAT_DESK_READERS = {
+    "agent": {"queued", "active"},
+    "admin": {"queued", "active"},
+    "light_agent": set(),
+    "group_agent": set(),
+}
+
+
+def build_chat_desk(acme, globex, *, agent, end_user) -> dict:
+    desk = group_create(account=acme, name="Chat desk")
+    ChatGroup.objects.create(account=acme, group=desk)
+    GroupMembership.objects.create(account=acme, group=desk, user=agent)
+    AgentChatStatus.objects.create(account=acme, agent=agent, available=True)
+    queued = Chat.objects.create(account=acme, visitor=end_user, group=desk)
+    active = chat_accept(
+        agent=agent, chat=Chat.objects.create(account=acme, visitor=end_user, group=desk)
+    )
+    highest = Chat.objects.for_account(acme).aggregate(n=Max("number"))["n"]
+    globex_visitor = EndUserFactory(account=globex, email="chat@globex.example")
+    globex_chat = Chat.objects.create(account=globex, visitor=globex_visitor)
+    while globex_chat.number <= highest:
+        globex_chat = Chat.objects.create(account=globex, visitor=globex_visitor)
+    return {
+        "chat_queued": queued.number,
+        "chat_active": active.number,
+        "globex_chat": globex_chat.number,
+    }
