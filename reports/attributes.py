@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.fields.array import ArrayContains
+from django.contrib.postgres.fields.array import ArrayContains  # type: ignore[attr-defined]
 from django.db import connection
 from django.db.models import F, Func, Q, TextField, Value
 
@@ -25,9 +25,14 @@ from django.db.models import F, Func, Q, TextField, Value
 class Attributes(Protocol):
     """What names the attributes: the page's Filters, the click-through's TicketQuery."""
 
-    organization_pk: int | None
-    tag: str
-    fields: tuple[tuple[int, str], ...]
+    @property
+    def organization_pk(self) -> int | None: ...
+
+    @property
+    def tag(self) -> str: ...
+
+    @property
+    def fields(self) -> tuple[tuple[int, str], ...]: ...
 
 
 def _tag_q(tag: str, prefix: str) -> Q:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -228,7 +229,7 @@ def _leaderboard(rows: QuerySet, key: str) -> list[tuple[int, Summary]]:
     return _board({row.pop(key): row for row in found})
 
 
-def _board(found: dict[int, dict[str, int]]) -> list[tuple[int, Summary]]:
+def _board(found: Mapping[int, Mapping[str, int]]) -> list[tuple[int, Summary]]:
     # A ticket that moved on leaves zeros behind in its former row.
     board = [(key, Summary(dict(row))) for key, row in found.items() if any(row.values())]
     return sorted(board, key=lambda item: (-item[1]["solved"], -item[1]["created"], item[0]))
