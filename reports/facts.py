@@ -47,9 +47,10 @@ def matching_tickets(account: Account, scope: ReportScope, filters: Filters) -> 
 
 
 # One row per (day or "before", group, agent, measure): each day's counts unnested as
-# text pairs and summed, then turned into columns here (extracting all thirty-odd
-# measures by name per day row cost ~5x more at 1M). Before the range only the backlog's
-# two measures are kept.
+# text pairs and summed, then turned into columns here. Extracting all thirty-odd
+# measures by name per day row instead took 7.9 s against 4.3 s for an organization of
+# 28,828 tickets on the loaded 1M copy. Before the range only the backlog's two
+# measures are kept.
 _SQL = """
 SELECT CASE WHEN e.key < %s THEN NULL ELSE e.key::date END,
        CASE WHEN e.key < %s THEN 0 ELSE (rt.counted -> 'dims' ->> 0)::bigint END,
