@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from accounts.access import require_agent
-from accounts.models import AgentGroup, GroupMembership, User
+from accounts.models import AgentGroup, GroupMembership, Organization, User
 from accounts.roles import permissions_of
 
 
@@ -77,3 +77,10 @@ def agents_in_scope(*, viewer: User, scope: ReportScope) -> list[User]:
             Q(pk=viewer.pk) | Q(group_memberships__group_id__in=sorted(scope.group_pks))
         ).distinct()
     return list(qs.order_by("name", "number").only("pk", "number", "name"))
+
+
+def organizations_to_filter(*, viewer: User) -> list[Organization]:
+    """The organizations a report may be narrowed to: the account's (an agent's numbers
+    stay those of their scope whichever organization is chosen)."""
+    qs = Organization.objects.for_account(viewer.account).only("pk", "number", "name")
+    return list(qs.order_by("name", "number"))

@@ -22,9 +22,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, AgentGroup, User
+from accounts.models import Account, AgentGroup, Organization, User
+from customfields.models import TicketFieldOption
 from reports.access import ReportScope
-from reports.forms import MAX_DAYS
+from reports.attributes import attribute_q
+from reports.forms import MAX_DAYS, clean_tag, dropdown_fields
 from tickets.models import Channel, Ticket
 from tickets.selectors import for_list_rows
 
@@ -44,6 +46,9 @@ class TicketQuery:
     channel: str = ""
     priority: str = ""
     type: str = ""
+    organization_pk: int | None = None
+    tag: str = ""
+    fields: tuple[tuple[int, str], ...] = ()
 
 
 def _choices(values) -> list[tuple[str, object]]:
@@ -67,11 +72,40 @@ class ClickThroughForm(forms.Form):
         label=_("Priority"), choices=_choices(Ticket.Priority.choices), required=False
     )
     type = forms.ChoiceField(label=_("Type"), choices=_choices(Ticket.Type.choices), required=False)
+    organization = forms.CharField(label=_("Organization"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False)
 
-    def __init__(self, data, *, groups: list[AgentGroup], agents: list[User]) -> None:
+    def __init__(
+        self,
+        data,
+        *,
+        groups: list[AgentGroup],
+        agents: list[User],
+        organizations: list[Organization] = (),  # type: ignore[assignment]
+        options: list[TicketFieldOption] = (),  # type: ignore[assignment]
+    ) -> None:
         super().__init__(data)
         self.groups = {str(g.number): g for g in groups}
         self.agents = {str(a.number): a for a in agents}
+        self.organizations = {str(o.number): o for o in organizations}
+        self.dropdowns = dropdown_fields(list(options))
+        for name, field, field_options in self.dropdowns:
+            self.fields[name] = forms.ChoiceField(
+                label=field.label,  # type: ignore[attr-defined]
+                choices=_choices([(o.value, o.label) for o in field_options]),
+                required=False,
+            )
+
+    def clean_organization(self) -> int | None:
+        value = (self.cleaned_data.get("organization") or "").strip()
+        if not value:
+            return None
+        if value not in self.organizations:
+            raise forms.ValidationError(_("Choose an organization of this account."))
+        return self.organizations[value].pk
+
+    def clean_tag(self) -> str:
+        return clean_tag(self.cleaned_data.get("tag") or "")
 
     def _pick(self, name: str, known: dict, message) -> int | None:
         value = (self.cleaned_data.get(name) or "").strip()
@@ -112,6 +146,13 @@ class ClickThroughForm(forms.Form):
             channel=data.get("channel") or "",
             priority=data.get("priority") or "",
             type=data.get("type") or "",
+            organization_pk=data.get("organization"),
+            tag=data.get("tag") or "",
+            fields=tuple(
+                (field.number, data[name])  # type: ignore[attr-defined]
+                for name, field, _options in self.dropdowns
+                if data.get(name)
+            ),
         )
 
 
@@ -141,7 +182,7 @@ def tickets_behind(*, account: Account, scope: ReportScope, query: TicketQuery) 
         elif value is not None:
             qs = qs.filter(**{f"{field}_id": value})
     exact = {"channel": query.channel, "priority": query.priority, "type": query.type}
-    qs = qs.filter(**{k: v for k, v in exact.items() if v})
+    qs = qs.filter(**{k: v for k, v in exact.items() if v}).filter(attribute_q(query))
     return qs.order_by(f"-{column}", "-id")
 
 

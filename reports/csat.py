@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Account
 from reports.access import ReportScope
+from reports.attributes import attribute_q
 from reports.forms import Filters
 from satisfaction.models import RECEIVED, SatisfactionRating
 
@@ -54,7 +55,8 @@ def ratings_in_scope(
         "ticket__priority": filters.priority or None,
         "ticket__type": filters.type or None,
     }
-    return qs.filter(**{k: v for k, v in wanted.items() if v is not None})
+    qs = qs.filter(**{k: v for k, v in wanted.items() if v is not None})
+    return qs.filter(attribute_q(filters, "ticket__")) if filters.by_attributes else qs
 
 
 def response_rate_for(*, account: Account, scope: ReportScope, filters: Filters) -> ResponseRate:

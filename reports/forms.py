@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AgentGroup, User
+from accounts.models import AgentGroup, Organization, User
+from customfields.models import TicketFieldOption
 from tickets.models import Channel, Ticket
 
 MAX_DAYS = 731
@@ -34,6 +35,39 @@ class Filters:
     channel: str = ""
     priority: str = ""
     type: str = ""
+    # Read from the tickets' own columns (reports.attributes), not the rollups' keys.
+    organization_pk: int | None = None
+    tag: str = ""
+    # (field number, option value) of the drop-down fields chosen, in the fields' order.
+    fields: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def by_attributes(self) -> bool:
+        """An organization, tag or drop-down value is asked: the rollups do not key them."""
+        return self.organization_pk is not None or bool(self.tag) or bool(self.fields)
+
+
+FIELD_PREFIX = "field_"
+TAG_MAX = 100
+
+
+def clean_tag(value: str) -> str:
+    """A tag as tickets keep theirs (lower case, one word); a ValidationError otherwise."""
+    tag = (value or "").strip().lower()
+    if len(tag.split()) > 1 or len(tag) > TAG_MAX:
+        raise forms.ValidationError(_("Give one tag, without spaces."))
+    return tag
+
+
+def dropdown_fields(options: list[TicketFieldOption]) -> list[tuple[str, object, list]]:
+    """(form field name, the field, its options) of each active drop-down field."""
+    found: dict[int, tuple[str, object, list]] = {}
+    for option in options:
+        field = option.field
+        found.setdefault(field.number, (f"{FIELD_PREFIX}{field.number}", field, []))[2].append(
+            option
+        )
+    return list(found.values())
 
 
 def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -69,15 +103,41 @@ class ReportForm(forms.Form):
         label=_("Type"), choices=[("", _("Any"))] + list(Ticket.Type.choices), required=False
     )
 
+    organization = forms.TypedChoiceField(
+        label=_("Organization"), coerce=int, required=False, empty_value=None
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_MAX)
+
     def __init__(
-        self, data, *, groups: list[AgentGroup], agents: list[User], today: dt.date
+        self,
+        data,
+        *,
+        groups: list[AgentGroup],
+        agents: list[User],
+        today: dt.date,
+        organizations: list[Organization] = (),  # type: ignore[assignment]
+        options: list[TicketFieldOption] = (),  # type: ignore[assignment]
     ) -> None:
         super().__init__(data)
         self.today = today
         self.groups = {g.number: g for g in groups}
         self.agents = {a.number: a for a in agents}
+        self.organizations = {o.number: o for o in organizations}
         self.fields["group"].choices = [("", _("Any"))] + [(g.number, g.name) for g in groups]  # type: ignore[attr-defined]
         self.fields["agent"].choices = [("", _("Any"))] + [(a.number, a.name) for a in agents]  # type: ignore[attr-defined]
+        self.fields["organization"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
+            (o.number, o.name) for o in organizations
+        ]
+        self.dropdowns = dropdown_fields(list(options))
+        for name, field, field_options in self.dropdowns:
+            self.fields[name] = forms.ChoiceField(
+                label=field.label,  # type: ignore[attr-defined]
+                choices=[("", _("Any"))] + [(o.value, o.label) for o in field_options],
+                required=False,
+            )
+
+    def clean_tag(self) -> str:
+        return clean_tag(self.cleaned_data.get("tag") or "")
 
     def clean(self):
         data = super().clean() or {}
@@ -101,6 +161,12 @@ class ReportForm(forms.Form):
             start, end = preset_range(preset, self.today)
         group = self.groups.get(data.get("group") or 0)
         agent = self.agents.get(data.get("agent") or 0)
+        organization = self.organizations.get(data.get("organization") or 0)
+        chosen = tuple(
+            (field.number, data[name])  # type: ignore[attr-defined]
+            for name, field, _options in self.dropdowns
+            if data.get(name)
+        )
         return Filters(
             start=start,
             end=end,
@@ -110,4 +176,7 @@ class ReportForm(forms.Form):
             channel=data.get("channel") or "",
             priority=data.get("priority") or "",
             type=data.get("type") or "",
+            organization_pk=organization.pk if organization else None,
+            tag=data.get("tag") or "",
+            fields=chosen,
         )

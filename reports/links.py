@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from reports.clickthrough import NONE
-from reports.forms import Filters
+from reports.forms import FIELD_PREFIX, Filters
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,18 @@ class Links:
 
 
 class LinkMaker:
-    def __init__(self, filters: Filters, *, group_numbers: dict, agent_numbers: dict) -> None:
+    def __init__(
+        self,
+        filters: Filters,
+        *,
+        group_numbers: dict,
+        agent_numbers: dict,
+        organization_numbers: dict | None = None,
+    ) -> None:
         self.filters = filters
         self.group_numbers = group_numbers  # pk → number, of the groups in scope
         self.agent_numbers = agent_numbers
+        self.organization_numbers = organization_numbers or {}
 
     def _number(self, pk: int | None, numbers: dict) -> str | None:
         """The URL's value for a pk: "" for any, ``none`` for 0; None when the viewer
@@ -58,6 +66,9 @@ class LinkMaker:
             ("channel", f.channel),
             ("priority", f.priority),
             ("type", f.type),
+            ("organization", str(self.organization_numbers.get(f.organization_pk, ""))),
+            ("tag", f.tag),
+            *((f"{FIELD_PREFIX}{number}", value) for number, value in f.fields),
         ):
             if value:
                 query[name] = value

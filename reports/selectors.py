@@ -13,6 +13,8 @@ for an admin), then day by day through it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -20,8 +22,9 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account
-from reports import metrics
+from reports import facts, metrics
 from reports.access import ReportScope
+from reports.attributes import attribute_q
 from reports.forms import Filters
 from reports.models import ReportAgentDay, ReportDay, ReportGroupDay
 from satisfaction.models import SatisfactionRating
@@ -136,6 +139,8 @@ def _period_start(day: dt.date, weekly: bool) -> dt.date:
 
 
 def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Report:
+    if filters.by_attributes:
+        return _report_from_facts(account, scope, filters)
     rows = _rows(account, scope, filters, by_agent=False)
     in_range = rows.filter(day__gte=filters.start, day__lte=filters.end)
     agents = _rows(account, scope, filters, by_agent=True)
@@ -144,15 +149,60 @@ def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Rep
     before = rows.filter(day__lt=filters.start).aggregate(
         backlog=Coalesce(Sum(F("created") - F("solved")), 0)
     )["backlog"]
+    by_day: dict[dt.date, dict[str, int]] = {
+        row["day"]: {m: row[m] for m in metrics.MEASURES} for row in daily
+    }
+    return _report(
+        filters,
+        by_day,
+        before,
+        by_agent=_leaderboard(agents_in_range, "agent_pk"),
+        by_group=_leaderboard(in_range, "group_pk"),
+        comments=_comments(account, scope, filters),
+    )
+
+
+def _report_from_facts(account: Account, scope: ReportScope, filters: Filters) -> Report:
+    """An organization, tag or drop-down value asked: the matching tickets' own
+    contributions (reports.facts), in the same shape."""
+    by_day: dict[dt.date, dict[str, int]] = {}
+    agents: dict[int, Counter[str]] = {}
+    groups: dict[int, Counter[str]] = {}
+    before = 0
+    for row in facts.fact_rows(account, scope, filters):
+        if row.day is None:
+            before += row.counts["created"] - row.counts["solved"]
+            continue
+        day = by_day.setdefault(row.day, dict.fromkeys(metrics.MEASURES, 0))
+        for m, n in row.counts.items():
+            day[m] += n
+        agents.setdefault(row.agent_pk, Counter()).update(row.counts)
+        groups.setdefault(row.group_pk, Counter()).update(row.counts)
+    return _report(
+        filters,
+        by_day,
+        before,
+        by_agent=_board(agents),
+        by_group=_board(groups),
+        comments=_comments(account, scope, filters),
+    )
+
+
+def _report(
+    filters: Filters,
+    by_day: dict[dt.date, dict[str, int]],
+    before: int,
+    *,
+    by_agent: list[tuple[int, Summary]],
+    by_group: list[tuple[int, Summary]],
+    comments: list[SatisfactionRating],
+) -> Report:
     periods: dict[dt.date, Period] = {}
     day = filters.start
     while day <= filters.end:
         start = _period_start(day, filters.weekly)
         periods.setdefault(start, Period(start=start))
         day += dt.timedelta(days=1)
-    by_day: dict[dt.date, dict[str, int]] = {
-        row["day"]: {m: row[m] for m in metrics.MEASURES} for row in daily
-    }
     backlog = before
     total = Period(start=filters.start)
     day = filters.start
@@ -168,16 +218,20 @@ def report_for(*, account: Account, scope: ReportScope, filters: Filters) -> Rep
         filters=filters,
         periods=list(periods.values()),
         total=Summary(total.counts),
-        by_agent=_leaderboard(agents_in_range, "agent_pk"),
-        by_group=_leaderboard(in_range, "group_pk"),
-        comments=_comments(account, scope, filters),
+        by_agent=by_agent,
+        by_group=by_group,
+        comments=comments,
     )
 
 
 def _leaderboard(rows: QuerySet, key: str) -> list[tuple[int, Summary]]:
     found = rows.values(key).annotate(**_sums(metrics.MEASURES)).order_by(key)
+    return _board({row.pop(key): row for row in found})
+
+
+def _board(found: Mapping[int, Mapping[str, int]]) -> list[tuple[int, Summary]]:
     # A ticket that moved on leaves zeros behind in its former row.
-    board = [(row.pop(key), Summary(row)) for row in found if any(row.values())]
+    board = [(key, Summary(dict(row))) for key, row in found.items() if any(row.values())]
     return sorted(board, key=lambda item: (-item[1]["solved"], -item[1]["created"], item[0]))
 
 
@@ -201,4 +255,6 @@ def _comments(account: Account, scope: ReportScope, filters: Filters) -> list[Sa
         qs = qs.filter(group_id=filters.group_pk)
     if filters.agent_pk:
         qs = qs.filter(assignee_id=filters.agent_pk)
+    if filters.by_attributes:
+        qs = qs.filter(attribute_q(filters, "ticket__"))
     return list(qs.order_by("-updated_at", "-number")[:COMMENTS_SHOWN])

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 
 from accounts.models import Account
 from reports.access import ReportScope
+from reports.attributes import attribute_q
 from reports.csat import range_bounds
 from reports.forms import Filters
 from servicelevels.models import METRIC_LABELS, SlaTarget
@@ -54,6 +55,8 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
         "ticket__type": filters.type or None,
     }
     qs = qs.filter(**{k: v for k, v in wanted.items() if v is not None})
+    if filters.by_attributes:
+        qs = qs.filter(attribute_q(filters, "ticket__"))
     in_time = Q(breach_at__isnull=True) | Q(fulfilled_at__lte=F("breach_at"))
     achieved = Q(fulfilled_at__gte=start, fulfilled_at__lt=end) & in_time
     breached = Q(breach_at__gte=start, breach_at__lt=end) & (

@@ -11,8 +11,14 @@ from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from customfields.selectors import dropdown_options
 from reports import exports
-from reports.access import agents_in_scope, groups_in_scope, report_scope
+from reports.access import (
+    agents_in_scope,
+    groups_in_scope,
+    organizations_to_filter,
+    report_scope,
+)
 from reports.clickthrough import (
     EXPORT_CAP,
     METRICS,
@@ -31,7 +37,9 @@ PER_PAGE = 50
 COLUMNS = ("number", "subject", "requester", "status", "priority", "assignee", "group")
 
 
-def _described(query: TicketQuery, groups: dict, agents: dict) -> list[tuple[str, str]]:
+def _described(
+    query: TicketQuery, groups: dict, agents: dict, form: ClickThroughForm
+) -> list[tuple[str, str]]:
     """The filters in words, for the heading."""
     shown: list[tuple[str, str]] = []
     for label, pk, names, none in (
@@ -47,6 +55,17 @@ def _described(query: TicketQuery, groups: dict, agents: dict) -> list[tuple[str
     ):
         if value:
             shown.append((label, str(choices(value).label)))
+    if query.organization_pk is not None:
+        names = {o.pk: o.name for o in form.organizations.values()}
+        shown.append((_("Organization"), names.get(query.organization_pk, "")))
+    if query.tag:
+        shown.append((_("Tag"), query.tag))
+    chosen = dict(query.fields)
+    for _name, field, options in form.dropdowns:
+        number = field.number  # type: ignore[attr-defined]
+        if number in chosen:
+            label = next((o.label for o in options if o.value == chosen[number]), "")
+            shown.append((field.label, label))  # type: ignore[attr-defined]
     return shown
 
 
@@ -56,7 +75,14 @@ def report_tickets(request):
     scope = report_scope(viewer=viewer)
     groups = groups_in_scope(viewer=viewer, scope=scope)
     agents = agents_in_scope(viewer=viewer, scope=scope)
-    form = ClickThroughForm(request.GET, groups=groups, agents=agents)
+    organizations = organizations_to_filter(viewer=viewer)
+    form = ClickThroughForm(
+        request.GET,
+        groups=groups,
+        agents=agents,
+        organizations=organizations,
+        options=dropdown_options(account=request.account),
+    )
     query = form.query()
     if query is None:
         context = {"nav": "reports", "form": form}
@@ -96,7 +122,7 @@ def report_tickets(request):
         "start": formats.date_format(query.start, "SHORT_DATE_FORMAT"),
         "end": formats.date_format(query.end, "SHORT_DATE_FORMAT"),
         "described": _described(
-            query, {g.pk: g.name for g in groups}, {a.pk: a.name for a in agents}
+            query, {g.pk: g.name for g in groups}, {a.pk: a.name for a in agents}, form
         ),
         "time_zone": request.account.time_zone,
         "columns": columns,

@@ -11,8 +11,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from closing.selectors import REPORT_GROUPS, closures_report
+from customfields.selectors import dropdown_options
 from reports import charts, csat, exports, selectors, sla
-from reports.access import agents_in_scope, groups_in_scope, report_scope
+from reports.access import (
+    agents_in_scope,
+    groups_in_scope,
+    organizations_to_filter,
+    report_scope,
+)
 from reports.forms import ReportForm
 from reports.links import LinkMaker
 from reports.templatetags.reports import at_most, duration, percent
@@ -32,7 +38,15 @@ def report(request):
     groups = groups_in_scope(viewer=viewer, scope=scope)
     agents = agents_in_scope(viewer=viewer, scope=scope)
     today = timezone.now().astimezone(ZoneInfo(viewer.effective_time_zone)).date()
-    form = ReportForm(request.GET or None, groups=groups, agents=agents, today=today)
+    organizations = organizations_to_filter(viewer=viewer)
+    form = ReportForm(
+        request.GET or None,
+        groups=groups,
+        agents=agents,
+        today=today,
+        organizations=organizations,
+        options=dropdown_options(account=request.account),
+    )
     filters = form.filters()
     data = selectors.report_for(account=request.account, scope=scope, filters=filters)
     agent_names = {a.pk: a.name for a in agents}
@@ -55,6 +69,7 @@ def report(request):
         filters,
         group_numbers={g.pk: g.number for g in groups},
         agent_numbers={a.pk: a.number for a in agents},
+        organization_numbers={o.pk: o.number for o in organizations},
     )
     period_links = [maker.period(p.start) for p in data.periods]
     context = {

@@ -15,9 +15,10 @@ from tests.factories import AgentGroupFactory, make_ticket
 from tickets.services import comment_add, ticket_update
 
 URL = "/agent/reports/?preset=90&period=week"
-# Admin: groups, agents (the filters' choices), the days, the backlog before, per agent,
-# per group, the rating comments, and what every signed-in page costs.
-BUDGET = 16
+# Admin: groups, agents, organizations and drop-down options (the filters' choices), the
+# days, the backlog before, per agent, per group, the rating comments, and what every
+# signed-in page costs.
+BUDGET = 18
 
 
 @pytest.fixture
