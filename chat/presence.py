@@ -46,6 +46,14 @@ def typing_set(account_id: int, chat_id: int, side: str, name: str) -> None:
         logger.warning("Chat presence unavailable", exc_info=True)
 
 
+def typing_clear(account_id: int, chat_id: int, side: str) -> None:
+    """``side`` sent their message: they are no longer typing it."""
+    try:
+        cache.delete(_typing_key(account_id, chat_id, side))
+    except Exception:  # noqa: BLE001
+        logger.warning("Chat presence unavailable", exc_info=True)
+
+
 def typing_of(account_id: int, chat_id: int, side: str) -> str:
     """The name of whoever on ``side`` is typing now, or ""."""
     try:

@@ -401,6 +401,8 @@ _OPENED_VIA: dict[str, str | Promise] = {
     Channel.PORTAL: _("In the help center"),
     Channel.EMAIL: _("By email"),
     Channel.PHONE: _("By phone"),
+    # A help-center chat, or its offline "leave a message" form (issue 28).
+    Channel.CHAT: _("By chat"),
 }
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import override
 
 from accounts.models import User
 from chat.models import Chat, ChatMessage, ChatParticipant
+from chat.presence import typing_clear
 from realtime.publish import publish
 from tickets.models import Channel, Ticket
 from tickets.services.tickets import comment_add, ticket_open, ticket_update
@@ -80,6 +81,10 @@ def message_post(*, chat: Chat, author: User | None, body: str, kind: str) -> Ch
     elif kind == ChatMessage.Kind.AGENT:
         chat.agent_delivered_seq = chat.agent_read_seq = chat.last_seq
     chat.save()
+    if kind in (ChatMessage.Kind.VISITOR, ChatMessage.Kind.AGENT):
+        # What they were typing is sent: the other side's indicator stops now, not when
+        # the indicator would have faded.
+        typing_clear(chat.account_id, chat.pk, kind)
     ring(chat, "message", seq=message.seq)
     if reopened:
         ring(chat, "state", state=chat.state)

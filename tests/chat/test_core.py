@@ -89,3 +89,12 @@ def test_a_visitor_writing_after_the_end_reopens_the_chat_and_the_next_end_appen
 def test_a_chat_ending_with_no_message_makes_no_ticket(chat, acme_user):
     chat = chat_end(chat=chat, actor=acme_user)
     assert chat.ticket_id is None
+
+
+def test_sending_a_message_stops_the_writers_typing_indicator(chat, acme_user):
+    from chat.presence import typing_of, typing_set
+
+    typing_set(chat.account_id, chat.pk, "visitor", acme_user.name)
+    assert typing_of(chat.account_id, chat.pk, "visitor") == acme_user.name
+    message_post(chat=chat, author=acme_user, body="Done typing", kind="visitor")
+    assert typing_of(chat.account_id, chat.pk, "visitor") == ""

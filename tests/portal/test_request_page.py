@@ -298,6 +298,7 @@ def test_attachment_token_of_another_request_is_404(
     [
         (Channel.WEB, False, "By our support team"),
         (Channel.API, False, "By our support team"),
+        (Channel.CHAT, True, "By chat"),
         (Channel.PHONE, False, "By phone"),
         (Channel.EMAIL, True, "By email"),
         (Channel.PORTAL, True, "In the help center"),
