@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import GroupMembership, User
+from accounts.roles import permissions_of
 from chat.models import Chat, ChatGroup, ChatParticipant
 
 SESSION_KEY = "chat_ids"  # an anonymous visitor's chats: ids, kept server-side
@@ -24,8 +25,13 @@ def chat_group_ids(account: Any) -> list[int]:
 
 
 def is_chat_agent(agent: User) -> bool:
-    """An admin, or a member of one of the account's chat-enabled groups."""
+    """An admin, or a member of one of the account's chat-enabled groups whose role
+    allows public replies: every chat message reaches the visitor, and a chat's ticket is
+    assigned to its agent (a light agent writes internal notes only, and is never
+    assigned)."""
     if not agent.is_agent or not agent.is_active:
+        return False
+    if not permissions_of(agent).public_replies:
         return False
     if agent.is_admin:
         return True

@@ -13,6 +13,7 @@ from chat import presence
 from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
 from chat.services import agents
 from chat.services.core import message_post
+from tests.accounts.test_roles import builtin
 from tests.chat.conftest import chat_agent
 from tests.factories import AgentFactory, make_ticket
 from tickets.models import Comment
@@ -43,6 +44,16 @@ def test_availability_is_for_chat_agents_only(acme, chat_group, acme_agent):
     desk = chat_agent(acme, chat_group, available=False)
     agents.availability_set(agent=desk, available=True)
     assert AgentChatStatus.objects.for_account(acme).get(agent=desk).available
+
+
+def test_a_light_agent_in_a_chat_group_takes_no_chat(acme, chat_group, queued):
+    # Every chat message reaches the visitor; a light agent writes internal notes only.
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    with pytest.raises(ValidationError, match="not in a chat group"):
+        agents.availability_set(agent=light, available=True)
+    with pytest.raises(ValidationError):
+        agents.chat_accept(agent=light, chat=queued)
+    assert not ChatParticipant.objects.for_account(acme).filter(agent=light).exists()
 
 
 def test_accepting_makes_the_agent_owner_and_says_so(queued, desk_agent):
