@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import presence, selectors
 from chat.models import Chat
 from chat.services import visitor as services
+from chat.throttle import anonymous_start_allowed
+from helpdesk.client_address import client_network
 
 
 def _user(request):
@@ -30,6 +33,16 @@ def _beat(request) -> None:
 def _refused(error: ValidationError) -> JsonResponse:
     fields = error.message_dict if hasattr(error, "error_dict") else {}
     return JsonResponse({"errors": fields, "message": " ".join(error.messages)}, status=400)
+
+
+def _too_many(request) -> JsonResponse | None:
+    """Refuse an anonymous client that started too many chats or messages lately."""
+    if _user(request) is not None:
+        return None
+    if anonymous_start_allowed(request.account.pk, client_network(request)):
+        return None
+    message = _("Too many chats were started from here. Please try again in a few minutes.")
+    return JsonResponse({"errors": {}, "message": message}, status=429)
 
 
 def _chat(request, number: int) -> Chat:
@@ -79,6 +92,8 @@ def status(request):
 
 @require_POST
 def start(request):
+    if refused := _too_many(request):
+        return refused
     try:
         chat = services.chat_start(
             account=request.account,
@@ -140,6 +155,8 @@ def end(request, number: int):
 
 @require_POST
 def leave_message(request):
+    if refused := _too_many(request):
+        return refused
     try:
         services.leave_message(
             account=request.account,

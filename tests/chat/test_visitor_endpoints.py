@@ -210,3 +210,21 @@ def test_posts_need_the_csrf_token(chat_desk, acme, acme_user):
     client = TenantClient(acme, enforce_csrf_checks=True)
     client.force_login(acme_user)
     assert client.post(f"{BASE}start/", {"body": "Hi"}).status_code == 403
+
+
+def test_an_anonymous_client_starting_too_many_chats_is_asked_to_wait(
+    anonymous_chat_desk, acme, acme_user, client_for
+):
+    client = client_for(account=acme)
+    for n in range(5):
+        reply = client.post(
+            f"{BASE}message/", {"name": "Vera", "email": "vera@visitor.example", "body": f"#{n}"}
+        )
+        assert reply.status_code == 200
+    refused = start(client, name="Vera Visitor", email="vera@visitor.example")
+    assert refused.status_code == 429
+    assert "try again in a few minutes" in refused.json()["message"]
+    assert Ticket.objects.for_account(acme).count() == 5
+    assert not Chat.objects.for_account(acme).exists()
+    # A signed-in end user is someone the account knows: not counted.
+    assert start(client_for(acme_user)).status_code == 200
