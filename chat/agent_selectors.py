@@ -250,3 +250,14 @@ def handover_candidates(*, account, exclude: User) -> list[User]:
         and running.get(user.pk, 0) < limit
         and (user.is_admin or user.pk in members)
     ]
+
+
+def agent_by_number(*, account, number: int | None) -> User | None:
+    """An agent (or admin) of ``account`` by their number, for invite and transfer."""
+    if number is None:
+        return None
+    return (
+        User.objects.for_account(account)
+        .filter(number=number, role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .first()
+    )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from chat import access
 from chat.agent_selectors import (
+    agent_by_number,
     chat_for_accept,
     chat_for_agent,
     chat_update,
@@ -218,11 +219,7 @@ def seen(request, number: int):
 def _colleague(request) -> User:
     """The agent named by the form's ``agent`` (a user number) in this account."""
     number = _number(request.POST.get("agent"))
-    found = (
-        User.objects.for_account(request.user.account)
-        .filter(number=number, role__in=[User.Role.AGENT, User.Role.ADMIN])
-        .first()
-    )
+    found = agent_by_number(account=request.user.account, number=number)
     if found is None:
         raise ValidationError(_("Choose an available agent."))
     return found

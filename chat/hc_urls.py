@@ -7,6 +7,7 @@ from chat import hc_views
 app_name = "hc_chat"
 
 urlpatterns = [
+    path("widget/", hc_views.widget, name="widget"),
     path("status/", hc_views.status, name="status"),
     path("start/", hc_views.start, name="start"),
     path("message/", hc_views.leave_message, name="leave_message"),

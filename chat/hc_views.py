@@ -8,7 +8,8 @@ visitor is a presence beat (the agent's ticket page offers "Start chat" to the o
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -59,6 +60,18 @@ def _int(value, default: int = 0) -> int:
         return max(0, int(value))
     except (TypeError, ValueError):
         return default
+
+
+@require_GET
+def widget(request):
+    """The widget's markup where the account offers chat (and the visitor is no agent);
+    nothing otherwise, so the help center's pages carry no chat forms."""
+    user = _user(request)
+    if not services.chat_settings(request.account).enabled or (
+        user is not None and not user.is_end_user
+    ):
+        return HttpResponse(status=204)
+    return render(request, "chat/widget.html")
 
 
 @require_GET

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import AgentGroup
+from accounts.selectors import groups_for_account
 from chat.access import chat_group_ids
 from chat.services.settings import chat_settings_update
 from chat.services.visitor import chat_settings
@@ -21,7 +21,7 @@ from tickets.views.common import admin_view
 def chat_settings_page(request):
     account = request.account
     current = chat_settings(account)
-    groups = list(AgentGroup.objects.for_account(account).order_by("name"))
+    groups = list(groups_for_account(account=account))
     chosen = set(chat_group_ids(account))
     initial = {
         "enabled": current.enabled,

@@ -243,6 +243,21 @@
     refreshStatus();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // The widget's markup comes from the slot's URL (empty where chat is not offered),
+  // our own escaped fragment, put in once; then it starts.
+  function load() {
+    const slot = document.getElementById("chat-widget-slot");
+    if (!slot) return init();
+    fetch(slot.dataset.url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (!html.trim()) return;
+        slot.outerHTML = html;
+        init();
+      })
+      .catch(function () { /* no chat this time; the page is unaffected */ });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", load);
+  else load();
 })();

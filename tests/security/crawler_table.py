@@ -619,6 +619,7 @@ CHAT_VISITOR = {"end_user": {"mine"}}
 TOLD_NOT_OFFERED = {role: {400} for role in everyone()}
 
 CHAT_WEB_TABLE: dict[str, Entry] = {
+    "hc/chat/widget/": Entry(allow=everyone()),
     "hc/chat/status/": Entry(allow=everyone()),
     "hc/chat/start/": Entry(also_refuse=TOLD_NOT_OFFERED),
     "hc/chat/message/": Entry(also_refuse=TOLD_NOT_OFFERED),
