@@ -4,13 +4,36 @@ got, as a browser's would be."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 
 from realtime import topics
 
 PATH = "/ws/realtime/"
+
+
+def run_async(scenario, *args):
+    """Run an async scenario to its end from a test, in a thread of its own.
+
+    Not in the test's thread: once a browser test has run in the same worker,
+    Playwright's sync API leaves an event loop running there, and async_to_sync refuses
+    to start under a running loop. The sockets' tests use committed data
+    (``transaction=True``), so the thread's own database connection sees it; it is
+    closed before the thread ends."""
+
+    def in_thread():
+        try:
+            return async_to_sync(scenario)(*args)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(in_thread).result()
 
 
 def cookie_of(client) -> str:

@@ -5,14 +5,13 @@ transaction commits. Real ASGI application, real database, in-memory channel lay
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
 from realtime.consumers import MAX_MESSAGE, MAX_TOPICS
 from realtime.publish import group_name, publish
-from tests.realtime.conftest import ask, closed_with, cookie_of, open_socket
+from tests.realtime.conftest import ask, closed_with, cookie_of, open_socket, run_async
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("test_topics")]
 
@@ -50,7 +49,7 @@ def test_signed_in_agent_hears_an_event_published_after_commit(acme, acme_socket
         }
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_publish_in_a_rolled_back_transaction_rings_nobody(acme, acme_socket_cookie):
@@ -64,7 +63,7 @@ def test_publish_in_a_rolled_back_transaction_rings_nobody(acme, acme_socket_coo
         assert (await socket.receive_json_from(timeout=3))["event"] == {"n": 2}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_two_accounts_sockets_open_at_once_each_hears_only_its_own(
@@ -87,7 +86,7 @@ def test_two_accounts_sockets_open_at_once_each_hears_only_its_own(
         await in_acme.disconnect()
         await in_globex.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_session_of_one_account_is_anonymous_on_another_accounts_host(
@@ -103,7 +102,7 @@ def test_a_session_of_one_account_is_anonymous_on_another_accounts_host(
         assert await socket.receive_nothing(timeout=0.3)
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_user_hears_no_other_accounts_group_whatever_the_topic_says(acme, globex):
@@ -126,7 +125,7 @@ def test_a_host_of_no_account_closes_with_4404(acme, host):
         assert connected
         assert await closed_with(socket) == 4404
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_page_of_another_subdomain_closes_with_4403(acme, globex, acme_socket_cookie):
@@ -137,7 +136,7 @@ def test_a_page_of_another_subdomain_closes_with_4403(acme, globex, acme_socket_
         assert connected
         assert await closed_with(socket) == 4403
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 @pytest.mark.parametrize("origin", ["http://evil.example", ""])
@@ -150,7 +149,7 @@ def test_an_origin_outside_the_allowed_hosts_or_none_is_refused_at_the_handshake
         )
         assert not connected
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_unregistered_and_malformed_topics_are_refused(acme, acme_socket_cookie):
@@ -162,7 +161,7 @@ def test_unregistered_and_malformed_topics_are_refused(acme, acme_socket_cookie)
         assert await ask(socket, {"subscribe": "rt-test:denied"}) == {"refused": "rt-test:denied"}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_rule_decides_by_role(acme, acme_agent, acme_user, client_for):
@@ -171,8 +170,8 @@ def test_a_rule_decides_by_role(acme, acme_agent, acme_user, client_for):
         assert await ask(socket, {"subscribe": "rt-agents"}) == expected
         await socket.disconnect()
 
-    async_to_sync(scenario)(cookie_of(client_for(acme_agent)), {"subscribed": "rt-agents"})
-    async_to_sync(scenario)(cookie_of(client_for(acme_user)), {"refused": "rt-agents"})
+    run_async(scenario, cookie_of(client_for(acme_agent)), {"subscribed": "rt-agents"})
+    run_async(scenario, cookie_of(client_for(acme_user)), {"refused": "rt-agents"})
 
 
 def anonymous_visitor_session(visits: list[str]) -> str:
@@ -195,7 +194,7 @@ def test_an_anonymous_socket_reaches_only_topics_open_to_anonymous_visitors(acme
         assert (await socket.receive_json_from(timeout=3))["event"] == {"m": 1}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_socket_without_any_session_gets_no_visitor_topic(acme):
@@ -204,7 +203,7 @@ def test_a_socket_without_any_session_gets_no_visitor_topic(acme):
         assert await ask(socket, {"subscribe": "rt-visitor:v1"}) == {"refused": "rt-visitor:v1"}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_session_whose_password_changed_since_is_anonymous(acme, acme_agent, client_for):
@@ -217,7 +216,7 @@ def test_a_session_whose_password_changed_since_is_anonymous(acme, acme_agent, c
         assert await ask(socket, {"subscribe": "rt-test:room"}) == {"refused": "rt-test:room"}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_an_agent_who_owes_the_second_factor_is_anonymous(acme, acme_agent, client_for):
@@ -230,7 +229,7 @@ def test_an_agent_who_owes_the_second_factor_is_anonymous(acme, acme_agent, clie
         assert await ask(socket, {"subscribe": "rt-agents"}) == {"refused": "rt-agents"}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_unsubscribed_topics_ring_no_more(acme, acme_socket_cookie):
@@ -244,7 +243,7 @@ def test_unsubscribed_topics_ring_no_more(acme, acme_socket_cookie):
         assert await socket.receive_nothing(timeout=0.3)
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_ping_pong_bad_messages_and_the_limits(acme, acme_socket_cookie):
@@ -264,4 +263,4 @@ def test_ping_pong_bad_messages_and_the_limits(acme, acme_socket_cookie):
         await socket.send_to(text_data="x" * (MAX_MESSAGE + 1))
         assert await closed_with(socket) == 1009
 
-    async_to_sync(scenario)()
+    run_async(scenario)

@@ -9,13 +9,12 @@ import socket as sockets
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from realtime.publish import publish
-from tests.realtime.conftest import ask, cookie_of, open_socket
+from tests.realtime.conftest import ask, cookie_of, open_socket, run_async
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("test_topics")]
 
@@ -115,7 +114,7 @@ def test_through_redis_two_accounts_sockets_each_hear_only_their_own(
         await in_acme.disconnect()
         await in_globex.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_publishing_while_redis_hangs_neither_fails_nor_waits(settings, acme):

@@ -6,10 +6,9 @@ whatever is crafted after the prefix (realtime/topics.py, realtime/connection.py
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from realtime import topics
-from tests.realtime.conftest import ask, cookie_of, open_socket
+from tests.realtime.conftest import ask, cookie_of, open_socket, run_async
 
 # prefix -> who may subscribe: "signed-in" (users of the socket's account, per the rule)
 # or "anonymous" (the rule identifies a help-center visitor by session or signed token).
@@ -48,5 +47,5 @@ def test_sockets_without_a_session_of_this_account_hear_only_anonymous_topics(
                 assert await ask(socket, {"subscribe": topic}) == {"refused": topic}
         await socket.disconnect()
 
-    async_to_sync(scenario)("")
-    async_to_sync(scenario)(foreign)
+    run_async(scenario, "")
+    run_async(scenario, foreign)
