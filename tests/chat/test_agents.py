@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from chat import presence
 from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
@@ -49,11 +50,36 @@ def test_availability_is_for_chat_agents_only(acme, chat_group, acme_agent):
 def test_a_light_agent_in_a_chat_group_takes_no_chat(acme, chat_group, queued):
     # Every chat message reaches the visitor; a light agent writes internal notes only.
     light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
-    with pytest.raises(ValidationError, match="not in a chat group"):
+    with pytest.raises(ValidationError, match="your role, Light agent, writes internal notes"):
         agents.availability_set(agent=light, available=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="your role, Light agent") as refused:
         agents.chat_accept(agent=light, chat=queued)
+    assert "chat group" not in str(refused.value)
     assert not ChatParticipant.objects.for_account(acme).filter(agent=light).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "your role, Light agent, writes internal notes only"),
+        ("it", "il tuo ruolo, Agente light, scrive solo note interne"),
+        ("es", "su rol, Agente ligero, solo escribe notas internas"),
+    ],
+)
+def test_a_light_agent_is_told_the_real_reason_in_their_language(
+    acme, chat_group, queued, language, said
+):
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        agents.chat_accept(agent=light, chat=queued)
+    assert said in refused.value.messages[0]
+
+
+def test_bringing_in_a_light_agent_names_their_role(acme, chat_group, queued, desk_agent):
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    chat = agents.chat_accept(agent=desk_agent, chat=queued)
+    with pytest.raises(ValidationError, match="their role, Light agent"):
+        agents.chat_transfer(agent=desk_agent, chat=chat, other=light)
 
 
 def test_accepting_makes_the_agent_owner_and_says_so(queued, desk_agent):
