@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from accounts.models import GroupMembership, User
 from accounts.roles import permissions_of
 from chat.models import Chat, ChatGroup, ChatParticipant
@@ -55,6 +57,20 @@ def no_chats_reason(agent: User) -> NoChats | None:
 def is_chat_agent(agent: User) -> bool:
     """``agent`` takes chats (``no_chats_reason`` has the rule)."""
     return no_chats_reason(agent) is None
+
+
+def chat_agents(account: Any) -> QuerySet[User]:
+    """The account's users who take chats: ``no_chats_reason``'s rule as a query (kept
+    beside it; tests/chat/test_agents.py holds the two to the same answers)."""
+    members = GroupMembership.objects.for_account(account).filter(
+        group_id__in=chat_group_ids(account)
+    )
+    return (
+        User.objects.for_account(account)
+        .filter(is_active=True, role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .filter(Q(agent_role__isnull=True) | Q(agent_role__public_replies=True))
+        .filter(Q(role=User.Role.ADMIN) | Q(pk__in=members.values("user_id")))
+    )
 
 
 def visitor_may_follow(user: Any, session: Any, chat: Chat) -> bool:

@@ -18,15 +18,11 @@ from django.utils.translation import override
 from accounts.models import User
 from accounts.roles import role_label
 from chat import access, presence
-from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
+from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant
 from chat.services.core import QUEUE_TOPIC, chat_end, locked, message_post, ring
+from chat.services.visitor import chat_settings
 from realtime.publish import publish
 from tickets.models import Ticket
-
-
-def _settings(account) -> ChatSettings:
-    found, _created = ChatSettings.objects.for_account(account).get_or_create(account=account)
-    return found
 
 
 def _system(chat: Chat, text: str) -> None:
@@ -102,7 +98,7 @@ def _require_ready(agent: User, *, you: bool, available: bool = True) -> None:
             if you
             else _("%(name)s is away.") % {"name": agent.name}
         )
-    limit = _settings(agent.account).max_chats_per_agent
+    limit = chat_settings(agent.account).max_chats_per_agent  # type: ignore[arg-type]  # an agent has one
     if current_chat_count(agent) >= limit:
         raise ValidationError(
             _("You already have %(limit)s chats, the most an agent may have at once.")
