@@ -11,7 +11,10 @@ the realtime topics (``chat:<number>``, ``chat-queue``) all ask here.
 
 from __future__ import annotations
 
+import enum
 from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from accounts.models import GroupMembership, User
 from accounts.roles import permissions_of
@@ -24,21 +27,49 @@ def chat_group_ids(account: Any) -> list[int]:
     return list(ChatGroup.objects.for_account(account).values_list("group_id", flat=True))
 
 
-def is_chat_agent(agent: User) -> bool:
-    """An admin, or a member of one of the account's chat-enabled groups whose role
-    allows public replies: every chat message reaches the visitor, and a chat's ticket is
-    assigned to its agent (a light agent writes internal notes only, and is never
-    assigned)."""
+class NoChats(enum.Enum):
+    """Why an agent takes no chat (``no_chats_reason``)."""
+
+    NOT_AN_AGENT = "not_an_agent"  # an end user, or deactivated
+    ROLE = "role"  # a role without public replies: a light agent
+    NO_GROUP = "no_group"  # in none of the account's chat-enabled groups
+
+
+def no_chats_reason(agent: User) -> NoChats | None:
+    """None for an admin, or a member of one of the account's chat-enabled groups whose
+    role allows public replies: every chat message reaches the visitor, and a chat's
+    ticket is assigned to its agent (a light agent writes internal notes only, and is
+    never assigned). Otherwise why not, the first reason of ``NoChats`` that holds."""
     if not agent.is_agent or not agent.is_active:
-        return False
+        return NoChats.NOT_AN_AGENT
     if not permissions_of(agent).public_replies:
-        return False
+        return NoChats.ROLE
     if agent.is_admin:
-        return True
-    return (
+        return None
+    in_group = (
         GroupMembership.objects.for_account(agent.account)
         .filter(user=agent, group_id__in=chat_group_ids(agent.account))
         .exists()
+    )
+    return None if in_group else NoChats.NO_GROUP
+
+
+def is_chat_agent(agent: User) -> bool:
+    """``agent`` takes chats (``no_chats_reason`` has the rule)."""
+    return no_chats_reason(agent) is None
+
+
+def chat_agents(account: Any) -> QuerySet[User]:
+    """The account's users who take chats: ``no_chats_reason``'s rule as a query (kept
+    beside it; tests/chat/test_agents.py holds the two to the same answers)."""
+    members = GroupMembership.objects.for_account(account).filter(
+        group_id__in=chat_group_ids(account)
+    )
+    return (
+        User.objects.for_account(account)
+        .filter(is_active=True, role__in=[User.Role.AGENT, User.Role.ADMIN])
+        .filter(Q(agent_role__isnull=True) | Q(agent_role__public_replies=True))
+        .filter(Q(role=User.Role.ADMIN) | Q(pk__in=members.values("user_id")))
     )
 
 

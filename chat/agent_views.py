@@ -70,6 +70,7 @@ def _refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
 @require_GET
 def workspace(request):
     agent = request.user
+    no_chats = agents.no_chats_message(agent, you=True)
     return render(
         request,
         "chat/agent/workspace.html",
@@ -77,7 +78,8 @@ def workspace(request):
             "queue": queue_for_agent(agent=agent),
             "panes": workspace_panes(agent=agent),
             "available": agents.is_available(agent),
-            "chat_agent": access.is_chat_agent(agent),
+            "no_chats": no_chats,
+            "chat_agent": no_chats is None,
             "queue_topic": "chat-queue",
         },
     )

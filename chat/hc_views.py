@@ -66,10 +66,7 @@ def _int(value, default: int = 0) -> int:
 def widget(request):
     """The widget's markup where the account offers chat (and the visitor is no agent);
     nothing otherwise, so the help center's pages carry no chat forms."""
-    user = _user(request)
-    if not services.chat_settings(request.account).enabled or (
-        user is not None and not user.is_end_user
-    ):
+    if not services.widget_offered(services.chat_settings(request.account), _user(request)):
         return HttpResponse(status=204)
     return render(request, "chat/widget.html")
 
@@ -81,8 +78,7 @@ def status(request):
     account = request.account
     settings = services.chat_settings(account)
     user = _user(request)
-    agent = user is not None and not user.is_end_user
-    enabled = settings.enabled and not agent
+    enabled = services.widget_offered(settings, user)
     chats = (
         list(
             selectors.visitor_chats(

@@ -18,6 +18,7 @@ refused, with ``realtime_refusal``, the close code), ``user``, ``session``.
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,6 +77,16 @@ async def _user(scope: dict[str, Any], account: Any) -> Any:
 @database_sync_to_async
 def _owes_second_factor(user: Any, scope: dict[str, Any]) -> bool:
     return two_factor_missing(SimpleNamespace(user=user, session=scope["session"]))  # type: ignore[arg-type]  # what it reads of a request
+
+
+async def user_now(scope: dict[str, Any]) -> tuple[Any, Any]:
+    """(user, session) the socket's session carries now, by the same rules as at its
+    opening, with the session read again from its store: a session ended since (signed
+    out, revoked, expired) is empty, one whose password changed since is refused by
+    ``get_user``'s session-auth-hash check, and both give an anonymous user."""
+    key = getattr(scope.get("session"), "session_key", None)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return await _user(dict(scope, session=session), scope["account"]), session
 
 
 class TenantSocketMiddleware:

@@ -41,7 +41,12 @@ def publish(account_id: int, topic: str, event: dict) -> None:
     """Ring ``topic``'s subscribers in ``account_id`` with ``event`` (a JSON-able dict)
     once the current transaction commits; at once outside one."""
     payload = {"type": "realtime.event", "topic": topic, "event": event}
-    group = group_name(account_id, topic)
+    send_after_commit(group_name(account_id, topic), payload)
+
+
+def send_after_commit(group: str, payload: dict) -> None:
+    """Send ``payload`` (its "type" names the consumer's handler) to ``group`` once the
+    current transaction commits; at once outside one."""
     transaction.on_commit(lambda: _send(group, payload))
 
 

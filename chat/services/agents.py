@@ -16,16 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import User
+from accounts.roles import role_label
 from chat import access, presence
-from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
+from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant
 from chat.services.core import QUEUE_TOPIC, chat_end, locked, message_post, ring
+from chat.services.visitor import chat_settings
 from realtime.publish import publish
 from tickets.models import Ticket
-
-
-def _settings(account) -> ChatSettings:
-    found, _created = ChatSettings.objects.for_account(account).get_or_create(account=account)
-    return found
 
 
 def _system(chat: Chat, text: str) -> None:
@@ -68,22 +65,40 @@ def _current(chat: Chat, agent: User) -> ChatParticipant | None:
     )
 
 
+def no_chats_message(agent: User, *, you: bool) -> str | None:
+    """Why ``agent`` takes no chat, in words for them (``you``) or for a colleague who
+    would bring them in; None when they do (``access.no_chats_reason`` has the rule)."""
+    reason = access.no_chats_reason(agent)
+    if reason is None:
+        return None
+    if reason is access.NoChats.ROLE:
+        role = role_label(agent)
+        if you:
+            return _(
+                "You don't take chats: your role, %(role)s, writes internal notes only, "
+                "and every chat message reaches the visitor."
+            ) % {"role": role}
+        return _(
+            "%(name)s doesn't take chats: their role, %(role)s, writes internal notes only."
+        ) % {"name": agent.name, "role": role}
+    if not you:
+        return _("%(name)s doesn't take chats.") % {"name": agent.name}
+    return _("You don't take chats: you are not in a chat group.")
+
+
 def _require_ready(agent: User, *, you: bool, available: bool = True) -> None:
     """``agent`` may take one more chat now: a chat agent, available (unless the agent
     starts the chat themselves), under the limit."""
-    if not access.is_chat_agent(agent):
-        raise ValidationError(
-            _("You don't take chats: you are not in a chat group.")
-            if you
-            else _("%(name)s doesn't take chats.") % {"name": agent.name}
-        )
+    refusal = no_chats_message(agent, you=you)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if available and not is_available(agent):
         raise ValidationError(
             _("Set yourself available for chat first.")
             if you
             else _("%(name)s is away.") % {"name": agent.name}
         )
-    limit = _settings(agent.account).max_chats_per_agent
+    limit = chat_settings(agent.account).max_chats_per_agent  # type: ignore[arg-type]  # an agent has one
     if current_chat_count(agent) >= limit:
         raise ValidationError(
             _("You already have %(limit)s chats, the most an agent may have at once.")
@@ -103,8 +118,9 @@ def _require_on(agent: User, chat: Chat) -> ChatParticipant:
 
 @transaction.atomic
 def availability_set(*, agent: User, available: bool) -> AgentChatStatus:
-    if not access.is_chat_agent(agent):
-        raise ValidationError(_("You don't take chats: you are not in a chat group."))
+    refusal = no_chats_message(agent, you=True)
+    if refusal is not None:
+        raise ValidationError(refusal)
     status, _created = AgentChatStatus.objects.for_account(agent.account).get_or_create(
         account=agent.account, agent=agent
     )

@@ -19,14 +19,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, GroupMembership, User
+from accounts.models import Account, User
 from accounts.services import user_get_or_create
 from chat import presence
-from chat.access import SESSION_KEY, chat_group_ids
+from chat.access import SESSION_KEY, chat_agents
 from chat.models import AgentChatStatus, Chat, ChatGroup, ChatMessage, ChatSettings
 from chat.selectors import visitor_chats
 from chat.services.core import chat_end, locked, message_post, ring
@@ -46,6 +45,12 @@ def chat_settings(account: Account) -> ChatSettings:
     return found if found is not None else ChatSettings(account=account)
 
 
+def widget_offered(settings: ChatSettings, user: User | None) -> bool:
+    """The help center shows the chat widget: chat is on, and the visitor is anonymous or
+    an end user (agents chat from the workspace; ``chat_start`` refuses them too)."""
+    return settings.enabled and (user is None or user.is_end_user)
+
+
 def within_hours(account: Account, settings: ChatSettings, at=None) -> bool:
     """Inside the chat's business hours (its own schedule, else the account's default;
     always, when the account has none)."""
@@ -56,17 +61,13 @@ def within_hours(account: Account, settings: ChatSettings, at=None) -> bool:
 
 
 def agent_available(account: Account) -> bool:
-    """At least one active agent set themselves available who may take chats (an admin,
-    or a member of a chat-enabled group)."""
-    available = AgentChatStatus.objects.for_account(account).filter(
-        available=True, agent__is_active=True, agent__role__in=[User.Role.AGENT, User.Role.ADMIN]
+    """At least one agent who takes chats (``access.chat_agents``: an admin or a member
+    of a chat-enabled group, whose role makes public replies) set themselves available."""
+    return (
+        AgentChatStatus.objects.for_account(account)
+        .filter(available=True, agent__in=chat_agents(account))
+        .exists()
     )
-    members = GroupMembership.objects.for_account(account).filter(
-        group_id__in=chat_group_ids(account)
-    )
-    return available.filter(
-        Q(agent__role=User.Role.ADMIN) | Q(agent_id__in=members.values("user_id"))
-    ).exists()
 
 
 def chat_is_open(account: Account, settings: ChatSettings | None = None) -> bool:

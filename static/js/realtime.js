@@ -14,7 +14,9 @@
  * (1 s doubling to 30 s, jittered) and subscribes again; each accepted (re)subscription
  * calls onEvent({resync: true}) once, since events may have rung while it was away.
  * A close with a 44xx code (no account at this host, a page of another host) is final:
- * the page polls. */
+ * the page polls. A close with 4001 (the session it was opened under ended: signed out)
+ * reconnects like any other, with the cookie the browser holds now; the server accepts
+ * again only what that session may hear. */
 (function () {
   "use strict";
   if (window.SportelloRealtime) return;

@@ -11,18 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from chat.agent_selectors import waiting_chats
-from chat.models import Chat, ChatGroup
+from chat.models import Chat
 from chat.services.agents import chat_accept
 from chat.services.core import message_post
-from tests.chat.conftest import chat_agent
-from tests.factories import AgentGroupFactory
+from tests.chat.conftest import chat_agent, desk_group
 
 
 @pytest.fixture
 def desk(acme):
-    group = AgentGroupFactory(account=acme, name="Chat desk")
-    ChatGroup.objects.create(account=acme, group=group)
-    return group
+    return desk_group(acme)
 
 
 def test_the_queue_is_served_by_the_open_chats_index(acme, acme_user, desk):

@@ -5,19 +5,18 @@ progress; the agent replies without a reload, the visitor's answer arrives by po
 import pytest
 from playwright.sync_api import expect
 
-from chat.models import Chat, ChatGroup
+from chat.models import Chat
 from chat.services import agents
 from chat.services.core import message_post
 from tests.browser.conftest import screenshot, sign_in
-from tests.chat.conftest import chat_agent
-from tests.factories import AgentGroupFactory, EndUserFactory
+from tests.chat.conftest import chat_agent, desk_group
+from tests.factories import EndUserFactory
 
 pytestmark = pytest.mark.browser
 
 
 def test_agent_works_the_chat_queue_and_a_chat_in_progress(page, acme_url, acme, password):
-    desk = AgentGroupFactory(account=acme, name="Chat desk")
-    ChatGroup.objects.create(account=acme, group=desk)
+    desk = desk_group(acme)
     agent = chat_agent(acme, desk, name="Alan Agent", email="alan@acme.example")
     chat_agent(acme, desk, name="Bea Colleague")
     waiting = EndUserFactory(account=acme, name="Wendy Waiting")

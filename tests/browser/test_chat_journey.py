@@ -10,10 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat.models import Chat, ChatGroup, ChatSettings
+from chat.models import Chat
 from tests.browser.conftest import screenshot, sign_in
-from tests.chat.conftest import chat_agent
-from tests.factories import AgentGroupFactory
+from tests.chat.conftest import chat_agent, chat_offer, desk_group
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +20,8 @@ pytestmark = pytest.mark.browser
 def test_an_end_user_and_an_agent_chat_and_the_transcript_is_a_ticket(
     browser, page, acme_url, acme, acme_user, password
 ):
-    ChatSettings.objects.update_or_create(account=acme, defaults={"enabled": True})
-    desk = AgentGroupFactory(account=acme, name="Chat desk")
-    ChatGroup.objects.create(account=acme, group=desk)
+    chat_offer(acme)
+    desk = desk_group(acme)
     agent = chat_agent(acme, desk, name="Alan Agent", email="alan@acme.example")
 
     # The agent, in the workspace, available.

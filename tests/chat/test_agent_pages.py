@@ -9,6 +9,7 @@ from chat import presence
 from chat.models import AgentChatStatus, Chat
 from chat.services import agents
 from chat.services.core import message_post
+from tests.accounts.test_roles import builtin
 from tests.chat.conftest import chat_agent
 from tests.factories import AgentFactory, make_ticket
 
@@ -50,6 +51,18 @@ def test_accepting_from_the_page_and_a_second_agent_told_it_is_taken(
     answer = client_for(other).post(url("accept", queued), **JSON)
     assert answer.status_code == 400
     assert answer.json()["message"] == "Another agent has already accepted this chat."
+
+
+def test_a_light_agent_accepting_from_the_page_is_told_their_role_takes_no_chat(
+    client_for, acme, queued, chat_group
+):
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    answer = client_for(light).post(url("accept", queued), **JSON)
+    assert answer.status_code == 400
+    assert "your role, Light agent, writes internal notes only" in answer.json()["message"]
+    page = client_for(light).get(url("workspace")).content.decode()
+    assert "your role, Light agent" in page
+    assert "not in a chat group" not in page
 
 
 def test_the_limit_refusal_reaches_the_page_as_a_message(

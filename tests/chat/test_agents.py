@@ -8,8 +8,9 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
-from chat import presence
+from chat import access, presence
 from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
 from chat.services import agents
 from chat.services.core import message_post
@@ -49,11 +50,57 @@ def test_availability_is_for_chat_agents_only(acme, chat_group, acme_agent):
 def test_a_light_agent_in_a_chat_group_takes_no_chat(acme, chat_group, queued):
     # Every chat message reaches the visitor; a light agent writes internal notes only.
     light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
-    with pytest.raises(ValidationError, match="not in a chat group"):
+    with pytest.raises(ValidationError, match="your role, Light agent, writes internal notes"):
         agents.availability_set(agent=light, available=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="your role, Light agent") as refused:
         agents.chat_accept(agent=light, chat=queued)
+    assert "chat group" not in str(refused.value)
     assert not ChatParticipant.objects.for_account(acme).filter(agent=light).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "your role, Light agent, writes internal notes only"),
+        ("it", "il tuo ruolo, Agente light, scrive solo note interne"),
+        ("es", "su rol, Agente ligero, solo escribe notas internas"),
+    ],
+)
+def test_a_light_agent_is_told_the_real_reason_in_their_language(
+    acme, chat_group, queued, language, said
+):
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        agents.chat_accept(agent=light, chat=queued)
+    assert said in refused.value.messages[0]
+
+
+def test_bringing_in_a_light_agent_names_their_role(acme, chat_group, queued, desk_agent):
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    chat = agents.chat_accept(agent=desk_agent, chat=queued)
+    with pytest.raises(ValidationError, match="their role, Light agent"):
+        agents.chat_transfer(agent=desk_agent, chat=chat, other=light)
+
+
+def test_who_takes_chats_is_one_rule_asked_of_one_agent_or_of_the_account(
+    acme, chat_group, acme_admin, acme_agent, acme_user, globex_agent
+):
+    in_group = chat_agent(acme, chat_group)
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    gone = chat_agent(acme, chat_group, is_active=False)
+    everyone = [acme_admin, acme_agent, acme_user, in_group, light, gone]
+    assert {u for u in everyone if access.is_chat_agent(u)} == {acme_admin, in_group}
+    assert set(access.chat_agents(acme)) == {acme_admin, in_group}
+    assert access.no_chats_reason(light) is access.NoChats.ROLE
+    assert access.no_chats_reason(acme_agent) is access.NoChats.NO_GROUP
+    assert access.no_chats_reason(gone) is access.NoChats.NOT_AN_AGENT
+
+
+def test_accepting_writes_no_settings_row_for_an_account_that_saved_none(queued, desk_agent):
+    # Chat settings read as unsaved defaults until an admin saves them.
+    assert not ChatSettings.objects.for_account(queued.account).exists()
+    agents.chat_accept(agent=desk_agent, chat=queued)
+    assert not ChatSettings.objects.for_account(queued.account).exists()
 
 
 def test_accepting_makes_the_agent_owner_and_says_so(queued, desk_agent):

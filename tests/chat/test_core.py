@@ -6,7 +6,6 @@ what is said after a transcript goes into the same ticket at the next end."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import AgentGroup, GroupMembership
 from chat.models import Chat, ChatMessage, ChatParticipant
 from chat.services.core import chat_end, message_post
 from tickets.models import Comment, Ticket
@@ -41,9 +40,10 @@ def test_an_empty_or_overlong_message_is_refused_with_a_message(chat, acme_user,
     assert not ChatMessage.objects.for_account(chat.account).exists()
 
 
-def test_the_end_writes_the_transcript_into_a_new_chat_ticket(chat, acme, acme_user, acme_agent):
-    group = AgentGroup.objects.create(account=acme, name="Chat desk")
-    GroupMembership.objects.create(account=acme, group=group, user=acme_agent)
+def test_the_end_writes_the_transcript_into_a_new_chat_ticket(
+    chat, acme, acme_user, acme_agent, chat_group, desk_agent
+):
+    group = chat_group
     chat.group = group
     chat.save()
     owned(chat, acme_agent)

@@ -9,6 +9,7 @@ import pytest
 from chat import presence
 from chat.models import AgentChatStatus, Chat, ChatMessage, ChatSettings
 from chat.services.core import message_post
+from tests.accounts.test_roles import builtin
 from tests.factories import EndUserFactory, make_ticket
 from tickets.models import Comment, Ticket
 from tickets.services import comment_add
@@ -108,6 +109,18 @@ def test_refused_with_a_clear_message_when_disabled_offline_or_anonymous_not_all
     disabled = start(client_for(acme_user))
     assert disabled.json()["message"] == "Live chat is not offered here."
     assert not Chat.objects.for_account(acme).exists()
+
+
+def test_an_available_agent_made_light_agent_since_keeps_chat_closed(
+    chat_desk, acme, acme_user, desk_agent, client_for
+):
+    # Available when they could take chats; their role changed since: nobody answers.
+    assert client_for(acme_user).get(f"{BASE}status/").json()["open"] is True
+    desk_agent.agent_role = builtin(acme, "light_agent")
+    desk_agent.save()
+    assert client_for(acme_user).get(f"{BASE}status/").json()["open"] is False
+    offline = start(client_for(acme_user))
+    assert offline.status_code == 400 and "Leave us a message" in offline.json()["message"]
 
 
 def test_outside_business_hours_chat_is_offline(chat_desk, acme, acme_user, client_for):

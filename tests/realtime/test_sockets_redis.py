@@ -117,6 +117,29 @@ def test_through_redis_two_accounts_sockets_each_hear_only_their_own(
     run_async(scenario)
 
 
+def test_through_redis_signing_out_closes_that_sessions_socket(
+    redis_layer, acme, acme_agent, client_for
+):
+    from django.urls import reverse
+
+    from realtime.sessions import CLOSE_SESSION_ENDED
+    from tests.realtime.conftest import closed_with
+
+    client = client_for(acme_agent)
+    cookie = cookie_of(client)
+
+    async def scenario():
+        socket, _ = await open_socket("acme.localhost", cookie=cookie)
+        assert await ask(socket, {"subscribe": "rt-test:room"}) == {"subscribed": "rt-test:room"}
+        signed_out = await database_sync_to_async(client.post)(
+            reverse("accounts:logout", urlconf="helpdesk.urls_tenant")
+        )
+        assert signed_out.status_code == 302
+        assert await closed_with(socket) == CLOSE_SESSION_ENDED
+
+    run_async(scenario)
+
+
 def test_publishing_while_redis_hangs_neither_fails_nor_waits(settings, acme):
     # The doorbell is handed to the process's sender thread: the request that published
     # returns at once (a "Redis" that accepts connections and never answers held each
