@@ -80,3 +80,14 @@ def test_activity_names_each_changed_field_with_the_ticket_forms_label(
     assert labels == {"Priorità", "Tag", "Assegnatario"}
     assert labels <= shown
     assert not {"priority", "tags", "assignee", "priorità", "tag", "assegnatario"} & shown
+
+
+@pytest.mark.parametrize(
+    ("locale", "label"), [("en", "+ Add"), ("it", "+ Aggiungi"), ("es", "+ Agregar")]
+)
+def test_the_add_menu_reads_the_same_in_every_language(locale, label, acme_agent, client_for):
+    acme_agent.locale = locale
+    acme_agent.save()
+    html = client_for(acme_agent).get("/agent/", follow=True).text
+    [button] = re.findall(r'aria-controls="add-menu-items">(.*?)</button>', html)
+    assert button == label
