@@ -91,3 +91,23 @@ def test_the_add_menu_reads_the_same_in_every_language(locale, label, acme_agent
     html = client_for(acme_agent).get("/agent/", follow=True).text
     [button] = re.findall(r'aria-controls="add-menu-items">(.*?)</button>', html)
     assert button == label
+
+
+def test_the_type_change_is_a_noun_where_the_button_change_is_a_verb(
+    acme, acme_agent, acme_user, client_for
+):
+    acme_agent.locale = "es"
+    acme_agent.save()
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    html = client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/").text
+    assert '<option value="change">Cambio</option>' in html
+    assert ">Cambiar</" in html  # the requester field's button
+
+
+@pytest.mark.parametrize("locale", ["en", "it", "es"])
+def test_a_users_admin_page_names_each_card_differently(locale, acme_admin, acme_user, client_for):
+    acme_admin.locale = locale
+    acme_admin.save()
+    html = client_for(acme_admin).get(f"/agent/settings/users/{acme_user.number}/").text
+    headings = [text_of(h) for h in re.findall(r"<h2>(.*?)</h2>", html, re.S)]
+    assert len(headings) == len(set(headings)), headings
