@@ -34,6 +34,14 @@ def require_admin(user: User) -> None:
         raise PermissionDenied
 
 
+def user_may_be_invited(user: User) -> bool:
+    """An invitation (a link to choose a password) is for a user who has not activated
+    their account yet: active, without a password of their own, never signed in (a
+    password, a passkey or single sign-on all leave ``last_login``). Others who lost their
+    password reset it from the sign-in page."""
+    return user.is_active and not user.has_usable_password() and user.last_login is None
+
+
 def user_for_agent(*, account: Account, number: int) -> User:
     """Any user of the account, for an agent. 404 across accounts."""
     return get_object_or_404(

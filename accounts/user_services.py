@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import signals
+from accounts.access import user_may_be_invited
 from accounts.audit import audit_record, changes_between
 from accounts.emails import check_email_free, other_emails_of
 from accounts.identity_models import AuditEntry
@@ -190,6 +191,13 @@ def invitation_send(*, user: User, actor: User) -> None:
     _require_admin_of(actor, account)
     if not user.is_active:
         raise ValidationError(_("Reactivate this user before inviting them."))
+    if not user_may_be_invited(user):
+        raise ValidationError(
+            _(
+                "This user has already activated their account: they can reset their "
+                "password from the sign-in page."
+            )
+        )
     path = reverse(
         "accounts:password_reset_confirm",
         urlconf=settings.TENANT_URLCONF,

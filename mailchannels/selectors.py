@@ -17,6 +17,12 @@ def addresses_for_account(*, account: Account) -> list[SupportAddress]:
     )
 
 
+def sending_domains(addresses: list[SupportAddress]) -> list[str]:
+    """The domains the account's mail goes out from, each once: those of its support
+    addresses (a ticket's replies leave from the address it came in on)."""
+    return sorted({address.email.rpartition("@")[2].lower() for address in addresses})
+
+
 def channels_for_account(*, account: Account) -> list[MailboxChannel]:
     return list(
         MailboxChannel.objects.for_account(account).select_related("address").order_by("number")

@@ -4,7 +4,6 @@ service or selector, render; mutations are POST only."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -18,7 +17,12 @@ from mailchannels.access import address_for_admin, channel_for_admin, failed_mes
 from mailchannels.fetch import channel_fetch
 from mailchannels.forms import AddressForm, ChannelForm
 from mailchannels.oauth_views import allow_consent_pages
-from mailchannels.selectors import addresses_for_account, channels_for_account, failed_messages
+from mailchannels.selectors import (
+    addresses_for_account,
+    channels_for_account,
+    failed_messages,
+    sending_domains,
+)
 from notifications import addresses as our_addresses
 from tickets.views.common import admin_view
 
@@ -28,15 +32,16 @@ FETCH_NOW_LIMIT = 50
 @admin_view
 def email_settings(request):
     account = request.account
+    addresses = addresses_for_account(account=account)
     response = render(
         request,
         "agent/settings/email_channels.html",
         {
             "section": "email",
-            "addresses": addresses_for_account(account=account),
+            "addresses": addresses,
             "channels": channels_for_account(account=account),
             "internal_address": our_addresses.support_address(account),
-            "platform_sender": settings.DEFAULT_FROM_EMAIL,
+            "sending_domains": sending_domains(addresses),
             "form": AddressForm(account=account),
             "oauth_providers": [(p, oauth.provider_label(p)) for p in oauth.configured()],
         },

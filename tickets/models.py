@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorExact
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import NumberedTenantModel
 from accounts.tenancy import TenantModel
@@ -73,7 +74,7 @@ class Ticket(NumberedTenantModel):
         INCIDENT = "incident", _("Incident")
         PROBLEM = "problem", _("Problem")
         REQUEST = "request", _("Request")
-        CHANGE = "change", _("Change")
+        CHANGE = "change", pgettext_lazy("noun", "Change")  # "Cambio", not "Cambiar"
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")

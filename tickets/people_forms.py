@@ -77,7 +77,10 @@ class UserProfileForm(AccountForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, account=account, **kwargs)
         self.fields["organization"] = _organization_field(account)
-        self.fields["agent_role"] = _agent_role_field(account)
+        if self.initial.get("role") == User.Role.AGENT:
+            # A custom role is an agent's alone: an end user's or an admin's page would
+            # otherwise show "Agent role: Agent" (the empty choice) for someone who is not.
+            self.fields["agent_role"] = _agent_role_field(account)
         self.order_fields(["name", "email", "phone", "organization", "role", "agent_role"])
 
     @classmethod

@@ -214,6 +214,55 @@ def test_a_suspended_user_is_not_invited(acme_admin, acme_user):
         invitation_send(user=acme_user, actor=acme_admin)
 
 
+def test_an_invitation_is_offered_only_until_the_user_activates_their_account(
+    acme, acme_admin, acme_user, client_for
+):
+    client = client_for(acme_admin)
+    invited = user_invite(account=acme, actor=acme_admin, name="Ivy", email="ivy@x.example")
+    assert "Send an invitation" in client.get(f"/agent/settings/users/{invited.number}/").text
+    # acme_user has a password of their own: the sign-in page's reset is theirs to use.
+    page = client.get(f"/agent/settings/users/{acme_user.number}/").text
+    assert "Send an invitation" not in page and "Suspend" in page
+
+
+def test_a_user_who_activated_their_account_is_not_invited(acme, acme_admin, acme_user, client_for):
+    with pytest.raises(ValidationError):
+        invitation_send(user=acme_user, actor=acme_admin)
+    # Signed in without a password (single sign-on, a passkey) counts as activated too.
+    sso = user_invite(account=acme, actor=acme_admin, name="Sso", email="sso@x.example")
+    client_for(sso)  # force_login records last_login, as any sign-in does
+    sso.refresh_from_db()
+    assert not sso.has_usable_password() and sso.last_login is not None
+    with pytest.raises(ValidationError):
+        invitation_send(user=sso, actor=acme_admin)
+    response = client_for(acme_admin).post(
+        f"/agent/settings/users/{acme_user.number}/invitation/", follow=True
+    )
+    assert "already activated their account" in response.text
+    assert not Delivery.objects.for_account(acme).filter(recipient=acme_user).exists()
+
+
+def test_an_end_users_profile_shows_no_agent_role(acme_admin, acme_user, acme_agent, client_for):
+    client = client_for(acme_admin)
+    page = client.get(f"/agent/settings/users/{acme_user.number}/").text
+    assert 'name="agent_role"' not in page and "Agent role" not in page
+    assert re.search(r'<option value="end_user" selected>End user</option>', page)
+    assert 'name="agent_role"' not in client.get(f"/agent/settings/users/{acme_admin.number}/").text
+    assert 'name="agent_role"' in client.get(f"/agent/settings/users/{acme_agent.number}/").text
+    # Saving an end user's profile keeps them an end user without a custom role.
+    response = client.post(
+        f"/agent/settings/users/{acme_user.number}/",
+        {"name": "Renamed", "email": acme_user.email, "role": "end_user"},
+    )
+    assert response.status_code == 302
+    acme_user.refresh_from_db()
+    assert (acme_user.name, acme_user.role, acme_user.agent_role_id) == (
+        "Renamed",
+        "end_user",
+        None,
+    )
+
+
 # Suspension
 
 
@@ -276,6 +325,8 @@ def test_an_agent_cannot_suspend(acme_agent, acme_user, client_for):
 
 def test_the_invitation_is_written_in_the_invited_users_language(acme, acme_admin, outbox):
     user = EndUserFactory(account=acme, locale="it")
+    user.set_unusable_password()  # not activated yet: invitations are for such users
+    user.save()
     invitation_send(user=user, actor=acme_admin)
     body = outbox_body(acme)
     assert "Scegli la tua password qui:" in body and "/password-reset/" in body

@@ -6,6 +6,7 @@ a clear message that leaves the reply box as it was."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -217,6 +218,14 @@ def test_settings_page_keeps_the_key_secret(acme, acme_admin, client_for):
     assert "needs its base URL and a model" in response.content.decode()
     page = client.get("/agent/settings/writing-help/").content.decode()
     assert "Built in (no network)" in page
+
+
+def test_settings_page_names_each_thing_once(acme_admin, client_for):
+    page = client_for(acme_admin).get("/agent/settings/writing-help/").text
+    form = page.split('action="/agent/settings/writing-help/"')[1].split("</form>")[0]
+    headings_and_labels = re.findall(r"<(?:h2|label)[^>]*>\s*([^<]+?)\s*<", form)
+    assert "Provider" in headings_and_labels
+    assert len(headings_and_labels) == len(set(headings_and_labels)), headings_and_labels
 
 
 def test_requests_are_the_askers_own(acme, globex, acme_agent, acme_user, ticket, client_for):

@@ -80,3 +80,34 @@ def test_activity_names_each_changed_field_with_the_ticket_forms_label(
     assert labels == {"Priorità", "Tag", "Assegnatario"}
     assert labels <= shown
     assert not {"priority", "tags", "assignee", "priorità", "tag", "assegnatario"} & shown
+
+
+@pytest.mark.parametrize(
+    ("locale", "label"), [("en", "+ Add"), ("it", "+ Aggiungi"), ("es", "+ Agregar")]
+)
+def test_the_add_menu_reads_the_same_in_every_language(locale, label, acme_agent, client_for):
+    acme_agent.locale = locale
+    acme_agent.save()
+    html = client_for(acme_agent).get("/agent/", follow=True).text
+    [button] = re.findall(r'aria-controls="add-menu-items">(.*?)</button>', html)
+    assert button == label
+
+
+def test_the_type_change_is_a_noun_where_the_button_change_is_a_verb(
+    acme, acme_agent, acme_user, client_for
+):
+    acme_agent.locale = "es"
+    acme_agent.save()
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    html = client_for(acme_agent).get(f"/agent/tickets/{ticket.number}/").text
+    assert '<option value="change">Cambio</option>' in html
+    assert ">Cambiar</" in html  # the requester field's button
+
+
+@pytest.mark.parametrize("locale", ["en", "it", "es"])
+def test_a_users_admin_page_names_each_card_differently(locale, acme_admin, acme_user, client_for):
+    acme_admin.locale = locale
+    acme_admin.save()
+    html = client_for(acme_admin).get(f"/agent/settings/users/{acme_user.number}/").text
+    headings = [text_of(h) for h in re.findall(r"<h2>(.*?)</h2>", html, re.S)]
+    assert len(headings) == len(set(headings)), headings

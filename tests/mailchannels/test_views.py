@@ -211,3 +211,17 @@ def test_imported_missing_and_other_accounts_messages_are_404s(
     assert client.get(url("failed_message_download", other.number + 1, 11, 6)).status_code == 404
     agent = client_for(acme_agent)
     assert agent.get(url("failed_message_download", saved.number, 11, 4)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_spf_hint_names_the_domains_mail_goes_out_from(acme, acme_admin, client_for):
+    client = client_for(acme_admin)
+    page = client.get(url("email_settings")).text
+    hint = page.split("email-dns-help")[1]
+    assert "localhost" not in hint and "once you add a support address" in hint
+    services.address_create(account=acme, email="help@acme.example")
+    services.address_create(account=acme, email="billing@Shop.Example")
+    services.address_create(account=acme, email="sales@acme.example")
+    hint = client.get(url("email_settings")).text.split("email-dns-help")[1]
+    assert "SPF: in the DNS of acme.example, shop.example, add" in hint
+    assert "localhost" not in hint

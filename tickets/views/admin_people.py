@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import user_for_agent
+from accounts.access import user_for_agent, user_may_be_invited
 from accounts.emails import user_email_add, user_email_make_primary, user_email_remove
 from accounts.memberships import membership_change, organizations_of, organizations_offered
 from accounts.selectors import users_for_admin
@@ -101,6 +101,7 @@ def user_edit(request, number: int):
         {
             "form": form,
             "person": person,
+            "invitable": user_may_be_invited(person),
             "section": "users",
             "memberships": organizations_of(user=person),
             "organizations": organizations_offered(account=request.account),
