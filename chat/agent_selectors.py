@@ -13,14 +13,21 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import GroupMembership, User
 from chat import access, presence
-from chat.models import AgentChatStatus, Chat, ChatMessage, ChatParticipant, ChatSettings
+from chat.models import (
+    AgentChatStatus,
+    Chat,
+    ChatAttachment,
+    ChatMessage,
+    ChatParticipant,
+    ChatSettings,
+)
 
 QUEUE_SHOWN = 50
 MESSAGES_SHOWN = 200
@@ -119,6 +126,20 @@ def role_on(*, agent: User, chat: Chat) -> str:
     return row or ""
 
 
+def _files(account) -> Prefetch:
+    """The messages' files (``message.attachments.all``), in one query for them all."""
+    return Prefetch("attachments", queryset=ChatAttachment.objects.for_account(account))
+
+
+def file_for_agent(*, agent: User, number: int, file_number: int) -> ChatAttachment:
+    """A file of a chat the agent may see (chat_for_agent); 404 alike for another
+    chat's file, another account's and a missing one."""
+    chat = chat_for_agent(agent=agent, number=number)
+    return get_object_or_404(
+        ChatAttachment.objects.for_account(chat.account), chat=chat, number=file_number
+    )
+
+
 @dataclass(frozen=True)
 class ChatUpdate:
     chat: Chat
@@ -134,6 +155,7 @@ def chat_update(*, agent: User, chat: Chat, after: int = 0) -> ChatUpdate:
         ChatMessage.objects.for_account(chat.account)
         .filter(chat=chat, seq__gt=max(after, 0))
         .select_related("author")
+        .prefetch_related(_files(chat.account))
         .order_by("-seq")[:MESSAGES_SHOWN]
     )
     messages = sorted(qs, key=lambda m: m.seq)
@@ -170,6 +192,7 @@ def workspace_panes(*, agent: User) -> list[Pane]:
         ChatMessage.objects.for_account(account)
         .filter(window)
         .select_related("author")
+        .prefetch_related(_files(account))
         .order_by("chat_id", "seq")
     ):
         by_chat[message.chat_id].append(message)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("agent/chats/<int:number>/", views.chat_poll, name="chat_poll"),
     path("agent/chats/<int:number>/accept/", views.accept, name="accept"),
     path("agent/chats/<int:number>/messages/", views.post, name="post"),
+    path("agent/chats/<int:number>/files/<int:file_number>/", views.file, name="file"),
     path("agent/chats/<int:number>/typing/", views.typing, name="typing"),
     path("agent/chats/<int:number>/seen/", views.seen, name="seen"),
     path("agent/chats/<int:number>/invite/", views.invite, name="invite"),

@@ -26,14 +26,17 @@ from chat.agent_selectors import (
     chat_for_agent,
     chat_update,
     chats_of_agent,
+    file_for_agent,
     queue_count,
     queue_for_agent,
     role_on,
     workspace_panes,
 )
 from chat.models import Chat
+from chat.selectors import file_json
 from chat.services import agents
 from tickets.access import ticket_for_agent
+from tickets.attachments import attachment_response
 from tickets.views.common import agent_view, safe_next
 
 
@@ -125,13 +128,14 @@ def availability(request):
     )
 
 
-def _message_json(message) -> dict:
+def _message_json(message, chat: Chat) -> dict:
     return {
         "seq": message.seq,
         "kind": message.kind,
         "author": message.author.name if message.author else "",
         "body": message.body,
         "time": timezone.localtime(message.created_at).strftime("%H:%M"),
+        "files": [file_json(row, "chatdesk:file", chat) for row in message.attachments.all()],
     }
 
 
@@ -160,7 +164,7 @@ def chat_poll(request, number: int):
             if chat.ticket
             else "",
             "ticket_number": chat.ticket.number if chat.ticket else None,
-            "messages": [_message_json(m) for m in update.messages],
+            "messages": [_message_json(m, chat) for m in update.messages],
         }
     )
 
@@ -192,9 +196,20 @@ def post(request, number: int):
         request,
         number,
         lambda chat: agents.agent_post(
-            agent=request.user, chat=chat, body=request.POST.get("body", "")
+            agent=request.user,
+            chat=chat,
+            body=request.POST.get("body", ""),
+            uploads=request.FILES.getlist("files"),
         ),
     )
+
+
+@agent_view
+@require_GET
+def file(request, number: int, file_number: int):
+    """A file sent in a chat the agent may see (chat.access), as every download."""
+    row = file_for_agent(agent=request.user, number=number, file_number=file_number)
+    return attachment_response(row)
 
 
 @agent_view

@@ -1,7 +1,8 @@
-"""The help center's chat widget endpoints (JSON): status, start, poll, post, typing,
-read, end, and the offline "leave a message". Signed-in end users and, when the account
-allows it, anonymous visitors (their chats remembered in their session). A chat that is
-not the visitor's answers 404, whatever the reason (chat.selectors.chat_for_visitor).
+"""The help center's chat widget endpoints (JSON): status, start, poll, post (text,
+files or both), typing, read, end, a file's download, and the offline "leave a
+message". Signed-in end users and, when the account allows it, anonymous visitors (their
+chats remembered in their session). A chat (or a file of one) that is not the visitor's
+answers 404, whatever the reason (chat.selectors.chat_for_visitor).
 POSTs carry Django's CSRF token like every help-center form. Every call of a signed-in
 visitor is a presence beat (the agent's ticket page offers "Start chat" to the online)."""
 
@@ -14,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import presence, selectors
-from chat.models import Chat
+from chat.models import Chat, ChatAttachment
 from chat.services import visitor as services
 from chat.throttle import anonymous_start_allowed
 from helpdesk.client_address import client_network
+from tickets.attachments import attachment_response
 
 
 def _user(request):
@@ -132,11 +134,30 @@ def poll(request, number: int):
 def post(request, number: int):
     chat = _chat(request, number)
     try:
-        message = services.visitor_post(chat=chat, body=request.POST.get("body", ""))
+        message = services.visitor_post(
+            chat=chat, body=request.POST.get("body", ""), uploads=request.FILES.getlist("files")
+        )
     except ValidationError as error:
         return _refused(error)
     _beat(request)
     return JsonResponse({"seq": message.seq})
+
+
+@require_GET
+def file(request, number: int, file_number: int):
+    """A file sent in the visitor's chat, by either side: as every download, an
+    attachment the browser may not sniff (tickets.attachments.attachment_response)."""
+    try:
+        row = selectors.visitor_file(
+            account=request.account,
+            user=_user(request),
+            session=request.session,
+            number=number,
+            file_number=file_number,
+        )
+    except ChatAttachment.DoesNotExist:
+        raise Http404 from None
+    return attachment_response(row)
 
 
 @require_POST

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NumberedTenantModel
 from accounts.tenancy import TenantModel
+from tickets.models import attachment_upload_to
 
 
 class ChatSettings(TenantModel):
@@ -204,3 +205,36 @@ class ChatMessage(TenantModel):
             )
         ]
         ordering = ["seq"]
+
+
+class ChatAttachment(NumberedTenantModel):
+    """A file sent with a chat message, by the visitor or an agent on the chat, under
+    the account's attachment rules (tickets.attachments.validate_uploads). Stored as a
+    ticket's attachment is (tickets.models.attachment_upload_to: an unguessable key,
+    the name in the row); addressed by the chat's number and this per-account number,
+    and downloaded by whoever may see the chat (chat.access). When the chat's transcript
+    is written, a copy becomes an attachment of the transcript's comment."""
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="attachments")
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=attachment_upload_to, max_length=200)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="chatattachment_number")
+        ]
+        indexes = [
+            # A chat's files, by message (the polls and the transcript read them so).
+            models.Index(fields=["account", "chat", "message"], name="chatattachment_chat"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

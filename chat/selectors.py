@@ -4,15 +4,18 @@ to the account and served by the chat tables' per-account indexes (chat.models).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 
 from accounts.models import Account, User
 from chat import presence
 from chat.access import SESSION_KEY, visitor_may_follow
-from chat.models import Chat, ChatMessage
+from chat.models import Chat, ChatAttachment, ChatMessage
 
 POLL_LIMIT = 200  # messages per poll; the page asks again from the last one it got
 
@@ -42,12 +45,13 @@ def chat_for_visitor(*, account: Account, user: User | None, session: Any, numbe
 def messages_after(*, chat: Chat, after: int) -> list[dict]:
     """The chat's messages after seq ``after`` (oldest first), as the widget shows them:
     never a ticket's comment (internal notes live there, and no chat reads comments)."""
-    rows = (
+    rows = list(
         ChatMessage.objects.for_account(chat.account)
         .filter(chat=chat, seq__gt=max(0, after))
         .select_related("author")
         .order_by("seq")[:POLL_LIMIT]
     )
+    sent = files_by_message(chat=chat, message_ids=[m.pk for m in rows])
     return [
         {
             "seq": m.seq,
@@ -55,9 +59,48 @@ def messages_after(*, chat: Chat, after: int) -> list[dict]:
             "author": m.author.name if m.author else "",
             "body": m.body,
             "created_at": m.created_at.isoformat(),
+            "files": [file_json(row, "hc_chat:file", chat) for row in sent.get(m.pk, [])],
         }
         for m in rows
     ]
+
+
+def file_json(row: ChatAttachment, url_name: str, chat: Chat) -> dict:
+    """A file as a chat page shows it: name, size, and its download link (``url_name``:
+    the help center's or the workspace's, both by the chat's and the file's numbers)."""
+    return {
+        "number": row.number,
+        "name": row.filename,
+        "size": row.size,
+        "size_label": filesizeformat(row.size),
+        "url": reverse(url_name, args=[chat.number, row.number]),
+    }
+
+
+def visitor_file(
+    *, account: Account, user: User | None, session: Any, number: int, file_number: int
+) -> ChatAttachment:
+    """A file of the visitor's chat: ChatAttachment.DoesNotExist (a 404) for a chat that
+    is not theirs (chat_for_visitor) and a number that is not that chat's alike."""
+    try:
+        chat = chat_for_visitor(account=account, user=user, session=session, number=number)
+    except Chat.DoesNotExist:
+        raise ChatAttachment.DoesNotExist from None
+    return ChatAttachment.objects.for_account(account).get(chat=chat, number=file_number)
+
+
+def files_by_message(*, chat: Chat, message_ids: Iterable[int]) -> dict[int, list[ChatAttachment]]:
+    """The files of these messages of the chat, per message id, in the order sent: one
+    query (served by ``chatattachment_chat``)."""
+    ids = list(message_ids)
+    found: dict[int, list[ChatAttachment]] = {}
+    if not ids:
+        return found
+    for row in ChatAttachment.objects.for_account(chat.account).filter(
+        chat=chat, message_id__in=ids
+    ):
+        found.setdefault(row.message_id, []).append(row)
+    return found
 
 
 @dataclass(frozen=True)

@@ -198,4 +198,4 @@ def suggest(request):
 def image(request, token: str):
     """An image of an article the viewer may read, answered as tickets' files are."""
     found = image_for_visitor(account=request.account, viewer=request.user, token=token)
-    return attachment_response(found)  # type: ignore[arg-type]  # the same file fields
+    return attachment_response(found)

@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +17,17 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 
 if TYPE_CHECKING:
-    from tickets.models import Attachment
+    from django.db.models.fields.files import FieldFile
+
+
+class StoredFile(Protocol):
+    """What a download answer needs of a stored file: a ticket's Attachment, a chat's
+    ChatAttachment."""
+
+    file: FieldFile
+    filename: str
+    content_type: str
+
 
 # Magic numbers of the binary types we accept; text types are checked for being text.
 _SIGNATURES = {
@@ -118,7 +128,12 @@ def validate_uploads(
                 % {"name": name, "types": ", ".join(sorted(allowed)).upper()}
             )
             continue
-        if upload.size > max_bytes:  # type: ignore[operator]  # and a size
+        if not upload.size:
+            # A file that arrived empty (a browser that lost it, a cloud placeholder):
+            # taken silently, the person would believe it was sent.
+            errors.append(_("“%(name)s” is empty. Please attach it again.") % {"name": name})
+            continue
+        if upload.size > max_bytes:
             errors.append(
                 _("“%(name)s” is larger than %(kb)d KB.")
                 % {"name": name, "kb": account.max_attachment_size_kb}
@@ -139,7 +154,7 @@ def content_type_for(name: str) -> str:
     return CONTENT_TYPES.get(extension_of(name), "application/octet-stream")
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
+def attachment_response(attachment: StoredFile) -> FileResponse:
     """The one download answer of the agent workspace and the help center (the API links
     to the help center's). Only plain images show inline; everything else (SVG, HTML,
     PDF…) downloads, the browser may not guess another type, a page it opens anyway runs

@@ -7,9 +7,10 @@ lock: the second agent sees the first one's result and is told so in words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,10 +154,15 @@ def chat_accept(*, agent: User, chat: Chat) -> Chat:
     return chat
 
 
-def agent_post(*, agent: User, chat: Chat, body: str) -> ChatMessage:
+def agent_post(
+    *, agent: User, chat: Chat, body: str, uploads: Sequence[UploadedFile] = ()
+) -> ChatMessage:
+    """An agent on the chat writes, with files or not (core.message_post)."""
     if _current(chat, agent) is None:
         raise ValidationError(_("You are not on this chat."))
-    return message_post(chat=chat, author=agent, body=body, kind=ChatMessage.Kind.AGENT)
+    return message_post(
+        chat=chat, author=agent, body=body, kind=ChatMessage.Kind.AGENT, uploads=uploads
+    )
 
 
 @transaction.atomic

@@ -8,9 +8,11 @@ accepted or ended, so every agent's workspace looks again."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from django.utils.translation import override
 from accounts.models import User
 from chat.models import Chat, ChatMessage, ChatParticipant
 from chat.presence import typing_clear
+from chat.selectors import files_by_message
+from chat.services import files
 from realtime.publish import publish
 from tickets.models import Channel, Ticket
 from tickets.services.tickets import comment_add, ticket_open, ticket_update
@@ -44,9 +48,10 @@ def locked(chat: Chat) -> Chat:
     return Chat.objects.for_account(chat.account).select_for_update().get(pk=chat.pk)
 
 
-def clean_body(body: str) -> str:
+def clean_body(body: str, *, with_files: bool = False) -> str:
+    """The message's text; empty only beside a file."""
     body = (body or "").replace("\r\n", "\n").strip()
-    if not body:
+    if not body and not with_files:
         raise ValidationError({"body": _("Write a message first.")})
     if len(body) > MAX_MESSAGE:
         raise ValidationError(
@@ -56,12 +61,21 @@ def clean_body(body: str) -> str:
 
 
 @transaction.atomic
-def message_post(*, chat: Chat, author: User | None, body: str, kind: str) -> ChatMessage:
-    """Append a message (``kind`` visitor, agent or system). An ended chat takes no
-    agent message; a visitor writing into an ended chat reopens it (queued again, or
-    back with its owner while they are still on it), so "later messages in the same
-    chat" land in the same ticket at its next end."""
-    body = clean_body(body)
+def message_post(
+    *,
+    chat: Chat,
+    author: User | None,
+    body: str,
+    kind: str,
+    uploads: Sequence[UploadedFile] = (),
+) -> ChatMessage:
+    """Append a message (``kind`` visitor, agent or system): text, files (``uploads``,
+    under the account's attachment rules: chat.services.files) or both. An ended chat
+    takes no agent message; a visitor writing into an ended chat reopens it (queued
+    again, or back with its owner while they are still on it), so "later messages in
+    the same chat" land in the same ticket at its next end."""
+    body = clean_body(body, with_files=bool(uploads))
+    files.validate(account=chat.account, uploads=uploads)
     chat = locked(chat)
     reopened = False
     if chat.state == Chat.State.ENDED:
@@ -75,6 +89,7 @@ def message_post(*, chat: Chat, author: User | None, body: str, kind: str) -> Ch
     message = ChatMessage.objects.create(
         account=chat.account, chat=chat, seq=chat.last_seq, kind=kind, author=author, body=body
     )
+    files.store(message=message, uploader=author, uploads=uploads)
     # The writer has read everything up to their own message.
     if kind == ChatMessage.Kind.VISITOR:
         chat.visitor_delivered_seq = chat.visitor_read_seq = chat.last_seq
@@ -96,14 +111,20 @@ def transcript(chat: Chat, after_seq: int = 0) -> str:
     and language: "[14:02] Ada Lovelace: Hello"."""
     zone = ZoneInfo(chat.account.time_zone or "UTC")
     lines = []
+    messages = list(chat.messages.filter(seq__gt=after_seq).select_related("author"))
+    sent = files_by_message(chat=chat, message_ids=[m.pk for m in messages])
     with override(chat.account.default_locale):
-        for message in chat.messages.filter(seq__gt=after_seq).select_related("author"):
+        for message in messages:
             when = timezone.localtime(message.created_at, zone).strftime("%H:%M")
             if message.kind == ChatMessage.Kind.SYSTEM:
                 lines.append(f"[{when}] — {message.body}")
-            else:
-                name = message.author.name if message.author else _("Visitor")
-                lines.append(f"[{when}] {name}: {message.body}")
+                continue
+            name = message.author.name if message.author else _("Visitor")
+            said = [message.body] if message.body else []
+            said += [
+                _("(file: %(name)s)") % {"name": row.filename} for row in sent.get(message.pk, [])
+            ]
+            lines.append(f"[{when}] {name}: {' '.join(said)}")
     return "\n".join(lines)
 
 
@@ -140,7 +161,8 @@ def write_transcript(chat: Chat) -> None:
     """Messages after ``transcribed_seq`` into the chat's ticket: the first comment of a
     new ticket (channel chat, the visitor its requester, assigned to the agent who had
     the chat), or a new public comment of the ticket it already has. A ticket that was
-    Closed in between takes no comment: a follow-up ticket is opened, as for email."""
+    Closed in between takes no comment: a follow-up ticket is opened, as for email.
+    The files sent in those messages become attachments of that comment."""
     if chat.last_seq <= chat.transcribed_seq:
         return
     text = transcript(chat, chat.transcribed_seq)
@@ -161,6 +183,7 @@ def write_transcript(chat: Chat) -> None:
             channel=Channel.CHAT,
         )
         ticket = change.ticket
+        comment = change.comment
         fields: dict[str, object] = {}
         if chat.group is not None:
             fields["group"] = chat.group
@@ -174,7 +197,10 @@ def write_transcript(chat: Chat) -> None:
             ticket_update(ticket=ticket, actor=None, channel=Channel.SYSTEM, **fields)
         chat.ticket = ticket
     else:
-        comment_add(ticket=ticket, author=chat.visitor, body=text, channel=Channel.CHAT)
+        comment = comment_add(ticket=ticket, author=chat.visitor, body=text, channel=Channel.CHAT)
+    if comment is not None:
+        # The files sent go with the transcript: attachments of its comment.
+        files.copy_to_comment(chat=chat, after_seq=chat.transcribed_seq, comment=comment)
     chat.transcribed_seq = chat.last_seq
 
 

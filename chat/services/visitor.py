@@ -14,9 +14,11 @@ moment that agent steps away."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -157,9 +159,12 @@ def chat_start(
     return chat
 
 
-def visitor_post(*, chat: Chat, body: str) -> ChatMessage:
-    """The visitor writes (into an ended chat too: it is queued again, core.message_post)."""
-    return message_post(chat=chat, author=chat.visitor, body=body, kind=ChatMessage.Kind.VISITOR)
+def visitor_post(*, chat: Chat, body: str, uploads: Sequence[UploadedFile] = ()) -> ChatMessage:
+    """The visitor writes, with files or not (into an ended chat too: it is queued
+    again, core.message_post)."""
+    return message_post(
+        chat=chat, author=chat.visitor, body=body, kind=ChatMessage.Kind.VISITOR, uploads=uploads
+    )
 
 
 def visitor_end(*, chat: Chat) -> Chat:

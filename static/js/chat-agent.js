@@ -44,12 +44,34 @@
     body.className = "chat-msg-body";
     body.textContent = m.body;
     li.appendChild(body);
+    if (m.files && m.files.length) li.appendChild(fileList(m.files));
     var time = document.createElement("time");
     time.className = "chat-msg-time";
     time.textContent = m.time;
     li.appendChild(time);
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
+  }
+
+  // A message's files: a download link each (name), and its size.
+  function fileList(files) {
+    var ul = document.createElement("ul");
+    ul.className = "chat-files";
+    files.forEach(function (f) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = f.url;
+      link.setAttribute("download", "");
+      link.textContent = f.name;
+      var size = document.createElement("span");
+      size.className = "muted small";
+      size.textContent = f.size_label;
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(size);
+      ul.appendChild(li);
+    });
+    return ul;
   }
 
   // Delivered / Read under the agents' side's last message, from the visitor's markers.
@@ -141,11 +163,18 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      post(pane.dataset.postUrl, { body: box.value }).then(function (r) { return r.json(); }).then(function (data) {
-        error.hidden = data.ok;
-        error.textContent = data.ok ? "" : data.message;
-        if (data.ok) { box.value = ""; pollChat(pane); }
-      }).catch(function () {});
+      // The text and the chosen files; a refusal (a file the account's rules refuse)
+      // leaves both where they are, with the reason.
+      var files = form.querySelector("[data-files]");
+      var body = new FormData();
+      body.append("body", box.value);
+      if (files) Array.prototype.forEach.call(files.files, function (f) { body.append("files", f); });
+      request(pane.dataset.postUrl, { method: "POST", body: body, headers: { "X-CSRFToken": desk().dataset.csrf } })
+        .then(function (r) { return r.json(); }).then(function (data) {
+          error.hidden = data.ok;
+          error.textContent = data.ok ? "" : data.message;
+          if (data.ok) { box.value = ""; if (files) files.value = ""; pollChat(pane); }
+        }).catch(function () {});
     });
     showMarker(pane);
     var log = pane.querySelector("[data-log]");

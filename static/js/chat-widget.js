@@ -154,7 +154,8 @@
       const text = document.createElement("p");
       text.textContent = m.body;
       if (m.kind !== "system") item.append(who, " ", when);
-      item.append(text);
+      if (m.body) item.append(text);
+      if (m.files && m.files.length) item.append(fileList(m.files));
       list.append(item);
       list.scrollTop = list.scrollHeight;
       after = Math.max(after, m.seq);
@@ -162,6 +163,24 @@
         lastMine = m.seq;
         item.append(marker); // "Delivered" / "Read" under the visitor's last message
       }
+    }
+    // A message's files: a download link each (name), and its size.
+    function fileList(files) {
+      const ul = document.createElement("ul");
+      ul.className = "chat-files";
+      files.forEach((f) => {
+        const li = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = f.url;
+        link.setAttribute("download", "");
+        link.textContent = f.name;
+        const size = document.createElement("span");
+        size.className = "muted small";
+        size.textContent = f.size_label;
+        li.append(link, " ", size);
+        ul.append(li);
+      });
+      return ul;
     }
     function showMarkers(markers) {
       if (!lastMine) return (marker.textContent = "");

@@ -1,7 +1,9 @@
 """The agents' chat workspace's part of the crawler (issue 28): in acme a chat-enabled
 group ("Chat desk", the plain agent in it, available), a chat waiting for it and one the
 agent has accepted; in globex more chats than acme's, so its number is beyond acme's.
-The admin sees every chat; the light and group agents are in no chat group: 404."""
+The admin sees every chat; the light and group agents are in no chat group: 404. Each
+chat carries a file (the workspace's download, /agent/chats/<number>/files/<file>/):
+the agent's chat's number with globex's file answers nobody."""
 
 from __future__ import annotations
 
@@ -12,11 +14,22 @@ from accounts.services import group_create
 from chat.models import AgentChatStatus, Chat, ChatGroup
 from chat.services.agents import chat_accept
 from tests.factories import EndUserFactory
+from tests.security.crawler_chat import chat_file
 
 CHAT_DESK_PROBES = {
     "queued": lambda i: {"number": i["chat_queued"]},
     "active": lambda i: {"number": i["chat_active"]},
     "globex": lambda i: {"number": i["globex_chat"]},
+}
+CHAT_DESK_FILE_PROBES = {
+    "queued": lambda i: {"number": i["chat_queued"], "file_number": i["desk_file_queued"]},
+    "active": lambda i: {"number": i["chat_active"], "file_number": i["desk_file_active"]},
+    "globex": lambda i: {"number": i["globex_chat"], "file_number": i["desk_file_globex"]},
+    # Child-object IDOR: a chat of theirs with another account's file number.
+    "globex_via_active": lambda i: {
+        "number": i["chat_active"],
+        "file_number": i["desk_file_globex"],
+    },
 }
 # The plain agent is on the desk; the admin sees every chat; issue 21's roles are in no
 # chat group, so neither chat is theirs.
@@ -46,4 +59,7 @@ def build_chat_desk(acme, globex, *, agent, end_user) -> dict:
         "chat_queued": queued.number,
         "chat_active": active.number,
         "globex_chat": globex_chat.number,
+        "desk_file_queued": chat_file(queued, "queued.pdf"),
+        "desk_file_active": chat_file(active, "active.pdf"),
+        "desk_file_globex": chat_file(globex_chat, "desk-globex.pdf"),
     }

@@ -4,8 +4,12 @@ patterns are in crawler_table_api.py."""
 
 from __future__ import annotations
 
-from tests.security.crawler_chat import CHAT_PROBES
-from tests.security.crawler_chat_desk import CHAT_DESK_PROBES, CHAT_DESK_READERS
+from tests.security.crawler_chat import CHAT_FILE_PROBES, CHAT_PROBES
+from tests.security.crawler_chat_desk import (
+    CHAT_DESK_FILE_PROBES,
+    CHAT_DESK_PROBES,
+    CHAT_DESK_READERS,
+)
 from tests.security.crawler_probes import (
     ACME_TICKETS,
     ACME_USERS,
@@ -609,6 +613,10 @@ WEB_TABLE: dict[str, Entry] = {
             "end/",
         )
     },
+    # A chat's files: whoever may see the chat (the same readers).
+    "agent/chats/<int:number>/files/<int:file_number>/": Entry(
+        CHAT_DESK_FILE_PROBES, CHAT_DESK_READERS
+    ),
     "agent/tickets/<int:number>/chat/": Entry(TICKET_PROBES, agents(ACME_TICKETS)),
 }
 
@@ -628,6 +636,7 @@ CHAT_WEB_TABLE: dict[str, Entry] = {
     "hc/chat/<int:number>/typing/": Entry(CHAT_PROBES, CHAT_VISITOR),
     "hc/chat/<int:number>/read/": Entry(CHAT_PROBES, CHAT_VISITOR),
     "hc/chat/<int:number>/end/": Entry(CHAT_PROBES, CHAT_VISITOR),
+    "hc/chat/<int:number>/files/<int:file_number>/": Entry(CHAT_FILE_PROBES, CHAT_VISITOR),
     "agent/settings/chat/": Entry(allow=admins(), also_refuse={"agent": {403}}),
 }
 

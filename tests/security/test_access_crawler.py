@@ -164,6 +164,7 @@ FINGERPRINT_TABLES = (
     "chat_chat",
     "chat_chatparticipant",
     "chat_chatmessage",
+    "chat_chatattachment",
 )
 
 
