@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, default=200)
     parser.add_argument("--messages", type=int, default=6, help="Messages per chat")
     parser.add_argument("--interval", type=float, default=5.0, help="Seconds between a chat's")
-    parser.add_argument("--publishers", type=int, default=4, help="Publishing threads")
+    parser.add_argument("--publishers", type=int, default=4, help="Posting threads")
     parser.add_argument("--connect-concurrency", type=int, default=50)
     args = parser.parse_args(argv)
 
