@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.automation_pass import scenario_row as automation_pass_row
+from bench.chats import chat_context
 from bench.custom_fields import custom_field_context
 from bench.incremental import walk_http
 from bench.knowledge import knowledge_context
@@ -131,6 +132,7 @@ def _as_application_role(database_url: str, env: dict) -> dict:
 
 CUSTOM_FIELD_KEYS = ("1f", "2f")
 KNOWLEDGE_KEYS = ("5k", "5l")
+CHAT_KEYS = ("11c", "11q")
 
 
 def _wants(wanted: set[str] | None, keys: tuple[str, ...]) -> bool:
@@ -209,6 +211,8 @@ def _prepare(tickets: int, comments: float, wanted: set[str] | None = None) -> d
         **people_field_context(account),  # issue 19: views on people's fields
         # issue 25: 50,000 articles
         **(knowledge_context(account) if _wants(wanted, KNOWLEDGE_KEYS) else {"kb_article": 0}),
+        # issue 28: 20,000 ended chats, 30 waiting, 3 in progress with the admin
+        **(chat_context(account) if _wants(wanted, CHAT_KEYS) else {}),
     }
 
 

@@ -143,6 +143,9 @@
       }, () => later(poll, interval()));
     }
     function addMessage(m) {
+      // Polls overlap once the socket rings (a message, its read marker and a post's
+      // own fetch each ask for what came after the same seq): each message once.
+      if (m.seq <= after) return;
       const item = document.createElement("li");
       item.className = "chat-message chat-" + m.kind;
       const who = document.createElement("span");

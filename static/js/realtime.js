@@ -10,7 +10,9 @@
  *   sub.close();                      // when the page no longer needs it
  *
  * sub.live is true while the socket is open and the server accepted the topic;
- * SportelloRealtime.live while the socket is open. The socket reconnects with backoff
+ * SportelloRealtime.live while the socket is open; SportelloRealtime.accepted(topic)
+ * while the server accepts the topic on it (what a page, or a test, waits for before
+ * counting on the doorbell). The socket reconnects with backoff
  * (1 s doubling to 30 s, jittered) and subscribes again; each accepted (re)subscription
  * calls onEvent({resync: true}) once, since events may have rung while it was away.
  * A close with a 44xx code (no account at this host, a page of another host) is final:
@@ -148,6 +150,9 @@
           return open && accepted.has(topic) && (handlers.get(topic) || new Set()).has(onEvent);
         },
       };
+    },
+    accepted: function (topic) {
+      return open && accepted.has(topic);
     },
     get live() {
       return open;

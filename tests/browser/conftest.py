@@ -218,6 +218,35 @@ def live_url_for(live_server):
 
 
 @pytest.fixture
+def asgi_url_for(transactional_db):
+    """asgi_url_for(account) → the account's site served by daphne with helpdesk.asgi,
+    pages and sockets alike (as `make run` and production's ``realtime`` service serve
+    them; the live server serves no sockets). Channels' ChannelsLiveServerTestCase as a
+    fixture: daphne in a process forked from the test's, so it reaches the test database
+    (committed data: transactional), its channel layer its own (the in-memory one of
+    `make run`: the views that publish and the sockets that hear are in that process)."""
+    from channels.testing.live import make_application
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    # The child opens its own connections: none of the parent's sockets are shared.
+    connections.close_all()
+    server = DaphneProcess(
+        "127.0.0.1", functools.partial(make_application, static_wrapper=ASGIStaticFilesHandler)
+    )
+    server.start()
+    try:
+        if not server.ready.wait(60):
+            pytest.fail("daphne did not start within 60 s", pytrace=False)
+        port = server.port.value
+        yield lambda account: f"http://{account.subdomain}.localhost:{port}"
+    finally:
+        server.terminate()
+        server.join(10)
+
+
+@pytest.fixture
 def acme_url(live_url_for, acme):
     return live_url_for(acme)
 

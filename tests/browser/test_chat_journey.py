@@ -1,9 +1,9 @@
 """Issue 28's journey with both people in Chromium, each in their own browser context:
 an end user opens the help center's chat, an agent accepts it in the workspace, they
 write to each other (by polling: the live server serves no sockets, which is the
-fallback every page must survive), the end user ends it, and the transcript is the
-first comment of a chat ticket: on the agent's ticket page and on the end user's
-request page."""
+fallback every page must survive; test_chat_socket_journey.py chats over daphne's
+sockets), the end user ends it, and the transcript is the first comment of a chat
+ticket: on the agent's ticket page and on the end user's request page."""
 
 import re
 
