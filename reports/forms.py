@@ -14,6 +14,7 @@ from customfields.models import TicketFieldOption
 from tickets.models import Channel, Ticket
 
 MAX_DAYS = 731
+DEFAULT_PRESET = "30"
 PRESETS = [
     ("7", _("Last 7 days")),
     ("30", _("Last 30 days")),
@@ -81,7 +82,9 @@ def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 class ReportForm(forms.Form):
-    preset = forms.ChoiceField(label=_("Date range"), choices=PRESETS, required=False)
+    preset = forms.ChoiceField(
+        label=_("Date range"), choices=PRESETS, required=False, initial=DEFAULT_PRESET
+    )
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
     period = forms.ChoiceField(
@@ -152,9 +155,17 @@ class ReportForm(forms.Form):
         return data
 
     def filters(self) -> Filters:
-        """The valid choices, the defaults (the last 30 days) in place of invalid ones."""
-        data = self.cleaned_data if self.is_valid() else {}
-        preset = data.get("preset") or "30"
+        """The valid choices, the defaults in place of invalid ones: the last 30 days when
+        no range, or no valid one, was given; and the range box then says so (it showed
+        its first choice, "Last 7 days", over the 30 days' numbers)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # none when unbound (no query string)
+        preset = data.get("preset") or DEFAULT_PRESET
+        if preset == "custom" and self.non_field_errors():
+            preset = DEFAULT_PRESET  # the custom range is refused (its message is shown)
+        if self.is_bound and self.data.get("preset") != preset:
+            self.data = self.data.copy()
+            self.data["preset"] = preset
         if preset == "custom":
             start, end = data["start"], data["end"]
         else:

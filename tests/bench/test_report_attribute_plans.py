@@ -17,15 +17,6 @@ from tickets.services import ticket_update
 URL = "/agent/reports/?preset=90&period=week"
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
 def _captured(client, path):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200

@@ -21,15 +21,6 @@ URL = "/agent/reports/?preset=90&period=week"
 BUDGET = 18
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
 def _history(acme, agent, requester, group, run, n):
     for _ in range(n):
         ticket = run(make_ticket, account=acme, submitter=requester, requester=requester)

@@ -14,15 +14,6 @@ URL = "/agent/reports/"
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
-@pytest.fixture
 def two_groups(acme, acme_agent, acme_user, run):
     """A ticket in the agent's group, and one assigned to someone else in another."""
     mine = AgentGroupFactory(account=acme, name="Billing")
@@ -83,6 +74,39 @@ def test_bad_dates_are_a_message_not_an_error(client_for, acme_admin):
     assert "The range ends before it starts." in response.content.decode()
     response = client_for(acme_admin).get(URL, {"preset": "custom", "start": "yesterday"})
     assert response.status_code == 200
+
+
+def _chosen_range(body: str) -> str:
+    select = re.search(r'<select name="preset".*?</select>', body, re.S)
+    assert select is not None
+    chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', select.group(0))
+    assert len(chosen) == 1, chosen
+    return chosen[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"group": ""},
+        {"preset": ""},
+        {"preset": "last_decade"},
+        {"preset": "custom", "start": "2026-05-01", "end": "2026-04-01"},
+        {"preset": "custom", "start": "yesterday"},
+    ],
+)
+def test_range_box_names_the_30_days_shown_when_no_valid_range_was_chosen(
+    client_for, acme_admin, query
+):
+    body = client_for(acme_admin).get(URL, query).content.decode()
+    # It showed its first choice, "Last 7 days", over the 30 days' numbers.
+    assert _chosen_range(body) == "30"
+    assert "Last 7 days</option>" in body  # still a choice, just not the one shown
+
+
+def test_range_box_keeps_the_range_chosen(client_for, acme_admin):
+    body = client_for(acme_admin).get(URL, {"preset": "7"}).content.decode()
+    assert _chosen_range(body) == "7"
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(client_for, acme_admin, two_groups):

@@ -4,7 +4,6 @@ tickets' histories."""
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
@@ -94,17 +93,6 @@ def _totals(account):
         for m, n in counts.items():
             totals[m] = totals.get(m, 0) + n
     return totals
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Call a service as a request would: its after-commit work runs."""
-
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
 
 
 def test_first_reply_is_the_first_public_agent_comment_not_the_opening_one(
