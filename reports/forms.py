@@ -36,16 +36,24 @@ class Filters:
     channel: str = ""
     priority: str = ""
     type: str = ""
-    # Read from the tickets' own columns (reports.attributes), not the rollups' keys.
     organization_pk: int | None = None
+    # Read from the tickets' own columns (reports.attributes), not the rollups' keys.
     tag: str = ""
     # (field number, option value) of the drop-down fields chosen, in the fields' order.
     fields: tuple[tuple[int, str], ...] = ()
 
     @property
+    def fine(self) -> bool:
+        """A channel, priority or type is asked: only ReportDay keys them."""
+        return bool(self.channel or self.priority or self.type)
+
+    @property
     def by_attributes(self) -> bool:
-        """An organization, tag or drop-down value is asked: the rollups do not key them."""
-        return self.organization_pk is not None or bool(self.tag) or bool(self.fields)
+        """What no rollup keys is asked: a tag, a drop-down value, or an organization
+        together with a channel, priority or type (ReportDay has no organization)."""
+        return (
+            bool(self.tag) or bool(self.fields) or (self.organization_pk is not None and self.fine)
+        )
 
 
 FIELD_PREFIX = "field_"

@@ -24,7 +24,7 @@ from reports.links import LinkMaker
 from reports.templatetags.reports import at_most, duration, percent
 from tickets.views.common import agent_view
 
-EXPORTS = ("periods", "agents", "groups")
+EXPORTS = ("periods", "agents", "groups", "organizations")
 
 
 def _label(day: dt.date) -> str:
@@ -51,6 +51,7 @@ def report(request):
     data = selectors.report_for(account=request.account, scope=scope, filters=filters)
     agent_names = {a.pk: a.name for a in agents}
     group_names = {g.pk: g.name for g in groups}
+    organization_names = {o.pk: o.name for o in organizations}
     boards = {
         "agents": [
             (agent_names.get(pk, _("Other") if pk else _("Unassigned")), s)
@@ -58,6 +59,10 @@ def report(request):
         ],
         "groups": [
             (group_names.get(pk, _("Other") if pk else _("No group")), s) for pk, s in data.by_group
+        ],
+        "organizations": [
+            (organization_names.get(pk, _("Other") if pk else _("No organization")), s)
+            for pk, s in data.by_organization
         ],
     }
     export = request.GET.get("export", "")
@@ -86,6 +91,12 @@ def report(request):
         "by_group": [
             (name, s, maker.whole_range(group_pk=pk))
             for (pk, _s), (name, s) in zip(data.by_group, boards["groups"], strict=True)
+        ],
+        "by_organization": [
+            (name, s, maker.whole_range(organization_pk=pk))
+            for (pk, _s), (name, s) in zip(
+                data.by_organization, boards["organizations"], strict=True
+            )
         ],
         "volume_chart": charts.bars(
             labels,
@@ -151,7 +162,7 @@ def _export(kind: str, data: selectors.Report, boards: dict):
         ]
         return exports.csv_response("report.csv", [_("Period"), _("Backlog"), *header], rows)
     rows = [[name, *numbers(s)] for name, s in boards[kind]]
-    first = _("Agent") if kind == "agents" else _("Group")
+    first = {"agents": _("Agent"), "groups": _("Group"), "organizations": _("Organization")}[kind]
     return exports.csv_response(f"report-{kind}.csv", [first, *header], rows)
 
 
