@@ -43,17 +43,9 @@ class Filters:
     fields: tuple[tuple[int, str], ...] = ()
 
     @property
-    def fine(self) -> bool:
-        """A channel, priority or type is asked: only ReportDay keys them."""
-        return bool(self.channel or self.priority or self.type)
-
-    @property
     def by_attributes(self) -> bool:
-        """What no rollup keys is asked: a tag, a drop-down value, or an organization
-        together with a channel, priority or type (ReportDay has no organization)."""
-        return (
-            bool(self.tag) or bool(self.fields) or (self.organization_pk is not None and self.fine)
-        )
+        """A tag or drop-down value is asked: the rollups do not key them."""
+        return bool(self.tag) or bool(self.fields)
 
 
 FIELD_PREFIX = "field_"

@@ -7,7 +7,9 @@ import re
 import pytest
 
 from reports.exports import safe_cell
-from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
+from reports.services import ticket_refresh
+from tests.factories import AgentFactory, AgentGroupFactory, OrganizationFactory, make_ticket
+from tickets.models import Ticket
 from tickets.services import ticket_update
 
 URL = "/agent/reports/"
@@ -120,3 +122,35 @@ def test_page_shows_charts_as_svg_with_tables(client_for, acme_admin, two_groups
     body = client_for(acme_admin).get(URL, {"period": "week", "preset": "90"}).content.decode()
     assert body.count('<svg class="report-chart"') == 4
     assert "<table" in body
+
+
+def test_leaderboard_per_organization_within_the_viewers_scope(
+    client_for, acme, acme_admin, acme_agent, two_groups
+):
+    mine, theirs = two_groups
+    bigco, smallco = (
+        OrganizationFactory(account=acme, name="Bigco"),
+        OrganizationFactory(account=acme, name="Smallco"),
+    )
+    tickets = list(Ticket.objects.for_account(acme).filter(group__in=[mine, theirs]).order_by("pk"))
+    # The agent's group's ticket to Bigco, one of the other group's to Smallco.
+    for ticket, organization in zip(tickets, (bigco, smallco, None), strict=True):
+        ticket.organization = organization
+        ticket.save(update_fields=["organization"])
+        ticket_refresh(account_id=acme.pk, ticket_id=ticket.pk)
+    rows = _csv(client_for(acme_admin).get(URL, {"export": "organizations"}))
+    assert rows[0][0] == "Organization"
+    assert {row[0]: row[1] for row in rows[1:]} == {
+        "Bigco": "1",
+        "Smallco": "1",
+        "No organization": "1",
+    }
+    rows = _csv(client_for(acme_agent).get(URL, {"export": "organizations"}))
+    assert {row[0]: row[1] for row in rows[1:]} == {"Bigco": "1"}
+    # Narrowed to one: its row only, and the page shows the table.
+    rows = _csv(
+        client_for(acme_admin).get(URL, {"export": "organizations", "organization": smallco.number})
+    )
+    assert [row[0] for row in rows[1:]] == ["Smallco"]
+    body = client_for(acme_admin).get(URL).content.decode()
+    assert "By organization" in body
