@@ -58,7 +58,7 @@ _SQL = """
 SELECT CASE WHEN e.key < %s THEN NULL ELSE e.key::date END,
        CASE WHEN e.key < %s THEN 0 ELSE (rt.counted -> 'dims' ->> 0)::bigint END,
        CASE WHEN e.key < %s THEN 0 ELSE (rt.counted -> 'dims' ->> 1)::bigint END,
-       CASE WHEN e.key < %s THEN 0 ELSE COALESCE((rt.counted -> 'dims' ->> 5)::bigint, 0) END,
+       {organization},
        m.key, sum(m.value::bigint)::bigint
 FROM reports_reportticket rt
 CROSS JOIN LATERAL jsonb_each(rt.counted -> 'days') e
@@ -69,16 +69,27 @@ GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608 - constants only; the tickets' subquery is Django's, every value a param
 
 
-def fact_rows(account: Account, scope: ReportScope, filters: Filters) -> list[FactRow]:
+# Per organization only when its leaderboard is asked: the groups multiply (a tag of
+# 55,700 tickets: 4.0 s without, 6.0 s with, on the loaded 1M copy).
+_ORGANIZATION = (
+    "CASE WHEN e.key < %s THEN 0 ELSE COALESCE((rt.counted -> 'dims' ->> 5)::bigint, 0) END"
+)
+
+
+def fact_rows(
+    account: Account, scope: ReportScope, filters: Filters, *, organizations: bool = False
+) -> list[FactRow]:
     tickets = matching_tickets(account, scope, filters).order_by().values("id")
     start, end = filters.start.isoformat(), filters.end.isoformat()
     if connection.vendor != "postgresql":
         return _in_python(account, tickets, start, end)
     sub_sql, sub_params = tickets.query.sql_with_params()
-    params = [start, start, start, start, account.pk, end, start, *sub_params]
+    params = [start, start, start, *([start] if organizations else []), account.pk, end, start]
+    params += sub_params
     summed: dict[tuple, dict[str, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(tickets=sub_sql), params)
+        organization = _ORGANIZATION if organizations else "0"
+        cursor.execute(_SQL.format(tickets=sub_sql, organization=organization), params)
         for day, group_pk, agent_pk, org_pk, measure, amount in cursor.fetchall():
             counts = summed.setdefault(
                 (day, group_pk, agent_pk, org_pk), dict.fromkeys(metrics.MEASURES, 0)

@@ -152,5 +152,8 @@ def test_leaderboard_per_organization_within_the_viewers_scope(
         client_for(acme_admin).get(URL, {"export": "organizations", "organization": smallco.number})
     )
     assert [row[0] for row in rows[1:]] == ["Smallco"]
+    # The page offers the leaderboard, and shows it when asked.
     body = client_for(acme_admin).get(URL).content.decode()
-    assert "By organization" in body
+    assert "board=organizations" in body and '<th scope="row">Bigco</th>' not in body
+    body = client_for(acme_admin).get(URL, {"board": "organizations"}).content.decode()
+    assert '<th scope="row">Bigco</th>' in body and '<th scope="row">Smallco</th>' in body

@@ -437,6 +437,7 @@ REPORT_PROBES = queries(
     "?export=periods",
     "?export=agents&period=week",
     "?export=organizations",
+    "?board=organizations&period=week",
     "?preset=custom&start=x",
 )
 # The tickets behind a report's number (issue 26's click-through): a day's created and
