@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -84,7 +85,8 @@ def fact_rows(
     if connection.vendor != "postgresql":
         return _in_python(account, tickets, start, end)
     sub_sql, sub_params = tickets.query.sql_with_params()
-    params = [start, start, start, *([start] if organizations else []), account.pk, end, start]
+    params: list[Any] = [start, start, start, *([start] if organizations else [])]
+    params += [account.pk, end, start]
     params += sub_params
     summed: dict[tuple, dict[str, int]] = {}
     with connection.cursor() as cursor:

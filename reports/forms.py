@@ -164,8 +164,9 @@ class ReportForm(forms.Form):
         if preset == "custom" and self.non_field_errors():
             preset = DEFAULT_PRESET  # the custom range is refused (its message is shown)
         if self.is_bound and self.data.get("preset") != preset:
-            self.data = self.data.copy()
-            self.data["preset"] = preset
+            shown = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            shown["preset"] = preset
+            self.data = shown
         if preset == "custom":
             start, end = data["start"], data["end"]
         else:

@@ -169,3 +169,9 @@ class ReportOrganizationDay(TenantModel):
         indexes = [
             models.Index(fields=["account", "organization_pk", "day"], name="report_org_day_org"),
         ]
+
+
+# Any of the rollup tables (they share the measures' columns and the account).
+Rollup = type[
+    ReportDay | ReportAgentDay | ReportGroupDay | ReportOrganizationAgentDay | ReportOrganizationDay
+]

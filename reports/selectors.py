@@ -37,6 +37,7 @@ from reports.models import (
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
+    Rollup,
 )
 from satisfaction.models import SatisfactionRating
 
@@ -128,7 +129,7 @@ def _sums(names) -> dict:
 
 
 # Coarsest first, each with the columns of its key besides the day.
-ROLLUPS: tuple[tuple[type, frozenset[str]], ...] = (
+ROLLUPS: tuple[tuple[Rollup, frozenset[str]], ...] = (
     (ReportGroupDay, frozenset({"group_pk"})),
     (ReportOrganizationDay, frozenset({"organization_pk"})),
     (ReportAgentDay, frozenset({"group_pk", "agent_pk"})),

@@ -27,6 +27,7 @@ from reports.models import (
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
     ReportTicket,
+    Rollup,
 )
 from tickets.models import Comment, Ticket, TicketEvent
 
@@ -34,13 +35,13 @@ from tickets.models import Comment, Ticket, TicketEvent
 DIMS = ("day", "group_pk", "agent_pk", "channel", "priority", "type", "organization_pk")
 KEYS = DIMS  # ReportDay's
 # The coarse tables, each with its key after the account.
-COARSE: tuple[tuple[type, tuple[str, ...]], ...] = (
+COARSE: tuple[tuple[Rollup, tuple[str, ...]], ...] = (
     (ReportAgentDay, ("day", "group_pk", "agent_pk")),
     (ReportGroupDay, ("day", "group_pk")),
     (ReportOrganizationAgentDay, ("day", "organization_pk", "group_pk", "agent_pk")),
     (ReportOrganizationDay, ("day", "organization_pk")),
 )
-TABLES = ((ReportDay, KEYS), *COARSE)
+TABLES: tuple[tuple[Rollup, tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
 Row = tuple[str, metrics.Dims]  # (ISO day, dims)
 
 _TICKET_FIELDS = (
