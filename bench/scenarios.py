@@ -268,11 +268,26 @@ def scenarios(ctx: dict) -> list[dict]:
         }
         | agent,
         # Narrowed to one organization (an average one: ~850 of the 900,000 tickets),
-        # summed from its tickets' own contributions (reports.facts).
+        # from the organization rollups (reports 0004).
         {
             "key": "10o",
             "name": "Reports, 90 days, one organization (admin)",
             "path": "/agent/reports/?preset=90&period=week&organization=2",
+            "role": "admin",
+        },
+        # The biggest organization (organization 1: ~28,800 tickets) and a common tag
+        # (~55,700): the organization from its own rollup rows (report_org_day_org,
+        # report_org_agent_day_org), the tag from its tickets' contributions.
+        {
+            "key": "10b",
+            "name": "Reports, 90 days, the biggest organization (admin)",
+            "path": "/agent/reports/?preset=90&period=week&organization=1",
+            "role": "admin",
+        },
+        {
+            "key": "10g",
+            "name": "Reports, 90 days, one tag (admin)",
+            "path": "/agent/reports/?preset=90&period=week&tag=enterprise",
             "role": "admin",
         },
         # The tickets behind the report's numbers (issue 26's click-through): the 90 days'

@@ -56,7 +56,7 @@ def ratings_in_scope(
         "ticket__type": filters.type or None,
     }
     qs = qs.filter(**{k: v for k, v in wanted.items() if v is not None})
-    return qs.filter(attribute_q(filters, "ticket__")) if filters.by_attributes else qs
+    return qs.filter(attribute_q(filters, "ticket__"))  # Q() when none is chosen
 
 
 def response_rate_for(*, account: Account, scope: ReportScope, filters: Filters) -> ResponseRate:

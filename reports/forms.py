@@ -14,6 +14,7 @@ from customfields.models import TicketFieldOption
 from tickets.models import Channel, Ticket
 
 MAX_DAYS = 731
+DEFAULT_PRESET = "30"
 PRESETS = [
     ("7", _("Last 7 days")),
     ("30", _("Last 30 days")),
@@ -35,16 +36,16 @@ class Filters:
     channel: str = ""
     priority: str = ""
     type: str = ""
-    # Read from the tickets' own columns (reports.attributes), not the rollups' keys.
     organization_pk: int | None = None
+    # Read from the tickets' own columns (reports.attributes), not the rollups' keys.
     tag: str = ""
     # (field number, option value) of the drop-down fields chosen, in the fields' order.
     fields: tuple[tuple[int, str], ...] = ()
 
     @property
     def by_attributes(self) -> bool:
-        """An organization, tag or drop-down value is asked: the rollups do not key them."""
-        return self.organization_pk is not None or bool(self.tag) or bool(self.fields)
+        """A tag or drop-down value is asked: the rollups do not key them."""
+        return bool(self.tag) or bool(self.fields)
 
 
 FIELD_PREFIX = "field_"
@@ -81,7 +82,9 @@ def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 class ReportForm(forms.Form):
-    preset = forms.ChoiceField(label=_("Date range"), choices=PRESETS, required=False)
+    preset = forms.ChoiceField(
+        label=_("Date range"), choices=PRESETS, required=False, initial=DEFAULT_PRESET
+    )
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
     period = forms.ChoiceField(
@@ -152,9 +155,18 @@ class ReportForm(forms.Form):
         return data
 
     def filters(self) -> Filters:
-        """The valid choices, the defaults (the last 30 days) in place of invalid ones."""
-        data = self.cleaned_data if self.is_valid() else {}
-        preset = data.get("preset") or "30"
+        """The valid choices, the defaults in place of invalid ones: the last 30 days when
+        no range, or no valid one, was given; and the range box then says so (it showed
+        its first choice, "Last 7 days", over the 30 days' numbers)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # none when unbound (no query string)
+        preset = data.get("preset") or DEFAULT_PRESET
+        if preset == "custom" and self.non_field_errors():
+            preset = DEFAULT_PRESET  # the custom range is refused (its message is shown)
+        if self.is_bound and self.data.get("preset") != preset:
+            shown = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            shown["preset"] = preset
+            self.data = shown
         if preset == "custom":
             start, end = data["start"], data["end"]
         else:

@@ -51,11 +51,15 @@ class LinkMaker:
         *,
         group_pk: int | None = None,
         agent_pk: int | None = None,
+        organization_pk: int | None = None,
     ) -> Links | None:
         f = self.filters
         group = self._number(f.group_pk if group_pk is None else group_pk, self.group_numbers)
         agent = self._number(f.agent_pk if agent_pk is None else agent_pk, self.agent_numbers)
-        if group is None or agent is None:
+        org_pk = f.organization_pk if organization_pk is None else organization_pk
+        # The click-through names no "no organization" (its form has no such choice).
+        organization = None if org_pk == 0 else self._number(org_pk, self.organization_numbers)
+        if group is None or agent is None or organization is None:
             return None
         query = QueryDict(mutable=True)
         query["start"] = max(start, f.start).isoformat()
@@ -66,7 +70,7 @@ class LinkMaker:
             ("channel", f.channel),
             ("priority", f.priority),
             ("type", f.type),
-            ("organization", str(self.organization_numbers.get(f.organization_pk, ""))),
+            ("organization", organization),
             ("tag", f.tag),
             *((f"{FIELD_PREFIX}{number}", value) for number, value in f.fields),
         ):

@@ -3,7 +3,7 @@
 The history read is the ticket's comments (their current visibility) and its status
 changes (TicketEvent). A ticket contributes to the rollups (reports.models.ReportDay) through
 ``contributions``: counts per day of the account's time zone, under the ticket's current
-group, assignee, channel, priority and type (a report "by group" shows the group that
+group, assignee, channel, priority, type and organization (a report "by group" shows the group that
 holds the ticket now, as Zendesk Explore does). The incremental path and
 ``rebuild_reports`` both call it, so they agree by construction; the property test in
 tests/reports proves it over random histories.
@@ -67,8 +67,8 @@ HISTOGRAMS = tuple(f"frt_{i}" for i in range(BUCKETS)) + tuple(f"res_{i}" for i 
 MEASURES = COUNTS + HISTOGRAMS
 SOLVED_STATUSES = ("solved", "closed")
 
-# (group, agent, channel, priority, type): ids as integers, 0 for none.
-Dims = tuple[int, int, str, str, str]
+# (group, agent, channel, priority, type, organization): ids as integers, 0 for none.
+Dims = tuple[int, int, str, str, str, int]
 
 
 @dataclass(frozen=True)

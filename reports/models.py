@@ -12,8 +12,12 @@ key then holds without NULLs, and a deleted group's history stays summed.
 only: a few hundred rows a day whatever the volume) unless a channel, priority or type
 filter needs the fine rows, and the coarsest ``ReportGroupDay`` (day × group: a handful
 of rows a day) for the admin's whole-account or per-group series, backlog and group
-leaderboard. All three are written in the same transaction, by the same difference
-(reports.services._apply) and by the same rebuild, so they always agree.
+leaderboard. ``ReportOrganizationAgentDay`` (day × organization × group × agent) and
+``ReportOrganizationDay`` (day × organization) answer the organization filter and the
+organization leaderboard the same way; ReportDay keys the organization too, for an
+organization together with a channel, priority or type. All five are written in the
+same transaction, by the same difference (reports.services._apply) and by the same
+rebuild, so they always agree.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class ReportDay(TenantModel):
     channel = models.CharField(max_length=10, default="")
     priority = models.CharField(max_length=10, default="")
     type = models.CharField(max_length=10, default="")
+    organization_pk = models.BigIntegerField(default=0)
     for _measure in MEASURES:
         locals()[_measure] = models.BigIntegerField(default=0)
     del _measure
@@ -38,9 +43,22 @@ class ReportDay(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "day", "group_pk", "agent_pk", "channel", "priority", "type"],
+                fields=[
+                    "account",
+                    "day",
+                    "group_pk",
+                    "agent_pk",
+                    "channel",
+                    "priority",
+                    "type",
+                    "organization_pk",
+                ],
                 name="report_day_key",
             )
+        ]
+        indexes = [
+            # An organization with a channel, priority or type: its rows, not the days'.
+            models.Index(fields=["account", "organization_pk", "day"], name="report_day_org"),
         ]
 
 
@@ -48,7 +66,8 @@ class ReportTicket(TenantModel):
     ticket = models.OneToOneField(
         "tickets.Ticket", on_delete=models.CASCADE, related_name="+", db_constraint=True
     )
-    # {"dims": [group, agent, channel, priority, type], "days": {"YYYY-MM-DD": {measure: n}}}
+    # {"dims": [group, agent, channel, priority, type, organization],
+    #  "days": {"YYYY-MM-DD": {measure: n}}}
     counted = models.JSONField(default=dict)
 
 
@@ -97,3 +116,62 @@ class ReportGroupDay(TenantModel):
                 fields=["account", "day", "group_pk"], name="report_group_day_key"
             )
         ]
+
+
+class ReportOrganizationAgentDay(TenantModel):
+    """ReportDay summed over channel, priority and type, per organization (reports 0004):
+    the page narrowed to an organization (its series and backlog read through
+    report_org_agent_day_org, its agent and group leaderboards), and an agent's
+    organization leaderboard (their scope needs the group and the agent)."""
+
+    day = models.DateField()
+    organization_pk = models.BigIntegerField(default=0)
+    group_pk = models.BigIntegerField(default=0)
+    agent_pk = models.BigIntegerField(default=0)
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "organization_pk", "group_pk", "agent_pk"],
+                name="report_org_agent_day_key",
+            )
+        ]
+        indexes = [
+            # One organization's rows, before and in the range, without the other
+            # organizations' (a big one holds ~3% of the account's tickets).
+            models.Index(
+                fields=["account", "organization_pk", "day"], name="report_org_agent_day_org"
+            ),
+            models.Index(fields=["account", "agent_pk", "day"], name="report_org_agent_day_agent"),
+            models.Index(fields=["account", "group_pk", "day"], name="report_org_agent_day_group"),
+        ]
+
+
+class ReportOrganizationDay(TenantModel):
+    """ReportOrganizationAgentDay summed over groups and agents: an admin's organization
+    leaderboard, and the series and backlog of one organization."""
+
+    day = models.DateField()
+    organization_pk = models.BigIntegerField(default=0)
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "organization_pk"], name="report_org_day_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["account", "organization_pk", "day"], name="report_org_day_org"),
+        ]
+
+
+# Any of the rollup tables (they share the measures' columns and the account).
+Rollup = type[
+    ReportDay | ReportAgentDay | ReportGroupDay | ReportOrganizationAgentDay | ReportOrganizationDay
+]

@@ -1,5 +1,6 @@
-"""``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay, and the coarse
-ReportAgentDay and ReportGroupDay summed from it) and what each
+"""``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay and
+the coarse ReportAgentDay, ReportGroupDay, ReportOrganizationAgentDay and
+ReportOrganizationDay summed from it) and what each
 ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
 from the tickets, their comments and their status changes.
 
@@ -16,7 +17,7 @@ How each part maps:
 - the last solve is the latest status change into Solved/Closed from an unsolved status,
   else the ticket's ``solved_at``, else its creation;
 - every count lands on the local day (the account's time zone) of its moment, under the
-  ticket's current group, assignee, channel, priority and type.
+  ticket's current group, assignee, channel, priority, type and organization.
 """
 
 from __future__ import annotations
@@ -119,54 +120,84 @@ SELECT ticket_id, (at AT TIME ZONE %(zone)s)::date AS day, measure, sum(amount) 
 FROM contribution GROUP BY 1, 2, 3
 """  # noqa: S608 - built from this module's constants only; values are parameters
 
+# The dimensions in metrics.Dims' order, each with its rollup column.
 _DIMS = (
-    "COALESCE(t.group_id, 0)",
-    "COALESCE(t.assignee_id, 0)",
-    "COALESCE(t.channel, '')",
-    "COALESCE(t.priority, '')",
-    "COALESCE(t.type, '')",
+    ("COALESCE(t.group_id, 0)", "group_pk"),
+    ("COALESCE(t.assignee_id, 0)", "agent_pk"),
+    ("COALESCE(t.channel, '')", "channel"),
+    ("COALESCE(t.priority, '')", "priority"),
+    ("COALESCE(t.type, '')", "type"),
+    ("COALESCE(t.organization_id, 0)", "organization_pk"),
 )
 _SUMS = ", ".join(f"COALESCE(sum(x.amount) FILTER (WHERE x.measure = '{m}'), 0)" for m in MEASURES)
-# Summed per day, dimensions and measure first (few rows), then turned into columns.
-_DAYS = f"""
-INSERT INTO reports_reportday
-    (account_id, day, group_pk, agent_pk, channel, priority, type, {", ".join(MEASURES)})
-SELECT %(account)s, x.day, x.g, x.a, x.c, x.p, x.t, {_SUMS}
+
+
+def _from_contributions(table: str, columns: tuple[str, ...]) -> str:
+    """Insert into ``table`` the contributions summed per day and ``columns`` (of
+    _DIMS): per day, dimensions and measure first (few rows), then turned into columns."""
+    dims = [(expr, column) for expr, column in _DIMS if column in columns]
+    keys = ", ".join(column for _expr, column in dims)
+    picked = ", ".join(f"{expr} AS {column}" for expr, column in dims)
+    groups = ", ".join(str(n) for n in range(1, len(dims) + 3))
+    return f"""
+INSERT INTO {table} (account_id, day, {keys}, {", ".join(MEASURES)})
+SELECT %(account)s, x.day, {", ".join(f"x.{column}" for _e, column in dims)}, {_SUMS}
 FROM (
-    SELECT x.day, {", ".join(f"{d} AS {n}" for d, n in zip(_DIMS, "gacpt", strict=True))},
-           x.measure, sum(x.amount) AS amount
+    SELECT x.day, {picked}, x.measure, sum(x.amount) AS amount
     FROM report_rebuild x JOIN tickets_ticket t ON t.id = x.ticket_id
     WHERE t.account_id = %(account)s
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    GROUP BY {groups}
 ) x
-GROUP BY x.day, x.g, x.a, x.c, x.p, x.t
+GROUP BY x.day, {", ".join(f"x.{column}" for _e, column in dims)}
 """  # noqa: S608 - constants only
-# The coarse rows (ReportAgentDay): the fine ones just written, summed per day, group and
-# agent (a row whose sums are all zero is left out, as the incremental path does).
-_AGENT_DAYS = f"""
-INSERT INTO reports_reportagentday (account_id, day, group_pk, agent_pk, {", ".join(MEASURES)})
-SELECT %(account)s, day, group_pk, agent_pk, {", ".join(f"sum({m})" for m in MEASURES)}
-FROM reports_reportday WHERE account_id = %(account)s
-GROUP BY day, group_pk, agent_pk
+
+
+def _summed(table: str, source: str, columns: tuple[str, ...]) -> str:
+    """Insert into the coarse ``table`` the rows of ``source`` (just written) summed per
+    day and ``columns`` (a row whose sums are all zero cannot arise: the source has none)."""
+    keys = ", ".join(("day", *columns))
+    return f"""
+INSERT INTO {table} (account_id, {keys}, {", ".join(MEASURES)})
+SELECT %(account)s, {keys}, {", ".join(f"sum({m})" for m in MEASURES)}
+FROM {source} WHERE account_id = %(account)s
+GROUP BY {keys}
 """  # noqa: S608 - constants only
-_GROUP_DAYS = f"""
-INSERT INTO reports_reportgroupday (account_id, day, group_pk, {", ".join(MEASURES)})
-SELECT %(account)s, day, group_pk, {", ".join(f"sum({m})" for m in MEASURES)}
-FROM reports_reportagentday WHERE account_id = %(account)s
-GROUP BY day, group_pk
-"""  # noqa: S608 - constants only
+
+
+_INSERTS = (
+    _from_contributions("reports_reportday", tuple(column for _expr, column in _DIMS)),
+    _summed("reports_reportagentday", "reports_reportday", ("group_pk", "agent_pk")),
+    _summed("reports_reportgroupday", "reports_reportagentday", ("group_pk",)),
+    _summed(
+        "reports_reportorganizationagentday",
+        "reports_reportday",
+        ("organization_pk", "group_pk", "agent_pk"),
+    ),
+    _summed(
+        "reports_reportorganizationday", "reports_reportorganizationagentday", ("organization_pk",)
+    ),
+)
+_TABLES = (
+    "reports_reportday",
+    "reports_reportagentday",
+    "reports_reportgroupday",
+    "reports_reportorganizationagentday",
+    "reports_reportorganizationday",
+    "reports_reportticket",
+)
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
 _TICKETS = f"""
 INSERT INTO reports_reportticket (account_id, ticket_id, counted)
 SELECT %(account)s, d.ticket_id, jsonb_build_object(
-    'dims', jsonb_build_array({", ".join(_DIMS)}),
+    'dims', jsonb_build_array({", ".join(expr for expr, _column in _DIMS)}),
     'days', jsonb_object_agg(d.day::text, d.counts))
 FROM (
     SELECT ticket_id, day, jsonb_object_agg(measure, amount) AS counts
     FROM report_rebuild GROUP BY ticket_id, day
 ) d JOIN tickets_ticket t ON t.id = d.ticket_id
 WHERE t.account_id = %(account)s
-GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type
+GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type,
+         t.organization_id
 """  # noqa: S608 - constants only
 
 
@@ -180,14 +211,11 @@ def account_rebuild(*, account: Account) -> int:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         # A rebuild inside an outer transaction (tests) leaves its table to the next.
         cursor.execute("DROP TABLE IF EXISTS report_rebuild")
-        cursor.execute("DELETE FROM reports_reportday WHERE account_id = %s", [account.pk])
-        cursor.execute("DELETE FROM reports_reportagentday WHERE account_id = %s", [account.pk])
-        cursor.execute("DELETE FROM reports_reportgroupday WHERE account_id = %s", [account.pk])
-        cursor.execute("DELETE FROM reports_reportticket WHERE account_id = %s", [account.pk])
+        for table in _TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
         cursor.execute(_CONTRIBUTIONS, params)
         cursor.execute("ANALYZE report_rebuild")  # no autovacuum for temporary tables
-        cursor.execute(_DAYS, params)
-        cursor.execute(_AGENT_DAYS, params)
-        cursor.execute(_GROUP_DAYS, params)
+        for insert in _INSERTS:
+            cursor.execute(insert, params)
         cursor.execute(_TICKETS, params)
         return cursor.rowcount

@@ -20,16 +20,28 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports import metrics, rebuild
-from reports.models import ReportAgentDay, ReportDay, ReportGroupDay, ReportTicket
+from reports.models import (
+    ReportAgentDay,
+    ReportDay,
+    ReportGroupDay,
+    ReportOrganizationAgentDay,
+    ReportOrganizationDay,
+    ReportTicket,
+    Rollup,
+)
 from tickets.models import Comment, Ticket, TicketEvent
 
-KEYS = ("day", "group_pk", "agent_pk", "channel", "priority", "type")
-# The coarse tables, each with its key after the account and how many of the fine key's
-# leading columns (day, group, agent) it keeps.
-COARSE: tuple[tuple[type[ReportAgentDay | ReportGroupDay], tuple[str, ...]], ...] = (
-    (ReportAgentDay, KEYS[:3]),
-    (ReportGroupDay, KEYS[:2]),
+# A contribution's key: its day, then metrics.Dims in order.
+DIMS = ("day", "group_pk", "agent_pk", "channel", "priority", "type", "organization_pk")
+KEYS = DIMS  # ReportDay's
+# The coarse tables, each with its key after the account.
+COARSE: tuple[tuple[Rollup, tuple[str, ...]], ...] = (
+    (ReportAgentDay, ("day", "group_pk", "agent_pk")),
+    (ReportGroupDay, ("day", "group_pk")),
+    (ReportOrganizationAgentDay, ("day", "organization_pk", "group_pk", "agent_pk")),
+    (ReportOrganizationDay, ("day", "organization_pk")),
 )
+TABLES: tuple[tuple[Rollup, tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
 Row = tuple[str, metrics.Dims]  # (ISO day, dims)
 
 _TICKET_FIELDS = (
@@ -42,6 +54,7 @@ _TICKET_FIELDS = (
     "channel",
     "priority",
     "type",
+    "organization_id",
     "satisfaction_rating",
     "satisfaction_at",
     "solved_at",
@@ -62,6 +75,7 @@ def _facts(row: dict) -> metrics.TicketFacts:
             row["channel"] or "",
             row["priority"] or "",
             row["type"] or "",
+            row["organization_id"] or 0,
         ),
         rating=row["satisfaction_rating"] or "",
         rated_at=row["satisfaction_at"],
@@ -129,7 +143,8 @@ def counted(facts: metrics.TicketFacts, events: list[metrics.EventFact], tz: Zon
 def _rows(counted_: dict, sign: int) -> dict[Row, Counter[str]]:
     if not counted_:
         return {}
-    dims = tuple(counted_["dims"])
+    # Counted before the organization was a dimension (reports 0004 adds it): none.
+    dims = tuple(counted_["dims"]) + (0,) * (len(DIMS) - 1 - len(counted_["dims"]))
     return {
         (day, dims): Counter({m: sign * n for m, n in counts.items()})
         for day, counts in counted_["days"].items()
@@ -149,12 +164,14 @@ def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
     }
 
 
-def _coarse(delta: dict[Row, Counter[str]], width: int) -> dict[tuple, Counter[str]]:
-    """The fine rows summed per their key's first ``width`` columns: (day, group, agent)
-    for ReportAgentDay, (day, group) for ReportGroupDay."""
+def _coarse(delta: dict[Row, Counter[str]], keys: tuple[str, ...]) -> dict[tuple, Counter[str]]:
+    """The contributions summed per a table's key (``keys``, of DIMS): (day, group, agent)
+    for ReportAgentDay, (day, organization) for ReportOrganizationDay, …"""
+    at = [DIMS.index(key) for key in keys]
     summed: dict[tuple, Counter[str]] = {}
     for (day, dims), counts in delta.items():
-        merged = summed.setdefault((day, *dims)[:width], Counter())
+        full = (day, *dims)
+        merged = summed.setdefault(tuple(full[i] for i in at), Counter())
         for measure, n in counts.items():
             merged[measure] += n
     return {key: counts for key, counts in summed.items() if any(counts.values())}
@@ -182,11 +199,9 @@ def _upsert(model, keys: tuple[str, ...], account_id: int, delta: dict[tuple, Co
 
 def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
     """Add ``delta`` to the fine rollup rows and to the coarse ones, in the caller's
-    transaction: both move together or not at all."""
-    fine = {(day, *dims): counts for (day, dims), counts in delta.items()}
-    _upsert(ReportDay, KEYS, account_id, fine)
-    for model, keys in COARSE:
-        _upsert(model, keys, account_id, _coarse(delta, len(keys)))
+    transaction: all move together or not at all."""
+    for model, keys in TABLES:
+        _upsert(model, keys, account_id, _coarse(delta, keys))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
@@ -233,8 +248,7 @@ def _rebuild_in_python(account: Account) -> int:
     totals: dict[Row, Counter[str]] = {}
     done = 0
     with account_context(account), transaction.atomic():
-        ReportDay.objects.for_account(account).delete()
-        for model, _keys in COARSE:
+        for model, _keys in TABLES:
             model.objects.for_account(account).delete()
         ReportTicket.objects.for_account(account).delete()
         last = 0
@@ -257,31 +271,15 @@ def _rebuild_in_python(account: Account) -> int:
                     totals.setdefault(key, Counter()).update(counts)
             ReportTicket.objects.bulk_create(stored)
             done += len(chunk)
-        ReportDay.objects.bulk_create(
-            (
-                ReportDay(
-                    account=account,
-                    day=dt.date.fromisoformat(day),
-                    group_pk=dims[0],
-                    agent_pk=dims[1],
-                    channel=dims[2],
-                    priority=dims[3],
-                    type=dims[4],
-                    **{m: counts.get(m, 0) for m in metrics.MEASURES},
-                )
-                for (day, dims), counts in totals.items()
-            ),
-            batch_size=1000,
-        )
-        for model, keys in COARSE:
-            coarse: list[Any] = [
+        for model, keys in TABLES:
+            rows: list[Any] = [
                 model(
                     account=account,
                     day=dt.date.fromisoformat(key[0]),
                     **dict(zip(keys[1:], key[1:], strict=True)),
                     **{m: counts.get(m, 0) for m in metrics.MEASURES},
                 )
-                for key, counts in _coarse(totals, len(keys)).items()
+                for key, counts in _coarse(totals, keys).items()
             ]
-            model.objects.bulk_create(coarse, batch_size=1000)
+            model.objects.bulk_create(rows, batch_size=1000)
     return done

@@ -55,8 +55,7 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
         "ticket__type": filters.type or None,
     }
     qs = qs.filter(**{k: v for k, v in wanted.items() if v is not None})
-    if filters.by_attributes:
-        qs = qs.filter(attribute_q(filters, "ticket__"))
+    qs = qs.filter(attribute_q(filters, "ticket__"))  # Q() when none is chosen
     in_time = Q(breach_at__isnull=True) | Q(fulfilled_at__lte=F("breach_at"))
     achieved = Q(fulfilled_at__gte=start, fulfilled_at__lt=end) & in_time
     breached = Q(breach_at__gte=start, breach_at__lt=end) & (

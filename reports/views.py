@@ -24,7 +24,10 @@ from reports.links import LinkMaker
 from reports.templatetags.reports import at_most, duration, percent
 from tickets.views.common import agent_view
 
-EXPORTS = ("periods", "agents", "groups")
+EXPORTS = ("periods", "agents", "groups", "organizations")
+# The page lists the organizations with the most solved tickets; the CSV has them all.
+# All 1,110 of the bench account took ~1 s to render (a row of links each).
+ORGANIZATIONS_SHOWN = 20
 
 
 def _label(day: dt.date) -> str:
@@ -48,9 +51,16 @@ def report(request):
         options=dropdown_options(account=request.account),
     )
     filters = form.filters()
-    data = selectors.report_for(account=request.account, scope=scope, filters=filters)
+    export = request.GET.get("export", "")
+    data = selectors.report_for(
+        account=request.account,
+        scope=scope,
+        filters=filters,
+        organizations=export == "organizations" or request.GET.get("board") == "organizations",
+    )
     agent_names = {a.pk: a.name for a in agents}
     group_names = {g.pk: g.name for g in groups}
+    organization_names = {o.pk: o.name for o in organizations}
     boards = {
         "agents": [
             (agent_names.get(pk, _("Other") if pk else _("Unassigned")), s)
@@ -59,8 +69,11 @@ def report(request):
         "groups": [
             (group_names.get(pk, _("Other") if pk else _("No group")), s) for pk, s in data.by_group
         ],
+        "organizations": [
+            (organization_names.get(pk, _("Other") if pk else _("No organization")), s)
+            for pk, s in data.by_organization or []
+        ],
     }
-    export = request.GET.get("export", "")
     if export in EXPORTS:
         return _export(export, data, boards)
     labels = [_label(p.start) for p in data.periods]
@@ -87,6 +100,16 @@ def report(request):
             (name, s, maker.whole_range(group_pk=pk))
             for (pk, _s), (name, s) in zip(data.by_group, boards["groups"], strict=True)
         ],
+        "by_organization": [
+            (name, s, maker.whole_range(organization_pk=pk))
+            for (pk, _s), (name, s) in zip(
+                (data.by_organization or [])[:ORGANIZATIONS_SHOWN],
+                boards["organizations"][:ORGANIZATIONS_SHOWN],
+                strict=True,
+            )
+        ],
+        "organizations_asked": data.by_organization is not None,
+        "organizations_total": len(data.by_organization or []),
         "volume_chart": charts.bars(
             labels,
             [
@@ -151,7 +174,7 @@ def _export(kind: str, data: selectors.Report, boards: dict):
         ]
         return exports.csv_response("report.csv", [_("Period"), _("Backlog"), *header], rows)
     rows = [[name, *numbers(s)] for name, s in boards[kind]]
-    first = _("Agent") if kind == "agents" else _("Group")
+    first = {"agents": _("Agent"), "groups": _("Group"), "organizations": _("Organization")}[kind]
     return exports.csv_response(f"report-{kind}.csv", [first, *header], rows)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.reports.conftest import run  # noqa: F401 - the reports' plan tests use it
 from tickets.models import Ticket
 
 

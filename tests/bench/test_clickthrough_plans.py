@@ -19,15 +19,6 @@ from tickets.services import ticket_update
 URL = "/agent/reports/tickets/?metric={metric}&start={day}&end={day}"
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
 def _tickets(acme, admin, requester, run, n):
     for _ in range(n):
         ticket = run(make_ticket, account=acme, submitter=requester, requester=requester)

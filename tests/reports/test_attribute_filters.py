@@ -25,15 +25,6 @@ START, END = date(2026, 3, 10), date(2026, 3, 16)
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
-@pytest.fixture
 def impact(acme):
     return TicketField.objects.for_account(acme).get(title="Impact")
 

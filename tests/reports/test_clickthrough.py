@@ -25,15 +25,6 @@ T0 = datetime(2026, 3, 27, 20, 0, tzinfo=UTC)
 START, END = date(2026, 3, 27), date(2026, 4, 3)
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
-
-
 def _csv(response) -> list[list[str]]:
     assert response.status_code == 200, response.content[:500]
     return list(csv.reader(io.StringIO(response.content.decode())))

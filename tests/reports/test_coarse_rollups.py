@@ -1,7 +1,9 @@
 """The page's numbers do not depend on which rollup answers them: with every ticket on
-the web channel, the report filtered by "Web" (the fine ReportDay) equals the unfiltered
-one (the coarse ReportGroupDay and ReportAgentDay), for an admin, per group and per
-agent, and for an agent's scope."""
+the web channel, of one organization and tagged alike, the report filtered by "Web"
+(the fine ReportDay), by the organization (ReportOrganizationDay and
+ReportOrganizationAgentDay), by both, or by the tag (the tickets' own contributions,
+reports.facts) equals the unfiltered one (the coarse ReportGroupDay and ReportAgentDay),
+for an admin, per group and per agent, and for an agent's scope."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -11,21 +13,12 @@ import time_machine
 from reports.access import report_scope
 from reports.forms import Filters
 from reports.selectors import report_for
-from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
+from tests.factories import AgentFactory, AgentGroupFactory, OrganizationFactory, make_ticket
 from tickets.services import comment_add, ticket_update
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
 
 
 def _numbers(report):
@@ -34,12 +27,14 @@ def _numbers(report):
         report.total.counts,
         [(pk, s.counts) for pk, s in report.by_agent],
         [(pk, s.counts) for pk, s in report.by_group],
+        [(pk, s.counts) for pk, s in report.by_organization],
     )
 
 
 def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_agent, acme_user, run):
     group, other_group = AgentGroupFactory(account=acme), AgentGroupFactory(account=acme)
     other = AgentFactory(account=acme)
+    org = OrganizationFactory(account=acme)
     group.memberships.create(account=acme, user=acme_agent)
     for member in (acme_agent, other):
         other_group.memberships.create(account=acme, user=member)
@@ -53,6 +48,8 @@ def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_age
                 group=(group, other_group, None)[i % 3],
                 # ``group`` holds acme_agent alone; other_group both agents.
                 assignee=(acme_agent, other, None)[(i // 2) % 3] if i % 3 else acme_agent,
+                organization=org,
+                tags="everyone",
             )
             clock.shift(timedelta(hours=20))
             if i % 4:
@@ -70,7 +67,16 @@ def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_age
     for viewer, narrowed in cases:
         scope = report_scope(viewer=viewer)
         coarse = Filters(start=start, end=end, weekly=True, **narrowed)
-        fine = Filters(start=start, end=end, weekly=True, channel="web", **narrowed)
-        got = _numbers(report_for(account=acme, scope=scope, filters=coarse))
-        assert got == _numbers(report_for(account=acme, scope=scope, filters=fine))
+        got = _numbers(report_for(account=acme, scope=scope, filters=coarse, organizations=True))
+        assert [pk for pk, _counts in got[4]] == [org.pk]
+        for same in (
+            {"channel": "web"},
+            {"organization_pk": org.pk},
+            {"organization_pk": org.pk, "channel": "web"},
+            {"tag": "everyone"},
+        ):
+            narrower = Filters(start=start, end=end, weekly=True, **narrowed, **same)
+            assert got == _numbers(
+                report_for(account=acme, scope=scope, filters=narrower, organizations=True)
+            ), same
         assert got[1]["created"]  # the range holds tickets (a backlog before it too)

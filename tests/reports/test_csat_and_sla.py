@@ -3,7 +3,6 @@ its SLA achievement per target (issue 26)."""
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import time_machine
 
 from reports.access import ReportScope, report_scope
@@ -17,15 +16,6 @@ from tickets.services import comment_add, ticket_update
 
 URL = "/agent/reports/"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
 
 
 def solved(acme, agent, user, run, **kw):

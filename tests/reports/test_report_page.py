@@ -7,19 +7,12 @@ import re
 import pytest
 
 from reports.exports import safe_cell
-from tests.factories import AgentFactory, AgentGroupFactory, make_ticket
+from reports.services import ticket_refresh
+from tests.factories import AgentFactory, AgentGroupFactory, OrganizationFactory, make_ticket
+from tickets.models import Ticket
 from tickets.services import ticket_update
 
 URL = "/agent/reports/"
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
 
 
 @pytest.fixture
@@ -85,6 +78,39 @@ def test_bad_dates_are_a_message_not_an_error(client_for, acme_admin):
     assert response.status_code == 200
 
 
+def _chosen_range(body: str) -> str:
+    select = re.search(r'<select name="preset".*?</select>', body, re.S)
+    assert select is not None
+    chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', select.group(0))
+    assert len(chosen) == 1, chosen
+    return chosen[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"group": ""},
+        {"preset": ""},
+        {"preset": "last_decade"},
+        {"preset": "custom", "start": "2026-05-01", "end": "2026-04-01"},
+        {"preset": "custom", "start": "yesterday"},
+    ],
+)
+def test_range_box_names_the_30_days_shown_when_no_valid_range_was_chosen(
+    client_for, acme_admin, query
+):
+    body = client_for(acme_admin).get(URL, query).content.decode()
+    # It showed its first choice, "Last 7 days", over the 30 days' numbers.
+    assert _chosen_range(body) == "30"
+    assert "Last 7 days</option>" in body  # still a choice, just not the one shown
+
+
+def test_range_box_keeps_the_range_chosen(client_for, acme_admin):
+    body = client_for(acme_admin).get(URL, {"preset": "7"}).content.decode()
+    assert _chosen_range(body) == "7"
+
+
 def test_csv_cells_that_look_like_formulas_are_neutralised(client_for, acme_admin, two_groups):
     rows = _csv(client_for(acme_admin).get(URL, {"export": "agents"}))
     names = [row[0] for row in rows[1:]]
@@ -96,3 +122,38 @@ def test_page_shows_charts_as_svg_with_tables(client_for, acme_admin, two_groups
     body = client_for(acme_admin).get(URL, {"period": "week", "preset": "90"}).content.decode()
     assert body.count('<svg class="report-chart"') == 4
     assert "<table" in body
+
+
+def test_leaderboard_per_organization_within_the_viewers_scope(
+    client_for, acme, acme_admin, acme_agent, two_groups
+):
+    mine, theirs = two_groups
+    bigco, smallco = (
+        OrganizationFactory(account=acme, name="Bigco"),
+        OrganizationFactory(account=acme, name="Smallco"),
+    )
+    tickets = list(Ticket.objects.for_account(acme).filter(group__in=[mine, theirs]).order_by("pk"))
+    # The agent's group's ticket to Bigco, one of the other group's to Smallco.
+    for ticket, organization in zip(tickets, (bigco, smallco, None), strict=True):
+        ticket.organization = organization
+        ticket.save(update_fields=["organization"])
+        ticket_refresh(account_id=acme.pk, ticket_id=ticket.pk)
+    rows = _csv(client_for(acme_admin).get(URL, {"export": "organizations"}))
+    assert rows[0][0] == "Organization"
+    assert {row[0]: row[1] for row in rows[1:]} == {
+        "Bigco": "1",
+        "Smallco": "1",
+        "No organization": "1",
+    }
+    rows = _csv(client_for(acme_agent).get(URL, {"export": "organizations"}))
+    assert {row[0]: row[1] for row in rows[1:]} == {"Bigco": "1"}
+    # Narrowed to one: its row only, and the page shows the table.
+    rows = _csv(
+        client_for(acme_admin).get(URL, {"export": "organizations", "organization": smallco.number})
+    )
+    assert [row[0] for row in rows[1:]] == ["Smallco"]
+    # The page offers the leaderboard, and shows it when asked.
+    body = client_for(acme_admin).get(URL).content.decode()
+    assert "board=organizations" in body and '<th scope="row">Bigco</th>' not in body
+    body = client_for(acme_admin).get(URL, {"board": "organizations"}).content.decode()
+    assert '<th scope="row">Bigco</th>' in body and '<th scope="row">Smallco</th>' in body

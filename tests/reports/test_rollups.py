@@ -4,7 +4,6 @@ tickets' histories."""
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
@@ -12,13 +11,21 @@ from hypothesis import strategies as st
 
 from accounts.dbsession import account_context
 from reports import metrics
-from reports.models import ReportAgentDay, ReportDay, ReportGroupDay, ReportTicket
+from reports.models import (
+    ReportAgentDay,
+    ReportDay,
+    ReportGroupDay,
+    ReportOrganizationAgentDay,
+    ReportOrganizationDay,
+    ReportTicket,
+)
 from reports.services import _rebuild_in_python, account_rebuild
 from tests.factories import (
     AccountFactory,
     AgentFactory,
     AgentGroupFactory,
     EndUserFactory,
+    OrganizationFactory,
     make_ticket,
 )
 from tickets.models import Ticket
@@ -40,6 +47,7 @@ def _table(account):
                 row["channel"],
                 row["priority"],
                 row["type"],
+                row["organization_pk"],
             )
             counts = {m: row[m] for m in metrics.MEASURES if row[m]}
             if counts:
@@ -58,16 +66,29 @@ def _coarse(account, model=ReportAgentDay, keys=("day", "group_pk", "agent_pk"))
         return out
 
 
+# Each coarse table with its key, and where its columns are in the fine key (_table's).
+COARSE = (
+    (ReportAgentDay, ("day", "group_pk", "agent_pk"), (0, 1, 2)),
+    (ReportGroupDay, ("day", "group_pk"), (0, 1)),
+    (
+        ReportOrganizationAgentDay,
+        ("day", "organization_pk", "group_pk", "agent_pk"),
+        (0, 6, 1, 2),
+    ),
+    (ReportOrganizationDay, ("day", "organization_pk"), (0, 6)),
+)
+
+
 def _coarse_tables(account):
-    return (_coarse(account), _coarse(account, ReportGroupDay, ("day", "group_pk")))
+    return tuple(_coarse(account, model, keys) for model, keys, _at in COARSE)
 
 
-def _summed(table, width):
-    """The fine table summed per its key's first ``width`` columns: what a coarse one
+def _summed(table, at):
+    """The fine table summed per the key columns at positions ``at``: what a coarse one
     must hold."""
     out = {}
     for key, counts in table.items():
-        merged = out.setdefault(key[:width], {})
+        merged = out.setdefault(tuple(key[i] for i in at), {})
         for m, n in counts.items():
             merged[m] = merged.get(m, 0) + n
     return {key: counts for key, counts in out.items() if any(counts.values())}
@@ -94,17 +115,6 @@ def _totals(account):
         for m, n in counts.items():
             totals[m] = totals.get(m, 0) + n
     return totals
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Call a service as a request would: its after-commit work runs."""
-
-    def call(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(**kwargs)
-
-    return call
 
 
 def test_first_reply_is_the_first_public_agent_comment_not_the_opening_one(
@@ -202,8 +212,8 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
     assert _totals(acme) == {"created": 1}
     assert _totals(globex) == {"created": 1}
     for account in (acme, globex):
-        agent_days, group_days = _coarse_tables(account)
-        assert list(agent_days.values()) == list(group_days.values()) == [{"created": 1}]
+        for table in _coarse_tables(account):
+            assert list(table.values()) == [{"created": 1}]
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]
@@ -214,6 +224,8 @@ action = st.one_of(
     st.tuples(st.just("status"), st.sampled_from(STATUSES)),
     st.tuples(st.just("priority"), st.sampled_from(["low", "normal", "high", "urgent"])),
     st.tuples(st.just("assign"), st.booleans()),
+    # Moved to the first or the second organization, or to none.
+    st.tuples(st.just("organization"), st.sampled_from([0, 1, 2])),
     st.tuples(st.just("rate"), st.sampled_from(["good", "bad"])),
 )
 steps = st.lists(
@@ -235,6 +247,7 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
     acme = AccountFactory(time_zone=zone)
     acme_agent, other = AgentFactory(account=acme), AgentFactory(account=acme)
     acme_user = EndUserFactory(account=acme)
+    organizations = [None, OrganizationFactory(account=acme), OrganizationFactory(account=acme)]
     tickets = []
     with time_machine.travel(T0, tick=False) as clock:
         for (kind, value), which, minutes in sequence:
@@ -258,6 +271,13 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                         actor=acme_agent,
                         assignee=acme_agent if value else other,
                     )
+                elif kind == "organization":
+                    run(
+                        ticket_update,
+                        ticket=ticket,
+                        actor=acme_agent,
+                        organization=organizations[value],
+                    )
                 elif kind == "rate":
                     run(
                         rate,
@@ -271,7 +291,7 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                 pass  # closed is final; rating an unsolved ticket is refused
     incremental, counted, coarse = _table(acme), _counted(acme), _coarse_tables(acme)
     # The coarse rows kept change by change are the fine ones summed...
-    assert coarse == (_summed(incremental, 3), _summed(incremental, 2))
+    assert coarse == tuple(_summed(incremental, at) for _model, _keys, at in COARSE)
     account_rebuild(account=acme)
     assert incremental == _table(acme)
     # ...and equal what the rebuild writes.

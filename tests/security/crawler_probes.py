@@ -433,7 +433,12 @@ MERGE_PROBES = {
 SEARCH_PROBES = queries("", "?q=secret", "?q=globex", "?q=internal")
 # The reports (issue 26): the page, its CSV files, a bad range.
 REPORT_PROBES = queries(
-    "", "?export=periods", "?export=agents&period=week", "?preset=custom&start=x"
+    "",
+    "?export=periods",
+    "?export=agents&period=week",
+    "?export=organizations",
+    "?board=organizations&period=week",
+    "?preset=custom&start=x",
 )
 # The tickets behind a report's number (issue 26's click-through): a day's created and
 # solved, a group and unassigned, bad values, and globex's group by its number.

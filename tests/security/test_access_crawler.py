@@ -157,6 +157,8 @@ FINGERPRINT_TABLES = (
     "reports_reportday",
     "reports_reportagentday",
     "reports_reportgroupday",
+    "reports_reportorganizationagentday",
+    "reports_reportorganizationday",
     "reports_reportticket",
     "chat_chatsettings",
     "chat_chatgroup",
