@@ -93,3 +93,27 @@ def test_the_migration_counts_the_status_moves_of_existing_tickets(acme, acme_ag
     assert counts == {"created": 1, "unsolved_pending": 1}
     ticket_refresh(account_id=acme.pk, ticket_id=ticket.pk)
     assert list(_table(acme).values()) == [counts]
+
+
+def test_the_page_stacks_the_backlog_by_status_with_its_table_and_csv(
+    acme, acme_admin, acme_agent, acme_user, client_for, run
+):
+    import csv
+    import io
+
+    first = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+    run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+    run(ticket_update, ticket=first, actor=acme_agent, status="pending")
+    client = client_for(acme_admin)
+    body = client.get("/agent/reports/", {"preset": "7"}).content.decode()
+    assert "Backlog by status" in body
+    assert '<rect class="series-2"' in body  # the pending layer of the stack
+    response = client.get("/agent/reports/", {"preset": "7", "export": "periods"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][-4:] == [
+        "Backlog: New",
+        "Backlog: Open",
+        "Backlog: Pending",
+        "Backlog: On-hold",
+    ]
+    assert rows[-1][-4:] == ["1", "0", "1", "0"]  # today: one new, one pending
