@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
 
         from accounts.portability.importing import account_imported
         from reports import receivers
-        from tickets.events import ticket_changed
+        from tickets.events import ticket_changed, tickets_changed_in_bulk
         from tickets.models import TicketEvent
 
         # Every change set (ticket_changed), and every history row written on its own
@@ -20,6 +20,9 @@ class ReportsConfig(AppConfig):
         # ticket for a refresh after commit. Rows written by bulk_create (imports) are
         # caught by ``manage.py rebuild_reports``.
         ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="reports.ticket_changed")
+        tickets_changed_in_bulk.connect(
+            receivers.on_tickets_changed_in_bulk, dispatch_uid="reports.tickets_changed_in_bulk"
+        )
         post_save.connect(
             receivers.on_event_saved, sender=TicketEvent, dispatch_uid="reports.event_saved"
         )

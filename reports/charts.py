@@ -117,3 +117,32 @@ def lines(
         chart.points.append(" ".join(points))
     _x_labels(chart, labels, slot)
     return chart
+
+
+def stacked(labels: list[str], series: list[list[float]], fmt=lambda v: f"{v:g}") -> Chart:
+    """Stacked bars: one bar per label, the series piled from the baseline in order (the
+    backlog by status: how many tickets in each status at the period's end)."""
+    chart = Chart()
+    heights = [sum(max(0, s[i]) for s in series) for i in range(len(labels))]
+    top = _frame(chart, max(heights, default=0), fmt)
+    plot = chart.baseline - TOP
+    slot = (WIDTH - LEFT) / max(1, len(labels))
+    width = max(1.0, slot * 0.8)
+    for i, label in enumerate(labels):
+        y = chart.baseline
+        for j, values in enumerate(series):
+            h = plot * max(0, values[i]) / top
+            y -= h
+            chart.bars.append(
+                Bar(
+                    x=round(LEFT + slot * i + slot * 0.1, 1),
+                    y=round(y, 1),
+                    width=round(width, 1),
+                    height=round(h, 1),
+                    series=j,
+                    value=values[i],
+                    label=label,
+                )
+            )
+    _x_labels(chart, labels, slot)
+    return chart

@@ -22,6 +22,14 @@ Definitions:
   opened by an agent (a proactive ticket: the agent spoke first) has none.
 - satisfaction: the ticket's current rating, on the day it was given.
 - backlog: created minus solved, summed up to a day.
+- backlog by status: ``unsolved_<category>`` (new, open, pending, hold: the status
+  categories, tickets.status_models; a custom status counts under its category, since
+  the accounts' own names cannot be columns) is the net number of tickets that entered
+  the category on the day, so the sum up to a day is how many sat in it at the day's
+  end. A ticket starts, at its creation, in the status its first status change left
+  (its current status when it has none); each status change moves it from the old
+  category to the new one on its day. A ticket solved with no change on record (rows
+  loaded in bulk) counts as open from its creation to its ``solved_at``.
 Times are also counted in the histogram buckets of BUCKET_EDGES for the median and the
 90th percentile (a bucket's upper edge: "at most"), because sums cannot give them.
 """
@@ -63,8 +71,10 @@ COUNTS = (
     "csat_good",
     "csat_bad",
 )
+UNSOLVED_CATEGORIES = ("new", "open", "pending", "hold")
+STATUS_COUNTS = tuple(f"unsolved_{category}" for category in UNSOLVED_CATEGORIES)
 HISTOGRAMS = tuple(f"frt_{i}" for i in range(BUCKETS)) + tuple(f"res_{i}" for i in range(BUCKETS))
-MEASURES = COUNTS + HISTOGRAMS
+MEASURES = COUNTS + HISTOGRAMS + STATUS_COUNTS
 SOLVED_STATUSES = ("solved", "closed")
 
 # (group, agent, channel, priority, type, organization): ids as integers, 0 for none.
@@ -135,6 +145,7 @@ def contributions(
                 last_solve = event.at
             elif was_solved and not now_solved:
                 add(event.at, "reopened")
+    _status_moves(ticket, events, add)
     if ticket.status in SOLVED_STATUSES:
         # No change on record (created solved, or rows loaded in bulk): the ticket's own
         # solved time.
@@ -148,6 +159,26 @@ def contributions(
     if ticket.rating in ("good", "bad") and ticket.rated_at is not None:
         add(ticket.rated_at, f"csat_{ticket.rating}")
     return {day: counts for day, counts in days.items() if any(counts.values())}
+
+
+def _status_moves(ticket: TicketFacts, events: list[EventFact], add) -> None:
+    """The backlog by status: +1 into a category, -1 out of it, on the day."""
+
+    def move(at: dt.datetime, status: str, amount: int) -> None:
+        if status in UNSOLVED_CATEGORIES:
+            add(at, f"unsolved_{status}", amount)
+
+    changes = [e for e in events if e.kind == "change" and e.field == "status"]
+    if changes:
+        move(ticket.created_at, changes[0].old, 1)
+        for change in changes:
+            move(change.at, change.old, -1)
+            move(change.at, change.new, 1)
+    elif ticket.status not in SOLVED_STATUSES:
+        move(ticket.created_at, ticket.status, 1)
+    elif ticket.solved_at is not None and ticket.solved_at > ticket.created_at:
+        move(ticket.created_at, "open", 1)
+        move(ticket.solved_at, "open", -1)
 
 
 def percentile_bucket(histogram: list[int], fraction: float) -> int | None:

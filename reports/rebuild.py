@@ -16,6 +16,9 @@ How each part maps:
 - the first reply is the earliest agent reply (unless an agent opened the ticket);
 - the last solve is the latest status change into Solved/Closed from an unsolved status,
   else the ticket's ``solved_at``, else its creation;
+- the backlog by status: +1 into the category the first status change left at the
+  creation, then -1/+1 per change; a ticket with no change, +1 into its status (or, solved,
+  open from its creation to its ``solved_at``);
 - every count lands on the local day (the account's time zone) of its moment, under the
   ticket's current group, assignee, channel, priority, type and organization.
 """
@@ -26,10 +29,11 @@ from django.db import connection, transaction
 
 from accounts.dbsession import account_context
 from accounts.models import Account
-from reports.metrics import BUCKET_EDGES, MEASURES
+from reports.metrics import BUCKET_EDGES, MEASURES, UNSOLVED_CATEGORIES
 
 _SOLVED = "('solved', 'closed')"
 _AGENT = "('agent', 'admin')"
+_UNSOLVED = "(" + ", ".join(f"'{c}'" for c in UNSOLVED_CATEGORIES) + ")"
 _EDGES = "ARRAY[" + ", ".join(str(edge) for edge in BUCKET_EDGES) + "]::bigint[]"
 
 
@@ -68,11 +72,17 @@ replies AS (
     FROM reply GROUP BY ticket_id
 ),
 change AS (
-    SELECT ticket_id, created_at,
+    SELECT ticket_id, created_at, old_value, new_value,
            COALESCE(old_value IN {_SOLVED}, false) AS was_solved,
-           COALESCE(new_value IN {_SOLVED}, false) AS now_solved
+           COALESCE(new_value IN {_SOLVED}, false) AS now_solved,
+           row_number() OVER (PARTITION BY ticket_id ORDER BY created_at, id) AS n
     FROM tickets_ticketevent
     WHERE account_id = %(account)s AND kind = 'change' AND field = 'status'
+),
+first_change AS (SELECT ticket_id, old_value FROM change WHERE n = 1),
+unchanged AS (
+    SELECT tk.* FROM tk LEFT JOIN first_change fc ON fc.ticket_id = tk.id
+    WHERE fc.ticket_id IS NULL
 ),
 last_solve AS (
     SELECT ticket_id, max(created_at) AS at FROM change
@@ -115,9 +125,23 @@ contribution (ticket_id, at, measure, amount) AS (
         WHERE x.measure <> 'solved_replies' OR s.replies > 0
     UNION ALL SELECT id, satisfaction_at, 'csat_' || satisfaction_rating, 1 FROM tk
         WHERE satisfaction_rating IN ('good', 'bad') AND satisfaction_at IS NOT NULL
+    UNION ALL SELECT fc.ticket_id, tk.created_at, 'unsolved_' || fc.old_value, 1
+        FROM first_change fc JOIN tk ON tk.id = fc.ticket_id
+        WHERE fc.old_value IN {_UNSOLVED}
+    UNION ALL SELECT ticket_id, created_at, 'unsolved_' || old_value, -1 FROM change
+        WHERE old_value IN {_UNSOLVED}
+    UNION ALL SELECT ticket_id, created_at, 'unsolved_' || new_value, 1 FROM change
+        WHERE new_value IN {_UNSOLVED}
+    UNION ALL SELECT id, created_at, 'unsolved_' || status, 1 FROM unchanged
+        WHERE status IN {_UNSOLVED}
+    UNION ALL SELECT u.id, x.at, 'unsolved_open', x.amount FROM unchanged u
+        CROSS JOIN LATERAL (VALUES (u.created_at, 1::bigint), (u.solved_at, -1)) AS x (at, amount)
+        WHERE u.status IN {_SOLVED} AND u.solved_at > u.created_at
 )
 SELECT ticket_id, (at AT TIME ZONE %(zone)s)::date AS day, measure, sum(amount) AS amount
 FROM contribution GROUP BY 1, 2, 3
+-- A status left on the day it was entered sums to nothing (metrics drops it too).
+HAVING sum(amount) <> 0
 """  # noqa: S608 - built from this module's constants only; values are parameters
 
 # The dimensions in metrics.Dims' order, each with its rollup column.

@@ -73,3 +73,21 @@ def on_account_imported(sender, account, **kwargs) -> None:
     from reports.services import account_rebuild
 
     account_rebuild(account=account)
+
+
+def on_tickets_changed_in_bulk(sender, account_id: int, ticket_ids: list[int], **kwargs) -> None:
+    """Many tickets changed by one UPDATE: refreshed together after commit, in chunks
+    (reports.services.tickets_refresh), not one transaction per ticket."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
+        return
+
+    def flush() -> None:
+        from reports.services import tickets_refresh
+
+        try:
+            tickets_refresh(account_id=account_id, ticket_ids=ids)
+        except Exception:  # noqa: BLE001 - the change is committed; the rollup can be rebuilt
+            logger.exception("Could not refresh the reports of %s tickets", len(ids))
+
+    transaction.on_commit(flush, robust=True)

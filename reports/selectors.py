@@ -50,6 +50,8 @@ class Period:
     start: dt.date
     counts: dict[str, int] = field(default_factory=dict)
     backlog: int = 0
+    # Unsolved tickets per status category at the period's last day (metrics.STATUS_COUNTS).
+    by_status: dict[str, int] = field(default_factory=dict)
 
     def add(self, counts: dict[str, int]) -> None:
         for m, n in counts.items():
@@ -178,9 +180,11 @@ def report_for(
     daily = (
         rows.filter(**in_range).values("day").annotate(**_sums(metrics.MEASURES)).order_by("day")
     )
+    # Both backlogs' totals before the range, in the one query.
     before = rows.filter(day__lt=filters.start).aggregate(
-        backlog=Coalesce(Sum(F("created") - F("solved")), 0)
-    )["backlog"]
+        backlog=Coalesce(Sum(F("created") - F("solved")), 0),
+        **{m: Coalesce(Sum(m), 0) for m in metrics.STATUS_COUNTS},
+    )
     by_day: dict[dt.date, dict[str, int]] = {
         row["day"]: {m: row[m] for m in metrics.MEASURES} for row in daily
     }
@@ -208,10 +212,12 @@ def _report_from_facts(
     agents: dict[int, Counter[str]] = {}
     groups: dict[int, Counter[str]] = {}
     by_organization: dict[int, Counter[str]] = {}
-    before = 0
+    before = dict.fromkeys(("backlog", *metrics.STATUS_COUNTS), 0)
     for row in facts.fact_rows(account, scope, filters, organizations=organizations):
         if row.day is None:
-            before += row.counts["created"] - row.counts["solved"]
+            before["backlog"] += row.counts["created"] - row.counts["solved"]
+            for m in metrics.STATUS_COUNTS:
+                before[m] += row.counts.get(m, 0)
             continue
         day = by_day.setdefault(row.day, dict.fromkeys(metrics.MEASURES, 0))
         for m, n in row.counts.items():
@@ -233,7 +239,7 @@ def _report_from_facts(
 def _report(
     filters: Filters,
     by_day: dict[dt.date, dict[str, int]],
-    before: int,
+    before: dict[str, int],
     *,
     by_agent: list[tuple[int, Summary]],
     by_group: list[tuple[int, Summary]],
@@ -246,15 +252,19 @@ def _report(
         start = _period_start(day, filters.weekly)
         periods.setdefault(start, Period(start=start))
         day += dt.timedelta(days=1)
-    backlog = before
+    backlog = before["backlog"]
+    by_status = {m: before[m] for m in metrics.STATUS_COUNTS}
     total = Period(start=filters.start)
     day = filters.start
     while day <= filters.end:
         counts = by_day.get(day, {})
         backlog += counts.get("created", 0) - counts.get("solved", 0)
+        for m in metrics.STATUS_COUNTS:
+            by_status[m] += counts.get(m, 0)
         period = periods[_period_start(day, filters.weekly)]
         period.add(counts)
         period.backlog = backlog  # at the period's last day
+        period.by_status = dict(by_status)
         total.add(counts)
         day += dt.timedelta(days=1)
     return Report(

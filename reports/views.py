@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from closing.selectors import REPORT_GROUPS, closures_report
 from customfields.selectors import dropdown_options
-from reports import charts, csat, exports, selectors, sla
+from reports import charts, csat, exports, metrics, selectors, sla
 from reports.access import (
     agents_in_scope,
     groups_in_scope,
@@ -22,6 +22,7 @@ from reports.access import (
 from reports.forms import ReportForm
 from reports.links import LinkMaker
 from reports.templatetags.reports import at_most, duration, percent
+from tickets.status_models import StatusCategory
 from tickets.views.common import agent_view
 
 EXPORTS = ("periods", "agents", "groups", "organizations")
@@ -122,6 +123,15 @@ def report(request):
             ],
         ),
         "backlog_chart": charts.lines(labels, [[p.backlog for p in data.periods]]),
+        "status_names": status_names(),
+        "status_chart": charts.stacked(
+            labels,
+            [[p.by_status.get(m, 0) for p in data.periods] for m in metrics.STATUS_COUNTS],
+        ),
+        "status_rows": [
+            (label, [p.by_status.get(m, 0) for m in metrics.STATUS_COUNTS])
+            for label, p in zip(labels, data.periods, strict=True)
+        ],
         "csat_chart": charts.lines(
             labels,
             [[None if s.csat_score is None else s.csat_score * 100 for s in summaries]],
@@ -169,13 +179,28 @@ def _export(kind: str, data: selectors.Report, boards: dict):
 
     if kind == "periods":
         rows = [
-            [p.start.isoformat(), p.backlog, *numbers(selectors.Summary(p.counts))]
+            [
+                p.start.isoformat(),
+                p.backlog,
+                *numbers(selectors.Summary(p.counts)),
+                # Last, so the columns before keep their places for those who read them.
+                *(p.by_status.get(m, 0) for m in metrics.STATUS_COUNTS),
+            ]
             for p in data.periods
         ]
-        return exports.csv_response("report.csv", [_("Period"), _("Backlog"), *header], rows)
+        statuses = [_("Backlog: %(status)s") % {"status": name} for name in status_names()]
+        return exports.csv_response(
+            "report.csv", [_("Period"), _("Backlog"), *header, *statuses], rows
+        )
     rows = [[name, *numbers(s)] for name, s in boards[kind]]
     first = {"agents": _("Agent"), "groups": _("Group"), "organizations": _("Organization")}[kind]
     return exports.csv_response(f"report-{kind}.csv", [first, *header], rows)
+
+
+def status_names() -> list[str]:
+    """The unsolved status categories' names, in metrics.STATUS_COUNTS' order."""
+    labels = dict(StatusCategory.choices)
+    return [str(labels[category]) for category in metrics.UNSOLVED_CATEGORIES]
 
 
 @agent_view

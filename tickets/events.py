@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from tickets.models import Comment, Ticket
 
 ticket_changed = Signal()  # kwargs: change=TicketChange
+# Many tickets changed by one bulk UPDATE (an organization deleted empties its tickets'),
+# no change set each: the rollups (reports.receivers) refresh them after commit.
+tickets_changed_in_bulk = Signal()  # kwargs: account_id=int, ticket_ids=list[int]
 
 
 @dataclass

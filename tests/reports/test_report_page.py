@@ -120,7 +120,9 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(client_for, acme_admi
 
 def test_page_shows_charts_as_svg_with_tables(client_for, acme_admin, two_groups):
     body = client_for(acme_admin).get(URL, {"period": "week", "preset": "90"}).content.decode()
-    assert body.count('<svg class="report-chart"') == 4
+    assert (
+        body.count('<svg class="report-chart"') == 5
+    )  # created/solved, backlog, backlog by status, first reply, satisfaction
     assert "<table" in body
 
 

@@ -158,7 +158,8 @@ def test_solved_counted_once_on_the_last_solve_day_and_reopen_counted(
         clock.shift(timedelta(days=1))
         run(ticket_update, ticket=ticket, actor=acme_agent, status="solved")
     by_day = {key[0]: counts for key, counts in _table(acme).items()}
-    assert by_day[date(2026, 3, 29)] == {"reopened": 1}
+    assert by_day[date(2026, 3, 29)] == {"reopened": 1, "unsolved_open": 1}
+    assert by_day[date(2026, 3, 30)]["unsolved_open"] == -1
     assert by_day[date(2026, 3, 30)]["solved"] == 1
     assert by_day[date(2026, 3, 30)]["res_seconds"] == 3 * 86400
     assert sum(c.get("solved", 0) for c in by_day.values()) == 1
@@ -180,7 +181,8 @@ def test_counts_follow_the_ticket_to_its_current_group_and_agent(acme, acme_agen
     run(ticket_update, ticket=ticket, actor=acme_agent, group=group, assignee=acme_agent)
     ((key, counts),) = _table(acme).items()
     assert key[1:3] == (group.pk, acme_agent.pk)
-    assert counts == {"created": 1}
+    # Assigned, it moved from New to Open (the same day: New nets to nothing).
+    assert counts == {"created": 1, "unsolved_open": 1}
 
 
 def test_satisfaction_counted_on_the_rating_day(acme, acme_agent, acme_user, run):
@@ -209,11 +211,11 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
     make_ticket(account=globex, submitter=globex_user, requester=globex_user)
     assert _table(acme) == {}
     call_command("rebuild_reports")
-    assert _totals(acme) == {"created": 1}
-    assert _totals(globex) == {"created": 1}
+    assert _totals(acme) == {"created": 1, "unsolved_new": 1}
+    assert _totals(globex) == {"created": 1, "unsolved_new": 1}
     for account in (acme, globex):
         for table in _coarse_tables(account):
-            assert list(table.values()) == [{"created": 1}]
+            assert list(table.values()) == [{"created": 1, "unsolved_new": 1}]
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]

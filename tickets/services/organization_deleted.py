@@ -1,11 +1,13 @@
 """An organization is deleted: its tickets keep their history, their organization emptied
-and the change written in each ticket's Activity (accounts.signals.organization_deleting)."""
+and the change written in each ticket's Activity (accounts.signals.organization_deleting);
+the rollups follow them after commit (tickets.events.tickets_changed_in_bulk)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from tickets.events import tickets_changed_in_bulk
 from tickets.models import Ticket, TicketEvent
 
 
@@ -34,4 +36,5 @@ def on_organization_deleting(
     Ticket.objects.for_account(organization.account).filter(pk__in=ids).update(
         organization=None, updated_at=timezone.now()
     )
+    tickets_changed_in_bulk.send(sender=Ticket, account_id=organization.account_id, ticket_ids=ids)
     return len(ids)
