@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -149,6 +150,7 @@ def _others_expiring(policy: RetentionPolicy, now: dt.datetime, dry_run: bool) -
     """Rows and files of the apps that keep their own data by this policy (counted on a
     dry run, deleted otherwise): the sums of their answers to ``retention_expiring``."""
     rows = files = 0
+    answer: Any
     for _receiver, answer in retention_expiring.send(
         sender=RetentionPolicy,
         account=policy.account,
