@@ -101,7 +101,14 @@ def queue_poll(request):
                 "mine": [chat.number for chat in chats_of_agent(agent=agent)],
             }
         )
-    return render(request, "chat/agent/_queue.html", {"queue": queue_for_agent(agent=agent)})
+    return render(
+        request,
+        "chat/agent/_queue.html",
+        {
+            "queue": queue_for_agent(agent=agent),
+            "no_chats": agents.no_chats_message(agent, you=True),
+        },
+    )
 
 
 @agent_view

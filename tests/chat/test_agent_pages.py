@@ -175,3 +175,16 @@ def test_start_chat_shows_only_while_the_requester_is_online_and_lands_in_the_ti
     chat = Chat.objects.for_account(acme).get(ticket=ticket)
     assert answer.status_code == 302 and answer.url.endswith(f"#chat-{chat.number}")
     assert f'id="chat-{chat.number}"' in client.get(url("workspace")).content.decode()
+
+
+def test_a_light_agent_sees_the_queue_without_accept_and_told_why(
+    client_for, acme, queued, chat_group
+):
+    # The queue asks chat.access's one rule: a light agent in a chat group takes no chat.
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    accept = reverse("chatdesk:accept", args=[queued.number])
+    for page in (url("workspace"), url("queue")):
+        html = client_for(light).get(page).content.decode()
+        assert accept not in html and ">Accept<" not in html
+        assert "your role, Light agent, writes internal notes only" in html
+    assert client_for(light).get(url("queue"), **JSON).json()["waiting"] == 0
