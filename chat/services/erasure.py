@@ -5,6 +5,8 @@
   and email an anonymous visitor gave live on their user row, which goes too); what they
   wrote in anyone else's chat is redacted and their files there removed; the subjects of
   the tickets their chats opened ("Chat with Pia") lose their name and addresses.
+- A person's export (``accounts.signals.person_exporting``): their chats, each message
+  with its author, time, text and files' names.
 - A ticket deleted for good (``tickets.signals.tickets_deleting``: an agent's delete and
   the retention pass alike): the ended chats whose transcript it holds go with it. A chat
   still running keeps going; its next transcript opens a new ticket.
@@ -72,6 +74,35 @@ def on_person_erasing(sender, *, account: Account, user: User, addresses, **kwar
             subject = _replace_ignoring_case(subject, mention, REDACTED)
         if subject != ticket.subject:
             Ticket.objects.for_account(account).filter(pk=ticket.pk).update(subject=subject)
+
+
+def on_person_exporting(sender, *, account: Account, user: User, **kwargs) -> tuple[str, list]:
+    """The person's chats for their export: each with its messages and files' names."""
+    chats = []
+    for chat in (
+        Chat.objects.for_account(account)
+        .filter(visitor=user)
+        .prefetch_related("messages__author", "messages__attachments")
+        .order_by("started_at", "id")
+    ):
+        chats.append(
+            {
+                "number": chat.number,
+                "started_at": chat.started_at,
+                "ended_at": chat.ended_at,
+                "messages": [
+                    {
+                        "author": message.author.name if message.author else "",
+                        "kind": message.kind,
+                        "created_at": message.created_at,
+                        "body": message.body,
+                        "files": [row.filename for row in message.attachments.all()],
+                    }
+                    for message in chat.messages.all()
+                ],
+            }
+        )
+    return "chats", chats
 
 
 def _replace_ignoring_case(text: str, old: str, new: str) -> str:

@@ -162,3 +162,19 @@ def test_retention_takes_the_chats_of_the_tickets_it_deletes(
     assert (report.tickets, report.others) == (1, 1)
     assert not Chat.objects.for_account(acme).filter(pk=vera_chat.pk).exists()
     assert not any(f.exists() for f in stored)
+
+
+def test_the_person_export_holds_their_chats(acme, acme_admin, vera_chat):
+    import io
+    import json
+    import zipfile
+
+    from tickets.services.privacy import person_export
+
+    out = io.BytesIO()
+    person_export(person=vera_chat.visitor, actor=acme_admin, out=out)
+    document = json.loads(zipfile.ZipFile(out).read("person.json"))
+    [chat] = document["chats"]
+    assert chat["number"] == vera_chat.number
+    said = [(m["body"], m["files"]) for m in chat["messages"] if m["kind"] == "visitor"]
+    assert ("My secret", ["note.txt"]) in said
