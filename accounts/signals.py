@@ -19,3 +19,8 @@ organization_deleting = Signal()
 # goes, with account, user and addresses (every address they had, lowercase). Apps that
 # keep personal data of their own (notifications: emails sent and received) scrub it.
 person_erasing = Signal()
+
+# Sent by tickets.services.privacy.person_export with account and user: apps that keep
+# personal data of their own answer ``(key, rows)``, written into the person's export
+# under ``key`` (live chat: their chats and messages).
+person_exporting = Signal()

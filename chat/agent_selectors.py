@@ -64,9 +64,12 @@ def chat_for_accept(*, agent: User, number: int) -> Chat:
 
 def waiting_chats(agent: User) -> QuerySet[Chat]:
     """The queue's rows, unordered (tests/bench/test_chat_plans.py explains it).
-    Waiting chats the agent may take: every one for an admin; for an agent those of
-    their chat-enabled groups (and the ones queued with no group, if they are in one)."""
+    Waiting chats the agent may take: none for whoever takes no chat (a light agent:
+    ``access.no_chats_reason`` has the rule); every one for an admin; for an agent those
+    of their chat-enabled groups (and the ones queued with no group)."""
     qs = Chat.objects.for_account(agent.account).filter(state=Chat.State.QUEUED)
+    if access.no_chats_reason(agent) is not None:
+        return qs.none()
     if agent.is_admin:
         return qs
     groups = list(
@@ -74,8 +77,6 @@ def waiting_chats(agent: User) -> QuerySet[Chat]:
         .filter(user=agent, group_id__in=access.chat_group_ids(agent.account))
         .values_list("group_id", flat=True)
     )
-    if not groups:
-        return qs.none()
     return qs.filter(Q(group_id__in=groups) | Q(group__isnull=True))
 
 

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,7 +32,7 @@ from chat.agent_selectors import (
     workspace_panes,
 )
 from chat.models import Chat
-from chat.selectors import file_json
+from chat.selectors import file_json, message_time
 from chat.services import agents
 from tickets.access import ticket_for_agent
 from tickets.attachments import attachment_response
@@ -101,7 +100,14 @@ def queue_poll(request):
                 "mine": [chat.number for chat in chats_of_agent(agent=agent)],
             }
         )
-    return render(request, "chat/agent/_queue.html", {"queue": queue_for_agent(agent=agent)})
+    return render(
+        request,
+        "chat/agent/_queue.html",
+        {
+            "queue": queue_for_agent(agent=agent),
+            "no_chats": agents.no_chats_message(agent, you=True),
+        },
+    )
 
 
 @agent_view
@@ -134,7 +140,8 @@ def _message_json(message, chat: Chat) -> dict:
         "kind": message.kind,
         "author": message.author.name if message.author else "",
         "body": message.body,
-        "time": timezone.localtime(message.created_at).strftime("%H:%M"),
+        "created_at": message.created_at.isoformat(),
+        "time": message_time(message.created_at),
         "files": [file_json(row, "chatdesk:file", chat) for row in message.attachments.all()],
     }
 

@@ -114,6 +114,7 @@ def start(request):
             email=request.POST.get("email", ""),
             first_message=request.POST.get("body", ""),
             page_url=request.POST.get("page_url", ""),
+            uploads=request.FILES.getlist("files"),
         )
     except ValidationError as error:
         return _refused(error)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from accounts.models import Account, User
 from chat import presence
@@ -42,6 +43,13 @@ def chat_for_visitor(*, account: Account, user: User | None, session: Any, numbe
     return chat
 
 
+def message_time(moment: Any) -> str:
+    """A message's time as every chat page shows it: the active language's TIME_FORMAT
+    in the current time zone ("1:41 p.m.", "13:41"), exactly what the templates' ``|time``
+    draws, so a message added by a poll reads as the ones drawn with the page."""
+    return formats.time_format(timezone.localtime(moment))
+
+
 def messages_after(*, chat: Chat, after: int) -> list[dict]:
     """The chat's messages after seq ``after`` (oldest first), as the widget shows them:
     never a ticket's comment (internal notes live there, and no chat reads comments)."""
@@ -59,6 +67,7 @@ def messages_after(*, chat: Chat, after: int) -> list[dict]:
             "author": m.author.name if m.author else "",
             "body": m.body,
             "created_at": m.created_at.isoformat(),
+            "time": message_time(m.created_at),
             "files": [file_json(row, "hc_chat:file", chat) for row in sent.get(m.pk, [])],
         }
         for m in rows

@@ -30,7 +30,8 @@ from chat import presence
 from chat.access import SESSION_KEY, chat_agents
 from chat.models import AgentChatStatus, Chat, ChatGroup, ChatMessage, ChatSettings
 from chat.selectors import visitor_chats
-from chat.services.core import chat_end, locked, message_post, ring
+from chat.services import files
+from chat.services.core import chat_end, clean_body, locked, message_post, ring
 from servicelevels import businesstime
 from servicelevels.selectors import default_schedule_for, schedule_value
 from tickets.models import Channel, Ticket
@@ -131,17 +132,23 @@ def chat_start(
     email: str = "",
     first_message: str,
     page_url: str = "",
+    uploads: Sequence[UploadedFile] = (),
 ) -> Chat:
-    """Open a chat with its first message, queued (module docstring). A signed-in
-    visitor with a chat still running gets that chat, the message added to it."""
+    """Open a chat with its first message, queued (module docstring), with files or not
+    (under the account's attachment rules, checked before anything is written). A
+    signed-in visitor with a chat still running gets that chat, the message added to it."""
     settings = chat_settings(account)
     signed_in, visitor = _refuse_visitor(account, settings, user)
     if not chat_is_open(account, settings):
         raise ValidationError(_("Nobody is available to chat right now. Leave us a message."))
+    clean_body(first_message, with_files=bool(uploads))
+    files.validate(account=account, uploads=uploads)
     if signed_in and visitor is not None:
         running = visitor_chats(account=account, user=visitor, session=None).first()
         if running is not None:
-            message_post(chat=running, author=visitor, body=first_message, kind="visitor")
+            message_post(
+                chat=running, author=visitor, body=first_message, kind="visitor", uploads=uploads
+            )
             return running
     else:
         visitor = _anonymous_person(account, name, email)
@@ -152,7 +159,13 @@ def chat_start(
         group=_queue_group(account),
         page_url=(page_url or "")[:500],
     )
-    message_post(chat=chat, author=visitor, body=first_message, kind=ChatMessage.Kind.VISITOR)
+    message_post(
+        chat=chat,
+        author=visitor,
+        body=first_message,
+        kind=ChatMessage.Kind.VISITOR,
+        uploads=uploads,
+    )
     if not signed_in and session is not None:
         session[SESSION_KEY] = [*session.get(SESSION_KEY, []), chat.pk][-20:]
     ring(chat, "state", state=chat.state)

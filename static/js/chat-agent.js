@@ -47,7 +47,8 @@
     if (m.files && m.files.length) li.appendChild(fileList(m.files));
     var time = document.createElement("time");
     time.className = "chat-msg-time";
-    time.textContent = m.time;
+    if (m.created_at) time.dateTime = m.created_at;
+    time.textContent = m.time;  // the server's locale format, as the page's own messages
     li.appendChild(time);
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;

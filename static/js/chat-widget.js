@@ -153,7 +153,8 @@
       who.textContent = m.kind === "visitor" ? d.textYou : m.author;
       const when = document.createElement("time");
       when.dateTime = m.created_at;
-      when.textContent = new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      // The server's locale format (chat.selectors.message_time), as the agents see it.
+      when.textContent = m.time;
       const text = document.createElement("p");
       text.textContent = m.body;
       if (m.kind !== "system") item.append(who, " ", when);

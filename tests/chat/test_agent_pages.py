@@ -175,3 +175,46 @@ def test_start_chat_shows_only_while_the_requester_is_online_and_lands_in_the_ti
     chat = Chat.objects.for_account(acme).get(ticket=ticket)
     assert answer.status_code == 302 and answer.url.endswith(f"#chat-{chat.number}")
     assert f'id="chat-{chat.number}"' in client.get(url("workspace")).content.decode()
+
+
+def test_a_light_agent_sees_the_queue_without_accept_and_told_why(
+    client_for, acme, queued, chat_group
+):
+    # The queue asks chat.access's one rule: a light agent in a chat group takes no chat.
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    accept = reverse("chatdesk:accept", args=[queued.number])
+    for page in (url("workspace"), url("queue")):
+        html = client_for(light).get(page).content.decode()
+        assert accept not in html and ">Accept<" not in html
+        assert "your role, Light agent, writes internal notes only" in html
+    assert client_for(light).get(url("queue"), **JSON).json()["waiting"] == 0
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_a_message_time_reads_the_same_drawn_with_the_page_or_added_by_a_poll(
+    client_for, acme, acme_user, queued, desk_agent, language
+):
+    import datetime as dt
+
+    from django.utils import timezone, translation
+
+    from chat.models import ChatMessage
+    from chat.selectors import messages_after
+
+    chat = agents.chat_accept(agent=desk_agent, chat=queued)
+    message = message_post(chat=chat, author=acme_user, body="At lunch", kind="visitor")
+    moment = timezone.localtime().replace(hour=13, minute=41)
+    ChatMessage.objects.for_account(acme).filter(pk=message.pk).update(created_at=moment)
+    client = client_for(desk_agent)
+    client.cookies["django_language"] = language
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    page = client.get(url("workspace"), **headers).content.decode()
+    polled = client.get(url("chat_poll", chat) + "?after=0", **{**JSON, **headers}).json()
+    time = next(m["time"] for m in polled["messages"] if m["body"] == "At lunch")
+    assert f">{time}</time>" in page
+    assert time == ("1:41 p.m." if language == "en" else "13:41")
+    # The help center's widget gets the same words for the same moment.
+    with translation.override(language):
+        shown = messages_after(chat=chat, after=0)
+    assert next(m["time"] for m in shown if m["body"] == "At lunch") == time
+    assert isinstance(dt.datetime.fromisoformat(polled["messages"][0]["created_at"]), dt.datetime)

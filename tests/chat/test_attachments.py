@@ -203,3 +203,42 @@ def test_the_transcript_ticket_carries_the_files(running, acme, acme_user, acme_
     client_for(acme_user).post(f"{BASE}{running.number}/end/")
     later = Comment.objects.for_account(acme).filter(ticket=ticket).order_by("-id").first()
     assert [a.filename for a in later.attachments.all()] == ["b.pdf"]
+
+
+def test_the_first_message_carries_files_under_the_same_rules(
+    anonymous_chat_desk, acme, acme_user, client_for
+):
+    # Signed in: the start form's files go with the chat's first message.
+    visitor = client_for(acme_user)
+    reply = visitor.post(f"{BASE}start/", {"body": "See the receipt", "files": [pdf()]})
+    assert reply.status_code == 200, reply.content
+    chat = Chat.objects.for_account(acme).get(number=reply.json()["chat"])
+    rows = list(ChatAttachment.objects.for_account(acme).filter(chat=chat))
+    assert [(r.filename, r.message.seq, r.uploader_id) for r in rows] == [
+        ("receipt.pdf", 1, acme_user.pk)
+    ]
+
+    # Anonymous, with a forbidden file: refused with the reason, nothing written.
+    def counts():
+        return tuple(
+            m.objects.for_account(acme).count() for m in (Chat, ChatMessage, ChatAttachment)
+        )
+
+    before = counts()
+    refused = client_for(account=acme).post(
+        f"{BASE}start/",
+        {
+            "body": "Hi",
+            "name": "Vera",
+            "email": "vera@visitor.example",
+            "files": [SimpleUploadedFile("run.exe", b"MZ\x90\x00")],
+        },
+    )
+    assert refused.status_code == 400
+    assert "not an allowed file type" in refused.json()["message"]
+    assert counts() == before
+    assert (
+        not EndUserFactory._meta.model.objects.for_account(acme)
+        .filter(email="vera@visitor.example")
+        .exists()
+    )

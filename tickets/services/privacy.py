@@ -3,7 +3,8 @@ deletes an end user.
 
 The export is a zip: ``person.json`` (the profile, their other emails, every ticket they
 requested, were copied on or wrote in, with the comments they can read and the ones
-they wrote) and ``files/`` (the attachments of those comments). Rows are written with
+they wrote; other apps add theirs on ``accounts.signals.person_exporting``: live chat
+their chats) and ``files/`` (the attachments of those comments). Rows are written with
 the account export's own encoder (accounts/portability/tables.py).
 
 The deletion redacts their comments to "[deleted]" and removes those comments'
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -141,6 +142,11 @@ def person_export(*, person: User, actor: User, out: IO[bytes]) -> int:
             "last_login": person.last_login,
         }
         document = {"exported_at": timezone.now(), "person": profile, "tickets": tickets}
+        answer: Any
+        for _receiver, answer in signals.person_exporting.send(
+            sender=User, account=account, user=person
+        ):
+            document[answer[0]] = answer[1]
         archive.writestr(
             "person.json", json.dumps(document, cls=Encoder, indent=2, ensure_ascii=False)
         )

@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -26,6 +27,7 @@ from accounts.models import Account, User
 from tickets.models import Attachment, RetentionPolicy, Ticket
 from tickets.selectors import retention_policy_for
 from tickets.services.tickets import tickets_delete_recorded
+from tickets.signals import retention_expiring
 
 logger = logging.getLogger("sportello.operations")
 
@@ -38,6 +40,9 @@ class RetentionReport:
     tickets: int
     attachments: int
     dry_run: bool
+    # Rows of other apps tied to the same policy (live chat: its chats), through
+    # tickets.signals.retention_expiring; their files count among ``attachments``.
+    others: int = 0
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -107,11 +112,14 @@ def retention_run(
     policy = retention_policy_for(account=account)
     if policy.pk is None or policy.keeps_everything:
         return RetentionReport(tickets=0, attachments=0, dry_run=dry_run)
+    # Other apps' rows first: those tied to expiring tickets still find them.
+    others, other_files = _others_expiring(policy, now, dry_run)
     if dry_run:
         report = RetentionReport(
             tickets=expired_tickets(policy, now).count(),
-            attachments=expired_attachments(policy, now).count(),
+            attachments=expired_attachments(policy, now).count() + other_files,
             dry_run=True,
+            others=others,
         )
         policy.dry_run_at = timezone.now()
         policy.dry_run_tickets, policy.dry_run_attachments = report.tickets, report.attachments
@@ -119,7 +127,9 @@ def retention_run(
         # Attachments first: those of expiring tickets go with their tickets.
         attachments = _delete_in_batches(account, expired_attachments(policy, now))
         tickets = _delete_in_batches(account, expired_tickets(policy, now))
-        report = RetentionReport(tickets=tickets, attachments=attachments, dry_run=False)
+        report = RetentionReport(
+            tickets=tickets, attachments=attachments + other_files, dry_run=False, others=others
+        )
         policy.run_at = timezone.now()
         policy.run_tickets, policy.run_attachments = report.tickets, report.attachments
     policy.save()
@@ -130,9 +140,27 @@ def retention_run(
             "account": account.subdomain,
             "tickets": report.tickets,
             "attachments": report.attachments,
+            "others": report.others,
         },
     )
     return report
+
+
+def _others_expiring(policy: RetentionPolicy, now: dt.datetime, dry_run: bool) -> tuple[int, int]:
+    """Rows and files of the apps that keep their own data by this policy (counted on a
+    dry run, deleted otherwise): the sums of their answers to ``retention_expiring``."""
+    rows = files = 0
+    answer: Any
+    for _receiver, answer in retention_expiring.send(
+        sender=RetentionPolicy,
+        account=policy.account,
+        policy=policy,
+        now=now,
+        expired_tickets=expired_tickets(policy, now),
+        dry_run=dry_run,
+    ):
+        rows, files = rows + answer[0], files + answer[1]
+    return rows, files
 
 
 def _delete_in_batches(account: Account, queryset: QuerySet[Ticket] | QuerySet[Attachment]) -> int:

@@ -51,6 +51,7 @@ from tickets.services.field_values import (
     initial_values,
 )
 from tickets.services.status_rules import status_pair
+from tickets.signals import tickets_deleting
 from tickets.text import clean_subject, html_to_text
 
 
@@ -448,6 +449,10 @@ def tickets_delete_recorded(tickets: QuerySet[Ticket]) -> int:
         )
         for account_id, pk, number, subject, requester, created in rows
     )
+    if rows:
+        tickets_deleting.send(
+            sender=Ticket, account_id=rows[0][0], ticket_ids=[row[1] for row in rows]
+        )
     tickets.filter(pk__in=[row[1] for row in rows]).delete()
     return len(rows)
 
