@@ -44,7 +44,7 @@ def test_both_sides_send_files_and_an_empty_one_is_refused(
 
     box = dialog.get_by_role("textbox", name="Message", exact=True)
     box.fill("Here is the error log.")
-    picker = dialog.get_by_label("Attach files")
+    picker = dialog.locator(".chat-compose").get_by_label("Attach files")
     picker.set_input_files({"name": "error.txt", "mimeType": "text/plain", "buffer": b""})
     dialog.get_by_role("button", name="Send").click()
     expect(dialog.locator(".chat-error")).to_contain_text("“error.txt” is empty.")

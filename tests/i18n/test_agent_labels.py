@@ -82,10 +82,11 @@ def test_activity_names_each_changed_field_with_the_ticket_forms_label(
     assert not {"priority", "tags", "assignee", "priorità", "tag", "assegnatario"} & shown
 
 
+# The seeds' words (000, 003: "la scheda +Aggiungi", "la pestaña +Agregar").
 @pytest.mark.parametrize(
-    ("locale", "label"), [("en", "+ Add"), ("it", "+ Aggiungi"), ("es", "+ Agregar")]
+    ("locale", "label"), [("en", "+ Add"), ("it", "+Aggiungi"), ("es", "+Agregar")]
 )
-def test_the_add_menu_reads_the_same_in_every_language(locale, label, acme_agent, client_for):
+def test_the_add_menu_reads_as_the_seeds_write_it(locale, label, acme_agent, client_for):
     acme_agent.locale = locale
     acme_agent.save()
     html = client_for(acme_agent).get("/agent/", follow=True).text

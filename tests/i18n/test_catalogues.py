@@ -71,17 +71,6 @@ def test_translations_keep_every_placeholder(po_path):
     assert not wrong, f"{label(po_path)}: placeholders differ:\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("po_path", CATALOGUES, ids=label)
-def test_translations_keep_a_leading_symbols_space(po_path):
-    """ "+ Add" stays "+ Aggiungi", not "+Aggiungi": the symbol reads as in English."""
-    wrong = []
-    for entry in entries(polib.pofile(str(po_path))):
-        lead = re.match(r"^([+•→←]) ", entry.msgid)
-        if lead and entry.msgstr and not entry.msgstr.startswith(lead.group(0)):
-            wrong.append(f"{entry.msgid!r} → {entry.msgstr!r}")
-    assert not wrong, f"{label(po_path)}: the symbol lost its space:\n" + "\n".join(wrong)
-
-
 def _msgids(po_path: Path) -> set[tuple[str, str, str]]:
     return {(e.msgctxt or "", e.msgid, e.msgid_plural) for e in entries(polib.pofile(str(po_path)))}
 
