@@ -28,22 +28,19 @@ What a merge does, in one transaction:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ticketlinks.models import TicketLink
 from ticketlinks.selectors import end_user_audience, merge_check
-from tickets.models import Attachment, Channel, Comment, Ticket, TicketEvent
+from tickets.attachments import attachment_copy
+from tickets.models import Channel, Comment, Ticket, TicketEvent
 from tickets.services import NotAllowed, comment_add, require_permission, ticket_add_ccs
 from tickets.services.common import record_event
-
-logger = logging.getLogger(__name__)
 
 MAX_SOURCES = 50
 
@@ -128,27 +125,8 @@ def _copy_comments(
     Comment.objects.bulk_create(copies)
     for original, copy in zip(originals, copies, strict=True):
         for attachment in original.attachments.all():
-            _copy_file(attachment, copy)
+            attachment_copy(attachment, copy, log_as="Merge")
     return len(copies), internalised
-
-
-def _copy_file(attachment: Attachment, comment: Comment) -> None:
-    try:
-        with attachment.file.open("rb") as stored:
-            content = stored.read()
-    except OSError:
-        # A file gone from the storage: the rest of the merge goes on without it.
-        logger.warning("Merge: attachment %s has no stored file", attachment.pk)
-        return
-    copy = Attachment(
-        account_id=comment.account_id,
-        comment=comment,
-        uploader_id=attachment.uploader_id,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-        size=attachment.size,
-    )
-    copy.file.save(attachment.filename, ContentFile(content), save=True)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ how a stored file is answered to whoever may read it."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
@@ -18,6 +19,10 @@ from accounts.models import Account
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
+
+    from tickets.models import Comment
+
+logger = logging.getLogger(__name__)
 
 
 class StoredFile(Protocol):
@@ -148,6 +153,41 @@ def validate_uploads(
             )
     if errors:
         raise ValidationError(errors)
+
+
+class CopiedFile(StoredFile, Protocol):
+    """A stored file a comment can take a copy of (a merged ticket's attachment, a chat's
+    file at its transcript)."""
+
+    pk: int
+    uploader_id: int | None
+    size: int
+
+
+def attachment_copy(source: CopiedFile, comment: Comment, *, log_as: str) -> bool:
+    """A copy of ``source``'s stored file as an attachment of ``comment``: copied, not
+    shared, so deleting one side never removes the other's file. A file gone from the
+    storage is logged and left out (False); the caller goes on with the rest."""
+    from django.core.files.base import ContentFile
+
+    from tickets.models import Attachment
+
+    try:
+        with source.file.open("rb") as stored:
+            content = stored.read()
+    except OSError:
+        logger.warning("%s: attachment %s has no stored file", log_as, source.pk)
+        return False
+    copy = Attachment(
+        account_id=comment.account_id,
+        comment=comment,
+        uploader_id=source.uploader_id,
+        filename=source.filename,
+        content_type=source.content_type,
+        size=source.size,
+    )
+    copy.file.save(source.filename, ContentFile(content), save=True)
+    return True
 
 
 def content_type_for(name: str) -> str:

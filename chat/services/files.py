@@ -14,18 +14,14 @@ help center's request page list it like any comment's attachment."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 
 from accounts.models import Account, User
 from chat.models import Chat, ChatAttachment, ChatMessage
 from tickets import attachments as rules
-from tickets.models import Attachment, Comment
-
-logger = logging.getLogger(__name__)
+from tickets.models import Comment
 
 
 def validate(*, account: Account, uploads: Sequence[UploadedFile]) -> None:
@@ -64,20 +60,5 @@ def copy_to_comment(*, chat: Chat, after_seq: int, comment: Comment) -> int:
         chat=chat, message__seq__gt=after_seq
     )
     for row in rows:
-        try:
-            with row.file.open("rb") as stored:
-                content = stored.read()
-        except OSError:
-            logger.warning("Chat %s: attachment %s has no stored file", chat.pk, row.pk)
-            continue
-        copy = Attachment(
-            account_id=comment.account_id,
-            comment=comment,
-            uploader_id=row.uploader_id,
-            filename=row.filename,
-            content_type=row.content_type,
-            size=row.size,
-        )
-        copy.file.save(row.filename, ContentFile(content), save=True)
-        copied += 1
+        copied += rules.attachment_copy(row, comment, log_as=f"Chat {chat.pk}")
     return copied
