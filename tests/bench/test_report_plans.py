@@ -56,6 +56,10 @@ def test_report_page_queries_do_not_grow_with_the_data_or_the_range(
     assert first <= BUDGET
     # The organization leaderboard, when asked, is one more.
     assert len(_captured(client, URL + "&board=organizations")) == first + 1
+    # A tag reads its own rollups in the same number; an admin's channel one more (the
+    # backlog's months, then the range's month's days: ReportAttributeMonth, …Day).
+    assert len(_captured(client, URL + "&tag=vip")) == first
+    assert len(_captured(client, URL + "&channel=web")) == first + (role == "admin")
 
 
 GROUP_DAY, AGENT_DAY, FINE = "reports_reportgroupday", "reports_reportagentday", "reports_reportday"
