@@ -277,7 +277,8 @@ def scenarios(ctx: dict) -> list[dict]:
         },
         # The biggest organization (organization 1: ~28,800 tickets) and a common tag
         # (~55,700): the organization from its own rollup rows (report_org_day_org,
-        # report_org_agent_day_org), the tag from its tickets' contributions.
+        # report_org_agent_day_org), the tag from its own (reports 0006: report_tag_day_tag,
+        # report_tag_agent_day_tag).
         {
             "key": "10b",
             "name": "Reports, 90 days, the biggest organization (admin)",
@@ -288,6 +289,14 @@ def scenarios(ctx: dict) -> list[dict]:
             "key": "10g",
             "name": "Reports, 90 days, one tag (admin)",
             "path": "/agent/reports/?preset=90&period=week&tag=enterprise",
+            "role": "admin",
+        },
+        # One channel (web: ~20% of the tickets): ReportAttributeDay (reports 0007) for
+        # the days, the backlog (with ReportAttributeMonth) and the group leaderboard.
+        {
+            "key": "10c",
+            "name": "Reports, 90 days, one channel (admin)",
+            "path": "/agent/reports/?preset=90&period=week&channel=web",
             "role": "admin",
         },
         # The tickets behind the report's numbers (issue 26's click-through): the 90 days'

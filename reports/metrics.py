@@ -90,6 +90,8 @@ class TicketFacts:
     rating: str = ""
     rated_at: dt.datetime | None = None
     solved_at: dt.datetime | None = None  # kept on the ticket: when no change says
+    # Not a dimension of ReportDay: each tag's rows (reports.models.ReportTagAgentDay).
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,12 @@ of rows a day) for the admin's whole-account or per-group series, backlog and gr
 leaderboard. ``ReportOrganizationAgentDay`` (day × organization × group × agent) and
 ``ReportOrganizationDay`` (day × organization) answer the organization filter and the
 organization leaderboard the same way; ReportDay keys the organization too, for an
-organization together with a channel, priority or type. All five are written in the
-same transaction, by the same difference (reports.services._apply) and by the same
-rebuild, so they always agree.
+organization together with a channel, priority or type. ``ReportAttributeDay`` (day ×
+group × channel × priority × type) and its months (``ReportAttributeMonth``) answer an
+admin's channel, priority or type filter without ReportDay's rows (reports 0007);
+``ReportTagDay`` and ``ReportTagAgentDay`` count each ticket under every tag it carries
+(reports 0006). All of them are written in the same transaction, by the same difference
+(reports.services._apply) and by the same rebuild, so they always agree.
 """
 
 from __future__ import annotations
@@ -171,7 +174,125 @@ class ReportOrganizationDay(TenantModel):
         ]
 
 
+class ReportTagAgentDay(TenantModel):
+    """The contributions per tag (reports 0006): a ticket adds to the row of every tag it
+    carries, under its group and agent (an agent's scope needs both, as do the agent
+    filter and leaderboard). ReportTicket.counted remembers the tags it counted under, so
+    a tag added or removed moves exactly the difference, as a group change does. The
+    rows of all tags together sum to more than the account's (a ticket with two tags
+    counts in both), so a reading takes these rows only when a tag is asked."""
+
+    day = models.DateField()
+    tag = models.CharField(max_length=100)
+    group_pk = models.BigIntegerField(default=0)
+    agent_pk = models.BigIntegerField(default=0)
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "tag", "group_pk", "agent_pk"],
+                name="report_tag_agent_day_key",
+            )
+        ]
+        indexes = [
+            # One tag's rows, before and in the range, without the other tags'.
+            models.Index(fields=["account", "tag", "day"], name="report_tag_agent_day_tag"),
+            models.Index(
+                fields=["account", "tag", "agent_pk", "day"], name="report_tag_agent_day_agent"
+            ),
+            models.Index(
+                fields=["account", "tag", "group_pk", "day"], name="report_tag_agent_day_group"
+            ),
+        ]
+
+
+class ReportTagDay(TenantModel):
+    """ReportTagAgentDay summed over the agents: an admin's page narrowed to a tag (its
+    series, backlog and group leaderboard)."""
+
+    day = models.DateField()
+    tag = models.CharField(max_length=100)
+    group_pk = models.BigIntegerField(default=0)
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "tag", "group_pk"], name="report_tag_day_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["account", "tag", "day"], name="report_tag_day_tag"),
+        ]
+
+
+class ReportAttributeDay(TenantModel):
+    """ReportDay summed over agents and organizations (reports 0007): day × group ×
+    channel × priority × type, what an admin's page narrowed to a channel, priority or
+    type reads (its series, backlog and group leaderboard) instead of ReportDay's
+    nearly-one-row-per-ticket (~2M rows at 1M tickets)."""
+
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=10, default="")
+    priority = models.CharField(max_length=10, default="")
+    type = models.CharField(max_length=10, default="")
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "channel", "priority", "type"],
+                name="report_attr_day_key",
+            )
+        ]
+        indexes = [
+            # One value's rows, without the others': the backlog before the range.
+            models.Index(fields=["account", "channel", "day"], name="report_attr_day_channel"),
+            models.Index(fields=["account", "priority", "day"], name="report_attr_day_priority"),
+            models.Index(fields=["account", "type", "day"], name="report_attr_day_type"),
+        ]
+
+
+class ReportAttributeMonth(TenantModel):
+    """ReportAttributeDay summed per month (``day``: the month's first day): the backlog
+    before a range sums the months before the range's month and that month's days before
+    its start, a few thousand rows instead of every earlier day's."""
+
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=10, default="")
+    priority = models.CharField(max_length=10, default="")
+    type = models.CharField(max_length=10, default="")
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "channel", "priority", "type"],
+                name="report_attr_month_key",
+            )
+        ]
+
+
 # Any of the rollup tables (they share the measures' columns and the account).
 Rollup = type[
-    ReportDay | ReportAgentDay | ReportGroupDay | ReportOrganizationAgentDay | ReportOrganizationDay
+    ReportDay
+    | ReportAgentDay
+    | ReportGroupDay
+    | ReportOrganizationAgentDay
+    | ReportOrganizationDay
+    | ReportTagAgentDay
+    | ReportTagDay
+    | ReportAttributeDay
+    | ReportAttributeMonth
 ]

@@ -1,7 +1,7 @@
 """``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay and
 the coarse ReportAgentDay, ReportGroupDay, ReportOrganizationAgentDay and
-ReportOrganizationDay summed from it) and what each
-ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
+ReportOrganizationDay summed from it; ReportTagAgentDay per tag, ReportTagDay from it)
+and what each ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
 from the tickets, their comments and their status changes.
 
 It says in SQL what reports.metrics.contributions says in Python, one definition per
@@ -156,10 +156,22 @@ _DIMS = (
 _SUMS = ", ".join(f"COALESCE(sum(x.amount) FILTER (WHERE x.measure = '{m}'), 0)" for m in MEASURES)
 
 
-def _from_contributions(table: str, columns: tuple[str, ...]) -> str:
+# A ticket's tags, each once (a row per tag: reports.models.ReportTagAgentDay).
+_TAG_WORDS = (
+    "(SELECT DISTINCT u.w FROM unnest(string_to_array(t.tags, ' ')) AS u (w) WHERE u.w <> '')"
+)
+# ReportTicket.counted's "tags": sorted as Python sorts (code points: COLLATE "C").
+_TAG_LIST = f"""COALESCE((SELECT jsonb_agg(g.w ORDER BY g.w COLLATE "C")
+    FROM {_TAG_WORDS} AS g (w)), '[]'::jsonb)"""  # noqa: S608 - constants only
+
+
+def _from_contributions(table: str, columns: tuple[str, ...], *, tagged: bool = False) -> str:
     """Insert into ``table`` the contributions summed per day and ``columns`` (of
-    _DIMS): per day, dimensions and measure first (few rows), then turned into columns."""
+    _DIMS; ``tagged``: and per tag, each ticket's counts under every tag it carries): per
+    day, dimensions and measure first (few rows), then turned into columns."""
     dims = [(expr, column) for expr, column in _DIMS if column in columns]
+    if tagged:
+        dims.insert(0, ("g.w", "tag"))
     keys = ", ".join(column for _expr, column in dims)
     picked = ", ".join(f"{expr} AS {column}" for expr, column in dims)
     groups = ", ".join(str(n) for n in range(1, len(dims) + 3))
@@ -169,6 +181,7 @@ SELECT %(account)s, x.day, {", ".join(f"x.{column}" for _e, column in dims)}, {_
 FROM (
     SELECT x.day, {picked}, x.measure, sum(x.amount) AS amount
     FROM report_rebuild x JOIN tickets_ticket t ON t.id = x.ticket_id
+    {f"CROSS JOIN LATERAL {_TAG_WORDS} AS g (w)" if tagged else ""}
     WHERE t.account_id = %(account)s
     GROUP BY {groups}
 ) x
@@ -176,12 +189,14 @@ GROUP BY x.day, {", ".join(f"x.{column}" for _e, column in dims)}
 """  # noqa: S608 - constants only
 
 
-def _summed(table: str, source: str, columns: tuple[str, ...]) -> str:
+def _summed(table: str, source: str, columns: tuple[str, ...], *, monthly: bool = False) -> str:
     """Insert into the coarse ``table`` the rows of ``source`` (just written) summed per
-    day and ``columns`` (a row whose sums are all zero cannot arise: the source has none)."""
-    keys = ", ".join(("day", *columns))
+    day (``monthly``: per month, on its first day) and ``columns`` (a month's row may sum
+    to zeros: it counts nothing, as a row the incremental path brought back to zero)."""
+    day = "date_trunc('month', day)::date" if monthly else "day"
+    keys = ", ".join((day, *columns))
     return f"""
-INSERT INTO {table} (account_id, {keys}, {", ".join(MEASURES)})
+INSERT INTO {table} (account_id, day, {", ".join(columns)}, {", ".join(MEASURES)})
 SELECT %(account)s, {keys}, {", ".join(f"sum({m})" for m in MEASURES)}
 FROM {source} WHERE account_id = %(account)s
 GROUP BY {keys}
@@ -200,6 +215,19 @@ _INSERTS = (
     _summed(
         "reports_reportorganizationday", "reports_reportorganizationagentday", ("organization_pk",)
     ),
+    _from_contributions("reports_reporttagagentday", ("group_pk", "agent_pk"), tagged=True),
+    _summed("reports_reporttagday", "reports_reporttagagentday", ("tag", "group_pk")),
+    _summed(
+        "reports_reportattributeday",
+        "reports_reportday",
+        ("group_pk", "channel", "priority", "type"),
+    ),
+    _summed(
+        "reports_reportattributemonth",
+        "reports_reportattributeday",
+        ("group_pk", "channel", "priority", "type"),
+        monthly=True,
+    ),
 )
 _TABLES = (
     "reports_reportday",
@@ -207,6 +235,10 @@ _TABLES = (
     "reports_reportgroupday",
     "reports_reportorganizationagentday",
     "reports_reportorganizationday",
+    "reports_reporttagagentday",
+    "reports_reporttagday",
+    "reports_reportattributeday",
+    "reports_reportattributemonth",
     "reports_reportticket",
 )
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
@@ -214,6 +246,7 @@ _TICKETS = f"""
 INSERT INTO reports_reportticket (account_id, ticket_id, counted)
 SELECT %(account)s, d.ticket_id, jsonb_build_object(
     'dims', jsonb_build_array({", ".join(expr for expr, _column in _DIMS)}),
+    'tags', {_TAG_LIST},
     'days', jsonb_object_agg(d.day::text, d.counts))
 FROM (
     SELECT ticket_id, day, jsonb_object_agg(measure, amount) AS counts
@@ -221,13 +254,24 @@ FROM (
 ) d JOIN tickets_ticket t ON t.id = d.ticket_id
 WHERE t.account_id = %(account)s
 GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type,
-         t.organization_id
+         t.organization_id, t.tags
 """  # noqa: S608 - constants only
 
 
-def account_rebuild(*, account: Account) -> int:
+# Created by reports 0006 and 0007, which fill them from ReportTicket.
+_LATER_TABLES = (
+    "reports_reporttagagentday",
+    "reports_reporttagday",
+    "reports_reportattributeday",
+    "reports_reportattributemonth",
+)
+
+
+def account_rebuild(*, account: Account, later: bool = True) -> int:
     """Throw the account's rollups away and count every ticket again from its history,
-    in one transaction. Returns the number of tickets counted."""
+    in one transaction. Returns the number of tickets counted. ``later=False``: only the
+    rollups reports 0005 knew (it runs this before 0006 and 0007 create theirs, which
+    they fill from ReportTicket and ReportDay)."""
     params: dict[str, int | str] = {"account": account.pk, "zone": account.time_zone}
     with account_context(account), transaction.atomic(), connection.cursor() as cursor:
         # Sorts and hashes of millions of rows in memory rather than on disk (this
@@ -236,10 +280,12 @@ def account_rebuild(*, account: Account) -> int:
         # A rebuild inside an outer transaction (tests) leaves its table to the next.
         cursor.execute("DROP TABLE IF EXISTS report_rebuild")
         for table in _TABLES:
-            cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
+            if later or table not in _LATER_TABLES:
+                cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
         cursor.execute(_CONTRIBUTIONS, params)
         cursor.execute("ANALYZE report_rebuild")  # no autovacuum for temporary tables
         for insert in _INSERTS:
-            cursor.execute(insert, params)
+            if later or not any(f"INTO {table} " in insert for table in _LATER_TABLES):
+                cursor.execute(insert, params)
         cursor.execute(_TICKETS, params)
         return cursor.rowcount

@@ -22,10 +22,14 @@ from accounts.models import Account
 from reports import metrics, rebuild
 from reports.models import (
     ReportAgentDay,
+    ReportAttributeDay,
+    ReportAttributeMonth,
     ReportDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
+    ReportTagAgentDay,
+    ReportTagDay,
     ReportTicket,
     Rollup,
 )
@@ -40,9 +44,16 @@ COARSE: tuple[tuple[Rollup, tuple[str, ...]], ...] = (
     (ReportGroupDay, ("day", "group_pk")),
     (ReportOrganizationAgentDay, ("day", "organization_pk", "group_pk", "agent_pk")),
     (ReportOrganizationDay, ("day", "organization_pk")),
+    # A row per tag the ticket carries (the "tag" key: reports.models.ReportTagAgentDay).
+    (ReportTagAgentDay, ("day", "tag", "group_pk", "agent_pk")),
+    (ReportTagDay, ("day", "tag", "group_pk")),
+    (ReportAttributeDay, ("day", "group_pk", "channel", "priority", "type")),
+    # Its "day" is the month's first (reports.models.ReportAttributeMonth).
+    (ReportAttributeMonth, ("day", "group_pk", "channel", "priority", "type")),
 )
+MONTHLY = (ReportAttributeMonth,)
 TABLES: tuple[tuple[Rollup, tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
-Row = tuple[str, metrics.Dims]  # (ISO day, dims)
+Row = tuple[str, metrics.Dims, tuple[str, ...]]  # (ISO day, dims, tags)
 
 _TICKET_FIELDS = (
     "pk",
@@ -55,6 +66,7 @@ _TICKET_FIELDS = (
     "priority",
     "type",
     "organization_id",
+    "tags",
     "satisfaction_rating",
     "satisfaction_at",
     "solved_at",
@@ -80,7 +92,14 @@ def _facts(row: dict) -> metrics.TicketFacts:
         rating=row["satisfaction_rating"] or "",
         rated_at=row["satisfaction_at"],
         solved_at=row["solved_at"],
+        tags=tags_of(row["tags"]),
     )
+
+
+def tags_of(tags: str) -> tuple[str, ...]:
+    """A ticket's tags as the rollups count them: each once, in code point order (as
+    reports.rebuild's SQL orders them, COLLATE "C")."""
+    return tuple(sorted(set((tags or "").split())))
 
 
 def _event(row: dict) -> metrics.EventFact:
@@ -136,6 +155,7 @@ def counted(facts: metrics.TicketFacts, events: list[metrics.EventFact], tz: Zon
     days = metrics.contributions(facts, events, tz)
     return {
         "dims": list(facts.dims),
+        "tags": list(facts.tags),
         "days": {day.isoformat(): dict(counts) for day, counts in sorted(days.items())},
     }
 
@@ -145,8 +165,9 @@ def _rows(counted_: dict, sign: int) -> dict[Row, Counter[str]]:
         return {}
     # Counted before the organization was a dimension (reports 0004 adds it): none.
     dims = tuple(counted_["dims"]) + (0,) * (len(DIMS) - 1 - len(counted_["dims"]))
+    tags = tuple(counted_.get("tags", ()))
     return {
-        (day, dims): Counter({m: sign * n for m, n in counts.items()})
+        (day, dims, tags): Counter({m: sign * n for m, n in counts.items()})
         for day, counts in counted_["days"].items()
     }
 
@@ -164,16 +185,22 @@ def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
     }
 
 
-def _coarse(delta: dict[Row, Counter[str]], keys: tuple[str, ...]) -> dict[tuple, Counter[str]]:
-    """The contributions summed per a table's key (``keys``, of DIMS): (day, group, agent)
-    for ReportAgentDay, (day, organization) for ReportOrganizationDay, …"""
-    at = [DIMS.index(key) for key in keys]
+def _coarse(
+    delta: dict[Row, Counter[str]], keys: tuple[str, ...], *, monthly: bool = False
+) -> dict[tuple, Counter[str]]:
+    """The contributions summed per a table's key (``keys``, of DIMS and "tag"): (day,
+    group, agent) for ReportAgentDay, (day, organization) for ReportOrganizationDay, …;
+    with "tag", a row's counts go to each of its tags (none: nowhere); ``monthly``: on
+    the first day of their month."""
+    at = [DIMS.index(key) if key != "tag" else -1 for key in keys]
     summed: dict[tuple, Counter[str]] = {}
-    for (day, dims), counts in delta.items():
-        full = (day, *dims)
-        merged = summed.setdefault(tuple(full[i] for i in at), Counter())
-        for measure, n in counts.items():
-            merged[measure] += n
+    for (day, dims, tags), counts in delta.items():
+        full = (day[:8] + "01" if monthly else day, *dims)
+        for tag in tags if -1 in at else ("",):
+            key = tuple(full[i] if i >= 0 else tag for i in at)
+            merged = summed.setdefault(key, Counter())
+            for measure, n in counts.items():
+                merged[measure] += n
     return {key: counts for key, counts in summed.items() if any(counts.values())}
 
 
@@ -209,7 +236,7 @@ def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
     """Add ``delta`` to the fine rollup rows and to the coarse ones, in the caller's
     transaction: all move together or not at all."""
     for model, keys in TABLES:
-        _upsert(model, keys, account_id, _coarse(delta, keys))
+        _upsert(model, keys, account_id, _coarse(delta, keys, monthly=model in MONTHLY))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
@@ -287,23 +314,34 @@ def _refresh_chunk(account_id: int, ids: list[int]) -> None:
         ReportTicket.objects.for_account(account).bulk_update(changed, ["counted"], batch_size=500)
 
 
-def account_rebuild(*, account: Account) -> int:
+def account_rebuild(*, account: Account, later: bool = True) -> int:
     """Throw the account's rollups away and count every ticket again from its history
     (in SQL: reports.rebuild; on SQLite, the embedded demo database, ticket by ticket).
-    Returns the number of tickets counted."""
+    Returns the number of tickets counted. ``later=False``: only the rollups reports
+    0005 knew (it runs before 0006 and 0007 create theirs)."""
     if connection.vendor != "postgresql":
-        return _rebuild_in_python(account)
-    return rebuild.account_rebuild(account=account)
+        return _rebuild_in_python(account, later=later)
+    return rebuild.account_rebuild(account=account, later=later)
 
 
-def _rebuild_in_python(account: Account) -> int:
+# Created by reports 0006 and 0007 (reports.rebuild._LATER_TABLES).
+LATER: tuple[Rollup, ...] = (
+    ReportTagAgentDay,
+    ReportTagDay,
+    ReportAttributeDay,
+    ReportAttributeMonth,
+)
+
+
+def _rebuild_in_python(account: Account, *, later: bool = True) -> int:
     """The rebuild ticket by ticket through ``counted`` (the incremental refresh's own
     definition), for SQLite (``make run``), where reports.rebuild's SQL does not run."""
     tz = ZoneInfo(account.time_zone)
     totals: dict[Row, Counter[str]] = {}
     done = 0
+    tables = [(model, keys) for model, keys in TABLES if later or model not in LATER]
     with account_context(account), transaction.atomic():
-        for model, _keys in TABLES:
+        for model, _keys in tables:
             model.objects.for_account(account).delete()
         ReportTicket.objects.for_account(account).delete()
         last = 0
@@ -326,7 +364,7 @@ def _rebuild_in_python(account: Account) -> int:
                     totals.setdefault(key, Counter()).update(counts)
             ReportTicket.objects.bulk_create(stored)
             done += len(chunk)
-        for model, keys in TABLES:
+        for model, keys in tables:
             rows: list[Any] = [
                 model(
                     account=account,
@@ -334,7 +372,7 @@ def _rebuild_in_python(account: Account) -> int:
                     **dict(zip(keys[1:], key[1:], strict=True)),
                     **{m: counts.get(m, 0) for m in metrics.MEASURES},
                 )
-                for key, counts in _coarse(totals, keys).items()
+                for key, counts in _coarse(totals, keys, monthly=model in MONTHLY).items()
             ]
             model.objects.bulk_create(rows, batch_size=1000)
     return done

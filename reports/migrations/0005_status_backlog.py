@@ -38,11 +38,14 @@ def fill(apps, schema_editor):
         if connection.vendor != "postgresql":
             from accounts.models import Account
 
-            services.account_rebuild(account=Account.objects.get(pk=account_id))
+            services.account_rebuild(account=Account.objects.get(pk=account_id), later=False)
             continue
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('app.account_id', %s, true)", [str(account_id)])
-        rebuild.account_rebuild(account=SimpleNamespace(pk=account_id, time_zone=time_zone))
+        # Without the rollups reports 0006 and 0007 create and fill afterwards.
+        rebuild.account_rebuild(
+            account=SimpleNamespace(pk=account_id, time_zone=time_zone), later=False
+        )
 
 
 class Migration(migrations.Migration):

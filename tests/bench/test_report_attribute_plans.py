@@ -1,10 +1,14 @@
-"""Issue 26: the report narrowed to a tag or a drop-down value reads the matching tickets
-through their index (a condition in the form of ticket_tags_gin from tickets 0028 or of
-ticket_custom_fields_gin) and their ReportTicket rows by key, in no more queries than the
-unfiltered page; never the account's tickets. (An organization is a rollups' key:
-tests/bench/test_report_plans.py.)"""
+"""Issue 26: the report narrowed to a drop-down value (or to a tag with a filter the tag
+rollups do not key) reads the matching tickets through their index (a condition in the
+form of ticket_tags_gin from tickets 0028 or of ticket_custom_fields_gin) and their
+ReportTicket rows by key, in no more queries than the unfiltered page; never the
+account's tickets. A tag alone, or with a group or an agent, reads its own rollup rows
+(reports 0006: ReportTagDay, ReportTagAgentDay) by their tag index. (An organization is
+a rollups' key: tests/bench/test_report_plans.py.)"""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.db import connection
@@ -27,7 +31,8 @@ def _captured(client, path):
     ("kind", "index"),
     [
         ("organization", ""),
-        ("tag", "ticket_tags_gin"),
+        ("tag", ""),
+        ("tag_channel", "ticket_tags_gin"),
         ("field", "ticket_custom_fields_gin"),
     ],
 )
@@ -43,6 +48,7 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
     query = {
         "organization": f"&organization={org.number}",
         "tag": "&tag=vip",
+        "tag_channel": "&tag=vip&channel=web",
         "field": f"&field_{impact.number}=high",
     }[kind]
     client = client_for(acme_admin)
@@ -50,8 +56,8 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
     queries = _captured(client, URL + query)
     assert len(queries) <= unfiltered  # the rollups' five reads become one
     facts = [q["sql"] for q in queries if "reports_reportticket" in q["sql"]]
-    if kind == "organization":
-        assert facts == []  # the organization rollups answer (test_report_plans.py)
+    if kind in ("organization", "tag"):
+        assert facts == []  # rollups answer (test_report_plans.py, below)
         return
     assert len(facts) == 1
     with connection.cursor() as cursor:
@@ -68,6 +74,63 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
         definition = cursor.fetchone()[0]
-    expression = {"tag": "string_to_array((tags)::text, ' '::text)", "field": "custom_fields"}
+    expression = {
+        "tag_channel": "string_to_array((tags)::text, ' '::text)",
+        "field": "custom_fields",
+    }
     assert expression[kind] in definition
     assert f"{expression[kind]} @>" in plan, plan
+
+
+TAG_DAY, TAG_AGENT_DAY = "reports_reporttagday", "reports_reporttagagentday"
+
+
+@pytest.mark.parametrize(
+    ("role", "query", "tables"),
+    [
+        # The backlog before, the days, per agent, per group: an admin's from the tag's
+        # rows per group, the agent leaderboard from its rows per group and agent.
+        ("admin", "", [TAG_DAY, TAG_DAY, TAG_AGENT_DAY, TAG_DAY]),
+        ("admin", "&group={group}", [TAG_DAY, TAG_DAY, TAG_AGENT_DAY, TAG_DAY]),
+        ("admin", "&agent={agent}", [TAG_AGENT_DAY] * 4),
+        # An agent's scope is their own tickets or their groups': the agent is needed.
+        ("agent", "", [TAG_AGENT_DAY] * 4),
+    ],
+)
+def test_a_tag_reads_its_own_rollup_rows_by_the_tag_index(
+    role, query, tables, acme, acme_admin, acme_agent, acme_user, client_for, run
+):
+    from tests.factories import AgentGroupFactory
+
+    group = AgentGroupFactory(account=acme)
+    group.memberships.create(account=acme, user=acme_agent)
+    for tags in ("vip", "vip billing", "billing"):
+        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+        run(
+            ticket_update,
+            ticket=ticket,
+            actor=acme_admin,
+            group=group,
+            assignee=acme_agent,
+            tags=tags,
+        )
+    client = client_for(acme_admin if role == "admin" else acme_agent)
+    unfiltered = len(_captured(client, URL))
+    path = URL + "&tag=vip" + query.format(group=group.number, agent=acme_agent.number)
+    queries = _captured(client, path)
+    assert len(queries) == unfiltered  # the same readings, from other rows
+    assert not [q for q in queries if "reports_reportticket" in q["sql"]]
+    rollup = [q["sql"] for q in queries if re.search(r'"reports_reporttag(agent)?day"', q["sql"])]
+    assert [re.search(r'FROM "(reports_\w+)"', sql).group(1) for sql in rollup] == tables
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in rollup:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            # The tag's rows only (report_tag_day_tag, report_tag_agent_day_tag/_agent/
+            # _group), never the other tags'.
+            assert re.search(
+                r"Index (Only )?Scan (using|on) report_tag_\w*(tag|agent|group)", plan
+            ), plan
+            assert "Seq Scan" not in plan, plan
+        cursor.execute("SET LOCAL enable_seqscan = on")

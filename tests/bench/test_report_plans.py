@@ -56,10 +56,15 @@ def test_report_page_queries_do_not_grow_with_the_data_or_the_range(
     assert first <= BUDGET
     # The organization leaderboard, when asked, is one more.
     assert len(_captured(client, URL + "&board=organizations")) == first + 1
+    # A tag reads its own rollups in the same number; an admin's channel one more (the
+    # backlog's months, then the range's month's days: ReportAttributeMonth, …Day).
+    assert len(_captured(client, URL + "&tag=vip")) == first
+    assert len(_captured(client, URL + "&channel=web")) == first + (role == "admin")
 
 
 GROUP_DAY, AGENT_DAY, FINE = "reports_reportgroupday", "reports_reportagentday", "reports_reportday"
 ORG_DAY, ORG_AGENT_DAY = "reports_reportorganizationday", "reports_reportorganizationagentday"
+ATTR_DAY, ATTR_MONTH = "reports_reportattributeday", "reports_reportattributemonth"
 
 
 @pytest.mark.parametrize(
@@ -76,9 +81,17 @@ ORG_DAY, ORG_AGENT_DAY = "reports_reportorganizationday", "reports_reportorganiz
         # never its tickets (5.7 s for a big one at 1M when they were summed).
         ("admin", "&organization={org}", [ORG_DAY, ORG_DAY, ORG_AGENT_DAY, ORG_AGENT_DAY, ORG_DAY]),
         ("agent", "&organization={org}", [ORG_AGENT_DAY] * 5),
-        # A channel, priority or type needs the fine rows (which key the organization too).
-        ("admin", "&channel=web", [FINE] * 5),
-        ("admin", "&priority=high", [FINE] * 5),
+        # A channel, priority or type: ReportAttributeDay (day × group × the three) for
+        # the days and the group leaderboard, its months (ReportAttributeMonth) and the
+        # range's month's days for the backlog before; the fine rows for what needs the
+        # agent or the organization (which they key too).
+        ("admin", "&channel=web", [ATTR_MONTH, ATTR_DAY, ATTR_DAY, FINE, ATTR_DAY, FINE]),
+        (
+            "admin",
+            "&priority=high&group={group}",
+            [ATTR_MONTH, ATTR_DAY, ATTR_DAY, FINE, ATTR_DAY, FINE],
+        ),
+        ("agent", "&type=problem", [FINE] * 5),
         ("admin", "&organization={org}&type=problem", [FINE] * 5),
     ],
 )
@@ -99,7 +112,10 @@ def test_report_page_reads_the_rollups_by_their_key_and_never_the_tickets(
     rollup = [
         q["sql"]
         for q in queries
-        if re.search(r'"reports_report(agent|group|organization|organizationagent)?day"', q["sql"])
+        if re.search(
+            r'"reports_report(agent|group|organization|organizationagent|attribute)?(day|month)"',
+            q["sql"],
+        )
     ]
     read = [re.search(r'FROM "(reports_\w+)"', sql).group(1) for sql in rollup]
     assert read == tables

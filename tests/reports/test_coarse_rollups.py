@@ -1,9 +1,10 @@
 """The page's numbers do not depend on which rollup answers them: with every ticket on
 the web channel, of one organization and tagged alike, the report filtered by "Web"
 (the fine ReportDay), by the organization (ReportOrganizationDay and
-ReportOrganizationAgentDay), by both, or by the tag (the tickets' own contributions,
-reports.facts) equals the unfiltered one (the coarse ReportGroupDay and ReportAgentDay),
-for an admin, per group and per agent, and for an agent's scope."""
+ReportOrganizationAgentDay), by both, or by the tag (ReportTagDay and ReportTagAgentDay;
+with a filter those do not key, the tickets' own contributions, reports.facts) equals
+the unfiltered one (the coarse ReportGroupDay and ReportAgentDay), for an admin, per
+group and per agent, and for an agent's scope."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +28,7 @@ def _numbers(report):
         report.total.counts,
         [(pk, s.counts) for pk, s in report.by_agent],
         [(pk, s.counts) for pk, s in report.by_group],
-        [(pk, s.counts) for pk, s in report.by_organization],
+        [(pk, s.counts) for pk, s in report.by_organization or []],
     )
 
 
@@ -78,5 +79,12 @@ def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_age
             narrower = Filters(start=start, end=end, weekly=True, **narrowed, **same)
             assert got == _numbers(
                 report_for(account=acme, scope=scope, filters=narrower, organizations=True)
+            ), same
+        # A tag alone: its own rollups (ReportTagDay, ReportTagAgentDay; with the
+        # organization leaderboard above, the tickets' contributions).
+        for same in ({"tag": "everyone"}, {"tag": "everyone", "channel": "web"}):
+            narrower = Filters(start=start, end=end, weekly=True, **narrowed, **same)
+            assert (
+                got[:4] == _numbers(report_for(account=acme, scope=scope, filters=narrower))[:4]
             ), same
         assert got[1]["created"]  # the range holds tickets (a backlog before it too)

@@ -13,10 +13,14 @@ from accounts.dbsession import account_context
 from reports import metrics
 from reports.models import (
     ReportAgentDay,
+    ReportAttributeDay,
+    ReportAttributeMonth,
     ReportDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
+    ReportTagAgentDay,
+    ReportTagDay,
     ReportTicket,
 )
 from reports.services import _rebuild_in_python, account_rebuild
@@ -29,7 +33,7 @@ from tests.factories import (
     make_ticket,
 )
 from tickets.models import Ticket
-from tickets.services import NotAllowed, comment_add, ticket_update
+from tickets.services import NotAllowed, comment_add, ticket_update, tickets_bulk_update
 
 T0 = datetime(2026, 3, 27, 20, 0, tzinfo=UTC)
 
@@ -76,11 +80,58 @@ COARSE = (
         (0, 6, 1, 2),
     ),
     (ReportOrganizationDay, ("day", "organization_pk"), (0, 6)),
+    (ReportAttributeDay, ("day", "group_pk", "channel", "priority", "type"), (0, 1, 3, 4, 5)),
+)
+MONTHLY = (
+    ReportAttributeMonth,
+    ("day", "group_pk", "channel", "priority", "type"),
+    (0, 1, 3, 4, 5),
 )
 
 
+def _monthly(table):
+    """The fine table summed per month (on its first day) and group × channel × priority
+    × type: what ReportAttributeMonth must hold."""
+    out = {}
+    for key, counts in table.items():
+        merged = out.setdefault((key[0].replace(day=1), *key[1:]), {})
+        for m, n in counts.items():
+            merged[m] = merged.get(m, 0) + n
+    return _summed(out, MONTHLY[2])
+
+
 def _coarse_tables(account):
-    return tuple(_coarse(account, model, keys) for model, keys, _at in COARSE)
+    return (
+        tuple(_coarse(account, model, keys) for model, keys, _at in COARSE)
+        + (_coarse(account, MONTHLY[0], MONTHLY[1]),)
+        + _tag_tables(account)
+    )
+
+
+TAGGED = (
+    (ReportTagAgentDay, ("day", "tag", "group_pk", "agent_pk")),
+    (ReportTagDay, ("day", "tag", "group_pk")),
+)
+
+
+def _tag_tables(account):
+    return tuple(_coarse(account, model, keys) for model, keys in TAGGED)
+
+
+def _per_tag(counted):
+    """What the tag rollups must hold: each ticket's stored days under each of its tags."""
+    tables = []
+    for _model, keys in TAGGED:
+        out = {}
+        for kept in counted.values():
+            for tag in kept["tags"]:
+                for day, counts in kept["days"].items():
+                    key = (date.fromisoformat(day), tag, *kept["dims"][: len(keys) - 2])
+                    merged = out.setdefault(key, {})
+                    for m, n in counts.items():
+                        merged[m] = merged.get(m, 0) + n
+        tables.append({k: {m: n for m, n in c.items() if n} for k, c in out.items()})
+    return tuple({k: c for k, c in table.items() if c} for table in tables)
 
 
 def _summed(table, at):
@@ -91,7 +142,9 @@ def _summed(table, at):
         merged = out.setdefault(tuple(key[i] for i in at), {})
         for m, n in counts.items():
             merged[m] = merged.get(m, 0) + n
-    return {key: counts for key, counts in out.items() if any(counts.values())}
+    # A measure netting to zero over the fine rows is a zero (left out) in the coarse row.
+    out = {key: {m: n for m, n in counts.items() if n} for key, counts in out.items()}
+    return {key: counts for key, counts in out.items() if counts}
 
 
 def _counted(account):
@@ -100,6 +153,7 @@ def _counted(account):
         return {
             row.ticket_id: {
                 "dims": row.counted["dims"],
+                "tags": row.counted.get("tags", []),
                 "days": {
                     day: {m: n for m, n in counts.items() if n}
                     for day, counts in row.counted["days"].items()
@@ -214,8 +268,10 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
     assert _totals(acme) == {"created": 1, "unsolved_new": 1}
     assert _totals(globex) == {"created": 1, "unsolved_new": 1}
     for account in (acme, globex):
-        for table in _coarse_tables(account):
+        *untagged, by_tag, by_tag_group = _coarse_tables(account)
+        for table in untagged:
             assert list(table.values()) == [{"created": 1, "unsolved_new": 1}]
+        assert by_tag == by_tag_group == {}  # no tag: counted under none
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]
@@ -229,6 +285,9 @@ action = st.one_of(
     # Moved to the first or the second organization, or to none.
     st.tuples(st.just("organization"), st.sampled_from([0, 1, 2])),
     st.tuples(st.just("rate"), st.sampled_from(["good", "bad"])),
+    # Tags set (added and removed at once), or one added as the list's bulk bar does.
+    st.tuples(st.just("tags"), st.sampled_from(["", "vip", "vip billing", "billing", "a-b ab"])),
+    st.tuples(st.just("add_tag"), st.sampled_from(["vip", "later"])),
 )
 steps = st.lists(
     st.tuples(action, st.integers(min_value=0, max_value=3), st.integers(0, 60 * 30)),
@@ -280,6 +339,14 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                         actor=acme_agent,
                         organization=organizations[value],
                     )
+                elif kind == "add_tag":
+                    run(
+                        tickets_bulk_update,
+                        account=acme,
+                        actor=acme_agent,
+                        tickets=[Ticket.objects.for_account(acme).get(pk=ticket.pk)],
+                        add_tags=value,
+                    )
                 elif kind == "rate":
                     run(
                         rate,
@@ -292,8 +359,17 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
             except NotAllowed:
                 pass  # closed is final; rating an unsolved ticket is refused
     incremental, counted, coarse = _table(acme), _counted(acme), _coarse_tables(acme)
-    # The coarse rows kept change by change are the fine ones summed...
-    assert coarse == tuple(_summed(incremental, at) for _model, _keys, at in COARSE)
+    # The coarse rows kept change by change are the fine ones summed, the tags' each
+    # ticket's stored days under each tag it carries now...
+    assert coarse == (
+        tuple(_summed(incremental, at) for _model, _keys, at in COARSE)
+        + (_monthly(incremental),)
+        + _per_tag(counted)
+    )
+    current = dict(Ticket.objects.for_account(acme).values_list("pk", "tags"))
+    assert {pk: kept["tags"] for pk, kept in counted.items()} == {
+        pk: sorted(set(current[pk].split())) for pk in counted
+    }
     account_rebuild(account=acme)
     assert incremental == _table(acme)
     # ...and equal what the rebuild writes.
