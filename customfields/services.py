@@ -112,14 +112,14 @@ def ticket_fields_create_many(
     return fields
 
 
-def _new_field(
-    model: type[FieldBase],
+def _new_field[F: FieldBase](
+    model: type[F],
     account: Account,
     kind: str,
     title: str,
     options: list[dict] | None,
     attrs: dict[str, Any],
-) -> FieldBase:
+) -> F:
     """A field checked and ready to be saved (field_create's rules before any write)."""
     if kind not in FieldKind.values:
         raise ValidationError(
