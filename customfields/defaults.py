@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Account
 from customfields.models import FieldKind, TicketField, TicketForm
-from customfields.services import ticket_field_create
+from customfields.services import ticket_fields_create_many
 
 # Titles are data, in the account's language when it is made; gettext_noop marks them
 # for the catalogues, and fields_install_defaults translates them once.
@@ -69,15 +69,12 @@ def _translations(msgid: str) -> dict[str, str]:
     return result
 
 
-def fields_install_defaults(*, account: Account) -> None:
-    """The seeds' fields and forms, unless the account has fields or forms already."""
+def default_specs(account: Account) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The seeds' fields and forms as the services take them, in the account's language;
+    a form's ``fields`` are indexes into the fields."""
     from django.utils import translation
 
-    from customfields.form_services import ticket_form_create
-
-    if TicketField.objects.for_account(account).exists():
-        return
-    made = []
+    fields: list[dict[str, Any]] = []
     with translation.override(account.default_locale or "en"):
         for spec in DEFAULT_FIELDS:
             spec = dict(spec)
@@ -90,23 +87,41 @@ def fields_install_defaults(*, account: Account) -> None:
                 for value, title in spec.pop("options")
             ]
             msgid = spec.pop("title")
-            made.append(
-                ticket_field_create(
-                    account=account,
-                    kind=FieldKind.DROPDOWN,
-                    title=translation.gettext(msgid),
-                    options=options,
-                    translations=_translations(msgid),
+            fields.append(
+                {
+                    "kind": FieldKind.DROPDOWN,
+                    "title": translation.gettext(msgid),
+                    "options": options,
+                    "translations": _translations(msgid),
                     **spec,
-                )
+                }
             )
-        if TicketForm.objects.for_account(account).exists():
-            return
-        for spec in DEFAULT_FORMS:
-            ticket_form_create(
-                account=account,
-                name=translation.gettext(spec["name"]),
-                translations=_translations(spec["name"]),
-                default=spec["default"],
-                field_numbers=[made[i].number for i in spec["fields"]],
-            )
+        forms = [
+            {
+                "name": translation.gettext(spec["name"]),
+                "translations": _translations(spec["name"]),
+                "default": spec["default"],
+                "fields": spec["fields"],
+            }
+            for spec in DEFAULT_FORMS
+        ]
+    return fields, forms
+
+
+def fields_install_defaults(*, account: Account) -> None:
+    """The seeds' fields and forms, unless the account has fields or forms already. Made
+    by the services' bulk paths, with their rules: ~20 statements instead of ~50 one by
+    one, and a new account is made in every test."""
+    from customfields.form_services import ticket_forms_create_many
+
+    if TicketField.objects.for_account(account).exists():
+        return
+    field_specs, form_specs = default_specs(account)
+    made = ticket_fields_create_many(account=account, specs=field_specs)
+    if TicketForm.objects.for_account(account).exists():
+        return
+    specs = []
+    for spec in form_specs:
+        indexes = spec.pop("fields")
+        specs.append({**spec, "field_numbers": [made[i].number for i in indexes]})
+    ticket_forms_create_many(account=account, specs=specs)

@@ -5,6 +5,8 @@ of the suite runs on PostgreSQL, so PostgreSQL-only SQL would otherwise go unnot
 import os
 import sqlite3
 
+import pytest
+
 from tests.commands import manage
 
 # Keyset pages (tickets.keyset) on SQLite, which sorts NULLs the other way round unless
@@ -31,6 +33,7 @@ print("walked")
 """
 
 
+@pytest.mark.long
 def test_demo_seeds_and_sends_its_emails_on_sqlite(tmp_path):
     database = tmp_path / "demo.sqlite3"
     env = {

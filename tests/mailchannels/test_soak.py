@@ -21,7 +21,7 @@ from tests.mailchannels.conftest import make_channel, message
 from tests.notifications.test_celery_worker import Worker, redis_url  # noqa: F401
 from tickets.models import Comment, Ticket
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 MESSAGES = int(os.environ.get("SOAK_MESSAGES", "2000"))
 REPLY_EVERY = 10  # every tenth message answers one of the existing tickets (one each:

@@ -43,6 +43,7 @@ pytestmark = [
         server_bin() is None or not shutil.which("pg_dump"), reason="PostgreSQL's tools"
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.long,
 ]
 
 # The security tests run again on the restored database: the access crawler (every

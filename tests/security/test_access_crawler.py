@@ -277,6 +277,7 @@ CRAWLS = [(role, "superuser") for role in ROLES] + [
 ]
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(("role", "database_role"), CRAWLS)
 def test_every_url_answers_each_role_as_the_table_says(role, database_role, scenario, request):
     client = client_for_role(role, scenario)

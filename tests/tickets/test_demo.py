@@ -47,6 +47,7 @@ def test_seed_demo_twice_adds_no_tickets(demo):
     )
 
 
+@pytest.mark.long
 def test_every_demo_ticket_page_renders(demo, client_for):
     agent = User.objects.for_account(demo).get(email="agent@demo.example")
     client = client_for(agent)
