@@ -104,7 +104,8 @@ def _page(
         context["comments"] = conversation_rows(ticket=ticket, viewer=request.user)
     else:
         context["events"] = events_for_agent(ticket=ticket, viewer=request.user)
-    return render(request, TEMPLATE, context, status=status)
+    # templates/jinja2/agent/ticket_detail.html (issue 17, bench/README.md "Eleventh round").
+    return render(request, TEMPLATE, context, status=status, using="jinja2")
 
 
 @agent_view
