@@ -118,7 +118,7 @@ def ticket_detail(request, number: int):
 @require_POST
 def ticket_read(request, number: int):
     """Seed 002's "Read": the ticket page, once loaded, tells (an htmx POST on load,
-    templates/agent/_mark_read.html) that an agent opened it; a GET changes nothing."""
+    templates/jinja2/agent/_mark_read.html) that an agent opened it; a GET changes nothing."""
     ticket = ticket_for_agent(viewer=request.user, number=number)
     ticket_mark_read(ticket=ticket, viewer=request.user)
     return HttpResponse(status=204)
