@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import escape, json_script
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # DTL uses it; the stubs lack it
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
