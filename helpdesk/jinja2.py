@@ -5,10 +5,16 @@ what Django's templates offer those pages, as globals and filters.
 - ``_``/``gettext``, ``ngettext``, ``pgettext`` (the i18n extension over Django's own
   translation, so the request's active language applies). A translation is printed as
   ``{% translate %}`` prints it (the catalogue is ours), its ``%(name)s`` values escaped;
+  every string is a format, so a literal "%s" is written "%%s" (the msgid DTL's
+  extraction gave it too);
 - ``csrf_input``/``csrf_token`` (Django's Jinja2 backend), ``csp_nonce``, ``messages``,
   ``request``, ``user``, ``account`` (the DTL engine's context processors, settings);
 - the project's template tags the converted pages use (tickets, macros, ticketlinks,
-  reports), called as the same Python functions.
+  reports; for the ticket page also servicelevels, chat, notifications, escalations,
+  calls, timeworked, knowledge), called as the same Python functions: an inclusion tag's
+  function gives the values, and its template exists in templates/jinja2/;
+- Django's filters those pages use (``date``/``time`` in the current time zone, as DTL's
+  ``expects_localtime``; ``linebreaksbr``, ``truncatechars``, ``json_script``).
 
 Escaping: every ``{{ }}`` goes through Django's ``escape`` (``html.escape``: ``&#x27;``
 and ``&quot;``, where MarkupSafe writes ``&#39;`` and ``&#34;``), so a page prints the
@@ -21,12 +27,15 @@ import html
 import sys
 from typing import Any
 
+from django.template import defaultfilters
 from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.backends.jinja2 import Template as DjangoTemplate
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
+from django.utils.html import escape, json_script
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # DTL uses it; the stubs lack it
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
@@ -62,8 +71,28 @@ def environment(**options: Any) -> Environment:
         get_language=translation.get_language,
         **_project_globals(),
     )
-    env.filters.update(localize=localize, **_project_filters())
+    env.filters.update(
+        localize=localize,
+        date=_date,
+        time=_time,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        truncatechars=defaultfilters.truncatechars,
+        json_script=json_script,
+        # Django's entities for a value escaped before ``%`` (a translation's values).
+        e=escape,
+        escape=escape,
+        **_project_filters(),
+    )
     return env
+
+
+def _date(value: Any, arg: str | None = None) -> str:
+    """DTL's ``|date:arg``: a datetime in the current time zone (``expects_localtime``)."""
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def _time(value: Any, arg: str | None = None) -> str:
+    return defaultfilters.time(template_localtime(value), arg)
 
 
 def _project_globals() -> dict[str, Any]:
@@ -73,6 +102,7 @@ def _project_globals() -> dict[str, Any]:
     from tickets.templatetags import agent, pages
 
     return {
+        **_ticket_page_globals(),
         "agent_nav": pass_context(agent.agent_nav),
         "sort_header": pass_context(agent.sort_header),
         "page_query": pass_context(pages.page_query),
@@ -87,11 +117,54 @@ def _project_globals() -> dict[str, Any]:
     }
 
 
+def _ticket_page_globals() -> dict[str, Any]:
+    """The ticket page's tags (templates/jinja2/agent/ticket_detail.html): each inclusion
+    tag's function, whose values its Jinja2 template prints."""
+    from calls.templatetags.calls import call_panel
+    from chat.templatetags.chat_agent import chat_start_button
+    from escalations.templatetags.escalations import escalation_panel
+    from knowledge.templatetags.knowledge import capture_replies
+    from macros.selectors import macro_tree
+    from notifications.templatetags.following import ticket_follow_button
+    from servicelevels.templatetags.sla import sla_countdown_words, ticket_sla_targets
+    from ticketlinks.templatetags.ticketlinks import ticket_links_panel
+    from tickets.templatetags import agent
+    from timeworked.templatetags.timeworked import comment_times, reply_time_field, time_panel
+
+    return {
+        # A filter on a literal is run once, when Jinja compiles the template (constant
+        # folding), in whichever language that was: a translated label of a literal is a
+        # call, ``submit_as("open")``.
+        "submit_as": agent.submit_as,
+        "ticket_status_label": agent.ticket_status_label,
+        "comment_values": agent.comment_values,
+        "comment_times": comment_times,
+        "ticket_sla_targets": pass_context(ticket_sla_targets),
+        "sla_countdown_words": sla_countdown_words,
+        "chat_start_button": pass_context(chat_start_button),
+        "ticket_follow_button": pass_context(ticket_follow_button),
+        "ticket_links_panel": pass_context(ticket_links_panel),
+        "macro_tree": macro_tree,
+        "escalation_panel": pass_context(escalation_panel),
+        "call_panel": pass_context(call_panel),
+        "time_panel": pass_context(time_panel),
+        "reply_time_field": pass_context(reply_time_field),
+        "capture_replies": pass_context(capture_replies),
+    }
+
+
 def _project_filters() -> dict[str, Any]:
     from reports.templatetags.reports import may_see_reports
     from tickets.templatetags import agent
+    from timeworked.templatetags.timeworked import time_of, worked
 
     return {
+        "submit_as": agent.submit_as,
+        "hidden_initial": agent.hidden_initial,
+        "event_field": agent.event_field,
+        "event_value": agent.event_value,
+        "time_of": time_of,
+        "worked": worked,
         "field_column": agent.field_column,
         "may_see_reports": may_see_reports,
         "choice_label": agent.choice_label,

@@ -106,6 +106,7 @@ def ticket_follow_toggle(request, number: int):
             request,
             "notifications/_follow.html",
             {"ticket": ticket, "following": is_following(agent=request.user, ticket=ticket)},
+            using="jinja2",  # the ticket page's button (templates/jinja2/notifications/)
         )
     return redirect("tickets:ticket_detail", number=ticket.number)
 

@@ -13,7 +13,8 @@ from calls.services import CALL_CHANNELS
 register = template.Library()
 
 
-@register.inclusion_tag("calls/_panel.html", takes_context=True)
+# The values of templates/jinja2/calls/_ticket.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def call_panel(context, ticket):
     if ticket.channel not in CALL_CHANNELS:
         return {"shown": False}

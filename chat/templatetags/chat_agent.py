@@ -11,7 +11,8 @@ from chat import presence
 register = template.Library()
 
 
-@register.inclusion_tag("chat/agent/_start_button.html", takes_context=True)
+# The values of templates/jinja2/chat/agent/_ticket_start.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def chat_start_button(context, ticket):
     requester = ticket.requester
     shown = (

@@ -15,7 +15,8 @@ from escalations.selectors import (
 register = template.Library()
 
 
-@register.inclusion_tag("escalations/_panel.html", takes_context=True)
+# The values of templates/jinja2/escalations/_ticket.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def escalation_panel(context, ticket):
     account = context["request"].account
     # Ticket.escalation says whether there was ever one: no query for the others.

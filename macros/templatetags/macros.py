@@ -1,5 +1,6 @@
 """The macros' pieces on the tickets' pages (the tickets app knows nothing of macros):
-the ticket page's "Apply macro" picker and the lists' bulk "Apply macro" choice."""
+the ticket page's "Apply macro" picker (macros_for_page, a Jinja2 global) and the lists'
+bulk "Apply macro" choice."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django import template
 
 from accounts import compiled
 from macros.models import Macro
-from macros.selectors import macro_tree, macros_for_agent
+from macros.selectors import macros_for_agent
 
 register = template.Library()
 
@@ -34,11 +35,6 @@ def macros_for_page(request) -> list:
             .only("number", "title", "description")
         ),
     )
-
-
-@register.inclusion_tag("macros/_picker.html", takes_context=True)
-def macro_picker(context, ticket):
-    return {"ticket": ticket, "macro_tree": macro_tree(_macros(context))}
 
 
 @register.inclusion_tag("macros/_bulk_choice.html", takes_context=True)

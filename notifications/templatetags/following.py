@@ -10,7 +10,8 @@ from notifications.inapp_selectors import is_following
 register = template.Library()
 
 
-@register.inclusion_tag("notifications/_ticket_follow.html", takes_context=True)
+# The values of templates/jinja2/notifications/_ticket_follow.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def ticket_follow_button(context, ticket):
     """One query: does the signed-in agent follow the ticket."""
     request = context["request"]

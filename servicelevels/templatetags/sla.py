@@ -1,4 +1,4 @@
-"""The SLA targets on the ticket page (templates/agent/_ticket_sla.html), so the tickets
+"""The SLA targets on the ticket page (templates/jinja2/agent/_ticket_sla.html), so the tickets
 app knows nothing of service levels."""
 
 from __future__ import annotations

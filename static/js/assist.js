@@ -1,4 +1,4 @@
-// The reply box's writing help (templates/assist/_reply_tools.html): "Use in the reply"
+// The reply box's writing help (templates/jinja2/assist/_reply_tools.html): "Use in the reply"
 // replaces the box's text with the suggestion, "Insert into the reply" puts it at the
 // cursor. The agent reads and edits it there; nothing is sent from here.
 (function () {

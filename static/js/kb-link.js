@@ -1,4 +1,4 @@
-// The ticket page's "Link an article" (templates/knowledge/agent/_link_article.html): a
+// The ticket page's "Link an article" (templates/jinja2/knowledge/agent/_link_article.html): a
 // result's "Insert link" puts "Title: address" into the reply box at the cursor.
 (function () {
   "use strict";

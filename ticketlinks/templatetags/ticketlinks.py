@@ -13,7 +13,8 @@ from ticketlinks.selectors import links_for_ticket
 register = template.Library()
 
 
-@register.inclusion_tag("ticketlinks/_panel.html", takes_context=True)
+# The values of templates/jinja2/ticketlinks/_panel.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def ticket_links_panel(context, ticket):
     """One query: the links from both ends, with the other tickets (their statuses give
     the problem's unsolved incidents without another read)."""

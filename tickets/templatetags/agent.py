@@ -382,7 +382,7 @@ class _CachedPlural:
 _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
 
 
-# --- The ticket page's conversation (templates/agent/_conversation.html) ----------------
+# --- The ticket page's conversation (templates/jinja2/agent/_conversation.html) ---------
 
 
 @register.simple_tag

@@ -43,4 +43,6 @@ def ticket_presence(request, number: int):
     if proven and request.POST.get("state") == viewers_state(viewers):
         return HttpResponse(status=204)
     ref = beat_ref(viewer=request.user, ticket=ticket)
-    return render(request, "agent/_presence.html", presence_context(viewers, ticket, ref))
+    return render(
+        request, "agent/_presence.html", presence_context(viewers, ticket, ref), using="jinja2"
+    )

@@ -104,7 +104,8 @@ def _page(
         context["comments"] = conversation_rows(ticket=ticket, viewer=request.user)
     else:
         context["events"] = events_for_agent(ticket=ticket, viewer=request.user)
-    return render(request, TEMPLATE, context, status=status)
+    # templates/jinja2/agent/ticket_detail.html (issue 17, bench/README.md "Eleventh round").
+    return render(request, TEMPLATE, context, status=status, using="jinja2")
 
 
 @agent_view
@@ -117,7 +118,7 @@ def ticket_detail(request, number: int):
 @require_POST
 def ticket_read(request, number: int):
     """Seed 002's "Read": the ticket page, once loaded, tells (an htmx POST on load,
-    templates/agent/_mark_read.html) that an agent opened it; a GET changes nothing."""
+    templates/jinja2/agent/_mark_read.html) that an agent opened it; a GET changes nothing."""
     ticket = ticket_for_agent(viewer=request.user, number=number)
     ticket_mark_read(ticket=ticket, viewer=request.user)
     return HttpResponse(status=204)

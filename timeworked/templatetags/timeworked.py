@@ -26,7 +26,8 @@ def _page_time(request, ticket) -> dict:
     return cache[1]
 
 
-@register.inclusion_tag("timeworked/_panel.html", takes_context=True)
+# The values of templates/jinja2/timeworked/_ticket.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def time_panel(context, ticket):
     user = context["request"].user
     return {
@@ -53,7 +54,8 @@ def time_of(times: dict[int, int], comment_id: int) -> str:
     return format_duration(seconds) if seconds else ""
 
 
-@register.inclusion_tag("timeworked/_reply_time_field.html", takes_context=True)
+# The values of templates/jinja2/timeworked/_reply_time.html
+# (a global of the Jinja2 ticket page's environment, helpdesk/jinja2.py).
 def reply_time_field(context, ticket):
     """The reply box's "Time spent" (agents whose role logs time); the typed value stays
     when the form comes back."""
