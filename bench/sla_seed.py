@@ -4,9 +4,9 @@ One policy per account, "Standard" (no conditions: every ticket), with a first r
 and a full resolution target per priority in calendar minutes (FIRST_REPLY_MINUTES,
 RESOLUTION_MINUTES); what servicelevels.tracking would store for each ticket under it,
 written with ``COPY``: one ``SlaTarget`` row per metric (clocks.METRICS; a metric with
-no target for the ticket's priority, or a ticket without a priority, has its clock and
-no target) and the ``TicketSla`` summary (the policy, the earliest breach time of the
-targets still running).
+no target has its clock and no target) and the ``TicketSla`` summary (the policy, the
+earliest breach time of the targets still running). A ticket without a priority has no
+target under the policy, and tracking stores nothing for it: neither does this.
 
 The clocks are drawn, not replayed from the seeded comments (the bench measures the
 reads, tests/servicelevels the rules): the first reply comes an exponential time after
@@ -78,6 +78,8 @@ class SlaWriter:
         summaries = []
         with pg.copy(f"COPY servicelevels_slatarget ({TARGET_COLUMNS}) FROM STDIN") as copy:  # noqa: S608
             for s in specs:
+                if not s["priority"]:
+                    continue  # no target for it: tracking stores nothing (sla_apply_change)
                 clocks = self._clocks(s)
                 running = []
                 for metric in METRICS:
@@ -102,7 +104,7 @@ class SlaWriter:
 
     def _clocks(self, s: dict) -> dict[str, tuple]:
         """metric → (stage, running since, fulfilled at, target minutes)."""
-        created, solved_at, priority = s["created"], s["solved_at"], s["priority"] or ""
+        created, solved_at, priority = s["created"], s["solved_at"], s["priority"]
         first = created + self.rng.expovariate(1 / FIRST_REPLY_MEAN)
         if s["status"] == "new":
             first = None
