@@ -81,3 +81,29 @@ def test_erasing_a_person_recounts_their_tickets(acme, acme_admin, acme_agent, r
         ReportTicket.objects.for_account(acme).get(ticket_id=theirs[1].pk).counted
     )
     assert _equal_to_a_rebuild(acme)
+
+
+def test_a_person_leaving_the_team_stops_counting_as_an_agent(
+    acme, acme_admin, acme_user, run, announced
+):
+    """The reports count agents' public replies and the tickets agents opened by the
+    author's role now: an agent made an end user takes their replies out of the counts
+    (and a ticket they opened gets a first reply to wait for), after commit."""
+    from accounts.user_services import user_update
+    from reports.models import ReportGroupDay
+    from tests.factories import AgentFactory
+
+    leaver = AgentFactory(account=acme)
+    ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+    run(comment_add, ticket=ticket, author=leaver, body="On it", public=True)
+    opened = run(make_ticket, account=acme, submitter=leaver, requester=acme_user)
+
+    def replies():
+        return sum(row.replies for row in ReportGroupDay.objects.for_account(acme))
+
+    assert replies() == 1
+    run(user_update, user=leaver, actor=acme_admin, role="end_user")
+
+    assert announced == [(acme.pk, sorted([ticket.pk, opened.pk]))]
+    assert replies() == 0
+    assert _equal_to_a_rebuild(acme)
