@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import Account, Organization, User
 from tickets.events import tickets_changed_in_bulk
 from tickets.models import Comment, Ticket, TicketEvent
 
@@ -42,7 +42,7 @@ def on_organization_deleting(
     return len(ids)
 
 
-def on_user_team_changed(sender: object, account, user: User, **kwargs: object) -> None:
+def on_user_team_changed(sender: object, account: Account, user: User, **kwargs: object) -> None:
     ids = {
         *Ticket.objects.for_account(account).filter(submitter=user).values_list("pk", flat=True),
         *Comment.objects.for_account(account)
