@@ -1,7 +1,7 @@
 """The reports' SLA achievement table (issue 26, reports/sla.py) is one query whatever
 the data, and counts the settled targets from their own indexes (servicelevels 0004):
 the achieved ones from slatarget_fulfilled, the breached ones from slatarget_breach,
-never a pass over the account's targets (5.4 M at the bench's million tickets; numbers
+never a pass over the account's targets (3.9 M at the bench's million tickets; numbers
 in bench/README.md, "SLA achievement at a million tickets")."""
 
 from __future__ import annotations
