@@ -24,3 +24,9 @@ person_erasing = Signal()
 # personal data of their own answer ``(key, rows)``, written into the person's export
 # under ``key`` (live chat: their chats and messages).
 person_exporting = Signal()
+
+# Sent inside user_update's transaction when a person joins or leaves the team (an end
+# user made an agent or admin, or the reverse), with account and user. The tickets app
+# announces the tickets they opened or commented on: the reports count agents' replies
+# and the tickets agents opened, by the author's role now (reports.metrics).
+user_team_changed = Signal()

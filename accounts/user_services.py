@@ -99,6 +99,8 @@ def user_update(*, user: User, actor: User, **fields: Any) -> User:
     if was_agent and not user.is_agent:
         # No longer on the team: out of its groups, as a deactivated agent.
         GroupMembership.objects.for_account(_account_of(user)).filter(user=user).delete()
+    if was_agent != user.is_agent:
+        signals.user_team_changed.send(sender=User, account=_account_of(user), user=user)
     changes = changes_between(before, {name: getattr(user, name) for name in fields})
     if changes:
         action = (

@@ -4,7 +4,8 @@ comments and CCs written with PostgreSQL ``COPY`` (psycopg 3 ``cursor.copy``).
 What one account gets (the first account gets most of the tickets):
 - agents (with one admin) in groups, organizations, about 50,000 requesters at full size;
 - tickets spread over two years: old ones mostly closed, a backlog of unsolved ones,
-  3% private, types, priorities, tags, channels, CCs, satisfaction ratings;
+  3% private, types, priorities, tags, channels, CCs, satisfaction ratings, SLA targets
+  under one policy (bench/sla_seed.py: most achieved, some breached);
 - comments: the requester's description first, then public replies, internal notes and
   the requester's answers;
 - named people for the benchmarks, all with the password ``BENCH_PASSWORD``:
@@ -36,6 +37,7 @@ from django.db import connection, transaction
 from accounts.models import Account, AgentGroup, GroupMembership, Sequence
 from accounts.services import account_create
 from bench import words as W
+from bench.sla_seed import SlaWriter, bench_policy
 
 BENCH_PASSWORD = "bench-password-1"
 HEAVY_EMAIL = "heavy@customers.example"
@@ -100,6 +102,7 @@ class Loader:
         self.words, self.cum_weights = W.vocabulary()
         self.now = time.time()
         self.password_hash = make_password(BENCH_PASSWORD)
+        self.sla = SlaWriter(seed=seed, now=self.now)
 
     # --- public entry point -------------------------------------------------------
 
@@ -303,6 +306,7 @@ class Loader:
         big_org = set(special[heavy_k:])
         cc_heavy = set(rng.sample(range(n), min(50, n // 100)))
         self.custom_statuses = self._custom_statuses(account)
+        self.sla_policy = bench_policy(account)
         start = self.now - TWO_YEARS
         created = sorted(rng.uniform(start, self.now - 3600) for _ in range(n))
         n_comments = n_ccs = 0
@@ -320,6 +324,7 @@ class Loader:
             self._copy_ticket_rows(pg, account, specs)
             n_comments += self._copy_comments(pg, account, people, specs, mean_comments)
             n_ccs += self._copy_ccs(pg, account, people, specs, cc_heavy)
+            self.sla.write(pg, account.pk, self.sla_policy.pk, specs)
             done = chunk_start + len(specs)
             rate = done / max(time.monotonic() - t0, 1e-6)
             self.progress(
@@ -410,9 +415,12 @@ class Loader:
                     rating = "good" if rng.random() < 0.8 else "bad"
                 tags = " ".join(sorted(rng.sample(W.TAGS, rng.choice((0, 0, 1, 1, 2, 3)))))
                 subject = f"{rng.choice(W.PRODUCTS).capitalize()} {rng.choice(W.PROBLEMS)}"
+                kind = rng.choice(TYPES)  # drawn in the order they always were
+                s["priority"] = rng.choice(PRIORITIES)  # the SLA rows' target (bench.sla_seed)
+                s["solved_at"] = s["updated"] if s["solved"] else None
                 copy.write_row(
                     (s["id"], account.pk, s["number"], subject, s["status"])
-                    + (rng.choice(TYPES), rng.choice(PRIORITIES), tags, None, s["channel"])
+                    + (kind, s["priority"], tags, None, s["channel"])
                     + (s["is_public"], _ts(s["created"]), updated, updated)
                     + (updated if s["solved"] else None, rating, "", updated if rating else None)
                     + (os.urandom(32).hex(), s["assignee"], s["group"], s["org"])

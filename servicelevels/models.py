@@ -168,6 +168,21 @@ class SlaTarget(TenantModel):
                 name="slatarget_alert_due",
                 condition=Q(stage="active", breach_at__isnull=False) & ~Q(alerted="breached"),
             ),
+            # The reports' SLA achievement (reports/sla.py): the targets settled in a
+            # range, achieved by when they were fulfilled, breached by their breach time;
+            # each read from its index alone (metric and the other time included).
+            models.Index(
+                fields=["account", "fulfilled_at"],
+                name="slatarget_fulfilled",
+                include=["metric", "breach_at", "ticket"],
+                condition=Q(target_minutes__isnull=False, fulfilled_at__isnull=False),
+            ),
+            models.Index(
+                fields=["account", "breach_at"],
+                name="slatarget_breach",
+                include=["metric", "fulfilled_at", "ticket"],
+                condition=Q(target_minutes__isnull=False, breach_at__isnull=False),
+            ),
         ]
 
 

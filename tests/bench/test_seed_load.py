@@ -3,6 +3,7 @@ selectors and services: who sees what, numbering, and what the app creates next.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import pytest
@@ -172,3 +173,45 @@ def test_every_loaded_ticket_has_a_custom_status_of_its_category(loaded):
         category = "solved" if ticket.status == "closed" else ticket.status
         assert ticket.custom_status.category == category
     assert tickets.filter(custom_status__is_default=False).exists()  # seed 004's stages
+
+
+def test_sla_targets_as_tracking_stores_them(loaded):
+    """One policy; six clocks a ticket (two with targets by priority), the summary row,
+    most targets achieved and some breached, as the reports' SLA table reads them; and
+    sla_load gives the same rows to an account loaded without them."""
+    from bench.sla_seed import sla_load
+    from reports.access import report_scope
+    from reports.forms import Filters
+    from reports.sla import sla_achievement_for
+    from servicelevels.clocks import METRICS
+    from servicelevels.models import SlaPolicy, SlaTarget, TicketSla
+
+    first, _second = loaded
+    policy = SlaPolicy.objects.for_account(first).get()
+    targets = SlaTarget.objects.for_account(first)
+    # A ticket without a priority has no target: no rows, as tracking would store.
+    tracked = Ticket.objects.for_account(first).exclude(priority="").count()
+    assert 300 < tracked < 570
+    assert targets.count() == tracked * len(METRICS)
+    assert TicketSla.objects.for_account(first).filter(policy=policy).count() == tracked
+    assert set(targets.exclude(target_minutes=None).values_list("metric", flat=True)) == {
+        "first_reply_time",
+        "resolution_time",
+    }
+    admin = _user(first, "admin@load.example")
+    today = dt.date.today()
+    rows = sla_achievement_for(
+        account=first,
+        scope=report_scope(viewer=admin),
+        filters=Filters(start=today - dt.timedelta(days=729), end=today),
+    )
+    assert [row.metric for row in rows] == ["first_reply_time", "resolution_time"]
+    for row in rows:
+        assert row.achieved > row.breached > 0
+    before = sorted(targets.values_list("ticket_id", "metric", "stage", "breach_at"))
+    targets.delete()
+    TicketSla.objects.for_account(first).delete()
+    assert sla_load(account=first, progress=lambda _line: None) == tracked * len(METRICS)
+    after = sorted(targets.values_list("ticket_id", "metric", "stage"))
+    assert [row[:3] for row in before] == after
+    assert sla_load(account=first, progress=lambda _line: None) == 0  # has them already

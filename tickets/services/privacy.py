@@ -36,6 +36,7 @@ from accounts.identity_models import AuditEntry
 from accounts.models import Account, User
 from accounts.people_models import UserEmail
 from accounts.portability.tables import Encoder
+from tickets.events import tickets_changed_in_bulk
 from tickets.models import Attachment, Comment, Ticket, TicketCC, TicketEvent
 from tickets.selectors import comments_visible_to
 
@@ -217,6 +218,11 @@ def person_erase(*, person: User, actor: User) -> dict[str, int]:
         audit.filter(target__icontains=address).update(target=label, changes={})
     signals.person_erasing.send(sender=User, account=account, user=person, addresses=addresses)
     tickets.filter(pk__in=ticket_ids).update(updated_at=timezone.now())
+    # The tickets' requester, submitter and comment authors changed in bulk: the reports'
+    # rollups recount them after commit (reports.receivers).
+    tickets_changed_in_bulk.send(
+        sender=Ticket, account_id=account.pk, ticket_ids=sorted(ticket_ids)
+    )
     UserEmail.objects.for_account(account).filter(user=person).delete()
     user_delete_recorded(person)
     counts = {"comments redacted": redacted, "attachments removed": removed_files}

@@ -19,6 +19,7 @@ from accounts.deleted_user_models import user_delete_recorded
 from accounts.identity_models import AuditEntry
 from accounts.models import User
 from accounts.people_models import UserEmail
+from tickets.events import tickets_changed_in_bulk
 from tickets.models import Attachment, Channel, Comment, Ticket, TicketCC, TicketEvent
 from tickets.services.common import event_for
 
@@ -89,6 +90,9 @@ def users_merge(*, source: User, target: User, actor: User) -> User:
         for ticket in touched_rows
     )
     tickets.filter(pk__in=touched).update(updated_at=now)
+    # Bulk UPDATEs and bulk-created events send no change set: the reports' rollups
+    # recount the tickets after commit (reports.receivers), as an organization's deletion.
+    tickets_changed_in_bulk.send(sender=Ticket, account_id=account.pk, ticket_ids=sorted(touched))
     # The target gained addresses (and maybe an organization): the users' incremental
     # export lists it again, after the source's deletion.
     User.objects.for_account(account).filter(pk=target.pk).update(updated_at=now)
