@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from accounts.dbsession import account_context
 from accounts.models import Account, User
+from tickets.events import retention_expiring
 from tickets.models import Attachment, RetentionPolicy, Ticket
 from tickets.selectors import retention_policy_for
 from tickets.services.tickets import tickets_delete_recorded
-from tickets.signals import retention_expiring
 
 logger = logging.getLogger("sportello.operations")
 
@@ -41,7 +41,7 @@ class RetentionReport:
     attachments: int
     dry_run: bool
     # Rows of other apps tied to the same policy (live chat: its chats), through
-    # tickets.signals.retention_expiring; their files count among ``attachments``.
+    # tickets.events.retention_expiring; their files count among ``attachments``.
     others: int = 0
 
 
