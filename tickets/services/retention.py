@@ -123,6 +123,7 @@ def retention_run(
         )
         policy.dry_run_at = timezone.now()
         policy.dry_run_tickets, policy.dry_run_attachments = report.tickets, report.attachments
+        policy.dry_run_others = report.others
     else:
         # Attachments first: those of expiring tickets go with their tickets.
         attachments = _delete_in_batches(account, expired_attachments(policy, now))
@@ -132,6 +133,7 @@ def retention_run(
         )
         policy.run_at = timezone.now()
         policy.run_tickets, policy.run_attachments = report.tickets, report.attachments
+        policy.run_others = report.others
     policy.save()
     logger.info(
         "retention %s",
