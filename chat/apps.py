@@ -11,7 +11,7 @@ class ChatConfig(AppConfig):
         from accounts.signals import person_erasing, person_exporting
         from chat import topics
         from chat.services import erasure
-        from tickets.signals import retention_expiring, tickets_deleting
+        from tickets.events import retention_expiring, tickets_deleting
 
         topics.register()
         person_erasing.connect(erasure.on_person_erasing, dispatch_uid="chat.erasure")

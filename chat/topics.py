@@ -1,7 +1,9 @@
 """Who may subscribe to the chat topics (realtime.topics): ``chat:<number>`` for the
 chat's visitor (chat.access.visitor_may_follow: a signed-in end user's own chat, an
 anonymous visitor's by their session) and for the agents who may see it; ``chat-queue``
-for the chat agents. The rules only ask chat.access, which the pages ask too."""
+for those who may accept the chats it announces (``is_chat_agent``, the rule chat_accept
+and the queue's rows ask: a light agent in a chat group takes no chat, so hears no
+doorbell). The rules only ask chat.access, which the pages ask too."""
 
 from __future__ import annotations
 

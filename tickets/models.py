@@ -479,9 +479,13 @@ class RetentionPolicy(TenantModel):
     dry_run_at = models.DateTimeField(null=True, blank=True)
     dry_run_tickets = models.PositiveIntegerField(default=0)
     dry_run_attachments = models.PositiveIntegerField(default=0)
+    # Rows of the apps that keep their data by this policy (tickets.events.
+    # retention_expiring; live chat's ended chats, its one receiver): RetentionReport.others.
+    dry_run_others = models.PositiveIntegerField(default=0)
     run_at = models.DateTimeField(null=True, blank=True)
     run_tickets = models.PositiveIntegerField(default=0)
     run_attachments = models.PositiveIntegerField(default=0)
+    run_others = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

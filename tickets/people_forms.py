@@ -29,13 +29,16 @@ class _RoleChoiceField(AccountChoiceField):
 
 
 def _agent_role_field(account: Account) -> forms.ModelChoiceField:
-    """An agent's custom role (issue 21); empty: a plain Agent. Ignored for others."""
+    """An agent's custom role (issue 21); empty: a plain Agent. Ignored for others.
+    The empty choice says "no role" and what that is (Settings → Roles says it too): it
+    read "Agent", the Role field's own choice, and under an admin's or end user's Role
+    seemed to make them an agent."""
     return _RoleChoiceField(
         roles_for_account(account=account),
         to_field_name="number",
         required=False,
         label=_("Agent role"),
-        empty_label=_("Agent"),
+        empty_label=_("No role (plain Agent)"),
         help_text=_("For agents only: what they may do (Settings → Roles)."),
     )
 

@@ -7,10 +7,10 @@
   the tickets their chats opened ("Chat with Pia") lose their name and addresses.
 - A person's export (``accounts.signals.person_exporting``): their chats, each message
   with its author, time, text and files' names.
-- A ticket deleted for good (``tickets.signals.tickets_deleting``: an agent's delete and
+- A ticket deleted for good (``tickets.events.tickets_deleting``: an agent's delete and
   the retention pass alike): the ended chats whose transcript it holds go with it. A chat
   still running keeps going; its next transcript opens a new ticket.
-- Retention (``tickets.signals.retention_expiring``): ended chats never turned into a
+- Retention (``tickets.events.retention_expiring``): ended chats never turned into a
   ticket go after the closed tickets' months, counted from their end; chat files go
   after the attachments' months, as ticket files do.
 

@@ -353,3 +353,26 @@ def test_a_search_finds_the_same_users_with_few_or_many_matches(
         EndUserFactory(account=acme, name=name)
     found = names(client_for(acme_admin).get("/agent/settings/users/?q=rossi"))
     assert found == ["Leo Rossi", "Mia Rossi"]
+
+
+@pytest.mark.parametrize(
+    ("language", "no_role"),
+    [
+        ("en", "No role (plain Agent)"),
+        ("it", "Nessun ruolo (Agente semplice)"),
+        ("es", "Sin rol (Agente simple)"),
+    ],
+)
+def test_the_invitations_empty_agent_role_says_no_role_not_a_role_choice(
+    acme_admin, client_for, language, no_role
+):
+    # It read "Agent", the Role field's own choice: an admin invited with it seemed to get
+    # the Agent role. It names what the empty choice is, as Settings → Roles does.
+    acme_admin.locale = language
+    acme_admin.save()
+    page = client_for(acme_admin).get("/agent/settings/users/invite/").text
+    role_select = re.search(r'<select name="role".*?</select>', page, re.S).group(0)
+    agent_role_select = re.search(r'<select name="agent_role".*?</select>', page, re.S).group(0)
+    empty = re.search(r'<option value=""[^>]*>([^<]*)</option>', agent_role_select).group(1)
+    assert empty == no_role
+    assert empty not in re.findall(r"<option[^>]*>([^<]*)</option>", role_select)

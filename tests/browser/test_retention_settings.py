@@ -31,6 +31,8 @@ def test_admin_sets_retention_and_reads_the_dry_run(page, acme_url, acme, acme_a
 
     retention_run(account=acme, dry_run=True)
     page.reload()
-    expect(page.get_by_text("0 closed tickets and 0 attachments would be deleted")).to_be_visible()
+    expect(
+        page.get_by_text("0 closed tickets, 0 chats and 0 attachments would be deleted")
+    ).to_be_visible()
     expect(page.get_by_label("Delete closed tickets after (months)")).to_have_value("24")
     screenshot(page, "retention-dry-run")

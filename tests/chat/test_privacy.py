@@ -144,6 +144,27 @@ def test_retention_deletes_old_untranscribed_chats_and_old_chat_files(
     assert not any(f.exists() for f in old_files + vera_files)
 
 
+def test_the_retention_page_shows_the_chats_a_dry_run_and_a_run_counted(
+    acme, acme_admin, acme_user, queued, client_for, django_capture_on_commit_callbacks
+):
+    # Counted like the closed tickets and attachments beside them (they were only logged).
+    old = Chat.objects.create(account=acme, visitor=acme_user, group=queued.group)
+    Chat.objects.for_account(acme).filter(pk=old.pk).update(state="ended", ended_at=LONG_AGO)
+    retention_policy_update(
+        account=acme, actor=acme_admin, closed_ticket_months=12, attachment_months=None
+    )
+    client = client_for(acme_admin)
+    retention_run(account=acme, dry_run=True)
+    page = client.get("/agent/settings/retention/").content.decode()
+    assert "0 closed tickets, 1 chats and 0 attachments would be deleted" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_run(account=acme, dry_run=False)
+    acme_admin.locale = "es"
+    acme_admin.save()
+    page = client_for(acme_admin).get("/agent/settings/retention/").content.decode()
+    assert "0 tickets cerrados, 1 chats y 0 archivos adjuntos" in page
+
+
 def test_retention_takes_the_chats_of_the_tickets_it_deletes(
     acme, acme_admin, vera_chat, django_capture_on_commit_callbacks
 ):

@@ -4,11 +4,15 @@ see it; the queue for chat agents; nobody of another account."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 
-from chat.access import SESSION_KEY
+from chat.access import SESSION_KEY, NoChats, no_chats_reason
 from chat.models import Chat
+from chat.services.agents import chat_accept
 from realtime.topics import may_subscribe
-from tests.factories import EndUserFactory
+from tests.accounts.test_roles import builtin
+from tests.chat.conftest import chat_agent
+from tests.factories import AgentFactory, EndUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +43,23 @@ def test_the_queue_is_the_chat_agents(chat_desk, acme, acme_user, acme_agent, gl
     assert may_subscribe(acme_agent, acme, "chat-queue")
     assert not may_subscribe(acme_user, acme, "chat-queue")
     assert not may_subscribe(globex_agent, acme, "chat-queue")
+
+
+def test_the_queue_topic_is_refused_to_whoever_may_not_accept_a_chat(
+    chat_desk, acme, chat_group, queued
+):
+    # The queue's doorbell rings for those who may take the chat it announces: the same
+    # rule as chat_accept's and the queue's rows (chat.access.no_chats_reason). A light
+    # agent in a chat group sees the queue without Accept and hears no doorbell; an agent
+    # in no chat group neither.
+    light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
+    outsider = AgentFactory(account=acme)
+    for agent, reason in [(light, NoChats.ROLE), (outsider, NoChats.NO_GROUP)]:
+        assert no_chats_reason(agent) is reason
+        assert not may_subscribe(agent, acme, "chat-queue")
+        with pytest.raises(ValidationError):
+            chat_accept(agent=agent, chat=queued)
+    taker = chat_agent(acme, chat_group)
+    assert may_subscribe(taker, acme, "chat-queue")
+    assert not may_subscribe(taker, acme, "chat-queue:1")
+    chat_accept(agent=taker, chat=queued)

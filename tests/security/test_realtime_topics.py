@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from realtime import topics
+from tests.accounts.test_roles import builtin
+from tests.chat.conftest import chat_agent, desk_group
 from tests.realtime.conftest import ask, cookie_of, open_socket, run_async
 
 # prefix -> who may subscribe: "signed-in" (users of the socket's account, per the rule)
@@ -15,7 +17,8 @@ from tests.realtime.conftest import ask, cookie_of, open_socket, run_async
 # A new prefix goes here, with its rule's tests beside the app's.
 REALTIME_TOPICS: dict[str, str] = {
     # Live chat (chat.topics): a chat's visitor, signed in or by the session that started
-    # it, and the agents who may see it; the waiting queue for chat agents.
+    # it, and the agents who may see it; the waiting queue for those who may accept its
+    # chats (chat_accept's rule: a light agent in a chat group may not, nor hear it).
     "chat": "anonymous",
     "chat-queue": "signed-in",
 }
@@ -49,3 +52,21 @@ def test_sockets_without_a_session_of_this_account_hear_only_anonymous_topics(
 
     run_async(scenario, "")
     run_async(scenario, foreign)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_light_agent_in_a_chat_group_is_refused_the_queue_doorbell(acme, client_for):
+    # They see the queue without Accept (chat.access.no_chats_reason); the doorbell
+    # would only make them fetch rows that are empty for them.
+    group = desk_group(acme)
+    light = chat_agent(acme, group, agent_role=builtin(acme, "light_agent"))
+    taker = chat_agent(acme, group)
+
+    async def scenario(cookie: str, answer: str) -> None:
+        socket, connected = await open_socket("acme.localhost", cookie=cookie)
+        assert connected
+        assert await ask(socket, {"subscribe": "chat-queue"}) == {answer: "chat-queue"}
+        await socket.disconnect()
+
+    run_async(scenario, cookie_of(client_for(light)), "refused")
+    run_async(scenario, cookie_of(client_for(taker)), "subscribed")

@@ -126,10 +126,10 @@ def test_retention_command_dry_run_prints_what_would_go(acme, acme_admin, aged):
     set_policy(acme, acme_admin, tickets=12, attachments=24)
     out = io.StringIO()
     call_command("retention", "--dry-run", stdout=out)
-    assert "acme: would delete 1 closed tickets and 1 attachments" in out.getvalue()
+    assert "acme: would delete 1 closed tickets, 0 chats and 1 attachments" in out.getvalue()
     assert Ticket.objects.for_account(acme).filter(pk=aged["old_closed"].pk).exists()
     call_command("retention", "--account", "acme", stdout=out)
-    assert "acme: deleted 1 closed tickets and 1 attachments" in out.getvalue()
+    assert "acme: deleted 1 closed tickets, 0 chats and 1 attachments" in out.getvalue()
 
 
 def test_admin_sets_retention_and_sees_the_last_dry_run(acme, acme_admin, aged, client_for):
@@ -142,7 +142,7 @@ def test_admin_sets_retention_and_sees_the_last_dry_run(acme, acme_admin, aged, 
     assert (policy.closed_ticket_months, policy.attachment_months) == (12, None)
     retention_run(account=acme, dry_run=True)
     page = client.get(url).content.decode()
-    assert "1 closed tickets and 0 attachments would be deleted" in page
+    assert "1 closed tickets, 0 chats and 0 attachments would be deleted" in page
 
     refused = client.post(url, {"closed_ticket_months": "0"})
     assert refused.status_code == 200 and 'role="alert"' in refused.content.decode()

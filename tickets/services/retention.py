@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from accounts.dbsession import account_context
 from accounts.models import Account, User
+from tickets.events import retention_expiring
 from tickets.models import Attachment, RetentionPolicy, Ticket
 from tickets.selectors import retention_policy_for
 from tickets.services.tickets import tickets_delete_recorded
-from tickets.signals import retention_expiring
 
 logger = logging.getLogger("sportello.operations")
 
@@ -41,7 +41,7 @@ class RetentionReport:
     attachments: int
     dry_run: bool
     # Rows of other apps tied to the same policy (live chat: its chats), through
-    # tickets.signals.retention_expiring; their files count among ``attachments``.
+    # tickets.events.retention_expiring; their files count among ``attachments``.
     others: int = 0
 
 
@@ -123,6 +123,7 @@ def retention_run(
         )
         policy.dry_run_at = timezone.now()
         policy.dry_run_tickets, policy.dry_run_attachments = report.tickets, report.attachments
+        policy.dry_run_others = report.others
     else:
         # Attachments first: those of expiring tickets go with their tickets.
         attachments = _delete_in_batches(account, expired_attachments(policy, now))
@@ -132,6 +133,7 @@ def retention_run(
         )
         policy.run_at = timezone.now()
         policy.run_tickets, policy.run_attachments = report.tickets, report.attachments
+        policy.run_others = report.others
     policy.save()
     logger.info(
         "retention %s",

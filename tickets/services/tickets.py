@@ -20,7 +20,7 @@ from accounts.memberships import organization_for_request
 from accounts.models import Account, AgentGroup, User
 from accounts.roles import permissions_of
 from accounts.selectors import default_group_of
-from tickets.events import TicketChange
+from tickets.events import TicketChange, tickets_deleting
 from tickets.models import Channel, Comment, CustomStatus, DeletedTicket, Ticket, TicketEvent
 from tickets.services.activity import activity_after_comment
 from tickets.services.closing_rule import check_close_explained
@@ -51,7 +51,6 @@ from tickets.services.field_values import (
     initial_values,
 )
 from tickets.services.status_rules import status_pair
-from tickets.signals import tickets_deleting
 from tickets.text import clean_subject, html_to_text
 
 

@@ -40,6 +40,6 @@ class Command(BaseCommand):
                 report = retention_run(account=account, dry_run=options["dry_run"])
             verb = "would delete" if report.dry_run else "deleted"
             self.stdout.write(
-                f"{account.subdomain}: {verb} {report.tickets} closed tickets and "
-                f"{report.attachments} attachments"
+                f"{account.subdomain}: {verb} {report.tickets} closed tickets, "
+                f"{report.others} chats and {report.attachments} attachments"
             )
