@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # bench.cpu's timer around each scenario's loop; a C function of libpython (its symbols
 # are there: pyenv's build is not stripped).
 TIMER = "time_process_time"
+# The request log's line (operations/requests.py, since 1d70b58's ancestors; not in
+# 305ef6e): late instrumentation waits for it.
+REQUEST_LOG = '"logger": "sportello.request"'
 # bench.cpu's line per scenario: "1a  200  cpu   12.3 ms  wall   15.0 ms  /agent/..."
 _CPU_LINE = re.compile(r"^(?P<key>\S+)\s+(?P<status>\d{3})\s+cpu\s.*?ms\s+(?P<path>/\S*)\s*$")
 _TOTALS = re.compile(r"^(?:totals|summary):\s*(\d+)", re.MULTILINE)
@@ -64,8 +68,20 @@ class Count:
         return (self.double - self.single) / self.requests
 
     @property
+    def mean_at_single(self) -> float:
+        return self.single / self.requests
+
+    @property
     def mean_at_double(self) -> float:
         return self.double / (2 * self.requests)
+
+    @property
+    def estimate(self) -> float:
+        """The median of the three: the difference cancels what a loop costs once, but a
+        full garbage collection (tens of millions of instructions, every few requests)
+        falls in one run's loop and not the other's; one such event moves one of the three
+        estimates, not the median. Their spread is the measure's uncertainty."""
+        return sorted((self.per_request, self.mean_at_single, self.mean_at_double))[1]
 
 
 def parse_cpu_output(text: str) -> list[Scenario]:
@@ -85,25 +101,33 @@ def parse_total(text: str) -> int:
     return int(match.group(1))
 
 
-def loop_parts(totals: dict[int, int], scenarios: int) -> list[int]:
-    """Each scenario's loop: part 2k for the k-th (parts are numbered from 1 by callgrind;
-    part 1 runs up to the first timer call)."""
-    missing = [2 * k for k in range(1, scenarios + 1) if 2 * k not in totals]
-    if missing:
+def loop_numbers(parts: Iterable[int], scenarios: int) -> list[int]:
+    """The last ``scenarios`` loops, counted from the last part: callgrind numbers a part
+    by the timer call that ends it, and the last timer call ends the last loop. With
+    instrumentation from the start the k-th loop is part 2k (part 1 is the start-up);
+    switched on later (``late``), whatever came before the first counted loop is dropped."""
+    parts = set(parts)
+    last = max(parts, default=0)
+    if last < 2 * scenarios:
+        raise ValueError(f"{last} parts for {scenarios} loops: was the first loop cut?")
+    wanted = [last - 2 * (scenarios - k) for k in range(1, scenarios + 1)]
+    if missing := [n for n in wanted if n not in parts]:
         raise ValueError(f"callgrind wrote no part {missing}: did bench.cpu time its loops?")
-    return [totals[2 * k] for k in range(1, scenarios + 1)]
+    return wanted
+
+
+def loop_parts(totals: dict[int, int], scenarios: int) -> list[int]:
+    """Each counted loop's instructions."""
+    return [totals[n] for n in loop_numbers(totals, scenarios)]
 
 
 def callgrind_command(
-    *, python: str, out_file: Path, requests: int, keys: str, perf: bool = False
+    *, python: str, out_file: Path, requests: int, keys: str, perf: bool = False, late: bool = False
 ) -> list[str]:
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        f"--dump-before={TIMER}",
-        f"--callgrind-out-file={out_file}",
-        python,
-    ]
+    command = ["valgrind", "--tool=callgrind", f"--dump-before={TIMER}"]
+    # late: the start-up (2/3 of a run's instructions) runs uninstrumented, ~10x faster.
+    command += ["--instr-atstart=no"] if late else []
+    command += [f"--callgrind-out-file={out_file}", python]
     # -X perf: each Python function is entered through a trampoline of its own, named in
     # /tmp/perf-<pid>.map, which callgrind sees as a function (costs a little more).
     command += ["-X", "perf"] if perf else []
@@ -127,28 +151,44 @@ def _environment() -> dict[str, str]:
 
 
 def _run(
-    tree: Path, requests: int, keys: str, out_dir: Path, perf: bool = False
+    tree: Path, requests: int, keys: str, out_dir: Path, perf: bool = False, late: bool = False
 ) -> tuple[list[Scenario], dict[int, int]]:
     out_file = out_dir / f"callgrind.{requests}{'.perf' if perf else ''}.out"
     python = str(tree / ".venv" / "bin" / "python")
+    if late:  # the first scenario once more, first: its loop absorbs the switch's delay
+        keys = f"{keys.split(',')[0]},{keys}"
     command = callgrind_command(
-        python=python, out_file=out_file, requests=requests, keys=keys, perf=perf
+        python=python, out_file=out_file, requests=requests, keys=keys, perf=perf, late=late
     )
-    done = _call(command, cwd=tree, env=_environment(), check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr[-4000:])
-        raise SystemExit(f"bench.cpu under callgrind failed ({done.returncode})")
+    process = subprocess.Popen(  # noqa: S603 - valgrind on the tree's own Python
+        command,
+        cwd=tree,
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if late:
+        for line in process.stderr:  # type: ignore[union-attr]  # a pipe
+            if REQUEST_LOG in line:  # the first (warm) request is served: start-up is over
+                _call(["callgrind_control", "--instr=on", str(process.pid)])
+                break
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        sys.stderr.write(stdout + stderr[-4000:])
+        raise SystemExit(f"bench.cpu under callgrind failed ({process.returncode})")
     totals = {}
     for part in out_dir.glob(f"{out_file.name}.*"):
         totals[int(part.suffix[1:])] = parse_total(part.read_text(errors="replace"))
-    return parse_cpu_output(done.stdout), totals
+    scenarios = parse_cpu_output(stdout)
+    return (scenarios[1:] if late else scenarios), totals
 
 
-def measure(*, tree: Path, requests: int, keys: str, out_dir: Path) -> list[Count]:
+def measure(*, tree: Path, requests: int, keys: str, out_dir: Path, late: bool) -> list[Count]:
     """The two runs, at once: their counts do not depend on sharing the cores."""
     with ThreadPoolExecutor(2) as pool:
-        single_run = pool.submit(_run, tree, requests, keys, out_dir)
-        double_run = pool.submit(_run, tree, 2 * requests, keys, out_dir)
+        single_run = pool.submit(_run, tree, requests, keys, out_dir, False, late)
+        double_run = pool.submit(_run, tree, 2 * requests, keys, out_dir, False, late)
         (scenarios, single), (again, double) = single_run.result(), double_run.result()
     if [s.key for s in scenarios] != [s.key for s in again]:
         raise SystemExit(f"the two runs ran different scenarios: {scenarios} / {again}")
@@ -216,18 +256,20 @@ def short_name(name: str, tree: Path) -> str:
     return f"{path}:{function}"
 
 
-def python_functions(*, tree: Path, requests: int, keys: str, out_dir: Path, top: int) -> str:
+def python_functions(
+    *, tree: Path, requests: int, keys: str, out_dir: Path, top: int, late: bool
+) -> str:
     """Each scenario's loop as Python functions' inclusive instructions per request (a
     function that recurses counts its inner calls again: shares of nested functions add
     up to more than 100 %)."""
-    scenarios, totals = _run(tree, requests, keys, out_dir, perf=True)
+    scenarios, totals = _run(tree, requests, keys, out_dir, perf=True, late=late)
     lines = []
-    for k, scenario in enumerate(scenarios, start=1):
-        part = out_dir / f"callgrind.{requests}.perf.out.{2 * k}"
+    for scenario, number in zip(scenarios, loop_numbers(totals, len(scenarios)), strict=True):
+        part = out_dir / f"callgrind.{requests}.perf.out.{number}"
         pid = _PID.search(part.read_text(errors="replace"))[1]  # type: ignore[index]  # callgrind writes it
         names = parse_perf_map(Path(PERF_MAP.format(pid=pid)).read_text())
         annotated = _call(["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(part)])
-        total, per = totals[2 * k], requests * 1e6
+        total, per = totals[number], requests * 1e6
         lines.append(f"{scenario.key} {scenario.path}: {total / per:.1f}M Ir/request with -X perf")
         for name, inclusive in parse_inclusive(annotated.stdout, names)[:top]:
             where = short_name(name, tree)
@@ -236,11 +278,15 @@ def python_functions(*, tree: Path, requests: int, keys: str, out_dir: Path, top
 
 
 def table(counts: list[Count]) -> str:
-    lines = [f"{'key':4} {'status':6} {'Ir/request':>12} {'mean at 2N':>12}  path"]
+    """Millions of instructions per request: the estimate, then (2N - N) / N, the mean
+    at N and the mean at 2N it was taken from."""
+    head = ["key", "status", "Ir/request", "(2N-N)/N", "mean N", "mean 2N"]
+    lines = ["{:4} {:6} {:>11} {:>9} {:>9} {:>9}  path".format(*head)]
     for c in counts:
-        s = c.scenario
-        per_request, mean = c.per_request / 1e6, c.mean_at_double / 1e6
-        lines.append(f"{s.key:4} {s.status:<6} {per_request:11.2f}M {mean:11.2f}M  {s.path}")
+        s, m = c.scenario, 1e6
+        values = (c.estimate / m, c.per_request / m, c.mean_at_single / m, c.mean_at_double / m)
+        numbers = "{:10.2f}M {:8.2f}M {:8.2f}M {:8.2f}M".format(*values)
+        lines.append(f"{s.key:4} {s.status:<6} {numbers}  {s.path}")
     return "\n".join(lines)
 
 
@@ -265,6 +311,12 @@ def main(argv: list[str]) -> int:
         "by inclusive instructions",
     )
     parser.add_argument(
+        "--late",
+        action="store_true",
+        help="start-up uninstrumented, switched on at the first request's log line "
+        "(trees with the request log only)",
+    )
+    parser.add_argument(
         "--out", type=Path, help="where callgrind's files go (default: a new /tmp directory)"
     )
     args = parser.parse_args(argv)
@@ -280,10 +332,15 @@ def main(argv: list[str]) -> int:
                 keys=args.keys,
                 out_dir=out_dir,
                 top=args.python_functions,
+                late=args.late,
             )
         )
         return 0
-    counts = measure(tree=tree, requests=args.requests, keys=args.keys, out_dir=out_dir)
+    if args.late and not args.keys:
+        parser.error("--late needs the scenario keys (the first one runs twice)")
+    counts = measure(
+        tree=tree, requests=args.requests, keys=args.keys, out_dir=out_dir, late=args.late
+    )
     print(f"tree {tree}  N={args.requests}  callgrind files in {out_dir}")
     print(table(counts))
     return 0

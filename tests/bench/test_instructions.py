@@ -75,8 +75,15 @@ def test_scenario_k_is_the_part_between_its_two_timer_calls():
     assert loop_parts(totals, 2) == [21_000_000, 345_000_000]
 
 
-def test_a_missing_loop_part_is_an_error_not_a_zero():
-    with pytest.raises(ValueError, match=r"\[4\]"):
+def test_switched_on_late_the_loops_are_counted_from_the_last_part():
+    # on during the repeated first scenario's loop: part 1 is its rest, 2 a gap, 3 and
+    # 5 the counted loops; on between two loops: part 1 is the gap.
+    assert loop_parts({1: 7, 2: 99, 3: 30, 4: 98, 5: 50}, 2) == [30, 50]
+    assert loop_parts({1: 99, 2: 30, 3: 98, 4: 50}, 2) == [30, 50]
+
+
+def test_a_loop_cut_by_a_late_switch_is_an_error_not_a_count():
+    with pytest.raises(ValueError, match="3 parts for 2 loops"):
         loop_parts({1: 10, 2: 20, 3: 30}, 2)
 
 
@@ -90,6 +97,14 @@ def test_the_difference_of_n_and_2n_cancels_what_the_loop_costs_once():
     )
     assert count.per_request == per_request
     assert count.mean_at_double == per_request + once / (2 * n)
+
+
+def test_one_collection_in_one_loop_moves_one_estimate_not_the_median():
+    # 3 requests of 47.6M each; a 54M collection fell in the N run's loop only.
+    count = Count(Scenario("4b", 200, "/hc/"), single=197_000_000, double=285_600_000, requests=3)
+    assert round(count.per_request) == 29_533_333
+    assert round(count.mean_at_single) == 65_666_667
+    assert count.estimate == count.mean_at_double == 47_600_000
 
 
 def test_runs_the_trees_own_bench_cpu_with_a_dump_at_its_timer():
