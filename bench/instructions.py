@@ -223,8 +223,9 @@ def prepare_tree(tree: Path) -> None:
 
 PERF_MAP = "/tmp/perf-{pid}.map"  # noqa: S108 - where CPython's -X perf writes it
 _PID = re.compile(r"^pid:\s*(\d+)", re.MULTILINE)
-# callgrind_annotate --inclusive=yes: "2,918,185 (45.24%)  ???:0x00000000053a8cc0 [???]"
-_ANNOTATED = re.compile(r"^\s*([\d,]+)\s+\([\d.]+%\)\s+(.*?)\s*$")
+# callgrind_annotate --inclusive=yes: "2,918,185 (45.24%)  ???:0x00000000053a8cc0 [???]";
+# a deeper level of a recursion ("0x...'2") is left out, its cost is in the outer call's.
+_ANNOTATED = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*?)\s*$")
 _ADDRESS = re.compile(r"\?\?\?:0x([0-9a-f]+) \[\?\?\?\]$")
 
 
