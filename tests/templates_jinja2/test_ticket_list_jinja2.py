@@ -9,27 +9,19 @@ itself exists in Jinja2 only."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.template import engines
-from django.urls import set_urlconf
 from django.utils import translation
 
 from tests.factories import make_ticket
 from tests.security.test_hostile_values_escaped import ESCAPED
 from tests.security.test_hostile_values_escaped import hostile as hostile  # the fixture
+from tests.templates_jinja2.engines import both_engines, normalised
 from tickets.services import ticket_update
 
 LANGUAGES = ["en", "it", "es"]
 # Words of the page, its chrome (top bar, sidebar) and its rows, as each language says them.
 PAGE_WORDS = ["New ticket", "Update selected", "Search tickets", "Your personal views", "Sign out"]
-
-
-def normalised(html: str) -> str:
-    """Whitespace folded (none between tags) and the per-render CSRF masks replaced."""
-    html = re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1…", html)
-    return re.sub(r">\s+<", "><", " ".join(html.split()))
 
 
 def _signed_in(client_for, user, language):
@@ -39,20 +31,10 @@ def _signed_in(client_for, user, language):
 
 
 def _both(response, template_name: str, **extra) -> tuple[str, str]:
-    """``template_name`` rendered by the DTL and the Jinja2 engine for the context and
-    request of ``response``."""
-    context = response.context  # the view's dict: one template rendered, no ContextList
-    assert isinstance(context, dict)
-    context = {**context, **extra}
-    request = response.wsgi_request
-    set_urlconf(getattr(request, "urlconf", None))  # the account's URLs, as in the request
-    try:
-        with translation.override(response.headers["Content-Language"]):
-            dtl = engines["django"].get_template(template_name).render(dict(context), request)
-            jinja = engines["jinja2"].get_template(template_name).render(dict(context), request)
-    finally:
-        set_urlconf(None)
-    return normalised(dtl), normalised(jinja)
+    """``template_name`` through both engines; the list renders one template, so its
+    context is the view's dict (no ContextList)."""
+    assert isinstance(response.context, dict)
+    return both_engines(response, template_name, **extra)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

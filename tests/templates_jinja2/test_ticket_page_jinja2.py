@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.template import engines
-from django.urls import set_urlconf
 from django.utils import translation
 
 from accounts.models import AgentRole
@@ -27,7 +25,7 @@ from macros.services import macro_create
 from tests.factories import AgentFactory, make_ticket
 from tests.security.test_hostile_values_escaped import ESCAPED, HOSTILE, unescaped
 from tests.security.test_hostile_values_escaped import hostile as hostile  # the fixture
-from tests.templates_jinja2.test_ticket_list_jinja2 import normalised
+from tests.templates_jinja2.engines import both_engines
 from ticketlinks.services import ticket_link_add
 from tickets.services import ticket_update
 from timeworked.services import time_log
@@ -151,21 +149,9 @@ def test_the_pages_fragments_escape_and_translate(client_for, rich, language):
 
 
 def _both(response, template_name: str, **extra) -> tuple[str, str]:
-    """``template_name`` rendered by the DTL and the Jinja2 engine for the context and
-    request of ``response`` (the view's dict, as the Jinja2 page had it)."""
-    contexts = response.context
-    context = contexts if isinstance(contexts, dict) else contexts[0]
-    assert isinstance(context, dict) and response.templates[0].name == PAGE
-    context = {**context, **extra}
-    request = response.wsgi_request
-    set_urlconf(getattr(request, "urlconf", None))  # the account's URLs, as in the request
-    try:
-        with translation.override(response.headers["Content-Language"]):
-            dtl = engines["django"].get_template(template_name).render(dict(context), request)
-            jinja = engines["jinja2"].get_template(template_name).render(dict(context), request)
-    finally:
-        set_urlconf(None)
-    return normalised(dtl), normalised(jinja)
+    """``template_name`` through both engines, for the ticket page's response."""
+    assert response.templates[0].name == PAGE
+    return both_engines(response, template_name, **extra)
 
 
 # What the DTL new-ticket page still includes, as the ticket page includes it.
