@@ -310,6 +310,15 @@ def scenarios(ctx: dict) -> list[dict]:
             "path": "/agent/reports/?preset=90&period=week&channel=web",
             "role": "admin",
         },
+        # One drop-down value (Impact, the bench account's field 2, "high": ~17% of the
+        # tickets once 1f/2f's values are set, none before): its own rollup rows
+        # (reports 0008: report_value_day_v, report_value_agent_day_v).
+        {
+            "key": "10v",
+            "name": "Reports, 90 days, one drop-down value (admin)",
+            "path": "/agent/reports/?preset=90&period=week&field_2=high",
+            "role": "admin",
+        },
         # The tickets behind the report's numbers (issue 26's click-through): the 90 days'
         # created and solved tickets, first page, from the tickets' range indexes
         # (ticket_acct_created, ticket_acct_solved_range).

@@ -1,8 +1,8 @@
-"""The report's numbers for a drop-down value, or a tag with a channel, priority, type or
-organization (reports.attributes): summed from what each matching ticket counted
-(ReportTicket.counted, the same contributions the rollups add up: reports.services),
-since no rollup keys those (a tag alone, or with a group or an agent, reads its own
-rollups: reports.selectors). An organization is a rollups' key
+"""The report's numbers for two drop-down values, or a tag or a value with a channel,
+priority, type or organization (reports.attributes): summed from what each matching
+ticket counted (ReportTicket.counted, the same contributions the rollups add up:
+reports.services), since no rollup keys those (a tag or one value alone, or with a
+group or an agent, reads its own rollups: reports.selectors). An organization is a rollups' key
 (ReportOrganizationDay and others: reports.selectors); with a tag or a value it narrows
 the matching tickets here.
 

@@ -92,6 +92,8 @@ class TicketFacts:
     solved_at: dt.datetime | None = None  # kept on the ticket: when no change says
     # Not a dimension of ReportDay: each tag's rows (reports.models.ReportTagAgentDay).
     tags: tuple[str, ...] = ()
+    # Likewise each drop-down value's: (field number, value) (ReportFieldValueAgentDay).
+    fields: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)

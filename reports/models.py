@@ -231,6 +231,71 @@ class ReportTagDay(TenantModel):
         ]
 
 
+class ReportFieldValueAgentDay(TenantModel):
+    """The contributions per drop-down value (reports 0008), as ReportTagAgentDay per
+    tag: a ticket adds to the row of every drop-down field's value it holds (``field_number``:
+    the field's per-account number, the key of ``Ticket.custom_fields``), under its group
+    and agent. ReportTicket.counted remembers the (field, value) pairs it counted under
+    ("fields"), so a value changed moves exactly the difference. Only drop-down fields
+    (a field's kind never changes) count: a text field's values would be a row each."""
+
+    day = models.DateField()
+    field_number = models.BigIntegerField()
+    value = models.TextField()
+    group_pk = models.BigIntegerField(default=0)
+    agent_pk = models.BigIntegerField(default=0)
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "field_number", "value", "group_pk", "agent_pk"],
+                name="report_value_agent_day_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "field_number", "value", "day"], name="report_value_agent_day_v"
+            ),
+            models.Index(
+                fields=["account", "field_number", "value", "agent_pk", "day"],
+                name="report_value_agent_day_agent",
+            ),
+            models.Index(
+                fields=["account", "field_number", "value", "group_pk", "day"],
+                name="report_value_agent_day_group",
+            ),
+        ]
+
+
+class ReportFieldValueDay(TenantModel):
+    """ReportFieldValueAgentDay summed over the agents: an admin's page narrowed to a
+    drop-down value (its series, backlog and group leaderboard)."""
+
+    day = models.DateField()
+    field_number = models.BigIntegerField()
+    value = models.TextField()
+    group_pk = models.BigIntegerField(default=0)
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "field_number", "value", "group_pk"],
+                name="report_value_day_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "field_number", "value", "day"], name="report_value_day_v"
+            ),
+        ]
+
+
 class ReportAttributeDay(TenantModel):
     """ReportDay summed over agents and organizations (reports 0007): day × group ×
     channel × priority × type, what an admin's page narrowed to a channel, priority or
@@ -293,6 +358,8 @@ Rollup = type[
     | ReportOrganizationDay
     | ReportTagAgentDay
     | ReportTagDay
+    | ReportFieldValueAgentDay
+    | ReportFieldValueDay
     | ReportAttributeDay
     | ReportAttributeMonth
 ]

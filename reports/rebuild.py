@@ -165,13 +165,29 @@ _TAG_LIST = f"""COALESCE((SELECT jsonb_agg(g.w ORDER BY g.w COLLATE "C")
     FROM {_TAG_WORDS} AS g (w)), '[]'::jsonb)"""  # noqa: S608 - constants only
 
 
-def _from_contributions(table: str, columns: tuple[str, ...], *, tagged: bool = False) -> str:
+# A ticket's drop-down values: (field number, value) of each drop-down field it holds
+# (reports.services.values_of; a drop-down's stored value is a string).
+_VALUES = """(SELECT f.key::bigint AS n, f.value #>> '{}' AS v FROM jsonb_each(t.custom_fields) f
+    WHERE jsonb_typeof(f.value) = 'string' AND f.key IN (
+        SELECT tf.number::text FROM customfields_ticketfield tf
+        WHERE tf.account_id = %(account)s AND tf.kind = 'tagger'))"""
+# ReportTicket.counted's "fields": [[number, value], ...] in that order.
+_VALUE_LIST = f"""COALESCE((SELECT jsonb_agg(jsonb_build_array(fv.n, fv.v)
+    ORDER BY fv.n, fv.v COLLATE "C") FROM {_VALUES} AS fv), '[]'::jsonb)"""  # noqa: S608
+
+
+def _from_contributions(
+    table: str, columns: tuple[str, ...], *, tagged: bool = False, valued: bool = False
+) -> str:
     """Insert into ``table`` the contributions summed per day and ``columns`` (of
-    _DIMS; ``tagged``: and per tag, each ticket's counts under every tag it carries): per
-    day, dimensions and measure first (few rows), then turned into columns."""
+    _DIMS; ``tagged``: and per tag, each ticket's counts under every tag it carries;
+    ``valued``: likewise per drop-down value): per day, dimensions and measure first
+    (few rows), then turned into columns."""
     dims = [(expr, column) for expr, column in _DIMS if column in columns]
     if tagged:
         dims.insert(0, ("g.w", "tag"))
+    if valued:
+        dims[:0] = [("fv.n", "field_number"), ("fv.v", "value")]
     keys = ", ".join(column for _expr, column in dims)
     picked = ", ".join(f"{expr} AS {column}" for expr, column in dims)
     groups = ", ".join(str(n) for n in range(1, len(dims) + 3))
@@ -182,6 +198,7 @@ FROM (
     SELECT x.day, {picked}, x.measure, sum(x.amount) AS amount
     FROM report_rebuild x JOIN tickets_ticket t ON t.id = x.ticket_id
     {f"CROSS JOIN LATERAL {_TAG_WORDS} AS g (w)" if tagged else ""}
+    {f"CROSS JOIN LATERAL {_VALUES} AS fv" if valued else ""}
     WHERE t.account_id = %(account)s
     GROUP BY {groups}
 ) x
@@ -217,6 +234,12 @@ _INSERTS = (
     ),
     _from_contributions("reports_reporttagagentday", ("group_pk", "agent_pk"), tagged=True),
     _summed("reports_reporttagday", "reports_reporttagagentday", ("tag", "group_pk")),
+    _from_contributions("reports_reportfieldvalueagentday", ("group_pk", "agent_pk"), valued=True),
+    _summed(
+        "reports_reportfieldvalueday",
+        "reports_reportfieldvalueagentday",
+        ("field_number", "value", "group_pk"),
+    ),
     _summed(
         "reports_reportattributeday",
         "reports_reportday",
@@ -237,6 +260,8 @@ _TABLES = (
     "reports_reportorganizationday",
     "reports_reporttagagentday",
     "reports_reporttagday",
+    "reports_reportfieldvalueagentday",
+    "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
     "reports_reportticket",
@@ -247,6 +272,7 @@ INSERT INTO reports_reportticket (account_id, ticket_id, counted)
 SELECT %(account)s, d.ticket_id, jsonb_build_object(
     'dims', jsonb_build_array({", ".join(expr for expr, _column in _DIMS)}),
     'tags', {_TAG_LIST},
+    'fields', {_VALUE_LIST},
     'days', jsonb_object_agg(d.day::text, d.counts))
 FROM (
     SELECT ticket_id, day, jsonb_object_agg(measure, amount) AS counts
@@ -254,14 +280,16 @@ FROM (
 ) d JOIN tickets_ticket t ON t.id = d.ticket_id
 WHERE t.account_id = %(account)s
 GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type,
-         t.organization_id, t.tags
+         t.organization_id, t.tags, t.custom_fields
 """  # noqa: S608 - constants only
 
 
-# Created by reports 0006 and 0007, which fill them from ReportTicket.
+# Created by reports 0006, 0007 and 0008, which fill them from ReportTicket and ReportDay.
 _LATER_TABLES = (
     "reports_reporttagagentday",
     "reports_reporttagday",
+    "reports_reportfieldvalueagentday",
+    "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
 )

@@ -14,8 +14,10 @@ an agent or a group; ReportAttributeDay (day × group × channel × priority × 
 channel, priority or type filter without an agent or an organization, the fine
 ReportDay (which keys those too) otherwise; ReportTagDay (day × tag × group) and
 ReportTagAgentDay (× agent) when a tag is asked (they count a ticket under each of its
-tags, so they answer only then). A drop-down value, or a tag with a filter its rollups
-do not key, sums the matching tickets' own contributions (reports.facts). The backlog
+tags, so they answer only then); ReportFieldValueDay and ReportFieldValueAgentDay
+likewise when one drop-down value is asked. Two values, or a tag or a value with a
+filter its rollups do not key, sums the matching tickets' own contributions
+(reports.facts). The backlog
 is a running total: the created-minus-solved deltas summed before the range (a few
 thousand ReportGroupDay rows for an admin; for ReportAttributeDay its months first,
 ReportAttributeMonth), then day by day through it."""
@@ -41,6 +43,8 @@ from reports.models import (
     ReportAttributeDay,
     ReportAttributeMonth,
     ReportDay,
+    ReportFieldValueAgentDay,
+    ReportFieldValueDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
@@ -153,7 +157,12 @@ ROLLUPS: tuple[tuple[Rollup, frozenset[str]], ...] = (
     # A ticket counts under each of its tags: these answer only when a tag is asked.
     (ReportTagDay, frozenset({"tag", "group_pk"})),
     (ReportTagAgentDay, frozenset({"tag", "group_pk", "agent_pk"})),
+    # Likewise under each of its drop-down values: only when one value is asked.
+    (ReportFieldValueDay, frozenset({"field_number", "value", "group_pk"})),
+    (ReportFieldValueAgentDay, frozenset({"field_number", "value", "group_pk", "agent_pk"})),
 )
+# The keys under which a ticket counts more than once (in the tables keying them only).
+_SPREAD = ("tag", "value")
 
 
 def _wanted(filters: Filters) -> dict[str, object]:
@@ -166,22 +175,29 @@ def _wanted(filters: Filters) -> dict[str, object]:
         "type": filters.type or None,
         "tag": filters.tag or None,
     }
+    if len(filters.fields) == 1:
+        wanted["field_number"], wanted["value"] = filters.fields[0]
     return {k: v for k, v in wanted.items() if v is not None}
 
 
 def _rollup(scope: ReportScope, filters: Filters, by: str = "") -> Rollup | None:
     """The coarsest rollup whose key holds the scope's columns (an agent's: group and
     agent), the filters' and ``by`` (the column a leaderboard reads per); a tag's
-    rollups exactly when a tag is asked. None: no rollup keys them all (a drop-down
-    value; a tag with a channel, priority, type or organization)."""
-    if filters.fields:
+    rollups exactly when a tag is asked, a drop-down value's when one value is. None: no
+    rollup keys them all (two values; a tag or a value with a channel, priority, type or
+    organization, or both)."""
+    if len(filters.fields) > 1:
         return None
     needed = set(_wanted(filters)) | ({by} if by else set())
     if not scope.everything:
         needed |= {"group_pk", "agent_pk"}
-    tagged = "tag" in needed
+    spread = [key in needed for key in _SPREAD]
     return next(
-        (model for model, keys in ROLLUPS if needed <= keys and ("tag" in keys) == tagged),
+        (
+            model
+            for model, keys in ROLLUPS
+            if needed <= keys and [key in keys for key in _SPREAD] == spread
+        ),
         None,
     )
 

@@ -15,16 +15,21 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
+from django.db.models import OuterRef
 
 from accounts.dbsession import account_context
 from accounts.models import Account
+from customfields.models import FieldKind, TicketField
 from reports import metrics, rebuild
 from reports.models import (
     ReportAgentDay,
     ReportAttributeDay,
     ReportAttributeMonth,
     ReportDay,
+    ReportFieldValueAgentDay,
+    ReportFieldValueDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
@@ -47,13 +52,17 @@ COARSE: tuple[tuple[Rollup, tuple[str, ...]], ...] = (
     # A row per tag the ticket carries (the "tag" key: reports.models.ReportTagAgentDay).
     (ReportTagAgentDay, ("day", "tag", "group_pk", "agent_pk")),
     (ReportTagDay, ("day", "tag", "group_pk")),
+    # Likewise a row per drop-down value it holds (ReportFieldValueAgentDay).
+    (ReportFieldValueAgentDay, ("day", "field_number", "value", "group_pk", "agent_pk")),
+    (ReportFieldValueDay, ("day", "field_number", "value", "group_pk")),
     (ReportAttributeDay, ("day", "group_pk", "channel", "priority", "type")),
     # Its "day" is the month's first (reports.models.ReportAttributeMonth).
     (ReportAttributeMonth, ("day", "group_pk", "channel", "priority", "type")),
 )
 MONTHLY = (ReportAttributeMonth,)
 TABLES: tuple[tuple[Rollup, tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
-Row = tuple[str, metrics.Dims, tuple[str, ...]]  # (ISO day, dims, tags)
+Values = tuple[tuple[int, str], ...]  # (field number, value) of each drop-down set
+Row = tuple[str, metrics.Dims, tuple[str, ...], Values]  # (ISO day, dims, tags, values)
 
 _TICKET_FIELDS = (
     "pk",
@@ -67,6 +76,7 @@ _TICKET_FIELDS = (
     "type",
     "organization_id",
     "tags",
+    "custom_fields",
     "satisfaction_rating",
     "satisfaction_at",
     "solved_at",
@@ -76,7 +86,7 @@ _COMMENT_FIELDS = ("ticket_id", "created_at", "public", "author__role")
 _AGENT_ROLES = ("agent", "admin")
 
 
-def _facts(row: dict) -> metrics.TicketFacts:
+def _facts(row: dict, dropdowns: frozenset[int]) -> metrics.TicketFacts:
     return metrics.TicketFacts(
         created_at=row["created_at"],
         status=row["status"],
@@ -93,6 +103,7 @@ def _facts(row: dict) -> metrics.TicketFacts:
         rated_at=row["satisfaction_at"],
         solved_at=row["solved_at"],
         tags=tags_of(row["tags"]),
+        fields=values_of(row["custom_fields"], dropdowns),
     )
 
 
@@ -100,6 +111,32 @@ def tags_of(tags: str) -> tuple[str, ...]:
     """A ticket's tags as the rollups count them: each once, in code point order (as
     reports.rebuild's SQL orders them, COLLATE "C")."""
     return tuple(sorted(set((tags or "").split())))
+
+
+def values_of(custom_fields: dict | None, dropdowns: frozenset[int]) -> Values:
+    """A ticket's drop-down values as the rollups count them: (field number, value) of
+    each drop-down field (``dropdowns``: their numbers) it holds, in that order (as
+    reports.rebuild's SQL orders them). A drop-down's stored value is a string."""
+    return tuple(
+        sorted(
+            (int(key), value)
+            for key, value in (custom_fields or {}).items()
+            if isinstance(value, str) and key.isdigit() and int(key) in dropdowns
+        )
+    )
+
+
+def account_dropdowns(account_id: int) -> tuple[Account, frozenset[int]]:
+    """The account and the numbers of its drop-down fields (what a ticket's values count
+    under), in the account's one read on PostgreSQL: no query more per refresh."""
+    dropdowns = TicketField.objects.filter(kind=FieldKind.DROPDOWN)
+    if connection.vendor != "postgresql":  # SQLite (the embedded demo): one query more
+        account = Account.objects.get(pk=account_id)
+        found = dropdowns.filter(account_id=account_id).values_list("number", flat=True)
+        return account, frozenset(found)
+    numbers = dropdowns.filter(account_id=OuterRef("pk")).values("number")
+    account = Account.objects.annotate(dropdowns=ArraySubquery(numbers)).get(pk=account_id)
+    return account, frozenset(account.dropdowns)
 
 
 def _event(row: dict) -> metrics.EventFact:
@@ -156,6 +193,7 @@ def counted(facts: metrics.TicketFacts, events: list[metrics.EventFact], tz: Zon
     return {
         "dims": list(facts.dims),
         "tags": list(facts.tags),
+        "fields": [list(pair) for pair in facts.fields],
         "days": {day.isoformat(): dict(counts) for day, counts in sorted(days.items())},
     }
 
@@ -166,8 +204,9 @@ def _rows(counted_: dict, sign: int) -> dict[Row, Counter[str]]:
     # Counted before the organization was a dimension (reports 0004 adds it): none.
     dims = tuple(counted_["dims"]) + (0,) * (len(DIMS) - 1 - len(counted_["dims"]))
     tags = tuple(counted_.get("tags", ()))
+    values = tuple((number, value) for number, value in counted_.get("fields", ()))
     return {
-        (day, dims, tags): Counter({m: sign * n for m, n in counts.items()})
+        (day, dims, tags, values): Counter({m: sign * n for m, n in counts.items()})
         for day, counts in counted_["days"].items()
     }
 
@@ -188,16 +227,21 @@ def _difference(old: dict, new: dict) -> dict[Row, Counter[str]]:
 def _coarse(
     delta: dict[Row, Counter[str]], keys: tuple[str, ...], *, monthly: bool = False
 ) -> dict[tuple, Counter[str]]:
-    """The contributions summed per a table's key (``keys``, of DIMS and "tag"): (day,
-    group, agent) for ReportAgentDay, (day, organization) for ReportOrganizationDay, …;
-    with "tag", a row's counts go to each of its tags (none: nowhere); ``monthly``: on
-    the first day of their month."""
-    at = [DIMS.index(key) if key != "tag" else -1 for key in keys]
+    """The contributions summed per a table's key (``keys``, of DIMS, "tag" or
+    "field_number" and "value"): (day, group, agent) for ReportAgentDay, (day,
+    organization) for ReportOrganizationDay, …; with "tag", a row's counts go to each of
+    its tags, with "value" to each of its drop-down values (none: nowhere); ``monthly``:
+    on the first day of their month."""
+    at = [DIMS.index(key) if key in DIMS else -1 for key in keys]
     summed: dict[tuple, Counter[str]] = {}
-    for (day, dims, tags), counts in delta.items():
+    for (day, dims, tags, values), counts in delta.items():
         full = (day[:8] + "01" if monthly else day, *dims)
-        for tag in tags if -1 in at else ("",):
-            key = tuple(full[i] if i >= 0 else tag for i in at)
+        spread: Iterable[tuple] = (
+            [(tag,) for tag in tags] if "tag" in keys else values if "value" in keys else [()]
+        )
+        for extra in spread:
+            rest = iter(extra)
+            key = tuple(full[i] if i >= 0 else next(rest) for i in at)
             merged = summed.setdefault(key, Counter())
             for measure, n in counts.items():
                 merged[measure] += n
@@ -243,7 +287,7 @@ def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
     """Bring the ticket's contribution to the rollups up to date (after its change
     committed). A ticket deleted meanwhile keeps what it counted."""
     with account_context(account_id), transaction.atomic():
-        account = Account.objects.get(pk=account_id)
+        account, dropdowns = account_dropdowns(account_id)
         row = (
             Ticket.objects.for_account(account)
             .select_for_update(of=("self",))
@@ -254,7 +298,7 @@ def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
         if row is None:
             return
         events = _events(account, [ticket_id]).get(ticket_id, [])
-        new = counted(_facts(row), events, ZoneInfo(account.time_zone))
+        new = counted(_facts(row, dropdowns), events, ZoneInfo(account.time_zone))
         stored = ReportTicket.objects.for_account(account).filter(ticket_id=ticket_id).first()
         old = stored.counted if stored else {}
         if old == new:
@@ -280,7 +324,7 @@ def tickets_refresh(*, account_id: int, ticket_ids: Iterable[int]) -> None:
 
 def _refresh_chunk(account_id: int, ids: list[int]) -> None:
     with account_context(account_id), transaction.atomic():
-        account = Account.objects.get(pk=account_id)
+        account, dropdowns = account_dropdowns(account_id)
         rows = list(
             Ticket.objects.for_account(account)
             .select_for_update(of=("self",))
@@ -297,7 +341,7 @@ def _refresh_chunk(account_id: int, ids: list[int]) -> None:
         delta: dict[Row, Counter[str]] = {}
         created, changed = [], []
         for row in rows:
-            new = counted(_facts(row), events.get(row["pk"], []), tz)
+            new = counted(_facts(row, dropdowns), events.get(row["pk"], []), tz)
             kept = stored.get(row["pk"])
             old = kept.counted if kept else {}
             if old == new:
@@ -324,12 +368,14 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
     return rebuild.account_rebuild(account=account, later=later)
 
 
-# Created by reports 0006 and 0007 (reports.rebuild._LATER_TABLES).
+# Created by reports 0006, 0007 and 0008 (reports.rebuild._LATER_TABLES).
 LATER: tuple[Rollup, ...] = (
     ReportTagAgentDay,
     ReportTagDay,
     ReportAttributeDay,
     ReportAttributeMonth,
+    ReportFieldValueAgentDay,
+    ReportFieldValueDay,
 )
 
 
@@ -341,6 +387,7 @@ def _rebuild_in_python(account: Account, *, later: bool = True) -> int:
     done = 0
     tables = [(model, keys) for model, keys in TABLES if later or model not in LATER]
     with account_context(account), transaction.atomic():
+        _account, dropdowns = account_dropdowns(account.pk)
         for model, _keys in tables:
             model.objects.for_account(account).delete()
         ReportTicket.objects.for_account(account).delete()
@@ -358,7 +405,7 @@ def _rebuild_in_python(account: Account, *, later: bool = True) -> int:
             events = _events(account, [row["pk"] for row in chunk])
             stored = []
             for row in chunk:
-                new = counted(_facts(row), events.get(row["pk"], []), tz)
+                new = counted(_facts(row, dropdowns), events.get(row["pk"], []), tz)
                 stored.append(ReportTicket(account=account, ticket_id=row["pk"], counted=new))
                 for key, counts in _rows(new, 1).items():
                     totals.setdefault(key, Counter()).update(counts)

@@ -1,9 +1,10 @@
-"""Issue 26: the report narrowed to a drop-down value (or to a tag with a filter the tag
-rollups do not key) reads the matching tickets through their index (a condition in the
+"""Issue 26: the report narrowed to two drop-down values (or to a tag or a value with a
+filter their rollups do not key) reads the matching tickets through their index (a condition in the
 form of ticket_tags_gin from tickets 0028 or of ticket_custom_fields_gin) and their
 ReportTicket rows by key, in no more queries than the unfiltered page; never the
 account's tickets. A tag alone, or with a group or an agent, reads its own rollup rows
-(reports 0006: ReportTagDay, ReportTagAgentDay) by their tag index. (An organization is
+(reports 0006: ReportTagDay, ReportTagAgentDay) by their tag index, one drop-down value
+likewise (reports 0008: ReportFieldValueDay, ReportFieldValueAgentDay). (An organization is
 a rollups' key: tests/bench/test_report_plans.py.)"""
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _captured(client, path):
         ("organization", ""),
         ("tag", ""),
         ("tag_channel", "ticket_tags_gin"),
-        ("field", "ticket_custom_fields_gin"),
+        ("field", ""),
+        ("field_channel", "ticket_custom_fields_gin"),
     ],
 )
 def test_attribute_filters_read_the_matching_tickets_by_index(
@@ -50,13 +52,14 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
         "tag": "&tag=vip",
         "tag_channel": "&tag=vip&channel=web",
         "field": f"&field_{impact.number}=high",
+        "field_channel": f"&field_{impact.number}=high&channel=web",
     }[kind]
     client = client_for(acme_admin)
     unfiltered = len(_captured(client, URL))
     queries = _captured(client, URL + query)
     assert len(queries) <= unfiltered  # the rollups' five reads become one
     facts = [q["sql"] for q in queries if "reports_reportticket" in q["sql"]]
-    if kind in ("organization", "tag"):
+    if kind in ("organization", "tag", "field"):
         assert facts == []  # rollups answer (test_report_plans.py, below)
         return
     assert len(facts) == 1
@@ -76,7 +79,7 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
         definition = cursor.fetchone()[0]
     expression = {
         "tag_channel": "string_to_array((tags)::text, ' '::text)",
-        "field": "custom_fields",
+        "field_channel": "custom_fields",
     }
     assert expression[kind] in definition
     assert f"{expression[kind]} @>" in plan, plan
@@ -131,6 +134,63 @@ def test_a_tag_reads_its_own_rollup_rows_by_the_tag_index(
             # _group), never the other tags'.
             assert re.search(
                 r"Index (Only )?Scan (using|on) report_tag_\w*(tag|agent|group)", plan
+            ), plan
+            assert "Seq Scan" not in plan, plan
+        cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+VALUE_DAY, VALUE_AGENT_DAY = "reports_reportfieldvalueday", "reports_reportfieldvalueagentday"
+
+
+@pytest.mark.parametrize(
+    ("role", "query", "tables"),
+    [
+        # As a tag's: an admin's from the value's rows per group, the agent leaderboard
+        # from its rows per group and agent; an agent's scope from those alone.
+        ("admin", "", [VALUE_DAY, VALUE_DAY, VALUE_AGENT_DAY, VALUE_DAY]),
+        ("admin", "&group={group}", [VALUE_DAY, VALUE_DAY, VALUE_AGENT_DAY, VALUE_DAY]),
+        ("admin", "&agent={agent}", [VALUE_AGENT_DAY] * 4),
+        ("agent", "", [VALUE_AGENT_DAY] * 4),
+    ],
+)
+def test_a_drop_down_value_reads_its_own_rollup_rows_by_the_value_index(
+    role, query, tables, acme, acme_admin, acme_agent, acme_user, client_for, run
+):
+    from tests.factories import AgentGroupFactory
+
+    group = AgentGroupFactory(account=acme)
+    group.memberships.create(account=acme, user=acme_agent)
+    impact = TicketField.objects.for_account(acme).get(title="Impact")
+    for value in ("high", "high", "low"):
+        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
+        run(
+            ticket_update,
+            ticket=ticket,
+            actor=acme_admin,
+            group=group,
+            assignee=acme_agent,
+            custom_fields={impact.key: value},
+        )
+    client = client_for(acme_admin if role == "admin" else acme_agent)
+    unfiltered = len(_captured(client, URL))
+    chosen = f"&field_{impact.number}=high"
+    path = URL + chosen + query.format(group=group.number, agent=acme_agent.number)
+    queries = _captured(client, path)
+    assert len(queries) == unfiltered  # the same readings, from other rows
+    assert not [q for q in queries if "reports_reportticket" in q["sql"]]
+    rollup = [
+        q["sql"] for q in queries if re.search(r'"reports_reportfieldvalue(agent)?day"', q["sql"])
+    ]
+    assert [re.search(r'FROM "(reports_\w+)"', sql).group(1) for sql in rollup] == tables
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in rollup:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            # The value's rows only (report_value_day_v, report_value_agent_day_v/_agent/
+            # _group), never the other values'.
+            assert re.search(
+                r"Index (Only )?Scan (using|on) report_value_\w*(_v|agent|group)", plan
             ), plan
             assert "Seq Scan" not in plan, plan
         cursor.execute("SET LOCAL enable_seqscan = on")

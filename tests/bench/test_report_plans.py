@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from customfields.models import TicketField
 from tests.factories import AgentGroupFactory, OrganizationFactory, make_ticket
 from tickets.services import comment_add, ticket_update
 
@@ -59,6 +60,9 @@ def test_report_page_queries_do_not_grow_with_the_data_or_the_range(
     # A tag reads its own rollups in the same number; an admin's channel one more (the
     # backlog's months, then the range's month's days: ReportAttributeMonth, …Day).
     assert len(_captured(client, URL + "&tag=vip")) == first
+    # So does one drop-down value (ReportFieldValueDay, …AgentDay).
+    impact = TicketField.objects.for_account(acme).get(title="Impact")
+    assert len(_captured(client, URL + f"&field_{impact.number}=high")) == first
     assert len(_captured(client, URL + "&channel=web")) == first + (role == "admin")
 
 

@@ -1,8 +1,9 @@
 """The page's numbers do not depend on which rollup answers them: with every ticket on
 the web channel, of one organization and tagged alike, the report filtered by "Web"
 (the fine ReportDay), by the organization (ReportOrganizationDay and
-ReportOrganizationAgentDay), by both, or by the tag (ReportTagDay and ReportTagAgentDay;
-with a filter those do not key, the tickets' own contributions, reports.facts) equals
+ReportOrganizationAgentDay), by both, by the tag (ReportTagDay and ReportTagAgentDay;
+with a filter those do not key, the tickets' own contributions, reports.facts) or by a
+drop-down value (ReportFieldValueDay and ReportFieldValueAgentDay; likewise) equals
 the unfiltered one (the coarse ReportGroupDay and ReportAgentDay), for an admin, per
 group and per agent, and for an agent's scope."""
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from customfields.models import TicketField
 from reports.access import report_scope
 from reports.forms import Filters
 from reports.selectors import report_for
@@ -36,6 +38,8 @@ def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_age
     group, other_group = AgentGroupFactory(account=acme), AgentGroupFactory(account=acme)
     other = AgentFactory(account=acme)
     org = OrganizationFactory(account=acme)
+    impact = TicketField.objects.for_account(acme).get(title="Impact").number
+    product = TicketField.objects.for_account(acme).get(title="Product family").number
     group.memberships.create(account=acme, user=acme_agent)
     for member in (acme_agent, other):
         other_group.memberships.create(account=acme, user=member)
@@ -51,6 +55,7 @@ def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_age
                 assignee=(acme_agent, other, None)[(i // 2) % 3] if i % 3 else acme_agent,
                 organization=org,
                 tags="everyone",
+                custom_fields={str(impact): "high", str(product): "software"},
             )
             clock.shift(timedelta(hours=20))
             if i % 4:
@@ -82,7 +87,16 @@ def test_coarse_and_fine_rollups_give_the_same_report(acme, acme_admin, acme_age
             ), same
         # A tag alone: its own rollups (ReportTagDay, ReportTagAgentDay; with the
         # organization leaderboard above, the tickets' contributions).
-        for same in ({"tag": "everyone"}, {"tag": "everyone", "channel": "web"}):
+        high, software = (impact, "high"), (product, "software")
+        for same in (
+            {"tag": "everyone"},
+            {"tag": "everyone", "channel": "web"},
+            # A value alone: its own rollups; with a channel or another value, the
+            # tickets' contributions.
+            {"fields": (high,)},
+            {"fields": (high,), "channel": "web"},
+            {"fields": (high, software)},
+        ):
             narrower = Filters(start=start, end=end, weekly=True, **narrowed, **same)
             assert (
                 got[:4] == _numbers(report_for(account=acme, scope=scope, filters=narrower))[:4]

@@ -10,12 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.dbsession import account_context
+from customfields.models import FieldKind, TicketField
 from reports import metrics
 from reports.models import (
     ReportAgentDay,
     ReportAttributeDay,
     ReportAttributeMonth,
     ReportDay,
+    ReportFieldValueAgentDay,
+    ReportFieldValueDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
@@ -105,6 +108,7 @@ def _coarse_tables(account):
         tuple(_coarse(account, model, keys) for model, keys, _at in COARSE)
         + (_coarse(account, MONTHLY[0], MONTHLY[1]),)
         + _tag_tables(account)
+        + _value_tables(account)
     )
 
 
@@ -134,6 +138,33 @@ def _per_tag(counted):
     return tuple({k: c for k, c in table.items() if c} for table in tables)
 
 
+VALUED = (
+    (ReportFieldValueAgentDay, ("day", "field_number", "value", "group_pk", "agent_pk")),
+    (ReportFieldValueDay, ("day", "field_number", "value", "group_pk")),
+)
+
+
+def _value_tables(account):
+    return tuple(_coarse(account, model, keys) for model, keys in VALUED)
+
+
+def _per_value(counted):
+    """What the drop-down value rollups must hold: each ticket's stored days under each
+    (field, value) it counted."""
+    tables = []
+    for _model, keys in VALUED:
+        out = {}
+        for kept in counted.values():
+            for number, value in kept["fields"]:
+                for day, counts in kept["days"].items():
+                    dims = kept["dims"][: len(keys) - 3]
+                    merged = out.setdefault((date.fromisoformat(day), number, value, *dims), {})
+                    for m, n in counts.items():
+                        merged[m] = merged.get(m, 0) + n
+        tables.append({k: {m: n for m, n in c.items() if n} for k, c in out.items()})
+    return tuple({k: c for k, c in table.items() if c} for table in tables)
+
+
 def _summed(table, at):
     """The fine table summed per the key columns at positions ``at``: what a coarse one
     must hold."""
@@ -154,6 +185,7 @@ def _counted(account):
             row.ticket_id: {
                 "dims": row.counted["dims"],
                 "tags": row.counted.get("tags", []),
+                "fields": row.counted.get("fields", []),
                 "days": {
                     day: {m: n for m, n in counts.items() if n}
                     for day, counts in row.counted["days"].items()
@@ -268,10 +300,11 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
     assert _totals(acme) == {"created": 1, "unsolved_new": 1}
     assert _totals(globex) == {"created": 1, "unsolved_new": 1}
     for account in (acme, globex):
-        *untagged, by_tag, by_tag_group = _coarse_tables(account)
+        *untagged, by_tag, by_tag_group, by_value, by_value_group = _coarse_tables(account)
         for table in untagged:
             assert list(table.values()) == [{"created": 1, "unsolved_new": 1}]
         assert by_tag == by_tag_group == {}  # no tag: counted under none
+        assert by_value == by_value_group == {}  # no drop-down value: likewise
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]
@@ -288,6 +321,19 @@ action = st.one_of(
     # Tags set (added and removed at once), or one added as the list's bulk bar does.
     st.tuples(st.just("tags"), st.sampled_from(["", "vip", "vip billing", "billing", "a-b ab"])),
     st.tuples(st.just("add_tag"), st.sampled_from(["vip", "later"])),
+    # Drop-down values set, changed and cleared; a text field's value (never counted).
+    st.tuples(
+        st.just("fields"),
+        st.sampled_from(
+            [
+                (("impact", "high"),),
+                (("impact", "low"), ("product", "hardware")),
+                (("impact", ""),),
+                (("product", "software"),),
+                (("note", "free words"),),
+            ]
+        ),
+    ),
 )
 steps = st.lists(
     st.tuples(action, st.integers(min_value=0, max_value=3), st.integers(0, 60 * 30)),
@@ -309,6 +355,13 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
     acme_agent, other = AgentFactory(account=acme), AgentFactory(account=acme)
     acme_user = EndUserFactory(account=acme)
     organizations = [None, OrganizationFactory(account=acme), OrganizationFactory(account=acme)]
+    with account_context(acme):
+        note = TicketField.objects.create(account=acme, kind=FieldKind.TEXT, title="Note")
+        numbers = {
+            "impact": TicketField.objects.for_account(acme).get(title="Impact").key,
+            "product": TicketField.objects.for_account(acme).get(title="Product family").key,
+            "note": note.key,
+        }
     tickets = []
     with time_machine.travel(T0, tick=False) as clock:
         for (kind, value), which, minutes in sequence:
@@ -347,6 +400,9 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
                         tickets=[Ticket.objects.for_account(acme).get(pk=ticket.pk)],
                         add_tags=value,
                     )
+                elif kind == "fields":
+                    values = {numbers[name]: v for name, v in value}
+                    run(ticket_update, ticket=ticket, actor=acme_agent, custom_fields=values)
                 elif kind == "rate":
                     run(
                         rate,
@@ -365,10 +421,18 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
         tuple(_summed(incremental, at) for _model, _keys, at in COARSE)
         + (_monthly(incremental),)
         + _per_tag(counted)
+        + _per_value(counted)
     )
     current = dict(Ticket.objects.for_account(acme).values_list("pk", "tags"))
     assert {pk: kept["tags"] for pk, kept in counted.items()} == {
         pk: sorted(set(current[pk].split())) for pk in counted
+    }
+    # Each ticket counted under its drop-down values now, never the text field's.
+    values = dict(Ticket.objects.for_account(acme).values_list("pk", "custom_fields"))
+    dropdowns = {int(numbers["impact"]), int(numbers["product"])}
+    assert {pk: kept["fields"] for pk, kept in counted.items()} == {
+        pk: sorted([int(k), v] for k, v in values[pk].items() if int(k) in dropdowns)
+        for pk in counted
     }
     account_rebuild(account=acme)
     assert incremental == _table(acme)

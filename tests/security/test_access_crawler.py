@@ -161,6 +161,8 @@ FINGERPRINT_TABLES = (
     "reports_reportorganizationday",
     "reports_reporttagagentday",
     "reports_reporttagday",
+    "reports_reportfieldvalueagentday",
+    "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
     "reports_reportticket",
