@@ -31,17 +31,27 @@ from accounts.tenancy import TenantModel
 from reports.metrics import MEASURES
 
 
-class ReportDay(TenantModel):
+class Rollup(TenantModel):
+    """What every rollup holds besides its key: one count per measure of reports.metrics,
+    summed by the same difference (reports.services._apply) and the same rebuild, per
+    local day (ReportAttributeMonth: the month's first day)."""
+
     day = models.DateField()
+    for _measure in MEASURES:
+        locals()[_measure] = models.BigIntegerField(default=0)
+    del _measure
+
+    class Meta:
+        abstract = True
+
+
+class ReportDay(Rollup):
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=10, default="")
     priority = models.CharField(max_length=10, default="")
     type = models.CharField(max_length=10, default="")
     organization_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -74,18 +84,14 @@ class ReportTicket(TenantModel):
     counted = models.JSONField(default=dict)
 
 
-class ReportAgentDay(TenantModel):
+class ReportAgentDay(Rollup):
     """ReportDay summed over channel, priority and type: what the unfiltered page, the
     group and agent filters, an agent's scope and both leaderboards need. The duration
     histograms (metrics.BUCKET_EDGES) sum like the counts, so a range's median and 90th
     percentile come from these rows too, at the buckets' precision (an upper edge)."""
 
-    day = models.DateField()
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -103,15 +109,11 @@ class ReportAgentDay(TenantModel):
         ]
 
 
-class ReportGroupDay(TenantModel):
+class ReportGroupDay(Rollup):
     """ReportAgentDay summed over the agents: the series, the backlog and the group
     leaderboard of a view that is not narrowed to an agent (an admin's)."""
 
-    day = models.DateField()
     group_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -121,19 +123,15 @@ class ReportGroupDay(TenantModel):
         ]
 
 
-class ReportOrganizationAgentDay(TenantModel):
+class ReportOrganizationAgentDay(Rollup):
     """ReportDay summed over channel, priority and type, per organization (reports 0004):
     the page narrowed to an organization (its series and backlog read through
     report_org_agent_day_org, its agent and group leaderboards), and an agent's
     organization leaderboard (their scope needs the group and the agent)."""
 
-    day = models.DateField()
     organization_pk = models.BigIntegerField(default=0)
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -153,15 +151,11 @@ class ReportOrganizationAgentDay(TenantModel):
         ]
 
 
-class ReportOrganizationDay(TenantModel):
+class ReportOrganizationDay(Rollup):
     """ReportOrganizationAgentDay summed over groups and agents: an admin's organization
     leaderboard, and the series and backlog of one organization."""
 
-    day = models.DateField()
     organization_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -174,7 +168,7 @@ class ReportOrganizationDay(TenantModel):
         ]
 
 
-class ReportTagAgentDay(TenantModel):
+class ReportTagAgentDay(Rollup):
     """The contributions per tag (reports 0006): a ticket adds to the row of every tag it
     carries, under its group and agent (an agent's scope needs both, as do the agent
     filter and leaderboard). ReportTicket.counted remembers the tags it counted under, so
@@ -182,13 +176,9 @@ class ReportTagAgentDay(TenantModel):
     rows of all tags together sum to more than the account's (a ticket with two tags
     counts in both), so a reading takes these rows only when a tag is asked."""
 
-    day = models.DateField()
     tag = models.CharField(max_length=100)
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -209,16 +199,12 @@ class ReportTagAgentDay(TenantModel):
         ]
 
 
-class ReportTagDay(TenantModel):
+class ReportTagDay(Rollup):
     """ReportTagAgentDay summed over the agents: an admin's page narrowed to a tag (its
     series, backlog and group leaderboard)."""
 
-    day = models.DateField()
     tag = models.CharField(max_length=100)
     group_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -231,7 +217,7 @@ class ReportTagDay(TenantModel):
         ]
 
 
-class ReportFieldValueAgentDay(TenantModel):
+class ReportFieldValueAgentDay(Rollup):
     """The contributions per drop-down value (reports 0008), as ReportTagAgentDay per
     tag: a ticket adds to the row of every drop-down field's value it holds (``field_number``:
     the field's per-account number, the key of ``Ticket.custom_fields``), under its group
@@ -239,14 +225,10 @@ class ReportFieldValueAgentDay(TenantModel):
     ("fields"), so a value changed moves exactly the difference. Only drop-down fields
     (a field's kind never changes) count: a text field's values would be a row each."""
 
-    day = models.DateField()
     field_number = models.BigIntegerField()
     value = models.TextField()
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -270,17 +252,13 @@ class ReportFieldValueAgentDay(TenantModel):
         ]
 
 
-class ReportFieldValueDay(TenantModel):
+class ReportFieldValueDay(Rollup):
     """ReportFieldValueAgentDay summed over the agents: an admin's page narrowed to a
     drop-down value (its series, backlog and group leaderboard)."""
 
-    day = models.DateField()
     field_number = models.BigIntegerField()
     value = models.TextField()
     group_pk = models.BigIntegerField(default=0)
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -296,20 +274,16 @@ class ReportFieldValueDay(TenantModel):
         ]
 
 
-class ReportAttributeDay(TenantModel):
+class ReportAttributeDay(Rollup):
     """ReportDay summed over agents and organizations (reports 0007): day × group ×
     channel × priority × type, what an admin's page narrowed to a channel, priority or
     type reads (its series, backlog and group leaderboard) instead of ReportDay's
     nearly-one-row-per-ticket (~2M rows at 1M tickets)."""
 
-    day = models.DateField()
     group_pk = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=10, default="")
     priority = models.CharField(max_length=10, default="")
     type = models.CharField(max_length=10, default="")
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -326,19 +300,15 @@ class ReportAttributeDay(TenantModel):
         ]
 
 
-class ReportAttributeMonth(TenantModel):
+class ReportAttributeMonth(Rollup):
     """ReportAttributeDay summed per month (``day``: the month's first day): the backlog
     before a range sums the months before the range's month and that month's days before
     its start, a few thousand rows instead of every earlier day's."""
 
-    day = models.DateField()
     group_pk = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=10, default="")
     priority = models.CharField(max_length=10, default="")
     type = models.CharField(max_length=10, default="")
-    for _measure in MEASURES:
-        locals()[_measure] = models.BigIntegerField(default=0)
-    del _measure
 
     class Meta:
         constraints = [
@@ -347,19 +317,3 @@ class ReportAttributeMonth(TenantModel):
                 name="report_attr_month_key",
             )
         ]
-
-
-# Any of the rollup tables (they share the measures' columns and the account).
-Rollup = type[
-    ReportDay
-    | ReportAgentDay
-    | ReportGroupDay
-    | ReportOrganizationAgentDay
-    | ReportOrganizationDay
-    | ReportTagAgentDay
-    | ReportTagDay
-    | ReportFieldValueAgentDay
-    | ReportFieldValueDay
-    | ReportAttributeDay
-    | ReportAttributeMonth
-]

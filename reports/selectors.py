@@ -144,7 +144,7 @@ def _sums(names) -> dict:
 
 
 # Coarsest first, each with the columns of its key besides the day.
-ROLLUPS: tuple[tuple[Rollup, frozenset[str]], ...] = (
+ROLLUPS: tuple[tuple[type[Rollup], frozenset[str]], ...] = (
     (ReportGroupDay, frozenset({"group_pk"})),
     (ReportOrganizationDay, frozenset({"organization_pk"})),
     (ReportAgentDay, frozenset({"group_pk", "agent_pk"})),
@@ -180,7 +180,7 @@ def _wanted(filters: Filters) -> dict[str, object]:
     return {k: v for k, v in wanted.items() if v is not None}
 
 
-def _rollup(scope: ReportScope, filters: Filters, by: str = "") -> Rollup | None:
+def _rollup(scope: ReportScope, filters: Filters, by: str = "") -> type[Rollup] | None:
     """The coarsest rollup whose key holds the scope's columns (an agent's: group and
     agent), the filters' and ``by`` (the column a leaderboard reads per); a tag's
     rollups exactly when a tag is asked, a drop-down value's when one value is. None: no

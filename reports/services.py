@@ -44,7 +44,7 @@ from tickets.models import Comment, Ticket, TicketEvent
 DIMS = ("day", "group_pk", "agent_pk", "channel", "priority", "type", "organization_pk")
 KEYS = DIMS  # ReportDay's
 # The coarse tables, each with its key after the account.
-COARSE: tuple[tuple[Rollup, tuple[str, ...]], ...] = (
+COARSE: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = (
     (ReportAgentDay, ("day", "group_pk", "agent_pk")),
     (ReportGroupDay, ("day", "group_pk")),
     (ReportOrganizationAgentDay, ("day", "organization_pk", "group_pk", "agent_pk")),
@@ -60,7 +60,7 @@ COARSE: tuple[tuple[Rollup, tuple[str, ...]], ...] = (
     (ReportAttributeMonth, ("day", "group_pk", "channel", "priority", "type")),
 )
 MONTHLY = (ReportAttributeMonth,)
-TABLES: tuple[tuple[Rollup, tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
+TABLES: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
 Values = tuple[tuple[int, str], ...]  # (field number, value) of each drop-down set
 Row = tuple[str, metrics.Dims, tuple[str, ...], Values]  # (ISO day, dims, tags, values)
 
@@ -369,7 +369,7 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
 
 
 # Created by reports 0006, 0007 and 0008 (reports.rebuild._LATER_TABLES).
-LATER: tuple[Rollup, ...] = (
+LATER: tuple[type[Rollup], ...] = (
     ReportTagAgentDay,
     ReportTagDay,
     ReportAttributeDay,
