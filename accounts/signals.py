@@ -27,6 +27,7 @@ person_exporting = Signal()
 
 # Sent inside user_update's transaction when a person joins or leaves the team (an end
 # user made an agent or admin, or the reverse), with account and user. The tickets app
-# announces the tickets they opened or commented on: the reports count agents' replies
-# and the tickets agents opened, by the author's role now (reports.metrics).
+# (tickets.services.team_change) announces the tickets they opened or commented on: the
+# reports count agents' replies and the tickets agents opened, by the author's role now
+# (reports.metrics).
 user_team_changed = Signal()

@@ -4,8 +4,9 @@ the realtime topics (``chat:<number>``, ``chat-queue``) all ask here.
 - The visitor: a signed-in end user follows their own chats; an anonymous visitor only
   the chats their session started (``SESSION_KEY``), never the account's other rows of
   the person their email names.
-- Agents: admins every chat; an agent the chats they are or were on, and the waiting
-  chats of their chat-enabled groups (a chat queued with no group: of any such group).
+- Agents: admins every chat; an agent the chats they are or were on, and, if they take
+  chats (``no_chats_reason``: a light agent does not), the waiting chats of their
+  chat-enabled groups (a chat queued with no group: of any such group).
 - Nobody of another account, whatever number they guess (the callers look chats up
   inside the request's account only)."""
 
@@ -88,11 +89,14 @@ def agent_may_see(agent: User, chat: Chat) -> bool:
         return True
     if ChatParticipant.objects.for_account(chat.account).filter(chat=chat, agent=agent).exists():
         return True
-    if chat.state != Chat.State.QUEUED:
+    # A waiting chat: for whoever may take it (``no_chats_reason``: not a light agent,
+    # in a chat group), of the chat's group; one queued with no group, of any.
+    if chat.state != Chat.State.QUEUED or no_chats_reason(agent) is not None:
         return False
-    groups = [chat.group_id] if chat.group_id else chat_group_ids(chat.account)
+    if chat.group_id is None:
+        return True
     return (
         GroupMembership.objects.for_account(chat.account)
-        .filter(user=agent, group_id__in=groups)
+        .filter(user=agent, group_id=chat.group_id)
         .exists()
     )

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports.metrics import BUCKET_EDGES, MEASURES, UNSOLVED_CATEGORIES
+from reports.models import ReportTicket, Rollup
 
 _SOLVED = "('solved', 'closed')"
 _AGENT = "('agent', 'admin')"
@@ -252,20 +253,6 @@ _INSERTS = (
         monthly=True,
     ),
 )
-_TABLES = (
-    "reports_reportday",
-    "reports_reportagentday",
-    "reports_reportgroupday",
-    "reports_reportorganizationagentday",
-    "reports_reportorganizationday",
-    "reports_reporttagagentday",
-    "reports_reporttagday",
-    "reports_reportfieldvalueagentday",
-    "reports_reportfieldvalueday",
-    "reports_reportattributeday",
-    "reports_reportattributemonth",
-    "reports_reportticket",
-)
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
 _TICKETS = f"""
 INSERT INTO reports_reportticket (account_id, ticket_id, counted)
@@ -284,15 +271,37 @@ GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type,
 """  # noqa: S608 - constants only
 
 
-# Created by reports 0006, 0007 and 0008, which fill them from ReportTicket and ReportDay.
-_LATER_TABLES = (
-    "reports_reporttagagentday",
-    "reports_reporttagday",
-    "reports_reportfieldvalueagentday",
-    "reports_reportfieldvalueday",
-    "reports_reportattributeday",
-    "reports_reportattributemonth",
+# The rollups reports 0005 knew (it rebuilds with ``later=False`` before 0006 and later
+# create the others, which fill themselves from ReportTicket and ReportDay): history, so
+# a rollup added since is never one of them.
+_FIRST = (
+    "reports_reportday",
+    "reports_reportagentday",
+    "reports_reportgroupday",
+    "reports_reportorganizationagentday",
+    "reports_reportorganizationday",
+    "reports_reportticket",
 )
+
+
+def rollup_models() -> list[type[Rollup]]:
+    """Every rollup table: reports.models.Rollup's concrete subclasses, at any depth."""
+    models, found = [], list(Rollup.__subclasses__())
+    while found:
+        model = found.pop(0)
+        found += model.__subclasses__()
+        if not model._meta.abstract:
+            models.append(model)
+    return models
+
+
+def _tables(*, later: bool) -> tuple[list[str], set[str]]:
+    """The tables a rebuild empties (every rollup, so a new one cannot be left out, and
+    ReportTicket), and those it leaves alone: none, or when not ``later`` the ones
+    reports 0005 did not know."""
+    tables = [model._meta.db_table for model in rollup_models()] + [ReportTicket._meta.db_table]
+    skipped = set() if later else set(tables) - set(_FIRST)
+    return [table for table in tables if table not in skipped], skipped
 
 
 def account_rebuild(*, account: Account, later: bool = True) -> int:
@@ -307,13 +316,13 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         # A rebuild inside an outer transaction (tests) leaves its table to the next.
         cursor.execute("DROP TABLE IF EXISTS report_rebuild")
-        for table in _TABLES:
-            if later or table not in _LATER_TABLES:
-                cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
+        tables, skipped = _tables(later=later)
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
         cursor.execute(_CONTRIBUTIONS, params)
         cursor.execute("ANALYZE report_rebuild")  # no autovacuum for temporary tables
         for insert in _INSERTS:
-            if later or not any(f"INTO {table} " in insert for table in _LATER_TABLES):
+            if not any(f"INTO {table} " in insert for table in skipped):
                 cursor.execute(insert, params)
         cursor.execute(_TICKETS, params)
         return cursor.rowcount

@@ -73,6 +73,19 @@ class AgentGroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Group {n}")
 
 
+# What only an agent sets on a new ticket (tickets.services.tickets.ticket_open).
+_AGENTS_FIELDS = (
+    "status",
+    "custom_status",
+    "type",
+    "priority",
+    "group",
+    "assignee",
+    "tags",
+    "due_at",
+)
+
+
 def make_ticket(
     *,
     account,
@@ -84,10 +97,23 @@ def make_ticket(
     channel="web",
     **kwargs,
 ):
-    """A ticket built through the domain service, as the product builds them."""
+    """A ticket built through the domain service, as the product builds them: its
+    priority and the other agents' fields set at creation (the SLA measures them from
+    there, as for the new-ticket page), never written afterwards. An end user's ticket
+    takes none of those fields (ticket_open drops them): asking for one is a test's
+    mistake, refused rather than silently dropped."""
     from tickets.services import ticket_create
 
     submitter = submitter or AgentFactory(account=account)
+    if submitter.is_end_user:
+        dropped = sorted(
+            name for name in _AGENTS_FIELDS if kwargs.get(name) not in (None, "", (), [], "new")
+        )
+        if dropped:
+            raise TypeError(
+                f"make_ticket: an end user's ticket takes no {', '.join(dropped)} "
+                "(ticket_open drops them); make it as an agent"
+            )
     return ticket_create(
         account=account,
         submitter=submitter,

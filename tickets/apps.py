@@ -33,6 +33,6 @@ class TicketsConfig(AppConfig):
             on_organization_deleting, dispatch_uid="tickets.organization_deleting"
         )
         from accounts.signals import user_team_changed
-        from tickets.services.organization_deleted import on_user_team_changed
+        from tickets.services.team_change import on_user_team_changed
 
         user_team_changed.connect(on_user_team_changed, dispatch_uid="tickets.user_team_changed")

@@ -139,9 +139,11 @@ def chat_accept(*, agent: User, chat: Chat) -> Chat:
     chat = locked(chat)
     if chat.state != Chat.State.QUEUED:
         raise ValidationError(_("Another agent has already accepted this chat."))
+    # Whoever takes no chat (a light agent) is told why before "not for you": a waiting
+    # chat is for nobody who takes none (access.agent_may_see).
+    _require_ready(agent, you=True)
     if not access.agent_may_see(agent, chat):
         raise ValidationError(_("This chat is not for you."))
-    _require_ready(agent, you=True)
     now = timezone.now()
     ChatParticipant.objects.create(
         account=chat.account, chat=chat, agent=agent, role=ChatParticipant.Role.OWNER, joined_at=now

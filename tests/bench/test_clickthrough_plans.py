@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_ticket
+from tests.reports.scaffold import captured
 from tickets.services import ticket_update
 
 URL = "/agent/reports/tickets/?metric={metric}&start={day}&end={day}"
@@ -23,12 +23,6 @@ def _tickets(acme, admin, requester, run, n):
     for _ in range(n):
         ticket = run(make_ticket, account=acme, submitter=requester, requester=requester)
         run(ticket_update, ticket=ticket, actor=admin, status="solved")
-
-
-def _captured(client, path):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(path).status_code == 200
-    return ctx.captured_queries
 
 
 @pytest.mark.parametrize(
@@ -47,7 +41,7 @@ def test_an_admins_list_reads_the_range_from_its_index(
         .replace(f"start={today}", f"start={today - timedelta(days=1)}")
         .replace(f"end={today}", f"end={today + timedelta(days=1)}")
     )
-    queries = _captured(client, path)
+    queries = captured(client, path)
     listed = [
         q["sql"]
         for q in queries
@@ -74,6 +68,6 @@ def test_the_lists_queries_do_not_grow_with_its_tickets(
     day = timezone.now().date()
     client = client_for(acme_admin)
     path = URL.format(metric="created", day=day)
-    first = len(_captured(client, path))
+    first = len(captured(client, path))
     _tickets(acme, acme_admin, acme_user, run, 4)
-    assert len(_captured(client, path)) == first
+    assert len(captured(client, path)) == first

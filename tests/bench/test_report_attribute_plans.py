@@ -9,23 +9,19 @@ a rollups' key: tests/bench/test_report_plans.py.)"""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from customfields.models import TicketField
-from tests.factories import OrganizationFactory, make_ticket
-from tickets.services import ticket_update
-
-URL = "/agent/reports/?preset=90&period=week"
-
-
-def _captured(client, path):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(path).status_code == 200
-    return ctx.captured_queries
+from tests.factories import OrganizationFactory
+from tests.reports.scaffold import (
+    REPORT_URL,
+    assert_index_scans,
+    captured,
+    group_of,
+    tables_read,
+    tickets_changed,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,10 +39,8 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
 ):
     org = OrganizationFactory(account=acme, name="Bigorg")
     impact = TicketField.objects.for_account(acme).get(title="Impact")
-    for n in range(3):
-        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
-        fields = {"organization": org, "tags": "vip", "custom_fields": {str(impact.number): "high"}}
-        run(ticket_update, ticket=ticket, actor=acme_admin, **(fields if n else {}))
+    fields = {"organization": org, "tags": "vip", "custom_fields": {str(impact.number): "high"}}
+    tickets_changed(acme, acme_admin, acme_user, run, [{}, fields, fields])
     query = {
         "organization": f"&organization={org.number}",
         "tag": "&tag=vip",
@@ -55,8 +49,8 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
         "field_channel": f"&field_{impact.number}=high&channel=web",
     }[kind]
     client = client_for(acme_admin)
-    unfiltered = len(_captured(client, URL))
-    queries = _captured(client, URL + query)
+    unfiltered = len(captured(client, REPORT_URL))
+    queries = captured(client, REPORT_URL + query)
     assert len(queries) <= unfiltered  # the rollups' five reads become one
     facts = [q["sql"] for q in queries if "reports_reportticket" in q["sql"]]
     if kind in ("organization", "tag", "field"):
@@ -85,112 +79,63 @@ def test_attribute_filters_read_the_matching_tickets_by_index(
     assert f"{expression[kind]} @>" in plan, plan
 
 
-TAG_DAY, TAG_AGENT_DAY = "reports_reporttagday", "reports_reporttagagentday"
+# Each narrowing with its own rollups (reports 0006, 0008): the per-day and per-agent
+# tables, the tickets' values (three, two of them the chosen one), the page's filter, the
+# rollups' names in SQL and the indexes that read the chosen key's rows only
+# (report_tag_day_tag, report_tag_agent_day_tag/_agent/_group; report_value_day_v,
+# report_value_agent_day_v/_agent/_group), never the other keys'.
+OWN_ROLLUPS = {
+    "tag": {
+        "day": "reports_reporttagday",
+        "agent": "reports_reporttagagentday",
+        "values": lambda impact: [{"tags": tags} for tags in ("vip", "vip billing", "billing")],
+        "chosen": lambda impact: "&tag=vip",
+        "table": r'"reports_reporttag(agent)?day"',
+        "index": r"Index (Only )?Scan (using|on) report_tag_\w*(tag|agent|group)",
+    },
+    "value": {
+        "day": "reports_reportfieldvalueday",
+        "agent": "reports_reportfieldvalueagentday",
+        "values": lambda impact: [
+            {"custom_fields": {impact.key: value}} for value in ("high", "high", "low")
+        ],
+        "chosen": lambda impact: f"&field_{impact.number}=high",
+        "table": r'"reports_reportfieldvalue(agent)?day"',
+        "index": r"Index (Only )?Scan (using|on) report_value_\w*(_v|agent|group)",
+    },
+}
 
 
+@pytest.mark.parametrize("kind", list(OWN_ROLLUPS))
 @pytest.mark.parametrize(
     ("role", "query", "tables"),
     [
         # The backlog before, the days, per agent, per group: an admin's from the tag's
-        # rows per group, the agent leaderboard from its rows per group and agent.
-        ("admin", "", [TAG_DAY, TAG_DAY, TAG_AGENT_DAY, TAG_DAY]),
-        ("admin", "&group={group}", [TAG_DAY, TAG_DAY, TAG_AGENT_DAY, TAG_DAY]),
-        ("admin", "&agent={agent}", [TAG_AGENT_DAY] * 4),
+        # (the value's) rows per group, the agent leaderboard from its rows per group and
+        # agent.
+        ("admin", "", ["day", "day", "agent", "day"]),
+        ("admin", "&group={group}", ["day", "day", "agent", "day"]),
+        ("admin", "&agent={agent}", ["agent"] * 4),
         # An agent's scope is their own tickets or their groups': the agent is needed.
-        ("agent", "", [TAG_AGENT_DAY] * 4),
+        ("agent", "", ["agent"] * 4),
     ],
 )
-def test_a_tag_reads_its_own_rollup_rows_by_the_tag_index(
-    role, query, tables, acme, acme_admin, acme_agent, acme_user, client_for, run
+def test_a_tag_or_a_drop_down_value_reads_its_own_rollup_rows_by_its_index(
+    kind, role, query, tables, acme, acme_admin, acme_agent, acme_user, client_for, run
 ):
-    from tests.factories import AgentGroupFactory
-
-    group = AgentGroupFactory(account=acme)
-    group.memberships.create(account=acme, user=acme_agent)
-    for tags in ("vip", "vip billing", "billing"):
-        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
-        run(
-            ticket_update,
-            ticket=ticket,
-            actor=acme_admin,
-            group=group,
-            assignee=acme_agent,
-            tags=tags,
-        )
-    client = client_for(acme_admin if role == "admin" else acme_agent)
-    unfiltered = len(_captured(client, URL))
-    path = URL + "&tag=vip" + query.format(group=group.number, agent=acme_agent.number)
-    queries = _captured(client, path)
-    assert len(queries) == unfiltered  # the same readings, from other rows
-    assert not [q for q in queries if "reports_reportticket" in q["sql"]]
-    rollup = [q["sql"] for q in queries if re.search(r'"reports_reporttag(agent)?day"', q["sql"])]
-    assert [re.search(r'FROM "(reports_\w+)"', sql).group(1) for sql in rollup] == tables
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        for sql in rollup:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            # The tag's rows only (report_tag_day_tag, report_tag_agent_day_tag/_agent/
-            # _group), never the other tags'.
-            assert re.search(
-                r"Index (Only )?Scan (using|on) report_tag_\w*(tag|agent|group)", plan
-            ), plan
-            assert "Seq Scan" not in plan, plan
-        cursor.execute("SET LOCAL enable_seqscan = on")
-
-
-VALUE_DAY, VALUE_AGENT_DAY = "reports_reportfieldvalueday", "reports_reportfieldvalueagentday"
-
-
-@pytest.mark.parametrize(
-    ("role", "query", "tables"),
-    [
-        # As a tag's: an admin's from the value's rows per group, the agent leaderboard
-        # from its rows per group and agent; an agent's scope from those alone.
-        ("admin", "", [VALUE_DAY, VALUE_DAY, VALUE_AGENT_DAY, VALUE_DAY]),
-        ("admin", "&group={group}", [VALUE_DAY, VALUE_DAY, VALUE_AGENT_DAY, VALUE_DAY]),
-        ("admin", "&agent={agent}", [VALUE_AGENT_DAY] * 4),
-        ("agent", "", [VALUE_AGENT_DAY] * 4),
-    ],
-)
-def test_a_drop_down_value_reads_its_own_rollup_rows_by_the_value_index(
-    role, query, tables, acme, acme_admin, acme_agent, acme_user, client_for, run
-):
-    from tests.factories import AgentGroupFactory
-
-    group = AgentGroupFactory(account=acme)
-    group.memberships.create(account=acme, user=acme_agent)
+    own = OWN_ROLLUPS[kind]
+    group = group_of(acme, acme_agent)
     impact = TicketField.objects.for_account(acme).get(title="Impact")
-    for value in ("high", "high", "low"):
-        ticket = run(make_ticket, account=acme, submitter=acme_user, requester=acme_user)
-        run(
-            ticket_update,
-            ticket=ticket,
-            actor=acme_admin,
-            group=group,
-            assignee=acme_agent,
-            custom_fields={impact.key: value},
-        )
+    changes = [
+        {"group": group, "assignee": acme_agent, **values} for values in own["values"](impact)
+    ]
+    tickets_changed(acme, acme_admin, acme_user, run, changes)
     client = client_for(acme_admin if role == "admin" else acme_agent)
-    unfiltered = len(_captured(client, URL))
-    chosen = f"&field_{impact.number}=high"
-    path = URL + chosen + query.format(group=group.number, agent=acme_agent.number)
-    queries = _captured(client, path)
+    unfiltered = len(captured(client, REPORT_URL))
+    narrowed = own["chosen"](impact) + query.format(group=group.number, agent=acme_agent.number)
+    queries = captured(client, REPORT_URL + narrowed)
     assert len(queries) == unfiltered  # the same readings, from other rows
     assert not [q for q in queries if "reports_reportticket" in q["sql"]]
-    rollup = [
-        q["sql"] for q in queries if re.search(r'"reports_reportfieldvalue(agent)?day"', q["sql"])
-    ]
-    assert [re.search(r'FROM "(reports_\w+)"', sql).group(1) for sql in rollup] == tables
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        for sql in rollup:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            # The value's rows only (report_value_day_v, report_value_agent_day_v/_agent/
-            # _group), never the other values'.
-            assert re.search(
-                r"Index (Only )?Scan (using|on) report_value_\w*(_v|agent|group)", plan
-            ), plan
-            assert "Seq Scan" not in plan, plan
-        cursor.execute("SET LOCAL enable_seqscan = on")
+    rollup, read = tables_read(queries, own["table"])
+    assert read == [own[table] for table in tables]
+    assert_index_scans(rollup, own["index"])

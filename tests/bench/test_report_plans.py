@@ -8,14 +8,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from customfields.models import TicketField
-from tests.factories import AgentGroupFactory, OrganizationFactory, make_ticket
-from tickets.services import comment_add, ticket_update
+from tests.factories import OrganizationFactory
+from tests.reports.scaffold import (
+    REPORT_URL,
+    assert_index_scans,
+    captured,
+    group_of,
+    tables_read,
+    tickets_changed,
+)
+from tickets.services import comment_add
 
-URL = "/agent/reports/?preset=90&period=week"
 # Admin: groups, agents, organizations and drop-down options (the filters' choices), the
 # days, the backlog before, per agent, per group, the rating comments, and what every
 # signed-in page costs (per organization: one more, when asked).
@@ -23,47 +28,32 @@ BUDGET = 18
 
 
 def _history(acme, agent, requester, group, run, n, organization=None):
-    for _ in range(n):
-        ticket = run(make_ticket, account=acme, submitter=requester, requester=requester)
-        run(
-            ticket_update,
-            ticket=ticket,
-            actor=agent,
-            group=group,
-            assignee=agent,
-            organization=organization,
-        )
+    changes = [{"group": group, "assignee": agent, "organization": organization}] * n
+    for ticket in tickets_changed(acme, agent, requester, run, changes):
         run(comment_add, ticket=ticket, author=agent, body="Done", status="solved")
-
-
-def _captured(client, path):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(path).status_code == 200
-    return ctx.captured_queries
 
 
 @pytest.mark.parametrize("role", ["admin", "agent"])
 def test_report_page_queries_do_not_grow_with_the_data_or_the_range(
     role, acme, acme_admin, acme_agent, acme_user, client_for, run
 ):
-    group = AgentGroupFactory(account=acme)
-    group.memberships.create(account=acme, user=acme_agent)
+    group = group_of(acme, acme_agent)
     client = client_for(acme_admin if role == "admin" else acme_agent)
     _history(acme, acme_agent, acme_user, group, run, 1)
-    first = len(_captured(client, URL))
+    first = len(captured(client, REPORT_URL))
     _history(acme, acme_agent, acme_user, group, run, 3)
-    assert len(_captured(client, URL)) == first
-    assert len(_captured(client, "/agent/reports/?preset=7")) == first
+    assert len(captured(client, REPORT_URL)) == first
+    assert len(captured(client, "/agent/reports/?preset=7")) == first
     assert first <= BUDGET
     # The organization leaderboard, when asked, is one more.
-    assert len(_captured(client, URL + "&board=organizations")) == first + 1
+    assert len(captured(client, REPORT_URL + "&board=organizations")) == first + 1
     # A tag reads its own rollups in the same number; an admin's channel one more (the
     # backlog's months, then the range's month's days: ReportAttributeMonth, …Day).
-    assert len(_captured(client, URL + "&tag=vip")) == first
+    assert len(captured(client, REPORT_URL + "&tag=vip")) == first
     # So does one drop-down value (ReportFieldValueDay, …AgentDay).
     impact = TicketField.objects.for_account(acme).get(title="Impact")
-    assert len(_captured(client, URL + f"&field_{impact.number}=high")) == first
-    assert len(_captured(client, URL + "&channel=web")) == first + (role == "admin")
+    assert len(captured(client, REPORT_URL + f"&field_{impact.number}=high")) == first
+    assert len(captured(client, REPORT_URL + "&channel=web")) == first + (role == "admin")
 
 
 GROUP_DAY, AGENT_DAY, FINE = "reports_reportgroupday", "reports_reportagentday", "reports_reportday"
@@ -102,35 +92,22 @@ ATTR_DAY, ATTR_MONTH = "reports_reportattributeday", "reports_reportattributemon
 def test_report_page_reads_the_rollups_by_their_key_and_never_the_tickets(
     role, query, tables, acme, acme_admin, acme_agent, acme_user, client_for, run
 ):
-    group = AgentGroupFactory(account=acme)
-    group.memberships.create(account=acme, user=acme_agent)
+    group = group_of(acme, acme_agent)
     org = OrganizationFactory(account=acme)
     _history(acme, acme_agent, acme_user, group, run, 2, organization=org)
     client = client_for(acme_admin if role == "admin" else acme_agent)
     # With the organization leaderboard, which the page shows when asked.
     query += "&board=organizations"
-    path = URL + query.format(group=group.number, agent=acme_agent.number, org=org.number)
-    queries = _captured(client, path)
+    path = REPORT_URL + query.format(group=group.number, agent=acme_agent.number, org=org.number)
+    queries = captured(client, path)
     # The history is read when a ticket changes, never by the page.
     assert not [q for q in queries if re.search(r"tickets_(comment|ticketevent)", q["sql"])]
-    rollup = [
-        q["sql"]
-        for q in queries
-        if re.search(
-            r'"reports_report(agent|group|organization|organizationagent|attribute)?(day|month)"',
-            q["sql"],
-        )
-    ]
-    read = [re.search(r'FROM "(reports_\w+)"', sql).group(1) for sql in rollup]
+    rollup, read = tables_read(
+        queries,
+        r'"reports_report(agent|group|organization|organizationagent|attribute)?(day|month)"',
+    )
     assert read == tables
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        for sql in rollup:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            # A handful of rows here; at a million tickets the planner takes the key
-            # (account, day, …) for the range, as bench scenario 10r's plan shows.
-            # An agent's scope may combine the agent's and the groups' indexes (BitmapOr).
-            assert re.search(r"Index (Only )?Scan (using|on) \S*report", plan), plan
-            assert "Seq Scan" not in plan, plan
-        cursor.execute("SET LOCAL enable_seqscan = on")
+    # A handful of rows here; at a million tickets the planner takes the key
+    # (account, day, …) for the range, as bench scenario 10r's plan shows.
+    # An agent's scope may combine the agent's and the groups' indexes (BitmapOr).
+    assert_index_scans(rollup, r"Index (Only )?Scan (using|on) \S*report")

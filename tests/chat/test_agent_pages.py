@@ -53,14 +53,18 @@ def test_accepting_from_the_page_and_a_second_agent_told_it_is_taken(
     assert answer.json()["message"] == "Another agent has already accepted this chat."
 
 
-def test_a_light_agent_accepting_from_the_page_is_told_their_role_takes_no_chat(
+def test_a_light_agent_in_a_chat_group_gets_404_on_a_waiting_chat_and_is_told_why(
     client_for, acme, queued, chat_group
 ):
+    # A waiting chat is for whoever may take it (chat.access.agent_may_see asks
+    # no_chats_reason): a light agent in its group may not open it, hear it or accept
+    # it, as the queue lists it not for them; the workspace tells them why.
     light = chat_agent(acme, chat_group, agent_role=builtin(acme, "light_agent"))
-    answer = client_for(light).post(url("accept", queued), **JSON)
-    assert answer.status_code == 400
-    assert "your role, Light agent, writes internal notes only" in answer.json()["message"]
-    page = client_for(light).get(url("workspace")).content.decode()
+    client = client_for(light)
+    for name in CHAT_URLS:
+        method = client.get if name == "chat_poll" else client.post
+        assert method(url(name, queued), **JSON).status_code == 404, name
+    page = client.get(url("workspace")).content.decode()
     assert "your role, Light agent" in page
     assert "not in a chat group" not in page
 

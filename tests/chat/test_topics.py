@@ -57,6 +57,7 @@ def test_the_queue_topic_is_refused_to_whoever_may_not_accept_a_chat(
     for agent, reason in [(light, NoChats.ROLE), (outsider, NoChats.NO_GROUP)]:
         assert no_chats_reason(agent) is reason
         assert not may_subscribe(agent, acme, "chat-queue")
+        assert not may_subscribe(agent, acme, f"chat:{queued.number}")  # nor the chat's
         with pytest.raises(ValidationError):
             chat_accept(agent=agent, chat=queued)
     taker = chat_agent(acme, chat_group)

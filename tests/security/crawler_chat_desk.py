@@ -1,7 +1,9 @@
 """The agents' chat workspace's part of the crawler (issue 28): in acme a chat-enabled
 group ("Chat desk", the plain agent in it, available), a chat waiting for it and one the
 agent has accepted; in globex more chats than acme's, so its number is beyond acme's.
-The admin sees every chat; the light and group agents are in no chat group: 404. Each
+The admin sees every chat; the light agent is in the desk too, and a waiting chat is
+for whoever may take it (chat.access.agent_may_see: not a light agent), so neither is
+theirs; the group agent is in no chat group: 404. Each
 chat carries a file (the workspace's download, /agent/chats/<number>/files/<file>/):
 the agent's chat's number with globex's file answers nobody."""
 
@@ -31,8 +33,9 @@ CHAT_DESK_FILE_PROBES = {
         "file_number": i["desk_file_globex"],
     },
 }
-# The plain agent is on the desk; the admin sees every chat; issue 21's roles are in no
-# chat group, so neither chat is theirs.
+# The plain agent is on the desk; the admin sees every chat; the light agent is in the
+# desk's group but takes no chat, so not even the waiting one is theirs; the group agent
+# is in no chat group.
 CHAT_DESK_READERS = {
     "agent": {"queued", "active"},
     "admin": {"queued", "active"},
@@ -41,10 +44,11 @@ CHAT_DESK_READERS = {
 }
 
 
-def build_chat_desk(acme, globex, *, agent, end_user) -> dict:
+def build_chat_desk(acme, globex, *, agent, light_agent, end_user) -> dict:
     desk = group_create(account=acme, name="Chat desk")
     ChatGroup.objects.create(account=acme, group=desk)
     GroupMembership.objects.create(account=acme, group=desk, user=agent)
+    GroupMembership.objects.create(account=acme, group=desk, user=light_agent)
     AgentChatStatus.objects.create(account=acme, agent=agent, available=True)
     queued = Chat.objects.create(account=acme, visitor=end_user, group=desk)
     active = chat_accept(

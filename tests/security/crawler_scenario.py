@@ -548,7 +548,7 @@ def build_scenario(acme: Account, globex: Account) -> Scenario:
     # The agents' chats first: the help center's builder then makes globex's chat numbers
     # run past every acme chat, and its last globex chat is both tables' probe of another
     # account's chat (a number no acme chat has, once all of acme's exist).
-    ids |= build_chat_desk(acme, globex, agent=agent, end_user=end_user)
+    ids |= build_chat_desk(acme, globex, agent=agent, light_agent=light_agent, end_user=end_user)
     ids |= build_chats(
         acme,
         globex,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from chat.models import Chat
 from realtime import topics
 from tests.accounts.test_roles import builtin
 from tests.chat.conftest import chat_agent, desk_group
@@ -55,17 +56,22 @@ def test_sockets_without_a_session_of_this_account_hear_only_anonymous_topics(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_light_agent_in_a_chat_group_is_refused_the_queue_doorbell(acme, client_for):
+def test_a_light_agent_in_a_chat_group_is_refused_the_queue_and_its_waiting_chats(
+    acme, acme_user, client_for
+):
     # They see the queue without Accept (chat.access.no_chats_reason); the doorbell
-    # would only make them fetch rows that are empty for them.
+    # would only make them fetch rows that are empty for them, and a waiting chat of
+    # their group is for whoever may take it (chat.access.agent_may_see), as its page.
     group = desk_group(acme)
     light = chat_agent(acme, group, agent_role=builtin(acme, "light_agent"))
     taker = chat_agent(acme, group)
+    waiting = Chat.objects.create(account=acme, visitor=acme_user, group=group)
 
     async def scenario(cookie: str, answer: str) -> None:
         socket, connected = await open_socket("acme.localhost", cookie=cookie)
         assert connected
-        assert await ask(socket, {"subscribe": "chat-queue"}) == {answer: "chat-queue"}
+        for topic in ("chat-queue", f"chat:{waiting.number}"):
+            assert await ask(socket, {"subscribe": topic}) == {answer: topic}
         await socket.disconnect()
 
     run_async(scenario, cookie_of(client_for(light)), "refused")

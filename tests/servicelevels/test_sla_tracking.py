@@ -27,10 +27,11 @@ def clock():
         yield traveller
 
 
-@pytest.fixture
-def urgent_policy(acme):
+def urgent_policy_of(account):
+    """A policy for urgent tickets: first reply 60 minutes, next reply 30, requester
+    wait 240, resolution 600 (calendar minutes)."""
     return sla_policy_create(
-        account=acme,
+        account=account,
         title="Urgent",
         conditions={"all": [{"field": "priority", "operator": "is", "value": "urgent"}]},
         metrics=targets(
@@ -40,6 +41,11 @@ def urgent_policy(acme):
             ("urgent", "resolution_time", 600),
         ),
     )
+
+
+@pytest.fixture
+def urgent_policy(acme):
+    return urgent_policy_of(acme)
 
 
 def row(ticket, metric):

@@ -1,16 +1,14 @@
 """An organization is deleted: its tickets keep their history, their organization emptied
 and the change written in each ticket's Activity (accounts.signals.organization_deleting);
-the rollups follow them after commit (tickets.events.tickets_changed_in_bulk). A person
-joining or leaving the team (accounts.signals.user_team_changed) changes no ticket row,
-but what the reports count of the tickets they opened or commented on: announced too."""
+the rollups follow them after commit (tickets.events.tickets_changed_in_bulk)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from accounts.models import Account, Organization, User
+from accounts.models import Organization, User
 from tickets.events import tickets_changed_in_bulk
-from tickets.models import Comment, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
 
 
 def on_organization_deleting(
@@ -40,15 +38,3 @@ def on_organization_deleting(
     )
     tickets_changed_in_bulk.send(sender=Ticket, account_id=organization.account_id, ticket_ids=ids)
     return len(ids)
-
-
-def on_user_team_changed(sender: object, account: Account, user: User, **kwargs: object) -> None:
-    ids = {
-        *Ticket.objects.for_account(account).filter(submitter=user).values_list("pk", flat=True),
-        *Comment.objects.for_account(account)
-        .filter(author=user)
-        .values_list("ticket_id", flat=True)
-        .distinct(),
-    }
-    if ids:
-        tickets_changed_in_bulk.send(sender=Ticket, account_id=account.pk, ticket_ids=sorted(ids))
