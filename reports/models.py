@@ -317,3 +317,32 @@ class ReportAttributeMonth(Rollup):
                 name="report_attr_month_key",
             )
         ]
+
+
+class ReportSlaDay(TenantModel):
+    """The SLA achievement per target (reports 0009, reports.sla): per account × local
+    day × group × agent × metric, the targets achieved that day (fulfilled in time) and
+    breached that day (their breach time fell on it, fulfilled late or not at all), under
+    the group and agent the ticket counts under in the other rollups (ReportTicket's
+    "dims"). A breach time still ahead is counted on its future day: the reading takes
+    only the days before today from here (reports.sla_rollup's docstring)."""
+
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    agent_pk = models.BigIntegerField(default=0)
+    metric = models.CharField(max_length=32)
+    achieved = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "agent_pk", "metric"],
+                name="report_sla_day_key",
+            )
+        ]
+        indexes = [
+            # An agent's scope (their own rows or their groups'), as ReportAgentDay's.
+            models.Index(fields=["account", "agent_pk", "day"], name="report_sla_day_agent"),
+            models.Index(fields=["account", "group_pk", "day"], name="report_sla_day_group"),
+        ]

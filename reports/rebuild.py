@@ -1,7 +1,8 @@
 """``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay and
 the coarse ReportAgentDay, ReportGroupDay, ReportOrganizationAgentDay and
-ReportOrganizationDay summed from it; ReportTagAgentDay per tag, ReportTagDay from it)
-and what each ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
+ReportOrganizationDay summed from it; ReportTagAgentDay per tag, ReportTagDay from it;
+the SLA rollup, ReportSlaDay, from the SLA rows: reports.sla_rollup) and what each
+ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
 from the tickets, their comments and their status changes.
 
 It says in SQL what reports.metrics.contributions says in Python, one definition per
@@ -30,6 +31,7 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports.metrics import BUCKET_EDGES, MEASURES, UNSOLVED_CATEGORIES
+from reports.sla_rollup import SQL_REBUILD
 
 _SOLVED = "('solved', 'closed')"
 _AGENT = "('agent', 'admin')"
@@ -316,4 +318,8 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
             if later or not any(f"INTO {table} " in insert for table in _LATER_TABLES):
                 cursor.execute(insert, params)
         cursor.execute(_TICKETS, params)
-        return cursor.rowcount
+        counted = cursor.rowcount
+        if later:  # the SLA rollup (reports 0009) from the SLA rows and ReportTicket
+            cursor.execute("DELETE FROM reports_reportsladay WHERE account_id = %s", [account.pk])
+            cursor.execute(SQL_REBUILD, params)
+        return counted
