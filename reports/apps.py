@@ -38,7 +38,9 @@ class ReportsConfig(AppConfig):
         sla_targets_untracking.connect(
             sla_rollup.on_targets_untracking, dispatch_uid="reports.sla_targets_untracking"
         )
-        tickets_deleting.connect(sla_rollup.on_tickets_deleting, dispatch_uid="reports.sla_deleting")
+        tickets_deleting.connect(
+            sla_rollup.on_tickets_deleting, dispatch_uid="reports.sla_deleting"
+        )
         # An imported account's rollups are counted from its imported history.
         account_imported.connect(
             receivers.on_account_imported, dispatch_uid="reports.account_imported"

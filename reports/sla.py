@@ -65,9 +65,7 @@ def _settled_rows(qs: QuerySet, start: dt.datetime, end: dt.datetime) -> QuerySe
     return (
         achieved.values("metric")
         .annotate(achieved=Count("*"), breached=Value(0))
-        .union(
-            breached.values("metric").annotate(achieved=Value(0), breached=Count("*")), all=True
-        )
+        .union(breached.values("metric").annotate(achieved=Value(0), breached=Count("*")), all=True)
     )
 
 

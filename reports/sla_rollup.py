@@ -95,7 +95,15 @@ def apply(account_id: int, delta: Delta) -> None:
         chunk = items[start : start + _UPSERT_ROWS]
         params: list[Any] = []
         for (day, group, agent, metric), counts in chunk:
-            params += [account_id, day, group, agent, metric, counts["achieved"], counts["breached"]]
+            params += [
+                account_id,
+                day,
+                group,
+                agent,
+                metric,
+                counts["achieved"],
+                counts["breached"],
+            ]
         rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
         # Our own table's and columns' names only; every value is a parameter.
         sql = (

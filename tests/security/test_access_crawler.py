@@ -165,6 +165,7 @@ FINGERPRINT_TABLES = (
     "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
+    "reports_reportsladay",
     "reports_reportticket",
     "chat_chatsettings",
     "chat_chatgroup",
