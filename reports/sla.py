@@ -102,7 +102,7 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
         # The settled days from the rollup, today (and only today) from the rows.
         tz = ZoneInfo(account.time_zone)
         today = now.astimezone(tz).date()
-        rolled = {
+        rolled: dict[str, object] = {
             "day__gte": filters.start,
             "day__lte": min(filters.end, today - dt.timedelta(days=1)),
         }

@@ -156,8 +156,10 @@ def _targets(account_id: int, ticket_ids: Any) -> dict[int, list[TargetState]]:
     rows = SlaTarget.all_accounts.filter(
         account_id=account_id, ticket_id__in=ticket_ids, target_minutes__isnull=False
     ).values_list("ticket_id", "metric", "target_minutes", "fulfilled_at", "breach_at")
-    for ticket_id, *state in rows:
-        found.setdefault(ticket_id, []).append(TargetState(*state))
+    for ticket_id, metric, minutes, fulfilled_at, breach_at in rows:
+        found.setdefault(ticket_id, []).append(
+            TargetState(metric, minutes, fulfilled_at, breach_at)
+        )
     return found
 
 

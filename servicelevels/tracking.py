@@ -15,7 +15,9 @@ re-measures the same clocks against its own targets.
 
 Queries per change: one (the account's active policies) when it has none; otherwise
 the match (one, none when the first policy has no conditions), the ticket's rows, two
-upserts, and two for a schedule when a target counts business hours.
+upserts, and two for a schedule when a target counts business hours; and, when the
+change moves what a target counts in the reports (achieved or breached, on which day:
+servicelevels.events.sla_targets_stored), two for the reports' SLA rollup.
 """
 
 from __future__ import annotations
