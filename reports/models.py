@@ -21,6 +21,8 @@ admin's channel, priority or type filter without ReportDay's rows (reports 0007)
 ``ReportTagDay`` and ``ReportTagAgentDay`` count each ticket under every tag it carries
 (reports 0006). All of them are written in the same transaction, by the same difference
 (reports.services._apply) and by the same rebuild, so they always agree.
+``ReportSlaDay`` (reports 0009) is the SLA achievement's: targets achieved and breached
+per day × group × agent × metric, kept by the SLA rows' writers (reports.sla_rollup).
 """
 
 from __future__ import annotations
