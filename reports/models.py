@@ -22,7 +22,8 @@ admin's channel, priority or type filter without ReportDay's rows (reports 0007)
 (reports 0006). All of them are written in the same transaction, by the same difference
 (reports.services._apply) and by the same rebuild, so they always agree.
 ``ReportSlaDay`` (reports 0009) is the SLA achievement's: targets achieved and breached
-per day × group × agent × metric, kept by the SLA rows' writers (reports.sla_rollup).
+per day × group × agent × metric, kept by the SLA rows' writers (reports.sla_rollup),
+and ``ReportSlaGroupDay`` the same summed over the agents, for an admin's reading.
 """
 
 from __future__ import annotations
@@ -347,4 +348,22 @@ class ReportSlaDay(TenantModel):
             # An agent's scope (their own rows or their groups'), as ReportAgentDay's.
             models.Index(fields=["account", "agent_pk", "day"], name="report_sla_day_agent"),
             models.Index(fields=["account", "group_pk", "day"], name="report_sla_day_group"),
+        ]
+
+
+class ReportSlaGroupDay(TenantModel):
+    """ReportSlaDay summed over the agents (reports 0009 too): an admin's SLA table, whole
+    account or one group, from a few rows a day instead of a few hundred."""
+
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    metric = models.CharField(max_length=32)
+    achieved = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "metric"], name="report_sla_group_day_key"
+            )
         ]

@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from accounts.dbsession import account_context
 from accounts.models import Account
 from reports.metrics import BUCKET_EDGES, MEASURES, UNSOLVED_CATEGORIES
-from reports.sla_rollup import SQL_REBUILD
+from reports.sla_rollup import SLA_TABLES, SQL_REBUILD, SQL_REBUILD_GROUPS
 
 _SOLVED = "('solved', 'closed')"
 _AGENT = "('agent', 'admin')"
@@ -320,6 +320,8 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
         cursor.execute(_TICKETS, params)
         counted = cursor.rowcount
         if later:  # the SLA rollup (reports 0009) from the SLA rows and ReportTicket
-            cursor.execute("DELETE FROM reports_reportsladay WHERE account_id = %s", [account.pk])
+            for table in SLA_TABLES:
+                cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
             cursor.execute(SQL_REBUILD, params)
+            cursor.execute(SQL_REBUILD_GROUPS, params)
         return counted

@@ -34,6 +34,7 @@ from reports.models import (
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
     ReportSlaDay,
+    ReportSlaGroupDay,
     ReportTagAgentDay,
     ReportTagDay,
     ReportTicket,
@@ -408,6 +409,7 @@ def _rebuild_in_python(account: Account, *, later: bool = True) -> int:
             model.objects.for_account(account).delete()
         if later:
             ReportSlaDay.objects.for_account(account).delete()
+            ReportSlaGroupDay.objects.for_account(account).delete()
         dims: dict[int, tuple[int, int]] = {}
         ReportTicket.objects.for_account(account).delete()
         last = 0

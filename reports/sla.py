@@ -9,7 +9,8 @@ range. The reports' scope and filters apply to the ticket as it is now.
 
 Where from: with no filter but a group or an agent (an agent's own page included), the
 days before today are summed from the SLA rollup (reports.models.ReportSlaDay, kept by
-reports.sla_rollup: every breach time it holds for those days has passed) and today, up
+reports.sla_rollup: every breach time it holds for those days has passed; for an admin
+without an agent filter its sum over the agents, ReportSlaGroupDay) and today, up
 to now, is counted from the SLA rows' own indexes (slatarget_fulfilled and
 slatarget_breach, servicelevels 0004: a day's targets); one query, a UNION ALL. Any
 other filter (channel, priority, type, organization, tag, drop-down value), which the
@@ -33,7 +34,7 @@ from reports.access import ReportScope
 from reports.attributes import attribute_q
 from reports.csat import range_bounds
 from reports.forms import Filters
-from reports.models import ReportSlaDay
+from reports.models import ReportSlaDay, ReportSlaGroupDay
 from servicelevels.models import METRIC_LABELS, SlaTarget
 
 
@@ -110,8 +111,10 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
             rolled["group_pk"] = filters.group_pk
         if filters.agent_pk:
             rolled["agent_pk"] = filters.agent_pk
+        # The coarsest that answers: per group for an admin without an agent filter.
+        model = ReportSlaDay if "agent_pk" in rolled or not scope.everything else ReportSlaGroupDay
         days = (
-            ReportSlaDay.objects.for_account(account)
+            model.objects.for_account(account)
             .filter(scope.rollup_filter(), **rolled)
             .values("metric")
             .annotate(achieved=Sum("achieved"), breached=Sum("breached"))

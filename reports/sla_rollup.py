@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 
 from accounts.models import Account
-from reports.models import ReportSlaDay, ReportTicket
+from reports.models import ReportSlaDay, ReportSlaGroupDay, ReportTicket
 from servicelevels.events import TargetState
 from servicelevels.models import SlaTarget
 
@@ -85,30 +85,34 @@ _UPSERT_ROWS = 1000
 
 
 def apply(account_id: int, delta: Delta) -> None:
-    """Add ``delta`` in INSERT … ON CONFLICT statements, in the caller's transaction."""
+    """Add ``delta`` to ReportSlaDay and, summed over the agents, to ReportSlaGroupDay,
+    in INSERT … ON CONFLICT statements, in the caller's transaction."""
+    by_group: dict[tuple, Counter[str]] = {}
+    for (day, group, _agent, metric), counts in delta.items():
+        by_group.setdefault((day, group, metric), Counter()).update(counts)
+    _upsert(ReportSlaDay, ("day", "group_pk", "agent_pk", "metric"), account_id, delta)
+    _upsert(ReportSlaGroupDay, ("day", "group_pk", "metric"), account_id, by_group)
+
+
+_UPSERT_ROWS = 1000
+
+
+def _upsert(model: Any, keys: tuple[str, ...], account_id: int, delta: dict) -> None:
     items = [
         (key, counts) for key, counts in sorted(delta.items()) if any(counts.get(s) for s in SIDES)
     ]
-    table = ReportSlaDay._meta.db_table
-    columns = "account_id, day, group_pk, agent_pk, metric, achieved, breached"
+    table = model._meta.db_table
+    columns = ", ".join(("account_id", *keys, *SIDES))
     for start in range(0, len(items), _UPSERT_ROWS):
         chunk = items[start : start + _UPSERT_ROWS]
         params: list[Any] = []
-        for (day, group, agent, metric), counts in chunk:
-            params += [
-                account_id,
-                day,
-                group,
-                agent,
-                metric,
-                counts["achieved"],
-                counts["breached"],
-            ]
-        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        # Our own table's and columns' names only; every value is a parameter.
+        for key, counts in chunk:
+            params += [account_id, *key, counts["achieved"], counts["breached"]]
+        row = "(" + ", ".join(["%s"] * (len(keys) + 3)) + ")"
+        # Our own tables' and columns' names only; every value is a parameter.
         sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {rows} "  # noqa: S608
-            "ON CONFLICT (account_id, day, group_pk, agent_pk, metric) DO UPDATE SET "
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608
+            f"ON CONFLICT (account_id, {', '.join(keys)}) DO UPDATE SET "
             f"achieved = {table}.achieved + excluded.achieved, "
             f"breached = {table}.breached + excluded.breached"
         )
@@ -254,3 +258,10 @@ FROM (
 ) x
 GROUP BY x.day, x.group_pk, x.agent_pk, x.metric
 """  # noqa: S608 - constants only; values are parameters
+SQL_REBUILD_GROUPS = """
+INSERT INTO reports_reportslagroupday (account_id, day, group_pk, metric, achieved, breached)
+SELECT account_id, day, group_pk, metric, sum(achieved), sum(breached)
+FROM reports_reportsladay WHERE account_id = %(account)s
+GROUP BY account_id, day, group_pk, metric
+"""
+SLA_TABLES = ("reports_reportsladay", "reports_reportslagroupday")

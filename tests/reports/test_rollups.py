@@ -23,6 +23,7 @@ from reports.models import (
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
     ReportSlaDay,
+    ReportSlaGroupDay,
     ReportTagAgentDay,
     ReportTagDay,
     ReportTicket,
@@ -321,7 +322,13 @@ def _sla_rollup(account):
         rows = ReportSlaDay.objects.for_account(account).values_list(
             "day", "group_pk", "agent_pk", "metric", "achieved", "breached"
         )
-        return {tuple(r[:4]): r[4:] for r in rows if r[4] or r[5]}
+        groups = ReportSlaGroupDay.objects.for_account(account).values_list(
+            "day", "group_pk", "metric", "achieved", "breached"
+        )
+        return (
+            {tuple(r[:4]): r[4:] for r in rows if r[4] or r[5]},
+            {tuple(r[:3]): r[3:] for r in groups if r[3] or r[4]},
+        )
 
 
 STATUSES = ["open", "pending", "hold", "solved", "closed"]

@@ -166,6 +166,7 @@ FINGERPRINT_TABLES = (
     "reports_reportattributeday",
     "reports_reportattributemonth",
     "reports_reportsladay",
+    "reports_reportslagroupday",
     "reports_reportticket",
     "chat_chatsettings",
     "chat_chatgroup",
