@@ -1,6 +1,8 @@
-"""The SLA achievement rollup (reports.models.ReportSlaDay, reports 0009): what reports.sla
-counts, summed per local day × group × agent × metric, so an agent's page sums a few
-thousand rows instead of joining the ~110,000 tickets of their scope to their targets.
+"""The SLA achievement rollups (reports 0009): what reports.sla counts, summed per local
+day × group × agent × metric (reports.models.ReportSlaDay), so an agent's page sums a few
+thousand rows instead of joining the ~110,000 tickets of their scope to their targets,
+and per day × group × metric (ReportSlaGroupDay, the same summed over the agents, written
+by the same upserts and rebuild) for an admin's.
 
 What a target contributes (``settled``): nothing without a target (``target_minutes``
 empty); one "achieved" on the local day (the account's time zone) of ``fulfilled_at``
