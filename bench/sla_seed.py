@@ -18,7 +18,8 @@ clock and no target, as under a policy that sets none. A random stream of its ow
 the tickets, comments and CCs are the ones the seed always wrote.
 
 ``sla_load`` gives the same rows to an account loaded before this existed (a copy of
-the bench database), reading its tickets back: ``python -m bench.sla_seed``.
+the bench database), reading its tickets back: ``python -m bench.sla_seed``; the
+reports' SLA rollup (reports 0009) counts them after ``manage.py rebuild_reports``.
 """
 
 from __future__ import annotations

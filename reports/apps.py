@@ -26,6 +26,21 @@ class ReportsConfig(AppConfig):
         post_save.connect(
             receivers.on_event_saved, sender=TicketEvent, dispatch_uid="reports.event_saved"
         )
+        # The SLA rollup (reports.sla_rollup) moves in the transaction that writes the
+        # SLA rows, drops their targets or deletes their tickets.
+        from reports import sla_rollup
+        from servicelevels.events import sla_targets_stored, sla_targets_untracking
+        from tickets.events import tickets_deleting
+
+        sla_targets_stored.connect(
+            sla_rollup.on_targets_stored, dispatch_uid="reports.sla_targets_stored"
+        )
+        sla_targets_untracking.connect(
+            sla_rollup.on_targets_untracking, dispatch_uid="reports.sla_targets_untracking"
+        )
+        tickets_deleting.connect(
+            sla_rollup.on_tickets_deleting, dispatch_uid="reports.sla_deleting"
+        )
         # An imported account's rollups are counted from its imported history.
         account_imported.connect(
             receivers.on_account_imported, dispatch_uid="reports.account_imported"

@@ -21,6 +21,9 @@ admin's channel, priority or type filter without ReportDay's rows (reports 0007)
 ``ReportTagDay`` and ``ReportTagAgentDay`` count each ticket under every tag it carries
 (reports 0006). All of them are written in the same transaction, by the same difference
 (reports.services._apply) and by the same rebuild, so they always agree.
+``ReportSlaDay`` (reports 0009) is the SLA achievement's: targets achieved and breached
+per day × group × agent × metric, kept by the SLA rows' writers (reports.sla_rollup),
+and ``ReportSlaGroupDay`` the same summed over the agents, for an admin's reading.
 """
 
 from __future__ import annotations
@@ -315,5 +318,52 @@ class ReportAttributeMonth(Rollup):
             models.UniqueConstraint(
                 fields=["account", "day", "group_pk", "channel", "priority", "type"],
                 name="report_attr_month_key",
+            )
+        ]
+
+
+class ReportSlaDay(TenantModel):
+    """The SLA achievement per target (reports 0009, reports.sla): per account × local
+    day × group × agent × metric, the targets achieved that day (fulfilled in time) and
+    breached that day (their breach time fell on it, fulfilled late or not at all), under
+    the group and agent the ticket counts under in the other rollups (ReportTicket's
+    "dims"). A breach time still ahead is counted on its future day: the reading takes
+    only the days before today from here (reports.sla_rollup's docstring)."""
+
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    agent_pk = models.BigIntegerField(default=0)
+    metric = models.CharField(max_length=32)
+    achieved = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "agent_pk", "metric"],
+                name="report_sla_day_key",
+            )
+        ]
+        indexes = [
+            # An agent's scope (their own rows or their groups'), as ReportAgentDay's.
+            models.Index(fields=["account", "agent_pk", "day"], name="report_sla_day_agent"),
+            models.Index(fields=["account", "group_pk", "day"], name="report_sla_day_group"),
+        ]
+
+
+class ReportSlaGroupDay(TenantModel):
+    """ReportSlaDay summed over the agents (reports 0009 too): an admin's SLA table, whole
+    account or one group, from a few rows a day instead of a few hundred."""
+
+    day = models.DateField()
+    group_pk = models.BigIntegerField(default=0)
+    metric = models.CharField(max_length=32)
+    achieved = models.BigIntegerField(default=0)
+    breached = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "group_pk", "metric"], name="report_sla_group_day_key"
             )
         ]

@@ -1,7 +1,8 @@
 """``rebuild_reports`` as set-based SQL: each account's rollups (ReportDay and
 the coarse ReportAgentDay, ReportGroupDay, ReportOrganizationAgentDay and
-ReportOrganizationDay summed from it; ReportTagAgentDay per tag, ReportTagDay from it)
-and what each ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
+ReportOrganizationDay summed from it; ReportTagAgentDay per tag, ReportTagDay from it;
+the SLA rollup, ReportSlaDay, from the SLA rows: reports.sla_rollup) and what each
+ticket counted (ReportTicket) computed again inside PostgreSQL, in a few statements,
 from the tickets, their comments and their status changes.
 
 It says in SQL what reports.metrics.contributions says in Python, one definition per
@@ -31,6 +32,7 @@ from accounts.dbsession import account_context
 from accounts.models import Account
 from reports.metrics import BUCKET_EDGES, MEASURES, UNSOLVED_CATEGORIES
 from reports.models import ReportTicket, Rollup
+from reports.sla_rollup import SLA_TABLES, SQL_REBUILD, SQL_REBUILD_GROUPS
 
 _SOLVED = "('solved', 'closed')"
 _AGENT = "('agent', 'admin')"
@@ -325,4 +327,10 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
             if not any(f"INTO {table} " in insert for table in skipped):
                 cursor.execute(insert, params)
         cursor.execute(_TICKETS, params)
-        return cursor.rowcount
+        counted = cursor.rowcount
+        if later:  # the SLA rollup (reports 0009) from the SLA rows and ReportTicket
+            for table in SLA_TABLES:
+                cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])  # noqa: S608
+            cursor.execute(SQL_REBUILD, params)
+            cursor.execute(SQL_REBUILD_GROUPS, params)
+        return counted

@@ -6,13 +6,26 @@ of each metric measured against a target). A target counts on the day it was set
 achieved the day it was fulfilled in time, breached the day its breach time passed
 (fulfilled late or not at all). Targets still running and not yet breached count in no
 range. The reports' scope and filters apply to the ticket as it is now.
+
+Where from: with no filter but a group or an agent (an agent's own page included), the
+days before today are summed from the SLA rollup (reports.models.ReportSlaDay, kept by
+reports.sla_rollup: every breach time it holds for those days has passed; for an admin
+without an agent filter its sum over the agents, ReportSlaGroupDay) and today, up
+to now, is counted from the SLA rows' own indexes (slatarget_fulfilled and
+slatarget_breach, servicelevels 0004: a day's targets); one query, a UNION ALL. Any
+other filter (channel, priority, type, organization, tag, drop-down value), which the
+rollup does not key, counts the rows of the whole range that way, joined to their
+tickets.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -21,6 +34,7 @@ from reports.access import ReportScope
 from reports.attributes import attribute_q
 from reports.csat import range_bounds
 from reports.forms import Filters
+from reports.models import ReportSlaDay, ReportSlaGroupDay
 from servicelevels.models import METRIC_LABELS, SlaTarget
 
 
@@ -40,10 +54,39 @@ class SlaRow:
         return self.achieved / self.total if self.total else None
 
 
+def _settled_rows(qs: QuerySet, start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """The SLA rows ``qs`` settled in [start, end), counted per metric in two halves,
+    each from its own index (servicelevels 0004: slatarget_fulfilled, slatarget_breach)
+    rather than one pass over every target of the range's tickets: (metric, achieved,
+    breached) rows."""
+    in_time = Q(breach_at__isnull=True) | Q(fulfilled_at__lte=F("breach_at"))
+    late = Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gt=F("breach_at"))
+    achieved = qs.filter(in_time, fulfilled_at__gte=start, fulfilled_at__lt=end)
+    breached = qs.filter(late, breach_at__gte=start, breach_at__lt=end)
+    return (
+        achieved.values("metric")
+        .annotate(achieved=Count("*"), breached=Value(0))
+        .union(breached.values("metric").annotate(achieved=Value(0), breached=Count("*")), all=True)
+    )
+
+
+def _from_rollup(filters: Filters) -> bool:
+    """Whether the rollup keys every filter chosen (it keys the group and the agent)."""
+    return not (
+        filters.channel
+        or filters.priority
+        or filters.type
+        or filters.organization_pk is not None
+        or filters.tag
+        or filters.fields
+    )
+
+
 def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filters) -> list[SlaRow]:
     """One row per metric with a target settled in the range, in the policies' order."""
     start, end = range_bounds(account, filters)
-    end = min(end, timezone.now())  # a breach time still ahead has not breached
+    now = timezone.now()
+    end = min(end, now)  # a breach time still ahead has not breached
     qs = SlaTarget.objects.for_account(account).filter(
         scope.ticket_filter("ticket__"), target_minutes__isnull=False
     )
@@ -56,26 +99,35 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
     }
     qs = qs.filter(**{k: v for k, v in wanted.items() if v is not None})
     qs = qs.filter(attribute_q(filters, "ticket__"))  # Q() when none is chosen
-    # Two counts, each from its own index (servicelevels 0004: slatarget_fulfilled,
-    # slatarget_breach) rather than one pass over every target of the range's tickets.
-    in_time = Q(breach_at__isnull=True) | Q(fulfilled_at__lte=F("breach_at"))
-    late = Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gt=F("breach_at"))
-    achieved = qs.filter(in_time, fulfilled_at__gte=start, fulfilled_at__lt=end)
-    breached = qs.filter(late, breach_at__gte=start, breach_at__lt=end)
-    counted = (
-        achieved.annotate(side=Value("achieved"))
-        .values("side", "metric")
-        .annotate(n=Count("*"))
-        .union(
-            breached.annotate(side=Value("breached"))
-            .values("side", "metric")
-            .annotate(n=Count("*")),
-            all=True,
+    if _from_rollup(filters):
+        # The settled days from the rollup, today (and only today) from the rows.
+        tz = ZoneInfo(account.time_zone)
+        today = now.astimezone(tz).date()
+        rolled: dict[str, object] = {
+            "day__gte": filters.start,
+            "day__lte": min(filters.end, today - dt.timedelta(days=1)),
+        }
+        if filters.group_pk:
+            rolled["group_pk"] = filters.group_pk
+        if filters.agent_pk:
+            rolled["agent_pk"] = filters.agent_pk
+        # The coarsest that answers: per group for an admin without an agent filter.
+        model = ReportSlaDay if "agent_pk" in rolled or not scope.everything else ReportSlaGroupDay
+        days = (
+            model.objects.for_account(account)
+            .filter(scope.rollup_filter(), **rolled)
+            .values("metric")
+            .annotate(achieved=Sum("achieved"), breached=Sum("breached"))
         )
-    )
-    found: dict[str, dict[str, int]] = {}
+        since = max(start, dt.datetime.combine(today, dt.time.min, tzinfo=tz))
+        counted = days.union(_settled_rows(qs, since, end), all=True)
+    else:
+        counted = _settled_rows(qs, start, end)
+    found: dict[str, Counter[str]] = {}
     for row in counted:
-        found.setdefault(row["metric"], {"achieved": 0, "breached": 0})[row["side"]] = row["n"]
+        found.setdefault(row["metric"], Counter()).update(
+            achieved=int(row["achieved"] or 0), breached=int(row["breached"] or 0)
+        )
     return [
         SlaRow(
             metric=metric,
@@ -84,5 +136,5 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
             breached=found[metric]["breached"],
         )
         for metric, label in METRIC_LABELS.items()
-        if metric in found
+        if metric in found and found[metric].total()
     ]

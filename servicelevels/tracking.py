@@ -15,7 +15,9 @@ re-measures the same clocks against its own targets.
 
 Queries per change: one (the account's active policies) when it has none; otherwise
 the match (one, none when the first policy has no conditions), the ticket's rows, two
-upserts, and two for a schedule when a target counts business hours.
+upserts, and two for a schedule when a target counts business hours; and, when the
+change moves what a target counts in the reports (achieved or breached, on which day:
+servicelevels.events.sla_targets_stored), two for the reports' SLA rollup.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from servicelevels import businesstime, clocks
+from servicelevels.events import TargetState, sla_targets_stored, sla_targets_untracking
 from servicelevels.models import Schedule, SlaPolicy, SlaTarget, TicketSla
 from servicelevels.selectors import default_schedule_for, schedule_value
 from tickets.conditions import conditions_q
@@ -234,6 +237,14 @@ def _store(
         unique_fields=["account", "ticket", "metric"],
         update_fields=ROW_FIELDS,
     )
+    # The reports' SLA rollup moves by the difference, in this transaction.
+    sla_targets_stored.send(
+        sender=SlaTarget,
+        account=ticket.account,
+        ticket_id=ticket.pk,
+        before=[_state(row) for row in previous.values()],
+        after=[_state(row) for row in rows],
+    )
     next_breach = clocks.next_breach(t for t in targets.values() if t is not None)
     TicketSla.objects.bulk_create(
         [
@@ -251,9 +262,14 @@ def _store(
     )
 
 
+def _state(row: SlaTarget) -> TargetState:
+    return TargetState(row.metric, row.target_minutes, row.fulfilled_at, row.breach_at)
+
+
 def untrack(ticket_ids: Any, account_id: int) -> None:
     """Stop measuring: the rows keep their clocks but no policy, target or breach time
     (a later policy recomputes them from the history, which they may have missed)."""
+    sla_targets_untracking.send(sender=SlaTarget, account_id=account_id, ticket_ids=ticket_ids)
     SlaTarget.all_accounts.filter(account_id=account_id, ticket_id__in=ticket_ids).update(
         policy=None, target_minutes=None, breach_at=None, alerted=""
     )

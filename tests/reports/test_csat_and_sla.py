@@ -19,7 +19,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def solved(acme, agent, user, run, **kw):
-    ticket = run(make_ticket, account=acme, submitter=user, requester=user, **kw)
+    ticket = run(make_ticket, account=acme, submitter=user, requester=user)
     run(ticket_update, ticket=ticket, actor=agent, status=Ticket.Status.SOLVED, **kw)
     ticket.refresh_from_db()
     return ticket

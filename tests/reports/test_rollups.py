@@ -22,11 +22,14 @@ from reports.models import (
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
+    ReportSlaDay,
+    ReportSlaGroupDay,
     ReportTagAgentDay,
     ReportTagDay,
     ReportTicket,
 )
 from reports.services import _rebuild_in_python, account_rebuild
+from servicelevels.policies import sla_policy_create
 from tests.factories import (
     AccountFactory,
     AgentFactory,
@@ -307,6 +310,27 @@ def test_rebuild_command_counts_every_account(acme, acme_user, globex, globex_us
         assert by_value == by_value_group == {}  # no drop-down value: likewise
 
 
+SLA_METRICS = [
+    {"priority": p, "metric": m, "target": 60}
+    for p in ("low", "normal", "high", "urgent")
+    for m in ("first_reply_time", "resolution_time")
+]
+
+
+def _sla_rollup(account):
+    with account_context(account):
+        rows = ReportSlaDay.objects.for_account(account).values_list(
+            "day", "group_pk", "agent_pk", "metric", "achieved", "breached"
+        )
+        groups = ReportSlaGroupDay.objects.for_account(account).values_list(
+            "day", "group_pk", "metric", "achieved", "breached"
+        )
+        return (
+            {tuple(r[:4]): r[4:] for r in rows if r[4] or r[5]},
+            {tuple(r[:3]): r[3:] for r in groups if r[3] or r[4]},
+        )
+
+
 STATUSES = ["open", "pending", "hold", "solved", "closed"]
 action = st.one_of(
     st.tuples(st.just("open"), st.booleans()),
@@ -364,6 +388,8 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
         }
     tickets = []
     with time_machine.travel(T0, tick=False) as clock:
+        # SLA targets too: the SLA rollup (reports.sla_rollup) is held to its rebuild.
+        sla_policy_create(account=acme, title="Standard", conditions={}, metrics=SLA_METRICS)
         for (kind, value), which, minutes in sequence:
             clock.shift(timedelta(minutes=minutes))
             if kind == "open" or not tickets:
@@ -415,6 +441,7 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
             except NotAllowed:
                 pass  # closed is final; rating an unsolved ticket is refused
     incremental, counted, coarse = _table(acme), _counted(acme), _coarse_tables(acme)
+    sla = _sla_rollup(acme)
     # The coarse rows kept change by change are the fine ones summed, the tags' each
     # ticket's stored days under each tag it carries now...
     assert coarse == (
@@ -438,8 +465,10 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
     assert incremental == _table(acme)
     # ...and equal what the rebuild writes.
     assert coarse == _coarse_tables(acme)
+    assert sla == _sla_rollup(acme)
     # The Python pass (SQLite's rebuild) writes the same fine and coarse rows.
     _rebuild_in_python(acme)
     assert (incremental, coarse, counted) == (_table(acme), _coarse_tables(acme), _counted(acme))
+    assert sla == _sla_rollup(acme)
     # What each ticket counted too: the next change's refresh subtracts it.
     assert counted == _counted(acme)

@@ -165,6 +165,8 @@ FINGERPRINT_TABLES = (
     "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
+    "reports_reportsladay",
+    "reports_reportslagroupday",
     "reports_reportticket",
     "chat_chatsettings",
     "chat_chatgroup",
