@@ -220,6 +220,8 @@ GROUP BY {keys}
 """  # noqa: S608 - constants only
 
 
+# Each attribute's table name part and column (reports 0009).
+_ATTRIBUTES = (("channel", "channel"), ("priority", "priority"), ("type", "type"))
 _INSERTS = (
     _from_contributions("reports_reportday", tuple(column for _expr, column in _DIMS)),
     _summed("reports_reportagentday", "reports_reportday", ("group_pk", "agent_pk")),
@@ -251,6 +253,32 @@ _INSERTS = (
         ("group_pk", "channel", "priority", "type"),
         monthly=True,
     ),
+    # The agent's side of one attribute, per day and per month, and the agents' months
+    # (reports 0009).
+    *(
+        _summed(f"reports_report{name}agentday", "reports_reportday", ("group_pk", "agent_pk", a))
+        for name, a in _ATTRIBUTES
+    ),
+    *(
+        _summed(
+            f"reports_report{name}agentmonth",
+            f"reports_report{name}agentday",
+            ("group_pk", "agent_pk", a),
+            monthly=True,
+        )
+        for name, a in _ATTRIBUTES
+    ),
+    _summed(
+        "reports_reportagentmonth", "reports_reportagentday", ("group_pk", "agent_pk"), monthly=True
+    ),
+)
+_AGENT_TABLES = (
+    *(
+        f"reports_report{name}agent{period}"
+        for period in ("day", "month")
+        for name, _a in _ATTRIBUTES
+    ),
+    "reports_reportagentmonth",
 )
 _TABLES = (
     "reports_reportday",
@@ -264,6 +292,7 @@ _TABLES = (
     "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
+    *_AGENT_TABLES,
     "reports_reportticket",
 )
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
@@ -284,7 +313,7 @@ GROUP BY d.ticket_id, t.group_id, t.assignee_id, t.channel, t.priority, t.type,
 """  # noqa: S608 - constants only
 
 
-# Created by reports 0006, 0007 and 0008, which fill them from ReportTicket and ReportDay.
+# Created by reports 0006 to 0009, which fill them from ReportTicket and ReportDay.
 _LATER_TABLES = (
     "reports_reporttagagentday",
     "reports_reporttagday",
@@ -292,6 +321,7 @@ _LATER_TABLES = (
     "reports_reportfieldvalueday",
     "reports_reportattributeday",
     "reports_reportattributemonth",
+    *_AGENT_TABLES,
 )
 
 

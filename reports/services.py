@@ -25,17 +25,24 @@ from customfields.models import FieldKind, TicketField
 from reports import metrics, rebuild
 from reports.models import (
     ReportAgentDay,
+    ReportAgentMonth,
     ReportAttributeDay,
     ReportAttributeMonth,
+    ReportChannelAgentDay,
+    ReportChannelAgentMonth,
     ReportDay,
     ReportFieldValueAgentDay,
     ReportFieldValueDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
+    ReportPriorityAgentDay,
+    ReportPriorityAgentMonth,
     ReportTagAgentDay,
     ReportTagDay,
     ReportTicket,
+    ReportTypeAgentDay,
+    ReportTypeAgentMonth,
     Rollup,
 )
 from tickets.models import Comment, Ticket, TicketEvent
@@ -58,8 +65,22 @@ COARSE: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = (
     (ReportAttributeDay, ("day", "group_pk", "channel", "priority", "type")),
     # Its "day" is the month's first (reports.models.ReportAttributeMonth).
     (ReportAttributeMonth, ("day", "group_pk", "channel", "priority", "type")),
+    # The agent's side of one attribute (reports 0009), per day and per month.
+    (ReportChannelAgentDay, ("day", "group_pk", "agent_pk", "channel")),
+    (ReportPriorityAgentDay, ("day", "group_pk", "agent_pk", "priority")),
+    (ReportTypeAgentDay, ("day", "group_pk", "agent_pk", "type")),
+    (ReportChannelAgentMonth, ("day", "group_pk", "agent_pk", "channel")),
+    (ReportPriorityAgentMonth, ("day", "group_pk", "agent_pk", "priority")),
+    (ReportTypeAgentMonth, ("day", "group_pk", "agent_pk", "type")),
+    (ReportAgentMonth, ("day", "group_pk", "agent_pk")),
 )
-MONTHLY = (ReportAttributeMonth,)
+MONTHLY = (
+    ReportAttributeMonth,
+    ReportChannelAgentMonth,
+    ReportPriorityAgentMonth,
+    ReportTypeAgentMonth,
+    ReportAgentMonth,
+)
 TABLES: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
 Values = tuple[tuple[int, str], ...]  # (field number, value) of each drop-down set
 Row = tuple[str, metrics.Dims, tuple[str, ...], Values]  # (ISO day, dims, tags, values)
@@ -368,7 +389,7 @@ def account_rebuild(*, account: Account, later: bool = True) -> int:
     return rebuild.account_rebuild(account=account, later=later)
 
 
-# Created by reports 0006, 0007 and 0008 (reports.rebuild._LATER_TABLES).
+# Created by reports 0006 to 0009 (reports.rebuild._LATER_TABLES).
 LATER: tuple[type[Rollup], ...] = (
     ReportTagAgentDay,
     ReportTagDay,
@@ -376,6 +397,13 @@ LATER: tuple[type[Rollup], ...] = (
     ReportAttributeMonth,
     ReportFieldValueAgentDay,
     ReportFieldValueDay,
+    ReportChannelAgentDay,
+    ReportPriorityAgentDay,
+    ReportTypeAgentDay,
+    ReportChannelAgentMonth,
+    ReportPriorityAgentMonth,
+    ReportTypeAgentMonth,
+    ReportAgentMonth,
 )
 
 
