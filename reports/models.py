@@ -19,7 +19,10 @@ organization together with a channel, priority or type. ``ReportAttributeDay`` (
 group × channel × priority × type) and its months (``ReportAttributeMonth``) answer an
 admin's channel, priority or type filter without ReportDay's rows (reports 0007);
 ``ReportTagDay`` and ``ReportTagAgentDay`` count each ticket under every tag it carries
-(reports 0006). All of them are written in the same transaction, by the same difference
+(reports 0006). ``ReportChannelAgentDay``, ``ReportPriorityAgentDay`` and
+``ReportTypeAgentDay`` (day × group × agent × one attribute, with their months) answer
+one of them with the agent, ``ReportAgentMonth`` an agent's backlog (reports 0009).
+All of them are written in the same transaction, by the same difference
 (reports.services._apply) and by the same rebuild, so they always agree.
 """
 

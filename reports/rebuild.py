@@ -328,7 +328,7 @@ _LATER_TABLES = (
 def account_rebuild(*, account: Account, later: bool = True) -> int:
     """Throw the account's rollups away and count every ticket again from its history,
     in one transaction. Returns the number of tickets counted. ``later=False``: only the
-    rollups reports 0005 knew (it runs this before 0006 and 0007 create theirs, which
+    rollups reports 0005 knew (it runs this before 0006 to 0009 create theirs, which
     they fill from ReportTicket and ReportDay)."""
     params: dict[str, int | str] = {"account": account.pk, "zone": account.time_zone}
     with account_context(account), transaction.atomic(), connection.cursor() as cursor:

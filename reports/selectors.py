@@ -11,16 +11,18 @@ organization leaderboard and one organization's series and backlog; ReportAgentD
 × group × agent, a few hundred a day whatever the volume) for the agent leaderboard, an
 agent filter or an agent's scope; ReportOrganizationAgentDay when an organization meets
 an agent or a group; ReportAttributeDay (day × group × channel × priority × type) for a
-channel, priority or type filter without an agent or an organization, the fine
-ReportDay (which keys those too) otherwise; ReportTagDay (day × tag × group) and
-ReportTagAgentDay (× agent) when a tag is asked (they count a ticket under each of its
-tags, so they answer only then); ReportFieldValueDay and ReportFieldValueAgentDay
-likewise when one drop-down value is asked. Two values, or a tag or a value with a
-filter its rollups do not key, sums the matching tickets' own contributions
-(reports.facts). The backlog
-is a running total: the created-minus-solved deltas summed before the range (a few
-thousand ReportGroupDay rows for an admin; for ReportAttributeDay its months first,
-ReportAttributeMonth), then day by day through it."""
+channel, priority or type filter without an agent or an organization;
+ReportChannelAgentDay, ReportPriorityAgentDay or ReportTypeAgentDay (day × group × agent
+× that one attribute, reports 0009) for one of them with the agent (its leaderboard, an
+agent filter, an agent's scope); the fine ReportDay (which keys them all) otherwise;
+ReportTagDay (day × tag × group) and ReportTagAgentDay (× agent) when a tag is asked
+(they count a ticket under each of its tags, so they answer only then);
+ReportFieldValueDay and ReportFieldValueAgentDay likewise when one drop-down value is
+asked. Two values, or a tag or a value with a filter its rollups do not key, sums the
+matching tickets' own contributions (reports.facts). The backlog is a running total:
+the created-minus-solved deltas summed before the range (a few
+thousand ReportGroupDay rows for an admin; from a table with months, MONTHS, its months
+before the range's month and that month's days), then day by day through it."""
 
 from __future__ import annotations
 
