@@ -62,7 +62,9 @@ EXCLUDED: dict[str, str] = {
     "reports.ReportPriorityAgentDay": "derived from the tickets' history, rebuilt after an import",
     "reports.ReportTypeAgentDay": "derived from the tickets' history, rebuilt after an import",
     "reports.ReportChannelAgentMonth": "derived from the tickets' history, rebuilt after an import",
-    "reports.ReportPriorityAgentMonth": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportPriorityAgentMonth": (
+        "derived from the tickets' history, rebuilt after an import"
+    ),
     "reports.ReportTypeAgentMonth": "derived from the tickets' history, rebuilt after an import",
     "reports.ReportAgentMonth": "derived from the tickets' history, rebuilt after an import",
     # Counted by the tickets' triggers (tickets/migrations/0023) as the imported tickets
