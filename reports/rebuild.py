@@ -223,6 +223,8 @@ GROUP BY {keys}
 """  # noqa: S608 - constants only
 
 
+# Each attribute's table name part and column (reports 0010).
+_ATTRIBUTES = (("channel", "channel"), ("priority", "priority"), ("type", "type"))
 _INSERTS = (
     _from_contributions("reports_reportday", tuple(column for _expr, column in _DIMS)),
     _summed("reports_reportagentday", "reports_reportday", ("group_pk", "agent_pk")),
@@ -253,6 +255,24 @@ _INSERTS = (
         "reports_reportattributeday",
         ("group_pk", "channel", "priority", "type"),
         monthly=True,
+    ),
+    # The agent's side of one attribute, per day and per month, and the agents' months
+    # (reports 0010).
+    *(
+        _summed(f"reports_report{name}agentday", "reports_reportday", ("group_pk", "agent_pk", a))
+        for name, a in _ATTRIBUTES
+    ),
+    *(
+        _summed(
+            f"reports_report{name}agentmonth",
+            f"reports_report{name}agentday",
+            ("group_pk", "agent_pk", a),
+            monthly=True,
+        )
+        for name, a in _ATTRIBUTES
+    ),
+    _summed(
+        "reports_reportagentmonth", "reports_reportagentday", ("group_pk", "agent_pk"), monthly=True
     ),
 )
 # ReportTicket.counted's shape: {"dims": [...], "days": {"YYYY-MM-DD": {measure: n}}}.
@@ -309,7 +329,7 @@ def _tables(*, later: bool) -> tuple[list[str], set[str]]:
 def account_rebuild(*, account: Account, later: bool = True) -> int:
     """Throw the account's rollups away and count every ticket again from its history,
     in one transaction. Returns the number of tickets counted. ``later=False``: only the
-    rollups reports 0005 knew (it runs this before 0006 and 0007 create theirs, which
+    rollups reports 0005 knew (it runs this before 0006 to 0010 create theirs, which
     they fill from ReportTicket and ReportDay)."""
     params: dict[str, int | str] = {"account": account.pk, "zone": account.time_zone}
     with account_context(account), transaction.atomic(), connection.cursor() as cursor:

@@ -58,6 +58,15 @@ EXCLUDED: dict[str, str] = {
     ),
     "reports.ReportAttributeDay": "derived from the tickets' history, rebuilt after an import",
     "reports.ReportAttributeMonth": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportChannelAgentDay": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportPriorityAgentDay": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportTypeAgentDay": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportChannelAgentMonth": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportPriorityAgentMonth": (
+        "derived from the tickets' history, rebuilt after an import"
+    ),
+    "reports.ReportTypeAgentMonth": "derived from the tickets' history, rebuilt after an import",
+    "reports.ReportAgentMonth": "derived from the tickets' history, rebuilt after an import",
     # Summed from the SLA targets (not exported either): rebuilt after an import.
     "reports.ReportSlaDay": "derived from the SLA targets, rebuilt after an import",
     "reports.ReportSlaGroupDay": "derived from the SLA targets, rebuilt after an import",

@@ -14,19 +14,26 @@ from customfields.models import FieldKind, TicketField
 from reports import metrics
 from reports.models import (
     ReportAgentDay,
+    ReportAgentMonth,
     ReportAttributeDay,
     ReportAttributeMonth,
+    ReportChannelAgentDay,
+    ReportChannelAgentMonth,
     ReportDay,
     ReportFieldValueAgentDay,
     ReportFieldValueDay,
     ReportGroupDay,
     ReportOrganizationAgentDay,
     ReportOrganizationDay,
+    ReportPriorityAgentDay,
+    ReportPriorityAgentMonth,
     ReportSlaDay,
     ReportSlaGroupDay,
     ReportTagAgentDay,
     ReportTagDay,
     ReportTicket,
+    ReportTypeAgentDay,
+    ReportTypeAgentMonth,
 )
 from reports.services import _rebuild_in_python, account_rebuild
 from servicelevels.policies import sla_policy_create
@@ -87,29 +94,35 @@ COARSE = (
     ),
     (ReportOrganizationDay, ("day", "organization_pk"), (0, 6)),
     (ReportAttributeDay, ("day", "group_pk", "channel", "priority", "type"), (0, 1, 3, 4, 5)),
+    (ReportChannelAgentDay, ("day", "group_pk", "agent_pk", "channel"), (0, 1, 2, 3)),
+    (ReportPriorityAgentDay, ("day", "group_pk", "agent_pk", "priority"), (0, 1, 2, 4)),
+    (ReportTypeAgentDay, ("day", "group_pk", "agent_pk", "type"), (0, 1, 2, 5)),
 )
+# The tables per month (on its first day), likewise.
 MONTHLY = (
-    ReportAttributeMonth,
-    ("day", "group_pk", "channel", "priority", "type"),
-    (0, 1, 3, 4, 5),
+    (ReportAttributeMonth, ("day", "group_pk", "channel", "priority", "type"), (0, 1, 3, 4, 5)),
+    (ReportChannelAgentMonth, ("day", "group_pk", "agent_pk", "channel"), (0, 1, 2, 3)),
+    (ReportPriorityAgentMonth, ("day", "group_pk", "agent_pk", "priority"), (0, 1, 2, 4)),
+    (ReportTypeAgentMonth, ("day", "group_pk", "agent_pk", "type"), (0, 1, 2, 5)),
+    (ReportAgentMonth, ("day", "group_pk", "agent_pk"), (0, 1, 2)),
 )
 
 
-def _monthly(table):
-    """The fine table summed per month (on its first day) and group × channel × priority
-    × type: what ReportAttributeMonth must hold."""
+def _monthly(table, at):
+    """The fine table summed per month (on its first day) and the key columns at
+    positions ``at`` (the day first): what a monthly table must hold."""
     out = {}
     for key, counts in table.items():
         merged = out.setdefault((key[0].replace(day=1), *key[1:]), {})
         for m, n in counts.items():
             merged[m] = merged.get(m, 0) + n
-    return _summed(out, MONTHLY[2])
+    return _summed(out, at)
 
 
 def _coarse_tables(account):
     return (
         tuple(_coarse(account, model, keys) for model, keys, _at in COARSE)
-        + (_coarse(account, MONTHLY[0], MONTHLY[1]),)
+        + tuple(_coarse(account, model, keys) for model, keys, _at in MONTHLY)
         + _tag_tables(account)
         + _value_tables(account)
     )
@@ -446,7 +459,7 @@ def test_incremental_rollups_equal_a_rebuild_from_the_events(db, run, sequence, 
     # ticket's stored days under each tag it carries now...
     assert coarse == (
         tuple(_summed(incremental, at) for _model, _keys, at in COARSE)
-        + (_monthly(incremental),)
+        + tuple(_monthly(incremental, at) for _model, _keys, at in MONTHLY)
         + _per_tag(counted)
         + _per_value(counted)
     )
