@@ -303,6 +303,24 @@ def sla_apply_change(*, change: TicketChange) -> None:
     _store(ticket, state, policy, measured(state, policy, ticket), previous)
 
 
+def tickets_measure_from_history(tickets: list[Ticket]) -> int:
+    """Measure ``tickets`` from their whole stored history under the account's active
+    policies, as their next change would (for tickets that had a history before any
+    policy: the demo's ninety days). Returns how many are now tracked."""
+    if not tickets:
+        return 0
+    policies = active_policies(tickets[0].account_id)
+    tracked = 0
+    for ticket in tickets:
+        policy = policy_for(ticket, policies) if policies else None
+        if policy is None or not targets_of(policy, ticket.priority):
+            continue
+        state = clocks_from_history(ticket)
+        _store(ticket, state, policy, measured(state, policy, ticket), {})
+        tracked += 1
+    return tracked
+
+
 def _status_before(change: TicketChange) -> str:
     if "status" in change.changes:
         return str(change.changes["status"][0])

@@ -41,6 +41,10 @@ def test_admin_filters_the_report_by_group_and_exports_csv(page, live_url_for, d
     last = [int(n) for n in rows.last.locator("td").all_inner_texts()]
     assert sum(last) > 0  # the demo's open and pending tickets at the range's end
     screenshot(page, "reports-backlog-by-status")
+    # The demo's policy (servicelevels/demo.py) measured its history: both targets show.
+    sla = page.locator("section", has=page.get_by_role("heading", name="SLA achievement"))
+    expect(sla.locator("tbody th")).to_have_text(["First reply time", "Full resolution time"])
+    assert all(int(n) > 0 for n in sla.locator("tbody td:nth-child(2)").all_inner_texts())
     page.get_by_label("Date range").select_option("90")
     page.get_by_label("Per").select_option("week")
     page.get_by_label("Group").select_option(label="Billing")

@@ -105,6 +105,9 @@ def seed_demo_tickets(account: Account) -> None:
     # And ninety days of history for the reports (issue 26), if installed.
     if importlib.util.find_spec("reports.demo") is not None:
         importlib.import_module("reports.demo").seed_report_history(account)
+    # A service level policy measuring that history (the reports' SLA table), if installed.
+    if importlib.util.find_spec("servicelevels.demo") is not None:
+        importlib.import_module("servicelevels.demo").seed_demo_policy(account)
     # Some time worked (seed 002), if installed.
     if importlib.util.find_spec("timeworked.demo") is not None:
         importlib.import_module("timeworked.demo").seed_demo_time(account)
