@@ -93,8 +93,9 @@ def _view_page(request, view):
 
 def quick_menu(request, view_number: int = 0) -> dict:
     """What the rows' quick actions (automations.quick_views) offer: the account's groups
-    and statuses, read once per page, and the selects' labels, translated once per page
-    (the options themselves are rendered once, agent/_quick_menus.html)."""
+    and statuses, read once per page, and the selects' labels, translated once per page.
+    The menus are rendered once (agent/_quick_menus.html) and copied into a row by
+    static/js/agent.js; ``label`` keeps its ``%(number)s`` for the script to fill."""
     statuses = custom_statuses_for_account(account=request.account, active=True).exclude(
         category=Ticket.Status.NEW  # back to New is refused (tickets.services.ticket_update)
     )
@@ -108,6 +109,7 @@ def quick_menu(request, view_number: int = 0) -> dict:
             "group": _("Assign to group"),
             "status": _("Change stage"),
             "snooze": _("Postpone"),
+            "label": _("Quick actions for #%(number)s"),
         },
     }
 
