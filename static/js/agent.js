@@ -14,6 +14,8 @@
       boxes().forEach(function (b) { if (b.checked) n += 1; });
       if (counter) counter.textContent = String(n);
       document.body.classList.toggle("has-selection", n > 0);
+      // The bar opens: its fields load once (htmx, tickets.views.lists.bulk_fields).
+      if (n > 0) document.body.dispatchEvent(new CustomEvent("bulk-open"));
       // The bar's controls act on checked rows only: unusable (and announced so) until one is.
       document.querySelectorAll(".bulk-bar select, .bulk-bar input, .bulk-bar button").forEach(function (c) {
         c.disabled = n === 0;
@@ -27,6 +29,13 @@
     }
     document.addEventListener("change", function (event) {
       if (event.target.matches && event.target.matches("input[name=tickets]")) update();
+    });
+    document.addEventListener("htmx:afterSettle", function (event) {
+      if (event.target.matches && event.target.matches(".bulk-fields")) update();
+    });
+    // Rows still checked when the page comes back (history): open the bar once htmx listens.
+    document.addEventListener("htmx:load", function (event) {
+      if (event.target === document.body) update();
     });
     update();
   }
