@@ -28,7 +28,6 @@ from tickets.services.conflicts import TicketConflict, parse_stamp, ticket_check
 from tickets.status_selectors import custom_statuses_for_account
 from tickets.view_selectors import DEFAULT_COLUMNS, VIEW_COLUMNS, view_columns
 from tickets.views.common import agent_view
-from tickets.views.lists import quick_menu
 
 ACTIONS = ("group", "status", "snooze")
 
@@ -76,7 +75,8 @@ def _row(request, number: int, *, error: str = "", status: int = 200) -> HttpRes
         {
             "tickets": tickets,
             "columns": columns,
-            "quick": quick_menu(request, view_number),
+            # The row carries its number and stamp only; the menus are the page's.
+            "quick": {"view": view_number},
             "quick_error": error,
         },
         status=status,

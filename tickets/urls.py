@@ -33,6 +33,7 @@ urlpatterns = [
     # The fixed lists' old addresses lead to the default views they became.
     path("views/<slug:view_key>/", lists.legacy_view, name="ticket_list"),
     path("tickets/bulk/", lists.tickets_bulk, name="tickets_bulk"),
+    path("tickets/bulk/fields/", lists.bulk_fields, name="bulk_fields"),
     path("search/", lists.search, name="search"),
     path("tickets/new/", create.ticket_new, name="ticket_new"),
     path("tickets/new/requester/search/", create.requester_search, name="requester_search"),

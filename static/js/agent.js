@@ -14,6 +14,8 @@
       boxes().forEach(function (b) { if (b.checked) n += 1; });
       if (counter) counter.textContent = String(n);
       document.body.classList.toggle("has-selection", n > 0);
+      // The bar opens: its fields load once (htmx, tickets.views.lists.bulk_fields).
+      if (n > 0) document.body.dispatchEvent(new CustomEvent("bulk-open"));
       // The bar's controls act on checked rows only: unusable (and announced so) until one is.
       document.querySelectorAll(".bulk-bar select, .bulk-bar input, .bulk-bar button").forEach(function (c) {
         c.disabled = n === 0;
@@ -27,6 +29,13 @@
     }
     document.addEventListener("change", function (event) {
       if (event.target.matches && event.target.matches("input[name=tickets]")) update();
+    });
+    document.addEventListener("htmx:afterSettle", function (event) {
+      if (event.target.matches && event.target.matches(".bulk-fields")) update();
+    });
+    // Rows still checked when the page comes back (history): open the bar once htmx listens.
+    document.addEventListener("htmx:load", function (event) {
+      if (event.target === document.body) update();
     });
     update();
   }
@@ -103,23 +112,60 @@
     });
   }
 
-  // Quick actions on list rows: the page renders the group, stage and postpone options
-  // once (<template id="quick-menus">); a row's selects get a copy when the pointer enters
-  // the row (which shows its actions) or the keyboard focus does, before a menu can open.
-  function copyQuickMenus(event) {
-    var row = event.target.closest && event.target.closest(".ticket-row");
-    var actions = row && row.querySelector(".quick-actions");
+  // Quick actions on list rows: a row carries only its number and stamp (its version, for
+  // conflicting edits); the page renders the three menus once (<template id="quick-menus">,
+  // agent/_quick_menus.html). A row gets its copy, with its own ids, URL and stamp, when the
+  // pointer enters it (which shows its actions) or the keyboard focus does (Tab reaches the
+  // menus after the row's link), and when htmx swaps a row in (its answer to an action).
+  function fillQuickActions(row) {
+    var actions = row && row.querySelector(".quick-actions[data-number]:not([data-quick-filled])");
     var menus = document.getElementById("quick-menus");
     if (!actions || !menus) return;
-    actions.querySelectorAll("select[data-quick-menu]:not([data-quick-filled])").forEach(function (select) {
-      var source = menus.content.querySelector('[data-quick-menu="' + select.getAttribute("data-quick-menu") + '"]');
-      if (!source) return;
-      select.append.apply(select, Array.prototype.map.call(source.options, function (o) { return o.cloneNode(true); }));
-      select.setAttribute("data-quick-filled", "");
+    var number = actions.getAttribute("data-number");
+    var url = menus.getAttribute("data-url");  // ticket 0's: the row's number goes in its place
+    var at = url.lastIndexOf("/0/");
+    url = url.slice(0, at) + "/" + number + "/" + url.slice(at + 3);
+    var copy = menus.content.cloneNode(true);
+    copy.querySelectorAll("select[data-quick-menu]").forEach(function (select) {
+      var menu = select.getAttribute("data-quick-menu");
+      select.id = "quick-" + menu + "-" + number;
+      select.setAttribute("hx-post", url);
+      var label = copy.querySelector('label[data-quick-for="' + menu + '"]');
+      if (label) label.htmlFor = select.id;
     });
+    actions.setAttribute("role", "group");
+    actions.setAttribute("aria-label", menus.getAttribute("data-label").replace("%(number)s", number));
+    actions.setAttribute("hx-vals", JSON.stringify({
+      quick_stamp: actions.getAttribute("data-stamp"),
+      quick_view: menus.getAttribute("data-view")
+    }));
+    actions.setAttribute("hx-target", "closest tr");
+    actions.setAttribute("hx-swap", "outerHTML");
+    actions.appendChild(copy);
+    actions.setAttribute("data-quick-filled", "");
+    if (window.htmx) window.htmx.process(actions);
   }
-  document.addEventListener("pointerover", copyQuickMenus);
-  document.addEventListener("focusin", copyQuickMenus);
+  function onRowEntered(event) {
+    fillQuickActions(event.target.closest && event.target.closest(".ticket-row"));
+  }
+  document.addEventListener("pointerover", onRowEntered);
+  document.addEventListener("focusin", onRowEntered);
+  // htmx puts the focus back on an element of the new row with the focused one's id; the new
+  // row's menus do not exist yet when it looks, so the menu that had the focus is noted here
+  // and focused again once the row is filled.
+  var quickFocus = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    quickFocus = active && active.matches && active.matches(".quick-actions select") ? active.id : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var row = event.target;
+    if (!row.matches || !row.matches(".ticket-row")) return;
+    fillQuickActions(row);
+    var again = quickFocus && document.getElementById(quickFocus);
+    quickFocus = null;
+    if (again && row.contains(again)) again.focus({ preventScroll: true });
+  });
 
   document.addEventListener("keydown", onTypeaheadKey);
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -139,6 +139,8 @@ WEB_TABLE: dict[str, Entry] = {
     "agent/views/<int:number>/clone/": Entry(VIEW_PROBES, VIEW_READERS),
     "agent/views/<int:number>/delete/": Entry(VIEW_PROBES, VIEW_EDITORS),
     "agent/tickets/bulk/": Entry(allow=agents()),
+    # The bulk bar's fields, loaded when it opens (issue 17): every agent role, as the list.
+    "agent/tickets/bulk/fields/": Entry(allow=agents()),
     "agent/tickets/bulk/macro/": Entry(allow=agents()),
     # Issue 22: merge (numbers looked up among the agent's account's tickets only), links,
     # a problem's incidents, split.

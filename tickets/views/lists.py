@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import permissions_of
 from accounts.selectors import groups_for_account, users_search
@@ -81,9 +81,6 @@ def _view_page(request, view):
             "columns": view_columns(view),
             "page": page,
             "sort": sort,
-            "bulk_form": BulkUpdateForm(
-                account=request.account, may_solve=permissions_of(request.user).solve
-            ),
             "quick": quick_menu(request, view.number),
         },
         # templates/jinja2/agent/ticket_list.html (issue 17, bench/README.md "Tenth round").
@@ -93,8 +90,9 @@ def _view_page(request, view):
 
 def quick_menu(request, view_number: int = 0) -> dict:
     """What the rows' quick actions (automations.quick_views) offer: the account's groups
-    and statuses, read once per page, and the selects' labels, translated once per page
-    (the options themselves are rendered once, agent/_quick_menus.html)."""
+    and statuses, read once per page, and the selects' labels, translated once per page.
+    The menus are rendered once (agent/_quick_menus.html) and copied into a row by
+    static/js/agent.js; ``label`` keeps its ``%(number)s`` for the script to fill."""
     statuses = custom_statuses_for_account(account=request.account, active=True).exclude(
         category=Ticket.Status.NEW  # back to New is refused (tickets.services.ticket_update)
     )
@@ -108,8 +106,21 @@ def quick_menu(request, view_number: int = 0) -> dict:
             "group": _("Assign to group"),
             "status": _("Change stage"),
             "snooze": _("Postpone"),
+            "label": _("Quick actions for #%(number)s"),
         },
     }
+
+
+@agent_view
+@require_GET
+@replica_reads
+def bulk_fields(request):
+    """The bulk bar's fields (status, assignee, group, priority, tags, custom field),
+    loaded by htmx when the bar opens (the list's first checked row, static/js/agent.js):
+    the form's choices are read and rendered for the agents who bulk-edit, not on every
+    list page (issue 17, bench/README.md). tickets_bulk validates what they post."""
+    form = BulkUpdateForm(account=request.account, may_solve=permissions_of(request.user).solve)
+    return render(request, "agent/_bulk_fields.html", {"bulk_form": form}, using="jinja2")
 
 
 @agent_view
