@@ -18,7 +18,10 @@ class ListedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        # rows: the same rows read once for the page (the ticket page's groups, shared
+        # with the escalation panel); the queryset still validates what is posted.
+        rows = getattr(self.field, "rows", None)
+        for obj in self.queryset if rows is None else rows:
             yield self.choice(obj)
 
 
@@ -57,11 +60,15 @@ def agent_field(account: Account, *, label, empty_label=None) -> forms.ModelChoi
     )
 
 
-def group_field(account: Account, *, label) -> forms.ModelChoiceField:
-    return AccountChoiceField(
+def group_field(account: Account, *, label, rows=None) -> forms.ModelChoiceField:
+    """``rows``: groups_for_account's rows already read, listed instead of reading them
+    again (the choices only; a posted number is still looked up)."""
+    field = AccountChoiceField(
         groups_for_account(account=account),
         to_field_name="number",
         required=False,
         label=label,
         empty_label="—",
     )
+    field.rows = rows  # type: ignore[attr-defined]  # ListedChoiceIterator reads it
+    return field

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import permissions_of
+from accounts.selectors import groups_for_account
 from accounts.services import user_get_or_create
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.access import attachment_for_viewer, ticket_for_agent
@@ -73,13 +74,17 @@ def _page(
     tab = tab if tab in TABS else "conversation"
     custom_form = custom_form or custom_fields_form(request, ticket)
     ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("id")]
+    # One read of the groups for the sidebar's field and the escalation panel's form.
+    groups = list(groups_for_account(account=request.account))
     fields_form = fields_form or TicketFieldsForm(
         account=request.account,
         ticket=ticket,
         cc_emails=[u.email for u in ccs],
         may_solve=permissions_of(request.user).solve,
+        groups=groups,
     )
     context = {
+        "agent_groups": groups,
         "ticket": ticket,
         "tab": tab,
         "ccs": ccs,
