@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from accounts import compiled
 from accounts.models import Account, User
 from accounts.selectors import agents_for_account, groups_for_account
 
@@ -38,7 +39,12 @@ class AgentChoiceIterator(ListedChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.only("id", "number", "name"):
+        # agent_field's: agents_for_account, compiled once per account and process
+        # (accounts.compiled); any other queryset is read as it is.
+        key = getattr(self.field, "compiled_key", None)
+        agents = self.queryset.only("id", "number", "name")
+        rows = agents if key is None else compiled.rows(User, key, lambda: agents)
+        for obj in rows:
             yield self.choice(obj)
 
 
@@ -51,13 +57,15 @@ class AgentChoiceField(AccountChoiceField):
 
 def agent_field(account: Account, *, label, empty_label=None) -> forms.ModelChoiceField:
     # Agents and groups appear by their per-account number, never by a primary key.
-    return AgentChoiceField(
+    field = AgentChoiceField(
         agents_for_account(account=account),
         to_field_name="number",
         required=False,
         label=label,
         empty_label=empty_label or "—",
     )
+    field.compiled_key = ("agent_choices", account.pk)  # type: ignore[attr-defined]  # read by AgentChoiceIterator
+    return field
 
 
 def group_field(account: Account, *, label, rows=None) -> forms.ModelChoiceField:
