@@ -58,10 +58,10 @@ def _attach_options(account: Account, fields: list[TicketField]) -> None:
     )
     by_field: dict[int, list[TicketFieldOption]] = {field.pk: [] for field in fields}
     for option in options:
-        if option.field_id in by_field:  # type: ignore[attr-defined]  # the FK's column
-            by_field[option.field_id].append(option)  # type: ignore[attr-defined]
+        if option.field_id in by_field:
+            by_field[option.field_id].append(option)
     for field in fields:
-        prefetched = field.options.all()  # type: ignore[attr-defined]  # the related manager
+        prefetched: Any = field.options.all()
         for option in by_field[field.pk]:
             option.field = field
         prefetched._result_cache = by_field[field.pk]

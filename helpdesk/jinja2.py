@@ -241,8 +241,8 @@ class Template(DjangoTemplate):
         try:
             return self.template.render(context)
         except jinja2.TemplateSyntaxError as exc:
-            new = TemplateSyntaxError(exc.args)
-            new.template_debug = get_exception_info(exc)
+            new: Any = TemplateSyntaxError(exc.args)
+            new.template_debug = get_exception_info(exc)  # type: ignore[arg-type]  # as Django's backend
             raise new from exc
 
 

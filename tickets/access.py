@@ -27,7 +27,7 @@ def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
     )
     # The viewer's account is the ticket's (tickets_visible_to): ``ticket.account`` reads
     # no row again (the ticket page's time worked asked for it, a query of its own).
-    ticket.account = viewer.account
+    ticket.account = viewer.account  # type: ignore[assignment]  # an agent has an account
     return ticket
 
 
