@@ -50,7 +50,10 @@ def ticket_fields_for_viewer(
 def _attach_options(account: Account, fields: list[TicketField]) -> None:
     """ticket_fields_for_account's prefetch of the options, on fields already read: the
     account's options in position order (one compiled query), each field's as
-    ``field.options.all()`` answers once prefetched."""
+    ``field.options.all()`` answers once prefetched. No fields, no query (as the
+    prefetch)."""
+    if not fields:
+        return
     options = compiled.rows(
         TicketFieldOption,
         ("ticket_field_options", account.pk),
