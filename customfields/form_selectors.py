@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from accounts import compiled
 from accounts.models import Account
 from customfields.conditions import Shown, evaluate
 from customfields.models import TicketField, TicketForm
 
 
 def ticket_forms_for_account(*, account: Account) -> list[TicketForm]:
-    return list(TicketForm.objects.for_account(account).order_by("position", "number"))
+    """Every form of the account, in order (compiled once per account and process:
+    accounts.compiled; the ticket page reads them on every request)."""
+    return compiled.rows(
+        TicketForm,
+        ("ticket_forms", account.pk),
+        lambda: TicketForm.objects.for_account(account).order_by("position", "number"),
+    )
 
 
 def ticket_form_for_ticket(*, account: Account, number: int | None) -> TicketForm | None:

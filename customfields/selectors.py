@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import compiled
 from accounts.models import Account, Organization, User
 from customfields.models import FieldBase, FieldKind, TicketField, TicketFieldOption
 
@@ -31,12 +32,44 @@ def ticket_fields_for_viewer(
     an end user, whatever the page or the API asks (``agents=True``: for the system or
     an agent's rule, such as a macro's action). ``with_options=False`` spares the
     options' query for a caller that needs none (the API's values)."""
-    fields = ticket_fields_for_account(account=account).filter(active=True)
-    if not with_options:
+    portal_only = not agents and (viewer is None or not viewer.is_agent)
+
+    def build() -> QuerySet[TicketField]:
+        fields = ticket_fields_for_account(account=account).filter(active=True)
         fields = fields.prefetch_related(None)
-    if not agents and (viewer is None or not viewer.is_agent):
-        fields = fields.filter(visible_in_portal=True)
-    return list(fields)
+        return fields.filter(visible_in_portal=True) if portal_only else fields
+
+    # Compiled once per account and process (accounts.compiled): the ticket page reads
+    # them on every request, and building the two querysets cost more than their rows.
+    fields = compiled.rows(TicketField, ("ticket_fields", account.pk, portal_only), build)
+    if with_options:
+        _attach_options(account, fields)
+    return fields
+
+
+def _attach_options(account: Account, fields: list[TicketField]) -> None:
+    """ticket_fields_for_account's prefetch of the options, on fields already read: the
+    account's options in position order (one compiled query), each field's as
+    ``field.options.all()`` answers once prefetched. No fields, no query (as the
+    prefetch)."""
+    if not fields:
+        return
+    options = compiled.rows(
+        TicketFieldOption,
+        ("ticket_field_options", account.pk),
+        lambda: TicketFieldOption.objects.for_account(account).order_by("position", "number"),
+    )
+    by_field: dict[int, list[TicketFieldOption]] = {field.pk: [] for field in fields}
+    for option in options:
+        if option.field_id in by_field:
+            by_field[option.field_id].append(option)
+    for field in fields:
+        prefetched: Any = field.options.all()
+        for option in by_field[field.pk]:
+            option.field = field
+        prefetched._result_cache = by_field[field.pk]
+        prefetched._prefetch_done = True
+        field._prefetched_objects_cache = {"options": prefetched}  # type: ignore[attr-defined]  # as Django's prefetch
 
 
 def ticket_fields_editable_by(*, account: Account, viewer: User) -> list[TicketField]:

@@ -21,9 +21,11 @@ class EscalateForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account, groups=None, **kwargs):
+        """``groups``: the account's groups by name, when the page has read them already."""
         super().__init__(*args, **kwargs)
-        groups = AgentGroup.objects.for_account(account).order_by("name")
+        if groups is None:
+            groups = AgentGroup.objects.for_account(account).order_by("name")
         self.fields["group"].choices = [("", "—"), *((g.number, g.name) for g in groups)]  # type: ignore[attr-defined]  # a ChoiceField
         self.account = account
 

@@ -6,8 +6,11 @@ account's 54 agents, took 11 ms of CPU a page at a million tickets (issue 8), as
 the rest of the page; the ticket page's fourteen inputs (text, hidden, date, email) cost
 another 4 ms the same way. ``render`` here writes exactly the markup of Django's
 ``select.html`` / ``select_option.html`` / ``input.html`` / ``attrs.html``
-(tests/test_form_renderer.py compares both on every shape these widgets take); any other
-widget (textarea, radio, file, checkbox...) is rendered by Django as before.
+(tests/test_form_renderer.py compares both on every shape these widgets take). The
+ticket page's textareas, file and checkbox inputs and single radio buttons
+(``textarea.html``, ``input_option.html``) likewise since issue 17's ticket page round
+(they were ~4 M of its ~140 M instructions, through Django's templates); any other
+widget (a whole radio or checkbox list, a multi-widget...) is rendered by Django as before.
 """
 
 from __future__ import annotations
@@ -34,7 +37,15 @@ INPUTS = {
         "url",
         "search",
         "color",
+        # Their templates include input.html and nothing else.
+        "file",
+        "checkbox",
     )
+}
+TEXTAREA = "django/forms/widgets/textarea.html"
+# One radio button or checkbox of a list, as BoundWidget.tag() renders it.
+INPUT_OPTIONS = {
+    f"django/forms/widgets/{name}.html" for name in ("radio_option", "checkbox_option")
 }
 
 
@@ -77,6 +88,21 @@ def _input(widget: dict) -> str:
     )
 
 
+def _textarea(widget: dict) -> str:
+    value = widget["value"]
+    shown = _text(value) if value else ""
+    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{shown}</textarea>'
+
+
+def _input_option(widget: dict) -> str:
+    if not widget.get("wrap_label"):
+        return _input(widget)
+    id_ = widget["attrs"].get("id")
+    label_for = f' for="{_text(id_)}"' if id_ else ""
+    # input.html's own line end stays inside the label (only the whole render is stripped).
+    return f"<label{label_for}>{_input(widget)}\n {_text(widget['label'])}</label>"
+
+
 def _is_plain_select(template_name: str, context: dict) -> bool:
     widget = context.get("widget")
     return (
@@ -94,6 +120,12 @@ class FastWidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if _is_plain_select(template_name, context):
             return _select(context["widget"])
-        if template_name in INPUTS and isinstance(context.get("widget"), dict):
-            return _input(context["widget"])
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            if template_name in INPUTS:
+                return _input(widget)
+            if template_name == TEXTAREA:
+                return _textarea(widget)
+            if template_name in INPUT_OPTIONS:
+                return _input_option(widget)
         return super().render(template_name, context, request=request)

@@ -32,14 +32,19 @@ import html
 import sys
 from typing import Any
 
-from django.template import defaultfilters
+import jinja2
+from django.middleware.csrf import get_token
+from django.template import TemplateSyntaxError, defaultfilters
 from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.backends.jinja2 import Template as DjangoTemplate
+from django.template.backends.jinja2 import get_exception_info
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import escape, json_script
+from django.utils.functional import lazy
+from django.utils.html import escape, format_html, json_script
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # DTL uses it; the stubs lack it
 from jinja2 import Environment, pass_context
 from jinja2.compiler import CodeGenerator, Frame
@@ -216,7 +221,46 @@ class Template(DjangoTemplate):
         signals = sys.modules.get("django.test.signals")
         if signals is not None:
             signals.template_rendered.send(sender=self, template=self, context=context)
-        return super().render(context, request)
+        if request is None:
+            return super().render(context, request)
+        # Django's backend gives lazy csrf_input/csrf_token that mask a new token (32
+        # secrets.choice calls) at every print: the ticket page's dozen forms made ~4 M of
+        # its instructions (issue 17). One masked token per page, as DTL's csrf_token
+        # context processor gives; the backend's steps otherwise.
+        context = {} if context is None else context
+        context["request"] = request
+        token = _once(get_token, request)
+        context["csrf_token"] = lazy(token, str)()
+        context["csrf_input"] = lazy(lambda: csrf_input(token()), SafeString, str)()
+        for context_processor in self.backend.template_context_processors:
+            context.update(context_processor(request))
+        return self.template_render(context)
+
+    def template_render(self, context: dict) -> str:
+        """Django's backend's Template.render from the context on (its errors too)."""
+        try:
+            return self.template.render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            new: Any = TemplateSyntaxError(exc.args)
+            new.template_debug = get_exception_info(exc)  # type: ignore[arg-type]  # as Django's backend
+            raise new from exc
+
+
+def _once(function, request):
+    """``function(request)``, called at most once."""
+    found: list = []
+
+    def value():
+        if not found:
+            found.append(function(request))
+        return found[0]
+
+    return value
+
+
+def csrf_input(token: str) -> SafeString:
+    """django.template.backends.utils.csrf_input, for a token already masked."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 class Jinja2(DjangoJinja2):

@@ -19,12 +19,16 @@ def ticket_for_agent(*, viewer: User, number: int) -> Ticket:
     """Any ticket of the agent's account."""
     if not viewer.is_agent:
         raise Http404
-    return get_object_or_404(
+    ticket = get_object_or_404(
         tickets_visible_to(viewer=viewer).select_related(
             "requester", "submitter", "assignee", "group", "organization", "custom_status"
         ),
         number=number,
     )
+    # The viewer's account is the ticket's (tickets_visible_to): ``ticket.account`` reads
+    # no row again (the ticket page's time worked asked for it, a query of its own).
+    ticket.account = viewer.account  # type: ignore[assignment]  # an agent has an account
+    return ticket
 
 
 def ticket_ref_for_agent(*, viewer: User, number: int) -> Ticket:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from accounts import compiled
 from accounts.models import Account, User
 from accounts.selectors import agents_for_account, groups_for_account
 
@@ -18,7 +19,10 @@ class ListedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        # rows: the same rows read once for the page (the ticket page's groups, shared
+        # with the escalation panel); the queryset still validates what is posted.
+        rows = getattr(self.field, "rows", None)
+        for obj in self.queryset if rows is None else rows:
             yield self.choice(obj)
 
 
@@ -35,7 +39,12 @@ class AgentChoiceIterator(ListedChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.only("id", "number", "name"):
+        # agent_field's: agents_for_account, compiled once per account and process
+        # (accounts.compiled); any other queryset is read as it is.
+        key = getattr(self.field, "compiled_key", None)
+        agents = self.queryset.only("id", "number", "name")
+        rows = agents if key is None else compiled.rows(User, key, lambda: agents)
+        for obj in rows:
             yield self.choice(obj)
 
 
@@ -48,20 +57,26 @@ class AgentChoiceField(AccountChoiceField):
 
 def agent_field(account: Account, *, label, empty_label=None) -> forms.ModelChoiceField:
     # Agents and groups appear by their per-account number, never by a primary key.
-    return AgentChoiceField(
+    field = AgentChoiceField(
         agents_for_account(account=account),
         to_field_name="number",
         required=False,
         label=label,
         empty_label=empty_label or "—",
     )
+    field.compiled_key = ("agent_choices", account.pk)  # type: ignore[attr-defined]  # read by AgentChoiceIterator
+    return field
 
 
-def group_field(account: Account, *, label) -> forms.ModelChoiceField:
-    return AccountChoiceField(
+def group_field(account: Account, *, label, rows=None) -> forms.ModelChoiceField:
+    """``rows``: groups_for_account's rows already read, listed instead of reading them
+    again (the choices only; a posted number is still looked up)."""
+    field = AccountChoiceField(
         groups_for_account(account=account),
         to_field_name="number",
         required=False,
         label=label,
         empty_label="—",
     )
+    field.rows = rows  # type: ignore[attr-defined]  # ListedChoiceIterator reads it
+    return field

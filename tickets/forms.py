@@ -336,7 +336,14 @@ class TicketFieldsForm(AccountForm):
     due_date = due_date_field()
 
     def __init__(
-        self, *args, account: Account, ticket: Ticket, cc_emails=(), may_solve=True, **kwargs
+        self,
+        *args,
+        account: Account,
+        ticket: Ticket,
+        cc_emails=(),
+        may_solve=True,
+        groups=None,
+        **kwargs,
     ):
         initial = {
             "requester": ticket.requester.email,
@@ -354,7 +361,7 @@ class TicketFieldsForm(AccountForm):
         super().__init__(*args, account=account, initial=initial, **kwargs)
         self.ticket = ticket
         self.fields["assignee"] = agent_field(account, label=FIELD_LABELS["assignee"])
-        self.fields["group"] = group_field(account, label=FIELD_LABELS["group"])
+        self.fields["group"] = group_field(account, label=FIELD_LABELS["group"], rows=groups)
         # New's statuses are not offered once left; a stale form still posting one is not
         # an error unless the agent changed it (the service then refuses going back).
         self.fields["status"] = CustomStatusField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from accounts import compiled
 from accounts.models import Account
 from tickets.models import CustomStatus
 from tickets.status_models import CATEGORY_ORDER
@@ -31,7 +32,12 @@ def custom_status_choices(
 ) -> list[CustomStatus]:
     """What a status select offers: the active statuses (and ``keep``, the ticket's own,
     should it have been deactivated), by category."""
-    statuses = CustomStatus.objects.for_account(account).order_by("position", "number")
+    # Compiled once per account and process (accounts.compiled): every ticket page asks.
+    statuses = compiled.rows(
+        CustomStatus,
+        ("custom_statuses", account.pk),
+        lambda: CustomStatus.objects.for_account(account).order_by("position", "number"),
+    )
     chosen = [s for s in statuses if s.is_active or s.pk == keep]
     if not include_new:
         chosen = [s for s in chosen if s.category != "new"]

@@ -39,7 +39,10 @@ def escalation_panel(context, ticket):
             for e in escalations
         ],
         "can_escalate": not any(e.is_open for e in escalations),
-        "form": EscalateForm(account=account, auto_id="escalate_%s"),
+        # The ticket page's groups, read once for the sidebar's field and this form.
+        "form": EscalateForm(
+            account=account, groups=context.get("agent_groups"), auto_id="escalate_%s"
+        ),
         "csrf_token": context.get("csrf_token"),
     }
 

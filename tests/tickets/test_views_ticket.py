@@ -145,6 +145,20 @@ def test_make_private_is_offered_only_while_the_first_reply_is_the_only_public_o
     assert "Make private" not in agent_client.get(page_of(ticket)).text
 
 
+@pytest.mark.parametrize("tab", ["conversation", "activity"])
+def test_make_private_follows_rule_7_from_the_conversation_and_the_activity_tab(
+    acme, acme_agent, acme_user, agent_client, tab
+):
+    """The conversation's rows give the comments' flags; the Activity tab reads them."""
+    first_internal = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    first_internal.comments.update(public=False)
+    comment_add(ticket=first_internal, author=acme_agent, body="Later public", public=True)
+    assert "Make private" not in agent_client.get(f"{page_of(first_internal)}?tab={tab}").text
+    only_first = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    comment_add(ticket=only_first, author=acme_agent, body="A note", public=False)
+    assert "Make private" in agent_client.get(f"{page_of(only_first)}?tab={tab}").text
+
+
 def test_make_private_turns_the_first_reply_into_a_note_for_good(
     ticket, agent_client, client_for, acme_user
 ):

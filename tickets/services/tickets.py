@@ -378,13 +378,18 @@ def ticket_make_private(*, ticket: Ticket, actor: User) -> Ticket:
     return ticket
 
 
-def can_be_made_private(ticket: Ticket) -> bool:
-    """For the page: does rule 7 allow "Make private" here? (The service decides again.)"""
+def can_be_made_private(ticket: Ticket, public_flags: Sequence[bool] | None = None) -> bool:
+    """For the page: does rule 7 allow "Make private" here? (The service decides again.)
+    ``public_flags``: every comment's public flag in conversation order, when the page
+    has read them all already (its conversation); otherwise one query reads them."""
     if ticket.is_private:
         return False
-    # One query for the comments' public flags in conversation order: the only public
-    # comment must be the first one.
-    flags = list(ticket.comments.order_by("created_at", "id").values_list("public", flat=True))
+    # The only public comment must be the first one.
+    flags = (
+        list(ticket.comments.order_by("created_at", "id").values_list("public", flat=True))
+        if public_flags is None
+        else list(public_flags)
+    )
     return bool(flags) and flags[0] and sum(flags) == 1
 
 

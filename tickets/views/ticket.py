@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import permissions_of
+from accounts.selectors import groups_for_account
 from accounts.services import user_get_or_create
 from helpdesk.form_errors import add_domain_error, flash_domain_error
 from tickets.access import attachment_for_viewer, ticket_for_agent
@@ -48,6 +49,13 @@ def _role(request) -> dict:
     return {"may_solve": permissions.solve, "public_replies": permissions.public_replies}
 
 
+def _public_flags(comments: list[dict] | None) -> list[bool] | None:
+    """The comments' public flags in conversation order, when the conversation read them
+    all (an agent reads every comment; none read: the Activity tab, or the conversation
+    withheld by support access, and can_be_made_private reads them itself)."""
+    return [comment["public"] for comment in comments] if comments else None
+
+
 def _requester_shown(request, ticket: Ticket, form: TicketFieldsForm):
     """The user the requester type-ahead shows as picked: the ticket's, or the one a
     re-displayed form had picked; none (the typed text instead) when that was refused,
@@ -72,14 +80,21 @@ def _page(
     tab = request.GET.get("tab", "conversation")
     tab = tab if tab in TABS else "conversation"
     custom_form = custom_form or custom_fields_form(request, ticket)
+    comments = (
+        conversation_rows(ticket=ticket, viewer=request.user) if tab == "conversation" else None
+    )
     ccs = [link.user for link in ticket.cc_links.select_related("user").order_by("id")]
+    # One read of the groups for the sidebar's field and the escalation panel's form.
+    groups = list(groups_for_account(account=request.account))
     fields_form = fields_form or TicketFieldsForm(
         account=request.account,
         ticket=ticket,
         cc_emails=[u.email for u in ccs],
         may_solve=permissions_of(request.user).solve,
+        groups=groups,
     )
     context = {
+        "agent_groups": groups,
         "ticket": ticket,
         "tab": tab,
         "ccs": ccs,
@@ -94,14 +109,14 @@ def _page(
         # and only for a role that may (accounts.roles; the service refuses the rest).
         "can_make_private": permissions_of(request.user).make_private
         and ticket.is_public
-        and can_be_made_private(ticket),
+        and can_be_made_private(ticket, public_flags=_public_flags(comments)),
         # The version both forms carry (tickets.services.conflicts), and what changed
         # after the version a refused form carried.
         "updated_stamp": ticket_stamp(ticket),
         "conflict": conflict,
     }
     if tab == "conversation":
-        context["comments"] = conversation_rows(ticket=ticket, viewer=request.user)
+        context["comments"] = comments
     else:
         context["events"] = events_for_agent(ticket=ticket, viewer=request.user)
     # templates/jinja2/agent/ticket_detail.html (issue 17, bench/README.md "Eleventh round").
