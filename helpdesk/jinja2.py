@@ -216,7 +216,9 @@ def _help_center_globals() -> dict[str, Any]:
 def _querystring(context: Any, *args: Any, **kwargs: Any) -> str:
     """DTL's ``{% querystring %}`` (the request's GET changed by ``kwargs``; None drops
     a key), the same function."""
-    return defaulttags.querystring(SimpleNamespace(request=context["request"]), *args, **kwargs)
+    # It reads nothing of its context but ``.request`` (used when no mapping is given).
+    shim: Any = SimpleNamespace(request=context["request"])
+    return defaulttags.querystring(shim, *args, **kwargs)
 
 
 def _language_infos() -> list[dict[str, Any]]:

@@ -2,13 +2,15 @@
 and ticket page: templates/jinja2/portal/home.html, its list fragment
 portal/_activity_list.html, its rows and filters, the knowledge base's panel).
 
-The DTL page and the Jinja2 page must print the same HTML, whitespace folded, for the
-same context: in English, Italian and Spanish, for an end user who manages their
-organization, with hostile values in what people type (the account, the requesters'
-names, the organization, the subjects, a custom field's titles and option names), on
-each tab, filtered, sorted, paged and empty, and the list alone as a boosted link gets
-it. While the help center's chrome (portal/base.html and what it includes) exists in
-both languages, it must print the same for a signed-in and an anonymous visitor."""
+The page printed what the DTL page printed, whitespace folded, for the same context in
+English, Italian and Spanish, for an end user who manages their organization, with
+hostile values in what people type (the account, the requesters' names, the
+organization, the subjects, a custom field's titles and option names), on each tab,
+filtered, sorted, paged and empty, and so did the list a boosted link gets: the test
+that said so compared both engines until the DTL copies went (bench/README.md, issue 17's
+help-center round, at 2a9e727). The page exists in Jinja2 only; the help center's chrome
+(portal/base.html and what it includes) and the search boxes, which the DTL help-center
+pages still use, exist in both and must print the same, signed in and anonymous."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from tests.security.test_hostile_values_escaped import (
     unescaped,
 )
 from tests.security.test_hostile_values_escaped import hostile as hostile  # the fixture
-from tests.templates_jinja2.engines import both_engines, normalised
+from tests.templates_jinja2.engines import normalised
 from tickets.services import ticket_update
 from tickets.services.ccs import ticket_set_ccs
 
@@ -95,35 +97,24 @@ def _speaks(response, language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_dtl_and_jinja2_home_print_the_same(client_for, hc, language, query):
+def test_the_home_escapes_and_speaks_the_viewers_language(client_for, hc, language, query):
     response = _get(_signed_in(client_for, hc["requester"], language), query, hc["field"])
     assert response.status_code == 200
-    assert [t.name for t in response.templates][:1] == ["portal/home.html"]
-    dtl, jinja = both_engines(response, "portal/home.html")
-    assert dtl == jinja
-    assert jinja == normalised(response.text)
+    assert [t.name for t in response.templates] == ["portal/home.html"]
     assert not unescaped(response.text) and ESCAPED in response.text
     _speaks(response, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("query", QUERIES)
-def test_the_list_a_boosted_link_gets_is_the_dtl_partial(client_for, hc, language, query):
+@pytest.mark.parametrize("query", ["", "?tab=organization&sort=-created&page=2", "FIELD"])
+def test_a_boosted_link_gets_the_pages_list_alone(client_for, hc, language, query):
     client = _signed_in(client_for, hc["requester"], language)
+    page = _get(client, query, hc["field"])
     response = _get(client, query, hc["field"], headers={"HX-Request": "true"})
     assert [t.name for t in response.templates] == ["portal/_activity_list.html"]
     assert response.text.lstrip().startswith('<section id="activity-list"')
-    context = dict(response.context)
-    request = response.wsgi_request
-    set_urlconf(getattr(request, "urlconf", None))
-    try:
-        with translation.override(language):
-            dtl = engines["django"].get_template("portal/home.html#activity-list")
-            dtl_html = dtl.render(context, request)
-    finally:
-        set_urlconf(None)
-    assert normalised(dtl_html) == normalised(response.text)
-    assert not unescaped(response.text)
+    assert normalised(response.text) in normalised(page.text)
+    assert not unescaped(response.text) and "&lt;script&gt;" in response.text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
