@@ -115,6 +115,7 @@ def environment(**options: Any) -> Environment:
         capfirst=defaultfilters.capfirst,
         linebreaks=defaultfilters.linebreaks_filter,  # escapes first (autoescape=True)
         filesizeformat=defaultfilters.filesizeformat,  # Django's words, not Jinja2's
+        urlencode=defaultfilters.urlencode,  # Django's safe characters
         json_script=json_script,
         # Django's entities for a value escaped before ``%`` (a translation's values).
         e=escape,

@@ -319,4 +319,4 @@ def search(request):
         "field_filters": filters,
         "filtered": any(f.value for f in filters),
     }
-    return render(request, "portal/search.html", context)
+    return render(request, "portal/search.html", context, using="jinja2")  # Jinja2 only

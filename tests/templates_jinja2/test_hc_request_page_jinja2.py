@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from calls.services import call_schedule
 from customfields.services import ticket_field_create
 from escalations.services import escalation_create
+from portal.forms import ReplyForm
 from satisfaction.services import rate
 from tests.factories import EndUserFactory, make_ticket
 from tests.security.test_hostile_values_escaped import (
@@ -140,10 +141,18 @@ def _pages(response) -> list[str]:
     return [t.name for t in response.templates if not t.name.startswith("django/forms/")]
 
 
+def _refused_form() -> ReplyForm:
+    """A reply refused as a whole (a non-field error, as a service's refusal gives)."""
+    form = ReplyForm({"body": "x"})
+    assert form.is_valid()
+    form.add_error(None, f"Refused {HOSTILE}")
+    return form
+
+
 # What the DTL help-center pages still include, as the request page includes it.
 SHARED = {
     "portal/_status.html": lambda c: {},
-    "portal/_form_errors.html": lambda c: {"form": c["reply_form"]},
+    "portal/_form_errors.html": lambda c: {"form": _refused_form()},
     "portal/_editor.html": lambda c: {"form": c["reply_form"]},
     "portal/_feedback_form.html": lambda c: {"action": "/hc/requests/1/feedback/"},
 }
