@@ -21,13 +21,12 @@ def hc_status(status: str) -> str | Promise:
     return STATUS_LABELS[end_user_status(status)]
 
 
-@register.filter
+# Filters of the Jinja2 help-center pages (helpdesk/jinja2.py).
 def hc_status_label(ticket) -> str:
     """A request's status as its end user reads it (its custom status's end-user label)."""
     return end_user_status_label(ticket)
 
 
-@register.filter
 def hc_status_key(ticket) -> str:
     """open / awaiting / solved / escalated, for the badge's class."""
     return end_user_status_key(ticket)

@@ -1,11 +1,13 @@
 """The help center's search of one's requests in Jinja2 (issue 17: templates/jinja2/
 portal/search.html and its field filters; bench scenario 5a).
 
-The DTL page and the Jinja2 page must print the same HTML, whitespace folded, for the
-same context, in English, Italian and Spanish, with hostile values in what people type
-(the account, the requester's name, the subjects and bodies found, the query itself, a
-custom field's titles and option names): no query, hits with their marks, one hit a
-page with the pages' links, filtered by the field, and nothing found, filtered or not."""
+The page printed what the DTL page printed, whitespace folded, for the same context in
+English, Italian and Spanish, with hostile values in what people type (the account, the
+requester's name, the subjects and bodies found, the query itself, a custom field's
+titles and option names): no query, hits with their marks, one hit a page with the
+pages' links, filtered by the field, nothing found, filtered or not. The test that said
+so compared both engines until the DTL copy went; now the page exists in Jinja2 only
+and must still escape and speak the viewer's language."""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from customfields.services import ticket_field_create
 from tests.factories import make_ticket
 from tests.security.test_hostile_values_escaped import ESCAPED, HOSTILE, unescaped
 from tests.security.test_hostile_values_escaped import hostile as hostile  # the fixture
-from tests.templates_jinja2.engines import both_engines, normalised
 from tickets.services import ticket_update
 
 LANGUAGES = ["en", "it", "es"]
@@ -59,17 +60,14 @@ def found(acme, hostile, monkeypatch):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_dtl_and_jinja2_search_print_the_same(client_for, found, language, query):
+def test_the_search_escapes_and_speaks_the_viewers_language(client_for, found, language, query):
     user = found["requester"]
     user.locale = language
     user.save()
     query = query.replace("FIELD", f"field_{found['field'].number}")
     response = client_for(user).get(f"/hc/search/{query}")
     assert response.status_code == 200
-    assert [t.name for t in response.templates][:1] == [PAGE]
-    dtl, jinja = both_engines(response, PAGE)
-    assert dtl == jinja
-    assert jinja == normalised(response.text)
+    assert [t.name for t in response.templates] == [PAGE]
     assert not unescaped(response.text) and ESCAPED in response.text
     assert response.headers["Content-Language"] == language
     with translation.override(language):
