@@ -30,17 +30,19 @@ from __future__ import annotations
 
 import html
 import sys
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+from django.conf import settings
 from django.middleware.csrf import get_token
-from django.template import TemplateSyntaxError, defaultfilters
+from django.template import TemplateSyntaxError, defaultfilters, defaulttags
 from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.backends.jinja2 import Template as DjangoTemplate
 from django.template.backends.jinja2 import get_exception_info
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.functional import lazy
 from django.utils.html import escape, format_html, json_script
@@ -115,6 +117,10 @@ def environment(**options: Any) -> Environment:
         time=_time,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,
+        capfirst=defaultfilters.capfirst,
+        linebreaks=defaultfilters.linebreaks_filter,  # escapes first (autoescape=True)
+        filesizeformat=defaultfilters.filesizeformat,  # Django's words, not Jinja2's
+        urlencode=defaultfilters.urlencode,  # Django's safe characters
         json_script=json_script,
         # Django's entities for a value escaped before ``%`` (a translation's values).
         e=escape,
@@ -141,6 +147,7 @@ def _project_globals() -> dict[str, Any]:
 
     return {
         **_ticket_page_globals(),
+        **_help_center_globals(),
         "agent_nav": pass_context(agent.agent_nav),
         "sort_header": pass_context(agent.sort_header),
         "page_query": pass_context(pages.page_query),
@@ -191,7 +198,42 @@ def _ticket_page_globals() -> dict[str, Any]:
     }
 
 
+def _help_center_globals() -> dict[str, Any]:
+    """The help center's pages (templates/jinja2/portal/): its chrome, My activities and
+    the request page."""
+    from calls.templatetags.calls import call_facts
+    from escalations.templatetags.escalations import escalation_timeline
+    from knowledge.templatetags.knowledge import shared_resources
+    from portal.templatetags import portal
+
+    return {
+        "call_facts": call_facts,
+        "escalation_timeline": escalation_timeline,
+        "shared_resources": pass_context(shared_resources),
+        "querystring": pass_context(_querystring),
+        "language_infos": _language_infos,
+        "get_current_timezone_name": timezone.get_current_timezone_name,
+        "sort_link": portal.sort_link,
+        "request_url_prefix": portal.request_url_prefix,
+        "request_row_values": portal.request_row_values,
+    }
+
+
+def _querystring(context: Any, *args: Any, **kwargs: Any) -> str:
+    """DTL's ``{% querystring %}`` (the request's GET changed by ``kwargs``; None drops
+    a key), the same function."""
+    # It reads nothing of its context but ``.request`` (used when no mapping is given).
+    shim: Any = SimpleNamespace(request=context["request"])
+    return defaulttags.querystring(shim, *args, **kwargs)
+
+
+def _language_infos() -> list[dict[str, Any]]:
+    """DTL's ``{% get_language_info_list for LANGUAGES %}``: the languages offered."""
+    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
+
+
 def _project_filters() -> dict[str, Any]:
+    from portal.templatetags import portal
     from reports.templatetags.reports import may_see_reports
     from tickets.templatetags import agent
     from timeworked.templatetags.timeworked import time_of, worked
@@ -207,6 +249,12 @@ def _project_filters() -> dict[str, Any]:
         "may_see_reports": may_see_reports,
         "choice_label": agent.choice_label,
         "since": agent.since,
+        # the help center's
+        "initials": portal.initials,
+        "is_inline_image": portal.is_inline_image,
+        "allowed_types": portal.allowed_types,
+        "hc_status_key": portal.hc_status_key,
+        "hc_status_label": portal.hc_status_label,
     }
 
 

@@ -104,8 +104,8 @@ def my_activities(request):
     }
     # A boosted tab, sort or page link swaps the list only; a history restore needs the page.
     fragment = request.htmx and not request.htmx.history_restore_request
-    template = "portal/home.html#activity-list" if fragment else "portal/home.html"
-    return render(request, template, context)
+    template = "portal/_activity_list.html" if fragment else "portal/home.html"
+    return render(request, template, context, using="jinja2")  # Jinja2 only (issue 17)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,7 +177,7 @@ def _render_request(request, number, *, reply_form=None, feedback_form=None, sta
         "feedback_form": feedback_form or _feedback_form(page.ticket, show=page.can_rate),
         "field_values": selectors.request_field_values(viewer=request.user, ticket=page.ticket),
     }
-    return render(request, "portal/request_detail.html", context, status=status)
+    return render(request, "portal/request_detail.html", context, status=status, using="jinja2")
 
 
 def _feedback_form(ticket, *, data=None, show=True):
@@ -319,4 +319,4 @@ def search(request):
         "field_filters": filters,
         "filtered": any(f.value for f in filters),
     }
-    return render(request, "portal/search.html", context)
+    return render(request, "portal/search.html", context, using="jinja2")  # Jinja2 only

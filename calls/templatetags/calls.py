@@ -33,7 +33,7 @@ def call_panel(context, ticket):
     }
 
 
-@register.inclusion_tag("calls/_request.html")
+# The values of templates/jinja2/calls/_request.html (the request page's call).
 def call_facts(ticket):
     if ticket.channel not in CALL_CHANNELS:
         return {"call": None}

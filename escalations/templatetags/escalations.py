@@ -47,7 +47,7 @@ def escalation_panel(context, ticket):
     }
 
 
-@register.inclusion_tag("escalations/_timeline.html")
+# The values of templates/jinja2/escalations/_timeline.html (the request page's).
 def escalation_timeline(ticket):
     """Nothing but the stages and dates: never the description (selectors)."""
     return {"timeline": timeline_for_requester(ticket=ticket)}

@@ -21,7 +21,7 @@ def described(obj: Category | Section, locale: str) -> str:
     return str(obj.version(locale).get("description") or "")
 
 
-@register.simple_tag(takes_context=True)
+# A global of the Jinja2 request page (helpdesk/jinja2.py).
 def shared_resources(context, comments) -> list[selectors.Shown]:
     """The articles shared in a request's comments that the viewer may read."""
     request = context["request"]

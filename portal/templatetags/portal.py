@@ -21,31 +21,28 @@ def hc_status(status: str) -> str | Promise:
     return STATUS_LABELS[end_user_status(status)]
 
 
-@register.filter
+# Filters of the Jinja2 help-center pages (helpdesk/jinja2.py).
 def hc_status_label(ticket) -> str:
     """A request's status as its end user reads it (its custom status's end-user label)."""
     return end_user_status_label(ticket)
 
 
-@register.filter
 def hc_status_key(ticket) -> str:
     """open / awaiting / solved / escalated, for the badge's class."""
     return end_user_status_key(ticket)
 
 
-@register.filter
+# Filters and globals of the Jinja2 request page and My activities (helpdesk/jinja2.py).
 def initials(name: str) -> str:
     parts = (name or "?").split()
     return "".join(p[0] for p in parts[:2]).upper() or "?"
 
 
-@register.simple_tag
 def sort_link(current: str, key: str) -> str:
     """The ?sort= value a column header links to: newest first, then flips."""
     return key if current == f"-{key}" else f"-{key}"
 
 
-@register.filter
 def is_inline_image(attachment) -> bool:
     """PNG, JPEG and GIF are shown as thumbnails; everything else is a download link."""
     from tickets.attachments import SAFE_INLINE_IMAGE_TYPES
@@ -58,19 +55,17 @@ def allowed_types(account) -> str:
     return ", ".join(sorted(ext.upper() for ext in account.allowed_extensions))
 
 
-# --- My activities' rows (templates/portal/_request_rows.html) ---------------------------
+# --- My activities' rows (templates/jinja2/portal/_request_rows.html) --------------------
 
 
-@register.simple_tag
 def request_url_prefix() -> str:
-    """``{% request_url_prefix as url %}``: the request links' common part, reversed once
-    per page rather than once per row."""
+    """``request_url_prefix()``: the request links' common part, reversed once per page
+    rather than once per row."""
     return number_url_prefix("portal:request")
 
 
-@register.simple_tag
 def request_row_values(tickets) -> list[dict]:
-    """``{% request_row_values tickets as rows %}``: what each row prints, as plain
+    """``request_row_values(tickets)``: what each row prints, as plain
     values (the template escapes them), in dicts for the reason given at the agent's
     ticket_row_values: labels translated once per language, dates once per instant."""
     channels = per_language(
