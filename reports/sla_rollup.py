@@ -83,9 +83,6 @@ def _add(delta: Delta, found: Counter, dims: tuple[int, int], sign: int) -> None
         delta.setdefault((day, dims[0], dims[1], metric), Counter())[side] += sign * n
 
 
-_UPSERT_ROWS = 1000
-
-
 def apply(account_id: int, delta: Delta) -> None:
     """Add ``delta`` to ReportSlaDay and, summed over the agents, to ReportSlaGroupDay,
     in INSERT … ON CONFLICT statements, in the caller's transaction."""
