@@ -51,3 +51,47 @@ def rows[M: Model](model: type[M], key: Hashable, build: Callable[[], QuerySet[M
     sql, params = entry
     manager: Any = model._default_manager
     return list(manager.raw(sql, params, using=alias))
+
+
+# Stand-ins for the ids a read is compiled with (no row has a negative id): each must come
+# back as a parameter of its own, where the real id then goes.
+_SENTINELS = tuple(-987_654_321_000 - i for i in range(8))
+
+
+def value_rows(
+    model: type[Model], key: Hashable, build: Callable[..., QuerySet], ids: tuple[int, ...]
+) -> list[tuple]:
+    """``list(build(*ids))`` for a ``values_list()`` queryset (tuples, in its column
+    order), its SQL compiled once per ``key`` with stand-in ids and run afterwards with
+    ``ids`` in their places. For reads whose only per-request values are ids (a ticket,
+    an agent): their compiling was most of their cost on the ticket page (issue 17).
+    ``key`` names everything else the SQL depends on (the account). A read whose SQL
+    does not carry each stand-in as a parameter is run as built, never cached; so is
+    any read off PostgreSQL (no database converters are applied here: PostgreSQL's
+    columns, booleans and timestamps need none)."""
+    alias = router.db_for_read(model)
+    if connections[alias].vendor != "postgresql":
+        return list(build(*ids))
+    full_key = (alias, connections[alias].vendor, model._meta.label, "values", key)
+    entry = _compiled.get(full_key)
+    if entry is None:
+        stand_ins = _SENTINELS[: len(ids)]
+        queryset = build(*stand_ins)
+        if hasattr(queryset, "_require_scope"):
+            queryset._require_scope()  # TenantQuerySet: scoped or refused
+        sql, params = queryset.query.get_compiler(using=alias).as_sql()
+        places = [stand_ins.index(p) if p in stand_ins else -1 for p in params]
+        if sorted({p for p in places if p >= 0}) != list(range(len(ids))):
+            return list(build(*ids))
+        entry = (sql, tuple(places) + tuple(params))  # places, then the compiled values
+        _compiled[full_key] = entry
+        if len(_compiled) > MAX_ENTRIES:
+            _compiled.popitem(last=False)
+    sql, stored = entry
+    half = len(stored) // 2
+    where, compiled_params = stored[:half], stored[half:]
+    values = [ids[p] if p >= 0 else v for p, v in zip(where, compiled_params, strict=True)]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, values)
+        found: list[tuple] = cursor.fetchall()
+    return found

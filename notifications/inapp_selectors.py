@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from accounts import compiled
 from accounts.models import Account, User
 from notifications.inapp import DEFAULT_CHANNELS
 from notifications.models import Notification, NotificationPreference, TicketFollow
@@ -41,12 +42,16 @@ def notifications_page(*, agent: User, before: int | None) -> tuple[list[Notific
 
 
 def is_following(*, agent: User, ticket: Ticket, account: Account | None = None) -> bool:
-    """``account``: the request's, when in hand (the ticket's is then not read)."""
-    return (
-        TicketFollow.objects.for_account(account or ticket.account)
-        .filter(ticket=ticket, agent=agent)
-        .exists()
-    )
+    """``account``: the request's, when in hand (the ticket's is then not read). Compiled
+    once per account and process (accounts.compiled; issue 17: the ticket page asks)."""
+    account = account or ticket.account
+
+    def build(ticket_id: int, agent_id: int):
+        follows = TicketFollow.objects.for_account(account)
+        return follows.filter(ticket_id=ticket_id, agent_id=agent_id).values_list("pk")[:1]
+
+    key = ("is_following", account.pk)
+    return bool(compiled.value_rows(TicketFollow, key, build, (ticket.pk, agent.pk)))
 
 
 def preferences_for_agent(*, agent: User) -> dict[str, str]:

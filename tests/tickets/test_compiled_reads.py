@@ -103,3 +103,38 @@ def test_sidebar_counts_follow_the_tickets_and_the_views_edits(acme, acme_agent,
         conditions={"all": [{"field": "priority", "operator": "is", "value": "low"}]},
     )
     assert count(urgent) == 0
+
+
+def test_value_rows_put_each_call_s_ids_in_the_compiled_sql(acme, acme_agent, acme_user):
+    """accounts.compiled.value_rows (the ticket page's follow button and time worked):
+    compiled once with stand-in ids, each later call answers for its own ticket and agent."""
+    from notifications.inapp import ticket_follow
+    from notifications.inapp_selectors import is_following
+    from timeworked.selectors import ticket_page_time
+
+    other = AgentFactory(account=acme)
+    first = make_ticket(account=acme, submitter=acme_user)
+    second = make_ticket(account=acme, submitter=acme_user)
+    ticket_follow(ticket=second, agent=acme_agent)
+    for _ in range(2):  # the second round runs the SQL compiled by the first
+        assert not is_following(agent=acme_agent, ticket=first)
+        assert is_following(agent=acme_agent, ticket=second)
+        assert not is_following(agent=other, ticket=second)
+        assert ticket_page_time(ticket=first, agent=acme_agent) == {
+            "timer_started": None,
+            "required": False,
+        }
+
+
+def test_value_rows_run_a_read_without_its_stand_ins_as_built(acme):
+    """A read whose SQL does not carry the ids as parameters is never cached."""
+    calls = []
+
+    def build(number):
+        calls.append(number)
+        return View.objects.for_account(acme).filter(number__gt=0).values_list("pk")[:1]
+
+    key = ("test_no_stand_in", acme.pk)
+    for _ in range(2):
+        compiled.value_rows(View, key, build, (5,))
+    assert calls[1::2] == [5, 5]  # each call ran build with the real id

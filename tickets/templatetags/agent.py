@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -385,17 +388,41 @@ _UNITS = {name: _CachedPlural(lazy) for name, lazy in TIME_STRINGS.items()}
 # --- The ticket page's conversation (templates/jinja2/agent/_conversation.html) ---------
 
 
+# An attachment's token as secrets.token_urlsafe writes it: reverse() leaves it unquoted.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+_TOKEN_SENTINEL = "Sentinel0token"
+
+
+def _attachment_url(ticket: Ticket) -> Callable[[str], str]:
+    """reverse("tickets:attachment_download", args=[number, token]), reversed once per
+    page: the prefix and suffix around a sentinel token, for a url-safe token."""
+    sample = reverse("tickets:attachment_download", args=[ticket.number, _TOKEN_SENTINEL])
+    prefix, _sentinel, suffix = sample.partition(_TOKEN_SENTINEL)
+
+    def url(token: str) -> str:
+        if _URL_SAFE.fullmatch(token):
+            return f"{prefix}{token}{suffix}"
+        return reverse("tickets:attachment_download", args=[ticket.number, token])
+
+    return url
+
+
 @register.simple_tag
 def comment_values(comments, ticket) -> list[dict]:
     """``{% comment_values comments ticket as items %}``: what each comment of the
     conversation prints, as plain values (the template escapes them; ``html_body`` was
     sanitised with nh3 when the comment was written), from
     tickets.selectors.conversation_rows. Dicts for the reason given at
-    ticket_row_values."""
+    ticket_row_values. What every comment shares (the roles, the sentiment labels, the
+    time zone, the attachments' URL) is looked up once per page (issue 17)."""
     agent_roles = {User.Role.AGENT, User.Role.ADMIN}
+    sentiment_labels = _labels("sentiment")
+    zone = timezone.get_current_timezone()
+    attachment_url = _attachment_url(ticket)
     items = []
     for counter, comment in enumerate(comments, start=1):
         author, created = comment["author_name"], comment["created_at"]
+        sentiment = comment.get("sentiment", "")
         items.append(
             {
                 "counter": str(counter),
@@ -404,17 +431,16 @@ def comment_values(comments, ticket) -> list[dict]:
                 "agent": comment["author_role"] in agent_roles,
                 "initial": author[:1].upper(),
                 "author": author,
-                "iso": formatting.iso(created),
+                # formatting.iso: timezone.localtime(created).isoformat(), the zone in hand.
+                "iso": created.astimezone(zone).isoformat() if created else "",
                 "label": datetime_label(created),
                 "html_body": comment["html_body"],
                 "body": comment["body"],
-                "sentiment": comment.get("sentiment", ""),
-                "sentiment_label": _labels("sentiment").get(comment.get("sentiment", ""), ""),
+                "sentiment": sentiment,
+                "sentiment_label": sentiment_labels.get(sentiment, ""),
                 "files": [
                     {
-                        "url": reverse(
-                            "tickets:attachment_download", args=[ticket.number, a["token"]]
-                        ),
+                        "url": attachment_url(a["token"]),
                         "name": a["filename"],
                         "size": filesizeformat(a["size"]),
                     }
