@@ -196,6 +196,9 @@ def scenarios(ctx: dict) -> list[dict]:
             "htmx": True,
         }
         | agent,
+        # The agent's new-ticket form (issue 17): its fields' choices (groups, assignees,
+        # custom fields and ticket forms of the account), no ticket read.
+        {"key": "3n", "name": "New ticket form", "path": "/agent/tickets/new/"} | agent,
         {"key": "4a", "name": "HC My activities (300 req.)", "path": "/hc/", "role": "requester"},
         {
             "key": "4b",

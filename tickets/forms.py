@@ -151,7 +151,7 @@ class CCField(forms.CharField):
 
 
 class RequesterField(forms.CharField):
-    """The requester type-ahead's value (templates/agent/_requester_field.html): the email
+    """The requester type-ahead's value (templates/jinja2/agent/_requester_field.html): the email
     of the user picked from the results, or an address typed. The same field and checks
     on the new-ticket form and on the ticket page."""
 

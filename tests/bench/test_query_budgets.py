@@ -189,6 +189,31 @@ def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
     assert _same_at_two_sizes(more_people, lambda: _queries(client, path, HX_Request="true")) == 5
 
 
+def test_new_ticket_form(acme, acme_agent, acme_user, client_for):
+    """Scenario 3n: the form's choices (groups, agents, custom fields and forms, statuses)
+    whatever the number of tickets and people; none per group, agent or field."""
+    from accounts.services import group_create
+    from customfields.services import ticket_field_create
+    from tests.factories import AgentFactory
+
+    client = client_for(acme_agent)
+    _tickets(acme, acme_agent, acme_user, 2)
+
+    def more():
+        _tickets(acme, acme_agent, acme_user, 3)
+        for i in range(3):
+            agent = AgentFactory(account=acme)
+            group_create(account=acme, name=f"Group {i}", agents=[agent, acme_agent])
+            ticket_field_create(
+                account=acme, kind="tagger", title=f"Field {i}", options=[{"name": "A"}]
+            )
+            EndUserFactory(account=acme, name=f"Lopez {i}")
+
+    # Account, session and user; the ticket forms, fields and options; the sidebar's views
+    # and their counts; the groups and the agents of the Group and Assignee selects.
+    assert _same_at_two_sizes(more, lambda: _queries(client, "/agent/tickets/new/")) == 10
+
+
 def test_help_center_activities(small_caps, acme, acme_agent, acme_user, acme_manager, client_for):
     client = client_for(acme_user)
     manager = client_for(acme_manager)

@@ -71,6 +71,7 @@ def data(acme, acme_agent, acme_user, acme_manager):
         ("agent", "/agent/views/3/?page=2", {}),
         ("agent", "/agent/tickets/{number}/", {}),
         ("agent", "/agent/tickets/new/requester/search/?q=uma", {"HX-Request": "true"}),
+        ("agent", "/agent/tickets/new/", {}),
         ("user", "/hc/", {}),
         ("manager", "/hc/?tab=organization", {}),
         ("admin", "/agent/settings/users/", {}),

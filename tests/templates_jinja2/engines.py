@@ -24,16 +24,22 @@ def view_context(response) -> dict:
     return context
 
 
-def both_engines(response, template_name: str, **extra) -> tuple[str, str]:
+def both_engines(response, template_name: str, *, jinja_name: str = "", **extra) -> tuple[str, str]:
     """``template_name`` rendered by the DTL and the Jinja2 engine for the context and
-    request of ``response``, in the response's language and the account's URLs."""
+    request of ``response``, in the response's language and the account's URLs; the
+    Jinja2 template named ``jinja_name`` if given (a DTL partial, "page.html#part", is a
+    template of its own in Jinja2)."""
     context = {**view_context(response), **extra}
     request = response.wsgi_request
     set_urlconf(getattr(request, "urlconf", None))  # the account's URLs, as in the request
     try:
         with translation.override(response.headers["Content-Language"]):
             dtl = engines["django"].get_template(template_name).render(dict(context), request)
-            jinja = engines["jinja2"].get_template(template_name).render(dict(context), request)
+            jinja = (
+                engines["jinja2"]
+                .get_template(jinja_name or template_name)
+                .render(dict(context), request)
+            )
     finally:
         set_urlconf(None)
     return normalised(dtl), normalised(jinja)

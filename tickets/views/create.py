@@ -31,9 +31,13 @@ from tickets.text import normalise_newlines, truncate_body
 from tickets.views.common import agent_view
 from tickets.views.custom_fields import custom_fields_form
 
+# Jinja2 templates (templates/jinja2/, issue 17: one template language per page).
 TEMPLATE = "agent/ticket_new.html"
-# The requester type-ahead, the same on the new-ticket form and the ticket page.
+# The requester type-ahead, the same on the new-ticket form and the ticket page: the
+# field, its search results, its "+ Add user" form (included by the field).
 REQUESTER = "agent/_requester_field.html"
+REQUESTER_RESULTS = "agent/_requester_results.html"
+CC_RESULTS = "agent/_cc_results.html"
 
 
 def _requester_from_query(request) -> User | None:
@@ -127,13 +131,14 @@ def ticket_new(request):
             "requester_user": requester,
             "role_cannot_solve": not permissions_of(request.user).solve,
         },
+        using="jinja2",
     )
 
 
 def _requester_field(request, **context):
     """The type-ahead swapped in by htmx, on whichever page it is (its field is the same)."""
     field = TicketCreateForm(account=request.account)["requester"]
-    return render(request, f"{REQUESTER}#requester-field", {"field": field, **context})
+    return render(request, REQUESTER, {"field": field, **context}, using="jinja2")
 
 
 @agent_view
@@ -145,7 +150,7 @@ def requester_search(request):
     if not query:
         return HttpResponse("")
     users = users_search(account=request.account, query=query)
-    return render(request, f"{REQUESTER}#requester-results", {"users": users, "q": query})
+    return render(request, REQUESTER_RESULTS, {"users": users, "q": query}, using="jinja2")
 
 
 @agent_view
@@ -211,4 +216,4 @@ def cc_search(request):
     if not request.htmx or not query:
         return HttpResponse("")
     users = users_search(account=request.account, query=query, limit=8)
-    return render(request, f"{TEMPLATE}#cc-results", {"users": users, "q": query})
+    return render(request, CC_RESULTS, {"users": users, "q": query}, using="jinja2")
