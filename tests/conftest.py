@@ -9,6 +9,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 
+from tests import flush
 from tests.factories import (
     DEFAULT_PASSWORD,
     AccountFactory,
@@ -18,6 +19,11 @@ from tests.factories import (
     OrganizationFactory,
 )
 from tests.pgbouncer import PgBouncer, wait_until_no_backends
+
+
+def pytest_configure(config):
+    # After a transactional test, DELETE rather than TRUNCATE every table (tests/flush.py).
+    flush.install()
 
 
 def pytest_collection_modifyitems(config, items):

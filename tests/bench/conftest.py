@@ -150,6 +150,9 @@ class _Tables:
                     [sorted(empty)],
                 )
         else:
+            # TRUNCATE gives reltuples -1 but leaves pg_statistic's rows of a table that
+            # was analysed holding rows (measured; only a superuser may delete them):
+            # tests/bench/test_fresh_tables.py.
             empty = self._truncate(empty)
             if rewrite := stale - empty:
                 self._query("VACUUM FULL " + ", ".join(sorted(rewrite)))
