@@ -23,7 +23,7 @@ from tickets.selectors import tickets_visible_to
 from tickets.services import tickets_bulk_update
 from tickets.services.conflicts import TicketConflict, parse_stamp
 from tickets.status_selectors import custom_statuses_for_account
-from tickets.view_selectors import view_columns, view_sort, view_ticket_list, views_for_agent
+from tickets.view_selectors import view_columns, view_sort, view_ticket_rows, views_for_agent
 from tickets.views.common import agent_view, agent_views, safe_next
 from tickets.views.conflicts import conflict_summary
 
@@ -68,7 +68,8 @@ def legacy_view(request, view_key: str):
 
 def _view_page(request, view):
     sort = view_sort(view, request.GET.get("sort", ""))
-    tickets = view_ticket_list(view=view, viewer=request.user, sort=sort)
+    # Dicts, not model instances (issue 17): templatetags.agent.ticket_row_values prints them.
+    tickets = view_ticket_rows(view=view, viewer=request.user, sort=sort)
     page = TicketPaginator(tickets, PER_PAGE).get_page(
         request.GET.get("page"), cursor=request.GET.get("cursor")
     )
