@@ -167,7 +167,10 @@ class TicketPaginator(Paginator):
         if bottom < DEFERRED_JOIN_FROM:
             return self._get_page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        rows = {
+            row["id"] if isinstance(row, dict) else row.pk: row  # ``.values()`` rows: their id
+            for row in self.object_list.filter(pk__in=ids)
+        }
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def _get_page(self, *args, **kwargs) -> TicketPage:

@@ -46,7 +46,9 @@ class Column:
             return F(self.path).desc(nulls_first=True)
         return F(self.path).asc(nulls_last=True)
 
-    def value_of(self, row: Model):
+    def value_of(self, row: Model | dict):
+        if isinstance(row, dict):  # a ``.values()`` row holding the ordering's paths
+            return row[self.path]
         value: Any = row
         for part in self.path.split("__"):
             # A missing reverse one-to-one (a ticket without SLA state) reads as NULL.
@@ -141,7 +143,7 @@ def seek(qs: QuerySet, columns: list[Column], values: list, *, reverse: bool = F
     return ordered(qs.filter(condition), columns, reverse=reverse)
 
 
-def encode(direction: str, row: Model, columns: list[Column]) -> str:
+def encode(direction: str, row: Model | dict, columns: list[Column]) -> str:
     values = []
     for column in columns:
         value = column.value_of(row)

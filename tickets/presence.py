@@ -49,7 +49,12 @@ def tickets_being_viewed(tickets: list[Ticket], *, viewer_number: int | None) ->
     """The ids of those of ``tickets`` someone other than the viewer has open now: the
     lists' marker. One cache round trip for the whole page (get_many), none per row; a
     cache that is down marks nothing."""
-    keys = {_key(t): t.pk for t in tickets}
+    return ids_being_viewed([(t.account_id, t.pk) for t in tickets], viewer_number=viewer_number)
+
+
+def ids_being_viewed(tickets: list[tuple[int, int]], *, viewer_number: int | None) -> set[int]:
+    """tickets_being_viewed of (account id, ticket id) pairs (the list's values rows)."""
+    keys = {f"presence:{account_id}:{pk}": pk for account_id, pk in tickets}
     if not keys:
         return set()
     try:

@@ -3,7 +3,8 @@ once, for the agent UI, the help center, the API, search and emails alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
@@ -257,6 +258,107 @@ def for_list_rows(tickets: QuerySet[Ticket], extra: Iterable[str] = ()) -> Query
     if "sla__next_breach_at" in extra:
         related.append("sla")
     return tickets.select_related(*related).only(*ROW_FIELDS, *extra)
+
+
+# ROW_FIELDS as ``.values()`` names: the list page reads its rows as dicts, not model
+# instances (Model.from_db was a fifth of the page's CPU, issue 17, bench/README.md);
+# templatetags.agent.ticket_row_values prints both.
+LIST_ROW_VALUES = (
+    "id",
+    "account_id",
+    "number",
+    "subject",
+    "status",
+    "priority",
+    "is_public",
+    "updated_at",
+    "requester__name",
+    "assignee_id",
+    "assignee__name",
+    "group_id",
+    "group__name",
+    "custom_status_id",
+    "custom_status__category",
+    "custom_status__agent_label",
+    "custom_status__is_default",
+)
+
+
+def list_row_values(
+    tickets: QuerySet[Ticket], extra: Iterable[str] = ()
+) -> QuerySet[Ticket, dict[str, Any]]:
+    """``tickets`` (a list's queryset, its order kept) as the ``.values()`` rows a list
+    prints: LIST_ROW_VALUES, the ``extra`` fields its columns and its order read, and
+    the ``latest_comment`` annotation when the queryset has it."""
+    names = [*LIST_ROW_VALUES, *extra]
+    if "latest_comment" in tickets.query.annotations:
+        names.append("latest_comment")
+    rows: QuerySet[Ticket, dict[str, Any]] = tickets.values(*dict.fromkeys(names))
+    return rows
+
+
+def row_values_of(ticket: Ticket, columns: Iterable[str] = (), custom_fields: bool = False) -> dict:
+    """One ticket instance as list_row_values reads it, for the row's ``columns``
+    (tickets.view_selectors.VIEW_COLUMNS keys): the lists of model instances (search, a
+    person's tickets, a redrawn row) print through the same code. Reads only what
+    those columns need (the instance's other fields may be deferred)."""
+    custom = ticket.custom_status if ticket.custom_status_id else None
+    row = {
+        "id": ticket.pk,
+        "account_id": ticket.account_id,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "is_public": ticket.is_public,
+        "updated_at": ticket.updated_at,
+        "latest_comment": getattr(ticket, "latest_comment", ""),
+        "requester__name": ticket.requester.name,
+        "assignee_id": ticket.assignee_id,
+        "assignee__name": ticket.assignee.name if ticket.assignee_id and ticket.assignee else None,
+        "group_id": ticket.group_id,
+        "group__name": ticket.group.name if ticket.group_id and ticket.group else None,
+        "custom_status_id": ticket.custom_status_id,
+        "custom_status__category": getattr(custom, "category", None),
+        "custom_status__agent_label": getattr(custom, "agent_label", None),
+        "custom_status__is_default": getattr(custom, "is_default", None),
+    }
+    for column in columns:
+        for name, read in _COLUMN_VALUES.get(column, ()):
+            row[name] = read(ticket)
+    if custom_fields:
+        row["custom_fields"] = ticket.custom_fields
+    return row
+
+
+def _sla_breach(ticket: Ticket) -> Any:
+    sla = getattr(ticket, "sla", None)  # a missing reverse one-to-one reads as None
+    return sla.next_breach_at if sla is not None else None
+
+
+_COLUMN_VALUES: dict[str, tuple[tuple[str, Callable[[Ticket], Any]], ...]] = {
+    "type": (("type", lambda t: t.type),),
+    "organization": (
+        (
+            "organization__name",
+            lambda t: t.organization.name if t.organization_id and t.organization else None,
+        ),
+    ),
+    "channel": (("channel", lambda t: t.channel),),
+    "satisfaction": (("satisfaction_rating", lambda t: t.satisfaction_rating),),
+    "escalation": (("escalation", lambda t: t.escalation),),
+    "sentiment": (
+        ("sentiment", lambda t: t.sentiment),
+        ("support_access", lambda t: t.support_access),
+    ),
+    "time_worked": (("time_worked", lambda t: t.time_worked),),
+    "activity": (("activity_status", lambda t: t.activity_status),),
+    "tags": (("tags", lambda t: t.tags),),
+    "due": (("due_at", lambda t: t.due_at),),
+    "created": (("created_at", lambda t: t.created_at),),
+    "solved": (("solved_at", lambda t: t.solved_at),),
+    "sla": (("sla__next_breach_at", _sla_breach),),
+}
 
 
 def list_row(ticket: Ticket, extra: Iterable[str] = ()) -> Ticket:

@@ -21,11 +21,15 @@ WITHHELD_BODY = ""
 def bodies_withheld(*, ticket: Ticket, viewer: User | None) -> bool:
     """Whether ``viewer`` may not read this ticket's comments' bodies: an agent who is
     not the assignee, on a ticket whose requester revoked support access."""
+    return withheld_from(
+        support_access=ticket.support_access, assignee_id=ticket.assignee_id, viewer=viewer
+    )
+
+
+def withheld_from(*, support_access: bool, assignee_id: int | None, viewer: User | None) -> bool:
+    """bodies_withheld of a ticket read as values (the list's rows, issue 17)."""
     return (
-        viewer is not None
-        and viewer.is_agent
-        and not ticket.support_access
-        and ticket.assignee_id != viewer.pk
+        viewer is not None and viewer.is_agent and not support_access and assignee_id != viewer.pk
     )
 
 

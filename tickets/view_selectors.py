@@ -23,7 +23,7 @@ from customfields.selectors import ticket_fields_for_account
 from tickets import counts
 from tickets.conditions import conditions_q, reads_unfilled, timeless
 from tickets.models import Comment, Ticket, View, ViewGroup
-from tickets.selectors import for_list_rows, ordering_for, tickets_visible_to
+from tickets.selectors import for_list_rows, list_row_values, ordering_for, tickets_visible_to
 from tickets.support_access import readable_tickets_q
 
 
@@ -218,6 +218,16 @@ def view_ticket_list(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ti
         )
         .order_by(*ordering)
     )
+
+
+def view_ticket_rows(*, view: View, viewer: User, sort: str = "") -> QuerySet[Ticket, dict]:
+    """view_ticket_list as ``.values()`` rows (tickets.selectors.list_row_values): what
+    the list page prints, no model instance built (issue 17). Its columns' fields and
+    its order's (the keyset's cursor reads them from the page's rows)."""
+    tickets = view_ticket_list(view=view, viewer=viewer, sort=sort)
+    extra = [field for column in view_columns(view) for field in column.fields]
+    extra += [term.lstrip("-") for term in ordering_for(view_sort(view, sort))]
+    return list_row_values(tickets, extra)
 
 
 def view_counts(*, views: Iterable[View], viewer: User, cap: int | None = None) -> dict[int, int]:

@@ -158,6 +158,20 @@
     var active = document.activeElement;
     quickFocus = active && active.matches && active.matches(".quick-actions select") ? active.id : null;
   });
+  // A quick action refused answers with the row as it is now and the reason in it
+  // (automations.quick_views: 409 when the ticket changed meanwhile, 400 when the change
+  // is refused). htmx 2 swaps no 4xx answer by default, so the agent saw nothing: these
+  // two are swapped in as the row, whose message is a role="alert".
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var status = detail.xhr && detail.xhr.status;
+    // The menu that posted (detail.elt is the element the event fires on: the row).
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    if ((status === 400 || status === 409) && source && source.closest && source.closest(".quick-actions")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var row = event.target;
     if (!row.matches || !row.matches(".ticket-row")) return;

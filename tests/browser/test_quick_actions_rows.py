@@ -92,3 +92,14 @@ def test_a_ticket_changed_since_the_page_was_read_is_not_overwritten(
     assert answer.value.status == 409
     after = Ticket.objects.for_account(acme).get(pk=ticket.pk)
     assert (after.snoozed_until, after.priority) == (None, "urgent")
+    # The refusal is shown (htmx 2 swaps no 4xx by itself: static/js/agent.js does), in
+    # the row as it is now, whose menus work again with its new stamp.
+    alert = page.locator(f"tr#row-{ticket.number} [role=alert]")
+    expect(alert).to_have_text("This ticket was changed meanwhile: nothing was applied.")
+    expect(page.locator(f"tr#row-{ticket.number} .priority-urgent")).to_be_visible()
+    screenshot(page, "quick-actions-row-conflict")
+    page.locator(f"tr#row-{ticket.number}").hover()
+    with page.expect_response(lambda r: r.url.endswith(f"/{ticket.number}/quick/")) as again:
+        page.locator(f"#quick-snooze-{ticket.number}").select_option("1:days")
+    assert again.value.status == 200
+    expect(page.locator(f"tr#row-{ticket.number} [role=alert]")).to_have_count(0)

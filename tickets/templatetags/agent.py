@@ -22,9 +22,10 @@ from helpdesk.formatting import datetime_label, number_url_prefix, per_language
 from tickets.labels import FIELD_LABELS
 from tickets.labels import submit_as as submit_as_label
 from tickets.models import Channel, Ticket, TicketEvent
-from tickets.presence import tickets_being_viewed
+from tickets.presence import ids_being_viewed
+from tickets.selectors import row_values_of
 from tickets.status_models import BUILT_IN_AGENT_LABELS
-from tickets.support_access import bodies_withheld
+from tickets.support_access import withheld_from
 from tickets.templatetags.pages import PAGE_PARAMS
 from tickets.view_selectors import DEFAULT_COLUMNS, FIELD_COLUMN, view_counts_cached
 from tickets.views.common import agent_views
@@ -155,14 +156,14 @@ def choice_label(value: str, field: str) -> str:
     return _labels(field).get(value, value)
 
 
-def row_summary(ticket: Ticket) -> str:
+def _summary(priority: str, latest_comment: str | None) -> str:
     """The hover summary of a list row: priority and the latest comment."""
     labels = _labels("priority")
-    priority = labels.get(ticket.priority) or labels["_no_priority"]
-    excerpt = " ".join((getattr(ticket, "latest_comment", "") or "").split())
+    text = labels.get(priority) or labels["_no_priority"]
+    excerpt = " ".join((latest_comment or "").split())
     if len(excerpt) > 160:
         excerpt = excerpt[:159] + "…"
-    head = f"{labels['_priority']}: {priority}"
+    head = f"{labels['_priority']}: {text}"
     return f"{head}\n{excerpt}" if excerpt else head
 
 
@@ -243,82 +244,93 @@ def ticket_row_values(context, tickets, keys=DEFAULT_COLUMNS, columns=None) -> l
     plain values (the template escapes them), for the columns in ``keys``. A dict per
     row because the template engine looks a name up in a dict before trying an
     attribute: the same 50 rows through attributes and filters took 12.4 ms to render,
-    as dicts 7.6 (issue 17). ``columns``: the view's (for its custom fields' cells)."""
+    as dicts 7.6 (issue 17). ``columns``: the view's (for its custom fields' cells).
+    ``tickets``: the list page's ``.values()`` rows (tickets.selectors.LIST_ROW_VALUES:
+    no model instance built, issue 17), or Ticket instances (search, a person's
+    tickets, a redrawn row), read into the same dicts first."""
     words = _row_words()
     shown_fields = [
         (c.key, c.field) for c in columns or () if getattr(c, "field", None) and c.key in keys
     ]
+    wanted = set(keys)
+    tickets = [
+        t if isinstance(t, dict) else row_values_of(t, wanted, bool(shown_fields)) for t in tickets
+    ]
     if shown_fields:
-        tickets = list(tickets)
         names = lookup_names(
             account=shown_fields[0][1].account,
             fields=[field for _key, field in shown_fields],
-            values=[t.custom_fields or {} for t in tickets],
+            values=[t["custom_fields"] or {} for t in tickets],
         )
     status_labels, priority_labels = _labels("status"), _labels("priority")
-    wanted = set(keys)
     now = timezone.now()
-    tickets = list(tickets)
     # Who has them open (tickets.presence): one cache round trip for the whole page.
     request = context.get("request")
-    viewer = getattr(getattr(request, "user", None), "number", None)
-    viewed = tickets_being_viewed(tickets, viewer_number=viewer)
+    user = getattr(request, "user", None)
+    viewed = ids_being_viewed(
+        [(t["account_id"], t["id"]) for t in tickets], viewer_number=getattr(user, "number", None)
+    )
     # Support access: the sentiment cell of a ticket whose bodies the agent may not read.
-    reader = request.user if getattr(getattr(request, "user", None), "is_agent", False) else None
+    reader = user if getattr(user, "is_agent", False) else None
+    select = words["select"]
     rows = []
-    for ticket in tickets:
+    for t in tickets:
+        number, priority, status = t["number"], t["priority"], t["status"]
+        updated_at = t["updated_at"]
         row = {
-            "number": str(ticket.number),
-            "subject": ticket.subject,
-            "private": ticket.is_private,
-            "summary": row_summary(ticket),
-            "select": words["select"] % {"number": ticket.number},
-            "requester": ticket.requester.name,
-            "status": ticket.status,
-            "status_label": status_label(ticket, status_labels),
-            "priority": ticket.priority,
-            "priority_label": priority_labels.get(ticket.priority, ticket.priority),
-            "assignee": ticket.assignee.name if ticket.assignee_id else "",
-            "group": ticket.group.name if ticket.group_id else "",
-            "updated": _when(ticket.updated_at),
-            "viewing": ticket.pk in viewed,
+            "number": str(number),
+            "subject": t["subject"],
+            "private": not t["is_public"],
+            "summary": _summary(priority, t.get("latest_comment")),
+            "select": select % {"number": number},
+            "requester": t["requester__name"],
+            "status": status,
+            "status_label": _status_label_of(t, status_labels),
+            "priority": priority,
+            "priority_label": priority_labels.get(priority, priority),
+            "assignee": (t["assignee__name"] or "") if t["assignee_id"] else "",
+            "group": (t["group__name"] or "") if t["group_id"] else "",
+            "updated": _when(updated_at),
+            "viewing": t["id"] in viewed,
             # The version the row was rendered from: the bulk update refuses a ticket
             # changed since (tickets.services.conflicts).
-            "stamp": ticket.updated_at.isoformat(),
+            "stamp": updated_at.isoformat(),
         }
         # The columns a view may add (tickets.view_selectors.VIEW_COLUMNS), read only when shown.
         if "type" in wanted:
-            row["type"] = _labels("type").get(ticket.type, ticket.type)
+            row["type"] = _labels("type").get(t["type"], t["type"])
         if "organization" in wanted:
-            row["organization"] = ticket.organization.name if ticket.organization_id else ""
+            row["organization"] = t["organization__name"] or ""
         if "channel" in wanted:
-            row["channel"] = str(Channel(ticket.channel).label)
+            row["channel"] = str(Channel(t["channel"]).label)
         if "satisfaction" in wanted:
-            row["satisfaction"] = _labels("satisfaction").get(ticket.satisfaction_rating, "")
+            row["satisfaction"] = _labels("satisfaction").get(t["satisfaction_rating"], "")
         if "escalation" in wanted:
-            row["escalation"] = _labels("escalation").get(ticket.escalation, "")
+            row["escalation"] = _labels("escalation").get(t["escalation"], "")
         if "sentiment" in wanted:
-            withheld = bodies_withheld(ticket=ticket, viewer=reader)
-            row["sentiment"] = "" if withheld else _labels("sentiment").get(ticket.sentiment, "")
+            withheld = withheld_from(
+                support_access=t["support_access"], assignee_id=t["assignee_id"], viewer=reader
+            )
+            row["sentiment"] = "" if withheld else _labels("sentiment").get(t["sentiment"], "")
         if "time_worked" in wanted:
-            row["time_worked"] = _hours_minutes(ticket.time_worked)
+            row["time_worked"] = _hours_minutes(t["time_worked"])
         if "activity" in wanted:
-            row["activity"] = ticket.activity_status or ""
-            row["activity_label"] = _labels("activity").get(ticket.activity_status or "", "")
+            activity = t["activity_status"] or ""
+            row["activity"] = activity
+            row["activity_label"] = _labels("activity").get(activity, "")
         if "tags" in wanted:
-            row["tags"] = ticket.tags
+            row["tags"] = t["tags"]
         if "due" in wanted:
-            row["due"] = date_format(ticket.due_at, "SHORT_DATE_FORMAT") if ticket.due_at else ""
+            due = t["due_at"]
+            row["due"] = date_format(due, "SHORT_DATE_FORMAT") if due else ""
         if "created" in wanted:
-            row["created"] = _when(ticket.created_at)
+            row["created"] = _when(t["created_at"])
         if "solved" in wanted:
-            row["solved"] = _when(ticket.solved_at)
+            row["solved"] = _when(t["solved_at"])
         if "sla" in wanted:
-            # Read by select_related (tickets.selectors.for_list_rows): no query per row.
-            sla = getattr(ticket, "sla", None)
-            row["sla"] = _breach(sla.next_breach_at if sla is not None else None, now)
+            row["sla"] = _breach(t["sla__next_breach_at"], now)
         for key, field in shown_fields:
-            value = (ticket.custom_fields or {}).get(field.key)
+            value = (t["custom_fields"] or {}).get(field.key)
             row[key] = display_text(field, value, names)
         rows.append(row)
     return rows
@@ -346,11 +358,27 @@ def status_label(ticket: Ticket, category_labels: dict[str, str]) -> str:
     """What a ticket's status reads as to agents: its custom status's label, or the
     category's (translated) for a built-in one nobody renamed, and for Closed."""
     custom = ticket.custom_status if ticket.custom_status_id else None
-    if custom is None or ticket.status == Ticket.Status.CLOSED:
-        return category_labels.get(ticket.status, ticket.status)
-    if custom.is_default and custom.agent_label == BUILT_IN_AGENT_LABELS.get(custom.category):
-        return category_labels.get(custom.category, custom.category)
-    return custom.agent_label
+    return _status_label_of(
+        {
+            "status": ticket.status,
+            "custom_status_id": ticket.custom_status_id,
+            "custom_status__category": getattr(custom, "category", None),
+            "custom_status__agent_label": getattr(custom, "agent_label", None),
+            "custom_status__is_default": getattr(custom, "is_default", None),
+        },
+        category_labels,
+    )
+
+
+def _status_label_of(row: dict, category_labels: dict[str, str]) -> str:
+    """status_label of a ``.values()`` row (tickets.selectors.LIST_ROW_VALUES)."""
+    status = row["status"]
+    if row["custom_status_id"] is None or status == Ticket.Status.CLOSED:
+        return category_labels.get(status, status)
+    category, label = row["custom_status__category"], row["custom_status__agent_label"]
+    if row["custom_status__is_default"] and label == BUILT_IN_AGENT_LABELS.get(category):
+        return category_labels.get(category, category)
+    return label
 
 
 @register.simple_tag
