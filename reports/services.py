@@ -76,13 +76,6 @@ COARSE: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = (
     (ReportTypeAgentMonth, ("day", "group_pk", "agent_pk", "type")),
     (ReportAgentMonth, ("day", "group_pk", "agent_pk")),
 )
-MONTHLY = (
-    ReportAttributeMonth,
-    ReportChannelAgentMonth,
-    ReportPriorityAgentMonth,
-    ReportTypeAgentMonth,
-    ReportAgentMonth,
-)
 TABLES: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
 Values = tuple[tuple[int, str], ...]  # (field number, value) of each drop-down set
 Row = tuple[str, metrics.Dims, tuple[str, ...], Values]  # (ISO day, dims, tags, values)
@@ -300,7 +293,7 @@ def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
     refresh writes eighteen tables."""
     upserts = []
     for model, keys in TABLES:
-        items = list(_coarse(delta, keys, monthly=model in MONTHLY).items())
+        items = list(_coarse(delta, keys, monthly=model.monthly).items())
         # A bulk refresh's many rows in statements of a thousand rows a table.
         for start in range(0, len(items), _UPSERT_ROWS):
             upserts.append(
@@ -500,7 +493,7 @@ def _rebuild_in_python(account: Account, *, later: bool = True) -> int:
                     **dict(zip(keys[1:], key[1:], strict=True)),
                     **{m: counts.get(m, 0) for m in metrics.MEASURES},
                 )
-                for key, counts in _coarse(totals, keys, monthly=model in MONTHLY).items()
+                for key, counts in _coarse(totals, keys, monthly=model.monthly).items()
             ]
             model.objects.bulk_create(rows, batch_size=1000)
         if later:
