@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -269,7 +269,15 @@ _UPSERT_ROWS = 1000
 _STATEMENT_PARAMS = 60_000
 
 
-def _upsert_sql(model, keys: tuple[str, ...], account_id: int, items: list) -> tuple[str, list]:
+class Upsert(NamedTuple):
+    """One INSERT … ON CONFLICT: the table it writes, its SQL and its parameters."""
+
+    table: str
+    sql: str
+    params: list
+
+
+def _upsert_sql(model, keys: tuple[str, ...], account_id: int, items: list) -> Upsert:
     """One INSERT … ON CONFLICT adding ``items`` ((key values, counts) of ``keys``)."""
     table = model._meta.db_table
     measures = sorted({m for _key, counts in items for m in counts})
@@ -283,7 +291,7 @@ def _upsert_sql(model, keys: tuple[str, ...], account_id: int, items: list) -> t
     sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {}".format(  # noqa: S608
         table, ", ".join(columns), ", ".join([row] * len(items)), ", ".join(keys), updates
     )
-    return sql, params
+    return Upsert(table, sql, params)
 
 
 def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
@@ -301,30 +309,29 @@ def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
             )
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":  # SQLite (the embedded demo): one by one
-            for sql, params in upserts:
-                cursor.execute(sql, params)
+            for upsert in upserts:
+                cursor.execute(upsert.sql, upsert.params)
             return
         for batch in _batches(upserts):
-            parts = ", ".join(f"u{n} AS ({sql})" for n, (sql, _params) in enumerate(batch))
-            cursor.execute(f"WITH {parts} SELECT 1", [p for _sql, ps in batch for p in ps])
+            parts = ", ".join(f"u{n} AS ({upsert.sql})" for n, upsert in enumerate(batch))
+            cursor.execute(f"WITH {parts} SELECT 1", [p for upsert in batch for p in upsert.params])
 
 
-def _batches(upserts: list[tuple[str, list]]) -> list[list[tuple[str, list]]]:
+def _batches(upserts: list[Upsert]) -> list[list[Upsert]]:
     """The upserts in statements under the parameter limit, each table at most once per
     statement (two upserts of one row in one statement would both see it absent)."""
-    batches: list[list[tuple[str, list]]] = []
+    batches: list[list[Upsert]] = []
     params = 0
-    for sql, values in upserts:
-        table = sql.split()[2]
+    for upsert in upserts:
         if (
             not batches
-            or params + len(values) > _STATEMENT_PARAMS
-            or any(sql_.split()[2] == table for sql_, _v in batches[-1])
+            or params + len(upsert.params) > _STATEMENT_PARAMS
+            or any(other.table == upsert.table for other in batches[-1])
         ):
             batches.append([])
             params = 0
-        batches[-1].append((sql, values))
-        params += len(values)
+        batches[-1].append(upsert)
+        params += len(upsert.params)
     return batches
 
 
