@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -22,7 +22,7 @@ from django.db.models import OuterRef
 from accounts.dbsession import account_context
 from accounts.models import Account
 from customfields.models import FieldKind, TicketField
-from reports import metrics, rebuild, sla_rollup
+from reports import metrics, rebuild, sla_rollup, upserts
 from reports.models import (
     ReportAgentDay,
     ReportAgentMonth,
@@ -264,75 +264,20 @@ def _coarse(
     return {key: counts for key, counts in summed.items() if any(counts.values())}
 
 
-_UPSERT_ROWS = 1000
-# Under PostgreSQL's 65,535 parameters a statement (a row is ~45).
-_STATEMENT_PARAMS = 60_000
-
-
-class Upsert(NamedTuple):
-    """One INSERT … ON CONFLICT: the table it writes, its SQL and its parameters."""
-
-    table: str
-    sql: str
-    params: list
-
-
-def _upsert_sql(model, keys: tuple[str, ...], account_id: int, items: list) -> Upsert:
-    """One INSERT … ON CONFLICT adding ``items`` ((key values, counts) of ``keys``)."""
-    table = model._meta.db_table
-    measures = sorted({m for _key, counts in items for m in counts})
-    columns = ["account_id", *keys, *metrics.MEASURES]
-    params: list[Any] = []
-    for key, counts in items:
-        params += [account_id, *key, *(counts.get(m, 0) for m in metrics.MEASURES)]
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
-    # Our own table's and columns' names only; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {}".format(  # noqa: S608
-        table, ", ".join(columns), ", ".join([row] * len(items)), ", ".join(keys), updates
-    )
-    return Upsert(table, sql, params)
+def _upserts(account_id: int, delta: dict[Row, Counter[str]]) -> list[upserts.Upsert]:
+    """The statements adding ``delta`` to the fine rollup rows and to the coarse ones."""
+    found = []
+    for model, keys in TABLES:
+        items = list(_coarse(delta, keys, monthly=model.monthly).items())
+        found += upserts.upserts(model, keys, account_id, items, metrics.MEASURES)
+    return found
 
 
 def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
     """Add ``delta`` to the fine rollup rows and to the coarse ones, in the caller's
-    transaction: all move together or not at all. On PostgreSQL the tables' upserts go
-    in one statement (each a data-modifying WITH), not one round trip per table: a
-    refresh writes eighteen tables."""
-    upserts = []
-    for model, keys in TABLES:
-        items = list(_coarse(delta, keys, monthly=model.monthly).items())
-        # A bulk refresh's many rows in statements of a thousand rows a table.
-        for start in range(0, len(items), _UPSERT_ROWS):
-            upserts.append(
-                _upsert_sql(model, keys, account_id, items[start : start + _UPSERT_ROWS])
-            )
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":  # SQLite (the embedded demo): one by one
-            for upsert in upserts:
-                cursor.execute(upsert.sql, upsert.params)
-            return
-        for batch in _batches(upserts):
-            parts = ", ".join(f"u{n} AS ({upsert.sql})" for n, upsert in enumerate(batch))
-            cursor.execute(f"WITH {parts} SELECT 1", [p for upsert in batch for p in upsert.params])
-
-
-def _batches(upserts: list[Upsert]) -> list[list[Upsert]]:
-    """The upserts in statements under the parameter limit, each table at most once per
-    statement (two upserts of one row in one statement would both see it absent)."""
-    batches: list[list[Upsert]] = []
-    params = 0
-    for upsert in upserts:
-        if (
-            not batches
-            or params + len(upsert.params) > _STATEMENT_PARAMS
-            or any(other.table == upsert.table for other in batches[-1])
-        ):
-            batches.append([])
-            params = 0
-        batches[-1].append(upsert)
-        params += len(upsert.params)
-    return batches
+    transaction: all move together or not at all, in one statement on PostgreSQL
+    (reports.upserts)."""
+    upserts.run(_upserts(account_id, delta))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
