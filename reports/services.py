@@ -306,9 +306,15 @@ def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
         old = stored.counted if stored else {}
         if old == new:
             return
-        _apply(account_id, _difference(old, new))
         moves = {ticket_id: (old if stored is not None else None, new)}
-        sla_rollup.apply(account_id, sla_rollup.moved(account, moves))
+        sla_delta = sla_rollup.moved(account, moves)
+        # The rollups' and the SLA rollup's rows in one statement (reports.upserts).
+        upserts.run(
+            [
+                *_upserts(account_id, _difference(old, new)),
+                *sla_rollup.statements(account_id, sla_delta),
+            ]
+        )
         if stored is None:
             ReportTicket.objects.create(account=account, ticket_id=ticket_id, counted=new)
         else:
@@ -363,8 +369,9 @@ def _refresh_chunk(account_id: int, ids: list[int]) -> None:
             else:
                 kept.counted = new
                 changed.append(kept)
-        _apply(account_id, {key: counts for key, counts in delta.items() if any(counts.values())})
-        sla_rollup.apply(account_id, sla_rollup.moved(account, moves))
+        delta = {key: counts for key, counts in delta.items() if any(counts.values())}
+        sla_delta = sla_rollup.moved(account, moves)
+        upserts.run([*_upserts(account_id, delta), *sla_rollup.statements(account_id, sla_delta)])
         ReportTicket.objects.bulk_create(created)
         ReportTicket.objects.for_account(account).bulk_update(changed, ["counted"], batch_size=500)
 

@@ -1,7 +1,8 @@
 """Adding counts to rollup rows, in the caller's transaction: INSERT … ON CONFLICT … DO
 UPDATE SET n = table.n + excluded.n, a thousand rows a statement, and on PostgreSQL the
 statements of many tables in one (each a data-modifying WITH), not one round trip per
-table: a ticket's refresh writes eighteen tables (reports.services)."""
+table: a ticket's refresh writes eighteen tables (reports.services) and the SLA rollup's two
+(reports.sla_rollup) in one."""
 
 from __future__ import annotations
 
