@@ -1,6 +1,6 @@
 """A refresh's upserts go to the database in as few statements as the parameter limit
-allows (reports.services._apply through reports.upserts), each table once per statement: a bulk refresh of many
-rows still adds every row exactly once, in every table."""
+allows (reports.services._apply, reports.upserts), each table once per statement: a bulk
+refresh of many rows still adds every row exactly once, in every table."""
 
 from __future__ import annotations
 
