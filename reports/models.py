@@ -31,6 +31,8 @@ and ``ReportSlaGroupDay`` the same summed over the agents, for an admin's readin
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from accounts.tenancy import TenantModel
@@ -40,8 +42,9 @@ from reports.metrics import MEASURES
 class Rollup(TenantModel):
     """What every rollup holds besides its key: one count per measure of reports.metrics,
     summed by the same difference (reports.services._apply) and the same rebuild, per
-    local day (ReportAttributeMonth: the month's first day)."""
+    local day (``monthly``: per month, on its first day, as ReportAttributeMonth)."""
 
+    monthly: ClassVar[bool] = False
     day = models.DateField()
     for _measure in MEASURES:
         locals()[_measure] = models.BigIntegerField(default=0)
@@ -311,6 +314,7 @@ class ReportAttributeMonth(Rollup):
     before a range sums the months before the range's month and that month's days before
     its start, a few thousand rows instead of every earlier day's."""
 
+    monthly = True
     group_pk = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=10, default="")
     priority = models.CharField(max_length=10, default="")
@@ -438,6 +442,7 @@ class ReportChannelAgentMonth(Rollup):
     """ReportChannelAgentDay per month (``day``: its first day): the backlog before a
     range, as ReportAttributeMonth is ReportAttributeDay's."""
 
+    monthly = True
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
     channel = models.CharField(max_length=10, default="")
@@ -447,6 +452,7 @@ class ReportChannelAgentMonth(Rollup):
 
 
 class ReportPriorityAgentMonth(Rollup):
+    monthly = True
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
     priority = models.CharField(max_length=10, default="")
@@ -456,6 +462,7 @@ class ReportPriorityAgentMonth(Rollup):
 
 
 class ReportTypeAgentMonth(Rollup):
+    monthly = True
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
     type = models.CharField(max_length=10, default="")
@@ -469,6 +476,7 @@ class ReportAgentMonth(Rollup):
     agent filter (reports 0010), a few thousand rows where ReportAgentDay's earlier days
     are ~40,000 of an agent's scope at 1M tickets."""
 
+    monthly = True
     group_pk = models.BigIntegerField(default=0)
     agent_pk = models.BigIntegerField(default=0)
 

@@ -22,7 +22,7 @@ from django.db.models import OuterRef
 from accounts.dbsession import account_context
 from accounts.models import Account
 from customfields.models import FieldKind, TicketField
-from reports import metrics, rebuild, sla_rollup
+from reports import metrics, rebuild, sla_rollup, upserts
 from reports.models import (
     ReportAgentDay,
     ReportAgentMonth,
@@ -75,13 +75,6 @@ COARSE: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = (
     (ReportPriorityAgentMonth, ("day", "group_pk", "agent_pk", "priority")),
     (ReportTypeAgentMonth, ("day", "group_pk", "agent_pk", "type")),
     (ReportAgentMonth, ("day", "group_pk", "agent_pk")),
-)
-MONTHLY = (
-    ReportAttributeMonth,
-    ReportChannelAgentMonth,
-    ReportPriorityAgentMonth,
-    ReportTypeAgentMonth,
-    ReportAgentMonth,
 )
 TABLES: tuple[tuple[type[Rollup], tuple[str, ...]], ...] = ((ReportDay, KEYS), *COARSE)
 Values = tuple[tuple[int, str], ...]  # (field number, value) of each drop-down set
@@ -271,68 +264,20 @@ def _coarse(
     return {key: counts for key, counts in summed.items() if any(counts.values())}
 
 
-_UPSERT_ROWS = 1000
-# Under PostgreSQL's 65,535 parameters a statement (a row is ~45).
-_STATEMENT_PARAMS = 60_000
-
-
-def _upsert_sql(model, keys: tuple[str, ...], account_id: int, items: list) -> tuple[str, list]:
-    """One INSERT … ON CONFLICT adding ``items`` ((key values, counts) of ``keys``)."""
-    table = model._meta.db_table
-    measures = sorted({m for _key, counts in items for m in counts})
-    columns = ["account_id", *keys, *metrics.MEASURES]
-    params: list[Any] = []
-    for key, counts in items:
-        params += [account_id, *key, *(counts.get(m, 0) for m in metrics.MEASURES)]
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
-    # Our own table's and columns' names only; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES {} ON CONFLICT (account_id, {}) DO UPDATE SET {}".format(  # noqa: S608
-        table, ", ".join(columns), ", ".join([row] * len(items)), ", ".join(keys), updates
-    )
-    return sql, params
+def _upserts(account_id: int, delta: dict[Row, Counter[str]]) -> list[upserts.Upsert]:
+    """The statements adding ``delta`` to the fine rollup rows and to the coarse ones."""
+    found = []
+    for model, keys in TABLES:
+        items = list(_coarse(delta, keys, monthly=model.monthly).items())
+        found += upserts.upserts(model, keys, account_id, items, metrics.MEASURES)
+    return found
 
 
 def _apply(account_id: int, delta: dict[Row, Counter[str]]) -> None:
     """Add ``delta`` to the fine rollup rows and to the coarse ones, in the caller's
-    transaction: all move together or not at all. On PostgreSQL the tables' upserts go
-    in one statement (each a data-modifying WITH), not one round trip per table: a
-    refresh writes eighteen tables."""
-    upserts = []
-    for model, keys in TABLES:
-        items = list(_coarse(delta, keys, monthly=model in MONTHLY).items())
-        # A bulk refresh's many rows in statements of a thousand rows a table.
-        for start in range(0, len(items), _UPSERT_ROWS):
-            upserts.append(
-                _upsert_sql(model, keys, account_id, items[start : start + _UPSERT_ROWS])
-            )
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":  # SQLite (the embedded demo): one by one
-            for sql, params in upserts:
-                cursor.execute(sql, params)
-            return
-        for batch in _batches(upserts):
-            parts = ", ".join(f"u{n} AS ({sql})" for n, (sql, _params) in enumerate(batch))
-            cursor.execute(f"WITH {parts} SELECT 1", [p for _sql, ps in batch for p in ps])
-
-
-def _batches(upserts: list[tuple[str, list]]) -> list[list[tuple[str, list]]]:
-    """The upserts in statements under the parameter limit, each table at most once per
-    statement (two upserts of one row in one statement would both see it absent)."""
-    batches: list[list[tuple[str, list]]] = []
-    params = 0
-    for sql, values in upserts:
-        table = sql.split()[2]
-        if (
-            not batches
-            or params + len(values) > _STATEMENT_PARAMS
-            or any(sql_.split()[2] == table for sql_, _v in batches[-1])
-        ):
-            batches.append([])
-            params = 0
-        batches[-1].append((sql, values))
-        params += len(values)
-    return batches
+    transaction: all move together or not at all, in one statement on PostgreSQL
+    (reports.upserts)."""
+    upserts.run(_upserts(account_id, delta))
 
 
 def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
@@ -361,9 +306,15 @@ def ticket_refresh(*, account_id: int, ticket_id: int) -> None:
         old = stored.counted if stored else {}
         if old == new:
             return
-        _apply(account_id, _difference(old, new))
         moves = {ticket_id: (old if stored is not None else None, new)}
-        sla_rollup.apply(account_id, sla_rollup.moved(account, moves))
+        sla_delta = sla_rollup.moved(account, moves)
+        # The rollups' and the SLA rollup's rows in one statement (reports.upserts).
+        upserts.run(
+            [
+                *_upserts(account_id, _difference(old, new)),
+                *sla_rollup.statements(account_id, sla_delta),
+            ]
+        )
         if stored is None:
             ReportTicket.objects.create(account=account, ticket_id=ticket_id, counted=new)
         else:
@@ -418,8 +369,9 @@ def _refresh_chunk(account_id: int, ids: list[int]) -> None:
             else:
                 kept.counted = new
                 changed.append(kept)
-        _apply(account_id, {key: counts for key, counts in delta.items() if any(counts.values())})
-        sla_rollup.apply(account_id, sla_rollup.moved(account, moves))
+        delta = {key: counts for key, counts in delta.items() if any(counts.values())}
+        sla_delta = sla_rollup.moved(account, moves)
+        upserts.run([*_upserts(account_id, delta), *sla_rollup.statements(account_id, sla_delta)])
         ReportTicket.objects.bulk_create(created)
         ReportTicket.objects.for_account(account).bulk_update(changed, ["counted"], batch_size=500)
 
@@ -500,7 +452,7 @@ def _rebuild_in_python(account: Account, *, later: bool = True) -> int:
                     **dict(zip(keys[1:], key[1:], strict=True)),
                     **{m: counts.get(m, 0) for m in metrics.MEASURES},
                 )
-                for key, counts in _coarse(totals, keys, monthly=model in MONTHLY).items()
+                for key, counts in _coarse(totals, keys, monthly=model.monthly).items()
             ]
             model.objects.bulk_create(rows, batch_size=1000)
         if later:

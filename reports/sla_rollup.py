@@ -43,9 +43,8 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-
 from accounts.models import Account
+from reports import upserts
 from reports.models import ReportSlaDay, ReportSlaGroupDay, ReportTicket
 from servicelevels.events import TargetState
 from servicelevels.models import SlaTarget
@@ -85,38 +84,30 @@ def _add(delta: Delta, found: Counter, dims: tuple[int, int], sign: int) -> None
 
 def apply(account_id: int, delta: Delta) -> None:
     """Add ``delta`` to ReportSlaDay and, summed over the agents, to ReportSlaGroupDay,
-    in INSERT … ON CONFLICT statements, in the caller's transaction."""
+    in the caller's transaction (one statement on PostgreSQL: reports.upserts)."""
+    upserts.run(statements(account_id, delta))
+
+
+def statements(account_id: int, delta: Delta) -> list[upserts.Upsert]:
+    """``apply``'s upserts, for a caller that runs them with its own (a refresh: the
+    other rollups' and these in one statement). No change, none."""
     by_group: dict[tuple, Counter[str]] = {}
     for (day, group, _agent, metric), counts in delta.items():
         by_group.setdefault((day, group, metric), Counter()).update(counts)
-    _upsert(ReportSlaDay, ("day", "group_pk", "agent_pk", "metric"), account_id, delta)
-    _upsert(ReportSlaGroupDay, ("day", "group_pk", "metric"), account_id, by_group)
+    return [
+        *_upserts(ReportSlaDay, ("day", "group_pk", "agent_pk", "metric"), account_id, delta),
+        *_upserts(ReportSlaGroupDay, ("day", "group_pk", "metric"), account_id, by_group),
+    ]
 
 
-_UPSERT_ROWS = 1000
-
-
-def _upsert(model: Any, keys: tuple[str, ...], account_id: int, delta: dict) -> None:
+def _upserts(
+    model: Any, keys: tuple[str, ...], account_id: int, delta: dict
+) -> list[upserts.Upsert]:
+    # In key order, as ever (the rows' locks taken in one order by every writer).
     items = [
         (key, counts) for key, counts in sorted(delta.items()) if any(counts.get(s) for s in SIDES)
     ]
-    table = model._meta.db_table
-    columns = ", ".join(("account_id", *keys, *SIDES))
-    for start in range(0, len(items), _UPSERT_ROWS):
-        chunk = items[start : start + _UPSERT_ROWS]
-        params: list[Any] = []
-        for key, counts in chunk:
-            params += [account_id, *key, counts["achieved"], counts["breached"]]
-        row = "(" + ", ".join(["%s"] * (len(keys) + 3)) + ")"
-        # Our own tables' and columns' names only; every value is a parameter.
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608
-            f"ON CONFLICT (account_id, {', '.join(keys)}) DO UPDATE SET "
-            f"achieved = {table}.achieved + excluded.achieved, "
-            f"breached = {table}.breached + excluded.breached"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    return upserts.upserts(model, keys, account_id, items, SIDES)
 
 
 def _locked_dims(account_id: int, ticket_ids: Any) -> dict[int, tuple[int, int]]:

@@ -73,3 +73,16 @@ def test_a_rollup_added_later_is_emptied_by_a_rebuild_and_not_by_0005s():
     assert "reports_reportnewday" in tables
     assert "reports_reportnewday" in skipped_by_0005
     assert "reports_reportnewday" not in {m._meta.db_table for m in rebuild.rollup_models()}
+
+
+def test_a_rollup_is_monthly_in_the_refresh_exactly_when_the_rebuild_sums_it_per_month():
+    # reports.services reads Rollup.monthly (no list of its own); the rebuild's SQL for
+    # the same table truncates the day to its month.
+    monthly = set()
+    for model in rebuild.rollup_models():
+        table = model._meta.db_table
+        (insert,) = [sql for sql in rebuild._INSERTS if f"INTO {table} " in sql]
+        if "date_trunc('month', day)" in insert:
+            monthly.add(model)
+    assert monthly == {model for model in rebuild.rollup_models() if model.monthly}
+    assert len(monthly) == 5
