@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -48,12 +48,28 @@ def ticket_fields_for_viewer(
 
 
 def _attach_options(account: Account, fields: list[TicketField]) -> None:
-    """ticket_fields_for_account's prefetch of the options, on fields already read (one
-    query: the fields' options in position order, each field's as ``field.options.all()``
-    answers, with its field). No fields, no query. Django's public prefetch, not its
-    private cache set by hand."""
-    options = TicketFieldOption.objects.for_account(account).order_by("position", "number")
-    prefetch_related_objects(fields, Prefetch("options", queryset=options))
+    """ticket_fields_for_account's prefetch of the options, on fields already read: the
+    account's options in position order (one compiled query), each field's as
+    ``field.options.all()`` answers once prefetched. No fields, no query (as the
+    prefetch)."""
+    if not fields:
+        return
+    options = compiled.rows(
+        TicketFieldOption,
+        ("ticket_field_options", account.pk),
+        lambda: TicketFieldOption.objects.for_account(account).order_by("position", "number"),
+    )
+    by_field: dict[int, list[TicketFieldOption]] = {field.pk: [] for field in fields}
+    for option in options:
+        if option.field_id in by_field:
+            by_field[option.field_id].append(option)
+    for field in fields:
+        prefetched: Any = field.options.all()
+        for option in by_field[field.pk]:
+            option.field = field
+        prefetched._result_cache = by_field[field.pk]
+        prefetched._prefetch_done = True
+        field._prefetched_objects_cache = {"options": prefetched}  # type: ignore[attr-defined]  # as Django's prefetch
 
 
 def ticket_fields_editable_by(*, account: Account, viewer: User) -> list[TicketField]:
