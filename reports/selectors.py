@@ -254,7 +254,7 @@ def report_for(
     }
 
     def board(key: str) -> list[tuple[int, Summary]]:
-        return _leaderboard(_rows(account, scope, filters, by=key).filter(**in_range), key)
+        return _leaderboard(account, scope, filters, _rows(account, scope, filters, by=key), key)
 
     return _report(
         filters,
@@ -369,9 +369,48 @@ def _report(
     )
 
 
-def _leaderboard(rows: QuerySet, key: str) -> list[tuple[int, Summary]]:
-    found = rows.values(key).annotate(**_sums(metrics.MEASURES)).order_by(key)
-    return _board({row.pop(key): row for row in found})
+def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first day of the range's first whole month and the first day after its last
+    whole month, or None when the range holds no whole month."""
+    first = (
+        start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    )
+    after = (end + dt.timedelta(days=1)).replace(day=1)
+    return (first, after) if first < after else None
+
+
+def _leaderboard(
+    account: Account, scope: ReportScope, filters: Filters, rows: QuerySet, key: str
+) -> list[tuple[int, Summary]]:
+    """The range's rows summed per ``key``. From a table with months (MONTHS), the range's
+    whole months from the month rows and only the days before and after them from the
+    day rows, together (UNION ALL): 90 days hold two whole months, so an admin's agent
+    leaderboard sums ~29 days of ReportAgentDay (a few hundred rows a day at 1M tickets)
+    and two months' rows instead of 90 days'."""
+    months = MONTHS.get(rows.model)
+    spans = whole_months(filters.start, filters.end) if months is not None else None
+    if months is None or spans is None:
+        found = rows.filter(day__gte=filters.start, day__lte=filters.end)
+        found = found.values(key).annotate(**_sums(metrics.MEASURES)).order_by(key)
+        return _board({row.pop(key): row for row in found})
+    first, after = spans
+    month_rows = months.objects.for_account(account).filter(
+        scope.rollup_filter(), day__gte=first, day__lt=after, **_wanted(filters)
+    )
+    parts = [
+        qs.values(key).annotate(**_sums(metrics.MEASURES))
+        for qs in (
+            month_rows,
+            rows.filter(day__gte=filters.start, day__lt=first),
+            rows.filter(day__gte=after, day__lte=filters.end),
+        )
+    ]
+    summed: dict[int, Counter[str]] = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        summed.setdefault(row.pop(key), Counter()).update(row)
+    return _board(
+        {k: {m: counts[m] for m in metrics.MEASURES} for k, counts in sorted(summed.items())}
+    )
 
 
 def _board(found: Mapping[int, Mapping[str, int]]) -> list[tuple[int, Summary]]:

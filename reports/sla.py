@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -33,6 +36,7 @@ from accounts.models import Account
 from reports.access import ReportScope
 from reports.attributes import attribute_q
 from reports.csat import range_bounds
+from reports.facts import matching_tickets
 from reports.forms import Filters
 from reports.models import ReportSlaDay, ReportSlaGroupDay
 from servicelevels.models import METRIC_LABELS, SlaTarget
@@ -68,6 +72,39 @@ def _settled_rows(qs: QuerySet, start: dt.datetime, end: dt.datetime) -> QuerySe
         .annotate(achieved=Count("*"), breached=Value(0))
         .union(breached.values("metric").annotate(achieved=Value(0), breached=Count("*")), all=True)
     )
+
+
+def _settled_of_tickets(
+    account: Account, scope: ReportScope, filters: Filters, start: dt.datetime, end: dt.datetime
+) -> list[dict]:
+    """``_settled_rows`` of the tickets the filters match (a channel, priority, type,
+    organization, tag or drop-down value: no rollup keys them), the tickets read once:
+    both halves' targets from their indexes (UNION ALL), then one semi-join to the
+    matching tickets. Joined per half, each half read the tickets again (at 1M tickets
+    with ``&channel=web``, two parallel scans of 38,000 pages each)."""
+    targets = SlaTarget.objects.for_account(account).filter(target_minutes__isnull=False)
+    in_time = Q(breach_at__isnull=True) | Q(fulfilled_at__lte=F("breach_at"))
+    late = Q(fulfilled_at__isnull=True) | Q(fulfilled_at__gt=F("breach_at"))
+    halves = [
+        targets.filter(in_time, fulfilled_at__gte=start, fulfilled_at__lt=end),
+        targets.filter(late, breach_at__gte=start, breach_at__lt=end),
+    ]
+    parts = [half.values_list("ticket_id", "metric").query.sql_with_params() for half in halves]
+    tickets = matching_tickets(account, scope, filters).order_by().values("id")
+    tickets_sql, tickets_params = tickets.query.sql_with_params()
+    # Django's own SQL for the parts; every value is a parameter.
+    sql = (
+        "SELECT x.metric, count(*) FILTER (WHERE x.side = 0), count(*) FILTER (WHERE x.side = 1)"  # noqa: S608
+        f" FROM (SELECT a.*, 0 AS side FROM ({parts[0][0]}) a"
+        f" UNION ALL SELECT b.*, 1 AS side FROM ({parts[1][0]}) b) x"
+        f" WHERE x.ticket_id IN ({tickets_sql}) GROUP BY x.metric"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*parts[0][1], *parts[1][1], *tickets_params])
+        return [
+            {"metric": metric, "achieved": achieved, "breached": breached}
+            for metric, achieved, breached in cursor.fetchall()
+        ]
 
 
 def _from_rollup(filters: Filters) -> bool:
@@ -120,7 +157,9 @@ def sla_achievement_for(*, account: Account, scope: ReportScope, filters: Filter
             .annotate(achieved=Sum("achieved"), breached=Sum("breached"))
         )
         since = max(start, dt.datetime.combine(today, dt.time.min, tzinfo=tz))
-        counted = days.union(_settled_rows(qs, since, end), all=True)
+        counted: Iterable[Mapping[str, Any]] = days.union(_settled_rows(qs, since, end), all=True)
+    elif connection.vendor == "postgresql":
+        counted = _settled_of_tickets(account, scope, filters, start, end)
     else:
         counted = _settled_rows(qs, start, end)
     found: dict[str, Counter[str]] = {}
