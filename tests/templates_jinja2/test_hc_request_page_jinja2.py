@@ -10,8 +10,8 @@ comment, a refused reply's text): open, after a refused reply, solved with the r
 form, rated, refused rating, closed with a reply refused, and as the organization's
 manager viewing a colleague's request with a call. The test that said so compared both
 engines until the DTL copies went (at 2a9e727). The page exists in Jinja2 only; what the
-DTL pages still include (form errors, the editor, the rating form: the new request and
-the survey pages) exists in both and must print the same."""
+DTL pages still include (form errors, the editor: the new request page) exists in both
+and must print the same (the rating form's DTL copy went with the survey's DTL pages)."""
 
 from __future__ import annotations
 
@@ -153,7 +153,6 @@ def _refused_form() -> ReplyForm:
 SHARED = {
     "portal/_form_errors.html": lambda c: {"form": _refused_form()},
     "portal/_editor.html": lambda c: {"form": c["reply_form"]},
-    "portal/_feedback_form.html": lambda c: {"action": "/hc/requests/1/feedback/"},
 }
 
 
