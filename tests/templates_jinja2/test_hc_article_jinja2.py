@@ -7,7 +7,8 @@ notice), with hostile values in what editors and visitors type (the account, the
 category's and section's names, the article's title, body and labels, a related
 article's title, the subject a suggestion was opened from): a requester reading it, after
 a Yes and a No vote, opened from a suggestion while writing a request, an editor (the
-Edit link), an anonymous visitor, and an article with no title in any language."""
+Edit link), an anonymous visitor (18 cases, at f7d198a). The page exists in Jinja2 only
+now; this test checks that it escapes and speaks the visitor's language."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from knowledge import services
 from tests.knowledge.conftest import make_article
 from tests.security.test_hostile_values_escaped import ESCAPED, HOSTILE, unescaped
 from tests.security.test_hostile_values_escaped import hostile as hostile  # the fixture
-from tests.templates_jinja2.engines import both_engines
 
 LANGUAGES = ["en", "it", "es"]
 PAGE = "knowledge/hc/article.html"
@@ -82,12 +82,14 @@ def _response(client_for, acme, kb, case, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_article_page_prints_the_same_in_both(client_for, acme, kb, language, case):
+def test_the_article_page_escapes_and_speaks_the_visitors_language(
+    client_for, acme, kb, language, case
+):
     response = _response(client_for, acme, kb, case, language)
     assert response.status_code == 200
     assert response.headers["Content-Language"] == language
-    dtl, jinja = both_engines(response, PAGE)
-    assert dtl == jinja
+    assert [t.name for t in response.templates][:1] == [PAGE]
+    jinja = response.text
     assert not unescaped(jinja) and ESCAPED in jinja
     assert "<p>Body " in jinja and "Related &lt;script&gt;" in jinja  # the body as nh3 kept it
     assert CASES[case] in jinja
