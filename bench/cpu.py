@@ -12,8 +12,9 @@ import os
 import sys
 import time
 
+from bench.knowledge import first_article
 from bench.run import DEFAULT_DB, _environment
-from bench.scenarios import deep_page, deep_page_cursor, scenarios
+from bench.scenarios import deep_page, deep_page_cursor, hc_request, scenarios
 
 
 class _Absent0(dict):
@@ -56,6 +57,8 @@ def main(argv: list[str]) -> int:
             "deep_page": page,
             "deep_page_cursor": deep_page_cursor(agent, page),
             "long_thread": LONG_THREAD_NUMBER,
+            "hc_request": hc_request(account),  # 4c
+            "kb_article": first_article(account),  # 5l, when bench.run loaded the articles
             "deep_cursor": "",  # the API's scenarios are not pages
             "support_address": support_address(account),
         }

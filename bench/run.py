@@ -41,6 +41,7 @@ from bench.scenarios import (
     custom_status_view,
     deep_page,
     deep_page_cursor,
+    hc_request,
     scenarios,
     urgent_billing_view,
 )
@@ -201,6 +202,7 @@ def _prepare(tickets: int, comments: float, wanted: set[str] | None = None) -> d
         "deep_page": (page := deep_page(agent)),
         "deep_page_cursor": deep_page_cursor(agent, page),
         "long_thread": LONG_THREAD_NUMBER,
+        "hc_request": hc_request(account),  # 4c: the heavy requester's newest request
         "deep_cursor": encode_cursor(numbers.first() // 2),  # type: ignore[operator]  # the bench seeds tickets first
         # issue 19: 20 fields with values, a filtered view
         **(

@@ -127,6 +127,22 @@ def deep_page_cursor(agent, page: int) -> str:
     return _unsolved_pages(agent).page(page - 1).next_cursor or ""
 
 
+def hc_request(account) -> int:
+    """Scenario 4c's request: the heavy requester's newest (a read: bench.cpu finds it
+    too), its public conversation as the seed wrote it."""
+    from bench.seed import HEAVY_EMAIL
+    from tickets.models import Ticket
+
+    number = (
+        Ticket.objects.for_account(account)
+        .filter(requester__email=HEAVY_EMAIL)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return number or 0
+
+
 def scenarios(ctx: dict) -> list[dict]:
     agent, api = {"role": "agent"}, {"role": "api"}
     # The default view "All unsolved tickets" (its old address /agent/views/unsolved/
@@ -205,6 +221,12 @@ def scenarios(ctx: dict) -> list[dict]:
             "name": "HC Organization requests",
             "path": "/hc/?tab=organization",
             "role": "manager",
+        },
+        {
+            "key": "4c",
+            "name": "HC request page (requester)",
+            "path": f"/hc/requests/{ctx['hc_request']}/",
+            "role": "requester",
         },
         {
             "key": "5a",

@@ -121,6 +121,7 @@ def environment(**options: Any) -> Environment:
         linebreaks=defaultfilters.linebreaks_filter,  # escapes first (autoescape=True)
         filesizeformat=defaultfilters.filesizeformat,  # Django's words, not Jinja2's
         urlencode=defaultfilters.urlencode,  # Django's safe characters
+        escapejs=defaultfilters.escapejs_filter,
         json_script=json_script,
         # Django's entities for a value escaped before ``%`` (a translation's values).
         e=escape,
@@ -233,6 +234,7 @@ def _language_infos() -> list[dict[str, Any]]:
 
 
 def _project_filters() -> dict[str, Any]:
+    from knowledge.templatetags import knowledge
     from portal.templatetags import portal
     from reports.templatetags.reports import may_see_reports
     from tickets.templatetags import agent
@@ -255,6 +257,9 @@ def _project_filters() -> dict[str, Any]:
         "allowed_types": portal.allowed_types,
         "hc_status_key": portal.hc_status_key,
         "hc_status_label": portal.hc_status_label,
+        # the knowledge base's, in the help center
+        "named": knowledge.named,
+        "described": knowledge.described,
     }
 
 

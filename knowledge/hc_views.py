@@ -111,6 +111,7 @@ def article(request, number: int):
             subject=request.GET.get("subject", "")[:255],
             editor=request.user.is_authenticated and may_edit(request.user),
         ),
+        using="jinja2",  # the article page is in Jinja2 only (issue 17)
     )
 
 

@@ -36,6 +36,7 @@ def _refused(request, ticket: Ticket, message: str):
         "portal/satisfaction_refused.html",
         {"ticket": ticket, "message": message},
         status=403,
+        using="jinja2",  # the survey's pages are in Jinja2 only (issue 17)
     )
 
 
@@ -67,6 +68,7 @@ def satisfaction_choice(request, token: str, choice: str):
         request,
         "portal/satisfaction_choice.html",
         {"ticket": ticket, "choice": choice, "token": token},
+        using="jinja2",
     )
 
 
@@ -106,4 +108,5 @@ def satisfaction(request, token: str):
         "portal/satisfaction.html",
         {"ticket": ticket, "rating": rating, "feedback_form": form, "token": token},
         status=status,
+        using="jinja2",
     )

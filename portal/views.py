@@ -116,7 +116,8 @@ def request_new(request):
     number = _form_number(request.POST.get("ticket_form") or request.GET.get("form"))
     chosen = selectors.request_form(account=request.account, viewer=request.user, number=number)
     if chosen.chosen is None:
-        return render(request, "portal/request_choose_form.html", {"forms": chosen.offered})
+        context = {"forms": chosen.offered}
+        return render(request, "portal/request_choose_form.html", context, using="jinja2")
     form = NewRequestForm(
         request.POST or None,
         request.FILES or None,
@@ -161,7 +162,7 @@ def request_new(request):
         "ticket_form": chosen.chosen,
         "other_forms": len(chosen.offered) > 1,
     }
-    return render(request, "portal/request_new.html", context)
+    return render(request, "portal/request_new.html", context, using="jinja2")  # issue 17
 
 
 def _form_number(value: str | None) -> int | None:

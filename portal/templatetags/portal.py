@@ -1,24 +1,15 @@
 """Presentation helpers of the help center."""
 
 from django import template
-from django.utils.functional import Promise
 
 from helpdesk.formatting import datetime_label, iso, number_url_prefix, per_language
 from portal.selectors import (
-    STATUS_LABELS,
-    end_user_status,
     end_user_status_key,
     end_user_status_label,
 )
 from tickets.models import Channel
 
 register = template.Library()
-
-
-@register.filter
-def hc_status(status: str) -> str | Promise:
-    """The end user's status label: Open, Awaiting your reply or Solved."""
-    return STATUS_LABELS[end_user_status(status)]
 
 
 # Filters of the Jinja2 help-center pages (helpdesk/jinja2.py).

@@ -178,6 +178,21 @@ def test_ticket_page_with_many_comments(acme, acme_agent, acme_user, client_for)
     assert count == BUDGET
 
 
+def test_help_center_request_page(acme, acme_agent, acme_user, client_for):
+    """Scenario 4c: a requester reads one of their requests; more replies cost nothing."""
+    ticket = make_ticket(account=acme, submitter=acme_agent, requester=acme_user)
+    client = client_for(acme_user)
+
+    def more_comments():
+        for i in range(10):
+            comment_add(ticket=ticket, author=acme_agent, body=f"Reply {i}", public=i % 2 == 0)
+
+    count = _same_at_two_sizes(
+        more_comments, lambda: _queries(client, f"/hc/requests/{ticket.number}/")
+    )
+    assert count == 9
+
+
 def test_requester_autocomplete(acme, acme_agent, acme_org, client_for):
     client = client_for(acme_agent)
     path = "/agent/tickets/new/requester/search/?q=lopez"

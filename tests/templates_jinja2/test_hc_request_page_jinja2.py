@@ -9,9 +9,9 @@ HTML, the file names, the organization, a custom field's title and value, the ra
 comment, a refused reply's text): open, after a refused reply, solved with the rating
 form, rated, refused rating, closed with a reply refused, and as the organization's
 manager viewing a colleague's request with a call. The test that said so compared both
-engines until the DTL copies went (at 2a9e727). The page exists in Jinja2 only; what the
-DTL pages still include (form errors, the editor, the rating form: the new request and
-the survey pages) exists in both and must print the same."""
+engines until the DTL copies went (at 2a9e727). The page exists in Jinja2 only, and so do the
+partials the DTL pages shared with it until they followed (form errors, the editor, the
+rating form: the survey's pages and the new request, at 42b8989 and 06af9f8)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from calls.services import call_schedule
 from customfields.services import ticket_field_create
 from escalations.services import escalation_create
-from portal.forms import ReplyForm
 from satisfaction.services import rate
 from tests.factories import EndUserFactory, make_ticket
 from tests.security.test_hostile_values_escaped import (
@@ -31,7 +30,6 @@ from tests.security.test_hostile_values_escaped import (
     unescaped,
 )
 from tests.security.test_hostile_values_escaped import hostile as hostile  # the fixture
-from tests.templates_jinja2.engines import both_engines, view_context
 from tickets.models import Ticket
 from tickets.services import comment_add, ticket_update
 from tickets.services.ccs import ticket_set_ccs
@@ -139,31 +137,3 @@ def _pages(response) -> list[str]:
     """The templates a response rendered, without the form widgets' (a radio's options
     render with Django's form renderer)."""
     return [t.name for t in response.templates if not t.name.startswith("django/forms/")]
-
-
-def _refused_form() -> ReplyForm:
-    """A reply refused as a whole (a non-field error, as a service's refusal gives)."""
-    form = ReplyForm({"body": "x"})
-    assert form.is_valid()
-    form.add_error(None, f"Refused {HOSTILE}")
-    return form
-
-
-# What the DTL help-center pages still include, as the request page includes it.
-SHARED = {
-    "portal/_form_errors.html": lambda c: {"form": _refused_form()},
-    "portal/_editor.html": lambda c: {"form": c["reply_form"]},
-    "portal/_feedback_form.html": lambda c: {"action": "/hc/requests/1/feedback/"},
-}
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("case", ["refused", "refused-rating"])
-def test_the_partials_the_dtl_pages_share_print_the_same(client_for, req, language, case):
-    response = _response(client_for, req, case, language)
-    context = view_context(response)  # the page's dict (the widgets' contexts follow)
-    for partial, extra in SHARED.items():
-        dtl, jinja = both_engines(response, partial, **extra(context))
-        assert dtl == jinja, partial
-        assert jinja and not unescaped(jinja), partial
-    assert 'class="error"' in response.text
