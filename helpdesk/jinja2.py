@@ -283,8 +283,8 @@ class Template(DjangoTemplate):
         context = {} if context is None else context
         context["request"] = request
         token = _once(get_token, request)
-        context["csrf_token"] = lazy(token, str)()
-        context["csrf_input"] = lazy(lambda: csrf_input(token()), SafeString, str)()
+        context["csrf_token"] = _lazy_csrf_token(token)
+        context["csrf_input"] = _lazy_csrf_input(token)
         for context_processor in self.backend.template_context_processors:
             context.update(context_processor(request))
         return self.template_render(context)
@@ -314,6 +314,21 @@ def _once(function, request):
 def csrf_input(token: str) -> SafeString:
     """django.template.backends.utils.csrf_input, for a token already masked."""
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+def _csrf_token_value(token) -> str:
+    return token()
+
+
+def _csrf_input_value(token) -> SafeString:
+    return csrf_input(token())
+
+
+# Made once: each ``lazy()`` call builds a class (a wrapper for every method of str and
+# SafeString), ~0.4 M instructions; made at every render, they were a quarter of the
+# requester type-ahead's render (bench 3; bench/README.md, "The type-ahead's lazies").
+_lazy_csrf_token = lazy(_csrf_token_value, str)
+_lazy_csrf_input = lazy(_csrf_input_value, SafeString, str)
 
 
 class Jinja2(DjangoJinja2):
